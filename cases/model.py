@@ -1,0 +1,117 @@
+"""The case model: what an investigator opens. `Case.to_json()` is Contract 4."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+SCHEMA_VERSION = 1
+STATUSES: tuple[str, ...] = ("open", "in_review", "escalated", "cleared", "reported")
+PRIORITIES: tuple[str, ...] = ("high", "medium", "low")
+
+
+@dataclass
+class CaseFlag:
+    code: str
+    source: str  # watchlist, rule or ml
+    title: str
+    severity: str
+    transaction_ids: list[str]
+    evidence: dict[str, Any]
+    citation: str
+    weight: float = 0.0
+    reason: str = ""
+    recommended_action: str = ""
+
+
+@dataclass
+class WatchlistMatch:
+    role: str  # customer, ship_to, end_user, intermediate_consignee, freight_forwarder, payer
+    party_name: str
+    list: str
+    entry_id: str
+    matched_name: str
+    score: float
+    explanation: str
+    transaction_ids: list[str] = field(default_factory=list)
+    match_kind: str = "name"  # name or address
+    list_code: str = ""
+    entry: dict[str, Any] = field(default_factory=dict)  # the list entry as screened
+
+
+@dataclass
+class CaseDraft:
+    """A case as one run's grouping sees it, before the case store gives it an id."""
+
+    case_key: str  # e.g. "customer:CUST-0042"
+    subject: dict[str, Any]  # role, name, country, customer_id, ...
+    transaction_ids: list[str]
+    flags: list[CaseFlag]
+    watchlist_matches: list[WatchlistMatch]
+    risk_score: int
+    priority: str
+    recommended_actions: list[str]
+    ml: dict[str, Any] = field(default_factory=dict)
+    transactions: list[dict[str, Any]] = field(default_factory=list)  # the order lines
+    parties: list[dict[str, Any]] = field(default_factory=list)  # every party by role
+    versions: dict[str, Any] = field(default_factory=dict)
+    trigger: str = "daily screening"
+
+    def evidence_keys(self) -> set[str]:
+        """What the evidence consists of, so a later run can tell new evidence from old:
+        one key per (flag code, transaction) and per (watchlist entry, party, score)."""
+        keys = {f"flag:{f.code}:{t}" for f in self.flags for t in f.transaction_ids}
+        keys |= {
+            f"match:{m.entry_id}:{m.role}:{m.party_name}:{m.score:.2f}" for m in self.watchlist_matches
+        }
+        return keys
+
+
+@dataclass
+class Case:
+    """A case as stored: a draft plus identity, workflow state and history."""
+
+    case_id: str
+    case_key: str
+    status: str
+    priority: str
+    risk_score: int
+    subject: dict[str, Any]
+    transaction_ids: list[str]
+    flags: list[CaseFlag]
+    watchlist_matches: list[WatchlistMatch]
+    ml: dict[str, Any]
+    recommended_actions: list[str]
+    history: list[dict[str, Any]]
+    versions: dict[str, Any]
+    transactions: list[dict[str, Any]] = field(default_factory=list)
+    parties: list[dict[str, Any]] = field(default_factory=list)
+    assignee: str | None = None
+    due_at: str | None = None
+    trigger: str = "daily screening"
+    follow_up_of: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """Contract 4: the required keys first, then the extras."""
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "case_id": self.case_id,
+            "case_key": self.case_key,
+            "status": self.status,
+            "priority": self.priority,
+            "risk_score": int(self.risk_score),
+            "subject": self.subject,
+            "transaction_ids": list(self.transaction_ids),
+            "flags": [asdict(f) for f in self.flags],
+            "watchlist_matches": [asdict(m) for m in self.watchlist_matches],
+            "ml": self.ml,
+            "recommended_actions": list(self.recommended_actions),
+            "history": list(self.history),
+            "versions": self.versions,
+            "assignee": self.assignee,
+            "due_at": self.due_at,
+            "trigger": self.trigger,
+            "follow_up_of": self.follow_up_of,
+            "transactions": self.transactions,
+            "parties": self.parties,
+        }

@@ -1,0 +1,104 @@
+"""The one normalized watchlist entry model every list parser lands in.
+
+Nothing downstream of `watchlists/` knows a source format: the matcher, the rules and
+the case files see `WatchlistEntry` objects or the entries frame built from them
+(`ENTRY_COLUMNS`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Literal
+
+import pandas as pd
+
+EntryType = Literal["person", "entity", "vessel", "aircraft", "unknown"]
+AliasStrength = Literal["strong", "weak"]
+
+
+@dataclass(frozen=True)
+class Alias:
+    name: str
+    strength: AliasStrength = "strong"
+
+
+@dataclass(frozen=True)
+class Address:
+    text: str
+    country: str | None = None  # ISO 3166-1 alpha-2 where known
+
+
+@dataclass
+class WatchlistEntry:
+    """One restricted party from one list, whatever the publisher's format."""
+
+    entry_id: str  # stable and source-prefixed, e.g. "ofac-sdn:36", "csl:EL-1234"
+    source: str  # csl, ofac_sdn, ofac_cons, un, opensanctions, custom, synthetic
+    list: str  # the list's human name, e.g. "Entity List (EL) - Bureau of Industry and Security"
+    list_code: str  # short code of the (sub-)list: EL, MEU, UVL, DPL, SDN, NS-CMIC, UN, ...
+    type: EntryType
+    name: str
+    aliases: list[Alias] = field(default_factory=list)
+    addresses: list[Address] = field(default_factory=list)
+    countries: list[str] = field(default_factory=list)
+    programs: list[str] = field(default_factory=list)
+    license_requirement: str | None = None
+    license_policy: str | None = None
+    citation: str | None = None  # e.g. a Federal Register notice
+    start_date: str | None = None  # ISO date
+    end_date: str | None = None
+    source_urls: list[str] = field(default_factory=list)
+    remarks: str | None = None
+
+    def all_names(self) -> list[tuple[str, AliasStrength]]:
+        """The primary name (strong) followed by every alias with its strength."""
+        return [(self.name, "strong")] + [(a.name, a.strength) for a in self.aliases]
+
+
+ENTRY_COLUMNS: tuple[str, ...] = tuple(WatchlistEntry.__dataclass_fields__)
+
+
+def entries_to_frame(entries: list[WatchlistEntry]) -> pd.DataFrame:
+    """One row per entry; aliases and addresses become lists of dicts (Parquet friendly)."""
+    records = [asdict(e) for e in entries]
+    frame = pd.DataFrame.from_records(records, columns=list(ENTRY_COLUMNS))
+    return frame
+
+
+def frame_to_entries(frame: pd.DataFrame) -> list[WatchlistEntry]:
+    """Inverse of `entries_to_frame` (also accepts a frame read back from Parquet)."""
+
+    def as_list(value: object) -> list:
+        if value is None or (isinstance(value, float) and pd.isna(value)):
+            return []
+        return list(value)
+
+    def as_text(value: object) -> str | None:
+        if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
+            return None
+        return str(value)
+
+    entries = []
+    for row in frame.to_dict("records"):
+        entries.append(
+            WatchlistEntry(
+                entry_id=str(row["entry_id"]),
+                source=str(row["source"]),
+                list=str(row["list"]),
+                list_code=str(row["list_code"]),
+                type=row["type"],
+                name=str(row["name"]),
+                aliases=[Alias(a["name"], a["strength"]) for a in as_list(row["aliases"])],
+                addresses=[Address(a["text"], a.get("country")) for a in as_list(row["addresses"])],
+                countries=[str(c) for c in as_list(row["countries"])],
+                programs=[str(p) for p in as_list(row["programs"])],
+                license_requirement=as_text(row["license_requirement"]),
+                license_policy=as_text(row["license_policy"]),
+                citation=as_text(row["citation"]),
+                start_date=as_text(row["start_date"]),
+                end_date=as_text(row["end_date"]),
+                source_urls=[str(u) for u in as_list(row["source_urls"])],
+                remarks=as_text(row["remarks"]),
+            )
+        )
+    return entries
