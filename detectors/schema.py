@@ -52,6 +52,9 @@ OPTIONAL_COLUMNS: tuple[str, ...] = (
     "changed_after_order",
     "license_number",
     "license_exception",
+    # ownership data (DOMAIN.md: parent or headquarters in D:5 or Macau; red flag P5)
+    "customer_parent_name",
+    "customer_parent_country",
 )
 
 INPUT_COLUMNS: tuple[str, ...] = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
@@ -70,6 +73,7 @@ COUNTRY_COLUMNS: tuple[str, ...] = (
     "intermediate_consignee_country",
     "freight_forwarder_country",
     "payer_country",
+    "customer_parent_country",
 )
 # Countries that must be present and recognised; the rest are rejected only when given
 # and unrecognisable.
@@ -155,3 +159,30 @@ class NotEvaluable:
 
     code: str
     reason: str
+
+
+def canonical_dtype(column: str) -> str:
+    """The dtype a canonical frame column carries (see the conventions in detectors/ingest.py)."""
+    if column in DATE_COLUMNS:
+        return "datetime64[ns]"
+    if column in BOOLEAN_COLUMNS:
+        return "boolean"
+    if column in NUMBER_COLUMNS or column in (
+        "tpp",
+        "h100_equivalents",
+        "list_price",
+        "unit_price_usd",
+        "order_value_usd",
+    ):
+        return "float64"
+    if column in ("catalog_known", "prc_developed"):
+        return "bool"
+    if column == "source_row":
+        return "int64"
+    return "str"
+
+
+def empty_canonical_frame() -> "pd.DataFrame":
+    import pandas as pd
+
+    return pd.DataFrame({c: pd.Series(dtype=canonical_dtype(c)) for c in CANONICAL_COLUMNS})

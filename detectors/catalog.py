@@ -1,0 +1,70 @@
+"""The item catalog (configs/items.yaml) as a frame, and enrichment of order lines from it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from detectors.schema import H100_TPP
+
+CATALOG_COLUMNS: tuple[str, ...] = (
+    "sku",
+    "description",
+    "vendor",
+    "item_class",
+    "eccn",
+    "hs_code",
+    "tpp",
+    "list_price",
+    "prc_developed",
+    "note",
+)
+
+
+def catalog_frame(config: Mapping[str, Any]) -> pd.DataFrame:
+    """One row per SKU from the parsed items.yaml."""
+    frame = pd.DataFrame.from_records(list(config.get("items", [])))
+    for column in CATALOG_COLUMNS:
+        if column not in frame:
+            frame[column] = np.nan
+    frame = frame[list(CATALOG_COLUMNS)].copy()
+    frame["sku"] = frame["sku"].astype(str).str.strip().str.upper()
+    frame["tpp"] = pd.to_numeric(frame["tpp"], errors="coerce").fillna(0.0).astype(float)
+    frame["list_price"] = pd.to_numeric(frame["list_price"], errors="coerce").astype(float)
+    frame["prc_developed"] = frame["prc_developed"].fillna(False).astype(bool)
+    duplicated = frame["sku"][frame["sku"].duplicated()]
+    if len(duplicated):
+        raise ValueError(f"items.yaml: SKU listed twice: {', '.join(sorted(set(duplicated)))}")
+    return frame.reset_index(drop=True)
+
+
+def enrich_from_catalog(orders: pd.DataFrame, catalog: pd.DataFrame) -> pd.DataFrame:
+    """Add the catalog-derived columns; the order's own eccn wins over the catalog's.
+
+    An unknown SKU is not an error: its catalog columns stay empty (`catalog_known` False)
+    and rules that need the catalog can say so.
+    """
+    sku = orders["item_sku"].astype(str).str.strip().str.upper()
+    looked_up = catalog.set_index("sku").reindex(sku)
+    known = looked_up["item_class"].notna().to_numpy()
+
+    result = orders.copy()
+    given_eccn = result["eccn"].where(result["eccn"].notna() & (result["eccn"] != ""))
+    catalog_eccn = pd.Series(looked_up["eccn"].to_numpy(), index=result.index)
+    result["eccn"] = given_eccn.fillna(catalog_eccn)
+    result["eccn_source"] = np.select(
+        [given_eccn.notna().to_numpy(), catalog_eccn.notna().to_numpy()],
+        ["input", "catalog"],
+        default="unknown",
+    )
+    result["catalog_known"] = known
+    result["item_class"] = looked_up["item_class"].to_numpy()
+    result["vendor"] = looked_up["vendor"].to_numpy()
+    result["tpp"] = looked_up["tpp"].to_numpy(dtype=float)
+    result["list_price"] = looked_up["list_price"].to_numpy(dtype=float)
+    result["prc_developed"] = looked_up["prc_developed"].fillna(False).to_numpy(dtype=bool)
+    result["h100_equivalents"] = result["quantity"] * result["tpp"] / H100_TPP
+    return result

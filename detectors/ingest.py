@@ -1,0 +1,249 @@
+"""From a raw order export (every cell a string) to the canonical transaction frame.
+
+Pure functions on frames: reading files lives in `flows/sources.py`. A row that cannot be
+used is never dropped silently: it comes back in `IngestResult.rejected` with its original
+values and a `reject_reason`, so that rows_read = rows_accepted + rows_rejected.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pycountry
+
+from detectors.catalog import enrich_from_catalog
+from detectors.schema import (
+    BOOLEAN_COLUMNS,
+    CANONICAL_COLUMNS,
+    COUNTRY_COLUMNS,
+    CUSTOMER_TYPES,
+    DATE_COLUMNS,
+    INPUT_COLUMNS,
+    OPTIONAL_COLUMNS,
+    PAYMENT_METHODS,
+    REQUIRED_COLUMNS,
+)
+
+TRUE_WORDS = frozenset({"true", "t", "yes", "y", "1", "x"})
+FALSE_WORDS = frozenset({"false", "f", "no", "n", "0"})
+
+
+class MissingColumnsError(ValueError):
+    """The file lacks required columns: it cannot be screened at all."""
+
+
+@dataclass
+class IngestResult:
+    accepted: pd.DataFrame  # canonical frame (CANONICAL_COLUMNS)
+    rejected: pd.DataFrame  # original columns + reject_reason (+ source_file, source_row)
+    present_columns: frozenset[str]  # optional columns the input carried
+    rows_read: int = 0
+    reject_counts: dict[str, int] = field(default_factory=dict)
+
+
+def apply_column_map(raw: pd.DataFrame, column_map: Mapping[str, Any]) -> pd.DataFrame:
+    """Rename an ERP export's columns to Contract 1 names (configs/column_maps/*.yaml)."""
+    renames = {src: dst for src, dst in (column_map.get("columns") or {}).items() if src in raw}
+    mapped = raw.rename(columns=renames)
+    for column, value in (column_map.get("constants") or {}).items():
+        if column not in mapped:
+            mapped[column] = str(value)
+    return mapped
+
+
+def check_required_columns(raw: pd.DataFrame, source: str) -> None:
+    missing = [c for c in REQUIRED_COLUMNS if c not in raw.columns]
+    if missing:
+        raise MissingColumnsError(
+            f"{source}: missing required column(s): {', '.join(missing)} "
+            "(see Contract 1, or map your export's columns with --column-map)"
+        )
+
+
+def country_lookup(aliases: Mapping[str, str]) -> dict[str, str]:
+    """Upper-cased spelling -> ISO alpha-2, from ISO 3166 plus the configured aliases."""
+    table: dict[str, str] = {}
+    for country in pycountry.countries:
+        code = country.alpha_2
+        for spelling in (
+            code,
+            country.alpha_3,
+            country.name,
+            getattr(country, "official_name", None),
+            getattr(country, "common_name", None),
+        ):
+            if spelling:
+                table[spelling.upper()] = code
+    table.update({k.upper(): v.upper() for k, v in aliases.items()})
+    return table
+
+
+def normalize_countries(values: pd.Series, table: Mapping[str, str]) -> pd.Series:
+    """Map country spellings to alpha-2; unknown non-empty spellings become NaN."""
+    keys = values.str.strip().str.upper().str.replace(r"\s+", " ", regex=True)
+    uniques = pd.unique(keys.dropna())
+    mapping = {u: table.get(u, table.get(u.replace(".", ""), np.nan)) for u in uniques if u}
+    return keys.map(mapping)
+
+
+def _route_normalizer(table: Mapping[str, str]):
+    def normalize(route: str) -> str | float:
+        parts = [p.strip().upper() for p in route.replace(",", ";").split(";") if p.strip()]
+        codes = [table.get(p) for p in parts]
+        if any(c is None for c in codes):
+            return np.nan
+        return ";".join(codes)
+
+    return normalize
+
+
+def _parse_booleans(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(parsed nullable booleans, mask of given-but-unrecognised values)."""
+    words = values.str.strip().str.lower()
+    parsed = pd.Series(pd.NA, index=values.index, dtype="boolean")
+    parsed[words.isin(TRUE_WORDS)] = True
+    parsed[words.isin(FALSE_WORDS)] = False
+    bad = words.notna() & (words != "") & parsed.isna()
+    return parsed, bad
+
+
+def _synonyms(values: pd.Series, synonyms: Mapping[str, str], allowed: tuple[str, ...]) -> pd.Series:
+    words = values.str.strip().str.lower()
+    table = {s.lower(): v for s, v in synonyms.items()} | {a: a for a in allowed}
+    table |= {a.replace("_", " "): a for a in allowed}
+    mapped = words.map(lambda w: table.get(w, "other") if isinstance(w, str) and w else np.nan)
+    return mapped.astype("str")
+
+
+class _Rejections:
+    """Collects per-row reasons, vectorised: one message column per check."""
+
+    def __init__(self, index: pd.Index) -> None:
+        self.reasons = pd.Series("", index=index, dtype="str")
+        self.counts: dict[str, int] = {}
+
+    def add(self, mask: pd.Series, message: pd.Series | str, kind: str) -> None:
+        mask = mask.fillna(False).astype(bool)
+        if not mask.any():
+            return
+        self.counts[kind] = self.counts.get(kind, 0) + int(mask.sum())
+        separator = np.where(self.reasons[mask] == "", "", "; ")
+        message = message[mask] if isinstance(message, pd.Series) else message
+        self.reasons[mask] = self.reasons[mask] + separator + message
+
+    @property
+    def mask(self) -> pd.Series:
+        return self.reasons != ""
+
+
+def normalize_orders(
+    raw: pd.DataFrame,
+    catalog: pd.DataFrame,
+    settings: Mapping[str, Any],
+    source: str = "",
+    first_row: int = 1,
+    seen_ids: set[str] | None = None,
+) -> IngestResult:
+    """Validate and coerce one raw chunk (strings) into the canonical frame.
+
+    `settings` is the `ingest` section of the pipeline config. `seen_ids` holds the
+    transaction ids of earlier chunks and files of the same run: a repeated id is
+    rejected (the first occurrence wins), and the set is updated in place.
+    """
+    check_required_columns(raw, source)
+    raw = raw.reset_index(drop=True)
+    original = raw.copy()
+    present = frozenset(c for c in OPTIONAL_COLUMNS if c in raw.columns)
+    text = raw.reindex(columns=list(INPUT_COLUMNS)).astype("str")
+    text = text.apply(lambda s: s.str.strip()).replace("", np.nan)
+    reject = _Rejections(text.index)
+
+    for column in REQUIRED_COLUMNS:
+        reject.add(text[column].isna(), f"empty required value in {column}", "empty_required")
+    seen_ids = set() if seen_ids is None else seen_ids
+    ids = text["transaction_id"]
+    repeated = ids.notna() & (ids.duplicated(keep="first") | ids.isin(seen_ids))
+    reject.add(repeated, "duplicate transaction_id '" + ids.fillna("") + "'", "duplicate_id")
+    seen_ids.update(ids.dropna())
+
+    frame = text.copy()
+    for column in DATE_COLUMNS:
+        parsed = pd.to_datetime(text[column], errors="coerce", format="ISO8601")
+        bad = text[column].notna() & parsed.isna()
+        reject.add(bad, f"unparseable {column} '" + text[column].fillna("") + "'", "bad_date")
+        frame[column] = parsed.astype("datetime64[ns]")
+
+    for column in ("quantity", "unit_price"):
+        numbers = pd.to_numeric(text[column].str.replace(",", "", regex=False), errors="coerce")
+        bad = text[column].notna() & numbers.isna()
+        reject.add(bad, f"unparseable {column} '" + text[column].fillna("") + "'", "bad_number")
+        frame[column] = numbers.astype(float)
+    reject.add(
+        frame["quantity"] <= 0,
+        "quantity must be > 0 (got " + text["quantity"].fillna("") + ")",
+        "bad_quantity",
+    )
+    reject.add(
+        frame["unit_price"] < 0,
+        "unit_price must be >= 0 (got " + text["unit_price"].fillna("") + ")",
+        "bad_price",
+    )
+
+    countries = country_lookup(settings.get("country_aliases", {}))
+    for column in COUNTRY_COLUMNS:
+        codes = normalize_countries(text[column], countries)
+        bad = text[column].notna() & codes.isna()
+        reject.add(bad, f"unknown country '" + text[column].fillna("") + f"' in {column}", "bad_country")
+        frame[column] = codes.astype("str")
+    routes = text["route"].dropna()
+    normalized_routes = routes.map(_route_normalizer(countries)).astype("str")
+    bad_route = pd.Series(False, index=text.index)
+    bad_route[routes.index] = normalized_routes.isna()
+    reject.add(bad_route, "unknown country in route '" + text["route"].fillna("") + "'", "bad_country")
+    frame["route"] = pd.Series(np.nan, index=text.index, dtype="str")
+    frame.loc[routes.index, "route"] = normalized_routes
+
+    for column in BOOLEAN_COLUMNS:
+        parsed, bad = _parse_booleans(text[column])
+        reject.add(bad, f"not a yes/no value in {column} '" + text[column].fillna("") + "'", "bad_boolean")
+        frame[column] = parsed
+
+    fx = {k.upper(): float(v) for k, v in settings.get("fx_to_usd", {"USD": 1.0}).items()}
+    currency = text["currency"].str.upper()
+    rate = currency.map(fx)
+    reject.add(
+        currency.notna() & rate.isna(),
+        "unknown currency '" + text["currency"].fillna("") + "' (add it to ingest.fx_to_usd)",
+        "bad_currency",
+    )
+    frame["currency"] = currency
+    frame["unit_price_usd"] = frame["unit_price"] * rate.astype(float)
+
+    frame["customer_type"] = _synonyms(text["customer_type"], settings.get("customer_types", {}), CUSTOMER_TYPES)
+    frame["payment_method"] = _synonyms(
+        text["payment_method"], settings.get("payment_methods", {}), PAYMENT_METHODS
+    )
+    frame["item_sku"] = text["item_sku"].str.upper()
+    frame["source_file"] = source
+    frame["source_row"] = np.arange(first_row, first_row + len(frame))
+
+    bad = reject.mask
+    rejected = original[bad.to_numpy()].copy()
+    rejected["reject_reason"] = reject.reasons[bad].to_numpy()
+    rejected["source_file"] = source
+    rejected["source_row"] = frame["source_row"][bad].to_numpy()
+
+    accepted = frame[~bad.to_numpy()].reset_index(drop=True)
+    accepted = enrich_from_catalog(accepted, catalog)
+    accepted["order_value_usd"] = accepted["quantity"] * accepted["unit_price_usd"]
+    return IngestResult(
+        accepted=accepted[list(CANONICAL_COLUMNS)],
+        rejected=rejected.reset_index(drop=True),
+        present_columns=present,
+        rows_read=len(raw),
+        reject_counts=reject.counts,
+    )

@@ -1,0 +1,86 @@
+"""Configuration and workspace layout: YAML from configs/ is read here, once per run."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+import detectors
+
+CONFIGS_DIR = Path(detectors.__file__).resolve().parents[1] / "configs"
+
+
+def read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open(encoding="utf-8") as handle:
+            data = yaml.safe_load(handle)
+    except FileNotFoundError:
+        raise ValueError(f"{path}: no such configuration file") from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark else ""
+        raise ValueError(f"{path}:{where} not valid YAML") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: expected a mapping at the top level")
+    return data
+
+
+def merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    """Deep merge of two config mappings; the override wins."""
+    result = dict(base)
+    for key, value in override.items():
+        if isinstance(value, Mapping) and isinstance(result.get(key), Mapping):
+            result[key] = merge(result[key], value)
+        else:
+            result[key] = value
+    return result
+
+
+def load_pipeline_settings(config_file: Path | None = None) -> dict[str, Any]:
+    settings = read_yaml(CONFIGS_DIR / "pipeline.yaml")
+    if config_file is not None:
+        settings = merge(settings, read_yaml(config_file))
+    return settings
+
+
+def default_workspace() -> Path:
+    return Path(os.environ.get("REDFLAG_HOME") or "redflag-workspace")
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """The state that outlives a run: case store, watchlist snapshots, models, history, runs."""
+
+    root: Path
+
+    @property
+    def runs(self) -> Path:
+        return self.root / "runs"
+
+    @property
+    def history(self) -> Path:
+        return self.root / "history"
+
+    @property
+    def watchlists(self) -> Path:
+        return self.root / "watchlists"
+
+    @property
+    def models(self) -> Path:
+        return self.root / "models"
+
+    @property
+    def case_store_url(self) -> str:
+        return os.environ.get("REDFLAG_CASE_STORE_URL") or f"sqlite:///{(self.root / 'cases.db').resolve()}"
+
+    def ensure(self) -> Workspace:
+        for folder in (self.root, self.runs, self.history, self.watchlists, self.models):
+            folder.mkdir(parents=True, exist_ok=True)
+        return self
