@@ -1,0 +1,55 @@
+"""The files of one run folder (Contract 3): scored transactions, rejected rows, the run
+summary, one JSON and one HTML file per case the run opened or updated, and index.html."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from cases.model import Case
+from cases.render import case_html, case_json, run_index_html
+
+
+def write_json(path: Path, payload: Any) -> None:
+    temporary = path.with_suffix(path.suffix + ".tmp")
+    temporary.write_text(json.dumps(payload, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
+    temporary.replace(path)
+
+
+def write_scored(out: Path, scored: pd.DataFrame) -> Path:
+    path = out / "scored_transactions.csv"
+    scored[["transaction_id", "risk_score", "flags", "case_id"]].to_csv(path, index=False)
+    return path
+
+
+def write_rejected(out: Path, rejected: pd.DataFrame) -> Path | None:
+    """Original columns + reject_reason; written only when rows were rejected."""
+    path = out / "rejected_rows.csv"
+    if rejected.empty:
+        if path.exists():
+            path.unlink()
+        return None
+    rejected.to_csv(path, index=False)
+    return path
+
+
+def write_cases(out: Path, cases: Iterable[Case]) -> list[Path]:
+    folder = out / "cases"
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for case in cases:
+        write_json(folder / f"{case.case_id}.json", case_json(case))
+        (folder / f"{case.case_id}.html").write_text(case_html(case), encoding="utf-8")
+        written.append(folder / f"{case.case_id}.json")
+    return written
+
+
+def write_index(out: Path, cases: list[Case], summary: dict[str, Any]) -> Path:
+    path = out / "index.html"
+    ranked = sorted(cases, key=lambda c: (-c.risk_score, c.case_id))
+    path.write_text(run_index_html(ranked, summary), encoding="utf-8")
+    return path

@@ -1,0 +1,124 @@
+"""Everything a run needs before the first order is read: settings, catalog, policy pack,
+the active watchlist snapshot and its matcher, the detectors, and their versions.
+
+A detector family disabled in config, or not available in this installation, is skipped
+and the run summary says which and why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from detectors.base import DetectionContext
+from detectors.catalog import catalog_frame
+from flows.settings import CONFIGS_DIR, Workspace, load_pipeline_settings, read_yaml
+
+
+def code_version() -> str:
+    try:
+        return version("redflag")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+@dataclass
+class RunSetup:
+    settings: dict[str, Any]
+    catalog: pd.DataFrame
+    policy: dict[str, Any]
+    column_map: dict[str, Any] | None
+    detectors: dict[str, Any] = field(default_factory=dict)
+    skipped: list[dict[str, str]] = field(default_factory=list)
+    versions: dict[str, Any] = field(default_factory=dict)
+    matcher: Any = None
+
+    def context(
+        self, batch: pd.DataFrame, history: pd.DataFrame, present_columns: frozenset[str]
+    ) -> DetectionContext:
+        as_of = batch["order_date"].max().date() if len(batch) else date.today()
+        return DetectionContext(
+            history=history,
+            present_columns=present_columns,
+            policy=self.policy,
+            catalog=self.catalog,
+            as_of=as_of,
+            watchlist=self.matcher,
+            settings=self.settings,
+        )
+
+
+def load_column_map(name_or_path: str | None) -> dict[str, Any] | None:
+    if not name_or_path:
+        return None
+    path = Path(name_or_path)
+    if not path.suffix:
+        path = CONFIGS_DIR / "column_maps" / f"{name_or_path}.yaml"
+    return read_yaml(path)
+
+
+def prepare_run(
+    workspace: Workspace,
+    config: str | None,
+    watchlist: list[str] | None,
+    column_map: str | None,
+) -> RunSetup:
+    settings = load_pipeline_settings(Path(config) if config else None)
+    catalog = catalog_frame(read_yaml(CONFIGS_DIR / "items.yaml"))
+    from detectors.rules.engine import RuleEngine
+    from flows.commands.rules import load_pack
+
+    pack = load_pack(CONFIGS_DIR, settings.get("policy_pack", "default"))
+    setup = RunSetup(
+        settings=settings,
+        catalog=catalog,
+        policy=pack.policy,
+        column_map=load_column_map(column_map),
+        versions={"code": code_version(), "policy_pack": pack.version_label},
+    )
+    families = settings.get("detectors", {})
+    if families.get("watchlist", True):
+        _add_watchlist(setup, workspace, watchlist)
+    else:
+        setup.skipped.append({"family": "watchlist", "reason": "disabled in config"})
+    if families.get("rules", True):
+        setup.detectors["rules"] = RuleEngine(pack)
+    else:
+        setup.skipped.append({"family": "rules", "reason": "disabled in config"})
+    if families.get("ml", True):
+        _add_ml(setup, workspace)
+    else:
+        setup.skipped.append({"family": "ml", "reason": "disabled in config"})
+    return setup
+
+
+def _add_watchlist(setup: RunSetup, workspace: Workspace, watchlist: list[str] | None) -> None:
+    from flows.screening import active_matcher
+
+    matcher, snapshot = active_matcher(workspace, watchlist, setup.settings)
+    from detectors.matching import WatchlistScreening
+
+    setup.matcher = matcher
+    setup.detectors["watchlist"] = WatchlistScreening()
+    setup.versions["watchlist_snapshot"] = {
+        "id": snapshot.id,
+        "label": snapshot.label,
+        "counts_by_list": snapshot.counts_by_list,
+    }
+
+
+def _add_ml(setup: RunSetup, workspace: Workspace) -> None:
+    try:
+        from flows.commands.models import ml_detectors
+    except ImportError:
+        setup.skipped.append({"family": "ml", "reason": "ML detectors are not available in this installation"})
+        return
+    detectors, versions, skipped = ml_detectors(workspace.models, setup.settings)
+    setup.detectors.update(detectors)
+    setup.versions["models"] = versions
+    setup.skipped.extend(skipped)

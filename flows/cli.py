@@ -1,0 +1,97 @@
+"""The `redflag` command line (Contract 2).
+
+Exit codes: 0 success, 2 bad usage or bad input, 1 internal failure — each failure with
+one clear line on stderr. Heavy imports (Prefect, the matcher) happen inside commands so
+that `redflag --help` is instant.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from flows.settings import default_workspace
+
+app = typer.Typer(
+    name="redflag",
+    help="Screen advanced AI chip orders for diversion red flags and open case files.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+WorkspaceOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--workspace",
+        help="Folder for state that outlives a run (case store, watchlist snapshots, models, runs). "
+        "Default: $REDFLAG_HOME, else ./redflag-workspace.",
+    ),
+]
+
+
+class UsageFailure(Exception):
+    """Bad usage or bad input: one line on stderr, exit 2."""
+
+
+def fail(message: str, code: int = 2) -> None:
+    typer.echo(f"redflag: error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def quiet_prefect() -> None:
+    """Local, offline Prefect defaults for a command-line run."""
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "WARNING")
+
+
+@app.callback()
+def main_options(ctx: typer.Context, workspace: WorkspaceOption = None) -> None:
+    ws = workspace or default_workspace()
+    from flows.settings import Workspace
+
+    ctx.obj = {"workspace": ws, "case_store_url": Workspace(ws).case_store_url}
+
+
+def workspace_of(ctx: typer.Context, override: Path | None = None) -> Path:
+    return override or ctx.obj["workspace"]
+
+
+def run_guarded(action):
+    """Run a command body, turning known failures into one-line errors and exit codes."""
+    from flows.sources import InputError
+
+    try:
+        return action()
+    except typer.Exit:
+        raise
+    except (InputError, UsageFailure, ValueError, FileNotFoundError) as error:
+        fail(str(error).splitlines()[0] if str(error) else type(error).__name__, 2)
+    except Exception as error:  # an internal failure: one line, details only on request
+        if os.environ.get("REDFLAG_DEBUG"):
+            traceback.print_exc()
+        fail(f"internal failure: {type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''} "
+             "(set REDFLAG_DEBUG=1 for the traceback)", 1)
+
+
+# Commands live in their own modules; importing them registers them on `app`.
+from flows.commands import pipeline  # noqa: E402,F401
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        typer.echo("redflag: interrupted", err=True)
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

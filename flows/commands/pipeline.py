@@ -1,0 +1,171 @@
+"""`redflag run`, `redflag demo` and `redflag serve`: the daily screening job."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from flows.cli import WorkspaceOption, app, quiet_prefect, run_guarded, workspace_of
+
+console = Console()
+
+
+def execute_run(
+    transactions: list[Path],
+    workspace: Path,
+    watchlist: list[Path] | None = None,
+    config: Path | None = None,
+    out: Path | None = None,
+    column_map: str | None = None,
+) -> dict:
+    """One daily run in-process, on Prefect's local mode."""
+    from flows.sources import InputError
+
+    for path in transactions:
+        if not path.exists():
+            raise InputError(f"{path}: no such file")
+    quiet_prefect()
+    from flows.daily import daily_screening
+
+    return daily_screening(
+        transactions=[str(p) for p in transactions],
+        workspace=str(workspace),
+        watchlist=[str(p) for p in watchlist] if watchlist else None,
+        config=str(config) if config else None,
+        out=str(out) if out else None,
+        column_map=column_map,
+    )
+
+
+def print_summary(summary: dict) -> None:
+    counts = summary["counts"]
+    console.print(
+        f"[bold]run {summary['run_id']}[/]: {counts['rows_read']} rows read, "
+        f"{counts['rows_accepted']} accepted, {counts['rows_rejected']} rejected; "
+        f"{counts['parties_screened']} parties screened, {counts['watchlist_hits']} list hits; "
+        f"{counts['cases_opened']} case(s) opened, {counts['cases_updated']} updated"
+    )
+    for item in summary.get("skipped_detectors", []):
+        console.print(f"  skipped: {item['family']} ({item['reason']})")
+    if summary.get("not_evaluable"):
+        codes = ", ".join(sorted({n["code"] for n in summary["not_evaluable"]}))
+        console.print(f"  not evaluable on this input: {codes} (see run_summary.json)")
+    console.print(f"outputs: {summary['outputs']['folder']}")
+    console.print(f"open in a browser: {summary['outputs']['index']}")
+
+
+def print_top_cases(out_dir: Path, limit: int = 10) -> None:
+    cases = []
+    for path in sorted((out_dir / "cases").glob("*.json")):
+        cases.append(json.loads(path.read_text(encoding="utf-8")))
+    cases.sort(key=lambda c: (-c["risk_score"], c["case_id"]))
+    table = Table(title=f"Top cases ({len(cases)} in this run)")
+    for column in ("case", "risk", "priority", "subject", "country", "flags"):
+        table.add_column(column)
+    for case in cases[:limit]:
+        codes = ", ".join(dict.fromkeys(f["code"] for f in case["flags"]))
+        table.add_row(
+            case["case_id"],
+            str(case["risk_score"]),
+            case["priority"],
+            str(case["subject"].get("name", "")),
+            str(case["subject"].get("country", "")),
+            codes,
+        )
+    console.print(table)
+
+
+@app.command("run")
+def run_command(
+    ctx: typer.Context,
+    transactions: Annotated[
+        list[Path],
+        typer.Option("--transactions", "-t", help="Order file(s): CSV, Parquet or XLSX (Contract 1 columns)."),
+    ],
+    watchlist: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--watchlist", "-w",
+            help="Restricted-party list file(s) or folder(s); the format is detected. "
+            "Default: the workspace's active snapshot (the bundled sample on a fresh workspace).",
+        ),
+    ] = None,
+    config: Annotated[Path | None, typer.Option("--config", help="YAML merged over configs/pipeline.yaml.")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Output folder. Default: <workspace>/runs/<run_id>/.")
+    ] = None,
+    column_map: Annotated[
+        str | None,
+        typer.Option("--column-map", help="ERP column map: a name in configs/column_maps/ or a YAML path."),
+    ] = None,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Screen one day's orders: parties against the lists, red-flag rules, ML; write case files."""
+    summary = run_guarded(
+        lambda: execute_run(transactions, workspace_of(ctx, workspace), watchlist, config, out, column_map)
+    )
+    print_summary(summary)
+
+
+@app.command("demo")
+def demo_command(
+    ctx: typer.Context,
+    rows: Annotated[int, typer.Option("--rows", help="How many order lines to generate.")] = 20_000,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the synthetic data.")] = 7,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Generate a sample day of orders and a sample restricted list, screen them, show the cases."""
+
+    def body() -> tuple[dict, Path]:
+        from flows.commands.generate import generate_command
+
+        demo_home = workspace_of(ctx, workspace) / "demo"
+        if demo_home.exists():
+            shutil.rmtree(demo_home)
+        data = demo_home / "data"
+        data.mkdir(parents=True)
+        orders, labels, listed = data / "orders.csv", data / "labels.csv", data / "restricted_parties.csv"
+        console.print(f"generating {rows} synthetic order lines (seed {seed}) ...")
+        generate_command(rows=rows, seed=seed, out=orders, labels=labels, watchlist_out=listed)
+        console.print("screening them (Prefect starts a temporary local server first) ...")
+        out_dir = demo_home / "run"
+        summary = execute_run([orders], demo_home / "workspace", [listed], None, out_dir)
+        return summary, out_dir
+
+    summary, out_dir = run_guarded(body)
+    print_summary(summary)
+    print_top_cases(out_dir)
+
+
+@app.command("serve")
+def serve_command(
+    ctx: typer.Context,
+    transactions: Annotated[
+        list[str],
+        typer.Option(
+            "--transactions", "-t",
+            help="Order file(s) or glob pattern(s) read at each scheduled run, e.g. 'inbox/orders-*.csv'.",
+        ),
+    ],
+    cron: Annotated[str, typer.Option("--cron", help="Cron schedule of the daily run.")] = "0 6 * * *",
+    timezone: Annotated[str, typer.Option("--timezone", help="Time zone of the schedule (IANA name).")] = "UTC",
+    watchlist: Annotated[list[str] | None, typer.Option("--watchlist", "-w", help="List file(s) to screen against.")] = None,
+    config: Annotated[str | None, typer.Option("--config", help="YAML merged over configs/pipeline.yaml.")] = None,
+    name: Annotated[str, typer.Option("--name", help="Deployment name.")] = "daily",
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Serve the daily screening deployment on a cron schedule (needs a running Prefect server)."""
+    from flows.deployment import serve_daily
+
+    run_guarded(
+        lambda: serve_daily(
+            transactions, workspace_of(ctx, workspace), cron, timezone, watchlist, config, name
+        )
+    )
+

@@ -1,0 +1,161 @@
+"""The daily screening flow: ingest → screening → rules → ML → cases → outputs.
+
+Thin orchestration: every task wraps a function of `detectors/`, `watchlists/` or
+`cases/` and works on a whole frame, never a row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from cases.grouping import build_drafts, score_transactions
+from cases.run_outputs import write_cases, write_index, write_json, write_rejected, write_scored
+from cases.store import CaseStore, RunInfo
+from detectors.base import DetectionContext, DetectorResult, concat_flags
+from detectors.ingest import IngestResult
+from flows.assembly import RunSetup, prepare_run
+from flows.history import TransactionHistory
+from flows.settings import Workspace
+from flows.sources import expand_inputs, read_orders
+
+TASK_OPTIONS: dict[str, Any] = {"cache_policy": NO_CACHE, "persist_result": False}
+
+
+def new_run_id() -> str:
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + secrets.token_hex(2)
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@task(name="ingest", **TASK_OPTIONS)
+def ingest(setup: RunSetup, paths: list[Path]) -> IngestResult:
+    return read_orders(paths, setup.catalog, setup.settings.get("ingest", {}), setup.column_map)
+
+
+@task(name="load-history", **TASK_OPTIONS)
+def load_history(workspace: Workspace, batch: pd.DataFrame, lookback_days: int) -> pd.DataFrame:
+    if batch.empty:
+        return batch
+    since = (batch["order_date"].min() - pd.Timedelta(days=lookback_days)).date()
+    return TransactionHistory(workspace.history).load(
+        customer_ids=batch["customer_id"].unique().tolist(),
+        since=since,
+        exclude_ids=batch["transaction_id"],
+    )
+
+
+@task(name="detect", task_run_name="detect-{family}", **TASK_OPTIONS)
+def detect(family: str, detector: Any, batch: pd.DataFrame, context: DetectionContext) -> DetectorResult:
+    return detector.detect(batch, context)
+
+
+@task(name="group-cases", **TASK_OPTIONS)
+def group_cases(batch: pd.DataFrame, flags: pd.DataFrame, case_settings: dict) -> tuple:
+    scored = score_transactions(batch, flags)
+    return scored, build_drafts(batch, flags, scored, case_settings)
+
+
+@task(name="store-cases", **TASK_OPTIONS)
+def store_cases(store_url: str, drafts: list, run: RunInfo) -> list:
+    store = CaseStore(store_url)
+    try:
+        return store.upsert_drafts(drafts, run)
+    finally:
+        store.close()
+
+
+@task(name="keep-history", **TASK_OPTIONS)
+def keep_history(workspace: Workspace, batch: pd.DataFrame, run_id: str) -> int:
+    return TransactionHistory(workspace.history).append(batch, run_id)
+
+
+@flow(name="daily-screening", log_prints=True)
+def daily_screening(
+    transactions: list[str],
+    workspace: str = "redflag-workspace",
+    watchlist: list[str] | None = None,
+    config: str | None = None,
+    out: str | None = None,
+    column_map: str | None = None,
+) -> dict[str, Any]:
+    """Screen one day's orders and write Contract 3's outputs; returns the run summary."""
+    logger = get_run_logger()
+    started_at = datetime.now(UTC)
+    run_id = new_run_id()
+    ws = Workspace(Path(workspace)).ensure()
+    out_dir = Path(out) if out else ws.runs / run_id
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = expand_inputs(transactions)
+
+    setup = prepare_run(ws, config, watchlist, column_map)
+    batch = ingest(setup, paths)
+    logger.info("ingest: %d read, %d accepted, %d rejected", batch.rows_read, len(batch.accepted), len(batch.rejected))
+    history = load_history(ws, batch.accepted, int(setup.settings["history"]["lookback_days"]))
+    context = setup.context(batch.accepted, history, batch.present_columns)
+
+    results = {family: detect(family, detector, batch.accepted, context) for family, detector in setup.detectors.items()}
+    flags = concat_flags([r.flags for r in results.values()])
+    scored, drafts = group_cases(batch.accepted, flags, setup.settings["cases"])
+
+    run = RunInfo(run_id=run_id, started_at=started_at.isoformat(), versions=setup.versions)
+    upserts = store_cases(ws.case_store_url, drafts, run)
+    case_of_key = {u.case.case_key: u.case.case_id for u in upserts}
+    customer_case = {key.split(":", 1)[1]: cid for key, cid in case_of_key.items()}
+    cased = (scored["risk_score"] >= setup.settings["cases"]["open_threshold"]) | scored["hard_stop"]
+    scored["case_id"] = batch.accepted["customer_id"].map(customer_case).where(cased, "").fillna("")
+    new_history = keep_history(ws, batch.accepted, run_id)
+
+    touched = [u.case for u in upserts if u.action in ("opened", "updated", "follow_up")]
+    summary = {
+        "run_id": run_id,
+        "started_at": started_at.isoformat(),
+        "finished_at": None,
+        "inputs": [{"path": str(p), "sha256": sha256_of(p)} for p in paths],
+        "counts": {
+            "rows_read": batch.rows_read,
+            "rows_accepted": len(batch.accepted),
+            "rows_rejected": len(batch.rejected),
+            "reject_reasons": batch.reject_counts,
+            "parties_screened": int(results["watchlist"].details.get("parties_screened", 0))
+            if "watchlist" in results
+            else 0,
+            "watchlist_hits": int(results["watchlist"].details.get("hits_count", 0)) if "watchlist" in results else 0,
+            "flags_by_code": {k: int(v) for k, v in flags["code"].value_counts().sort_index().items()},
+            "transactions_flagged": int((scored["flags"] != "").sum()),
+            "transactions_in_cases": int(cased.sum()),
+            "cases_opened": sum(u.action in ("opened", "follow_up") for u in upserts),
+            "cases_updated": sum(u.action == "updated" for u in upserts),
+            "cases_unchanged": sum(u.action == "unchanged" for u in upserts),
+            "history_transactions_added": new_history,
+        },
+        "not_evaluable": [
+            {"family": family, "code": n.code, "reason": n.reason}
+            for family, result in results.items()
+            for n in result.not_evaluable
+        ],
+        "skipped_detectors": setup.skipped,
+        "versions": setup.versions,
+    }
+    write_scored(out_dir, scored)
+    write_rejected(out_dir, batch.rejected)
+    write_cases(out_dir, touched)
+    summary["finished_at"] = datetime.now(UTC).isoformat()
+    summary["outputs"] = {"folder": str(out_dir), "index": str(out_dir / "index.html")}
+    write_index(out_dir, touched, summary)
+    write_json(out_dir / "run_summary.json", summary)
+    logger.info("run %s: %d case(s) opened, %d updated; outputs in %s", run_id, summary["counts"]["cases_opened"], summary["counts"]["cases_updated"], out_dir)
+    return summary
