@@ -1,0 +1,215 @@
+"""`redflag watchlist …`: add list files as snapshots, list them, diff two versions,
+choose the active one, and update from the official sources.
+
+The workspace comes from the main callback (`ctx.obj["workspace"]`); snapshots live in
+`<workspace>/watchlists/`, downloads are cached in `<workspace>/watchlists/downloads/`.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import yaml
+from rich.console import Console
+from rich.table import Table
+
+import detectors
+from watchlists import (
+    SnapshotError,
+    SnapshotInfo,
+    SnapshotStore,
+    WatchlistDiff,
+    WatchlistFormatError,
+    diff_entries,
+    entries_to_frame,
+    load_watchlist,
+)
+from watchlists.download import sources_from_config, update_from_sources
+
+app = typer.Typer(help="Manage restricted-party list snapshots.", no_args_is_help=True)
+CONFIG_FILE = Path(detectors.__file__).resolve().parents[1] / "configs" / "watchlists.yaml"
+
+
+def _console() -> Console:
+    """A console made per command, so width and colour follow the current terminal."""
+    return Console(soft_wrap=True)
+
+
+def _workspace(ctx: typer.Context) -> Path:
+    obj = ctx.obj or {}
+    if obj.get("workspace"):
+        return Path(obj["workspace"])
+    return Path(os.environ.get("REDFLAG_HOME") or "redflag-workspace")
+
+
+def _store(ctx: typer.Context) -> SnapshotStore:
+    return SnapshotStore(_workspace(ctx) / "watchlists")
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    typer.echo(f"error: {' '.join(message.split())}", err=True)
+    return typer.Exit(code)
+
+
+def _counts_text(info: SnapshotInfo) -> str:
+    return ", ".join(f"{code} {n}" for code, n in info.counts_by_list.items())
+
+
+@app.command("add")
+def add_command(
+    ctx: typer.Context,
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            help="List files, or folders holding one list's files (e.g. OFAC's four CSVs)."
+        ),
+    ],
+    label: Annotated[
+        str | None,
+        typer.Option("--label", help="Name for the snapshot (default: the detected list)."),
+    ] = None,
+) -> None:
+    """Store the given list(s) as one new snapshot and make it active."""
+    try:
+        info, created = _store(ctx).add(files, label=label)
+    except WatchlistFormatError as exc:
+        raise _fail(str(exc)) from exc
+    if not created:
+        _console().print(f"No change: these files are already snapshot {info.id} ({info.label}).")
+        return
+    _console().print(
+        f"Added snapshot [bold]{info.id}[/bold] ({info.label}, {info.format}): "
+        f"{info.entry_count} entries — {_counts_text(info)}. It is now active."
+    )
+
+
+@app.command("list")
+def list_command(ctx: typer.Context) -> None:
+    """Show every snapshot, oldest first; the active one is marked with *."""
+    store = _store(ctx)
+    snapshots = store.list()
+    if not snapshots:
+        _console().print("No watchlist snapshots yet: add one with `redflag watchlist add FILE`.")
+        return
+    active = store.active()
+    table = Table(title=f"Watchlist snapshots in {store.root}")
+    for column in ("", "id", "label", "format", "entries", "by list", "source date", "loaded at"):
+        table.add_column(column)
+    for info in snapshots:
+        table.add_row(
+            "*" if active and info.id == active.id else "",
+            info.id,
+            info.label,
+            info.format,
+            str(info.entry_count),
+            _counts_text(info),
+            info.source_date or "",
+            info.loaded_at,
+        )
+    _console().print(table)
+
+
+@app.command("activate")
+def activate_command(
+    ctx: typer.Context,
+    snapshot_id: Annotated[str, typer.Argument(help="Snapshot id, e.g. wl-0002.")],
+) -> None:
+    """Make an earlier (or later) snapshot the one screening uses."""
+    try:
+        info = _store(ctx).activate(snapshot_id)
+    except SnapshotError as exc:
+        raise _fail(str(exc)) from exc
+    _console().print(f"Active watchlist snapshot: {info.id} ({info.label}).")
+
+
+@app.command("diff")
+def diff_command(
+    ctx: typer.Context,
+    old: Annotated[
+        str, typer.Argument(help="Older version: a snapshot id (wl-0001) or a list file/folder.")
+    ],
+    new: Annotated[str, typer.Argument(help="Newer version: a snapshot id or a list file/folder.")],
+    csv: Annotated[
+        Path | None, typer.Option("--csv", help="Also write every change to this CSV file.")
+    ] = None,
+    limit: Annotated[
+        int, typer.Option("--limit", help="Rows of each kind to show in the table.")
+    ] = 20,
+) -> None:
+    """Report added, removed and changed entries between two versions of a list."""
+    store = _store(ctx)
+    try:
+        diff = diff_entries(_entries(store, old), _entries(store, new))
+    except (SnapshotError, WatchlistFormatError) as exc:
+        raise _fail(str(exc)) from exc
+    counts = diff.counts()
+    _console().print(
+        f"{old} -> {new}: {counts['added']} added, {counts['removed']} removed, {counts['changed']} changed."
+    )
+    _print_diff(diff, limit)
+    if csv is not None:
+        diff.to_csv(csv)
+        _console().print(f"Wrote {sum(counts.values())} changes to {csv}.")
+
+
+def _entries(store: SnapshotStore, version: str):
+    path = Path(version)
+    if path.exists():
+        return entries_to_frame(load_watchlist(path).entries)
+    return store.entries(version)
+
+
+def _print_diff(diff: WatchlistDiff, limit: int) -> None:
+    frame = diff.to_frame()
+    if frame.empty:
+        return
+    shown = frame.groupby("change", sort=False).head(limit)
+    table = Table(title=f"Changes (up to {limit} of each kind)")
+    for column in ("change", "entry_id", "list_code", "name", "changed_fields"):
+        table.add_column(column)
+    for row in shown.itertuples(index=False):
+        table.add_row(row.change, row.entry_id, row.list_code, row.name, row.changed_fields)
+    _console().print(table)
+
+
+@app.command("update")
+def update_command(
+    ctx: typer.Context,
+    source: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--source", help="Only this source (repeatable): csl, ofac_sdn, ofac_consolidated, un."
+        ),
+    ] = None,
+    config: Annotated[
+        Path, typer.Option("--config", help="Sources file (default: configs/watchlists.yaml).")
+    ] = CONFIG_FILE,
+    timeout: Annotated[
+        float, typer.Option("--timeout", help="Seconds to wait on each server.")
+    ] = 60.0,
+) -> None:
+    """Download the official lists; snapshot those that changed, keep the last good one otherwise."""
+    try:
+        sources = sources_from_config(yaml.safe_load(config.read_text(encoding="utf-8")))
+    except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
+        raise _fail(f"{config}: cannot read the watchlist sources ({exc})") from exc
+    unknown = sorted(set(source or []) - {s.name for s in sources})
+    if unknown:
+        raise _fail(
+            f"unknown source {', '.join(unknown)} (known: {', '.join(s.name for s in sources)})"
+        )
+    chosen = [s for s in sources if not source or s.name in source]
+    store = _store(ctx)
+    results = update_from_sources(chosen, store, store.root / "downloads", timeout=timeout)
+    for result in results:
+        style = "red" if not result.ok else "green"
+        _console().print(f"[{style}]{result.source}: {result.status}[/{style}] — {result.message}")
+    failed = [r for r in results if not r.ok]
+    if failed:
+        raise _fail(
+            f"{len(failed)} of {len(results)} downloads failed; the last good snapshots stay active",
+            1,
+        )

@@ -1,0 +1,126 @@
+"""`redflag watchlist add/list/diff/activate` as a user runs them."""
+
+from __future__ import annotations
+
+import csv
+import functools
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+from typer.testing import CliRunner
+
+from flows.commands.watchlist import app
+from watchlists import sample_path
+
+runner = CliRunner()
+
+
+class QuietFileHandler(SimpleHTTPRequestHandler):
+    """Serves a folder like a plain web server (Last-Modified, 304), without logging."""
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+def run(workspace, *args):
+    return runner.invoke(
+        app, list(map(str, args)), obj={"workspace": workspace}, env={"COLUMNS": "200"}
+    )
+
+
+def test_add_twice_then_list(tmp_path):
+    first = run(tmp_path, "add", sample_path(), "--label", "demo list")
+    assert first.exit_code == 0, first.output
+    assert "Added snapshot wl-0001 (demo list, csl_csv): 40 entries" in first.output
+    again = run(tmp_path, "add", sample_path())
+    assert again.exit_code == 0
+    assert "No change: these files are already snapshot wl-0001" in again.output
+    listing = run(tmp_path, "list")
+    assert listing.exit_code == 0
+    assert (
+        "wl-0001" in listing.output and "demo list" in listing.output and "EL 13" in listing.output
+    )
+
+
+def test_add_a_non_list_file_exits_2_with_one_line_on_stderr(tmp_path):
+    orders = tmp_path / "orders.csv"
+    orders.write_text("transaction_id,customer_name\nT-1,Acme\n", encoding="utf-8")
+    result = run(tmp_path, "add", orders)
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1
+    assert result.stderr.startswith("error: orders.csv: not a watchlist file")
+    assert not (tmp_path / "watchlists" / "index.json").exists()
+
+
+def test_diff_two_snapshots_as_table_and_csv(tmp_path):
+    run(tmp_path, "add", sample_path())
+    edited = tmp_path / "v2.csv"
+    lines = sample_path().read_text(encoding="utf-8").splitlines(keepends=True)
+    edited.write_text("".join(lines[:-3]), encoding="utf-8")
+    run(tmp_path, "add", edited, "--label", "v2")
+    out = tmp_path / "changes.csv"
+    result = run(tmp_path, "diff", "wl-0001", "wl-0002", "--csv", out)
+    assert result.exit_code == 0, result.output
+    assert "0 added, 3 removed, 0 changed" in result.output
+    with out.open(encoding="utf-8") as stream:
+        rows = list(csv.DictReader(stream))
+    assert [r["change"] for r in rows] == ["removed"] * 3
+    assert rows[-1]["name"] == "SEA ORCHID"
+
+
+def test_diff_accepts_a_file_and_rejects_an_unknown_snapshot(tmp_path):
+    run(tmp_path, "add", sample_path())
+    same = run(tmp_path, "diff", "wl-0001", sample_path())
+    assert same.exit_code == 0 and "0 added, 0 removed, 0 changed" in same.output
+    unknown = run(tmp_path, "diff", "wl-0001", "wl-0042")
+    assert unknown.exit_code == 2
+    assert "no watchlist snapshot 'wl-0042'" in unknown.stderr
+
+
+def test_activate_an_earlier_snapshot(tmp_path):
+    run(tmp_path, "add", sample_path())
+    edited = tmp_path / "v2.csv"
+    edited.write_text(sample_path().read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    run(tmp_path, "add", edited)
+    result = run(tmp_path, "activate", "wl-0001")
+    assert result.exit_code == 0 and "Active watchlist snapshot: wl-0001" in result.output
+    listing = run(tmp_path, "list").output.splitlines()
+    assert any("*" in line and "wl-0001" in line for line in listing)
+
+
+def test_update_with_an_unknown_source_is_a_usage_error(tmp_path):
+    result = run(tmp_path, "update", "--source", "nowhere")
+    assert result.exit_code == 2
+    assert "unknown source nowhere" in result.stderr
+
+
+def test_update_from_a_local_mirror_uses_last_modified_and_reports_failures(tmp_path):
+    mirror = tmp_path / "mirror"
+    mirror.mkdir()
+    (mirror / "consolidated.csv").write_bytes(sample_path().read_bytes())
+    handler = functools.partial(QuietFileHandler, directory=str(mirror))
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    config = tmp_path / "watchlists.yaml"
+    config.write_text(
+        "sources:\n"
+        "  csl:\n    format: csl_csv\n    label: mirror CSL\n"
+        f"    files:\n      - url: {base}/consolidated.csv\n        min_bytes: 1000\n"
+        "  un:\n    format: un_xml\n"
+        f"    files:\n      - url: {base}/consolidated.xml\n",
+        encoding="utf-8",
+    )
+    try:
+        first = run(tmp_path, "update", "--config", config, "--source", "csl")
+        assert first.exit_code == 0, first.output
+        assert "csl: updated" in first.output and "wl-0001" in first.output
+        second = run(tmp_path, "update", "--config", config, "--source", "csl")
+        assert second.exit_code == 0 and "csl: not_modified" in second.output
+        both = run(tmp_path, "update", "--config", config)
+        assert both.exit_code == 1
+        assert "un: failed" in both.output and "HTTP 404" in both.output
+        assert both.stderr.startswith("error: 1 of 2 downloads failed")
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

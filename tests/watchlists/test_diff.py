@@ -1,0 +1,72 @@
+"""Diff of two list versions: the second built from the first with known changes."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from watchlists import SnapshotStore, diff_entries, entries_to_frame, load_watchlist, sample_path
+
+
+@pytest.fixture(scope="module")
+def sdn_frame(shared_watchlists):
+    return entries_to_frame(load_watchlist(shared_watchlists / "ofac-sdn").entries)
+
+
+def next_version(old: pd.DataFrame) -> pd.DataFrame:
+    """Remove 7 entries, add 4, change 5 (name, aliases, addresses, programs, license)."""
+    new = old.iloc[7:].reset_index(drop=True)
+    added = old.iloc[:4].assign(entry_id=[f"ofac-sdn:99000{i}" for i in range(4)])
+    new = pd.concat([new, added], ignore_index=True)
+    position = {entry_id: i for i, entry_id in enumerate(new["entry_id"])}
+    ids = list(new["entry_id"].iloc[100:105])
+    new.at[position[ids[0]], "name"] = new.at[position[ids[0]], "name"] + " HOLDING"
+    new.at[position[ids[1]], "aliases"] = [{"name": "NEW ALIAS LTD", "strength": "strong"}]
+    new.at[position[ids[2]], "addresses"] = [{"text": "1 New Road, Dubai, AE", "country": "AE"}]
+    new.at[position[ids[3]], "programs"] = ["SDGT", "IFSR"]
+    new.at[position[ids[4]], "license_requirement"] = "For all items subject to the EAR."
+    # a remark-only edit is not a change the screening cares about
+    new.at[position[new["entry_id"].iloc[200]], "remarks"] = "edited remark"
+    return new
+
+
+def test_diff_counts_added_removed_and_changed_exactly(sdn_frame):
+    diff = diff_entries(sdn_frame, next_version(sdn_frame))
+    assert diff.counts() == {"added": 4, "removed": 7, "changed": 5}
+    assert list(diff.removed["entry_id"]) == list(sdn_frame["entry_id"].iloc[:7])
+    assert sorted(diff.changed["changed_fields"]) == sorted(
+        ["name", "aliases", "addresses", "programs", "license_requirement"]
+    )
+    assert len(diff.screening_entries()) == 9  # added + changed, for a rescreen
+
+
+def test_identical_versions_and_reordered_lists_show_no_change(sdn_frame):
+    shuffled = sdn_frame.sample(frac=1.0, random_state=7).reset_index(drop=True)
+    assert diff_entries(sdn_frame, shuffled).counts() == {"added": 0, "removed": 0, "changed": 0}
+
+
+def test_diff_of_snapshots_read_back_from_parquet_and_its_csv(tmp_path):
+    store = SnapshotStore(tmp_path / "watchlists")
+    old_info, _ = store.add(sample_path())
+    text = sample_path().read_text(encoding="utf-8")
+    edited = tmp_path / "sample-v2.csv"
+    edited.write_text(
+        text.replace("Jade Harbour Trading Limited;", "Jade Harbour Trading Company;"),
+        encoding="utf-8",
+    )
+    new_info, _ = store.add(edited)
+    diff = diff_entries(store.entries(old_info.id), store.entries(new_info.id))
+    assert diff.counts() == {"added": 0, "removed": 0, "changed": 1}
+    assert diff.changed.iloc[0]["name"] == "Jade Harbour Trading Company"
+    assert diff.changed.iloc[0]["changed_fields"] == "name"
+    written = pd.read_csv(diff.to_csv(tmp_path / "diff.csv"), dtype=str, keep_default_na=False)
+    assert list(written.columns[:6]) == [
+        "change",
+        "entry_id",
+        "list_code",
+        "type",
+        "name",
+        "changed_fields",
+    ]
+    assert written.to_dict("records")[0]["change"] == "changed"
+    assert "JHT Limited" in written.to_dict("records")[0]["aliases"]

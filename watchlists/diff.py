@@ -1,0 +1,135 @@
+"""What changed between two versions of the watchlist entries.
+
+Entries are compared by `entry_id`: added (only in the new version), removed (only in the
+old one), and changed (in both, with a different name, aliases, addresses, programs or
+license requirement; `changed_fields` names which, `;`-joined).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+COMPARED_FIELDS: tuple[str, ...] = (
+    "name",
+    "aliases",
+    "addresses",
+    "programs",
+    "license_requirement",
+)
+CSV_COLUMNS: tuple[str, ...] = (
+    "change",
+    "entry_id",
+    "list_code",
+    "type",
+    "name",
+    "changed_fields",
+    "aliases",
+    "addresses",
+    "countries",
+    "programs",
+    "license_requirement",
+)
+
+
+def _items(value: object) -> list:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return []
+    return list(value)  # type: ignore[call-overload]
+
+
+def _text(value: object) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    return str(value)
+
+
+def _aliases_key(value: object) -> tuple:
+    return tuple(sorted((a["name"], a["strength"]) for a in _items(value)))
+
+
+def _addresses_key(value: object) -> tuple:
+    return tuple(sorted((a["text"], _text(a.get("country"))) for a in _items(value)))
+
+
+FIELD_KEYS: dict[str, Callable[[object], object]] = {
+    "name": _text,
+    "aliases": _aliases_key,
+    "addresses": _addresses_key,
+    "programs": lambda value: tuple(sorted(str(p) for p in _items(value))),
+    "license_requirement": _text,
+}
+
+
+@dataclass
+class WatchlistDiff:
+    """Added, removed and changed entries (frames in the entries layout)."""
+
+    added: pd.DataFrame
+    removed: pd.DataFrame
+    changed: pd.DataFrame  # new version of each changed entry, plus `changed_fields`
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "added": len(self.added),
+            "removed": len(self.removed),
+            "changed": len(self.changed),
+        }
+
+    def screening_entries(self) -> pd.DataFrame:
+        """The entries a rescreen must look at: added and changed, in the new version."""
+        return pd.concat(
+            [self.added, self.changed.drop(columns="changed_fields")], ignore_index=True
+        )
+
+    def to_frame(self) -> pd.DataFrame:
+        """One flat row per change (lists joined with `; `), in `CSV_COLUMNS` order."""
+        parts = [
+            self.added.assign(change="added", changed_fields=""),
+            self.removed.assign(change="removed", changed_fields=""),
+            self.changed.assign(change="changed"),
+        ]
+        frame = pd.concat([p for p in parts if not p.empty] or [parts[0]], ignore_index=True)
+        flat = pd.DataFrame({"change": frame["change"], "entry_id": frame["entry_id"]})
+        for column in CSV_COLUMNS[2:]:
+            flat[column] = frame[column].map(_flat_text) if column in frame else ""
+        return flat.loc[:, list(CSV_COLUMNS)]
+
+    def to_csv(self, path: str | Path) -> Path:
+        path = Path(path)
+        self.to_frame().to_csv(path, index=False)
+        return path
+
+
+def _flat_text(value: object) -> str:
+    if isinstance(value, str):
+        return value
+    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    items = _items(value)
+    if items and isinstance(items[0], dict):
+        items = [i.get("name") or i.get("text") for i in items]
+    return "; ".join(str(i) for i in items)
+
+
+def diff_entries(old: pd.DataFrame, new: pd.DataFrame) -> WatchlistDiff:
+    """Compare two entries frames (as built by `entries_to_frame` or read from a snapshot)."""
+    old = old.drop_duplicates("entry_id").reset_index(drop=True)
+    new = new.drop_duplicates("entry_id").reset_index(drop=True)
+    added = new[~new["entry_id"].isin(old["entry_id"])].reset_index(drop=True)
+    removed = old[~old["entry_id"].isin(new["entry_id"])].reset_index(drop=True)
+    both_new = new[new["entry_id"].isin(old["entry_id"])].set_index("entry_id")
+    both_old = old.set_index("entry_id").loc[both_new.index]
+    changed_fields = pd.Series("", index=both_new.index, dtype="str")
+    for name, key in FIELD_KEYS.items():
+        before = both_old[name].map(key).tolist()
+        after = both_new[name].map(key).tolist()
+        differs = [b != a for b, a in zip(before, after, strict=True)]
+        changed_fields = changed_fields.mask(differs, changed_fields + ";" + name)
+    changed_fields = changed_fields.str.lstrip(";")
+    changed = both_new[changed_fields != ""].reset_index()
+    changed["changed_fields"] = changed_fields[changed_fields != ""].to_numpy()
+    return WatchlistDiff(added=added, removed=removed, changed=changed)

@@ -1,0 +1,1 @@
+"""One module per publisher format; each lands in `watchlists.model.WatchlistEntry`."""
