@@ -95,7 +95,12 @@ def _case_flags(flags: pd.DataFrame) -> list[CaseFlag]:
         evidence = {
             "transactions": len(tx_ids),
             "by_transaction": {
-                t: e for t, e in zip(group["transaction_id"][:MAX_EVIDENCE_PER_FLAG], group["evidence"][:MAX_EVIDENCE_PER_FLAG], strict=False)
+                t: e
+                for t, e in zip(
+                    group["transaction_id"][:MAX_EVIDENCE_PER_FLAG],
+                    group["evidence"][:MAX_EVIDENCE_PER_FLAG],
+                    strict=False,
+                )
             },
         }
         more = f" (and {len(tx_ids) - 1} more transaction(s))" if len(tx_ids) > 1 else ""
@@ -182,7 +187,9 @@ def _parties(rows: pd.DataFrame) -> list[dict[str, Any]]:
                     "role": role,
                     "name": record[columns["name"]],
                     "country": _jsonable(record.get(columns["country"])),
-                    "address": _jsonable(record.get(columns["address"])) if columns["address"] else None,
+                    "address": _jsonable(record.get(columns["address"]))
+                    if columns["address"]
+                    else None,
                 }
             )
     return parties
@@ -213,7 +220,9 @@ def build_drafts(
         risk = int(group["risk_score"].max())
         if hard:
             risk = max(risk, int(case_settings.get("hard_stop_floor", 80)))
-        actions = list(dict.fromkeys(f.recommended_action for f in case_flags if f.recommended_action))
+        actions = list(
+            dict.fromkeys(f.recommended_action for f in case_flags if f.recommended_action)
+        )
         first = group.iloc[0]
         drafts.append(
             CaseDraft(
@@ -235,7 +244,9 @@ def build_drafts(
                 ml=_ml_block(case_flags_frame),
                 transactions=[
                     {k: _jsonable(v) for k, v in r.items()}
-                    for r in group[list(TRANSACTION_FIELDS) + ["risk_score", "flags"]].to_dict("records")
+                    for r in group[list(TRANSACTION_FIELDS) + ["risk_score", "flags"]].to_dict(
+                        "records"
+                    )
                 ],
                 parties=_parties(group),
             )

@@ -111,7 +111,9 @@ def _parse_booleans(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     return parsed, bad
 
 
-def _synonyms(values: pd.Series, synonyms: Mapping[str, str], allowed: tuple[str, ...]) -> pd.Series:
+def _synonyms(
+    values: pd.Series, synonyms: Mapping[str, str], allowed: tuple[str, ...]
+) -> pd.Series:
     words = values.str.strip().str.lower()
     table = {s.lower(): v for s, v in synonyms.items()} | {a: a for a in allowed}
     table |= {a.replace("_", " "): a for a in allowed}
@@ -197,19 +199,25 @@ def normalize_orders(
     for column in COUNTRY_COLUMNS:
         codes = normalize_countries(text[column], countries)
         bad = text[column].notna() & codes.isna()
-        reject.add(bad, f"unknown country '" + text[column].fillna("") + f"' in {column}", "bad_country")
+        reject.add(
+            bad, "unknown country '" + text[column].fillna("") + f"' in {column}", "bad_country"
+        )
         frame[column] = codes.astype("str")
     routes = text["route"].dropna()
     normalized_routes = routes.map(_route_normalizer(countries)).astype("str")
     bad_route = pd.Series(False, index=text.index)
     bad_route[routes.index] = normalized_routes.isna()
-    reject.add(bad_route, "unknown country in route '" + text["route"].fillna("") + "'", "bad_country")
+    reject.add(
+        bad_route, "unknown country in route '" + text["route"].fillna("") + "'", "bad_country"
+    )
     frame["route"] = pd.Series(np.nan, index=text.index, dtype="str")
     frame.loc[routes.index, "route"] = normalized_routes
 
     for column in BOOLEAN_COLUMNS:
         parsed, bad = _parse_booleans(text[column])
-        reject.add(bad, f"not a yes/no value in {column} '" + text[column].fillna("") + "'", "bad_boolean")
+        reject.add(
+            bad, f"not a yes/no value in {column} '" + text[column].fillna("") + "'", "bad_boolean"
+        )
         frame[column] = parsed
 
     fx = {k.upper(): float(v) for k, v in settings.get("fx_to_usd", {"USD": 1.0}).items()}
@@ -223,7 +231,9 @@ def normalize_orders(
     frame["currency"] = currency
     frame["unit_price_usd"] = frame["unit_price"] * rate.astype(float)
 
-    frame["customer_type"] = _synonyms(text["customer_type"], settings.get("customer_types", {}), CUSTOMER_TYPES)
+    frame["customer_type"] = _synonyms(
+        text["customer_type"], settings.get("customer_types", {}), CUSTOMER_TYPES
+    )
     frame["payment_method"] = _synonyms(
         text["payment_method"], settings.get("payment_methods", {}), PAYMENT_METHODS
     )

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pandas as pd
+
 # ---- Contract 1: the transaction input -------------------------------------------------
 
 REQUIRED_COLUMNS: tuple[str, ...] = (
@@ -115,9 +117,17 @@ CANONICAL_COLUMNS: tuple[str, ...] = INPUT_COLUMNS + DERIVED_COLUMNS
 
 # Party roles screened against watchlists, with the columns that describe each.
 PARTY_ROLES: dict[str, dict[str, str | None]] = {
-    "customer": {"name": "customer_name", "country": "customer_country", "address": "customer_address"},
+    "customer": {
+        "name": "customer_name",
+        "country": "customer_country",
+        "address": "customer_address",
+    },
     "ship_to": {"name": "ship_to_name", "country": "ship_to_country", "address": "ship_to_address"},
-    "end_user": {"name": "end_user_name", "country": "end_user_country", "address": "end_user_address"},
+    "end_user": {
+        "name": "end_user_name",
+        "country": "end_user_country",
+        "address": "end_user_address",
+    },
     "intermediate_consignee": {
         "name": "intermediate_consignee_name",
         "country": "intermediate_consignee_country",
@@ -182,7 +192,5 @@ def canonical_dtype(column: str) -> str:
     return "str"
 
 
-def empty_canonical_frame() -> "pd.DataFrame":
-    import pandas as pd
-
+def empty_canonical_frame() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=canonical_dtype(c)) for c in CANONICAL_COLUMNS})

@@ -116,7 +116,9 @@ def _add_ml(setup: RunSetup, workspace: Workspace) -> None:
     try:
         from flows.commands.models import ml_detectors
     except ImportError:
-        setup.skipped.append({"family": "ml", "reason": "ML detectors are not available in this installation"})
+        setup.skipped.append(
+            {"family": "ml", "reason": "ML detectors are not available in this installation"}
+        )
         return
     detectors, versions, skipped = ml_detectors(workspace.models, setup.settings)
     setup.detectors.update(detectors)

@@ -77,17 +77,45 @@ def run_guarded(action):
     except Exception as error:  # an internal failure: one line, details only on request
         if os.environ.get("REDFLAG_DEBUG"):
             traceback.print_exc()
-        fail(f"internal failure: {type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''} "
-             "(set REDFLAG_DEBUG=1 for the traceback)", 1)
+        fail(
+            f"internal failure: {type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''} "
+            "(set REDFLAG_DEBUG=1 for the traceback)",
+            1,
+        )
 
 
-# Commands live in their own modules; importing them registers them on `app`.
-from flows.commands import pipeline  # noqa: E402,F401
+# Commands live in their own modules under flows/commands/.
+from flows.commands import pipeline  # noqa: E402,F401  (run, demo, serve, rescreen register themselves)
+from flows.commands import watchlist as watchlist_commands  # noqa: E402
+
+app.add_typer(watchlist_commands.app, name="watchlist")
+
+
+MULTI_VALUE_OPTIONS = frozenset({"--transactions", "-t", "--watchlist", "-w"})
+
+
+def expand_multi_value_options(argv: list[str]) -> list[str]:
+    """Accept Contract 2's `--watchlist FILE…` form (several values after one flag) besides
+    repeating the flag: `--watchlist a.csv b.csv` becomes `--watchlist a.csv --watchlist b.csv`."""
+    expanded: list[str] = []
+    option: str | None = None
+    values = 0
+    for token in argv:
+        if token in MULTI_VALUE_OPTIONS:
+            option, values = token, 0
+            expanded.append(token)
+        elif option and not token.startswith("-"):
+            expanded.extend([token] if values == 0 else [option, token])
+            values += 1
+        else:
+            option = None
+            expanded.append(token)
+    return expanded
 
 
 def main() -> None:
     try:
-        app()
+        app(args=expand_multi_value_options(sys.argv[1:]), prog_name="redflag")
     except KeyboardInterrupt:
         typer.echo("redflag: interrupted", err=True)
         sys.exit(130)

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -27,6 +30,22 @@ from flows.settings import Workspace
 from flows.sources import expand_inputs, read_orders
 
 TASK_OPTIONS: dict[str, Any] = {"cache_policy": NO_CACHE, "persist_result": False}
+
+
+class StageClock:
+    """Wall time per stage of a run, reported in run_summary.json."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    @contextmanager
+    def __call__(self, stage: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            elapsed = time.perf_counter() - started
+            self.seconds[stage] = round(self.seconds.get(stage, 0.0) + elapsed, 3)
 
 
 def new_run_id() -> str:
@@ -59,7 +78,9 @@ def load_history(workspace: Workspace, batch: pd.DataFrame, lookback_days: int) 
 
 
 @task(name="detect", task_run_name="detect-{family}", **TASK_OPTIONS)
-def detect(family: str, detector: Any, batch: pd.DataFrame, context: DetectionContext) -> DetectorResult:
+def detect(
+    family: str, detector: Any, batch: pd.DataFrame, context: DetectionContext
+) -> DetectorResult:
     return detector.detect(batch, context)
 
 
@@ -101,23 +122,38 @@ def daily_screening(
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = expand_inputs(transactions)
 
-    setup = prepare_run(ws, config, watchlist, column_map)
-    batch = ingest(setup, paths)
-    logger.info("ingest: %d read, %d accepted, %d rejected", batch.rows_read, len(batch.accepted), len(batch.rejected))
-    history = load_history(ws, batch.accepted, int(setup.settings["history"]["lookback_days"]))
-    context = setup.context(batch.accepted, history, batch.present_columns)
+    clock = StageClock()
+    with clock("setup"):
+        setup = prepare_run(ws, config, watchlist, column_map)
+    with clock("ingest"):
+        batch = ingest(setup, paths)
+    logger.info(
+        "ingest: %d read, %d accepted, %d rejected",
+        batch.rows_read,
+        len(batch.accepted),
+        len(batch.rejected),
+    )
+    with clock("history"):
+        history = load_history(ws, batch.accepted, int(setup.settings["history"]["lookback_days"]))
+        context = setup.context(batch.accepted, history, batch.present_columns)
 
-    results = {family: detect(family, detector, batch.accepted, context) for family, detector in setup.detectors.items()}
+    results = {}
+    for family, detector in setup.detectors.items():
+        with clock(family):
+            results[family] = detect(family, detector, batch.accepted, context)
     flags = concat_flags([r.flags for r in results.values()])
-    scored, drafts = group_cases(batch.accepted, flags, setup.settings["cases"])
-
-    run = RunInfo(run_id=run_id, started_at=started_at.isoformat(), versions=setup.versions)
-    upserts = store_cases(ws.case_store_url, drafts, run)
+    with clock("cases"):
+        scored, drafts = group_cases(batch.accepted, flags, setup.settings["cases"])
+        run = RunInfo(run_id=run_id, started_at=started_at.isoformat(), versions=setup.versions)
+        upserts = store_cases(ws.case_store_url, drafts, run)
     case_of_key = {u.case.case_key: u.case.case_id for u in upserts}
     customer_case = {key.split(":", 1)[1]: cid for key, cid in case_of_key.items()}
-    cased = (scored["risk_score"] >= setup.settings["cases"]["open_threshold"]) | scored["hard_stop"]
+    cased = (scored["risk_score"] >= setup.settings["cases"]["open_threshold"]) | scored[
+        "hard_stop"
+    ]
     scored["case_id"] = batch.accepted["customer_id"].map(customer_case).where(cased, "").fillna("")
-    new_history = keep_history(ws, batch.accepted, run_id)
+    with clock("history"):
+        new_history = keep_history(ws, batch.accepted, run_id)
 
     touched = [u.case for u in upserts if u.action in ("opened", "updated", "follow_up")]
     summary = {
@@ -133,8 +169,12 @@ def daily_screening(
             "parties_screened": int(results["watchlist"].details.get("parties_screened", 0))
             if "watchlist" in results
             else 0,
-            "watchlist_hits": int(results["watchlist"].details.get("hits_count", 0)) if "watchlist" in results else 0,
-            "flags_by_code": {k: int(v) for k, v in flags["code"].value_counts().sort_index().items()},
+            "watchlist_hits": int(results["watchlist"].details.get("hits_count", 0))
+            if "watchlist" in results
+            else 0,
+            "flags_by_code": {
+                k: int(v) for k, v in flags["code"].value_counts().sort_index().items()
+            },
             "transactions_flagged": int((scored["flags"] != "").sum()),
             "transactions_in_cases": int(cased.sum()),
             "cases_opened": sum(u.action in ("opened", "follow_up") for u in upserts),
@@ -150,12 +190,20 @@ def daily_screening(
         "skipped_detectors": setup.skipped,
         "versions": setup.versions,
     }
-    write_scored(out_dir, scored)
-    write_rejected(out_dir, batch.rejected)
-    write_cases(out_dir, touched)
+    with clock("outputs"):
+        write_scored(out_dir, scored)
+        write_rejected(out_dir, batch.rejected)
+        write_cases(out_dir, touched)
+    summary["timings_seconds"] = clock.seconds
     summary["finished_at"] = datetime.now(UTC).isoformat()
     summary["outputs"] = {"folder": str(out_dir), "index": str(out_dir / "index.html")}
     write_index(out_dir, touched, summary)
     write_json(out_dir / "run_summary.json", summary)
-    logger.info("run %s: %d case(s) opened, %d updated; outputs in %s", run_id, summary["counts"]["cases_opened"], summary["counts"]["cases_updated"], out_dir)
+    logger.info(
+        "run %s: %d case(s) opened, %d updated; outputs in %s",
+        run_id,
+        summary["counts"]["cases_opened"],
+        summary["counts"]["cases_updated"],
+        out_dir,
+    )
     return summary

@@ -45,13 +45,17 @@ def serve_daily(
     try:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        raise InputError(f"--timezone {timezone!r}: not an IANA time zone (e.g. Europe/Berlin, Asia/Singapore)") from None
+        raise InputError(
+            f"--timezone {timezone!r}: not an IANA time zone (e.g. Europe/Berlin, Asia/Singapore)"
+        ) from None
     from prefect.schedules import Cron
 
     try:
         schedule = Cron(cron, timezone=timezone)
     except ValueError:
-        raise InputError(f"--cron {cron!r}: not a valid cron expression (e.g. '0 6 * * *')") from None
+        raise InputError(
+            f"--cron {cron!r}: not a valid cron expression (e.g. '0 6 * * *')"
+        ) from None
     api = prefect_api_url()
     if not api or not server_is_reachable(api):
         where = api or "(PREFECT_API_URL is not set)"

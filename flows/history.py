@@ -72,4 +72,3 @@ class TransactionHistory:
         if exclude_ids is not None and len(frame):
             frame = frame[~frame["transaction_id"].isin(exclude_ids)]
         return frame.reset_index(drop=True)[list(CANONICAL_COLUMNS)]
-

@@ -17,7 +17,9 @@ from watchlists import SnapshotStore, sample_path
 
 
 def match_settings(settings: Mapping[str, Any]) -> MatchSettings:
-    return MatchSettings.from_config(read_yaml(CONFIGS_DIR / settings.get("matching_config", "matching.yaml")))
+    return MatchSettings.from_config(
+        read_yaml(CONFIGS_DIR / settings.get("matching_config", "matching.yaml"))
+    )
 
 
 def resolve_snapshot(workspace: Workspace, watchlist: list[str] | None):

@@ -78,7 +78,10 @@ class Workspace:
 
     @property
     def case_store_url(self) -> str:
-        return os.environ.get("REDFLAG_CASE_STORE_URL") or f"sqlite:///{(self.root / 'cases.db').resolve()}"
+        return (
+            os.environ.get("REDFLAG_CASE_STORE_URL")
+            or f"sqlite:///{(self.root / 'cases.db').resolve()}"
+        )
 
     def ensure(self) -> Workspace:
         for folder in (self.root, self.runs, self.history, self.watchlists, self.models):

@@ -31,10 +31,11 @@ def _csv_chunks(path: Path, chunk_rows: int) -> Iterator[pd.DataFrame]:
             encoding="utf-8-sig",
             chunksize=chunk_rows,
         )
-        for chunk in reader:
-            yield chunk
+        yield from reader
     except pd.errors.EmptyDataError:
-        raise InputError(f"{path}: the file is empty (expected a header row and order lines)") from None
+        raise InputError(
+            f"{path}: the file is empty (expected a header row and order lines)"
+        ) from None
     except UnicodeDecodeError as error:
         raise InputError(
             f"{path}: not UTF-8 text ({error.reason} at byte {error.start}); save it as UTF-8 and retry"
@@ -117,9 +118,7 @@ def read_orders(
             raise InputError(f"{path}: the file has a header but no order lines")
         rows_read += file_rows
     return IngestResult(
-        accepted=pd.concat(accepted, ignore_index=True)
-        if accepted
-        else empty_canonical_frame(),
+        accepted=pd.concat(accepted, ignore_index=True) if accepted else empty_canonical_frame(),
         rejected=pd.concat(rejected, ignore_index=True) if rejected else pd.DataFrame(),
         present_columns=frozenset(present),
         rows_read=rows_read,

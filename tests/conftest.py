@@ -30,5 +30,7 @@ def prefect_harness():
 def shared_watchlists() -> Path:
     folder = SHARED_DATA / "watchlists"
     if not folder.is_dir():
-        pytest.skip(f"real government list files not found at {folder} (they live in ../shared/data beside the repository)")
+        pytest.skip(
+            f"real government list files not found at {folder} (they live in ../shared/data beside the repository)"
+        )
     return folder

@@ -86,29 +86,39 @@ def run_command(
     ctx: typer.Context,
     transactions: Annotated[
         list[Path],
-        typer.Option("--transactions", "-t", help="Order file(s): CSV, Parquet or XLSX (Contract 1 columns)."),
+        typer.Option(
+            "--transactions", "-t", help="Order file(s): CSV, Parquet or XLSX (Contract 1 columns)."
+        ),
     ],
     watchlist: Annotated[
         list[Path] | None,
         typer.Option(
-            "--watchlist", "-w",
+            "--watchlist",
+            "-w",
             help="Restricted-party list file(s) or folder(s); the format is detected. "
             "Default: the workspace's active snapshot (the bundled sample on a fresh workspace).",
         ),
     ] = None,
-    config: Annotated[Path | None, typer.Option("--config", help="YAML merged over configs/pipeline.yaml.")] = None,
+    config: Annotated[
+        Path | None, typer.Option("--config", help="YAML merged over configs/pipeline.yaml.")
+    ] = None,
     out: Annotated[
-        Path | None, typer.Option("--out", help="Output folder. Default: <workspace>/runs/<run_id>/.")
+        Path | None,
+        typer.Option("--out", help="Output folder. Default: <workspace>/runs/<run_id>/."),
     ] = None,
     column_map: Annotated[
         str | None,
-        typer.Option("--column-map", help="ERP column map: a name in configs/column_maps/ or a YAML path."),
+        typer.Option(
+            "--column-map", help="ERP column map: a name in configs/column_maps/ or a YAML path."
+        ),
     ] = None,
     workspace: WorkspaceOption = None,
 ) -> None:
     """Screen one day's orders: parties against the lists, red-flag rules, ML; write case files."""
     summary = run_guarded(
-        lambda: execute_run(transactions, workspace_of(ctx, workspace), watchlist, config, out, column_map)
+        lambda: execute_run(
+            transactions, workspace_of(ctx, workspace), watchlist, config, out, column_map
+        )
     )
     print_summary(summary)
 
@@ -130,7 +140,11 @@ def demo_command(
             shutil.rmtree(demo_home)
         data = demo_home / "data"
         data.mkdir(parents=True)
-        orders, labels, listed = data / "orders.csv", data / "labels.csv", data / "restricted_parties.csv"
+        orders, labels, listed = (
+            data / "orders.csv",
+            data / "labels.csv",
+            data / "restricted_parties.csv",
+        )
         console.print(f"generating {rows} synthetic order lines (seed {seed}) ...")
         generate_command(rows=rows, seed=seed, out=orders, labels=labels, watchlist_out=listed)
         console.print("screening them (Prefect starts a temporary local server first) ...")
@@ -149,14 +163,23 @@ def serve_command(
     transactions: Annotated[
         list[str],
         typer.Option(
-            "--transactions", "-t",
+            "--transactions",
+            "-t",
             help="Order file(s) or glob pattern(s) read at each scheduled run, e.g. 'inbox/orders-*.csv'.",
         ),
     ],
-    cron: Annotated[str, typer.Option("--cron", help="Cron schedule of the daily run.")] = "0 6 * * *",
-    timezone: Annotated[str, typer.Option("--timezone", help="Time zone of the schedule (IANA name).")] = "UTC",
-    watchlist: Annotated[list[str] | None, typer.Option("--watchlist", "-w", help="List file(s) to screen against.")] = None,
-    config: Annotated[str | None, typer.Option("--config", help="YAML merged over configs/pipeline.yaml.")] = None,
+    cron: Annotated[
+        str, typer.Option("--cron", help="Cron schedule of the daily run.")
+    ] = "0 6 * * *",
+    timezone: Annotated[
+        str, typer.Option("--timezone", help="Time zone of the schedule (IANA name).")
+    ] = "UTC",
+    watchlist: Annotated[
+        list[str] | None, typer.Option("--watchlist", "-w", help="List file(s) to screen against.")
+    ] = None,
+    config: Annotated[
+        str | None, typer.Option("--config", help="YAML merged over configs/pipeline.yaml.")
+    ] = None,
     name: Annotated[str, typer.Option("--name", help="Deployment name.")] = "daily",
     workspace: WorkspaceOption = None,
 ) -> None:
@@ -169,3 +192,56 @@ def serve_command(
         )
     )
 
+
+@app.command("rescreen")
+def rescreen_command(
+    ctx: typer.Context,
+    watchlist: Annotated[
+        list[Path],
+        typer.Option("--watchlist", "-w", help="The new list version: file(s) or folder(s); the format is detected."),
+    ],
+    since: Annotated[
+        str | None,
+        typer.Option("--since", help="Rescreen transactions ordered on or after this ISO date. Default: five years back."),
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Output folder. Default: <workspace>/runs/rescreen-<run_id>/.")
+    ] = None,
+    config: Annotated[Path | None, typer.Option("--config", help="YAML merged over configs/pipeline.yaml.")] = None,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Load a new list version, diff it against the last one, and open cases for new hits in past orders."""
+
+    def body() -> dict:
+        from datetime import date
+
+        from flows.sources import InputError
+
+        for path in watchlist:
+            if not path.exists():
+                raise InputError(f"{path}: no such file or folder")
+        if since:
+            try:
+                date.fromisoformat(since)
+            except ValueError:
+                raise InputError(f"--since {since!r}: not an ISO date (YYYY-MM-DD)") from None
+        quiet_prefect()
+        from flows.rescreen import rescreen
+
+        return rescreen(
+            watchlist=[str(p) for p in watchlist],
+            workspace=str(workspace_of(ctx, workspace)),
+            since=since,
+            out=str(out) if out else None,
+            config=str(config) if config else None,
+        )
+
+    summary = run_guarded(body)
+    counts = summary["counts"]
+    console.print(
+        f"[bold]rescreen {summary['run_id']}[/]: list diff +{counts['entries_added']} "
+        f"-{counts['entries_removed']} ~{counts['entries_changed']}; "
+        f"{counts['transactions_rescreened']} past transactions, {counts['parties_screened']} parties screened; "
+        f"{counts['watchlist_hits']} hits; {counts['cases_opened']} case(s) opened, {counts['cases_updated']} updated"
+    )
+    console.print(f"outputs: {summary['outputs']['folder']}")

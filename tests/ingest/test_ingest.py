@@ -48,7 +48,14 @@ def read(paths: list[Path], column_map=None):
 
 
 def test_clean_file_is_accepted_and_enriched_from_the_catalog(tmp_path):
-    result = read([write_csv(tmp_path, [order(), order(transaction_id="T-2", item_sku="nv-dgx-h100", quantity="1")])])
+    result = read(
+        [
+            write_csv(
+                tmp_path,
+                [order(), order(transaction_id="T-2", item_sku="nv-dgx-h100", quantity="1")],
+            )
+        ]
+    )
     assert result.rows_read == 2 and len(result.accepted) == 2 and result.rejected.empty
     assert list(result.accepted.columns) == list(CANONICAL_COLUMNS)
     first, second = result.accepted.iloc[0], result.accepted.iloc[1]
@@ -59,10 +66,22 @@ def test_clean_file_is_accepted_and_enriched_from_the_catalog(tmp_path):
 
 
 def test_country_names_and_booleans_are_normalized(tmp_path):
-    rows = [order(customer_country="Hong Kong", ship_to_country="Macau", end_user_country="People's Republic of China",
-                  route="Singapore; MY", declined_installation="Yes", changed_after_order="0")]
+    rows = [
+        order(
+            customer_country="Hong Kong",
+            ship_to_country="Macau",
+            end_user_country="People's Republic of China",
+            route="Singapore; MY",
+            declined_installation="Yes",
+            changed_after_order="0",
+        )
+    ]
     accepted = read([write_csv(tmp_path, rows)]).accepted.iloc[0]
-    assert (accepted["customer_country"], accepted["ship_to_country"], accepted["end_user_country"]) == ("HK", "MO", "CN")
+    assert (
+        accepted["customer_country"],
+        accepted["ship_to_country"],
+        accepted["end_user_country"],
+    ) == ("HK", "MO", "CN")
     assert accepted["route"] == "SG;MY"
     assert accepted["declined_installation"] is True or accepted["declined_installation"] == True  # noqa: E712
     assert accepted["changed_after_order"] == False  # noqa: E712
@@ -70,7 +89,11 @@ def test_country_names_and_booleans_are_normalized(tmp_path):
 
 def test_unknown_sku_is_kept_with_unknown_eccn(tmp_path):
     accepted = read([write_csv(tmp_path, [order(item_sku="ACME-WIDGET-9")])]).accepted.iloc[0]
-    assert not accepted["catalog_known"] and accepted["eccn_source"] == "unknown" and pd.isna(accepted["eccn"])
+    assert (
+        not accepted["catalog_known"]
+        and accepted["eccn_source"] == "unknown"
+        and pd.isna(accepted["eccn"])
+    )
 
 
 @pytest.mark.parametrize(
@@ -84,7 +107,10 @@ def test_unknown_sku_is_kept_with_unknown_eccn(tmp_path):
         ({"ship_to_country": "Narnia"}, "unknown country 'Narnia' in ship_to_country"),
         ({"customer_name": ""}, "empty required value in customer_name"),
         ({"currency": "ZZZ"}, "unknown currency 'ZZZ'"),
-        ({"declined_installation": "perhaps"}, "not a yes/no value in declined_installation 'perhaps'"),
+        (
+            {"declined_installation": "perhaps"},
+            "not a yes/no value in declined_installation 'perhaps'",
+        ),
         ({"route": "SG;Atlantis"}, "unknown country in route 'SG;Atlantis'"),
     ],
 )
@@ -160,7 +186,9 @@ def test_parquet_and_xlsx_read_like_csv(tmp_path):
 
 
 def test_truncated_parquet_is_one_clear_line(tmp_path):
-    pd.DataFrame([order()] * 50).assign(transaction_id=[f"T{i}" for i in range(50)]).to_parquet(tmp_path / "full.parquet")
+    pd.DataFrame([order()] * 50).assign(transaction_id=[f"T{i}" for i in range(50)]).to_parquet(
+        tmp_path / "full.parquet"
+    )
     data = (tmp_path / "full.parquet").read_bytes()
     (tmp_path / "cut.parquet").write_bytes(data[: len(data) // 2])
     with pytest.raises(InputError, match="cut.parquet: not a readable Parquet file"):

@@ -1,0 +1,160 @@
+"""The rescreen flow: a new watchlist version arrives — who in our history is now a hit?
+
+Snapshot the new version, diff it against the active one, screen the parties of past
+transactions (default look-back: the five-year record-keeping period) against only the
+added and changed entries, and open cases for new hits only. Entries removed from a list
+are noted on the open cases they caused.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from prefect import flow, get_run_logger, task
+
+from cases.grouping import build_drafts, score_transactions
+from cases.run_outputs import write_cases, write_index, write_json
+from cases.store import CaseStore, RunInfo
+from detectors.base import DetectionContext, DetectorResult
+from detectors.matching import Matcher, WatchlistScreening
+from detectors.schema import OPTIONAL_COLUMNS
+from flows.assembly import code_version
+from flows.daily import TASK_OPTIONS, StageClock, new_run_id, sha256_of, store_cases
+from flows.history import TransactionHistory
+from flows.screening import match_settings
+from flows.settings import Workspace, load_pipeline_settings
+from watchlists import SnapshotStore, WatchlistDiff, diff_entries, entries_to_frame
+
+TRIGGER = "watchlist change"
+
+
+@task(name="snapshot-and-diff", **TASK_OPTIONS)
+def snapshot_and_diff(workspace: Workspace, paths: list[Path]) -> tuple[Any, Any, WatchlistDiff]:
+    store = SnapshotStore(workspace.watchlists)
+    previous = store.active()
+    new, _created = store.add(paths)
+    old_entries = store.entries(previous.id) if previous else entries_to_frame([])
+    store.activate(new.id)
+    return previous, new, diff_entries(old_entries, store.entries(new.id))
+
+
+@task(name="load-past-parties", **TASK_OPTIONS)
+def load_past(workspace: Workspace, since: date) -> pd.DataFrame:
+    return TransactionHistory(workspace.history).load(since=since)
+
+
+@task(name="screen-against-changes", **TASK_OPTIONS)
+def screen_changes(
+    history: pd.DataFrame, changes: pd.DataFrame, settings: dict[str, Any]
+) -> DetectorResult:
+    matcher = Matcher.build(changes, match_settings(settings))
+    context = DetectionContext(
+        history=history.iloc[0:0],
+        present_columns=frozenset(OPTIONAL_COLUMNS),
+        policy={},
+        catalog=pd.DataFrame(),
+        as_of=date.today(),
+        watchlist=matcher,
+        settings=settings,
+    )
+    return WatchlistScreening().detect(history, context)
+
+
+@task(name="note-removed-entries", **TASK_OPTIONS)
+def note_removed(store_url: str, removed: pd.DataFrame, run_id: str) -> list[str]:
+    if removed.empty:
+        return []
+    store = CaseStore(store_url)
+    try:
+        return store.note_removed_entries(removed["entry_id"].tolist(), run_id=run_id)
+    finally:
+        store.close()
+
+
+@flow(name="rescreen", log_prints=True)
+def rescreen(
+    watchlist: list[str],
+    workspace: str = "redflag-workspace",
+    since: str | None = None,
+    out: str | None = None,
+    config: str | None = None,
+) -> dict[str, Any]:
+    """Rescreen past parties against what changed in a new watchlist version."""
+    logger = get_run_logger()
+    started_at = datetime.now(UTC)
+    run_id = new_run_id()
+    ws = Workspace(Path(workspace)).ensure()
+    out_dir = Path(out) if out else ws.runs / f"rescreen-{run_id}"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    settings = load_pipeline_settings(Path(config) if config else None)
+    lookback = int(settings["history"]["lookback_days"])
+    since_date = date.fromisoformat(since) if since else date.today() - timedelta(days=lookback)
+    paths = [Path(p) for p in watchlist]
+    clock = StageClock()
+
+    with clock("snapshot"):
+        previous, new, diff = snapshot_and_diff(ws, paths)
+    changes = diff.screening_entries()
+    with clock("history"):
+        history = load_past(ws, since_date)
+    with clock("screening"):
+        if len(changes) and len(history):
+            result = screen_changes(history, changes, settings)
+        else:
+            result = DetectorResult(flags=pd.DataFrame())
+    flags = result.flags
+    drafts = []
+    if len(flags):
+        flags = flags.assign(evidence=[{**e, "trigger": TRIGGER} for e in flags["evidence"]])
+        hit_rows = history[history["transaction_id"].isin(flags["transaction_id"])]
+        scored = score_transactions(hit_rows, flags)
+        drafts = build_drafts(hit_rows, flags, scored, settings["cases"])
+    versions = {
+        "code": code_version(),
+        "watchlist_snapshot": {"id": new.id, "label": new.label, "previous": previous.id if previous else None},
+        "watchlist_diff": diff.counts(),
+    }
+    for draft in drafts:
+        draft.trigger = TRIGGER
+        draft.versions = versions
+    run = RunInfo(run_id=run_id, started_at=started_at.isoformat(), versions=versions)
+    with clock("cases"):
+        upserts = store_cases(ws.case_store_url, drafts, run)
+        noted = note_removed(ws.case_store_url, diff.removed, run_id)
+    touched = [u.case for u in upserts if u.action in ("opened", "updated", "follow_up")]
+
+    diff.to_csv(out_dir / "watchlist_diff.csv")
+    summary = {
+        "run_id": run_id,
+        "kind": "rescreen",
+        "trigger": TRIGGER,
+        "started_at": started_at.isoformat(),
+        "finished_at": None,
+        "inputs": [{"path": str(p), "sha256": sha256_of(p) if p.is_file() else None} for p in paths],
+        "since": since_date.isoformat(),
+        "counts": {
+            "entries_added": diff.counts().get("added", 0),
+            "entries_removed": diff.counts().get("removed", 0),
+            "entries_changed": diff.counts().get("changed", 0),
+            "transactions_rescreened": len(history),
+            "parties_screened": int(result.details.get("parties_screened", 0)),
+            "watchlist_hits": int(result.details.get("hits_count", 0)),
+            "flags_by_code": {k: int(v) for k, v in flags["code"].value_counts().items()} if len(flags) else {},
+            "cases_opened": sum(u.action in ("opened", "follow_up") for u in upserts),
+            "cases_updated": sum(u.action == "updated" for u in upserts),
+            "cases_unchanged": sum(u.action == "unchanged" for u in upserts),
+            "cases_noted_entry_removed": len(noted),
+        },
+        "versions": versions,
+    }
+    write_cases(out_dir, touched)
+    summary["timings_seconds"] = clock.seconds
+    summary["finished_at"] = datetime.now(UTC).isoformat()
+    summary["outputs"] = {"folder": str(out_dir), "index": str(out_dir / "index.html")}
+    write_index(out_dir, touched, summary)
+    write_json(out_dir / "run_summary.json", summary)
+    logger.info("rescreen %s: %s", run_id, summary["counts"])
+    return summary
