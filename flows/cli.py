@@ -88,7 +88,10 @@ def run_guarded(action):
 from flows.commands import pipeline  # noqa: E402,F401  (run, demo, serve, rescreen register themselves)
 from flows.commands import watchlist as watchlist_commands  # noqa: E402
 
+from flows.commands.generate import generate_cli  # noqa: E402
+
 app.add_typer(watchlist_commands.app, name="watchlist")
+app.command("generate")(generate_cli)
 
 
 MULTI_VALUE_OPTIONS = frozenset({"--transactions", "-t", "--watchlist", "-w"})

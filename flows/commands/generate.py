@@ -1,0 +1,115 @@
+"""`redflag generate`: synthetic orders with labelled diversion typologies, their labels and
+a matching fictional restricted-party list in CSL format."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+import yaml
+
+import detectors
+from detectors.catalog import catalog_frame
+from detectors.synthetic import (
+    GeneratorParams,
+    SyntheticData,
+    generate,
+    write_csl_csv,
+    write_labels,
+    write_transactions,
+)
+from detectors.synthetic.writers import TABLE_SUFFIXES
+
+CONFIGS = Path(detectors.__file__).resolve().parents[1] / "configs"
+
+
+def read_catalog(path: Path | None = None) -> pd.DataFrame:
+    """The item catalog frame from `configs/items.yaml` (or another items file)."""
+    with (path or CONFIGS / "items.yaml").open(encoding="utf-8") as handle:
+        return catalog_frame(yaml.safe_load(handle))
+
+
+def _start_date(start: date | str | None) -> date | None:
+    if start is None or isinstance(start, date):
+        return start
+    try:
+        return date.fromisoformat(str(start))
+    except ValueError:
+        raise ValueError(f"--start must be an ISO date such as 2026-01-01, got {start!r}") from None
+
+
+def generate_command(
+    rows: int,
+    seed: int,
+    out: Path,
+    labels: Path,
+    watchlist_out: Path | None = None,
+    start: date | str | None = None,
+    days: int | None = None,
+) -> SyntheticData:
+    """Generate and write the order file (CSV or Parquet by suffix), the labels and, when asked,
+    the restricted list; print one summary line per file written."""
+    out, labels = Path(out), Path(labels)
+    if rows < 1:
+        raise ValueError(f"--rows must be at least 1, got {rows}")
+    if days is not None and days < 1:
+        raise ValueError(f"--days must be at least 1, got {days}")
+    if out.suffix.lower() not in TABLE_SUFFIXES:
+        raise ValueError(f"--out {out.name}: use a .csv or .parquet file name")
+    params = GeneratorParams()
+    first_day = _start_date(start)
+    if first_day is not None:
+        params = replace(params, start=first_day)
+    if days is not None:
+        params = replace(params, days=days)
+
+    data = generate(rows, seed, read_catalog(), params)
+    write_transactions(data.transactions, out)
+    diverted = int(data.labels["label"].sum())
+    typologies = data.labels.loc[data.labels["label"] == 1, "typology"].nunique()
+    typer.echo(
+        f"wrote {len(data.transactions):,} order lines ({diverted:,} labelled diversion, "
+        f"{typologies} typologies; {params.start} + {params.days} days) to {out}"
+    )
+    write_labels(data.labels, labels)
+    typer.echo(f"wrote {len(data.labels):,} labels (transaction_id,label,typology) to {labels}")
+    if watchlist_out is not None:
+        write_csl_csv(data.watchlist, Path(watchlist_out))
+        typer.echo(
+            f"wrote {len(data.watchlist)} restricted-list entries (CSL format) to {watchlist_out}"
+        )
+    return data
+
+
+def generate_cli(
+    rows: Annotated[int, typer.Option("--rows", help="How many order lines to write.")] = 20_000,
+    seed: Annotated[
+        int, typer.Option("--seed", help="Seed; the same seed writes the same bytes.")
+    ] = 7,
+    out: Annotated[
+        Path, typer.Option("--out", help="Order file to write: .csv or .parquet.")
+    ] = Path("orders.csv"),
+    labels: Annotated[
+        Path, typer.Option("--labels", help="Labels file to write (transaction_id,label,typology).")
+    ] = Path("labels.csv"),
+    watchlist_out: Annotated[
+        Path | None,
+        typer.Option("--watchlist-out", help="Also write the synthetic restricted list (CSL CSV)."),
+    ] = None,
+    start: Annotated[
+        str | None, typer.Option("--start", help="First order date (ISO), default 2026-01-01.")
+    ] = None,
+    days: Annotated[
+        int | None, typer.Option("--days", help="How many days the orders span, default 330.")
+    ] = None,
+) -> None:
+    """Write synthetic orders with labelled diversion typologies (and a matching restricted list)."""
+    try:
+        generate_command(rows, seed, out, labels, watchlist_out, start, days)
+    except (ValueError, OSError) as error:
+        typer.echo(f"redflag: error: {error}", err=True)
+        raise typer.Exit(2) from None

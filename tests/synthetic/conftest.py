@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from detectors.synthetic import SyntheticData, generate
+from flows.commands.generate import read_catalog
+
+
+@pytest.fixture(scope="session")
+def catalog() -> pd.DataFrame:
+    return read_catalog()
+
+
+@pytest.fixture(scope="session")
+def data_20k(catalog: pd.DataFrame) -> SyntheticData:
+    return generate(20_000, seed=20_261_127, catalog=catalog)
+
+
+@pytest.fixture(scope="session")
+def orders_20k(data_20k: SyntheticData) -> pd.DataFrame:
+    """Transactions joined with their labels."""
+    return data_20k.transactions.merge(data_20k.labels, on="transaction_id", validate="one_to_one")
