@@ -84,25 +84,16 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def _case_flags(flags: pd.DataFrame) -> list[CaseFlag]:
+def _case_flags(flags: list[dict[str, Any]]) -> list[CaseFlag]:
+    """One CaseFlag per red-flag code, strongest first, with per-transaction evidence."""
+    by_code: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for flag in sorted(flags, key=lambda f: (-f["weight"], f["code"])):
+        if flag["source"] != "watchlist":  # watchlist hits are listed as matches instead
+            by_code.setdefault((flag["code"], flag["source"]), []).append(flag)
     result = []
-    ordered = flags.sort_values(["weight", "code"], ascending=[False, True], kind="stable")
-    for (code, source), group in ordered.groupby(["code", "source"], sort=False):
-        if source == "watchlist":
-            continue  # watchlist hits are listed as matches, and summarised below
-        tx_ids = list(dict.fromkeys(group["transaction_id"]))
-        first = group.iloc[0]
-        evidence = {
-            "transactions": len(tx_ids),
-            "by_transaction": {
-                t: e
-                for t, e in zip(
-                    group["transaction_id"][:MAX_EVIDENCE_PER_FLAG],
-                    group["evidence"][:MAX_EVIDENCE_PER_FLAG],
-                    strict=False,
-                )
-            },
-        }
+    for (code, source), group in by_code.items():
+        tx_ids = list(dict.fromkeys(f["transaction_id"] for f in group))
+        first = group[0]
         more = f" (and {len(tx_ids) - 1} more transaction(s))" if len(tx_ids) > 1 else ""
         result.append(
             CaseFlag(
@@ -111,9 +102,14 @@ def _case_flags(flags: pd.DataFrame) -> list[CaseFlag]:
                 title=str(first["title"]),
                 severity=str(first["severity"]),
                 transaction_ids=tx_ids,
-                evidence=evidence,
+                evidence={
+                    "transactions": len(tx_ids),
+                    "by_transaction": {
+                        f["transaction_id"]: f["evidence"] for f in group[:MAX_EVIDENCE_PER_FLAG]
+                    },
+                },
                 citation=str(first["citation"]),
-                weight=float(group["weight"].max()),
+                weight=float(first["weight"]),
                 reason=f"{first['reason']}{more}",
                 recommended_action=str(first["recommended_action"] or ""),
             )
@@ -121,10 +117,11 @@ def _case_flags(flags: pd.DataFrame) -> list[CaseFlag]:
     return result
 
 
-def _watchlist_matches(flags: pd.DataFrame) -> tuple[list[WatchlistMatch], list[CaseFlag]]:
-    hits = flags[flags["source"] == "watchlist"]
+def _watchlist_matches(flags: list[dict[str, Any]]) -> tuple[list[WatchlistMatch], list[CaseFlag]]:
+    hits = [f for f in flags if f["source"] == "watchlist"]
     matches: dict[tuple, WatchlistMatch] = {}
-    for tx_id, evidence in zip(hits["transaction_id"], hits["evidence"], strict=True):
+    for hit in hits:
+        evidence = hit["evidence"]
         key = (evidence.get("role"), evidence.get("party_name"), evidence.get("entry_id"))
         if key not in matches:
             matches[key] = WatchlistMatch(
@@ -139,17 +136,17 @@ def _watchlist_matches(flags: pd.DataFrame) -> tuple[list[WatchlistMatch], list[
                 list_code=str(evidence.get("list_code", "")),
                 entry=dict(evidence.get("entry") or {}),
             )
-        matches[key].transaction_ids.append(str(tx_id))
+        matches[key].transaction_ids.append(str(hit["transaction_id"]))
     summary = []
-    if len(hits):
-        best = hits.sort_values("weight", ascending=False).iloc[0]
+    if hits:
+        best = max(hits, key=lambda f: f["weight"])
         summary.append(
             CaseFlag(
                 code=str(best["code"]),
                 source="watchlist",
                 title=str(best["title"]),
                 severity=str(best["severity"]),
-                transaction_ids=list(dict.fromkeys(hits["transaction_id"])),
+                transaction_ids=list(dict.fromkeys(f["transaction_id"] for f in hits)),
                 evidence={"matches": len(matches), "best": best["evidence"]},
                 citation=str(best["citation"]),
                 weight=float(best["weight"]),
@@ -161,11 +158,11 @@ def _watchlist_matches(flags: pd.DataFrame) -> tuple[list[WatchlistMatch], list[
     return ranked, summary
 
 
-def _ml_block(flags: pd.DataFrame) -> dict[str, Any]:
-    ml = flags[flags["source"] == "ml"]
-    if ml.empty:
+def _ml_block(flags: list[dict[str, Any]]) -> dict[str, Any]:
+    ml = [f for f in flags if f["source"] == "ml"]
+    if not ml:
         return {}
-    best = ml.sort_values("weight", ascending=False).iloc[0]
+    best = max(ml, key=lambda f: f["weight"])
     evidence = best["evidence"] or {}
     return {
         "model_version": evidence.get("model_version", ""),
@@ -176,23 +173,39 @@ def _ml_block(flags: pd.DataFrame) -> dict[str, Any]:
     }
 
 
-def _parties(rows: pd.DataFrame) -> list[dict[str, Any]]:
-    parties = []
+def _parties(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    parties: dict[tuple, dict[str, Any]] = {}
     for role, columns in PARTY_ROLES.items():
-        picked = [c for c in (columns["name"], columns["country"], columns["address"]) if c]
-        distinct = rows[picked].dropna(subset=[columns["name"]]).drop_duplicates()
-        for record in distinct.to_dict("records"):
-            parties.append(
-                {
-                    "role": role,
-                    "name": record[columns["name"]],
-                    "country": _jsonable(record.get(columns["country"])),
-                    "address": _jsonable(record.get(columns["address"]))
-                    if columns["address"]
-                    else None,
-                }
-            )
-    return parties
+        for row in rows:
+            name = row[columns["name"]]
+            if name is None:
+                continue
+            address = row[columns["address"]] if columns["address"] else None
+            party = {
+                "role": role,
+                "name": name,
+                "country": row[columns["country"]],
+                "address": address,
+            }
+            parties.setdefault(tuple(party.values()), party)
+    return list(parties.values())
+
+
+def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
+    """Plain Python records with JSON-friendly values (None for missing, ISO dates)."""
+    return [{k: _jsonable(v) for k, v in r.items()} for r in frame[columns].to_dict("records")]
+
+
+PARTY_COLUMNS: list[str] = sorted(
+    {c for cols in PARTY_ROLES.values() for c in cols.values() if c is not None}
+)
+SUBJECT_COLUMNS: list[str] = [
+    "customer_id",
+    "customer_name",
+    "customer_country",
+    "customer_type",
+    "customer_address",
+]
 
 
 def build_drafts(
@@ -201,29 +214,53 @@ def build_drafts(
     scored: pd.DataFrame,
     case_settings: Mapping[str, Any],
 ) -> list[CaseDraft]:
-    """One draft per subject (customer) with at least one transaction worth a case."""
+    """One draft per subject (customer) with at least one transaction worth a case.
+
+    The frames are turned into plain records once, then grouped by customer: a run with
+    tens of thousands of cases must not pay pandas' per-group overhead for each one.
+    """
     threshold = case_settings.get("open_threshold", 40)
     cased = scored[(scored["risk_score"] >= threshold) | scored["hard_stop"]]
     if cased.empty:
         return []
-    rows = transactions.merge(cased, on="transaction_id", how="inner")
-    flags = flags[flags["transaction_id"].isin(cased["transaction_id"])]
-    flags_by_customer = flags.merge(
-        rows[["transaction_id", "customer_id"]], on="transaction_id", how="inner"
-    ).groupby("customer_id", sort=False)
+    rows = transactions.merge(cased, on="transaction_id", how="inner").sort_values(
+        ["customer_id", "transaction_id"], kind="stable"
+    )
+    columns = list(
+        dict.fromkeys(
+            [
+                *TRANSACTION_FIELDS,
+                "risk_score",
+                "flags",
+                "hard_stop",
+                *SUBJECT_COLUMNS,
+                *PARTY_COLUMNS,
+            ]
+        )
+    )
+    records = _records(rows, columns)
+    customer_of = dict(zip(rows["transaction_id"], rows["customer_id"], strict=True))
+    flag_records = flags[flags["transaction_id"].isin(cased["transaction_id"])].to_dict("records")
+    flags_by_customer: dict[str, list[dict[str, Any]]] = {}
+    for flag in flag_records:
+        flags_by_customer.setdefault(customer_of[flag["transaction_id"]], []).append(flag)
+    rows_by_customer: dict[str, list[dict[str, Any]]] = {}
+    for record in records:
+        rows_by_customer.setdefault(record["customer_id"], []).append(record)
+
     drafts = []
-    for customer_id, group in rows.groupby("customer_id", sort=True):
-        case_flags_frame = flags_by_customer.get_group(customer_id)
-        matches, watchlist_summary = _watchlist_matches(case_flags_frame)
-        case_flags = watchlist_summary + _case_flags(case_flags_frame)
-        hard = bool(group["hard_stop"].any())
-        risk = int(group["risk_score"].max())
+    for customer_id, group in rows_by_customer.items():
+        customer_flags = flags_by_customer.get(customer_id, [])
+        matches, watchlist_summary = _watchlist_matches(customer_flags)
+        case_flags = watchlist_summary + _case_flags(customer_flags)
+        hard = any(r["hard_stop"] for r in group)
+        risk = max(int(r["risk_score"]) for r in group)
         if hard:
             risk = max(risk, int(case_settings.get("hard_stop_floor", 80)))
         actions = list(
             dict.fromkeys(f.recommended_action for f in case_flags if f.recommended_action)
         )
-        first = group.iloc[0]
+        first = group[0]
         drafts.append(
             CaseDraft(
                 case_key=f"customer:{customer_id}",
@@ -232,21 +269,18 @@ def build_drafts(
                     "name": first["customer_name"],
                     "country": first["customer_country"],
                     "customer_id": customer_id,
-                    "customer_type": _jsonable(first["customer_type"]),
-                    "address": _jsonable(first["customer_address"]),
+                    "customer_type": first["customer_type"],
+                    "address": first["customer_address"],
                 },
-                transaction_ids=sorted(group["transaction_id"]),
+                transaction_ids=[r["transaction_id"] for r in group],
                 flags=case_flags,
                 watchlist_matches=matches,
                 risk_score=risk,
                 priority=_priority(risk, hard, case_settings.get("priority", {})),
                 recommended_actions=actions,
-                ml=_ml_block(case_flags_frame),
+                ml=_ml_block(customer_flags),
                 transactions=[
-                    {k: _jsonable(v) for k, v in r.items()}
-                    for r in group[list(TRANSACTION_FIELDS) + ["risk_score", "flags"]].to_dict(
-                        "records"
-                    )
+                    {k: r[k] for k in (*TRANSACTION_FIELDS, "risk_score", "flags")} for r in group
                 ],
                 parties=_parties(group),
             )
