@@ -62,7 +62,8 @@ class CaseDraft:
         one key per (flag code, transaction) and per (watchlist entry, party, score)."""
         keys = {f"flag:{f.code}:{t}" for f in self.flags for t in f.transaction_ids}
         keys |= {
-            f"match:{m.entry_id}:{m.role}:{m.party_name}:{m.score:.2f}" for m in self.watchlist_matches
+            f"match:{m.entry_id}:{m.role}:{m.party_name}:{m.score:.2f}"
+            for m in self.watchlist_matches
         }
         return keys
 
@@ -90,6 +91,12 @@ class Case:
     due_at: str | None = None
     trigger: str = "daily screening"
     follow_up_of: str | None = None
+    opened_at: str | None = None
+    updated_at: str | None = None
+    # one item per evidence key: {"key", "added_at", "run_id", "new"}
+    evidence: list[dict[str, Any]] = field(default_factory=list)
+    # a four-eyes decision waiting for a second reviewer: {"outcome", "rationale", "by", "at"}
+    pending_decision: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         """Contract 4: the required keys first, then the extras."""
@@ -112,6 +119,10 @@ class Case:
             "due_at": self.due_at,
             "trigger": self.trigger,
             "follow_up_of": self.follow_up_of,
+            "opened_at": self.opened_at,
+            "updated_at": self.updated_at,
+            "pending_decision": self.pending_decision,
+            "evidence": list(self.evidence),
             "transactions": self.transactions,
             "parties": self.parties,
         }

@@ -45,7 +45,9 @@ def write_cases(out: Path, cases: Iterable[Case]) -> list[Path]:
     written = []
     for case in cases:
         write_json(folder / f"{case.case_id}.json", case_json(case))
-        (folder / f"{case.case_id}.html").write_text(case_html(case), encoding="utf-8")
+        (folder / f"{case.case_id}.html").write_text(
+            case_html(case, index_href="../index.html"), encoding="utf-8"
+        )
         written.append(folder / f"{case.case_id}.json")
     return written
 

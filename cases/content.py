@@ -1,0 +1,150 @@
+"""What a stored case holds besides its workflow state, and how new evidence merges in.
+
+The content is one JSON document per case (flags, watchlist matches, ML score, the order
+lines and parties); the store keeps it beside the indexed workflow columns.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+
+from cases.model import PRIORITIES, Case, CaseDraft, CaseFlag, WatchlistMatch
+
+OPEN_STATUSES: tuple[str, ...] = ("open", "in_review", "escalated")
+DECIDED_STATUSES: tuple[str, ...] = ("cleared", "reported")
+
+
+def iso(moment: datetime | None) -> str | None:
+    """UTC timestamps as the case files show them."""
+    return None if moment is None else moment.isoformat(timespec="seconds") + "Z"
+
+
+def higher_priority(a: str, b: str) -> str:
+    return a if PRIORITIES.index(a) <= PRIORITIES.index(b) else b
+
+
+def draft_content(draft: CaseDraft) -> dict[str, Any]:
+    return {
+        "transaction_ids": list(dict.fromkeys(draft.transaction_ids)),
+        "flags": [dict(vars(f)) for f in draft.flags],  # flat dataclasses: no deep copy needed
+        "watchlist_matches": [dict(vars(m)) for m in draft.watchlist_matches],
+        "ml": dict(draft.ml),
+        "recommended_actions": list(dict.fromkeys(draft.recommended_actions)),
+        "transactions": list(draft.transactions),
+        "parties": list(draft.parties),
+        "versions": dict(draft.versions),
+        "trigger": draft.trigger,
+    }
+
+
+def _union(old: list, new: list) -> list:
+    return list(dict.fromkeys([*old, *new]))
+
+
+def _merge_by(old: list[dict], new: list[dict], key) -> list[dict]:
+    merged = {key(item): item for item in old}
+    for item in new:
+        merged.setdefault(key(item), item)
+    return list(merged.values())
+
+
+def _merge_flags(old: list[dict], new: list[dict]) -> list[dict]:
+    merged = {(f["code"], f["source"]): dict(f) for f in old}
+    for flag in new:
+        known = merged.get((flag["code"], flag["source"]))
+        if known is None:
+            merged[(flag["code"], flag["source"])] = dict(flag)
+            continue
+        known["transaction_ids"] = _union(known["transaction_ids"], flag["transaction_ids"])
+        known["weight"] = max(float(known.get("weight", 0.0)), float(flag.get("weight", 0.0)))
+    return list(merged.values())
+
+
+def _match_key(match: dict) -> tuple:
+    return (match["entry_id"], match["role"], match["party_name"], round(float(match["score"]), 2))
+
+
+def merge_content(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """The content of an open case after a later run's draft attached to it."""
+    old_ml, new_ml = old.get("ml") or {}, new.get("ml") or {}
+    better_ml = new_ml if new_ml.get("score", -1) >= old_ml.get("score", -1) else old_ml
+    return {
+        "transaction_ids": _union(old["transaction_ids"], new["transaction_ids"]),
+        "flags": _merge_flags(old["flags"], new["flags"]),
+        "watchlist_matches": _merge_by(
+            old["watchlist_matches"], new["watchlist_matches"], _match_key
+        ),
+        "ml": better_ml,
+        "recommended_actions": _union(old["recommended_actions"], new["recommended_actions"]),
+        "transactions": _merge_by(
+            old["transactions"], new["transactions"], lambda t: t.get("transaction_id")
+        ),
+        "parties": _merge_by(
+            old["parties"], new["parties"], lambda p: (p.get("role"), p.get("name"))
+        ),
+        "versions": {**old.get("versions", {}), **new.get("versions", {})},
+        "trigger": old.get("trigger", new.get("trigger", "")),
+    }
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+def build_case(row: Any, history: list[dict[str, Any]], evidence: list[dict[str, Any]]) -> Case:
+    """A `Case` from a `cases` row, its events and its evidence items."""
+    content = json.loads(row.content_json)
+    return Case(
+        case_id=row.case_id,
+        case_key=row.case_key,
+        status=row.status,
+        priority=row.priority,
+        risk_score=int(row.risk_score),
+        subject=json.loads(row.subject_json),
+        transaction_ids=content["transaction_ids"],
+        flags=[CaseFlag(**f) for f in content["flags"]],
+        watchlist_matches=[WatchlistMatch(**m) for m in content["watchlist_matches"]],
+        ml=content.get("ml") or {},
+        recommended_actions=content["recommended_actions"],
+        history=history,
+        versions=content.get("versions") or {},
+        transactions=content.get("transactions") or [],
+        parties=content.get("parties") or [],
+        assignee=row.assignee,
+        due_at=iso(row.due_at),
+        trigger=content.get("trigger", ""),
+        follow_up_of=row.follow_up_of,
+        opened_at=iso(row.opened_at),
+        updated_at=iso(row.updated_at),
+        evidence=evidence,
+        pending_decision=json.loads(row.pending_json) if row.pending_json else None,
+    )
+
+
+@lru_cache(maxsize=256)
+def _versions(text: str) -> dict[str, Any]:
+    """Every event of a run carries the same versions: parse each distinct text once."""
+    return json.loads(text)
+
+
+def event_record(row: Any) -> dict[str, Any]:
+    """One history entry of Contract 4 from an `events` row."""
+    record: dict[str, Any] = {
+        "at": iso(row.at),
+        "event": row.event,
+        "by": row.by,
+        "run_id": row.run_id,
+    }
+    if row.from_status or row.to_status:
+        record["from"] = row.from_status
+        record["to"] = row.to_status
+    if row.rationale:
+        record["rationale"] = row.rationale
+    if row.versions_json:
+        record["versions"] = dict(_versions(row.versions_json))
+    if row.details_json:
+        record["details"] = json.loads(row.details_json)
+    return record

@@ -1,0 +1,208 @@
+"""Versioned schema migrations of the case store.
+
+A workspace made by an older version opens in a newer one: `migrate(engine)` reads the
+`schema_version` table and applies, in order and each in its own transaction, every
+migration above the recorded version. A migration is frozen once released: it builds its
+tables from its own definitions here, never from `cases.tables` (which is the current
+schema the store queries).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+Migration = Callable[[Connection], None]
+
+EVENTS_APPEND_ONLY = "case events are append-only"
+
+
+def _v1_tables(metadata: sa.MetaData) -> None:
+    sa.Table(
+        "cases",
+        metadata,
+        sa.Column("case_id", sa.String(16), primary_key=True),
+        sa.Column("seq", sa.Integer, nullable=False, unique=True),
+        sa.Column("case_key", sa.String(300), nullable=False, index=True),
+        sa.Column("status", sa.String(16), nullable=False),
+        sa.Column("priority", sa.String(8), nullable=False),
+        sa.Column("risk_score", sa.Integer, nullable=False),
+        sa.Column("subject_name", sa.Text),
+        sa.Column("subject_json", sa.Text, nullable=False),
+        sa.Column("content_json", sa.Text, nullable=False),
+        sa.Column("assignee", sa.String(100), index=True),
+        sa.Column("follow_up_of", sa.String(16)),
+        sa.Column("pending_json", sa.Text),
+        sa.Column("opened_at", sa.DateTime, nullable=False),
+        sa.Column("updated_at", sa.DateTime, nullable=False),
+        sa.Index("ix_cases_status_priority", "status", "priority"),
+    )
+    sa.Table(
+        "case_transactions",
+        metadata,
+        sa.Column("case_id", sa.String(16), primary_key=True),
+        sa.Column("transaction_id", sa.String(200), primary_key=True, index=True),
+    )
+    sa.Table(
+        "evidence_items",
+        metadata,
+        sa.Column("case_id", sa.String(16), primary_key=True),
+        sa.Column("evidence_key", sa.String(500), primary_key=True),
+        sa.Column("added_at", sa.DateTime, nullable=False),
+        sa.Column("run_id", sa.String(100)),
+        sa.Column("is_new", sa.Boolean, nullable=False, default=False),
+    )
+    sa.Table(
+        "events",
+        metadata,
+        sa.Column("event_id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("case_id", sa.String(16), nullable=False, index=True),
+        sa.Column("at", sa.DateTime, nullable=False),
+        sa.Column("by", sa.String(100), nullable=False),
+        sa.Column("event", sa.String(40), nullable=False),
+        sa.Column("from_status", sa.String(16)),
+        sa.Column("to_status", sa.String(16)),
+        sa.Column("rationale", sa.Text),
+        sa.Column("run_id", sa.String(100)),
+        sa.Column("versions_json", sa.Text),
+        sa.Column("details_json", sa.Text),
+    )
+    sa.Table(
+        "users",
+        metadata,
+        sa.Column("name", sa.String(100), primary_key=True),
+        sa.Column("role", sa.String(16), nullable=False),
+        sa.Column("password_hash", sa.Text, nullable=False),
+        sa.Column("created_at", sa.DateTime, nullable=False),
+    )
+    sa.Table(
+        "runs",
+        metadata,
+        sa.Column("run_id", sa.String(100), primary_key=True),
+        sa.Column("started_at", sa.DateTime, nullable=False),
+        sa.Column("finished_at", sa.DateTime),
+        sa.Column("versions_json", sa.Text),
+        sa.Column("summary_json", sa.Text),
+    )
+
+
+_SQLITE_EVENT_GUARDS = (
+    f"CREATE TRIGGER events_no_update BEFORE UPDATE ON events "
+    f"BEGIN SELECT RAISE(ABORT, '{EVENTS_APPEND_ONLY}'); END",
+    f"CREATE TRIGGER events_no_delete BEFORE DELETE ON events "
+    f"BEGIN SELECT RAISE(ABORT, '{EVENTS_APPEND_ONLY}'); END",
+)
+_POSTGRES_EVENT_GUARDS = (
+    "CREATE FUNCTION redflag_events_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+    f"$$ BEGIN RAISE EXCEPTION '{EVENTS_APPEND_ONLY}'; END $$",
+    "CREATE TRIGGER events_no_update_delete BEFORE UPDATE OR DELETE ON events "
+    "FOR EACH ROW EXECUTE FUNCTION redflag_events_append_only()",
+    "CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON events "
+    "FOR EACH STATEMENT EXECUTE FUNCTION redflag_events_append_only()",
+)
+
+
+def _v1_initial(conn: Connection) -> None:
+    """Cases, their transactions and evidence, append-only events, users and runs."""
+    metadata = sa.MetaData()
+    _v1_tables(metadata)
+    metadata.create_all(conn)
+    guards = _POSTGRES_EVENT_GUARDS if conn.dialect.name == "postgresql" else _SQLITE_EVENT_GUARDS
+    for statement in guards:
+        conn.exec_driver_sql(statement)
+
+
+# The SLA hours in force when v2 was released; used once, to give existing cases a due date.
+_V2_SLA_HOURS = {"high": 24, "medium": 72, "low": 168}
+
+
+def _v2_due_dates_and_suppressions(conn: Connection) -> None:
+    """Due dates on cases (backfilled from priority) and the suppressions table."""
+    datetime_type = sa.DateTime().compile(dialect=conn.dialect)
+    conn.exec_driver_sql(f"ALTER TABLE cases ADD COLUMN due_at {datetime_type}")
+    cases = sa.table(
+        "cases",
+        sa.column("priority"),
+        sa.column("opened_at", sa.DateTime),
+        sa.column("due_at", sa.DateTime),
+        sa.column("case_id"),
+    )
+    rows = conn.execute(sa.select(cases.c.case_id, cases.c.priority, cases.c.opened_at)).all()
+    if rows:
+        conn.execute(
+            cases.update().where(cases.c.case_id == sa.bindparam("b_id")),
+            [
+                {
+                    "b_id": case_id,
+                    "due_at": opened_at + timedelta(hours=_V2_SLA_HOURS.get(priority, 168)),
+                }
+                for case_id, priority, opened_at in rows
+            ],
+        )
+    conn.exec_driver_sql("CREATE INDEX ix_cases_status_due ON cases (status, due_at)")
+    metadata = sa.MetaData()
+    sa.Table(
+        "suppressions",
+        metadata,
+        sa.Column("suppression_id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("party_fingerprint", sa.String(64), nullable=False),
+        sa.Column("entry_id", sa.String(200), nullable=False),
+        sa.Column("entry_fingerprint", sa.String(64), nullable=False),
+        sa.Column("party_name", sa.Text),
+        sa.Column("role", sa.String(40)),
+        sa.Column("case_id", sa.String(16)),
+        sa.Column("created_by", sa.String(100), nullable=False),
+        sa.Column("created_at", sa.DateTime, nullable=False),
+        sa.Column("expires_at", sa.DateTime, nullable=False),
+        sa.Column("rationale", sa.Text),
+        sa.Column("lifted_at", sa.DateTime),
+        sa.Column("lifted_reason", sa.Text),
+        sa.Index("ix_suppressions_pair", "entry_id", "party_fingerprint"),
+    )
+    metadata.create_all(conn)
+
+
+MIGRATIONS: tuple[tuple[int, Migration], ...] = (
+    (1, _v1_initial),
+    (2, _v2_due_dates_and_suppressions),
+)
+LATEST_VERSION = MIGRATIONS[-1][0]
+
+_schema_version = sa.Table(
+    "schema_version",
+    sa.MetaData(),
+    sa.Column("version", sa.Integer, primary_key=True),
+    sa.Column("applied_at", sa.DateTime, nullable=False),
+)
+
+
+def current_version(engine: Engine) -> int:
+    """The schema version recorded in the store (0 for an empty database)."""
+    if not sa.inspect(engine).has_table("schema_version"):
+        return 0
+    with engine.connect() as conn:
+        return int(conn.execute(sa.select(sa.func.max(_schema_version.c.version))).scalar() or 0)
+
+
+def migrate(engine: Engine, target: int = LATEST_VERSION) -> int:
+    """Apply every migration above the store's version up to `target`; returns the new version."""
+    if target > LATEST_VERSION:
+        raise ValueError(f"schema version {target} is unknown (latest is {LATEST_VERSION})")
+    _schema_version.create(engine, checkfirst=True)
+    version = current_version(engine)
+    if version > LATEST_VERSION:
+        raise RuntimeError(
+            f"the case store has schema version {version}, newer than this redflag "
+            f"understands ({LATEST_VERSION}); upgrade redflag"
+        )
+    for number, migration in MIGRATIONS:
+        if version < number <= target:
+            with engine.begin() as conn:
+                migration(conn)
+                now = datetime.now(UTC).replace(tzinfo=None)
+                conn.execute(_schema_version.insert().values(version=number, applied_at=now))
+            version = number
+    return version

@@ -1,0 +1,48 @@
+"""Workflow settings of the case store: SLA hours, four-eyes, suppression periods."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+DEFAULT_SLA_HOURS: dict[str, int] = {"high": 24, "medium": 72, "low": 168}
+
+
+@dataclass(frozen=True)
+class CasePolicy:
+    """The parsed `configs/cases.yaml`."""
+
+    sla_hours: Mapping[str, int] = field(default_factory=lambda: dict(DEFAULT_SLA_HOURS))
+    four_eyes: bool = True
+    four_eyes_outcomes: frozenset[str] = frozenset({"escalated", "reported"})
+    suppression_default_days: int = 90
+    suppression_max_days: int = 365
+
+    @classmethod
+    def from_mapping(cls, raw: Mapping[str, Any]) -> CasePolicy:
+        four_eyes = raw.get("four_eyes") or {}
+        suppressions = raw.get("suppressions") or {}
+        sla = {**DEFAULT_SLA_HOURS, **{k: int(v) for k, v in (raw.get("sla_hours") or {}).items()}}
+        return cls(
+            sla_hours=sla,
+            four_eyes=bool(four_eyes.get("enabled", True)),
+            four_eyes_outcomes=frozenset(four_eyes.get("outcomes", ("escalated", "reported"))),
+            suppression_default_days=int(suppressions.get("default_days", 90)),
+            suppression_max_days=int(suppressions.get("max_days", 365)),
+        )
+
+
+def default_policy_path() -> Path:
+    return Path(__file__).resolve().parents[1] / "configs" / "cases.yaml"
+
+
+def load_case_policy(path: Path | None = None) -> CasePolicy:
+    """Read the case workflow settings (default `configs/cases.yaml`)."""
+    path = path or default_policy_path()
+    if not path.exists():
+        return CasePolicy()
+    return CasePolicy.from_mapping(yaml.safe_load(path.read_text(encoding="utf-8")) or {})

@@ -1,0 +1,143 @@
+"""Case files as an investigator reads them: Contract 4 JSON and self-contained HTML.
+
+Every text that came from input data goes through Jinja2 autoescaping, so a party named
+`<script>alert(1)</script>` renders as text. Pages carry their CSS inline: a case file
+opens from a folder, an e-mail or an archive with no other asset.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping, Sequence
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from cases.model import Case
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+# order-line columns shown on the case page, in this order, when present
+TRANSACTION_COLUMNS: tuple[str, ...] = (
+    "transaction_id", "order_date", "item_sku", "item_description", "eccn", "quantity",
+    "unit_price", "currency", "order_value_usd", "h100_equivalents", "ship_to_name",
+    "ship_to_country", "end_user_name", "end_user_country", "route", "payer_name",
+    "payer_country", "payment_method", "license_number",
+)  # fmt: skip
+LIST_CELL_ITEMS = 12  # a list value in a table cell shows this many items, then a count
+NUMERIC_COLUMNS = frozenset({"quantity", "unit_price", "order_value_usd", "h100_equivalents"})
+ENTRY_FIELDS: tuple[str, ...] = (
+    "name", "aliases", "type", "addresses", "countries", "programs", "list", "citation",
+    "license_requirement", "start_date", "remarks",
+)  # fmt: skip
+
+
+def _is_missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _cell(value: Any) -> str:
+    if _is_missing(value):
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:,.2f}" if abs(value) >= 1 or value == 0 else f"{value:.3g}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, list | tuple):
+        shown = ", ".join(_cell(v) for v in value[:LIST_CELL_ITEMS])
+        more = len(value) - LIST_CELL_ITEMS
+        return f"{shown} … and {more} more" if more > 0 else shown
+    if isinstance(value, Mapping):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return str(value)
+
+
+def _entry_value(value: Any) -> str:
+    if isinstance(value, list | tuple):
+        parts = []
+        for item in value:
+            if isinstance(item, Mapping):
+                text = item.get("name") or item.get("text") or ""
+                extra = item.get("country") or (
+                    item.get("strength") if item.get("strength") == "weak" else ""
+                )
+                parts.append(f"{text} ({extra})" if extra else str(text))
+            else:
+                parts.append(str(item))
+        return "; ".join(parts)
+    return _cell(value)
+
+
+def _details(value: Any) -> str:
+    if not value:
+        return ""
+    return "; ".join(f"{k}: {_cell(v)}" for k, v in value.items())
+
+
+@cache
+def _environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters |= {
+        "cell": _cell,
+        "entry_value": _entry_value,
+        "details": _details,
+        "money": lambda v: f"{v:,.0f}",
+    }
+    return env
+
+
+@cache
+def _css() -> str:
+    return (TEMPLATES / "base.css").read_text(encoding="utf-8")
+
+
+def case_json(case: Case) -> dict[str, Any]:
+    """Contract 4, with the full history."""
+    return case.to_json()
+
+
+def _new_evidence(case: Case) -> tuple[set[str], set[str]]:
+    """Flag codes and entry ids that carry evidence new since the case was last seen."""
+    new_keys = [item["key"] for item in case.evidence if item.get("new")]
+    flags = {key.split(":")[1] for key in new_keys if key.startswith("flag:")}
+    entries = {m.entry_id for m in case.watchlist_matches for key in new_keys
+               if key.startswith(f"match:{m.entry_id}:")}  # fmt: skip
+    return flags, entries
+
+
+def case_html(case: Case, index_href: str | None = None) -> str:
+    """The page an investigator works from (one file, inline CSS)."""
+    present = {column for row in case.transactions for column in row}
+    columns = [c for c in TRANSACTION_COLUMNS if c in present]
+    values = [row.get("order_value_usd") for row in case.transactions]
+    known = [float(v) for v in values if isinstance(v, int | float) and not _is_missing(v)]
+    new_flags, new_entries = _new_evidence(case)
+    template = _environment().get_template("case.html")
+    return template.render(
+        case=case,
+        css=_css(),
+        index_href=index_href,
+        transaction_columns=columns,
+        numeric_columns=NUMERIC_COLUMNS,
+        total_value=sum(known) if known else None,
+        entry_fields=ENTRY_FIELDS,
+        new_flags=new_flags,
+        new_entries=new_entries,
+    )
+
+
+def run_index_html(cases: Sequence[Case], summary: Mapping[str, Any]) -> str:
+    """The run's cases, highest risk first, each linking `cases/<case_id>.html`."""
+    ordered = sorted(cases, key=lambda c: (-int(c.risk_score), c.case_id))
+    template = _environment().get_template("run_index.html")
+    return template.render(cases=ordered, summary=summary, css=_css())

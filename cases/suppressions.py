@@ -1,0 +1,188 @@
+"""Suppressions: a cleared watchlist hit that should not alert daily.
+
+A suppression binds one exact party <-> list entry pair (see `cases.fingerprints`) for a
+set period. It is visible (`list_suppressions`), lapses at `expires_at`, and is lifted,
+with the reason recorded, as soon as the entry's names/addresses or the party's name,
+country or address are seen to differ.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from cases import tables as t
+from cases.dedup import chunks
+from cases.fingerprints import _normalize, entry_fingerprint, party_fingerprint
+from cases.model import CaseDraft, WatchlistMatch
+
+ENTRY_CHANGED = "the list entry's names or addresses changed"
+PARTY_CHANGED = "the party's name, country or address changed"
+ENTRY_REMOVED = "the entry was removed from the list"
+
+
+@dataclass(frozen=True)
+class Suppression:
+    suppression_id: int
+    party_name: str
+    role: str
+    entry_id: str
+    party_fingerprint: str
+    entry_fingerprint: str
+    case_id: str | None
+    created_by: str
+    created_at: datetime
+    expires_at: datetime
+    rationale: str | None
+    lifted_at: datetime | None
+    lifted_reason: str | None
+
+    def state(self, at: datetime) -> str:
+        """active, expired or lifted at the given moment."""
+        if self.lifted_at is not None and self.lifted_at <= at:
+            return "lifted"
+        return "active" if self.expires_at > at else "expired"
+
+
+def match_party(
+    parties: Sequence[Mapping[str, Any]], subject: Mapping[str, Any], match: WatchlistMatch
+) -> tuple[Any, Any, Any]:
+    """Name, country and address of the party a watchlist match was made on."""
+    for party in [*parties, subject]:
+        if party.get("role") == match.role and party.get("name") == match.party_name:
+            return party.get("name"), party.get("country"), party.get("address")
+    return match.party_name, None, None
+
+
+def match_fingerprints(
+    parties: Sequence[Mapping[str, Any]], subject: Mapping[str, Any], match: WatchlistMatch
+) -> tuple[str, str]:
+    """(party fingerprint, entry fingerprint) of one watchlist match."""
+    entry = match.entry or {"entry_id": match.entry_id, "name": match.matched_name}
+    entry = {"entry_id": match.entry_id, **entry}
+    return party_fingerprint(*match_party(parties, subject, match)), entry_fingerprint(entry)
+
+
+def _row_to_suppression(row: Any) -> Suppression:
+    return Suppression(**{name: getattr(row, name) for name in Suppression.__dataclass_fields__})
+
+
+def add_suppressions(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        conn.execute(t.suppressions.insert(), rows)
+
+
+def list_suppressions(conn: Connection, at: datetime, include_inactive: bool) -> list[Suppression]:
+    query = sa.select(t.suppressions).order_by(t.suppressions.c.expires_at)
+    if not include_inactive:
+        query = query.where(t.suppressions.c.lifted_at.is_(None), t.suppressions.c.expires_at > at)
+    return [_row_to_suppression(row) for row in conn.execute(query)]
+
+
+def _active(conn: Connection, entry_ids: Sequence[str], at: datetime) -> list[Suppression]:
+    found: list[Suppression] = []
+    for part in chunks(list(entry_ids)):
+        query = sa.select(t.suppressions).where(
+            t.suppressions.c.entry_id.in_(part),
+            t.suppressions.c.lifted_at.is_(None),
+            t.suppressions.c.expires_at > at,
+        )
+        found += [_row_to_suppression(row) for row in conn.execute(query)]
+    return found
+
+
+def _lift(conn: Connection, lifted: dict[int, str], at: datetime) -> None:
+    for reason in set(lifted.values()):
+        ids = [i for i, r in lifted.items() if r == reason]
+        conn.execute(
+            t.suppressions.update()
+            .where(t.suppressions.c.suppression_id.in_(ids))
+            .values(lifted_at=at, lifted_reason=reason)
+        )
+
+
+def lift_for_entries(conn: Connection, entry_ids: Sequence[str], reason: str, at: datetime) -> None:
+    """Lift every active suppression of these list entries."""
+    conn.execute(
+        t.suppressions.update()
+        .where(t.suppressions.c.entry_id.in_(list(entry_ids)), t.suppressions.c.lifted_at.is_(None))
+        .values(lifted_at=at, lifted_reason=reason)
+    )
+
+
+def _check(
+    candidates: list[Suppression],
+    party_fp: str,
+    entry_fp: str,
+    name: object,
+    lifted: dict[int, str],
+) -> Suppression | None:
+    """The suppression covering this exact pair, noting any that the change undid."""
+    for s in candidates:
+        if s.party_fingerprint == party_fp and s.entry_fingerprint == entry_fp:
+            return s
+        if s.party_fingerprint == party_fp:
+            lifted[s.suppression_id] = ENTRY_CHANGED
+        elif name is not None and _normalize(s.party_name) == _normalize(name):
+            lifted[s.suppression_id] = PARTY_CHANGED
+    return None
+
+
+def is_suppressed(
+    conn: Connection, party_fp: str, entry_id: str, entry_fp: str, at: datetime
+) -> bool:
+    lifted: dict[int, str] = {}
+    hit = _check(_active(conn, [entry_id], at), party_fp, entry_fp, None, lifted)
+    _lift(conn, lifted, at)
+    return hit is not None
+
+
+def _noisy_or(weights: list[float]) -> int:
+    remaining = 1.0
+    for weight in weights:
+        remaining *= 1.0 - min(max(weight, 0.0), 1.0)
+    return round(100 * (1.0 - remaining))
+
+
+def filter_drafts(
+    conn: Connection, drafts: list[CaseDraft], at: datetime
+) -> tuple[list[CaseDraft | None], dict[int, str | None]]:
+    """Drop suppressed watchlist matches from the drafts.
+
+    Returns the drafts (None where nothing but suppressed hits was left) and, for those,
+    the case whose clearing suppressed them.
+    """
+    entry_ids = {m.entry_id for d in drafts for m in d.watchlist_matches}
+    by_entry: dict[str, list[Suppression]] = {}
+    for s in _active(conn, sorted(entry_ids), at) if entry_ids else []:
+        by_entry.setdefault(s.entry_id, []).append(s)
+    lifted: dict[int, str] = {}
+    kept: list[CaseDraft | None] = []
+    suppressed: dict[int, str | None] = {}
+    for index, draft in enumerate(drafts):
+        keep, covered_by = [], None
+        for match in draft.watchlist_matches:
+            candidates = by_entry.get(match.entry_id, [])
+            pfp, efp = match_fingerprints(draft.parties, draft.subject, match)
+            hit = _check(candidates, pfp, efp, match.party_name, lifted) if candidates else None
+            if hit is None:
+                keep.append(match)
+            else:
+                covered_by = hit.case_id
+        if len(keep) == len(draft.watchlist_matches):
+            kept.append(draft)
+            continue
+        flags = draft.flags if keep else [f for f in draft.flags if f.source != "watchlist"]
+        if not flags and not keep:
+            kept.append(None)
+            suppressed[index] = covered_by
+            continue
+        risk = _noisy_or([f.weight for f in flags])
+        kept.append(replace(draft, watchlist_matches=keep, flags=flags, risk_score=risk))
+    _lift(conn, lifted, at)
+    return kept, suppressed

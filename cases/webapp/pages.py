@@ -1,0 +1,142 @@
+"""Rendering and request plumbing shared by the routes: templates, the logged-in user,
+forms with their CSRF check, error pages."""
+
+from __future__ import annotations
+
+import urllib.parse
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+
+from cases.model import Case
+from cases.render import case_html
+from cases.webapp.auth import Session
+from cases.webapp.queue import user_role
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+FORM_TYPE = "application/x-www-form-urlencoded"
+MAX_FORM_BYTES = 64 * 1024
+CSRF_FIELD = "csrf_token"
+
+
+class LoginRequired(Exception):
+    """The page needs a logged-in user; the app redirects to /login."""
+
+
+@dataclass(frozen=True)
+class User:
+    name: str
+    role: str
+
+    @property
+    def can_approve(self) -> bool:
+        """Reviewers and admins give second approvals; analysts do not."""
+        return self.role in ("reviewer", "admin")
+
+
+def _when(value: Any) -> str:
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    return "" if value is None else str(value)
+
+
+@cache
+def environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["when"] = _when
+    return env
+
+
+def settings_of(request: Request) -> Any:
+    """The app's `ReviewSettings` (store, signer, policy, throttle)."""
+    return request.app.state.review
+
+
+def session_of(request: Request) -> Session:
+    return request.scope["redflag.session"]
+
+
+def current_user(request: Request) -> User:
+    """The logged-in user with the role the users table holds now; else LoginRequired."""
+    session = session_of(request)
+    if not session.user:
+        raise LoginRequired()
+    role = user_role(settings_of(request).store, session.user)
+    if role is None:
+        raise LoginRequired()
+    session.role = role
+    return User(session.user, role)
+
+
+def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    session = session_of(request)
+    user = User(session.user, session.role) if session.user and session.role else None
+    body = (
+        environment()
+        .get_template(template)
+        .render(user=user, csrf_token=session.csrf, path=request.url.path, **context)
+    )
+    return HTMLResponse(body, status_code=status)
+
+
+def error_page(request: Request, status: int, message: str) -> HTMLResponse:
+    return render(request, "error.html", status=status, status_code=status, message=message)
+
+
+async def read_form(request: Request) -> dict[str, str]:
+    """A posted form, refused with 403 unless it carries this session's CSRF token."""
+    content_type = request.headers.get("content-type", "").split(";")[0].strip()
+    if content_type != FORM_TYPE:
+        raise HTTPException(415, "forms must be posted as application/x-www-form-urlencoded")
+    body = await request.body()
+    if len(body) > MAX_FORM_BYTES:
+        raise HTTPException(413, "the form is too large")
+    try:
+        form = dict(urllib.parse.parse_qsl(body.decode("utf-8"), keep_blank_values=True))
+    except UnicodeDecodeError:
+        raise HTTPException(400, "the form is not valid UTF-8") from None
+    if not session_of(request).check_csrf(form.get(CSRF_FIELD)):
+        raise HTTPException(403, "The form's security token is missing or out of date; "
+                                 "reload the page and try again.")  # fmt: skip
+    return form
+
+
+async def user_form(request: Request) -> tuple[User, dict[str, str]]:
+    """The logged-in user and their CSRF-checked form."""
+    user = await run_in_threadpool(current_user, request)
+    return user, await read_form(request)
+
+
+def quote_next(target: str) -> str:
+    return urllib.parse.quote(target, safe="/")
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path on this site is a place to return to after login."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/queue"
+    return target
+
+
+def case_body(case: Case) -> Markup:
+    """The case file's own page body (`cases.render.case_html`, already escaped there),
+    without its document shell and inline style, which the app's CSP would refuse."""
+    html = case_html(case)
+    start, end = html.find("<main>"), html.rfind("</main>")
+    if start < 0 or end < 0:
+        raise RuntimeError("the case file template no longer has a <main> element")
+    return Markup(html[start + len("<main>") : end])
