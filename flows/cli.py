@@ -48,7 +48,8 @@ def quiet_prefect() -> None:
     """Local, offline Prefect defaults for a command-line run."""
     os.environ.setdefault("DO_NOT_TRACK", "1")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    # A failed task would otherwise print its traceback; we print one line instead.
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "CRITICAL")
     os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "WARNING")
 
 
@@ -85,12 +86,13 @@ def run_guarded(action):
 
 
 # Commands live in their own modules under flows/commands/.
+from flows.commands import cases as case_commands  # noqa: E402
 from flows.commands import pipeline  # noqa: E402,F401  (run, demo, serve, rescreen register themselves)
 from flows.commands import watchlist as watchlist_commands  # noqa: E402
-
 from flows.commands.generate import generate_cli  # noqa: E402
 
 app.add_typer(watchlist_commands.app, name="watchlist")
+app.add_typer(case_commands.app, name="cases")
 app.command("generate")(generate_cli)
 
 

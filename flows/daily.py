@@ -20,6 +20,7 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from cases.grouping import build_drafts, score_transactions
+from cases.policy import load_case_policy
 from cases.run_outputs import write_cases, write_index, write_json, write_rejected, write_scored
 from cases.store import CaseStore, RunInfo
 from detectors.base import DetectionContext, DetectorResult, concat_flags
@@ -92,9 +93,19 @@ def group_cases(batch: pd.DataFrame, flags: pd.DataFrame, case_settings: dict) -
 
 @task(name="store-cases", **TASK_OPTIONS)
 def store_cases(store_url: str, drafts: list, run: RunInfo) -> list:
-    store = CaseStore(store_url)
+    """Dedup against the case store; full cases come back only for those this run touched."""
+    store = CaseStore(store_url, load_case_policy())
     try:
-        return store.upsert_drafts(drafts, run)
+        return store.upsert_drafts(drafts, run, load="changed")
+    finally:
+        store.close()
+
+
+@task(name="record-run", **TASK_OPTIONS)
+def record_run(store_url: str, run_id: str, summary: dict) -> None:
+    store = CaseStore(store_url, load_case_policy())
+    try:
+        store.finish_run(run_id, datetime.now(UTC), summary)
     finally:
         store.close()
 
@@ -146,8 +157,7 @@ def daily_screening(
         scored, drafts = group_cases(batch.accepted, flags, setup.settings["cases"])
         run = RunInfo(run_id=run_id, started_at=started_at.isoformat(), versions=setup.versions)
         upserts = store_cases(ws.case_store_url, drafts, run)
-    case_of_key = {u.case.case_key: u.case.case_id for u in upserts}
-    customer_case = {key.split(":", 1)[1]: cid for key, cid in case_of_key.items()}
+    customer_case = {u.case_key.split(":", 1)[1]: u.case_id for u in upserts if u.case_id}
     cased = (scored["risk_score"] >= setup.settings["cases"]["open_threshold"]) | scored[
         "hard_stop"
     ]
@@ -155,7 +165,7 @@ def daily_screening(
     with clock("history"):
         new_history = keep_history(ws, batch.accepted, run_id)
 
-    touched = [u.case for u in upserts if u.action in ("opened", "updated", "follow_up")]
+    touched = [u.case for u in upserts if u.action in ("opened", "updated", "follow_up") and u.case]
     summary = {
         "run_id": run_id,
         "started_at": started_at.isoformat(),
@@ -199,6 +209,7 @@ def daily_screening(
     summary["outputs"] = {"folder": str(out_dir), "index": str(out_dir / "index.html")}
     write_index(out_dir, touched, summary)
     write_json(out_dir / "run_summary.json", summary)
+    record_run(ws.case_store_url, run_id, summary)
     logger.info(
         "run %s: %d case(s) opened, %d updated; outputs in %s",
         run_id,

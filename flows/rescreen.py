@@ -16,13 +16,14 @@ import pandas as pd
 from prefect import flow, get_run_logger, task
 
 from cases.grouping import build_drafts, score_transactions
+from cases.policy import load_case_policy
 from cases.run_outputs import write_cases, write_index, write_json
 from cases.store import CaseStore, RunInfo
 from detectors.base import DetectionContext, DetectorResult
 from detectors.matching import Matcher, WatchlistScreening
 from detectors.schema import OPTIONAL_COLUMNS
 from flows.assembly import code_version
-from flows.daily import TASK_OPTIONS, StageClock, new_run_id, sha256_of, store_cases
+from flows.daily import TASK_OPTIONS, StageClock, new_run_id, record_run, sha256_of, store_cases
 from flows.history import TransactionHistory
 from flows.screening import match_settings
 from flows.settings import Workspace, load_pipeline_settings
@@ -67,7 +68,7 @@ def screen_changes(
 def note_removed(store_url: str, removed: pd.DataFrame, run_id: str) -> list[str]:
     if removed.empty:
         return []
-    store = CaseStore(store_url)
+    store = CaseStore(store_url, load_case_policy())
     try:
         return store.note_removed_entries(removed["entry_id"].tolist(), run_id=run_id)
     finally:
@@ -124,7 +125,7 @@ def rescreen(
     with clock("cases"):
         upserts = store_cases(ws.case_store_url, drafts, run)
         noted = note_removed(ws.case_store_url, diff.removed, run_id)
-    touched = [u.case for u in upserts if u.action in ("opened", "updated", "follow_up")]
+    touched = [u.case for u in upserts if u.action in ("opened", "updated", "follow_up") and u.case]
 
     diff.to_csv(out_dir / "watchlist_diff.csv")
     summary = {
@@ -156,5 +157,6 @@ def rescreen(
     summary["outputs"] = {"folder": str(out_dir), "index": str(out_dir / "index.html")}
     write_index(out_dir, touched, summary)
     write_json(out_dir / "run_summary.json", summary)
+    record_run(ws.case_store_url, run_id, summary)
     logger.info("rescreen %s: %s", run_id, summary["counts"])
     return summary
