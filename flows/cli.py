@@ -89,10 +89,12 @@ def run_guarded(action):
 from flows.commands import cases as case_commands  # noqa: E402
 from flows.commands import pipeline  # noqa: E402,F401  (run, demo, serve, rescreen register themselves)
 from flows.commands import watchlist as watchlist_commands  # noqa: E402
+from flows.commands import rules as rule_commands  # noqa: E402
 from flows.commands.generate import generate_cli  # noqa: E402
 
 app.add_typer(watchlist_commands.app, name="watchlist")
 app.add_typer(case_commands.app, name="cases")
+app.add_typer(rule_commands.app, name="rules")
 app.command("generate")(generate_cli)
 
 

@@ -1,0 +1,59 @@
+"""Behaviour red flags: how the buyer responds to ordinary due diligence."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from detectors.rules.context import RuleContext
+from detectors.rules.policy import is_false, is_true, matches, text
+from detectors.rules.registry import RuleHits, rule
+
+
+@rule("Q5")
+def declined_installation(tx: pd.DataFrame, ctx: RuleContext, params: dict[str, Any]) -> RuleHits:
+    """The buyer declined installation, testing, training or support."""
+    mask = is_true(tx["declined_installation"])
+    if not mask.any():
+        return RuleHits.none(tx)
+    hit = tx[mask]
+    reason = (
+        "Buyer declined installation and support for "
+        + text(hit["quantity"])
+        + " x "
+        + text(hit["item_sku"])
+    )
+    evidence = hit[["declined_installation", "item_sku", "quantity"]]
+    return RuleHits(mask=mask, reason=reason, evidence=evidence)
+
+
+@rule("B1")
+def evasive_end_use(tx: pd.DataFrame, ctx: RuleContext, params: dict[str, Any]) -> RuleHits:
+    """No end-use statement was received, or the stated end use is evasive
+    (`evasive_end_use_patterns`: 'general use', 'resale', …)."""
+    no_statement = is_false(tx["end_use_statement_received"])
+    evasive = matches(tx["end_use"], ctx.policy.patterns("evasive_end_use_patterns"))
+    mask = no_statement | evasive
+    if not mask.any():
+        return RuleHits.none(tx)
+    hit = tx[mask]
+    statement = "No end-use statement received"
+    stated = "stated end use '" + text(hit["end_use"], "") + "' is evasive"
+    reason = pd.Series(
+        np.where(
+            no_statement[mask] & evasive[mask],
+            statement + "; " + stated,
+            np.where(no_statement[mask], statement, "The " + stated),
+        ),
+        index=hit.index,
+    )
+    evidence = pd.DataFrame(
+        {
+            "end_use": hit["end_use"],
+            "end_use_statement_received": hit["end_use_statement_received"],
+            "evasive_end_use": evasive[mask],
+        }
+    )
+    return RuleHits(mask=mask, reason=reason, evidence=evidence)

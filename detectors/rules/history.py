@@ -1,0 +1,223 @@
+"""History rules: each current order judged against the same customer's (or address's, or
+payer's) earlier orders, over history plus the current frame, strictly in time order.
+
+Window counts use one sort per grouping and `searchsorted`, never a loop over rows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from detectors.rules.context import RuleContext
+from detectors.rules.policy import name_key, number
+from detectors.rules.registry import RuleHits, rule
+
+
+def recent_total(
+    codes: np.ndarray, day: np.ndarray, values: np.ndarray, window_days: int | None
+) -> np.ndarray:
+    """For rows in time order: the sum of `values` over the rows of the same group (integer
+    `codes`, -1 for none) up to and including this one, within the last `window_days` days
+    (all earlier rows when None). Rows without a group get 0."""
+    order = np.argsort(codes, kind="stable")
+    c, d, v = codes[order], day[order], np.asarray(values, dtype=float)[order]
+    running = np.cumsum(v)
+    if window_days is None:
+        lower = np.searchsorted(c, c, side="left")
+    else:
+        span = int(d.max() - d.min()) + 2 * window_days + 2 if len(d) else 1
+        offset = d - (d.min() if len(d) else 0) + window_days
+        key = c.astype(np.int64) * span + offset
+        lower = np.searchsorted(key, key - window_days + 1, side="left")
+    before = np.where(lower > 0, running[np.maximum(lower - 1, 0)], 0.0)
+    total = np.empty_like(running)
+    total[order] = running - before
+    total[codes < 0] = 0.0
+    return total
+
+
+def group_codes(ctx: RuleContext, column: str) -> np.ndarray:
+    """Integer codes of a combined column (-1 when missing); party names and addresses are
+    compared by `name_key`. Cached per run."""
+
+    def compute() -> np.ndarray:
+        values = ctx.combined[column]
+        if column != "customer_id":
+            values = name_key(values.astype("str"))
+        return pd.factorize(values)[0]
+
+    return ctx.cached(f"codes:{column}", compute)
+
+
+def customers_sharing(
+    ctx: RuleContext, column: str, window_days: int | None, controlled: bool
+) -> pd.Series:
+    """Per combined row: distinct customers first seen at this row's `column` value (an
+    address or a payer) up to this row, within the window. Cached per run."""
+
+    def compute() -> pd.Series:
+        comb = ctx.combined
+        key = group_codes(ctx, column)
+        if controlled:
+            key = np.where(comb["controlled"].to_numpy(), key, -1)
+        customer = group_codes(ctx, "customer_id")
+        pair = pd.Series(key.astype(np.int64) * (customer.max(initial=-1) + 2) + customer)
+        firsts = (~pair.duplicated().to_numpy()) & (key >= 0)
+        total = recent_total(key, comb["day"].to_numpy(), firsts, window_days)
+        return pd.Series(total, index=comb.index)
+
+    return ctx.cached(f"sharing:{column}:{window_days}:{controlled}", compute)
+
+
+def customer_prior_orders(ctx: RuleContext) -> pd.DataFrame:
+    """Per combined row: the customer's earlier advanced-IC orders (count, largest volume)."""
+
+    def compute() -> pd.DataFrame:
+        comb = ctx.combined
+        chips = comb[comb["controlled"]]
+        by_customer = chips.groupby("customer_id", sort=False)
+        running_max = by_customer["h100_equivalents"].cummax()
+        stats = pd.DataFrame(
+            {
+                "prior_orders": by_customer.cumcount(),
+                "prior_max_h100e": running_max.groupby(chips["customer_id"]).shift(1),
+            }
+        )
+        return stats.reindex(comb.index)
+
+    return ctx.cached("customer_prior_orders", compute)
+
+
+@rule("Q2")
+def volume_above_history(tx: pd.DataFrame, ctx: RuleContext, params: dict[str, Any]) -> RuleHits:
+    """A first advanced-IC order of a new customer of at least `first_order_min_h100e`
+    H100-equivalents, or an order `spike_factor` times the customer's largest earlier one
+    (and at least `spike_min_h100e`)."""
+    stats = customer_prior_orders(ctx)
+    prior = ctx.for_current(stats["prior_orders"], tx).fillna(0)
+    prior_max = ctx.for_current(stats["prior_max_h100e"], tx)
+    volume = tx["h100_equivalents"].astype(float).fillna(0.0)
+    age_days = (tx["order_date"] - tx["customer_since"]).dt.days
+    new_account = age_days.isna() | (age_days <= float(params["new_customer_days"]))
+    first_large = (prior == 0) & new_account & (volume >= float(params["first_order_min_h100e"]))
+    spike = (
+        (prior > 0)
+        & (volume >= float(params["spike_factor"]) * prior_max.fillna(np.inf))
+        & (volume >= float(params["spike_min_h100e"]))
+    )
+    mask = (first_large | spike).astype(bool)
+    if not mask.any():
+        return RuleHits.none(tx)
+    hit = tx[mask]
+    ratio = volume[mask] / prior_max[mask]
+    reason = pd.Series(
+        np.where(
+            first_large[mask],
+            "First advanced-IC order of this customer is "
+            + number(volume[mask])
+            + " H100-equivalents",
+            "Order of "
+            + number(volume[mask])
+            + " H100-equivalents is "
+            + number(ratio)
+            + "x the customer's largest earlier order ("
+            + number(prior_max[mask])
+            + ")",
+        ),
+        index=hit.index,
+    )
+    evidence = pd.DataFrame(
+        {
+            "customer_id": hit["customer_id"],
+            "h100_equivalents": volume[mask],
+            "earlier_orders": prior[mask].astype(int),
+            "largest_earlier_h100e": prior_max[mask],
+            "customer_since": hit["customer_since"],
+            "kind": np.where(first_large[mask], "first_order", "spike"),
+        }
+    )
+    return RuleHits(mask=mask, reason=reason, evidence=evidence)
+
+
+@rule("B4")
+def split_orders(tx: pd.DataFrame, ctx: RuleContext, params: dict[str, Any]) -> RuleHits:
+    """Orders split to stay under review: at least `min_related_customers` customers first
+    seen at one address or with one payer within `window_days`; or `min_orders_under`
+    orders of one customer within the window each just under a `thresholds_h100e` value."""
+    window = int(params["window_days"])
+    by_address = ctx.for_current(customers_sharing(ctx, "customer_address", window, True), tx)
+    by_payer = ctx.for_current(customers_sharing(ctx, "payer_name", window, True), tx)
+    related = np.maximum(by_address.fillna(0), by_payer.fillna(0))
+    split = related >= int(params["min_related_customers"])
+    under_count, threshold = orders_just_under(ctx, params)
+    under_count = ctx.for_current(under_count, tx).fillna(0)
+    threshold = ctx.for_current(threshold, tx)
+    under = under_count >= int(params["min_orders_under"])
+    mask = (split | under).astype(bool)
+    if not mask.any():
+        return RuleHits.none(tx)
+    hit = tx[mask]
+    shared = pd.Series(
+        np.where(by_address[mask] >= by_payer[mask].fillna(0), "address", "payer"), index=hit.index
+    )
+    reason_split = (
+        number(related[mask], 0)
+        + " customers sharing one "
+        + shared
+        + " ordered advanced ICs within "
+        + str(window)
+        + " days"
+    )
+    reason_under = (
+        number(under_count[mask], 0)
+        + " orders within "
+        + str(window)
+        + " days each just under "
+        + number(threshold[mask], 0)
+        + " H100-equivalents"
+    )
+    reason = pd.Series(np.where(split[mask], reason_split, reason_under), index=hit.index)
+    evidence = pd.DataFrame(
+        {
+            "customer_id": hit["customer_id"],
+            "customer_address": hit["customer_address"],
+            "payer_name": hit["payer_name"],
+            "related_customers": related[mask].astype(int),
+            "shared_by": shared.where(split[mask]),
+            "orders_just_under": under_count[mask].astype(int),
+            "threshold_h100e": threshold[mask],
+            "h100_equivalents": hit["h100_equivalents"],
+            "window_days": window,
+        }
+    )
+    return RuleHits(mask=mask, reason=reason, evidence=evidence)
+
+
+def orders_just_under(ctx: RuleContext, params: dict[str, Any]) -> tuple[pd.Series, pd.Series]:
+    """Per combined row: how many of the customer's orders within the window were just under
+    the threshold this row is just under (0 when the row is under none), and that threshold."""
+    comb = ctx.combined
+    volume = comb["h100_equivalents"].to_numpy()
+    margin = float(params["under_margin"])
+    best = np.zeros(len(comb))
+    which = np.full(len(comb), np.nan)
+    for limit in sorted(float(t) for t in params["thresholds_h100e"]):
+        under = comb["controlled"].to_numpy() & (volume >= limit * (1 - margin)) & (volume < limit)
+        count = recent_total(
+            group_codes(ctx, "customer_id"),
+            comb["day"].to_numpy(),
+            under,
+            int(params["window_days"]),
+        )
+        count = np.where(under, count, 0.0)
+        better = count > best
+        best = np.where(better, count, best)
+        which = np.where(better, limit, which)
+    return pd.Series(best, index=comb.index), pd.Series(which, index=comb.index)
+
+
+def shared_address_customers(ctx: RuleContext, tx: pd.DataFrame) -> pd.Series:
+    """Distinct customers seen so far at each current row's customer address (all orders)."""
+    return ctx.for_current(customers_sharing(ctx, "customer_address", None, False), tx).fillna(0)

@@ -1,0 +1,158 @@
+"""A policy pack: country groups, lists and thresholds plus the rule entries, read once
+from `configs/policy/*.yaml`. A pack may extend another (`extends: default`)."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from detectors.schema import SEVERITIES
+
+SCOPES: tuple[str, ...] = ("controlled", "all")
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    """One rule entry of a policy pack."""
+
+    id: str
+    title: str
+    severity: str
+    weight: float
+    enabled: bool = True
+    hard_stop: bool = False
+    scope: str = "controlled"
+    parameters: dict[str, Any] = field(default_factory=dict)
+    citation: str = ""
+    recommended_action: str = ""
+    # each entry is a column, or a list of columns of which at least one must be present
+    requires: tuple[str | tuple[str, ...], ...] = ()
+
+    @classmethod
+    def from_config(cls, entry: Mapping[str, Any]) -> RuleSpec:
+        missing = {"id", "title", "severity", "weight"} - set(entry)
+        if missing:
+            raise ValueError(f"rule entry {dict(entry)!r} lacks {', '.join(sorted(missing))}")
+        spec = cls(
+            id=str(entry["id"]),
+            title=str(entry["title"]),
+            severity=str(entry["severity"]),
+            weight=float(entry["weight"]),
+            enabled=bool(entry.get("enabled", True)),
+            hard_stop=bool(entry.get("hard_stop", False)),
+            scope=str(entry.get("scope", "controlled")),
+            parameters=dict(entry.get("parameters") or {}),
+            citation=str(entry.get("citation", "")),
+            recommended_action=str(entry.get("recommended_action", "")),
+            requires=tuple(
+                tuple(r) if isinstance(r, list | tuple) else str(r)
+                for r in entry.get("requires") or ()
+            ),
+        )
+        spec.validate()
+        return spec
+
+    def validate(self) -> None:
+        if self.severity not in SEVERITIES:
+            raise ValueError(f"rule {self.id}: severity {self.severity!r} not in {SEVERITIES}")
+        if not 0.0 <= self.weight <= 1.0:
+            raise ValueError(f"rule {self.id}: weight {self.weight} outside 0..1")
+        if self.scope not in SCOPES:
+            raise ValueError(f"rule {self.id}: scope {self.scope!r} not in {SCOPES}")
+
+    def missing_columns(self, present: frozenset[str]) -> list[str]:
+        """The requirements not met by `present`, as readable column names."""
+        missing = []
+        for need in self.requires:
+            if isinstance(need, tuple):
+                if not present.intersection(need):
+                    missing.append(" or ".join(need))
+            elif need not in present:
+                missing.append(need)
+        return missing
+
+    def requires_text(self) -> str:
+        return ", ".join(" or ".join(r) if isinstance(r, tuple) else r for r in self.requires)
+
+
+@dataclass(frozen=True)
+class RulePack:
+    """A parsed policy pack: metadata, the policy data the rules read, and the rules."""
+
+    id: str
+    title: str
+    version: str
+    effective_date: str
+    policy: dict[str, Any]
+    rules: tuple[RuleSpec, ...]
+
+    @classmethod
+    def from_config(cls, cfg: Mapping[str, Any], base: Mapping[str, Any] | None = None) -> RulePack:
+        """Build a pack from its parsed YAML; `base` is the parsed pack named by `extends`."""
+        if cfg.get("extends") and base is None:
+            raise ValueError(
+                f"policy pack {cfg.get('id', '?')} extends {cfg['extends']!r}: pass that pack as base"
+            )
+        merged = merge_policy(base, cfg) if base is not None else copy.deepcopy(dict(cfg))
+        specs = tuple(RuleSpec.from_config(entry) for entry in merged.get("rules") or ())
+        ids = [s.id for s in specs]
+        duplicated = sorted({i for i in ids if ids.count(i) > 1})
+        if duplicated:
+            raise ValueError(f"policy pack {merged.get('id')}: rule ids repeated: {duplicated}")
+        return cls(
+            id=str(merged.get("id", "unnamed")),
+            title=str(merged.get("title", "")),
+            version=str(merged.get("version", "")),
+            effective_date=str(merged.get("effective_date", "")),
+            policy=merged,
+            rules=specs,
+        )
+
+    def rule(self, rule_id: str) -> RuleSpec:
+        for spec in self.rules:
+            if spec.id.lower() == rule_id.lower():
+                return spec
+        raise KeyError(f"no rule {rule_id!r} in pack {self.id} (rules: {', '.join(self.rule_ids)})")
+
+    @property
+    def version_label(self) -> str:
+        """'<pack id>@<version>', as recorded in run summaries and case files."""
+        return f"{self.id}@{self.version}" if self.version else self.id
+
+    @property
+    def rule_ids(self) -> list[str]:
+        return [s.id for s in self.rules]
+
+    def enabled_rules(self) -> list[RuleSpec]:
+        return [s for s in self.rules if s.enabled]
+
+
+def merge_policy(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    """Deep-merge `override` onto `base`; rule entries merge by id, new ids are appended."""
+    merged = copy.deepcopy(dict(base))
+    for key, value in override.items():
+        if key == "rules":
+            merged["rules"] = _merge_rules(merged.get("rules") or [], value or [])
+        elif key == "extends":
+            merged["extends"] = value
+        elif isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+            merged[key] = merge_policy(merged[key], value)
+        else:
+            merged[key] = copy.deepcopy(value)
+    return merged
+
+
+def _merge_rules(
+    base: list[dict[str, Any]], override: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    rules = [copy.deepcopy(r) for r in base]
+    position = {r["id"]: i for i, r in enumerate(rules)}
+    for entry in override:
+        if entry["id"] in position:
+            rules[position[entry["id"]]] = merge_policy(rules[position[entry["id"]]], entry)
+        else:
+            position[entry["id"]] = len(rules)
+            rules.append(copy.deepcopy(entry))
+    return rules

@@ -1,0 +1,156 @@
+"""`redflag rules list|explain`: show the red-flag rules of a policy pack.
+
+`load_pack` reads `configs/policy/<name>.yaml` (or a YAML file path) and the packs it
+extends; `rules_list` and `rules_explain` print the pack with Rich."""
+
+from __future__ import annotations
+
+import inspect
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+import yaml
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+import detectors
+from detectors.rules import RULES, RulePack
+
+CONFIGS_DIR = Path(detectors.__file__).resolve().parents[1] / "configs"
+
+app = typer.Typer(help="Show the red-flag rules of a policy pack.", no_args_is_help=True)
+
+
+class PackError(ValueError):
+    """A policy pack that cannot be found or read."""
+
+
+def _pack_file(configs_dir: Path, name: str) -> Path:
+    as_path = Path(name)
+    if as_path.suffix in (".yaml", ".yml"):
+        return as_path
+    return configs_dir / "policy" / f"{name}.yaml"
+
+
+def _read_pack_config(
+    configs_dir: Path, name: str, seen: tuple[str, ...] = ()
+) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    path = _pack_file(configs_dir, name)
+    if not path.is_file():
+        available = sorted(p.stem for p in (configs_dir / "policy").glob("*.yaml"))
+        raise PackError(
+            f"no policy pack {name!r} at {path} (available: {', '.join(available) or 'none'})"
+        )
+    try:
+        cfg = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (yaml.YAMLError, UnicodeDecodeError) as err:
+        raise PackError(
+            f"policy pack {path} is not valid YAML: {' '.join(str(err).split())}"
+        ) from err
+    if not isinstance(cfg, dict):
+        raise PackError(f"policy pack {path} must be a mapping")
+    parent = cfg.get("extends")
+    if not parent:
+        return cfg, None
+    if parent in seen:
+        raise PackError(f"policy packs extend each other in a loop: {' -> '.join((*seen, parent))}")
+    base_cfg, base_base = _read_pack_config(configs_dir, str(parent), (*seen, name))
+    base = RulePack.from_config(base_cfg, base_base).policy
+    return cfg, base
+
+
+def load_pack(configs_dir: Path, name: str = "default") -> RulePack:
+    """The policy pack `name` (a file in `configs_dir/policy/`, or a path to a YAML file),
+    merged onto the pack it `extends`."""
+    cfg, base = _read_pack_config(Path(configs_dir), name)
+    try:
+        return RulePack.from_config(cfg, base)
+    except (KeyError, TypeError, ValueError) as err:
+        raise PackError(f"policy pack {name}: {err}") from err
+
+
+def rules_list(pack: RulePack, console: Console | None = None) -> Table:
+    """Print (and return) a table of the pack's rules."""
+    table = Table(title=escape(f"{pack.title} ({pack.version_label})"))
+    for column in ("id", "title", "severity", "weight", "enabled", "requires"):
+        table.add_column(column, justify="right" if column == "weight" else "left")
+    for spec in pack.rules:
+        flags = "yes" if spec.enabled else "no"
+        table.add_row(
+            spec.id,
+            escape(spec.title) + (" (hard stop)" if spec.hard_stop else ""),
+            spec.severity,
+            f"{spec.weight:.2f}",
+            flags if spec.id in RULES else f"{flags} (no implementation)",
+            escape(spec.requires_text()) or "-",
+        )
+    (console or Console()).print(table)
+    return table
+
+
+def rules_explain(pack: RulePack, rule_id: str, console: Console | None = None) -> str:
+    """Print (and return) what one rule checks, its parameters, citation and next step."""
+    spec = pack.rule(rule_id)
+    function = RULES.get(spec.id)
+    checks = inspect.getdoc(function) if function else "(no implementation registered)"
+    parameters = "\n".join(f"  {k}: {v}" for k, v in spec.parameters.items()) or "  (none)"
+    text = "\n".join(
+        [
+            f"{spec.id} — {spec.title}",
+            f"severity {spec.severity}, weight {spec.weight:.2f}, "
+            f"{'enabled' if spec.enabled else 'disabled'}{', hard stop' if spec.hard_stop else ''}, "
+            f"scope {spec.scope}",
+            f"requires: {spec.requires_text() or 'only the required columns'}",
+            "",
+            "What it checks:",
+            *(f"  {line}" for line in (checks or "").splitlines()),
+            "",
+            "Parameters:",
+            parameters,
+            "",
+            f"Citation: {spec.citation}",
+            f"Recommended action: {spec.recommended_action}",
+            f"Policy pack: {pack.version_label}",
+        ]
+    )
+    (console or Console()).print(text, markup=False, highlight=False)
+    return text
+
+
+PackOption = Annotated[
+    str,
+    typer.Option(
+        "--pack",
+        help="Policy pack name in configs/policy/ (e.g. ai_diffusion_2025) or a YAML file path.",
+    ),
+]
+
+
+def _load_or_exit(pack: str) -> RulePack:
+    try:
+        return load_pack(CONFIGS_DIR, pack)
+    except PackError as err:
+        typer.echo(f"error: {err}", err=True)
+        raise typer.Exit(2) from err
+
+
+@app.command("list")
+def list_command(pack: PackOption = "default") -> None:
+    """List the rules of the policy pack: id, title, severity, weight, enabled, required columns."""
+    rules_list(_load_or_exit(pack))
+
+
+@app.command("explain")
+def explain_command(
+    rule_id: Annotated[str, typer.Argument(help="Rule id, e.g. L2.")],
+    pack: PackOption = "default",
+) -> None:
+    """Explain one rule: what it checks, its parameters, citation and recommended action."""
+    loaded = _load_or_exit(pack)
+    try:
+        rules_explain(loaded, rule_id)
+    except KeyError as err:
+        typer.echo(f"error: {err.args[0]}", err=True)
+        raise typer.Exit(2) from err
