@@ -1,7 +1,7 @@
 """Measures the rule stage on a generated order book (not a test; run it by hand):
 
-    /work/venv/bin/python tests/rules/measure_rules_stage.py --rows 1000000
-    /work/venv/bin/python tests/rules/measure_rules_stage.py --rows 20000 --seed 20261127 --by-typology
+    python benchmarks/rules_stage.py --rows 1000000
+    python benchmarks/rules_stage.py --rows 20000 --seed 20261127 --by-typology
 
 Generates the book with the bundled generator, ingests it, then times the whole rule pack
 (wall and CPU seconds, seconds per rule, peak resident memory). With `--by-typology` it

@@ -1,0 +1,246 @@
+"""`redflag train` and `redflag models list/activate`, and the ML detectors of a daily run.
+
+Plain functions: the CLI wires them (through `run_guarded`, so a ValueError — bad labels,
+too few labels, an unknown version — becomes one line on stderr and exit code 2). The
+workspace is the folder given by `--workspace`; models live in `<workspace>/models/`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from rich.console import Console
+from rich.table import Table
+
+from detectors.catalog import catalog_frame
+from detectors.ml.anomaly import AnomalyDetector, fit_anomaly
+from detectors.ml.features import SharedFeatures, build_features
+from detectors.ml.registry import ModelMetadata, ModelRegistry, RegistryError
+from detectors.ml.supervised import SupervisedDetector, train_supervised
+from flows.settings import CONFIGS_DIR, merge, read_yaml
+
+console = Console()
+
+
+def load_ml_settings(settings: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """configs/ml.yaml, with the pipeline settings' `ml:` section (if any) merged over it."""
+    base = read_yaml(CONFIGS_DIR / "ml.yaml")
+    override = (settings or {}).get("ml")
+    return merge(base, override) if isinstance(override, Mapping) else base
+
+
+def ml_detectors(
+    models_dir: Path, settings: Mapping[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any], list[dict[str, str]]]:
+    """The detectors of the active models: ({name: detector}, {kind: version}, skipped)."""
+    ml = load_ml_settings(settings)
+    registry = ModelRegistry(models_dir)
+    shared = SharedFeatures(ml.get("features", {}))
+    detectors: dict[str, Any] = {}
+    versions: dict[str, Any] = {}
+    skipped: list[dict[str, str]] = []
+    builders = {"anomaly": AnomalyDetector, "supervised": SupervisedDetector}
+    hints = {
+        "anomaly": "no active anomaly model; fit one with `redflag train --kind anomaly`",
+        "supervised": "no active supervised model; train one with `redflag train --labels FILE` "
+        "once investigators have decided enough cases",
+    }
+    for kind, builder in builders.items():
+        try:
+            meta = registry.active(kind)
+            model = registry.load(meta.version) if meta else None
+        except RegistryError as error:  # a damaged model must not stop the screening
+            skipped.append({"family": f"ml:{kind}", "reason": str(error)})
+            continue
+        if meta is None:
+            skipped.append({"family": f"ml:{kind}", "reason": hints[kind]})
+            continue
+        detectors[f"ml_{kind}"] = builder(model, meta.version, ml, shared)
+        versions[kind] = meta.version
+    return detectors, versions, skipped
+
+
+def read_labels(path: Path) -> pd.DataFrame:
+    """A labels file (`transaction_id,label`; label 1 = escalated/reported, 0 = cleared)."""
+    if not path.is_file():
+        raise ValueError(f"{path}: no such labels file")
+    labels = pd.read_csv(path, dtype={"transaction_id": "str"}, encoding="utf-8-sig")
+    return check_labels(labels, str(path))
+
+
+def check_labels(labels: pd.DataFrame, source: str = "labels") -> pd.DataFrame:
+    missing = {"transaction_id", "label"} - set(labels.columns)
+    if missing:
+        raise ValueError(
+            f"{source}: missing column(s) {', '.join(sorted(missing))}; expected transaction_id,label"
+        )
+    values = pd.to_numeric(labels["label"], errors="coerce")
+    bad = labels.loc[~values.isin([0, 1]), "label"]
+    if len(bad):
+        raise ValueError(
+            f"{source}: label must be 0 or 1, found {bad.iloc[0]!r} ({len(bad)} row(s))"
+        )
+    duplicated = labels["transaction_id"][labels["transaction_id"].duplicated()]
+    if len(duplicated):
+        raise ValueError(f"{source}: transaction {duplicated.iloc[0]} is labelled twice")
+    return pd.DataFrame(
+        {"transaction_id": labels["transaction_id"].astype("str"), "label": values.astype(int)}
+    )
+
+
+def train_command(
+    workspace: Path,
+    transactions: pd.DataFrame,
+    labels: pd.DataFrame,
+    policy: Mapping[str, Any] | None = None,
+    catalog: pd.DataFrame | None = None,
+    settings: Mapping[str, Any] | None = None,
+    activate: bool = True,
+) -> ModelMetadata:
+    """Train the supervised model on labelled transactions and store it (active by default).
+
+    `transactions` is the canonical frame the labels refer to, with the history before them
+    (features are point-in-time over it); labels not found among them are ignored and counted."""
+    ml = load_ml_settings(settings)
+    labels = check_labels(labels)
+    policy, catalog = _reference(policy, catalog, settings)
+    features = build_features(
+        transactions, transactions.iloc[:0], policy, catalog, ml.get("features", {})
+    )
+    position = pd.Series(
+        range(len(transactions)), index=transactions["transaction_id"].astype("str")
+    )
+    known = labels[labels["transaction_id"].isin(position.index)]
+    if known.empty:
+        raise ValueError("none of the labelled transaction ids is among the transactions given")
+    rows = position.loc[known["transaction_id"]].to_numpy()
+    params = ml.get("supervised", {})
+    model = train_supervised(
+        features.iloc[rows],
+        known["label"].to_numpy(),
+        transactions["order_date"].iloc[rows],
+        min_labels=int(params.get("min_labels", 60)),
+        settings=params,
+    )
+    meta = ModelMetadata(
+        kind="supervised",
+        features=model.feature_names,
+        data_from=model.training["data_from"],
+        data_to=model.training["data_to"],
+        rows=model.training["rows"],
+        metrics=model.metrics,
+        params={k: v for k, v in params.items() if not isinstance(v, dict)},
+        notes=f"{model.training['positives']} positive, {model.training['negatives']} negative labels; "
+        f"{len(labels) - len(known)} label(s) for unknown transactions ignored",
+    )
+    return _store(workspace, model, meta, activate)
+
+
+def train_anomaly_command(
+    workspace: Path,
+    transactions: pd.DataFrame,
+    policy: Mapping[str, Any] | None = None,
+    catalog: pd.DataFrame | None = None,
+    settings: Mapping[str, Any] | None = None,
+    activate: bool = True,
+) -> ModelMetadata:
+    """Fit the anomaly model on the workspace's transaction history and store it."""
+    ml = load_ml_settings(settings)
+    policy, catalog = _reference(policy, catalog, settings)
+    if len(transactions) < 10:
+        raise ValueError(
+            f"only {len(transactions)} transactions in the history; the anomaly model needs at least 10"
+        )
+    features = build_features(
+        transactions, transactions.iloc[:0], policy, catalog, ml.get("features", {})
+    )
+    params = ml.get("anomaly", {})
+    model = fit_anomaly(features, params, transactions["order_date"])
+    meta = ModelMetadata(
+        kind="anomaly",
+        features=model.feature_names,
+        data_from=model.training.get("data_from"),
+        data_to=model.training.get("data_to"),
+        rows=model.training["rows"],
+        metrics={
+            "threshold": model.threshold,
+            "score_max": model.score_max,
+            "fitted_rows": model.training["fitted_rows"],
+        },
+        params=dict(params),
+    )
+    return _store(workspace, model, meta, activate)
+
+
+def anomaly_refit_due(workspace: Path, as_of: date, every_days: int) -> bool:
+    """True when no anomaly model is active or the active one is older than `every_days`."""
+    meta = ModelRegistry(Path(workspace) / "models").active("anomaly")
+    if meta is None:
+        return True
+    trained = datetime.fromisoformat(meta.trained_at).astimezone(UTC).date()
+    return (as_of - trained).days >= every_days
+
+
+def models_list(workspace: Path, kind: str | None = None) -> list[ModelMetadata]:
+    """`redflag models list`: prints the stored models, newest first; returns them."""
+    metas = ModelRegistry(Path(workspace) / "models").list(kind)
+    if not metas:
+        console.print(f"no models in {Path(workspace) / 'models'}; train one with `redflag train`")
+        return metas
+    table = Table("version", "kind", "active", "trained at (UTC)", "data", "rows", "validation")
+    table.columns[0].no_wrap = True
+    for meta in metas:
+        table.add_row(
+            meta.version,
+            meta.kind,
+            "yes" if meta.active else "",
+            meta.trained_at[:16].replace("T", " "),
+            f"{meta.data_from or '?'} .. {meta.data_to or '?'}",
+            str(meta.rows),
+            _metrics_line(meta),
+        )
+    (console if console.is_terminal else Console(width=200)).print(table)
+    return metas
+
+
+def models_activate(workspace: Path, version: str) -> ModelMetadata:
+    """`redflag models activate VERSION`: the daily run uses this model from now on."""
+    meta = ModelRegistry(Path(workspace) / "models").activate(version)
+    console.print(f"active {meta.kind} model: {meta.version}")
+    return meta
+
+
+def _store(workspace: Path, model: Any, meta: ModelMetadata, activate: bool) -> ModelMetadata:
+    registry = ModelRegistry(Path(workspace) / "models")
+    version = registry.save(model, meta)
+    if activate:
+        meta = registry.activate(version)
+    console.print(
+        f"stored {meta.kind} model {version}{' (active)' if activate else ''}: {_metrics_line(meta)}"
+    )
+    return meta
+
+
+def _metrics_line(meta: ModelMetadata) -> str:
+    shown = ("pr_auc", "roc_auc", "precision_at_10", "base_rate", "threshold")
+    return ", ".join(
+        f"{k} {meta.metrics[k]:.3f}" for k in shown if isinstance(meta.metrics.get(k), float)
+    )
+
+
+def _reference(
+    policy: Mapping[str, Any] | None,
+    catalog: pd.DataFrame | None,
+    settings: Mapping[str, Any] | None,
+) -> tuple[Mapping[str, Any], pd.DataFrame]:
+    """The policy pack and catalog of the pipeline settings, unless given."""
+    if policy is None:
+        name = (settings or read_yaml(CONFIGS_DIR / "pipeline.yaml")).get("policy_pack", "default")
+        policy = read_yaml(CONFIGS_DIR / "policy" / f"{name}.yaml")
+    if catalog is None:
+        catalog = catalog_frame(read_yaml(CONFIGS_DIR / "items.yaml"))
+    return policy, catalog

@@ -1,0 +1,111 @@
+"""`redflag train` / `models list|activate` as functions, and the ML detectors a daily run
+gets from the workspace."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+from canonical_frames import labelled_book, odd_order
+
+from detectors.base import DetectionContext
+from detectors.ml.supervised import NotEnoughLabels
+from flows.commands.models import (
+    ml_detectors,
+    models_activate,
+    models_list,
+    read_labels,
+    train_anomaly_command,
+    train_command,
+)
+
+QUICK = {
+    "policy_pack": "default",
+    "ml": {"supervised": {"max_iter": 40}, "anomaly": {"n_estimators": 50}},
+}
+
+
+@pytest.fixture(scope="module")
+def book():
+    return labelled_book(700, 120, seed=41)
+
+
+def test_a_fresh_workspace_runs_without_ml_and_says_why(tmp_path):
+    detectors, versions, skipped = ml_detectors(tmp_path / "models", QUICK)
+    assert detectors == {} and versions == {}
+    reasons = " ".join(s["reason"] for s in skipped)
+    assert "redflag train --kind anomaly" in reasons and "--labels FILE" in reasons
+
+
+def test_train_then_screen_records_the_model_version(tmp_path, book, policy, catalog):
+    orders, labels = book
+    label_frame = pd.DataFrame({"transaction_id": orders["transaction_id"], "label": labels})
+    supervised = train_command(tmp_path, orders, label_frame, settings=QUICK)
+    anomaly = train_anomaly_command(tmp_path, orders, settings=QUICK)
+    assert supervised.active and anomaly.active
+    assert supervised.metrics["pr_auc"] > supervised.metrics["base_rate"]
+    assert (supervised.data_from, supervised.data_to) == (
+        orders["order_date"].min().date().isoformat(),
+        orders["order_date"].max().date().isoformat(),
+    )
+
+    detectors, versions, skipped = ml_detectors(tmp_path / "models", QUICK)
+    assert (
+        versions == {"anomaly": anomaly.version, "supervised": supervised.version} and not skipped
+    )
+    batch = odd_order("T-ODD", "2026-01-10")
+    context = DetectionContext(
+        history=orders,
+        present_columns=frozenset(batch.columns),
+        policy=policy,
+        catalog=catalog,
+        as_of=date(2026, 1, 10),
+    )
+    flagged = {name: d.detect(batch, context).flags for name, d in detectors.items()}
+    recorded = {e["model_version"] for f in flagged.values() for e in f["evidence"]}
+    assert supervised.version in recorded
+
+
+def test_list_and_activate_an_older_model(tmp_path, book):
+    orders, _ = book
+    first = train_anomaly_command(tmp_path, orders, settings=QUICK)
+    second = train_anomaly_command(tmp_path, orders, settings=QUICK)
+    assert [m.version for m in models_list(tmp_path) if m.active] == [second.version]
+    models_activate(tmp_path, first.version)
+    assert [m.version for m in models_list(tmp_path) if m.active] == [first.version]
+    with pytest.raises(ValueError, match="no model version"):
+        models_activate(tmp_path, "supervised-unknown")
+
+
+def test_too_few_labels_is_refused_with_a_clear_message(tmp_path, book):
+    orders, labels = book
+    few = pd.DataFrame({"transaction_id": orders["transaction_id"][:20], "label": labels[:20]})
+    with pytest.raises(NotEnoughLabels, match="at least 60 are needed"):
+        train_command(tmp_path, orders, few, settings=QUICK)
+    assert models_list(tmp_path) == []
+
+
+def test_labels_file_is_checked(tmp_path):
+    good = tmp_path / "labels.csv"
+    good.write_text("transaction_id,label\nT-1,1\nT-2,0\n", encoding="utf-8")
+    assert read_labels(good)["label"].tolist() == [1, 0]
+    bad = tmp_path / "bad.csv"
+    bad.write_text("transaction_id,label\nT-1,yes\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="label must be 0 or 1"):
+        read_labels(bad)
+    with pytest.raises(ValueError, match="missing column"):
+        wrong = tmp_path / "wrong.csv"
+        wrong.write_text("id,outcome\nT-1,1\n", encoding="utf-8")
+        read_labels(wrong)
+
+
+def test_a_damaged_model_is_skipped_not_fatal(tmp_path, book):
+    orders, _ = book
+    meta = train_anomaly_command(tmp_path, orders, settings=QUICK)
+    (tmp_path / "models" / meta.version / "model.joblib").write_bytes(b"not a model")
+    detectors, versions, skipped = ml_detectors(tmp_path / "models", QUICK)
+    assert "ml_anomaly" not in detectors and "anomaly" not in versions
+    assert any(
+        meta.version in s["reason"] and "could not be loaded" in s["reason"] for s in skipped
+    )
