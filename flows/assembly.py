@@ -90,9 +90,7 @@ def prepare_run(
         setup.detectors["rules"] = RuleEngine(pack)
     else:
         setup.skipped.append({"family": "rules", "reason": "disabled in config"})
-    if families.get("ml", True):
-        _add_ml(setup, workspace)
-    else:
+    if not families.get("ml", True):
         setup.skipped.append({"family": "ml", "reason": "disabled in config"})
     return setup
 

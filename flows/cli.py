@@ -87,9 +87,9 @@ def run_guarded(action):
 
 # Commands live in their own modules under flows/commands/.
 from flows.commands import cases as case_commands  # noqa: E402
-from flows.commands import pipeline  # noqa: E402,F401  (run, demo, serve, rescreen register themselves)
-from flows.commands import watchlist as watchlist_commands  # noqa: E402
+from flows.commands import pipeline, training  # noqa: E402,F401  (they register their commands)
 from flows.commands import rules as rule_commands  # noqa: E402
+from flows.commands import watchlist as watchlist_commands  # noqa: E402
 from flows.commands.generate import generate_cli  # noqa: E402
 
 app.add_typer(watchlist_commands.app, name="watchlist")

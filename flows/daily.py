@@ -25,7 +25,7 @@ from cases.run_outputs import write_cases, write_index, write_json, write_reject
 from cases.store import CaseStore, RunInfo
 from detectors.base import DetectionContext, DetectorResult, concat_flags
 from detectors.ingest import IngestResult
-from flows.assembly import RunSetup, prepare_run
+from flows.assembly import RunSetup, add_ml, prepare_run
 from flows.history import TransactionHistory
 from flows.settings import Workspace
 from flows.sources import expand_inputs, read_orders
@@ -76,6 +76,13 @@ def load_history(workspace: Workspace, batch: pd.DataFrame, lookback_days: int) 
         since=since,
         exclude_ids=batch["transaction_id"],
     )
+
+
+@task(name="prepare-ml", **TASK_OPTIONS)
+def prepare_ml(
+    setup: RunSetup, workspace: Workspace, batch: pd.DataFrame, history: pd.DataFrame
+) -> None:
+    add_ml(setup, workspace, batch, history)
 
 
 @task(name="detect", task_run_name="detect-{family}", **TASK_OPTIONS)
@@ -147,6 +154,8 @@ def daily_screening(
     with clock("history"):
         history = load_history(ws, batch.accepted, int(setup.settings["history"]["lookback_days"]))
         context = setup.context(batch.accepted, history, batch.present_columns)
+    with clock("ml-fit"):
+        prepare_ml(setup, ws, batch.accepted, history)
 
     results = {}
     for family, detector in setup.detectors.items():

@@ -1,0 +1,113 @@
+"""`redflag train` and `redflag models list/activate` (the functions live in models.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from flows.cli import WorkspaceOption, app, run_guarded, workspace_of
+
+models_app = typer.Typer(
+    help="The model registry: list trained models, choose the active one.", no_args_is_help=True
+)
+app.add_typer(models_app, name="models")
+
+
+def _labels_and_history(workspace: Path, labels_file: Path | None):
+    import pandas as pd
+
+    from cases.feedback import decision_labels
+    from cases.policy import load_case_policy
+    from cases.store import CaseStore
+    from flows.commands.models import read_labels
+    from flows.history import TransactionHistory
+    from flows.settings import Workspace
+
+    ws = Workspace(workspace)
+    history = TransactionHistory(ws.history).load()
+    if history.empty:
+        raise ValueError(
+            f"{ws.history}: no transaction history yet; run `redflag run` on your orders first"
+        )
+    parts = []
+    if labels_file is not None:
+        parts.append(read_labels(labels_file))
+    store = CaseStore(ws.case_store_url, load_case_policy())
+    try:
+        parts.append(decision_labels(store))
+    finally:
+        store.close()
+    labels = pd.concat(parts, ignore_index=True).drop_duplicates("transaction_id", keep="first")
+    return history.sort_values("order_date", kind="stable").reset_index(drop=True), labels
+
+
+@app.command("train")
+def train_cli(
+    ctx: typer.Context,
+    labels: Annotated[
+        Path | None,
+        typer.Option(
+            "--labels",
+            help="CSV of transaction_id,label (1 = diversion, 0 = clean), added to the decided cases.",
+        ),
+    ] = None,
+    kind: Annotated[
+        str,
+        typer.Option(
+            "--kind",
+            help="supervised (from labels and decided cases) or anomaly (no labels needed).",
+        ),
+    ] = "supervised",
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Train a model on the workspace's transaction history and make it the active one."""
+
+    def body() -> None:
+        from flows.commands.models import train_anomaly_command, train_command
+        from flows.settings import load_pipeline_settings
+
+        home = workspace_of(ctx, workspace)
+        settings = load_pipeline_settings()
+        if kind not in ("supervised", "anomaly"):
+            raise ValueError(f"--kind {kind!r}: use supervised or anomaly")
+        if kind == "anomaly":
+            from flows.history import TransactionHistory
+            from flows.settings import Workspace
+
+            history = TransactionHistory(Workspace(home).history).load()
+            train_anomaly_command(
+                home, history.sort_values("order_date", kind="stable"), settings=settings
+            )
+            return
+        history, label_frame = _labels_and_history(home, labels)
+        train_command(home, history, label_frame, settings=settings)
+
+    run_guarded(body)
+
+
+@models_app.command("list")
+def models_list_cli(
+    ctx: typer.Context,
+    kind: Annotated[
+        str | None, typer.Option("--kind", help="Only this kind: anomaly or supervised.")
+    ] = None,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Stored models, newest first, with their training data and validation metrics."""
+    from flows.commands.models import models_list
+
+    run_guarded(lambda: models_list(workspace_of(ctx, workspace), kind))
+
+
+@models_app.command("activate")
+def models_activate_cli(
+    ctx: typer.Context,
+    version: Annotated[str, typer.Argument(help="The model version to use from now on.")],
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Make a stored model the one daily runs use."""
+    from flows.commands.models import models_activate
+
+    run_guarded(lambda: models_activate(workspace_of(ctx, workspace), version))
