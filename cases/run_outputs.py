@@ -28,6 +28,15 @@ def write_scored(out: Path, scored: pd.DataFrame) -> Path:
     return path
 
 
+def write_flags(out: Path, flags: pd.DataFrame) -> Path:
+    """Every flag of the run (one row per transaction and code, evidence as JSON), so a run can
+    be evaluated against labels later (`redflag evaluate`)."""
+    path = out / "flags.parquet"
+    table = flags.assign(evidence=[json.dumps(e, default=str) for e in flags["evidence"]])
+    table.to_parquet(path, index=False)
+    return path
+
+
 def write_rejected(out: Path, rejected: pd.DataFrame) -> Path | None:
     """Original columns + reject_reason; written only when rows were rejected."""
     path = out / "rejected_rows.csv"

@@ -110,14 +110,28 @@ def _add_watchlist(setup: RunSetup, workspace: Workspace, watchlist: list[str] |
     }
 
 
-def _add_ml(setup: RunSetup, workspace: Workspace) -> None:
-    try:
-        from flows.commands.models import ml_detectors
-    except ImportError:
-        setup.skipped.append(
-            {"family": "ml", "reason": "ML detectors are not available in this installation"}
-        )
+def add_ml(
+    setup: RunSetup, workspace: Workspace, batch: pd.DataFrame, history: pd.DataFrame
+) -> None:
+    """The active ML models as detectors; the anomaly model is (re)fitted on the history when
+    none is active or the active one is older than `anomaly.refit_every_days` (configs/ml.yaml)."""
+    if not setup.settings.get("detectors", {}).get("ml", True):
         return
+    from flows.commands.models import (
+        anomaly_refit_due,
+        load_ml_settings,
+        ml_detectors,
+        train_anomaly_command,
+    )
+
+    ml = load_ml_settings(setup.settings)
+    every = int(ml.get("anomaly", {}).get("refit_every_days", 7))
+    as_of = batch["order_date"].max().date() if len(batch) else date.today()
+    if anomaly_refit_due(workspace.root, as_of, every):
+        known = pd.concat([history, batch], ignore_index=True).drop_duplicates("transaction_id")
+        if len(known) >= 10:
+            known = known.sort_values("order_date", kind="stable").reset_index(drop=True)
+            train_anomaly_command(workspace.root, known, setup.policy, setup.catalog, setup.settings)
     detectors, versions, skipped = ml_detectors(workspace.models, setup.settings)
     setup.detectors.update(detectors)
     setup.versions["models"] = versions

@@ -21,7 +21,14 @@ from prefect.cache_policies import NO_CACHE
 
 from cases.grouping import build_drafts, score_transactions
 from cases.policy import load_case_policy
-from cases.run_outputs import write_cases, write_index, write_json, write_rejected, write_scored
+from cases.run_outputs import (
+    write_cases,
+    write_flags,
+    write_index,
+    write_json,
+    write_rejected,
+    write_scored,
+)
 from cases.store import CaseStore, RunInfo
 from detectors.base import DetectionContext, DetectorResult, concat_flags
 from detectors.ingest import IngestResult
@@ -211,6 +218,7 @@ def daily_screening(
     }
     with clock("outputs"):
         write_scored(out_dir, scored)
+        write_flags(out_dir, flags)
         write_rejected(out_dir, batch.rejected)
         write_cases(out_dir, touched)
     summary["timings_seconds"] = clock.seconds
