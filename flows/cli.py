@@ -90,12 +90,14 @@ from flows.commands import cases as case_commands  # noqa: E402
 from flows.commands import pipeline, training  # noqa: E402,F401  (they register their commands)
 from flows.commands import rules as rule_commands  # noqa: E402
 from flows.commands import watchlist as watchlist_commands  # noqa: E402
+from flows.commands.evaluate import evaluate_cli  # noqa: E402
 from flows.commands.generate import generate_cli  # noqa: E402
 
 app.add_typer(watchlist_commands.app, name="watchlist")
 app.add_typer(case_commands.app, name="cases")
 app.add_typer(rule_commands.app, name="rules")
 app.command("generate")(generate_cli)
+app.command("evaluate")(evaluate_cli)
 
 
 MULTI_VALUE_OPTIONS = frozenset({"--transactions", "-t", "--watchlist", "-w"})
