@@ -83,11 +83,15 @@ def country_lookup(aliases: Mapping[str, str]) -> dict[str, str]:
 
 
 def normalize_countries(values: pd.Series, table: Mapping[str, str]) -> pd.Series:
-    """Map country spellings to alpha-2; unknown non-empty spellings become NaN."""
-    keys = values.str.strip().str.upper().str.replace(r"\s+", " ", regex=True)
-    uniques = pd.unique(keys.dropna())
-    mapping = {u: table.get(u, table.get(u.replace(".", ""), np.nan)) for u in uniques if u}
-    return keys.map(mapping)
+    """Map country spellings to alpha-2; unknown non-empty spellings become NaN.
+
+    Spellings are few and rows many: the lookup runs once per distinct spelling."""
+
+    def code(spelling: str) -> str | float:
+        key = " ".join(spelling.upper().split())
+        return table.get(key, table.get(key.replace(".", ""), np.nan))
+
+    return values.map({u: code(u) for u in pd.unique(values.dropna())})
 
 
 def _route_normalizer(table: Mapping[str, str]):
@@ -111,14 +115,12 @@ def _parse_booleans(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     return parsed, bad
 
 
-def _synonyms(
-    values: pd.Series, synonyms: Mapping[str, str], allowed: tuple[str, ...]
-) -> pd.Series:
-    words = values.str.strip().str.lower()
+def _synonyms(values: pd.Series, synonyms: Mapping[str, str], allowed: tuple[str, ...]) -> pd.Series:
+    """Map free-text categories to the allowed set ('other' when unknown), per distinct value."""
     table = {s.lower(): v for s, v in synonyms.items()} | {a: a for a in allowed}
     table |= {a.replace("_", " "): a for a in allowed}
-    mapped = words.map(lambda w: table.get(w, "other") if isinstance(w, str) and w else np.nan)
-    return mapped.astype("str")
+    mapping = {u: table.get(u.strip().lower(), "other") for u in pd.unique(values.dropna())}
+    return values.map(mapping).astype("str")
 
 
 class _Rejections:
@@ -168,7 +170,8 @@ def normalize_orders(
         reject.add(text[column].isna(), f"empty required value in {column}", "empty_required")
     seen_ids = set() if seen_ids is None else seen_ids
     ids = text["transaction_id"]
-    repeated = ids.notna() & (ids.duplicated(keep="first") | ids.isin(seen_ids))
+    earlier = np.fromiter((i in seen_ids for i in ids), dtype=bool, count=len(ids))
+    repeated = ids.notna() & (ids.duplicated(keep="first") | earlier)
     reject.add(repeated, "duplicate transaction_id '" + ids.fillna("") + "'", "duplicate_id")
     seen_ids.update(ids.dropna())
 
