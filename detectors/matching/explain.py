@@ -1,0 +1,38 @@
+"""Explanations an investigator can read: which name matched, which words aligned,
+and which features raised or lowered the score."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+from detectors.matching.features import PairContext
+from detectors.matching.scorer import ScorerModel, explain_contributions
+
+
+def aligned_words(ctx: PairContext, limit: int = 6) -> str:
+    parts = [
+        f"{q}={c}" if s >= 1.0 else f"{q}~{c} ({s:.2f})" for q, c, s in ctx.alignment.pairs[:limit]
+    ]
+    return ", ".join(parts) if parts else "none"
+
+
+def explain_name_hit(
+    ctx: PairContext, row: np.ndarray, score: float, entry: Mapping[str, str], model: ScorerModel
+) -> str:
+    alias = "weak alias" if ctx.weak_alias else "name"
+    if ctx.candidate.raw == str(entry["name"]):
+        alias = "primary name"
+    return (
+        f"'{ctx.query.raw}' matches {alias} '{ctx.candidate.raw}' of {entry['entry_id']} "
+        f"({entry['list_code']}) with score {score:.2f}; aligned words: {aligned_words(ctx)}; "
+        f"{explain_contributions(model, row)}"
+    )
+
+
+def explain_address_hit(address: str, listed: str, score: float, entry: Mapping[str, str]) -> str:
+    return (
+        f"Address '{address}' matches the listed address '{listed}' of '{entry['name']}' "
+        f"({entry['entry_id']}, {entry['list_code']}) with similarity {score:.2f}"
+    )

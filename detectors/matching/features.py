@@ -1,0 +1,287 @@
+"""Features of one (party, list name) pair, each a small named pure function.
+
+A pair is first aligned token by token (`align`), weighing every token by its rarity in
+the list (IDF; generic words and places weighed down). The features read the alignment
+and the party's and entry's other attributes; the scorer combines them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from rapidfuzz import fuzz
+
+from detectors.matching.names import AnalyzedName, NameTables, phonetic_key
+
+STOP_WORDS = frozenset({"the", "and", "of", "for", "de", "la", "el", "al", "du", "des", "a", "y"})
+
+
+@dataclass(frozen=True)
+class TokenWeights:
+    """Rarity of each token in the list snapshot (IDF), with generic words and places
+    weighed down. Unknown tokens count as the rarest."""
+
+    idf: Mapping[str, float]
+    max_idf: float
+    tables: NameTables
+    generic_factor: float = 0.25
+    place_factor: float = 0.5
+
+    def weight(self, token: str) -> float:
+        if token in STOP_WORDS:
+            return 0.05
+        w = self.idf.get(token, self.max_idf)
+        if token in self.tables.generic:
+            w *= self.generic_factor
+        elif token in self.tables.places:
+            w *= self.place_factor
+        return max(w, 0.05)
+
+    def distinctive(self, token: str) -> bool:
+        return not (
+            token in STOP_WORDS or token in self.tables.generic or token in self.tables.places
+        )
+
+
+@dataclass(frozen=True)
+class Alignment:
+    pairs: tuple[tuple[str, str, float], ...]  # (party token, list token, similarity)
+    query_cover: float  # weighted share of the party's tokens aligned
+    candidate_cover: float  # weighted share of the list name's tokens aligned
+    matched_info: float  # rarity of the distinctive tokens aligned, 0..1
+    missed_info: float  # rarity of the rarest distinctive token left unaligned, 0..1
+
+
+def token_similarity(a: str, b: str) -> float:
+    """1 for equal tokens; typo, prefix-abbreviation and sound-alike tokens in between."""
+    if a == b:
+        return 1.0
+    return _fuzzy_token_similarity(a, b)
+
+
+@lru_cache(maxsize=262_144)
+def _fuzzy_token_similarity(a: str, b: str) -> float:
+    if a.isdigit() or b.isdigit():
+        return 0.0
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    if len(short) >= 3 and long_.startswith(short) and len(short) / len(long_) >= 0.5:
+        return 0.8
+    if min(len(a), len(b)) < 4:
+        return 0.0
+    sim = fuzz.ratio(a, b) / 100.0
+    if sim < 0.9 and phonetic_key(a) == phonetic_key(b):
+        sim = 0.9
+    return sim if sim >= 0.75 else 0.0
+
+
+def align(query: AnalyzedName, candidate: AnalyzedName, weights: TokenWeights) -> Alignment:
+    """Greedy best one-to-one alignment of the two names' tokens, order ignored."""
+    scored = sorted(
+        (
+            (token_similarity(q, c), i, j)
+            for i, q in enumerate(query.tokens)
+            for j, c in enumerate(candidate.tokens)
+        ),
+        reverse=True,
+    )
+    used_q: set[int] = set()
+    used_c: set[int] = set()
+    pairs: list[tuple[str, str, float]] = []
+    for sim, i, j in scored:
+        if sim <= 0 or i in used_q or j in used_c:
+            continue
+        used_q.add(i)
+        used_c.add(j)
+        pairs.append((query.tokens[i], candidate.tokens[j], sim))
+    qw = [weights.weight(t) for t in query.tokens]
+    cw = [weights.weight(t) for t in candidate.tokens]
+    q_hit = sum(weights.weight(q) * s for q, _, s in pairs)
+    c_hit = sum(weights.weight(c) * s for _, c, s in pairs)
+    info = sum(
+        min(weights.weight(q), weights.weight(c)) * s
+        for q, c, s in pairs
+        if weights.distinctive(q) or weights.distinctive(c)
+    )
+    missed = [
+        weights.weight(t)
+        for t in [q for i, q in enumerate(query.tokens) if i not in used_q]
+        + [c for j, c in enumerate(candidate.tokens) if j not in used_c]
+        if weights.distinctive(t)
+    ]
+    return Alignment(
+        pairs=tuple(pairs),
+        missed_info=min(1.0, max(missed, default=0.0) / weights.max_idf)
+        if weights.max_idf
+        else 0.0,
+        query_cover=q_hit / sum(qw) if qw else 0.0,
+        candidate_cover=c_hit / sum(cw) if cw else 0.0,
+        matched_info=min(1.0, info / weights.max_idf) if weights.max_idf else 0.0,
+    )
+
+
+@dataclass(frozen=True)
+class PairContext:
+    """Everything the features of one pair may read."""
+
+    query: AnalyzedName
+    candidate: AnalyzedName
+    alignment: Alignment
+    weights: TokenWeights
+    query_country: str | None = None
+    query_address: str | None = None  # normalized
+    query_type: str = "unknown"  # person, entity, unknown
+    entry_countries: frozenset[str] = field(default_factory=frozenset)
+    entry_addresses: tuple[str, ...] = ()  # normalized
+    entry_type: str = "unknown"
+    weak_alias: bool = False
+
+
+# ---- the features ----------------------------------------------------------------------
+
+
+def name_overlap(p: PairContext) -> float:
+    a = p.alignment
+    if a.query_cover + a.candidate_cover == 0:
+        return 0.0
+    return 2 * a.query_cover * a.candidate_cover / (a.query_cover + a.candidate_cover)
+
+
+def party_name_covered(p: PairContext) -> float:
+    return p.alignment.query_cover
+
+
+def list_name_covered(p: PairContext) -> float:
+    return p.alignment.candidate_cover
+
+
+def distinctive_tokens_matched(p: PairContext) -> float:
+    return p.alignment.matched_info
+
+
+def distinctive_tokens_missed(p: PairContext) -> float:
+    return p.alignment.missed_info
+
+
+def only_generic_words(p: PairContext) -> float:
+    pairs = p.alignment.pairs
+    if not pairs:
+        return 0.0
+    distinctive = p.weights.distinctive
+    for q, _, _ in pairs:
+        if distinctive(q):
+            return 0.0
+    return 1.0
+
+
+def token_set_score(p: PairContext) -> float:
+    return fuzz.token_set_ratio(p.query.core, p.candidate.core) / 100.0
+
+
+def token_sort_score(p: PairContext) -> float:
+    return fuzz.token_sort_ratio(p.query.core, p.candidate.core) / 100.0
+
+
+def compact_score(p: PairContext) -> float:
+    return fuzz.ratio(p.query.compact, p.candidate.compact) / 100.0
+
+
+def acronym_match(p: PairContext) -> float:
+    q, c = p.query, p.candidate
+    for short, long_ in ((q, c), (c, q)):
+        if len(short.tokens) == 1 and len(long_.tokens) >= 2:
+            token = short.tokens[0]
+            if len(token) >= 2 and token in long_.initials:
+                return 1.0
+    return 0.0
+
+
+def numbers_agree(p: PairContext) -> float:
+    qn, cn = p.query.numbers, p.candidate.numbers
+    if not qn and not cn:
+        return 0.0
+    return 1.0 if qn == cn else -1.0
+
+
+def legal_form_agree(p: PairContext) -> float:
+    qf, cf = p.query.legal_forms, p.candidate.legal_forms
+    if not qf or not cf:
+        return 0.0
+    return 1.0 if qf & cf else -1.0
+
+
+def weak_alias(p: PairContext) -> float:
+    return float(p.weak_alias)
+
+
+def country_agree(p: PairContext) -> float:
+    if not p.query_country or not p.entry_countries:
+        return 0.0
+    return 1.0 if p.query_country in p.entry_countries else -1.0
+
+
+def address_similarity(p: PairContext) -> float:
+    if not p.query_address or not p.entry_addresses:
+        return 0.0
+    return max(fuzz.token_set_ratio(p.query_address, a) for a in p.entry_addresses) / 100.0
+
+
+def type_agree(p: PairContext) -> float:
+    kinds = {p.query_type, p.entry_type}
+    if "unknown" in kinds or not kinds <= {"person", "entity"}:
+        return 0.0
+    return 1.0 if p.query_type == p.entry_type else -1.0
+
+
+def single_token_name(p: PairContext) -> float:
+    return float(min(len(p.query.tokens), len(p.candidate.tokens)) <= 1)
+
+
+@dataclass(frozen=True)
+class Feature:
+    name: str
+    compute: Callable[[PairContext], float]
+    description: str
+
+
+FEATURES: tuple[Feature, ...] = (
+    Feature("name_overlap", name_overlap, "rarity-weighted share of tokens aligned on both sides"),
+    Feature(
+        "party_name_covered", party_name_covered, "share of the party name found in the list name"
+    ),
+    Feature(
+        "list_name_covered", list_name_covered, "share of the list name found in the party name"
+    ),
+    Feature(
+        "distinctive_tokens_matched",
+        distinctive_tokens_matched,
+        "rarity of the distinctive words that align",
+    ),
+    Feature(
+        "distinctive_word_unmatched",
+        distinctive_tokens_missed,
+        "rarity of the rarest distinctive word found on one side only",
+    ),
+    Feature(
+        "only_generic_words", only_generic_words, "only generic words, places or stop words align"
+    ),
+    Feature("token_set", token_set_score, "rapidfuzz token-set ratio of the distinctive parts"),
+    Feature("token_sort", token_sort_score, "order-insensitive rapidfuzz ratio"),
+    Feature(
+        "compact", compact_score, "similarity with spaces removed (word splits, transliteration)"
+    ),
+    Feature("acronym", acronym_match, "one name is the acronym of the other"),
+    Feature("numbers", numbers_agree, "numbers in the names agree (+1) or differ (-1)"),
+    Feature("legal_form", legal_form_agree, "legal forms agree (+1) or differ (-1)"),
+    Feature("weak_alias", weak_alias, "the list name is a weak alias"),
+    Feature("country", country_agree, "party country is (+1) or is not (-1) one of the entry's"),
+    Feature("address", address_similarity, "similarity of the party address to the entry's"),
+    Feature("entity_type", type_agree, "person/entity types agree (+1) or differ (-1)"),
+    Feature("single_token", single_token_name, "one of the names has a single distinctive token"),
+)
+FEATURE_NAMES: tuple[str, ...] = tuple(f.name for f in FEATURES)
+
+
+def feature_vector(pair: PairContext) -> list[float]:
+    return [f.compute(pair) for f in FEATURES]

@@ -1,0 +1,391 @@
+"""The matcher: screens parties against every name, alias and address of a snapshot.
+
+Per batch of distinct party names: the candidate index proposes a few hundred list names,
+a cheap rapidfuzz score (`cpdist`, all cores) keeps the best few, and the calibrated
+scorer gives each survivor a probability with its explanation. A party is a hit on an
+entry when its best pair reaches the threshold of the entry's list and the party's role.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import pickle
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from rapidfuzz import fuzz, process
+
+from detectors.matching.address import AddressBook
+from detectors.matching.explain import explain_address_hit, explain_name_hit
+from detectors.matching.features import FEATURE_NAMES, PairContext, TokenWeights, align
+from detectors.matching.index import CandidateIndex
+from detectors.matching.names import AnalyzedName, analyze_name, normalize_address
+from detectors.matching.pairs import reference_weights
+from detectors.matching.parties import prepare_parties
+from detectors.matching.settings import MatchSettings
+
+HIT_COLUMNS: tuple[str, ...] = (
+    "party_id",
+    "entry_id",
+    "list",
+    "list_code",
+    "matched_name",
+    "alias_strength",
+    "match_kind",
+    "score",
+    "threshold",
+    "explanation",
+    "features",
+)
+CHUNK = 512
+CACHE_FORMAT = "redflag-matcher-3"  # bump when the saved structures change
+Progress = Callable[[int, int], None]
+
+
+SMALL_LIST = 5_000  # below this many names, word rarity is taken from the reference lists
+
+
+def snapshot_weights(index: CandidateIndex, settings: MatchSettings) -> TokenWeights:
+    """Word rarity over the snapshot; a small snapshot (a sample, the changes of a new
+    list version) says little about which words are generic, so the reference lists'
+    frequencies are used instead."""
+    if index.size < SMALL_LIST:
+        return reference_weights(settings)
+    return TokenWeights(index.idf_table(), index.max_idf, settings.tables)
+
+
+def entry_kind(entry_type: object) -> str:
+    return {"person": "person", "entity": "entity"}.get(str(entry_type), "unknown")
+
+
+def record_of(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else vars(value)
+
+
+def items_of(value: Any) -> list:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return []
+    return list(value)
+
+
+@dataclass
+class ListNames:
+    """One row per indexed name (primary names and aliases)."""
+
+    entry_row: np.ndarray  # int32
+    weak: np.ndarray  # bool
+    raw: list[str]
+    core: list[str]
+
+
+class Matcher:
+    """A built index plus everything needed to score and explain hits on one snapshot."""
+
+    def __init__(
+        self,
+        entries: pd.DataFrame,
+        names: ListNames,
+        index: CandidateIndex,
+        addresses: AddressBook,
+        settings: MatchSettings,
+    ) -> None:
+        self.entries = entries
+        self.names = names
+        self.index = index
+        self.addresses = addresses
+        self.settings = settings
+        self.weights = snapshot_weights(index, settings)
+        self.entry_kinds = [entry_kind(t) for t in entries["type"]]
+        self.entry_countries = [
+            frozenset(c for c in items_of(cs) if isinstance(c, str) and c)
+            for cs in entries["countries"]
+        ]
+        self.entry_addresses = [
+            tuple(normalize_address(record_of(a)["text"], settings.tables) for a in items_of(addrs))
+            for addrs in entries["addresses"]
+        ]
+        self._core = np.asarray(names.core, dtype=object)
+        self._compact = np.asarray([c.replace(" ", "") for c in names.core], dtype=object)
+        self.entry_info = (
+            entries[["entry_id", "list", "list_code", "name"]].astype(str).to_dict("records")
+        )
+        self._analyzed: dict[tuple[str, str], AnalyzedName] = {}
+
+    # ---- building and caching ---------------------------------------------------------
+
+    @classmethod
+    def build(cls, entries: pd.DataFrame, settings: MatchSettings) -> Matcher:
+        """Index every name and alias of an entries frame (`entries_to_frame(...)`)."""
+        entries = entries.reset_index(drop=True)
+        rows, weak, raw, analyzed = [], [], [], []
+        for row, entry in enumerate(entries.itertuples(index=False)):
+            kind = entry_kind(entry.type)
+            candidates = [(str(entry.name), "strong")] + [
+                (str(record_of(a)["name"]), record_of(a).get("strength", "strong"))
+                for a in items_of(entry.aliases)
+            ]
+            seen: set[str] = set()
+            for name, strength in candidates:
+                a = analyze_name(name, settings.tables, kind)
+                if not a.tokens or a.core in seen:
+                    continue
+                seen.add(a.core)
+                rows.append(row)
+                weak.append(strength == "weak")
+                raw.append(name)
+                analyzed.append(a)
+        names = ListNames(
+            entry_row=np.asarray(rows, dtype=np.int32),
+            weak=np.asarray(weak, dtype=bool),
+            raw=raw,
+            core=[a.core for a in analyzed],
+        )
+        index = CandidateIndex.build(analyzed, ngram=settings.ngram)
+        book = AddressBook.build(
+            [
+                [(record_of(a)["text"], record_of(a).get("country")) for a in items_of(addrs)]
+                for addrs in entries["addresses"]
+            ],
+            settings.tables,
+        )
+        return cls(entries, names, index, book, settings)
+
+    def save(self, path: Path) -> None:
+        state = (CACHE_FORMAT, self.entries, self.names, self.index, self.addresses)
+        with Path(path).open("wb") as fh:
+            pickle.dump(state, fh, protocol=pickle.HIGHEST_PROTOCOL)
+
+    @classmethod
+    def load(cls, path: Path, settings: MatchSettings) -> Matcher:
+        with Path(path).open("rb") as fh:
+            state = pickle.load(fh)
+        if not isinstance(state, tuple) or state[0] != CACHE_FORMAT:
+            raise ValueError(f"{path} was built by another version of the matcher; rebuild it")
+        _, entries, names, index, addresses = state
+        return cls(entries, names, index, addresses, settings)
+
+    def analyze(self, name: str, kind: str = "unknown") -> AnalyzedName:
+        key = (name, kind)
+        found = self._analyzed.get(key)
+        if found is None:
+            if len(self._analyzed) > 500_000:
+                self._analyzed.clear()
+            found = self._analyzed[key] = analyze_name(name, self.settings.tables, kind)
+        return found
+
+    def list_name(self, name_id: int) -> AnalyzedName:
+        row = int(self.names.entry_row[name_id])
+        return self.analyze(self.names.raw[name_id], self.entry_kinds[row])
+
+    # ---- screening --------------------------------------------------------------------
+
+    def candidate_pairs(self, queries: list[AnalyzedName]) -> pd.DataFrame:
+        """(query, name_id, prefilter) for the best few list names of each query."""
+        s = self.settings
+        found = [
+            self.index.candidates(
+                q, s.candidates_per_query, s.max_token_df, s.ngrams_per_query, s.postings_budget
+            )
+            for q in queries
+        ]
+        qi = np.repeat(np.arange(len(queries)), [len(f) for f in found])
+        ci = np.concatenate(found) if found else np.empty(0, dtype=np.int32)
+        if not len(ci):
+            return pd.DataFrame({"query": qi, "name_id": ci, "prefilter": np.empty(0)})
+        q_core = np.asarray([q.core for q in queries], dtype=object)[qi]
+        q_compact = np.asarray([q.compact for q in queries], dtype=object)[qi]
+        c_core, c_compact = self._core[ci], self._compact[ci]
+        set_score = process.cpdist(q_core, c_core, scorer=fuzz.token_set_ratio, workers=-1)
+        compact = process.cpdist(q_compact, c_compact, scorer=fuzz.ratio, workers=-1)
+        pairs = pd.DataFrame(
+            {
+                "query": qi,
+                "name_id": ci,
+                "entry_row": self.names.entry_row[ci],
+                "prefilter": np.maximum(set_score, compact) / 100.0,
+                "compact": compact,  # breaks ties between names of one entry: the closer spelling
+            }
+        )
+        best = pairs.groupby("query")["prefilter"].transform("max")
+        keep = (pairs["prefilter"] >= s.prefilter) & (
+            pairs["prefilter"] >= best - s.prefilter_margin
+        )
+        pairs = pairs[keep].sort_values(
+            ["query", "prefilter", "compact"], ascending=[True, False, False], kind="stable"
+        )
+        pairs = pairs[pairs.groupby(["query", "entry_row"]).cumcount() < s.names_per_entry]
+        pairs = pairs.groupby("query", sort=False).head(s.scored_per_query)
+        return pairs.drop(columns=["entry_row", "compact"]).reset_index(drop=True)
+
+    def pair_context(
+        self,
+        query: AnalyzedName,
+        name_id: int,
+        country: Any = None,
+        address: Any = None,
+        kind: str = "unknown",
+    ) -> PairContext:
+        candidate = self.list_name(name_id)
+        row = int(self.names.entry_row[name_id])
+        return PairContext(
+            query=query,
+            candidate=candidate,
+            alignment=align(query, candidate, self.weights),
+            weights=self.weights,
+            query_country=country if isinstance(country, str) and country else None,
+            query_address=address,
+            query_type=kind,
+            entry_countries=self.entry_countries[row],
+            entry_addresses=self.entry_addresses[row],
+            entry_type=self.entry_kinds[row],
+            weak_alias=bool(self.names.weak[name_id]),
+        )
+
+    def screen(self, parties: pd.DataFrame, progress: Progress | None = None) -> pd.DataFrame:
+        """One row per (party, entry) hit at or above its threshold (`HIT_COLUMNS`)."""
+        parties = prepare_parties(parties)
+        parties["address_norm"] = [
+            normalize_address(a, self.settings.tables) if a else None for a in parties["address"]
+        ]
+        keys = parties.drop_duplicates(["name", "kind"])[["name", "kind"]].reset_index(drop=True)
+        hits: list[dict[str, Any]] = []
+        total = len(keys)
+        chunks = [keys.iloc[start : start + CHUNK] for start in range(0, total, CHUNK)]
+        for done, found in enumerate(self._screen_chunks(chunks, parties), start=1):
+            hits.extend(found)
+            if progress:
+                progress(min(done * CHUNK, total), total)
+        hits.extend(self._screen_addresses(parties))
+        frame = pd.DataFrame(hits, columns=list(HIT_COLUMNS))
+        if frame.empty:
+            return frame
+        frame = frame.sort_values("score", ascending=False, kind="stable")
+        frame = frame.drop_duplicates(["party_id", "entry_id"]).reset_index(drop=True)
+        return frame
+
+    def _screen_chunks(
+        self, chunks: list[pd.DataFrame], parties: pd.DataFrame
+    ) -> Iterator[list[dict[str, Any]]]:
+        """Hits chunk by chunk; large inputs are spread over worker processes (forked, so
+        they share the built index without copying it)."""
+        workers = self.settings.screen_workers
+        if workers <= 1 or len(chunks) < self.settings.parallel_min_chunks or not _can_fork():
+            for chunk in chunks:
+                yield self._screen_names(chunk, parties)
+            return
+        global _FORKED_JOB
+        _FORKED_JOB = (self, chunks, parties)
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                yield from pool.imap(_screen_forked_chunk, range(len(chunks)))
+                pool.close()  # let the workers end on their own rather than be terminated
+                pool.join()
+        finally:
+            _FORKED_JOB = None
+
+    def _screen_names(self, keys: pd.DataFrame, parties: pd.DataFrame) -> list[dict[str, Any]]:
+        queries = [self.analyze(n, k) for n, k in zip(keys["name"], keys["kind"], strict=True)]
+        pairs = self.candidate_pairs(queries)
+        if pairs.empty:
+            return []
+        pairs["name"] = keys["name"].to_numpy()[pairs["query"].to_numpy()]
+        pairs["kind"] = keys["kind"].to_numpy()[pairs["query"].to_numpy()]
+        scored = pairs.merge(parties, on=["name", "kind"])
+        name_ids = scored["name_id"].tolist()
+        contexts = [
+            self.pair_context(queries[q], n, c, a, k)
+            for q, n, c, a, k in zip(
+                scored["query"].tolist(),
+                name_ids,
+                scored["country"].tolist(),
+                scored["address_norm"].tolist(),
+                scored["kind"].tolist(),
+                strict=True,
+            )
+        ]
+        x = feature_matrix(contexts)
+        scores = self.settings.model.probability(x)
+        rows = self.names.entry_row[name_ids].tolist()
+        out = []
+        for i, (party_id, role) in enumerate(zip(scored["party_id"], scored["role"], strict=True)):
+            entry = self.entry_info[rows[i]]
+            threshold = self.settings.threshold(entry["list_code"], role)
+            if scores[i] < threshold:
+                continue
+            ctx = contexts[i]
+            out.append(
+                {
+                    "party_id": party_id,
+                    "entry_id": entry["entry_id"],
+                    "list": entry["list"],
+                    "list_code": entry["list_code"],
+                    "matched_name": ctx.candidate.raw,
+                    "alias_strength": "weak" if ctx.weak_alias else "strong",
+                    "match_kind": "name",
+                    "score": round(float(scores[i]), 4),
+                    "threshold": threshold,
+                    "explanation": explain_name_hit(
+                        ctx, x[i], float(scores[i]), entry, self.settings.model
+                    ),
+                    "features": dict(zip(FEATURE_NAMES, np.round(x[i], 4).tolist(), strict=True)),
+                }
+            )
+        return out
+
+    def _screen_addresses(self, parties: pd.DataFrame) -> list[dict[str, Any]]:
+        with_address = parties[parties["address"].notna()].reset_index(drop=True)
+        if with_address.empty:
+            return []
+        threshold = self.settings.address_threshold
+        found = self.addresses.screen(
+            with_address["address"].tolist(),
+            with_address["country"].tolist(),
+            threshold,
+            self.settings.tables,
+        )
+        out = []
+        for q, row, listed, score in found.itertuples(index=False):
+            entry = self.entry_info[int(row)]
+            party = with_address.iloc[int(q)]
+            out.append(
+                {
+                    "party_id": party["party_id"],
+                    "entry_id": entry["entry_id"],
+                    "list": entry["list"],
+                    "list_code": entry["list_code"],
+                    "matched_name": str(entry["name"]),
+                    "alias_strength": "strong",
+                    "match_kind": "address",
+                    "score": round(float(score), 4),
+                    "threshold": threshold,
+                    "explanation": explain_address_hit(
+                        party["address"], listed, float(score), entry
+                    ),
+                    "features": {"address": round(float(score), 4)},
+                }
+            )
+        return out
+
+
+_FORKED_JOB: tuple[Matcher, list[pd.DataFrame], pd.DataFrame] | None = None
+
+
+def _screen_forked_chunk(position: int) -> list[dict[str, Any]]:
+    matcher, chunks, parties = _FORKED_JOB  # inherited from the parent at fork
+    return matcher._screen_names(chunks[position], parties)
+
+
+def _can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def feature_matrix(contexts: list[PairContext]) -> np.ndarray:
+    from detectors.matching.features import feature_vector
+
+    if not contexts:
+        return np.zeros((0, len(FEATURE_NAMES)))
+    return np.asarray([feature_vector(c) for c in contexts], dtype=float)

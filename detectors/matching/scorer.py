@@ -1,0 +1,77 @@
+"""The calibrated pair scorer: a logistic regression over the named features.
+
+Its weights ship beside the code (`scorer_weights.json`, written by
+`benchmarks/train_matcher.py` with the seed, data sizes and metrics of the training run),
+so scoring needs no list files. Every score can say which features raised or lowered it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from detectors.matching.features import FEATURE_NAMES, FEATURES
+
+WEIGHTS_PATH = Path(__file__).with_name("scorer_weights.json")
+DESCRIPTIONS = {f.name: f.description for f in FEATURES}
+
+
+@dataclass(frozen=True)
+class ScorerModel:
+    """Logistic model: probability = sigmoid(intercept + sum(coef * feature))."""
+
+    features: tuple[str, ...]
+    coef: np.ndarray
+    intercept: float
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: Path = WEIGHTS_PATH) -> ScorerModel:
+        data = json.loads(Path(path).read_text())
+        weights = dict(zip(data["features"], data["coef"], strict=True))
+        # a feature added after training counts for nothing until the model is retrained
+        coef = np.array([weights.get(name, 0.0) for name in FEATURE_NAMES], dtype=float)
+        return cls(FEATURE_NAMES, coef, float(data["intercept"]), data.get("meta", {}))
+
+    def save(self, path: Path = WEIGHTS_PATH) -> None:
+        data = {
+            "features": list(self.features),
+            "coef": [round(float(c), 6) for c in self.coef],
+            "intercept": round(float(self.intercept), 6),
+            "meta": self.meta,
+        }
+        Path(path).write_text(json.dumps(data, indent=2) + "\n")
+
+    def logits(self, x: np.ndarray) -> np.ndarray:
+        return np.asarray(x, dtype=float) @ self.coef + self.intercept
+
+    def probability(self, x: np.ndarray) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-self.logits(x)))
+
+    def contributions(self, row: np.ndarray) -> list[tuple[str, float, float]]:
+        """(feature, value, value x weight) for the features that moved the score,
+        largest effect first."""
+        contrib = np.asarray(row, dtype=float) * self.coef
+        order = np.argsort(-np.abs(contrib))
+        return [
+            (self.features[i], float(row[i]), float(contrib[i]))
+            for i in order
+            if abs(contrib[i]) >= 0.05
+        ]
+
+
+def explain_contributions(model: ScorerModel, row: np.ndarray, top: int = 4) -> str:
+    """'raised by: name_overlap +3.1, ...; lowered by: numbers -2.4' for one pair."""
+    contribs = model.contributions(row)
+    up = [f"{name} {c:+.2f}" for name, _, c in contribs if c > 0][:top]
+    down = [f"{name} {c:+.2f}" for name, _, c in contribs if c < 0][:top]
+    parts = []
+    if up:
+        parts.append("raised by " + ", ".join(up))
+    if down:
+        parts.append("lowered by " + ", ".join(down))
+    return "; ".join(parts) if parts else "no feature moved the score"

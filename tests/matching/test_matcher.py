@@ -1,0 +1,142 @@
+"""Screening through the index: hits, explanations, address hits, thresholds, caching."""
+
+from __future__ import annotations
+
+import random
+
+import pandas as pd
+
+from detectors.matching import HIT_COLUMNS, Matcher
+from detectors.matching.training import perturb
+
+
+def test_hit_frame_has_the_declared_columns(small_matcher):
+    hits = small_matcher.screen(
+        pd.DataFrame({"party_id": ["p1"], "name": ["Guangzhou Haige Comm Group"]})
+    )
+    assert tuple(hits.columns) == HIT_COLUMNS
+    hit = hits.iloc[0]
+    assert (hit["entry_id"], hit["match_kind"], hit["list_code"]) == ("t:haige", "name", "EL")
+    assert hit["score"] >= hit["threshold"]
+    assert isinstance(hit["features"], dict) and "numbers" in hit["features"]
+
+
+def test_explanation_names_the_alias_the_words_and_the_features(small_matcher):
+    hits = small_matcher.screen(pd.DataFrame({"name": ["HAIGE COMMUNICATIONS"]}))
+    text = hits.iloc[0]["explanation"]
+    assert "Haige Communications" in text  # the alias that matched
+    assert "haige=haige" in text  # aligned words
+    assert "raised by" in text
+
+
+def test_explanation_says_what_lowered_a_score(small_matcher):
+    hits = small_matcher.screen(
+        pd.DataFrame({"name": ["Guangzhou Haige Communication Group"], "country": ["US"]})
+    )
+    assert "lowered by country" in hits.iloc[0]["explanation"]
+
+
+def test_no_hit_for_an_unrelated_name(small_matcher):
+    hits = small_matcher.screen(
+        pd.DataFrame({"name": ["Northwind Data Centers LLC", "BELLETECH CORP"]})
+    )
+    assert hits.empty
+
+
+def test_weak_alias_is_marked(small_matcher):
+    hits = small_matcher.screen(pd.DataFrame({"name": ["Huawei"]}))
+    row = hits[hits["entry_id"] == "t:huawei"].iloc[0]
+    assert row["alias_strength"] == "weak"
+
+
+def test_address_hit_under_another_name(small_matcher):
+    parties = pd.DataFrame(
+        {
+            "party_id": ["x"],
+            "name": ["Bright Future Holdings"],
+            "address": ["Rm 1205 Block B Tianan Cyber Park, Futian Dist., Shenzhen"],
+            "country": ["CN"],
+        }
+    )
+    hits = small_matcher.screen(parties)
+    assert list(hits["match_kind"]) == ["address"]
+    assert hits.iloc[0]["entry_id"] == "t:sinno"
+    assert "Tianan Cyber Park" in hits.iloc[0]["explanation"]
+
+
+def test_address_needs_country_agreement_and_specific_listed_address(small_matcher):
+    parties = pd.DataFrame(
+        {
+            "name": ["Bright Future Holdings", "Island Imports"],
+            "address": [
+                "Room 1205, Block B, Tianan Cyber Park, Futian District, Shenzhen",
+                "Havana, Cuba",
+            ],
+            "country": ["SG", "CU"],
+        }
+    )
+    assert small_matcher.screen(parties).empty
+
+
+def test_role_threshold_is_lower_for_end_users(settings):
+    assert settings.threshold("SDN", "end_user") <= settings.threshold("SDN", "customer")
+    assert settings.threshold("EL", "name") == settings.list_thresholds.get(
+        "EL", settings.default_threshold
+    )
+
+
+def test_save_and_load_give_the_same_hits(small_matcher, settings, tmp_path):
+    path = tmp_path / "snapshot.matcher"
+    small_matcher.save(path)
+    loaded = Matcher.load(path, settings)
+    parties = pd.DataFrame({"name": ["HAIGE GUANGZHOU", "Ismail HANIYA Abdul Salah"]})
+    before, after = small_matcher.screen(parties), loaded.screen(parties)
+    assert before[["party_id", "entry_id", "score"]].equals(
+        after[["party_id", "entry_id", "score"]]
+    )
+
+
+def test_progress_is_reported(small_matcher):
+    seen = []
+    small_matcher.screen(
+        pd.DataFrame({"name": ["A", "B", "C"]}),
+        progress=lambda done, total: seen.append((done, total)),
+    )
+    assert seen[-1] == (3, 3)
+
+
+def test_index_finds_variants_of_real_list_names(ofac_matcher):
+    """Recall of the candidate index on perturbed names of the real SDN + consolidated lists."""
+    rng = random.Random(5)
+    entries = ofac_matcher.entries.sample(300, random_state=5)
+    misses = 0
+    for name, kind, entry_id in zip(
+        entries["name"], entries["type"], entries["entry_id"], strict=True
+    ):
+        query = ofac_matcher.analyze(perturb(name, kind, rng))
+        ids = ofac_matcher.index.candidates(query, ofac_matcher.settings.candidates_per_query)
+        rows = {ofac_matcher.entry_info[r]["entry_id"] for r in ofac_matcher.names.entry_row[ids]}
+        misses += entry_id not in rows
+    assert misses / len(entries) <= 0.03
+    # and a query looks at a few hundred names, not the list
+    assert len(ids) <= ofac_matcher.settings.candidates_per_query < ofac_matcher.index.size / 50
+
+
+def test_real_list_exact_names_hit_themselves(ofac_matcher):
+    entries = ofac_matcher.entries.sample(200, random_state=9)
+    parties = pd.DataFrame({"party_id": entries["entry_id"], "name": entries["name"]})
+    hits = ofac_matcher.screen(parties)
+    found = set(zip(hits["party_id"], hits["entry_id"], strict=True))
+    share = sum((e, e) in found for e in entries["entry_id"]) / len(entries)
+    assert share >= 0.98
+
+
+def test_a_cache_from_another_version_is_refused(settings, tmp_path):
+    import pickle
+
+    import pytest
+
+    stale = tmp_path / "old.matcher"
+    stale.write_bytes(pickle.dumps(("entries", "names", "index", "addresses")))
+    with pytest.raises(ValueError, match="rebuild"):
+        Matcher.load(stale, settings)

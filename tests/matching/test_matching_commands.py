@@ -1,0 +1,73 @@
+"""screen-names and match-pairs (Contract 2) as the CLI calls them."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from flows.commands.matching import match_pairs, screen_names
+from flows.sources import InputError
+
+
+@pytest.fixture
+def entries_frame(small_entries):
+    return small_entries
+
+
+def test_screen_names_writes_one_row_per_hit_and_one_per_clean_name(
+    tmp_path, entries_frame, settings
+):
+    names = tmp_path / "names.csv"
+    pd.DataFrame(
+        {
+            "id": ["c1", "c2"],
+            "name": ["HAIGE GUANGZHOU", "Northwind Data Centers"],
+            "country": ["cn", "US"],
+        }
+    ).to_csv(names, index=False)
+    out = tmp_path / "out" / "hits.csv"
+    screen_names(names, out, entries_frame, settings)
+    written = pd.read_csv(out, dtype=str)
+    assert list(written.columns) == [
+        "id",
+        "name",
+        "country",
+        "entry_id",
+        "list",
+        "matched_name",
+        "score",
+        "explanation",
+    ]
+    haige = written[written["id"] == "c1"]
+    assert "t:haige" in set(haige["entry_id"])
+    clean = written[written["id"] == "c2"]
+    assert len(clean) == 1 and clean["entry_id"].isna().all()
+    assert 0 < float(haige["score"].iat[0]) <= 1
+
+
+def test_screen_names_rejects_a_file_without_names(tmp_path, entries_frame, settings):
+    bad = tmp_path / "bad.csv"
+    pd.DataFrame({"customer": ["x"]}).to_csv(bad, index=False)
+    with pytest.raises(InputError, match="missing column"):
+        screen_names(bad, tmp_path / "o.csv", entries_frame, settings)
+
+
+def test_match_pairs_adds_score_and_match(tmp_path, settings):
+    pairs = tmp_path / "pairs.csv"
+    pd.DataFrame(
+        {
+            "name1": ["GUANGZHOU HAIGE COMM GRP", "BELLETECH CORP"],
+            "name2": ["Guangzhou Haige Communication Group Co., Ltd.", "11420 CORP."],
+            "schema": ["Company", "Company"],
+        }
+    ).to_csv(pairs, index=False)
+    out = tmp_path / "scored.csv"
+    match_pairs(pairs, out, settings)
+    written = pd.read_csv(out)
+    assert list(written.columns) == ["name1", "name2", "schema", "score", "match"]
+    assert written["match"].tolist() == [True, False]
+
+
+def test_match_pairs_missing_file(tmp_path, settings):
+    with pytest.raises(InputError, match="no such file"):
+        match_pairs(tmp_path / "absent.csv", tmp_path / "o.csv", settings)
