@@ -95,12 +95,11 @@ def open_by_age(store: CaseStore, at: datetime) -> list[tuple[str, int]]:
 
 
 def hits_by_list(store: CaseStore, at: datetime) -> list[tuple[str, int]]:
-    """Watchlist hits on cases opened or updated in the window, by list, most first."""
-    c = t.cases.c
+    """Watchlist hits on the cases that gained a hit in the window, by list, most first."""
+    c, e = t.cases.c, t.evidence_items.c
     since = as_utc(at) - timedelta(days=WINDOW_DAYS)
-    query = sa.select(c.content_json).where(
-        c.updated_at >= since, c.content_json.not_like('%"watchlist_matches":[]%')
-    )
+    gained = sa.select(e.case_id).where(e.evidence_key.like("match:%"), e.added_at >= since)
+    query = sa.select(c.content_json).where(c.case_id.in_(gained.distinct()))
     counter: Counter[str] = Counter()
     with store.engine.connect() as conn:
         for (content,) in conn.execute(query):

@@ -74,18 +74,29 @@ def queue_page(
 ) -> QueuePage:
     """One page of the queue, highest priority first, then earliest due date."""
     c = t.cases.c
-    rows_query = _where(sa.select(*(c[name] for name in _SUMMARY_COLUMNS)), wanted, at)
     count_query = _where(sa.select(sa.func.count()).select_from(t.cases), wanted, at)
     counts_query = sa.select(c.status, c.priority, sa.func.count()).group_by(c.status, c.priority)
     with store.engine.connect() as conn:
-        total = int(conn.execute(count_query).scalar_one())
+        counts = {(s, p): int(n) for s, p, n in conn.execute(counts_query)}
+        if wanted.assignee or wanted.overdue:
+            total = int(conn.execute(count_query).scalar_one())
+        else:  # the status x priority counts already hold it
+            statuses = wanted.statuses() or STATUSES
+            total = sum(n for (s, p), n in counts.items()
+                        if s in statuses and wanted.priority in (None, p))  # fmt: skip
         pages = max(1, -(-total // size))
         page = min(max(page, 1), pages)
-        ordered = rows_query.order_by(_PRIORITY_RANK, c.due_at, c.seq)
-        rows = [
-            CaseSummary(*row) for row in conn.execute(ordered.limit(size).offset((page - 1) * size))
-        ]
-        counts = {(s, p): int(n) for s, p, n in conn.execute(counts_query)}
+        # first the page's keys, sorted on the narrow columns alone, then only its rows
+        keys = (
+            _where(sa.select(c.seq), wanted, at)
+            .order_by(_PRIORITY_RANK, c.due_at, c.seq)
+            .limit(size)
+            .offset((page - 1) * size)
+        )
+        seqs = list(conn.execute(keys).scalars())
+        found = sa.select(*(c[name] for name in _SUMMARY_COLUMNS), c.seq).where(c.seq.in_(seqs))
+        by_seq = {row.seq: CaseSummary(*row[:-1]) for row in conn.execute(found)}
+        rows = [by_seq[seq] for seq in seqs]
     return QueuePage(rows, total, page, pages, counts)
 
 

@@ -85,7 +85,7 @@ def test_workspace_from_schema_v1_opens_and_upgrades(store_url, make_draft):
 
     store = CaseStore(store_url)
 
-    assert current_version(store.engine) == LATEST_VERSION == 2
+    assert current_version(store.engine) == LATEST_VERSION == 3
     old = store.get_case("C-000001")
     assert (old.status, old.risk_score, old.due_at) == ("open", 90, "2026-10-02T08:00:00Z")
     assert [c.case_id for c in store.overdue(at=datetime(2026, 10, 3))] == ["C-000001"]
@@ -97,11 +97,14 @@ def test_workspace_from_schema_v1_opens_and_upgrades(store_url, make_draft):
         ("C-000002", "opened"),
     ]
     assert store.list_suppressions() == []
+    assert {"ix_cases_queue", "ix_cases_assignee_queue"} <= {
+        index["name"] for index in sa.inspect(store.engine).get_indexes("cases")
+    }
     with pytest.raises(DBAPIError), store.engine.begin() as conn:
         conn.exec_driver_sql("DELETE FROM events")
     store.close()
     # opening again applies nothing twice
-    assert CaseStore(store_url).schema_version == 2
+    assert CaseStore(store_url).schema_version == LATEST_VERSION
 
 
 def test_migrated_schema_has_every_column_the_store_queries(store):
