@@ -93,6 +93,8 @@ from flows.commands import watchlist as watchlist_commands  # noqa: E402
 from flows.commands.evaluate import evaluate_cli  # noqa: E402
 from flows.commands.generate import generate_cli  # noqa: E402
 
+users_app = typer.Typer(help="Accounts for the review app.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
 app.add_typer(watchlist_commands.app, name="watchlist")
 app.add_typer(case_commands.app, name="cases")
 app.add_typer(rule_commands.app, name="rules")
@@ -120,6 +122,30 @@ def expand_multi_value_options(argv: list[str]) -> list[str]:
             option = None
             expanded.append(token)
     return expanded
+
+
+@app.command("review")
+def review(
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8080,
+) -> None:
+    """The investigators' web app: the queue, case pages, decisions, runs and a dashboard."""
+    from flows.commands.review import review_command
+
+    review_command(ctx.obj["workspace"], ctx.obj["case_store_url"], host, port)
+
+
+@users_app.command("add")
+def users_add_command(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Login name.")],
+    role: Annotated[str, typer.Option("--role", help="analyst, reviewer or admin.")],
+) -> None:
+    """Add an account; the password is read from stdin when it is not a terminal, else prompted."""
+    from flows.commands.review import users_add
+
+    users_add(ctx.obj["case_store_url"], name, role)
 
 
 def main() -> None:

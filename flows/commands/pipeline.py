@@ -198,16 +198,26 @@ def rescreen_command(
     ctx: typer.Context,
     watchlist: Annotated[
         list[Path],
-        typer.Option("--watchlist", "-w", help="The new list version: file(s) or folder(s); the format is detected."),
+        typer.Option(
+            "--watchlist",
+            "-w",
+            help="The new list version: file(s) or folder(s); the format is detected.",
+        ),
     ],
     since: Annotated[
         str | None,
-        typer.Option("--since", help="Rescreen transactions ordered on or after this ISO date. Default: five years back."),
+        typer.Option(
+            "--since",
+            help="Rescreen transactions ordered on or after this ISO date. Default: five years back.",
+        ),
     ] = None,
     out: Annotated[
-        Path | None, typer.Option("--out", help="Output folder. Default: <workspace>/runs/rescreen-<run_id>/.")
+        Path | None,
+        typer.Option("--out", help="Output folder. Default: <workspace>/runs/rescreen-<run_id>/."),
     ] = None,
-    config: Annotated[Path | None, typer.Option("--config", help="YAML merged over configs/pipeline.yaml.")] = None,
+    config: Annotated[
+        Path | None, typer.Option("--config", help="YAML merged over configs/pipeline.yaml.")
+    ] = None,
     workspace: WorkspaceOption = None,
 ) -> None:
     """Load a new list version, diff it against the last one, and open cases for new hits in past orders."""
@@ -245,3 +255,63 @@ def rescreen_command(
         f"{counts['watchlist_hits']} hits; {counts['cases_opened']} case(s) opened, {counts['cases_updated']} updated"
     )
     console.print(f"outputs: {summary['outputs']['folder']}")
+
+
+@app.command("screen-names")
+def screen_names_command(
+    ctx: typer.Context,
+    names: Annotated[
+        Path,
+        typer.Option(
+            "--names", help="CSV with a `name` column; optional id, country, address, type."
+        ),
+    ],
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out", help="CSV to write: one row per hit, or one empty row per name with none."
+        ),
+    ],
+    watchlist: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--watchlist",
+            "-w",
+            help="List file(s) or folder(s). Default: the workspace's active snapshot.",
+        ),
+    ] = None,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Screen a list of names (a customer master file, say) against the restricted-party lists."""
+
+    def body() -> None:
+        from flows.commands.matching import screen_names
+        from flows.screening import active_matcher
+        from flows.settings import Workspace, load_pipeline_settings
+        from watchlists import SnapshotStore
+
+        ws = Workspace(workspace_of(ctx, workspace)).ensure()
+        lists = [str(p) for p in watchlist] if watchlist else None
+        matcher, snapshot = active_matcher(ws, lists, load_pipeline_settings())
+        entries = SnapshotStore(ws.watchlists).entries(snapshot.id)
+        screen_names(names, out, entries, matcher=matcher)
+        console.print(f"screened against snapshot {snapshot.id} ({snapshot.label}); wrote {out}")
+
+    run_guarded(body)
+
+
+@app.command("match-pairs")
+def match_pairs_command(
+    pairs: Annotated[
+        Path,
+        typer.Option("--pairs", help="CSV with name1, name2; optional schema, country1, country2."),
+    ],
+    out: Annotated[
+        Path, typer.Option("--out", help="CSV to write: the input plus score (0-1) and match.")
+    ],
+) -> None:
+    """Score name pairs with the matcher (for tuning and audits)."""
+    from flows.commands.matching import match_pairs
+
+    run_guarded(lambda: match_pairs(pairs, out))
+    console.print(f"wrote {out}")
