@@ -17,7 +17,6 @@ import argparse
 import sys
 import time
 from dataclasses import replace
-from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -51,25 +50,11 @@ def version_b(entries: list, changes: int) -> list:
 
 
 def screen(history: pd.DataFrame, entries: pd.DataFrame) -> tuple[float, int, int]:
-    from detectors.base import DetectionContext
-    from detectors.matching import Matcher, WatchlistScreening
-    from detectors.schema import OPTIONAL_COLUMNS
-    from flows.screening import match_settings
+    from flows.rescreen import screen_against
     from flows.settings import load_pipeline_settings
 
-    settings = load_pipeline_settings()
     started = time.perf_counter()
-    matcher = Matcher.build(entries, match_settings(settings))
-    context = DetectionContext(
-        history=history.iloc[0:0],
-        present_columns=frozenset(OPTIONAL_COLUMNS),
-        policy={},
-        catalog=pd.DataFrame(),
-        as_of=date.today(),
-        watchlist=matcher,
-        settings=settings,
-    )
-    result = WatchlistScreening().detect(history, context)
+    result = screen_against(history, entries, load_pipeline_settings())
     return (
         time.perf_counter() - started,
         int(result.details.get("parties_screened", 0)),

@@ -131,7 +131,9 @@ def add_ml(
         known = pd.concat([history, batch], ignore_index=True).drop_duplicates("transaction_id")
         if len(known) >= 10:
             known = known.sort_values("order_date", kind="stable").reset_index(drop=True)
-            train_anomaly_command(workspace.root, known, setup.policy, setup.catalog, setup.settings)
+            train_anomaly_command(
+                workspace.root, known, setup.policy, setup.catalog, setup.settings
+            )
     detectors, versions, skipped = ml_detectors(workspace.models, setup.settings)
     setup.detectors.update(detectors)
     setup.versions["models"] = versions

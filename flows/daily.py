@@ -6,7 +6,6 @@ Thin orchestration: every task wraps a function of `detectors/`, `watchlists/` o
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 import time
 from collections.abc import Iterator
@@ -18,6 +17,7 @@ from typing import Any
 import pandas as pd
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.utilities.annotations import quote
 
 from cases.grouping import build_drafts, score_transactions
 from cases.policy import load_case_policy
@@ -36,8 +36,11 @@ from flows.assembly import RunSetup, add_ml, prepare_run
 from flows.history import TransactionHistory
 from flows.settings import Workspace
 from flows.sources import expand_inputs, read_orders
+from watchlists.loader import file_sha256
 
 TASK_OPTIONS: dict[str, Any] = {"cache_policy": NO_CACHE, "persist_result": False}
+# Large inputs are passed `quote()`d: Prefect then hands them over as they are instead of
+# walking every nested object to record task dependencies (minutes for 25,000 cases).
 
 
 class StageClock:
@@ -58,14 +61,6 @@ class StageClock:
 
 def new_run_id() -> str:
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + secrets.token_hex(2)
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 @task(name="ingest", **TASK_OPTIONS)
@@ -151,7 +146,7 @@ def daily_screening(
     with clock("setup"):
         setup = prepare_run(ws, config, watchlist, column_map)
     with clock("ingest"):
-        batch = ingest(setup, paths)
+        batch = ingest(quote(setup), paths)
     logger.info(
         "ingest: %d read, %d accepted, %d rejected",
         batch.rows_read,
@@ -159,34 +154,36 @@ def daily_screening(
         len(batch.rejected),
     )
     with clock("history"):
-        history = load_history(ws, batch.accepted, int(setup.settings["history"]["lookback_days"]))
+        history = load_history(
+            ws, quote(batch.accepted), int(setup.settings["history"]["lookback_days"])
+        )
         context = setup.context(batch.accepted, history, batch.present_columns)
     with clock("ml-fit"):
-        prepare_ml(setup, ws, batch.accepted, history)
+        prepare_ml(quote(setup), ws, quote(batch.accepted), quote(history))
 
     results = {}
     for family, detector in setup.detectors.items():
         with clock(family):
-            results[family] = detect(family, detector, batch.accepted, context)
+            results[family] = detect(family, quote(detector), quote(batch.accepted), quote(context))
     flags = concat_flags([r.flags for r in results.values()])
     with clock("cases"):
-        scored, drafts = group_cases(batch.accepted, flags, setup.settings["cases"])
+        scored, drafts = group_cases(quote(batch.accepted), quote(flags), setup.settings["cases"])
         run = RunInfo(run_id=run_id, started_at=started_at.isoformat(), versions=setup.versions)
-        upserts = store_cases(ws.case_store_url, drafts, run)
+        upserts = store_cases(ws.case_store_url, quote(drafts), run)
     customer_case = {u.case_key.split(":", 1)[1]: u.case_id for u in upserts if u.case_id}
     cased = (scored["risk_score"] >= setup.settings["cases"]["open_threshold"]) | scored[
         "hard_stop"
     ]
     scored["case_id"] = batch.accepted["customer_id"].map(customer_case).where(cased, "").fillna("")
     with clock("history"):
-        new_history = keep_history(ws, batch.accepted, run_id)
+        new_history = keep_history(ws, quote(batch.accepted), run_id)
 
     touched = [u.case for u in upserts if u.action in ("opened", "updated", "follow_up") and u.case]
     summary = {
         "run_id": run_id,
         "started_at": started_at.isoformat(),
         "finished_at": None,
-        "inputs": [{"path": str(p), "sha256": sha256_of(p)} for p in paths],
+        "inputs": [{"path": str(p), "sha256": file_sha256(p)} for p in paths],
         "counts": {
             "rows_read": batch.rows_read,
             "rows_accepted": len(batch.accepted),
@@ -226,7 +223,7 @@ def daily_screening(
     summary["outputs"] = {"folder": str(out_dir), "index": str(out_dir / "index.html")}
     write_index(out_dir, touched, summary)
     write_json(out_dir / "run_summary.json", summary)
-    record_run(ws.case_store_url, run_id, summary)
+    record_run(ws.case_store_url, run_id, quote(summary))
     logger.info(
         "run %s: %d case(s) opened, %d updated; outputs in %s",
         run_id,

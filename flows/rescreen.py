@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 from prefect import flow, get_run_logger, task
+from prefect.utilities.annotations import quote
 
 from cases.grouping import build_drafts, score_transactions
 from cases.policy import load_case_policy
@@ -23,11 +24,12 @@ from detectors.base import DetectionContext, DetectorResult
 from detectors.matching import Matcher, WatchlistScreening
 from detectors.schema import OPTIONAL_COLUMNS
 from flows.assembly import code_version
-from flows.daily import TASK_OPTIONS, StageClock, new_run_id, record_run, sha256_of, store_cases
+from flows.daily import TASK_OPTIONS, StageClock, new_run_id, record_run, store_cases
 from flows.history import TransactionHistory
 from flows.screening import match_settings
 from flows.settings import Workspace, load_pipeline_settings
 from watchlists import SnapshotStore, WatchlistDiff, diff_entries, entries_to_frame
+from watchlists.loader import file_sha256
 
 TRIGGER = "watchlist change"
 
@@ -47,11 +49,11 @@ def load_past(workspace: Workspace, since: date) -> pd.DataFrame:
     return TransactionHistory(workspace.history).load(since=since)
 
 
-@task(name="screen-against-changes", **TASK_OPTIONS)
-def screen_changes(
-    history: pd.DataFrame, changes: pd.DataFrame, settings: dict[str, Any]
+def screen_against(
+    history: pd.DataFrame, entries: pd.DataFrame, settings: dict[str, Any]
 ) -> DetectorResult:
-    matcher = Matcher.build(changes, match_settings(settings))
+    """P1 flags for the parties of past transactions against some list entries."""
+    matcher = Matcher.build(entries, match_settings(settings))
     context = DetectionContext(
         history=history.iloc[0:0],
         present_columns=frozenset(OPTIONAL_COLUMNS),
@@ -73,6 +75,13 @@ def note_removed(store_url: str, removed: pd.DataFrame, run_id: str) -> list[str
         return store.note_removed_entries(removed["entry_id"].tolist(), run_id=run_id)
     finally:
         store.close()
+
+
+@task(name="screen-against-changes", **TASK_OPTIONS)
+def screen_changes(
+    history: pd.DataFrame, changes: pd.DataFrame, settings: dict[str, Any]
+) -> DetectorResult:
+    return screen_against(history, changes, settings)
 
 
 @flow(name="rescreen", log_prints=True)
@@ -103,7 +112,7 @@ def rescreen(
         history = load_past(ws, since_date)
     with clock("screening"):
         if len(changes) and len(history):
-            result = screen_changes(history, changes, settings)
+            result = screen_changes(quote(history), quote(changes), settings)
         else:
             result = DetectorResult(flags=pd.DataFrame())
     flags = result.flags
@@ -115,7 +124,11 @@ def rescreen(
         drafts = build_drafts(hit_rows, flags, scored, settings["cases"])
     versions = {
         "code": code_version(),
-        "watchlist_snapshot": {"id": new.id, "label": new.label, "previous": previous.id if previous else None},
+        "watchlist_snapshot": {
+            "id": new.id,
+            "label": new.label,
+            "previous": previous.id if previous else None,
+        },
         "watchlist_diff": diff.counts(),
     }
     for draft in drafts:
@@ -123,7 +136,7 @@ def rescreen(
         draft.versions = versions
     run = RunInfo(run_id=run_id, started_at=started_at.isoformat(), versions=versions)
     with clock("cases"):
-        upserts = store_cases(ws.case_store_url, drafts, run)
+        upserts = store_cases(ws.case_store_url, quote(drafts), run)
         noted = note_removed(ws.case_store_url, diff.removed, run_id)
     touched = [u.case for u in upserts if u.action in ("opened", "updated", "follow_up") and u.case]
 
@@ -134,7 +147,9 @@ def rescreen(
         "trigger": TRIGGER,
         "started_at": started_at.isoformat(),
         "finished_at": None,
-        "inputs": [{"path": str(p), "sha256": sha256_of(p) if p.is_file() else None} for p in paths],
+        "inputs": [
+            {"path": str(p), "sha256": file_sha256(p) if p.is_file() else None} for p in paths
+        ],
         "since": since_date.isoformat(),
         "counts": {
             "entries_added": diff.counts().get("added", 0),
@@ -143,7 +158,9 @@ def rescreen(
             "transactions_rescreened": len(history),
             "parties_screened": int(result.details.get("parties_screened", 0)),
             "watchlist_hits": int(result.details.get("hits_count", 0)),
-            "flags_by_code": {k: int(v) for k, v in flags["code"].value_counts().items()} if len(flags) else {},
+            "flags_by_code": {k: int(v) for k, v in flags["code"].value_counts().items()}
+            if len(flags)
+            else {},
             "cases_opened": sum(u.action in ("opened", "follow_up") for u in upserts),
             "cases_updated": sum(u.action == "updated" for u in upserts),
             "cases_unchanged": sum(u.action == "unchanged" for u in upserts),
@@ -157,6 +174,6 @@ def rescreen(
     summary["outputs"] = {"folder": str(out_dir), "index": str(out_dir / "index.html")}
     write_index(out_dir, touched, summary)
     write_json(out_dir / "run_summary.json", summary)
-    record_run(ws.case_store_url, run_id, summary)
+    record_run(ws.case_store_url, run_id, quote(summary))
     logger.info("rescreen %s: %s", run_id, summary["counts"])
     return summary
