@@ -4,6 +4,8 @@ summary, one JSON and one HTML file per case the run opened or updated, and inde
 from __future__ import annotations
 
 import json
+import math
+import multiprocessing
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -48,17 +50,51 @@ def write_rejected(out: Path, rejected: pd.DataFrame) -> Path | None:
     return path
 
 
-def write_cases(out: Path, cases: Iterable[Case]) -> list[Path]:
-    folder = out / "cases"
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
+PARALLEL_MIN_CASES = 2000  # below this, starting worker processes costs more than it saves
+_PENDING: tuple[Path, list[Case]] | None = None  # inherited by forked workers
+
+
+def _write_case_files(folder: Path, cases: list[Case]) -> int:
     for case in cases:
         write_json(folder / f"{case.case_id}.json", case_json(case))
         (folder / f"{case.case_id}.html").write_text(
             case_html(case, index_href="../index.html"), encoding="utf-8"
         )
-        written.append(folder / f"{case.case_id}.json")
-    return written
+    return len(cases)
+
+
+def _write_forked_slice(bounds: tuple[int, int]) -> int:
+    folder, cases = _PENDING
+    return _write_case_files(folder, cases[bounds[0] : bounds[1]])
+
+
+def write_cases(out: Path, cases: Iterable[Case], workers: int = 1) -> list[Path]:
+    """`cases/<case_id>.json` and `.html` for each case. With `workers` > 1 a large run
+    renders its pages in forked worker processes that inherit the cases (nothing is
+    pickled); if they cannot run, the pages are written here instead."""
+    global _PENDING
+    folder = out / "cases"
+    folder.mkdir(parents=True, exist_ok=True)
+    cases = list(cases)
+    can_fork = "fork" in multiprocessing.get_all_start_methods()
+    if len(cases) < PARALLEL_MIN_CASES or workers < 2 or not can_fork:
+        _write_case_files(folder, cases)
+        return [folder / f"{case.case_id}.json" for case in cases]
+    size = math.ceil(len(cases) / (workers * 4))
+    bounds = [(i, min(i + size, len(cases))) for i in range(0, len(cases), size)]
+    _PENDING = (folder, cases)
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            written = sum(pool.imap_unordered(_write_forked_slice, bounds))
+            pool.close()
+            pool.join()
+    except (OSError, RuntimeError):
+        written = -1
+    finally:
+        _PENDING = None
+    if written != len(cases):
+        _write_case_files(folder, cases)
+    return [folder / f"{case.case_id}.json" for case in cases]
 
 
 def write_index(out: Path, cases: list[Case], summary: dict[str, Any]) -> Path:

@@ -34,7 +34,7 @@ from detectors.base import DetectionContext, DetectorResult, concat_flags
 from detectors.ingest import IngestResult
 from flows.assembly import RunSetup, add_ml, prepare_run
 from flows.history import TransactionHistory
-from flows.settings import Workspace
+from flows.settings import Workspace, render_workers
 from flows.sources import expand_inputs, read_orders
 from watchlists.loader import file_sha256
 
@@ -217,7 +217,7 @@ def daily_screening(
         write_scored(out_dir, scored)
         write_flags(out_dir, flags)
         write_rejected(out_dir, batch.rejected)
-        write_cases(out_dir, touched)
+        write_cases(out_dir, touched, render_workers(setup.settings))
     summary["timings_seconds"] = clock.seconds
     summary["finished_at"] = datetime.now(UTC).isoformat()
     summary["outputs"] = {"folder": str(out_dir), "index": str(out_dir / "index.html")}

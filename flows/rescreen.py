@@ -27,7 +27,7 @@ from flows.assembly import code_version
 from flows.daily import TASK_OPTIONS, StageClock, new_run_id, record_run, store_cases
 from flows.history import TransactionHistory
 from flows.screening import match_settings
-from flows.settings import Workspace, load_pipeline_settings
+from flows.settings import Workspace, load_pipeline_settings, render_workers
 from watchlists import SnapshotStore, WatchlistDiff, diff_entries, entries_to_frame
 from watchlists.loader import file_sha256
 
@@ -168,7 +168,7 @@ def rescreen(
         },
         "versions": versions,
     }
-    write_cases(out_dir, touched)
+    write_cases(out_dir, touched, render_workers(settings))
     summary["timings_seconds"] = clock.seconds
     summary["finished_at"] = datetime.now(UTC).isoformat()
     summary["outputs"] = {"folder": str(out_dir), "index": str(out_dir / "index.html")}

@@ -87,3 +87,16 @@ class Workspace:
         for folder in (self.root, self.runs, self.history, self.watchlists, self.models):
             folder.mkdir(parents=True, exist_ok=True)
         return self
+
+
+def render_workers(settings: dict[str, Any]) -> int:
+    """`outputs.render_workers` of the pipeline settings: a number, or auto (one per core)."""
+    value = settings.get("outputs", {}).get("render_workers", 1)
+    if value == "auto":
+        return os.cpu_count() or 1
+    try:
+        return max(1, int(value))
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"outputs.render_workers: expected a number or auto (got {value!r})"
+        ) from None
