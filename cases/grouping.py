@@ -191,9 +191,18 @@ def _parties(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return list(parties.values())
 
 
+def _column_values(values: pd.Series) -> list[Any]:
+    """A column as JSON-friendly Python values (None for missing, ISO dates), in one pass."""
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return [_jsonable(v) for v in values]
+    plain = values.astype(object).where(values.notna(), None)
+    return [v.item() if isinstance(v, np.generic) else v for v in plain.tolist()]
+
+
 def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
-    """Plain Python records with JSON-friendly values (None for missing, ISO dates)."""
-    return [{k: _jsonable(v) for k, v in r.items()} for r in frame[columns].to_dict("records")]
+    """Plain Python records with JSON-friendly values, built column by column."""
+    values = [_column_values(frame[c]) for c in columns]
+    return [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
 
 
 PARTY_COLUMNS: list[str] = sorted(

@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from detectors.ingest import IngestResult, MissingColumnsError, apply_column_map, normalize_orders
@@ -49,9 +50,9 @@ def _parquet_chunks(path: Path, chunk_rows: int) -> Iterator[pd.DataFrame]:
     try:
         parquet = pq.ParquetFile(path)
         for batch in parquet.iter_batches(batch_size=chunk_rows):
-            chunk = batch.to_pandas()
-            yield chunk.astype(str).where(chunk.notna(), "")
-    except (pa.ArrowInvalid, pa.ArrowIOError, OSError) as error:
+            as_text = [pc.fill_null(pc.cast(column, pa.string()), "") for column in batch.columns]
+            yield pa.Table.from_arrays(as_text, names=batch.schema.names).to_pandas()
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowIOError, OSError) as error:
         reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise InputError(f"{path}: not a readable Parquet file ({reason})") from None
 
