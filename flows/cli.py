@@ -148,9 +148,26 @@ def users_add_command(
     users_add(ctx.obj["case_store_url"], name, role)
 
 
+def hoist_workspace(argv: list[str]) -> list[str]:
+    """Every command takes `--workspace DIR` (Contract 2), before or after its name: the
+    option is moved in front of the command, where the main callback reads it."""
+    hoisted: list[str] = []
+    rest: list[str] = []
+    tokens = iter(argv)
+    for token in tokens:
+        if token == "--workspace":
+            hoisted += [token, next(tokens, "")]
+        elif token.startswith("--workspace="):
+            hoisted.append(token)
+        else:
+            rest.append(token)
+    return hoisted + rest
+
+
 def main() -> None:
     try:
-        app(args=expand_multi_value_options(sys.argv[1:]), prog_name="redflag")
+        argv = hoist_workspace(expand_multi_value_options(sys.argv[1:]))
+        app(args=argv, prog_name="redflag")
     except KeyboardInterrupt:
         typer.echo("redflag: interrupted", err=True)
         sys.exit(130)
