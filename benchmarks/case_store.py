@@ -6,8 +6,8 @@ tens of thousands of case drafts. This script seeds a store with `--existing` ca
 with new evidence), 10% hit cleared cases (half with new evidence, which opens follow-ups)
 and the rest are new subjects; then it lists the open queue and the overdue view.
 
-    /work/venv/bin/python benchmarks/case_store.py                      # SQLite, 100k + 50k
-    /work/venv/bin/python benchmarks/case_store.py --url postgresql+psycopg://...
+    python benchmarks/case_store.py                      # SQLite, 100k + 50k
+    python benchmarks/case_store.py --url postgresql+psycopg://...
 """
 
 from __future__ import annotations

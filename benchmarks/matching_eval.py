@@ -1,6 +1,6 @@
 """Evaluate the matcher on labelled pairs built from the real list files.
 
-    /work/venv/bin/python benchmarks/matching_eval.py [--data DIR] [--seed 2024] [--size N]
+    python benchmarks/matching_eval.py [--data DIR] [--seed 2024] [--size N]
 
 Pairs come from the held-out entries (never used in training) with a seed the training
 run did not use. Prints precision, recall and F1 at the configured default threshold,

@@ -8,8 +8,8 @@ case pages, `--requests` of each. Prints median and p95 latency per kind (target
 under 200 ms on SQLite). With `--proposed-index` it then adds the queue indexes proposed
 for the case store's migrations (`PROPOSED_INDEXES`) and measures again.
 
-    /work/venv/bin/python benchmarks/review_app.py --cases 100000 --requests 300
-    /work/venv/bin/python benchmarks/review_app.py --url postgresql+psycopg://...
+    python benchmarks/review_app.py --cases 100000 --requests 300
+    python benchmarks/review_app.py --url postgresql+psycopg://...
 """
 
 from __future__ import annotations

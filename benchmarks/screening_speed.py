@@ -1,6 +1,6 @@
 """Screening throughput of the index against brute force, on real and synthetic lists.
 
-    /work/venv/bin/python benchmarks/screening_speed.py [--list-size 1000000] [--queries 2000]
+    python benchmarks/screening_speed.py [--list-size 1000000] [--queries 2000]
         [--brute-queries 200] [--real/--no-real]
 
 For each list (the real OFAC SDN + consolidated lists, and a synthetic list of

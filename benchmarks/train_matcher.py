@@ -1,6 +1,6 @@
 """Train the pair scorer on pairs built from the real list files and ship its weights.
 
-    /work/venv/bin/python benchmarks/train_matcher.py [--data DIR] [--seed 7]
+    python benchmarks/train_matcher.py [--data DIR] [--seed 7]
 
 Writes detectors/matching/scorer_weights.json (coefficients, seed, data sizes, metrics)
 and detectors/matching/list_token_df.json (token document frequencies used by
