@@ -43,7 +43,6 @@ TRANSACTION_FIELDS: tuple[str, ...] = (
     "license_number",
     "license_exception",
 )
-MAX_EVIDENCE_PER_FLAG = 25  # per-transaction evidence kept in a case flag; the count is always kept
 
 
 def score_transactions(transactions: pd.DataFrame, flags: pd.DataFrame) -> pd.DataFrame:
@@ -66,6 +65,23 @@ def score_transactions(transactions: pd.DataFrame, flags: pd.DataFrame) -> pd.Da
     scored["flags"] = scored["flags"].fillna("")
     scored["hard_stop"] = scored["hard_stop"].fillna(False).astype(bool)
     return scored[["transaction_id", "risk_score", "flags", "hard_stop"]].reset_index(drop=True)
+
+
+def in_case(scored: pd.DataFrame, case_settings: Mapping[str, Any]) -> pd.Series:
+    """Transactions worth a case: risk at the open threshold, or a hard-stop flag."""
+    return (scored["risk_score"] >= case_settings.get("open_threshold", 40)) | scored["hard_stop"]
+
+
+def attach_case_ids(
+    scored: pd.DataFrame,
+    transactions: pd.DataFrame,
+    case_of_key: Mapping[str, str],
+    case_settings: Mapping[str, Any],
+) -> pd.DataFrame:
+    """`scored` with `case_id`: the customer's case for a transaction in a case, else empty."""
+    key = "customer:" + transactions["customer_id"].astype(str)
+    case_id = key.map(case_of_key).where(in_case(scored, case_settings), "").fillna("")
+    return scored.assign(case_id=case_id.to_numpy())
 
 
 def _priority(risk: int, hard_stop: bool, thresholds: Mapping[str, Any]) -> str:
@@ -104,9 +120,7 @@ def _case_flags(flags: list[dict[str, Any]]) -> list[CaseFlag]:
                 transaction_ids=tx_ids,
                 evidence={
                     "transactions": len(tx_ids),
-                    "by_transaction": {
-                        f["transaction_id"]: f["evidence"] for f in group[:MAX_EVIDENCE_PER_FLAG]
-                    },
+                    "by_transaction": {f["transaction_id"]: f["evidence"] for f in group},
                 },
                 citation=str(first["citation"]),
                 weight=float(first["weight"]),
@@ -228,8 +242,7 @@ def build_drafts(
     The frames are turned into plain records once, then grouped by customer: a run with
     tens of thousands of cases must not pay pandas' per-group overhead for each one.
     """
-    threshold = case_settings.get("open_threshold", 40)
-    cased = scored[(scored["risk_score"] >= threshold) | scored["hard_stop"]]
+    cased = scored[in_case(scored, case_settings)]
     if cased.empty:
         return []
     rows = transactions.merge(cased, on="transaction_id", how="inner").sort_values(

@@ -16,6 +16,21 @@ from cases.model import Case
 from cases.render import case_html, case_json, run_index_html
 
 
+def action_counts(upserts: Iterable[Any]) -> dict[str, int]:
+    """cases_opened / cases_updated / cases_unchanged of a run, from the store's results."""
+    actions = [u.action for u in upserts]
+    return {
+        "cases_opened": sum(a in ("opened", "follow_up") for a in actions),
+        "cases_updated": actions.count("updated"),
+        "cases_unchanged": actions.count("unchanged"),
+    }
+
+
+def touched_cases(upserts: Iterable[Any]) -> list[Case]:
+    """The cases a run opened or updated: the ones whose files it writes."""
+    return [u.case for u in upserts if u.action in ("opened", "updated", "follow_up") and u.case]
+
+
 def write_json(path: Path, payload: Any) -> None:
     temporary = path.with_suffix(path.suffix + ".tmp")
     temporary.write_text(

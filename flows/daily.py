@@ -10,6 +10,7 @@ import secrets
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -19,9 +20,11 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 
-from cases.grouping import build_drafts, score_transactions
+from cases.grouping import attach_case_ids, build_drafts, score_transactions
 from cases.policy import load_case_policy
 from cases.run_outputs import (
+    action_counts,
+    touched_cases,
     write_cases,
     write_flags,
     write_index,
@@ -57,6 +60,35 @@ class StageClock:
         finally:
             elapsed = time.perf_counter() - started
             self.seconds[stage] = round(self.seconds.get(stage, 0.0) + elapsed, 3)
+
+
+@dataclass(frozen=True)
+class RunFolder:
+    """Identity and places of one run (daily or rescreen)."""
+
+    run_id: str
+    started_at: datetime
+    workspace: Workspace
+    out: Path
+
+
+def begin_run(workspace: str, out: str | None, prefix: str = "") -> RunFolder:
+    run_id = new_run_id()
+    ws = Workspace(Path(workspace)).ensure()
+    out_dir = Path(out) if out else ws.runs / f"{prefix}{run_id}"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    return RunFolder(run_id, datetime.now(UTC), ws, out_dir)
+
+
+def close_run(run: RunFolder, cases: list, summary: dict[str, Any], clock: StageClock) -> dict:
+    """Completes the summary, writes index.html and run_summary.json, records the run."""
+    summary["timings_seconds"] = clock.seconds
+    summary["finished_at"] = datetime.now(UTC).isoformat()
+    summary["outputs"] = {"folder": str(run.out), "index": str(run.out / "index.html")}
+    write_index(run.out, cases, summary)
+    write_json(run.out / "run_summary.json", summary)
+    record_run(run.workspace.case_store_url, run.run_id, quote(summary))
+    return summary
 
 
 def new_run_id() -> str:
@@ -135,11 +167,13 @@ def daily_screening(
 ) -> dict[str, Any]:
     """Screen one day's orders and write Contract 3's outputs; returns the run summary."""
     logger = get_run_logger()
-    started_at = datetime.now(UTC)
-    run_id = new_run_id()
-    ws = Workspace(Path(workspace)).ensure()
-    out_dir = Path(out) if out else ws.runs / run_id
-    out_dir.mkdir(parents=True, exist_ok=True)
+    run_folder = begin_run(workspace, out)
+    run_id, started_at, ws, out_dir = (
+        run_folder.run_id,
+        run_folder.started_at,
+        run_folder.workspace,
+        run_folder.out,
+    )
     paths = expand_inputs(transactions)
 
     clock = StageClock()
@@ -170,15 +204,12 @@ def daily_screening(
         scored, drafts = group_cases(quote(batch.accepted), quote(flags), setup.settings["cases"])
         run = RunInfo(run_id=run_id, started_at=started_at.isoformat(), versions=setup.versions)
         upserts = store_cases(ws.case_store_url, quote(drafts), run)
-    customer_case = {u.case_key.split(":", 1)[1]: u.case_id for u in upserts if u.case_id}
-    cased = (scored["risk_score"] >= setup.settings["cases"]["open_threshold"]) | scored[
-        "hard_stop"
-    ]
-    scored["case_id"] = batch.accepted["customer_id"].map(customer_case).where(cased, "").fillna("")
+    case_of_key = {u.case_key: u.case_id for u in upserts if u.case_id}
+    scored = attach_case_ids(scored, batch.accepted, case_of_key, setup.settings["cases"])
     with clock("history"):
         new_history = keep_history(ws, quote(batch.accepted), run_id)
 
-    touched = [u.case for u in upserts if u.action in ("opened", "updated", "follow_up") and u.case]
+    touched = touched_cases(upserts)
     summary = {
         "run_id": run_id,
         "started_at": started_at.isoformat(),
@@ -199,10 +230,8 @@ def daily_screening(
                 k: int(v) for k, v in flags["code"].value_counts().sort_index().items()
             },
             "transactions_flagged": int((scored["flags"] != "").sum()),
-            "transactions_in_cases": int(cased.sum()),
-            "cases_opened": sum(u.action in ("opened", "follow_up") for u in upserts),
-            "cases_updated": sum(u.action == "updated" for u in upserts),
-            "cases_unchanged": sum(u.action == "unchanged" for u in upserts),
+            "transactions_in_cases": int((scored["case_id"] != "").sum()),
+            **action_counts(upserts),
             "history_transactions_added": new_history,
         },
         "not_evaluable": [
@@ -218,12 +247,7 @@ def daily_screening(
         write_flags(out_dir, flags)
         write_rejected(out_dir, batch.rejected)
         write_cases(out_dir, touched, render_workers(setup.settings))
-    summary["timings_seconds"] = clock.seconds
-    summary["finished_at"] = datetime.now(UTC).isoformat()
-    summary["outputs"] = {"folder": str(out_dir), "index": str(out_dir / "index.html")}
-    write_index(out_dir, touched, summary)
-    write_json(out_dir / "run_summary.json", summary)
-    record_run(ws.case_store_url, run_id, quote(summary))
+    close_run(run_folder, touched, summary, clock)
     logger.info(
         "run %s: %d case(s) opened, %d updated; outputs in %s",
         run_id,

@@ -8,7 +8,7 @@ are noted on the open cases they caused.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,13 +18,13 @@ from prefect.utilities.annotations import quote
 
 from cases.grouping import build_drafts, score_transactions
 from cases.policy import load_case_policy
-from cases.run_outputs import write_cases, write_index, write_json
+from cases.run_outputs import action_counts, touched_cases, write_cases
 from cases.store import CaseStore, RunInfo
 from detectors.base import DetectionContext, DetectorResult
 from detectors.matching import Matcher, WatchlistScreening
 from detectors.schema import OPTIONAL_COLUMNS
 from flows.assembly import code_version
-from flows.daily import TASK_OPTIONS, StageClock, new_run_id, record_run, store_cases
+from flows.daily import TASK_OPTIONS, StageClock, begin_run, close_run, store_cases
 from flows.history import TransactionHistory
 from flows.screening import match_settings
 from flows.settings import Workspace, load_pipeline_settings, render_workers
@@ -94,11 +94,13 @@ def rescreen(
 ) -> dict[str, Any]:
     """Rescreen past parties against what changed in a new watchlist version."""
     logger = get_run_logger()
-    started_at = datetime.now(UTC)
-    run_id = new_run_id()
-    ws = Workspace(Path(workspace)).ensure()
-    out_dir = Path(out) if out else ws.runs / f"rescreen-{run_id}"
-    out_dir.mkdir(parents=True, exist_ok=True)
+    run_folder = begin_run(workspace, out, prefix="rescreen-")
+    run_id, started_at, ws, out_dir = (
+        run_folder.run_id,
+        run_folder.started_at,
+        run_folder.workspace,
+        run_folder.out,
+    )
     settings = load_pipeline_settings(Path(config) if config else None)
     lookback = int(settings["history"]["lookback_days"])
     since_date = date.fromisoformat(since) if since else date.today() - timedelta(days=lookback)
@@ -138,7 +140,7 @@ def rescreen(
     with clock("cases"):
         upserts = store_cases(ws.case_store_url, quote(drafts), run)
         noted = note_removed(ws.case_store_url, diff.removed, run_id)
-    touched = [u.case for u in upserts if u.action in ("opened", "updated", "follow_up") and u.case]
+    touched = touched_cases(upserts)
 
     diff.to_csv(out_dir / "watchlist_diff.csv")
     summary = {
@@ -161,19 +163,12 @@ def rescreen(
             "flags_by_code": {k: int(v) for k, v in flags["code"].value_counts().items()}
             if len(flags)
             else {},
-            "cases_opened": sum(u.action in ("opened", "follow_up") for u in upserts),
-            "cases_updated": sum(u.action == "updated" for u in upserts),
-            "cases_unchanged": sum(u.action == "unchanged" for u in upserts),
+            **action_counts(upserts),
             "cases_noted_entry_removed": len(noted),
         },
         "versions": versions,
     }
     write_cases(out_dir, touched, render_workers(settings))
-    summary["timings_seconds"] = clock.seconds
-    summary["finished_at"] = datetime.now(UTC).isoformat()
-    summary["outputs"] = {"folder": str(out_dir), "index": str(out_dir / "index.html")}
-    write_index(out_dir, touched, summary)
-    write_json(out_dir / "run_summary.json", summary)
-    record_run(ws.case_store_url, run_id, quote(summary))
+    close_run(run_folder, touched, summary, clock)
     logger.info("rescreen %s: %s", run_id, summary["counts"])
     return summary
