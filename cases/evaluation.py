@@ -195,6 +195,15 @@ def _pyplot() -> Any:
     return plt
 
 
+def _save(plt: Any, figure: Any, path: Path) -> Path:
+    figure.tight_layout()
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(path)
+    plt.close(figure)
+    return path
+
+
 def pr_curve_png(
     scores: pd.DataFrame,
     labels: pd.Series | np.ndarray,
@@ -217,12 +226,7 @@ def pr_curve_png(
     axes.set(xlabel="recall", ylabel="precision", xlim=(0, 1.0), ylim=(0, 1.02), title=title)
     axes.grid(alpha=0.3)
     axes.legend(loc="lower left", fontsize=8)
-    figure.tight_layout()
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(path)
-    plt.close(figure)
-    return path
+    return _save(plt, figure, path)
 
 
 def learning_curve_png(
@@ -260,9 +264,4 @@ def learning_curve_png(
     axes.set_ylim(0, 1.02)
     axes.grid(alpha=0.3, which="both")
     axes.legend(loc="lower right", fontsize=8)
-    figure.tight_layout()
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(path)
-    plt.close(figure)
-    return path
+    return _save(plt, figure, path)

@@ -33,8 +33,8 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer, RobustScaler
 
 from detectors.base import DetectionContext, DetectorResult
-from detectors.ml.explanations import ml_flags, top_features
-from detectors.ml.features import FEATURE_NAMES, SharedFeatures
+from detectors.ml.explanations import MLDetector
+from detectors.ml.features import FEATURE_NAMES
 
 CODE = "ML-ANOMALY"
 
@@ -146,63 +146,28 @@ def _iso(value: Any) -> str | None:
     return None if pd.isna(value) else pd.Timestamp(value).date().isoformat()
 
 
-class AnomalyDetector:
+class AnomalyDetector(MLDetector):
     """Detector protocol: flags transactions whose anomaly score passes the threshold."""
 
-    family = "ml"
-
-    def __init__(
-        self,
-        model: AnomalyModel,
-        version: str,
-        settings: Mapping[str, Any],
-        shared: SharedFeatures | None = None,
-    ) -> None:
-        self.model = model
-        self.version = version
-        self.settings = settings  # the parsed configs/ml.yaml
-        self.shared = shared or SharedFeatures(settings.get("features", {}))
+    code = CODE
+    kind = "anomaly"
+    default_severity = "low"
 
     def detect(self, transactions: pd.DataFrame, context: DetectionContext) -> DetectorResult:
         table = self.shared.table(transactions, context.history, context.policy, context.catalog)
         scores = self.model.score(table) if len(table) else np.zeros(0)
-        rows = np.flatnonzero(scores >= self.model.threshold)
-        params = self.settings.get("anomaly", {})
-        low, high = float(params.get("weight_min", 0.1)), float(params.get("weight_max", 0.35))
-        span = max(self.model.score_max - self.model.threshold, 1e-9)
-        weights = low + (high - low) * np.clip((scores[rows] - self.model.threshold) / span, 0, 1)
-        flagged = table.iloc[rows]
-        explained = top_features(
-            self.model.contributions(flagged),
-            flagged,
-            self.model.median,
-            int(params.get("top_features", 3)),
-        )
-        spec = {
-            "code": CODE,
-            "severity": params.get("severity", "low"),
-            **self.settings.get("flags", {}).get(CODE, {}),
-        }
-        flags = ml_flags(
+        threshold = self.model.threshold
+        rows = np.flatnonzero(scores >= threshold)
+        low = float(self.params.get("weight_min", 0.1))
+        high = float(self.params.get("weight_max", 0.35))
+        span = max(self.model.score_max - threshold, 1e-9)
+        weights = low + (high - low) * np.clip((scores[rows] - threshold) / span, 0, 1)
+        return self.result(
             transactions,
+            table,
+            scores,
             rows,
-            scores[rows],
             weights,
-            explained,
-            spec,
-            {
-                "model_version": self.version,
-                "model_kind": "anomaly",
-                "threshold": round(self.model.threshold, 4),
-            },
-            f"Unusual against the order history (anomaly score {{score:.2f}}, threshold {self.model.threshold:.2f})",
+            f"Unusual against the order history (anomaly score {{score:.2f}}, threshold {threshold:.2f})",
+            threshold=threshold,
         )
-        details = {
-            "model_version": self.version,
-            "scores": pd.DataFrame(
-                {"transaction_id": transactions["transaction_id"].to_numpy(), "score": scores}
-            ),
-            "threshold": self.model.threshold,
-            "flagged": int(len(rows)),
-        }
-        return DetectorResult(flags=flags, details=details)

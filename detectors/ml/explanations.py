@@ -1,6 +1,6 @@
 """How an ML score becomes a flag an investigator can read: the top contributing features
 with direction and value ("unit price 2.5x list price, usually 1.0x"), and the flag rows in
-the one flag schema.
+the one flag schema; `MLDetector`, what the anomaly and supervised detectors share.
 
 The contribution of each feature is computed by the model that flagged the transaction
 (see `anomaly` and `supervised` for the method each uses); this module only ranks and words
@@ -15,8 +15,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from detectors.base import empty_flags
-from detectors.ml.features import FEATURES_BY_NAME
+from detectors.base import DetectorResult, empty_flags
+from detectors.ml.features import FEATURES_BY_NAME, SharedFeatures
 from detectors.schema import FLAG_COLUMNS
 
 
@@ -103,7 +103,9 @@ def ml_flags(
         for s, top in zip(scores, explanations, strict=True)
     ]
     reasons = [
-        reason_lead.format(score=float(s)) + ": " + "; ".join(t["text"] for t in top) + "."
+        reason_lead.format(score=float(s))
+        + (": " + "; ".join(t["text"] for t in top) if top else "")
+        + "."
         for s, top in zip(scores, explanations, strict=True)
     ]
     flags = pd.DataFrame(
@@ -122,3 +124,70 @@ def ml_flags(
         }
     )
     return flags[list(FLAG_COLUMNS)]
+
+
+class MLDetector:
+    """Base of the ML detectors: the feature table shared within a run, and how the flagged
+    rows become flags (top features as evidence) and run details. A subclass sets `code`,
+    `kind` (also its section of configs/ml.yaml) and `default_severity`, and implements
+    `detect`, calling `result` with its scores."""
+
+    family = "ml"
+    code = ""
+    kind = ""
+    default_severity = "low"
+
+    def __init__(
+        self,
+        model: Any,
+        version: str,
+        settings: Mapping[str, Any],
+        shared: SharedFeatures | None = None,
+    ) -> None:
+        self.model = model
+        self.version = version
+        self.settings = settings  # the parsed configs/ml.yaml
+        self.shared = shared or SharedFeatures(settings.get("features", {}))
+
+    @property
+    def params(self) -> Mapping[str, Any]:
+        return self.settings.get(self.kind, {})
+
+    def result(
+        self,
+        transactions: pd.DataFrame,
+        table: pd.DataFrame,
+        scores: np.ndarray,
+        rows: np.ndarray,
+        weights: np.ndarray,
+        reason_lead: str,
+        **extra: Any,
+    ) -> DetectorResult:
+        """Flags for the positions `rows` of `transactions` (`table` is their feature table);
+        `extra` goes into each flag's evidence and the details."""
+        flagged = table.iloc[rows]
+        explained = top_features(
+            self.model.contributions(flagged),
+            flagged,
+            self.model.median,
+            int(self.params.get("top_features", 3)),
+        )
+        spec = {
+            "code": self.code,
+            "severity": self.params.get("severity", self.default_severity),
+            **self.settings.get("flags", {}).get(self.code, {}),
+        }
+        evidence = {"model_version": self.version, "model_kind": self.kind}
+        evidence |= {k: round(v, 4) for k, v in extra.items()}
+        flags = ml_flags(
+            transactions, rows, scores[rows], weights, explained, spec, evidence, reason_lead
+        )
+        details = {
+            "model_version": self.version,
+            "scores": pd.DataFrame(
+                {"transaction_id": transactions["transaction_id"].to_numpy(), "score": scores}
+            ),
+            **extra,
+            "flagged": int(len(rows)),
+        }
+        return DetectorResult(flags=flags, details=details)

@@ -32,8 +32,8 @@ from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_s
 from threadpoolctl import threadpool_limits
 
 from detectors.base import DetectionContext, DetectorResult
-from detectors.ml.explanations import ml_flags, top_features
-from detectors.ml.features import FEATURE_NAMES, SharedFeatures
+from detectors.ml.explanations import MLDetector
+from detectors.ml.features import FEATURE_NAMES
 
 CODE = "ML-SUPERVISED"
 EXPLAIN_BLOCK_PAIRS = 50_000  # (transaction, feature) pairs predicted per block
@@ -202,56 +202,23 @@ def validation_metrics(y: np.ndarray, p: np.ndarray, top_k: list[int]) -> dict[s
     return metrics
 
 
-class SupervisedDetector:
+class SupervisedDetector(MLDetector):
     """Detector protocol: flags transactions the trained model scores at or above the
     threshold; the weight is probability x `weight_scale`."""
 
-    family = "ml"
-
-    def __init__(
-        self,
-        model: TrainedModel,
-        version: str,
-        settings: Mapping[str, Any],
-        shared: SharedFeatures | None = None,
-    ) -> None:
-        self.model = model
-        self.version = version
-        self.settings = settings  # the parsed configs/ml.yaml
-        self.shared = shared or SharedFeatures(settings.get("features", {}))
+    code = CODE
+    kind = "supervised"
+    default_severity = "medium"
 
     def detect(self, transactions: pd.DataFrame, context: DetectionContext) -> DetectorResult:
-        params = self.settings.get("supervised", {})
         table = self.shared.table(transactions, context.history, context.policy, context.catalog)
         probability = self.model.probability(table)
-        rows = np.flatnonzero(probability >= float(params.get("flag_threshold", 0.5)))
-        flagged = table.iloc[rows]
-        explained = top_features(
-            self.model.contributions(flagged),
-            flagged,
-            self.model.median,
-            int(params.get("top_features", 3)),
-        )
-        spec = {
-            "code": CODE,
-            "severity": params.get("severity", "medium"),
-            **self.settings.get("flags", {}).get(CODE, {}),
-        }
-        flags = ml_flags(
+        rows = np.flatnonzero(probability >= float(self.params.get("flag_threshold", 0.5)))
+        return self.result(
             transactions,
+            table,
+            probability,
             rows,
-            probability[rows],
-            probability[rows] * float(params.get("weight_scale", 0.7)),
-            explained,
-            spec,
-            {"model_version": self.version, "model_kind": "supervised"},
+            probability[rows] * float(self.params.get("weight_scale", 0.7)),
             "Resembles transactions investigators escalated (probability {score:.2f})",
         )
-        details = {
-            "model_version": self.version,
-            "scores": pd.DataFrame(
-                {"transaction_id": transactions["transaction_id"].to_numpy(), "score": probability}
-            ),
-            "flagged": int(len(rows)),
-        }
-        return DetectorResult(flags=flags, details=details)

@@ -57,15 +57,9 @@ def read_run(run: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def read_evaluation_labels(path: Path) -> pd.DataFrame:
     """`transaction_id,label` (1 diversion, 0 clean), keeping `typology` when present."""
-    from flows.commands.models import check_labels
+    from flows.commands.models import check_labels, read_label_csv
 
-    if not Path(path).is_file():
-        raise ValueError(f"{path}: no such labels file")
-    try:
-        raw = pd.read_csv(path, dtype=str, encoding="utf-8-sig", keep_default_na=False)
-    except Exception as error:  # an unreadable file is the user's to fix
-        raise ValueError(f"{path}: cannot be read as CSV ({type(error).__name__})") from error
-    raw.columns = [str(c).strip() for c in raw.columns]
+    raw = read_label_csv(path)
     labels = check_labels(raw, str(path))
     if "typology" in raw.columns:
         labels["typology"] = raw["typology"].to_numpy()

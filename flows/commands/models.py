@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from rich.console import Console
 from rich.table import Table
@@ -66,27 +67,42 @@ def ml_detectors(
 
 def read_labels(path: Path) -> pd.DataFrame:
     """A labels file (`transaction_id,label`; label 1 = escalated/reported, 0 = cleared)."""
-    if not path.is_file():
+    return check_labels(read_label_csv(path), str(path))
+
+
+def read_label_csv(path: Path) -> pd.DataFrame:
+    """A labels CSV as text columns (names stripped), unchecked; bad files raise ValueError."""
+    if not Path(path).is_file():
         raise ValueError(f"{path}: no such labels file")
-    labels = pd.read_csv(path, dtype={"transaction_id": "str"}, encoding="utf-8-sig")
-    return check_labels(labels, str(path))
+    try:
+        raw = pd.read_csv(path, dtype=str, encoding="utf-8-sig", keep_default_na=False)
+    except Exception as error:  # an unreadable file is the user's to fix
+        raise ValueError(f"{path}: cannot be read as CSV ({type(error).__name__})") from error
+    raw.columns = [str(c).strip() for c in raw.columns]
+    return raw
 
 
 def check_labels(labels: pd.DataFrame, source: str = "labels") -> pd.DataFrame:
+    """`transaction_id,label` checked: the label 0 or 1, each transaction once. An error
+    names the first bad row by its line in the file (the header being line 1)."""
     missing = {"transaction_id", "label"} - set(labels.columns)
     if missing:
         raise ValueError(
             f"{source}: missing column(s) {', '.join(sorted(missing))}; expected transaction_id,label"
         )
     values = pd.to_numeric(labels["label"], errors="coerce")
-    bad = labels.loc[~values.isin([0, 1]), "label"]
+    bad = np.flatnonzero(~values.isin([0, 1]).to_numpy())
     if len(bad):
         raise ValueError(
-            f"{source}: label must be 0 or 1, found {bad.iloc[0]!r} ({len(bad)} row(s))"
+            f"{source}: line {bad[0] + 2}: label must be 0 or 1, found "
+            f"{labels['label'].iloc[bad[0]]!r} ({len(bad)} row(s))"
         )
-    duplicated = labels["transaction_id"][labels["transaction_id"].duplicated()]
-    if len(duplicated):
-        raise ValueError(f"{source}: transaction {duplicated.iloc[0]} is labelled twice")
+    twice = np.flatnonzero(labels["transaction_id"].duplicated().to_numpy())
+    if len(twice):
+        raise ValueError(
+            f"{source}: line {twice[0] + 2}: transaction "
+            f"{labels['transaction_id'].iloc[twice[0]]} is labelled twice"
+        )
     return pd.DataFrame(
         {"transaction_id": labels["transaction_id"].astype("str"), "label": values.astype(int)}
     )
@@ -237,10 +253,13 @@ def _reference(
     catalog: pd.DataFrame | None,
     settings: Mapping[str, Any] | None,
 ) -> tuple[Mapping[str, Any], pd.DataFrame]:
-    """The policy pack and catalog of the pipeline settings, unless given."""
+    """The policy pack of the pipeline settings (merged onto the pack it `extends`, as the
+    daily run reads it) and the catalog, unless given."""
     if policy is None:
+        from flows.commands.rules import load_pack
+
         name = (settings or read_yaml(CONFIGS_DIR / "pipeline.yaml")).get("policy_pack", "default")
-        policy = read_yaml(CONFIGS_DIR / "policy" / f"{name}.yaml")
+        policy = load_pack(CONFIGS_DIR, name).policy
     if catalog is None:
         catalog = catalog_frame(read_yaml(CONFIGS_DIR / "items.yaml"))
     return policy, catalog

@@ -89,3 +89,22 @@ def test_an_empty_batch_gives_no_flags(book, detector, policy, catalog):
     history, current = book
     result = screen(detector, current.iloc[:0], history, policy, catalog)
     assert result.flags.empty and list(result.flags.columns) == list(FLAG_COLUMNS)
+
+
+def test_a_flag_without_named_features_still_reads_as_a_sentence():
+    import numpy as np
+
+    from detectors.ml.explanations import ml_flags
+
+    flags = ml_flags(
+        pd.DataFrame({"transaction_id": ["T-1"]}),
+        np.array([0]),
+        np.array([0.71]),
+        np.array([0.2]),
+        [[]],
+        {"code": "ML-ANOMALY"},
+        {"model_version": "v1"},
+        "Unusual (anomaly score {score:.2f})",
+    )
+    assert flags["reason"].tolist() == ["Unusual (anomaly score 0.71)."]
+    assert flags["evidence"].iloc[0] == {"model_version": "v1", "score": 0.71, "top_features": []}

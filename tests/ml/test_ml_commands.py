@@ -100,6 +100,29 @@ def test_labels_file_is_checked(tmp_path):
         read_labels(wrong)
 
 
+def test_a_bad_labels_row_is_named_by_its_line(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("transaction_id,label\nT-1,1\nT-2,0\nT-3,maybe\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"bad\.csv: line 4: label must be 0 or 1, found 'maybe'"):
+        read_labels(bad)
+    twice = tmp_path / "twice.csv"
+    twice.write_text("transaction_id,label\nT-1,1\nT-2,0\nT-1,0\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"twice\.csv: line 4: transaction T-1 is labelled twice"):
+        read_labels(twice)
+    binary = tmp_path / "binary.csv"
+    binary.write_bytes(b"\xff\xfe\x00\x00garbage")
+    with pytest.raises(ValueError, match=r"binary\.csv: cannot be read as CSV"):
+        read_labels(binary)
+
+
+def test_the_policy_pack_of_the_settings_is_merged_onto_the_pack_it_extends():
+    from flows.commands.models import _reference
+
+    policy, _ = _reference(None, pd.DataFrame(), {"policy_pack": "ai_diffusion_2025"})
+    assert "ai_diffusion" in policy  # the pack's own section
+    assert policy["country_groups"] and policy["transshipment_hubs"]  # from `extends: default`
+
+
 def test_a_damaged_model_is_skipped_not_fatal(tmp_path, book):
     orders, _ = book
     meta = train_anomaly_command(tmp_path, orders, settings=QUICK)
