@@ -6,6 +6,7 @@ the reason; row-level problems go to the rejected rows (see `detectors.ingest`).
 
 from __future__ import annotations
 
+import glob
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -129,8 +130,6 @@ def read_orders(
 
 def expand_inputs(patterns: list[str]) -> list[Path]:
     """Paths as given; a pattern with * or ? is expanded (sorted), and must match a file."""
-    import glob
-
     paths: list[Path] = []
     for pattern in patterns:
         if any(ch in pattern for ch in "*?["):

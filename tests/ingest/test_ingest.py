@@ -87,6 +87,18 @@ def test_country_names_and_booleans_are_normalized(tmp_path):
     assert accepted["changed_after_order"] == False  # noqa: E712
 
 
+def test_route_accepts_the_spellings_country_columns_accept(tmp_path):
+    # route parts were once looked up verbatim, so 'U.S.' passed as a country but not in a route
+    rows = [
+        order(transaction_id="T-1", customer_country="U.S.", route="Hong  Kong, U.S."),
+        order(transaction_id="T-2", route="Hong  Kong, U.S."),
+    ]
+    result = read([write_csv(tmp_path, rows)])
+    assert result.rejected.empty
+    assert result.accepted["customer_country"].iloc[0] == "US"
+    assert result.accepted["route"].tolist() == ["HK;US", "HK;US"]
+
+
 def test_unknown_sku_is_kept_with_unknown_eccn(tmp_path):
     accepted = read([write_csv(tmp_path, [order(item_sku="ACME-WIDGET-9")])]).accepted.iloc[0]
     assert (
