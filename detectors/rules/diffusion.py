@@ -14,18 +14,14 @@ from detectors.rules.policy import in_set, number, text
 from detectors.rules.registry import RuleHits, rule
 
 
-def tier_countries(ctx: RuleContext, tier: str) -> frozenset[str]:
-    entry = (ctx.policy.get("ai_diffusion") or {}).get(tier) or {}
-    direct = frozenset(str(c).upper() for c in entry.get("countries") or ())
-    return direct | ctx.policy.groups(entry.get("include_groups") or ())
-
-
 @rule("AD1")
 def tier2_customer_volume(tx: pd.DataFrame, ctx: RuleContext, params: dict[str, Any]) -> RuleHits:
     """A customer shipping to a Tier-2 country (neither Tier 1 nor Tier 3) whose advanced-IC
     orders over the last `window_days` days, this one included, exceed
     `per_customer_h100e` H100-equivalents."""
-    outside_tier2 = tier_countries(ctx, "tier1") | tier_countries(ctx, "tier3")
+    outside_tier2 = ctx.policy.countries("ai_diffusion", "tier1") | ctx.policy.countries(
+        "ai_diffusion", "tier3"
+    )
 
     def compute() -> pd.Series:
         comb = ctx.combined
@@ -67,7 +63,7 @@ def tier2_customer_volume(tx: pd.DataFrame, ctx: RuleContext, params: dict[str, 
 @rule("AD2")
 def tier3_destination(tx: pd.DataFrame, ctx: RuleContext, params: dict[str, Any]) -> RuleHits:
     """The ship-to or end-user country is in Tier 3 (D:5 plus Macau)."""
-    tier3 = tier_countries(ctx, "tier3")
+    tier3 = ctx.policy.countries("ai_diffusion", "tier3")
     country = (
         tx["ship_to_country"]
         .where(in_set(tx["ship_to_country"], tier3))
@@ -86,6 +82,7 @@ def tier3_destination(tx: pd.DataFrame, ctx: RuleContext, params: dict[str, Any]
     )
     evidence = pd.DataFrame(
         {
+            "item_sku": hit["item_sku"],
             "ship_to_country": hit["ship_to_country"],
             "end_user_country": hit["end_user_country"],
             "tier3_country": country[mask],

@@ -27,8 +27,10 @@ def unfitting_buyer(tx: pd.DataFrame, ctx: RuleContext, params: dict[str, Any]) 
     if not mask.any():
         return RuleHits.none(tx)
     hit = tx[mask]
-    clue = first_match(hit["customer_name"], unrelated).fillna(
-        first_match(hit["end_use"], unrelated)
+    clue = (
+        first_match(hit["customer_name"], unrelated)
+        .where(odd_name[mask])
+        .fillna(first_match(hit["end_use"], unrelated).where(odd_use[mask]))
     )
     reason = (
         "Customer "
@@ -62,20 +64,33 @@ def prc_advanced_ic(tx: pd.DataFrame, ctx: RuleContext, params: dict[str, Any]) 
     """A PRC-developed advanced IC (General Prohibition 10): the catalog marks the SKU as
     PRC-developed, or the SKU or description matches the pack's `gp10_chips` patterns."""
     flagged = tx["prc_developed"].astype("boolean").fillna(False).astype(bool)
-    by_sku = matches(tx["item_sku"], ctx.policy.patterns("gp10_chips", "sku_patterns"))
-    by_text = matches(
-        tx["item_description"], ctx.policy.patterns("gp10_chips", "description_patterns")
-    )
+    sku_patterns = ctx.policy.patterns("gp10_chips", "sku_patterns")
+    text_patterns = ctx.policy.patterns("gp10_chips", "description_patterns")
+    by_sku = matches(tx["item_sku"], sku_patterns)
+    by_text = matches(tx["item_description"], text_patterns)
     mask = flagged | by_sku | by_text
     if not mask.any():
         return RuleHits.none(tx)
     hit = tx[mask]
+    matched = first_match(hit["item_sku"], sku_patterns).where(by_sku[mask])
+    matched = matched.fillna(
+        first_match(hit["item_description"], text_patterns).where(by_text[mask])
+    )
+    why = pd.Series(
+        np.where(
+            flagged[mask],
+            " (the item catalog marks it PRC-developed)",
+            " (matches the GP10 chip pattern '" + text(matched) + "')",
+        ),
+        index=hit.index,
+    )
     reason = (
         "Item "
         + text(hit["item_sku"])
         + " ('"
         + text(hit["item_description"])
         + "') is a PRC-developed advanced IC under General Prohibition 10"
+        + why
     )
     evidence = pd.DataFrame(
         {
@@ -84,6 +99,7 @@ def prc_advanced_ic(tx: pd.DataFrame, ctx: RuleContext, params: dict[str, Any]) 
             "vendor": hit["vendor"],
             "quantity": hit["quantity"],
             "catalog_prc_developed": flagged[mask],
+            "gp10_pattern_match": matched,
         }
     )
     return RuleHits(mask=mask, reason=reason, evidence=evidence)

@@ -34,9 +34,13 @@ class Policy:
             out |= self.group(name)
         return out
 
-    def countries(self, key: str) -> frozenset[str]:
-        """A country set stated directly (`countries:`) or through groups (`include_groups:`)."""
-        entry = self.data.get(key) or {}
+    def countries(self, *path: str) -> frozenset[str]:
+        """A country set stated directly (`countries:`) or through groups (`include_groups:`)
+        under the entry at `path` (e.g. `("ai_diffusion", "tier3")`); empty when absent."""
+        entry: Any = self.data
+        for key in path:
+            entry = entry.get(key) if isinstance(entry, Mapping) else None
+        entry = entry or {}
         direct = frozenset(str(c).upper() for c in entry.get("countries") or ())
         return direct | self.groups(entry.get("include_groups") or ())
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from rule_orders import codes_of, flag_of, not_evaluable
+from rule_orders import codes_of, flag_of, not_evaluable, run_scenarios
+
+from detectors.rules import RulePack
 
 CASES = {
     # Q1
@@ -70,6 +72,17 @@ def test_end_use_of_an_unrelated_business(result):
     assert "real estate" in flag_of(result, "Q1", "distributor-real-estate-use")["reason"]
 
 
+def test_buyer_type_alone_names_no_business_clue(pack):
+    # a pack without unrelated-business patterns must not claim the name "mentions ''"
+    plain = RulePack.from_config(
+        {"id": "plain", "extends": "default", "unrelated_business_patterns": []}, pack.policy
+    )
+    result = run_scenarios(plain, {"trading-company": CASES["trading-company"]})
+    flag = flag_of(result, "Q1", "trading-company")
+    assert "mentions" not in flag["reason"]
+    assert flag["evidence"]["unrelated_business"] is None
+
+
 @pytest.mark.parametrize("case", ["realtor-buying-cables", "clean"])
 def test_fitting_buyer_or_uncontrolled_item_is_quiet(result, case):
     assert "Q1" not in codes_of(result, case)
@@ -87,6 +100,14 @@ def test_huawei_ascend_is_a_gp10_risk(result, case):
 
 def test_catalog_marks_prc_developed(result):
     assert flag_of(result, "Q3", "ascend-catalog")["evidence"]["catalog_prc_developed"] is True
+
+
+def test_gp10_reason_says_why(result):
+    by_catalog = flag_of(result, "Q3", "ascend-catalog")
+    assert "item catalog marks it PRC-developed" in by_catalog["reason"]
+    by_pattern = flag_of(result, "Q3", "ascend-unknown-sku")
+    assert by_pattern["evidence"]["gp10_pattern_match"] == "Huawei Ascend"
+    assert "'Huawei Ascend'" in by_pattern["reason"]
 
 
 def test_nvidia_gpu_is_not_gp10(result):
