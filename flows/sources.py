@@ -7,6 +7,8 @@ the reason; row-level problems go to the rejected rows (see `detectors.ingest`).
 from __future__ import annotations
 
 import glob
+import re
+import warnings
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -24,7 +26,14 @@ class InputError(ValueError):
     """Bad input from the user: the CLI prints it as one line and exits 2."""
 
 
-def _csv_chunks(path: Path, chunk_rows: int) -> Iterator[pd.DataFrame]:
+SKIPPED_LINE = re.compile(r"Skipping line (\d+): (.+)")
+
+
+def _csv_chunks(
+    path: Path, chunk_rows: int, malformed: list[tuple[int, str]]
+) -> Iterator[pd.DataFrame]:
+    """The file's rows as text; a line with more fields than the header is not dropped but
+    noted in `malformed` as (line number, what is wrong) for the rejected rows."""
     try:
         reader = pd.read_csv(
             path,
@@ -32,8 +41,18 @@ def _csv_chunks(path: Path, chunk_rows: int) -> Iterator[pd.DataFrame]:
             keep_default_na=False,
             encoding="utf-8-sig",
             chunksize=chunk_rows,
+            on_bad_lines="warn",
         )
-        yield from reader
+        while True:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", pd.errors.ParserWarning)
+                chunk = next(reader, None)
+            for warning in caught:
+                for line, problem in SKIPPED_LINE.findall(str(warning.message)):
+                    malformed.append((int(line), problem.strip()))
+            if chunk is None:
+                return
+            yield chunk
     except pd.errors.EmptyDataError:
         raise InputError(
             f"{path}: the file is empty (expected a header row and order lines)"
@@ -45,6 +64,26 @@ def _csv_chunks(path: Path, chunk_rows: int) -> Iterator[pd.DataFrame]:
     except pd.errors.ParserError as error:
         first_line = str(error).strip().splitlines()[0]
         raise InputError(f"{path}: not a readable CSV file ({first_line})") from None
+
+
+def malformed_rows(
+    path: Path, malformed: list[tuple[int, str]], columns: list[str]
+) -> pd.DataFrame:
+    """Rejected rows for lines the CSV parser could not split: the line's text is kept."""
+    wanted = {line for line, _ in malformed}
+    texts: dict[int, str] = {}
+    with path.open(encoding="utf-8-sig", errors="replace") as handle:
+        for number, text in enumerate(handle, start=1):
+            if number in wanted:
+                texts[number] = text.rstrip("\r\n")
+    frame = pd.DataFrame({c: [""] * len(malformed) for c in columns})
+    frame["raw_line"] = [texts.get(line, "") for line, _ in malformed]
+    frame["reject_reason"] = [
+        f"malformed CSV line {line}: {problem}" for line, problem in malformed
+    ]
+    frame["source_file"] = str(path)
+    frame["source_row"] = [line - 1 for line, _ in malformed]  # the header is row 0
+    return frame
 
 
 def _parquet_chunks(path: Path, chunk_rows: int) -> Iterator[pd.DataFrame]:
@@ -67,7 +106,9 @@ def _xlsx_chunks(path: Path) -> Iterator[pd.DataFrame]:
     yield frame
 
 
-def raw_chunks(path: Path, chunk_rows: int) -> Iterator[pd.DataFrame]:
+def raw_chunks(
+    path: Path, chunk_rows: int, malformed: list[tuple[int, str]] | None = None
+) -> Iterator[pd.DataFrame]:
     """The file's rows as string frames, a chunk at a time, whatever its format."""
     if not path.exists():
         raise InputError(f"{path}: no such file")
@@ -79,7 +120,7 @@ def raw_chunks(path: Path, chunk_rows: int) -> Iterator[pd.DataFrame]:
     elif suffix in {".xlsx", ".xlsm"}:
         yield from _xlsx_chunks(path)
     elif suffix in {".csv", ".txt", ""}:
-        yield from _csv_chunks(path, chunk_rows)
+        yield from _csv_chunks(path, chunk_rows, malformed if malformed is not None else [])
     else:
         raise InputError(f"{path}: unknown file type '{suffix}' (expected .csv, .parquet or .xlsx)")
 
@@ -100,7 +141,10 @@ def read_orders(
     rows_read = 0
     for path in paths:
         file_rows = 0
-        for raw in raw_chunks(path, chunk_rows):
+        malformed: list[tuple[int, str]] = []
+        columns: list[str] = []
+        for raw in raw_chunks(path, chunk_rows, malformed):
+            columns = columns or list(raw.columns)
             if column_map:
                 raw = apply_column_map(raw, column_map)
             try:
@@ -116,6 +160,10 @@ def read_orders(
             present |= part.present_columns
             for kind, n in part.reject_counts.items():
                 counts[kind] = counts.get(kind, 0) + n
+        if malformed:
+            rejected.append(malformed_rows(path, malformed, columns))
+            counts["malformed_line"] = counts.get("malformed_line", 0) + len(malformed)
+            file_rows += len(malformed)
         if file_rows == 0:
             raise InputError(f"{path}: the file has a header but no order lines")
         rows_read += file_rows

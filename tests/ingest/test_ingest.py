@@ -218,3 +218,17 @@ def test_erp_export_through_a_column_map(tmp_path):
         read([path])
     accepted = read([path], column_map).accepted.iloc[0]
     assert accepted["customer_id"] == "CUST-1" and accepted["payment_method"] == "wire"
+
+
+def test_a_line_with_too_many_fields_is_rejected_with_its_text(tmp_path):
+    path = write_csv(tmp_path, [order(), order(transaction_id="T-2"), order(transaction_id="T-3")])
+    lines = path.read_text().splitlines()
+    lines[2] = lines[2] + ",surplus"
+    path.write_text("\n".join(lines) + "\n")
+    result = read([path])
+    assert result.rows_read == len(result.accepted) + len(result.rejected) == 3
+    assert list(result.accepted["transaction_id"]) == ["T-1", "T-3"]
+    rejected = result.rejected.iloc[0]
+    assert rejected["reject_reason"].startswith("malformed CSV line 3: expected 12 fields, saw 13")
+    assert rejected["raw_line"] == lines[2] and rejected["source_row"] == 2
+    assert result.reject_counts == {"malformed_line": 1}
