@@ -60,7 +60,22 @@ def _merge_flags(old: list[dict], new: list[dict]) -> list[dict]:
             continue
         known["transaction_ids"] = _union(known["transaction_ids"], flag["transaction_ids"])
         known["weight"] = max(float(known.get("weight", 0.0)), float(flag.get("weight", 0.0)))
+        known["evidence"] = _merge_evidence(
+            known.get("evidence") or {}, flag.get("evidence"), len(known["transaction_ids"])
+        )
     return list(merged.values())
+
+
+def _merge_evidence(old: dict[str, Any], new: Any, transactions: int) -> dict[str, Any]:
+    """A flag's per-transaction evidence after a later run added transactions to it, so
+    every transaction the flag lists keeps the values that made it fire."""
+    old_by, new_by = old.get("by_transaction"), (new or {}).get("by_transaction")
+    if not isinstance(old_by, dict) or not isinstance(new_by, dict):
+        return old
+    by_transaction = dict(old_by)
+    for transaction_id, evidence in new_by.items():
+        by_transaction.setdefault(transaction_id, evidence)
+    return {**old, "transactions": transactions, "by_transaction": by_transaction}
 
 
 def _match_key(match: dict) -> tuple:

@@ -79,18 +79,46 @@ def _details(value: Any) -> str:
     return "; ".join(f"{k}: {_cell(v)}" for k, v in value.items())
 
 
-@cache
-def _environment() -> Environment:
-    env = Environment(
-        loader=FileSystemLoader(TEMPLATES),
+def _evidence_text(value: Any) -> str:
+    """One evidence value as a sentence-like line: a mapping (one transaction's evidence,
+    say) reads `ship to country: MO; license number: none` instead of raw JSON, and a
+    model's top features read as their own sentences with their contributions."""
+    if isinstance(value, Mapping):
+        return "; ".join(
+            f"{str(k).replace('_', ' ')}: {'none' if _is_missing(v) else _evidence_text(v)}"
+            for k, v in value.items()
+        )
+    if (
+        isinstance(value, list | tuple)
+        and value
+        and all(isinstance(item, Mapping) and item.get("text") for item in value)
+    ):
+        return " | ".join(
+            f"{item['text']} ({item.get('feature', '')}, contribution "
+            f"{_cell(item.get('contribution'))})"
+            for item in value
+        )
+    return _cell(value)
+
+
+def template_environment(folder: Path) -> Environment:
+    """Jinja2 over `folder` with autoescaping always on (case files and the review app)."""
+    return Environment(
+        loader=FileSystemLoader(folder),
         autoescape=select_autoescape(default=True, default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,
     )
+
+
+@cache
+def _environment() -> Environment:
+    env = template_environment(TEMPLATES)
     env.filters |= {
         "cell": _cell,
         "entry_value": _entry_value,
         "details": _details,
+        "evidence_text": _evidence_text,
         "money": lambda v: f"{v:,.0f}",
     }
     return env

@@ -19,7 +19,7 @@ from sqlalchemy.engine import Connection
 from cases import tables as t
 from cases.dedup import chunks
 from cases.fingerprints import _normalize, entry_fingerprint, party_fingerprint
-from cases.model import CaseDraft, WatchlistMatch
+from cases.model import CaseDraft, CaseFlag, WatchlistMatch
 
 ENTRY_CHANGED = "the list entry's names or addresses changed"
 PARTY_CHANGED = "the party's name, country or address changed"
@@ -142,11 +142,18 @@ def is_suppressed(
     return hit is not None
 
 
-def _noisy_or(weights: list[float]) -> int:
-    remaining = 1.0
-    for weight in weights:
-        remaining *= 1.0 - min(max(weight, 0.0), 1.0)
-    return round(100 * (1.0 - remaining))
+def _risk_without(flags: Sequence[CaseFlag], transaction_ids: Sequence[str]) -> int:
+    """The case's risk once suppressed hits are gone, as `cases.grouping` scores it: per
+    transaction a noisy-OR of its flags' weights, 100 × (1 − Π(1 − w)); the case takes
+    the riskiest transaction."""
+    best = 0.0
+    for transaction_id in transaction_ids:
+        remaining = 1.0
+        for flag in flags:
+            if transaction_id in flag.transaction_ids:
+                remaining *= 1.0 - min(max(flag.weight, 0.0), 1.0)
+        best = max(best, 1.0 - remaining)
+    return round(100 * best)
 
 
 def filter_drafts(
@@ -182,7 +189,7 @@ def filter_drafts(
             kept.append(None)
             suppressed[index] = covered_by
             continue
-        risk = _noisy_or([f.weight for f in flags])
+        risk = _risk_without(flags, draft.transaction_ids)
         kept.append(replace(draft, watchlist_matches=keep, flags=flags, risk_score=risk))
     _lift(conn, lifted, at)
     return kept, suppressed

@@ -217,7 +217,11 @@ def export(
     _choice(status, STATUSES, "--status")
     store = _store(ctx)
     with _user_errors():
-        count = export_queue(store.list_cases(status=status), out, fmt, utc_now())
+        queue = store.list_cases(status=status)
+    try:
+        count = export_queue(queue, out, fmt, utc_now())
+    except OSError as error:
+        raise _fail(f"cannot write {out}: {error.strerror or error}", 2) from None
     typer.echo(f"{count} case(s) written to {out}")
 
 

@@ -99,3 +99,12 @@ def test_export_writes_the_queue(workspace, tmp_path):
     result = invoke(workspace, "export", "--format", "json", "--out", str(out))
     assert result.exit_code == 0
     assert [r["case_id"] for r in json.loads(out.read_text())] == ["C-000002", "C-000001"]
+
+
+def test_export_to_a_missing_folder_exits_2_with_one_line(workspace, tmp_path):
+    out = tmp_path / "no-such-folder" / "queue.csv"
+    result = invoke(workspace, "export", "--out", str(out))
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines() == [
+        f"redflag: error: cannot write {out}: No such file or directory"
+    ]

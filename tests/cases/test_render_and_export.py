@@ -114,3 +114,27 @@ def test_case_page_marks_the_evidence_a_later_run_added(sqlite_store, make_draft
     l2 = page.index("<strong>L2</strong>")
     assert "new evidence" in page[q4 : q4 + 400]
     assert "new evidence" not in page[l2 : l2 + 400]
+
+
+def test_case_page_reads_per_transaction_evidence_as_text_not_json(case):
+    """Grouped flags carry evidence per transaction and ML flags their top features; the
+    page shows each value by name, so an investigator never reads a JSON blob."""
+    case.flags[0].evidence = {
+        "transactions": 1,
+        "by_transaction": {"T-1": {"ship_to_country": "HK", "license_number": None}},
+    }
+    case.flags[1].evidence = {
+        "by_transaction": {
+            "T-1": {
+                "score": 0.71,
+                "top_features": [
+                    {"feature": "h100_equivalents", "contribution": 0.31,
+                     "text": "64.0 H100-eq, usually 2.0"},
+                ],
+            }
+        }
+    }  # fmt: skip
+    page = case_html(case)
+    assert "ship to country: HK; license number: none" in page
+    assert "64.0 H100-eq, usually 2.0 (h100_equivalents, contribution 0.31)" in page
+    assert "{&#34;" not in page and '{"' not in page

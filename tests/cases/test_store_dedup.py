@@ -169,3 +169,20 @@ def test_removed_list_entry_is_noted_on_open_cases_only(store, make_draft):
     assert store.list_suppressions() == []
     [lifted] = store.list_suppressions(include_inactive=True)
     assert lifted.lifted_reason == "the entry was removed from the list"
+
+
+def test_flag_gaining_a_transaction_keeps_each_transactions_evidence(store, make_draft):
+    first = make_draft()
+    first.flags[0].evidence = {"transactions": 1, "by_transaction": {"T-1": {"hub": "HK"}}}
+    store.upsert_drafts([first], run("r1"))
+    later = make_draft(transactions=("T-9",))
+    later.flags[0].evidence = {"transactions": 1, "by_transaction": {"T-9": {"hub": "AE"}}}
+
+    case = store.upsert_drafts([later], run("r2"))[0].case
+
+    (flag,) = case.flags
+    assert flag.transaction_ids == ["T-1", "T-9"]
+    assert flag.evidence == {
+        "transactions": 2,
+        "by_transaction": {"T-1": {"hub": "HK"}, "T-9": {"hub": "AE"}},
+    }

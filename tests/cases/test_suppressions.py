@@ -54,6 +54,15 @@ def test_other_flags_still_open_a_case_without_the_suppressed_hit(store, make_dr
     assert {f.code for f in result.case.flags} == {"Q4"}
 
 
+def test_risk_without_the_suppressed_hit_is_scored_per_transaction(store, make_draft, cleared):
+    """Flags on different orders do not add up: the case keeps its riskiest order's score."""
+    draft = make_draft(transactions=("T-60", "T-61"), codes=("L2", "F1"), match_score=0.91)
+    draft.flags[0].transaction_ids, draft.flags[1].transaction_ids = ["T-60"], ["T-61"]
+    result = store.upsert_drafts([draft], run("r2"))[0]
+    assert result.case.watchlist_matches == []
+    assert result.case.risk_score == 30  # each order 1 - (1 - 0.3); not 51 across both
+
+
 def test_suppression_expires(store, make_draft, cleared):
     case = store.get_case(cleared)
     party_fp, entry_fp = match_fingerprints(case.parties, case.subject, case.watchlist_matches[0])
