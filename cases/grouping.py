@@ -110,7 +110,6 @@ def _case_flags(flags: list[dict[str, Any]]) -> list[CaseFlag]:
     for (code, source), group in by_code.items():
         tx_ids = list(dict.fromkeys(f["transaction_id"] for f in group))
         first = group[0]
-        more = f" (and {len(tx_ids) - 1} more transaction(s))" if len(tx_ids) > 1 else ""
         result.append(
             CaseFlag(
                 code=str(code),
@@ -124,7 +123,9 @@ def _case_flags(flags: list[dict[str, Any]]) -> list[CaseFlag]:
                 },
                 citation=str(first["citation"]),
                 weight=float(first["weight"]),
-                reason=f"{first['reason']}{more}",
+                reason=str(
+                    first["reason"]
+                ),  # strongest transaction; the values of all are in evidence
                 recommended_action=str(first["recommended_action"] or ""),
             )
         )
