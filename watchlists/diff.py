@@ -1,8 +1,8 @@
 """What changed between two versions of the watchlist entries.
 
 Entries are compared by `entry_id`: added (only in the new version), removed (only in the
-old one), and changed (in both, with a different name, aliases, addresses, programs or
-license requirement; `changed_fields` names which, `;`-joined).
+old one), and changed (in both, with a different name, aliases, addresses, countries,
+type, programs or license requirement; `changed_fields` names which, `;`-joined).
 """
 
 from __future__ import annotations
@@ -13,13 +13,6 @@ from pathlib import Path
 
 import pandas as pd
 
-COMPARED_FIELDS: tuple[str, ...] = (
-    "name",
-    "aliases",
-    "addresses",
-    "programs",
-    "license_requirement",
-)
 CSV_COLUMNS: tuple[str, ...] = (
     "change",
     "entry_id",
@@ -55,13 +48,21 @@ def _addresses_key(value: object) -> tuple:
     return tuple(sorted((a["text"], _text(a.get("country"))) for a in _items(value)))
 
 
+def _sorted_texts(value: object) -> tuple:
+    return tuple(sorted(str(v) for v in _items(value)))
+
+
+# every field the matcher or the flag reads: a change in any of them can turn a miss into a hit
 FIELD_KEYS: dict[str, Callable[[object], object]] = {
     "name": _text,
     "aliases": _aliases_key,
     "addresses": _addresses_key,
-    "programs": lambda value: tuple(sorted(str(p) for p in _items(value))),
+    "countries": _sorted_texts,
+    "type": _text,
+    "programs": _sorted_texts,
     "license_requirement": _text,
 }
+COMPARED_FIELDS: tuple[str, ...] = tuple(FIELD_KEYS)
 
 
 @dataclass

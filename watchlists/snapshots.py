@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from watchlists.errors import WatchlistFormatError
 from watchlists.loader import combine_loads, load_watchlist
 from watchlists.model import entries_to_frame
 
@@ -114,6 +115,11 @@ class SnapshotStore:
         if not paths:
             raise ValueError("no watchlist file given")
         loads = [load_watchlist(p) for p in paths]
+        for path, one in zip(paths, loads, strict=True):
+            if not one.entries:  # an active empty snapshot would clear every party unseen
+                raise WatchlistFormatError(
+                    f"{path.name}: no watchlist entries in it; the active snapshot is unchanged"
+                )
         load = loads[0] if len(loads) == 1 else combine_loads(loads, label="")
         existing = self.find_identical(sha for _, sha in load.files)
         if existing is not None:

@@ -18,15 +18,20 @@ def aligned_words(ctx: PairContext, limit: int = 6) -> str:
     return ", ".join(parts) if parts else "none"
 
 
+def name_role(ctx: PairContext, entry: Mapping[str, str]) -> str:
+    """Which of the entry's names matched: its primary name, an alias or a weak alias."""
+    if ctx.candidate.raw == str(entry["name"]):
+        return "primary name"
+    return "weak alias" if ctx.weak_alias else "alias"
+
+
 def explain_name_hit(
     ctx: PairContext, row: np.ndarray, score: float, entry: Mapping[str, str], model: ScorerModel
 ) -> str:
-    alias = "weak alias" if ctx.weak_alias else "name"
-    if ctx.candidate.raw == str(entry["name"]):
-        alias = "primary name"
     return (
-        f"'{ctx.query.raw}' matches {alias} '{ctx.candidate.raw}' of {entry['entry_id']} "
-        f"({entry['list_code']}) with score {score:.2f}; aligned words: {aligned_words(ctx)}; "
+        f"'{ctx.query.raw}' matches {name_role(ctx, entry)} '{ctx.candidate.raw}' of "
+        f"{entry['entry_id']} ({entry['list_code']}) with score {score:.2f}; "
+        f"aligned words: {aligned_words(ctx)}; "
         f"{explain_contributions(model, row)}"
     )
 

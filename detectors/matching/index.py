@@ -3,7 +3,9 @@
 Three posting lists (compressed sparse rows of name ids) find the few hundred list names
 worth scoring for a party name without looking at the rest: whole tokens weighted by
 rarity (IDF), the rarest character n-grams of the name's compact form (typos, word
-splits, transliteration), and a phonetic key per token (sound-alike spellings).
+splits, transliteration), and a phonetic key per token (sound-alike spellings); a
+fourth maps one-letter deletions to the listed tokens, so a typo in a party's word still
+reaches the listed word's postings.
 Built once per snapshot; `save`/`load` keep it in the workspace.
 """
 

@@ -55,23 +55,18 @@ def _text(value: object) -> str | None:
     return value if isinstance(value, str) and value.strip() else None
 
 
+def _optional(pairs: pd.DataFrame, column: str) -> pd.Series:
+    """The column, or missing values where the file has none."""
+    if column in pairs:
+        return pairs[column]
+    return pd.Series([None] * len(pairs), index=pairs.index, dtype=object)
+
+
 def score_pairs(pairs: pd.DataFrame, settings: MatchSettings) -> pd.DataFrame:
     """`pairs` (name1, name2, optional schema, country1, country2) with `score` (0..1),
     `match` (at the default threshold) and `explanation` added."""
     weights = reference_weights(settings)
-    schema = (
-        pairs["schema"] if "schema" in pairs else pd.Series([None] * len(pairs), index=pairs.index)
-    )
-    c1 = (
-        pairs["country1"]
-        if "country1" in pairs
-        else pd.Series([None] * len(pairs), index=pairs.index)
-    )
-    c2 = (
-        pairs["country2"]
-        if "country2" in pairs
-        else pd.Series([None] * len(pairs), index=pairs.index)
-    )
+    schema, c1, c2 = (_optional(pairs, c) for c in ("schema", "country1", "country2"))
     contexts = []
     for n1, n2, sch, k1, k2 in zip(pairs["name1"], pairs["name2"], schema, c1, c2, strict=True):
         kind = schema_kind(sch)

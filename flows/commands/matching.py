@@ -36,6 +36,7 @@ def read_table(path: Path, required: tuple[str, ...]) -> pd.DataFrame:
     try:
         if suffix == ".parquet":
             frame = pd.read_parquet(path)
+            frame = frame.astype(str).where(frame.notna(), None)  # text, as from CSV and XLSX
         elif suffix in (".xlsx", ".xls"):
             frame = pd.read_excel(path, dtype=str)
         else:

@@ -24,9 +24,19 @@ def test_hit_frame_has_the_declared_columns(small_matcher):
 def test_explanation_names_the_alias_the_words_and_the_features(small_matcher):
     hits = small_matcher.screen(pd.DataFrame({"name": ["HAIGE COMMUNICATIONS"]}))
     text = hits.iloc[0]["explanation"]
-    assert "Haige Communications" in text  # the alias that matched
+    assert "matches alias 'Haige Communications'" in text  # the alias that matched
     assert "haige=haige" in text  # aligned words
     assert "raised by" in text
+
+
+def test_explanation_says_whether_the_primary_name_or_a_weak_alias_matched(small_matcher):
+    hits = small_matcher.screen(pd.DataFrame({"name": ["Guangzhou Haige Communication Group"]}))
+    assert (
+        "matches primary name 'Guangzhou Haige Communication Group" in hits.iloc[0]["explanation"]
+    )
+    hits = small_matcher.screen(pd.DataFrame({"name": ["Huawei"]}))
+    row = hits[hits["entry_id"] == "t:huawei"].iloc[0]
+    assert "matches weak alias 'Huawei'" in row["explanation"]
 
 
 def test_explanation_says_what_lowered_a_score(small_matcher):

@@ -71,3 +71,17 @@ def test_match_pairs_adds_score_and_match(tmp_path, settings):
 def test_match_pairs_missing_file(tmp_path, settings):
     with pytest.raises(InputError, match="no such file"):
         match_pairs(tmp_path / "absent.csv", tmp_path / "o.csv", settings)
+
+
+def test_screen_names_reads_parquet_with_an_empty_country_column(tmp_path, entries_frame, settings):
+    names = tmp_path / "names.parquet"
+    pd.DataFrame(
+        {
+            "id": [1, 2],
+            "name": ["HAIGE GUANGZHOU", "Northwind Data Centers"],
+            "country": [None, None],
+        }
+    ).astype({"country": "float64"}).to_parquet(names)
+    written = screen_names(names, tmp_path / "hits.csv", entries_frame, settings)
+    assert "t:haige" in set(written.loc[written["id"] == "1", "entry_id"])
+    assert written.loc[written["id"] == "2", "entry_id"].isna().all()

@@ -82,6 +82,13 @@ def test_flag_evidence_and_wording(small_matcher):
     json.dumps(evidence)  # serialisable for the case file
     assert evidence["entry_id"] == "t:haige" and evidence["match_kind"] == "name"
     assert evidence["entry"]["citation"] == "84 FR 43493"
+    # an investigator sees which name matched, the aligned words and what moved the score
+    assert evidence["alias_strength"] == "strong" and evidence["score"] >= evidence["threshold"]
+    assert evidence["matched_name"] in evidence["explanation"]
+    assert "aligned words:" in evidence["explanation"]
+    assert "guangzhou=guangzhou" in evidence["explanation"]
+    assert "raised by" in evidence["explanation"]
+    assert evidence["features"]["numbers"] == 0.0 and "country" in evidence["features"]
     assert evidence["entry"]["license_requirement"].startswith("For all items")
     assert "GUANGZHOU HAIGE COMM GRP" in flag["reason"] and "Entity List" in flag["reason"]
     assert flag["title"] == "Party matches a restricted-party list entry"

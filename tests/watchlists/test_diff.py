@@ -40,6 +40,16 @@ def test_diff_counts_added_removed_and_changed_exactly(sdn_frame):
     assert len(diff.screening_entries()) == 9  # added + changed, for a rescreen
 
 
+def test_a_new_country_or_type_is_a_change_a_rescreen_must_see(sdn_frame):
+    # the matcher's country and entity-type features can lift a pair over the threshold
+    new = sdn_frame.copy()
+    new.at[10, "countries"] = [*new.at[10, "countries"], "CN"]
+    new.at[11, "type"] = "person" if new.at[11, "type"] != "person" else "entity"
+    diff = diff_entries(sdn_frame, new)
+    assert diff.counts() == {"added": 0, "removed": 0, "changed": 2}
+    assert sorted(diff.changed["changed_fields"]) == ["countries", "type"]
+
+
 def test_identical_versions_and_reordered_lists_show_no_change(sdn_frame):
     shuffled = sdn_frame.sample(frac=1.0, random_state=7).reset_index(drop=True)
     assert diff_entries(sdn_frame, shuffled).counts() == {"added": 0, "removed": 0, "changed": 0}

@@ -259,3 +259,15 @@ def test_custom_csv_with_duplicate_ids_is_refused(tmp_path):
     path.write_text("id,name\n1,Alpha\n1,Beta\n", encoding="utf-8")
     with pytest.raises(WatchlistFormatError, match="duplicate id '1'"):
         load_watchlist(path)
+
+
+def test_custom_csv_row_without_name_or_id_is_refused_not_dropped(tmp_path):
+    path = tmp_path / "internal.csv"
+    path.write_text("id,name\n1,Alpha\n,\n2,  \n", encoding="utf-8")
+    with pytest.raises(WatchlistFormatError, match=r"internal.csv: data row 3: id '2' has no name"):
+        load_watchlist(path)
+    path.write_text("id,name\n1,Alpha\n,Beta\n", encoding="utf-8")
+    with pytest.raises(WatchlistFormatError, match=r"internal.csv: data row 2: no id"):
+        load_watchlist(path)
+    path.write_text("id,name\n1,Alpha\n,\n2,Beta\n", encoding="utf-8")  # a bare-comma line
+    assert [e.name for e in load_watchlist(path).entries] == ["Alpha", "Beta"]

@@ -84,5 +84,10 @@ def test_unknown_snapshot_and_bad_file_are_reported_and_store_is_unchanged(store
     orders.write_text("transaction_id,customer_name\nT-1,Acme\n", encoding="utf-8")
     with pytest.raises(WatchlistFormatError):
         store.add(orders)
+    empty = tmp_path / "internal.csv"
+    empty.write_text("id,name,aliases,country,address,list,notes\n", encoding="utf-8")
+    with pytest.raises(WatchlistFormatError, match="internal.csv: no watchlist entries"):
+        store.add(empty)  # an empty active snapshot would let every party through
     assert [s.id for s in store.list()] == ["wl-0001"]
+    assert store.active().id == "wl-0001"
     assert sorted(p.name for p in store.root.iterdir()) == ["index.json", "wl-0001"]

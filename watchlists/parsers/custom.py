@@ -30,13 +30,27 @@ def read_custom(path: Path) -> list[WatchlistEntry]:
             f"{path.name}: not a custom watchlist CSV (expected columns {','.join(CUSTOM_COLUMNS)}; "
             f"missing {','.join(missing)})"
         )
-    duplicated = frame["id"][frame["id"].duplicated()]
+    frame = frame.reindex(columns=list(CUSTOM_COLUMNS) + ["type"], fill_value="")
+    frame = frame[(frame.apply(lambda c: c.str.strip()) != "").any(axis=1)]  # bare commas
+    _check_id_and_name(frame, path)
+    return [_entry(row) for row in frame.to_dict("records")]
+
+
+def _check_id_and_name(frame: pd.DataFrame, path: Path) -> None:
+    """Every entry needs an id, unique, and a name; one line names the first offender."""
+    ids = frame["id"].str.strip()
+    duplicated = ids[ids.duplicated() & (ids != "")]
     if not duplicated.empty:
         raise WatchlistFormatError(
             f"{path.name}: duplicate id {duplicated.iloc[0]!r} (ids must be unique)"
         )
-    frame = frame.reindex(columns=list(CUSTOM_COLUMNS) + ["type"], fill_value="")
-    return [_entry(row) for row in frame.to_dict("records") if clean_name(row["name"])]
+    incomplete = (ids == "") | (frame["name"].map(clean_name) == "")
+    if incomplete.any():
+        row = incomplete.idxmax()  # the first offender, by its row in the file
+        what = "no id" if ids[row] == "" else f"id {ids[row]!r} has no name"
+        raise WatchlistFormatError(
+            f"{path.name}: data row {int(row) + 1}: {what} (every entry needs an id and a name)"
+        )
 
 
 def _entry(row: dict[str, str]) -> WatchlistEntry:
