@@ -61,6 +61,9 @@ class RuleEngine:
             if missing:
                 not_evaluable.append(NotEvaluable(spec.id, f"needs column(s) {', '.join(missing)}"))
                 continue
+            if unchecked := spec.unchecked_parts(rctx.present_columns):
+                reason = f"partly evaluated, without {'; '.join(unchecked)}"
+                not_evaluable.append(NotEvaluable(spec.id, reason))
             if spec.scope not in in_scope:
                 in_scope[spec.scope] = transactions[rctx.controlled]
             started = time.perf_counter()

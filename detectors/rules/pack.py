@@ -29,6 +29,8 @@ class RuleSpec:
     recommended_action: str = ""
     # each entry is a column, or a list of columns of which at least one must be present
     requires: tuple[str | tuple[str, ...], ...] = ()
+    # checks of the rule that need an optional column: {column: what is then not checked}
+    partly_requires: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_config(cls, entry: Mapping[str, Any]) -> RuleSpec:
@@ -50,6 +52,9 @@ class RuleSpec:
                 tuple(r) if isinstance(r, list | tuple) else str(r)
                 for r in entry.get("requires") or ()
             ),
+            partly_requires={
+                str(k): str(v) for k, v in (entry.get("partly_requires") or {}).items()
+            },
         )
         spec.validate()
         return spec
@@ -72,6 +77,14 @@ class RuleSpec:
             elif need not in present:
                 missing.append(need)
         return missing
+
+    def unchecked_parts(self, present: frozenset[str]) -> list[str]:
+        """What the rule runs without on this input: 'the HS-code check (needs hs_code)'."""
+        return [
+            f"{what} (needs {column})"
+            for column, what in self.partly_requires.items()
+            if column not in present
+        ]
 
     def requires_text(self) -> str:
         return ", ".join(" or ".join(r) if isinstance(r, tuple) else r for r in self.requires)

@@ -53,9 +53,15 @@ def print_summary(summary: dict) -> None:
     )
     for item in summary.get("skipped_detectors", []):
         console.print(f"  skipped: {item['family']} ({item['reason']})")
-    if summary.get("not_evaluable"):
-        codes = ", ".join(sorted({n["code"] for n in summary["not_evaluable"]}))
-        console.print(f"  not evaluable on this input: {codes} (see run_summary.json)")
+    gaps = summary.get("not_evaluable", [])
+    whole = sorted({n["code"] for n in gaps if not n["reason"].startswith("partly")})
+    partly = sorted({n["code"] for n in gaps if n["reason"].startswith("partly")})
+    if whole:
+        console.print(f"  not evaluable on this input: {', '.join(whole)} (see run_summary.json)")
+    if partly:
+        console.print(
+            f"  partly evaluated on this input: {', '.join(partly)} (see run_summary.json)"
+        )
     console.print(f"outputs: {summary['outputs']['folder']}")
     console.print(f"open in a browser: {summary['outputs']['index']}")
 

@@ -177,7 +177,9 @@ def test_a_transaction_already_in_history_is_judged_once(run):
 @pytest.mark.parametrize("code", ["Q2", "B4"])
 def test_history_rules_need_only_required_columns(run, code):
     result = run([customer(1)], present=set())
-    assert code not in {n.code for n in result.not_evaluable}
+    reasons = {n.code: n.reason for n in result.not_evaluable}
+    # it runs; at most it says which of its checks lacked an optional column
+    assert reasons.get(code, "partly evaluated").startswith("partly evaluated")
 
 
 def test_empty_day_with_history_raises_nothing(run):
