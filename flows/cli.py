@@ -73,7 +73,14 @@ def run_guarded(action):
         return action()
     except typer.Exit:
         raise
-    except (InputError, UsageFailure, ValueError, FileNotFoundError) as error:
+    except (
+        InputError,
+        UsageFailure,
+        ValueError,
+        FileNotFoundError,
+        PermissionError,
+        IsADirectoryError,
+    ) as error:
         fail(str(error).splitlines()[0] if str(error) else type(error).__name__, 2)
     except Exception as error:  # an internal failure: one line, details only on request
         if os.environ.get("REDFLAG_DEBUG"):

@@ -22,7 +22,7 @@ DEFAULT_ACTION = (
 class MatchSettings:
     tables: NameTables
     model: ScorerModel
-    default_threshold: float = 0.70
+    default_threshold: float = 0.50  # as configs/matching.yaml: the scorer's validated threshold
     list_thresholds: Mapping[str, float] = field(default_factory=dict)
     role_thresholds: Mapping[str, float] = field(default_factory=dict)
     address_threshold: float = 0.88
@@ -53,7 +53,7 @@ class MatchSettings:
         return cls(
             tables=NameTables.from_config(cfg.get("names", {})),
             model=model or ScorerModel.load(),
-            default_threshold=float(thresholds.get("default", 0.70)),
+            default_threshold=float(thresholds.get("default", cls.default_threshold)),
             list_thresholds={k: float(v) for k, v in (thresholds.get("list_code") or {}).items()},
             role_thresholds={k: float(v) for k, v in (thresholds.get("role") or {}).items()},
             address_threshold=float(thresholds.get("address", 0.88)),
