@@ -39,9 +39,14 @@ class RunSetup:
     matcher: Any = None
 
     def context(
-        self, batch: pd.DataFrame, history: pd.DataFrame, present_columns: frozenset[str]
+        self,
+        batch: pd.DataFrame,
+        history: pd.DataFrame,
+        present_columns: frozenset[str],
+        as_of: date | None = None,
     ) -> DetectionContext:
-        as_of = batch["order_date"].max().date() if len(batch) else date.today()
+        if as_of is None:
+            as_of = batch["order_date"].max().date() if len(batch) else date.today()
         return DetectionContext(
             history=history,
             present_columns=present_columns,
@@ -110,30 +115,24 @@ def _add_watchlist(setup: RunSetup, workspace: Workspace, watchlist: list[str] |
     }
 
 
-def add_ml(
-    setup: RunSetup, workspace: Workspace, batch: pd.DataFrame, history: pd.DataFrame
-) -> None:
-    """The active ML models as detectors; the anomaly model is (re)fitted on the history when
-    none is active or the active one is older than `anomaly.refit_every_days` (configs/ml.yaml)."""
+def anomaly_refit_needed(setup: RunSetup, workspace: Workspace, as_of: date) -> bool:
+    """True when the ML family is on and no anomaly model is active, or the active one is
+    older than `anomaly.refit_every_days` (configs/ml.yaml)."""
     if not setup.settings.get("detectors", {}).get("ml", True):
-        return
-    from flows.commands.models import (
-        anomaly_refit_due,
-        load_ml_settings,
-        ml_detectors,
-        train_anomaly_command,
-    )
+        return False
+    from flows.commands.models import anomaly_refit_due, load_ml_settings
 
     ml = load_ml_settings(setup.settings)
     every = int(ml.get("anomaly", {}).get("refit_every_days", 7))
-    as_of = batch["order_date"].max().date() if len(batch) else date.today()
-    if anomaly_refit_due(workspace.root, as_of, every):
-        known = pd.concat([history, batch], ignore_index=True).drop_duplicates("transaction_id")
-        if len(known) >= 10:
-            known = known.sort_values("order_date", kind="stable").reset_index(drop=True)
-            train_anomaly_command(
-                workspace.root, known, setup.policy, setup.catalog, setup.settings
-            )
+    return anomaly_refit_due(workspace.root, as_of, every)
+
+
+def add_ml(setup: RunSetup, workspace: Workspace) -> None:
+    """The active ML models as detectors, and their versions."""
+    if not setup.settings.get("detectors", {}).get("ml", True):
+        return
+    from flows.commands.models import ml_detectors
+
     detectors, versions, skipped = ml_detectors(workspace.models, setup.settings)
     setup.detectors.update(detectors)
     setup.versions["models"] = versions

@@ -7,6 +7,7 @@ Thin orchestration: every task wraps a function of `detectors/`, `watchlists/` o
 from __future__ import annotations
 
 import secrets
+import shutil
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,27 +19,44 @@ from typing import Any
 import pandas as pd
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.futures import as_completed
 from prefect.utilities.annotations import quote
 
-from cases.grouping import attach_case_ids, build_drafts, score_transactions
+from cases.grouping import attach_case_ids
 from cases.policy import load_case_policy
 from cases.run_outputs import (
     action_counts,
     touched_cases,
     write_cases,
-    write_flags,
     write_index,
     write_json,
     write_rejected,
     write_scored,
 )
 from cases.store import CaseStore, RunInfo
-from detectors.base import DetectionContext, DetectorResult, concat_flags
-from detectors.ingest import IngestResult
-from flows.assembly import RunSetup, add_ml, prepare_run
+from flows.assembly import RunSetup, add_ml, anomaly_refit_needed, prepare_run
 from flows.history import TransactionHistory
+from flows.partition_tasks import (
+    PartitionResult,
+    anomaly_training_rows,
+    keep_history,
+    screen_partition,
+)
+from flows.partitions import (
+    Partition,
+    SpooledOrders,
+    history_since,
+    merged_scored,
+    partition_count,
+    split_partitions,
+    spool_orders,
+    write_merged_flags,
+)
+from flows.progress import Progress
+from flows.runners import dask_client
 from flows.settings import Workspace, render_workers
-from flows.sources import expand_inputs, read_orders
+from flows.shipping import publish, withdraw
+from flows.sources import expand_inputs, is_url
 from watchlists.loader import file_sha256
 
 TASK_OPTIONS: dict[str, Any] = {"cache_policy": NO_CACHE, "persist_result": False}
@@ -96,40 +114,28 @@ def new_run_id() -> str:
 
 
 @task(name="ingest", **TASK_OPTIONS)
-def ingest(setup: RunSetup, paths: list[Path]) -> IngestResult:
-    return read_orders(paths, setup.catalog, setup.settings.get("ingest", {}), setup.column_map)
-
-
-@task(name="load-history", **TASK_OPTIONS)
-def load_history(workspace: Workspace, batch: pd.DataFrame, lookback_days: int) -> pd.DataFrame:
-    if batch.empty:
-        return batch
-    since = (batch["order_date"].min() - pd.Timedelta(days=lookback_days)).date()
-    return TransactionHistory(workspace.history).load(
-        customer_ids=batch["customer_id"].unique().tolist(),
-        since=since,
-        exclude_ids=batch["transaction_id"],
+def ingest(setup: RunSetup, paths: list[Path], folder: Path) -> SpooledOrders:
+    return spool_orders(
+        paths, setup.catalog, setup.settings.get("ingest", {}), setup.column_map, folder
     )
 
 
-@task(name="prepare-ml", **TASK_OPTIONS)
-def prepare_ml(
-    setup: RunSetup, workspace: Workspace, batch: pd.DataFrame, history: pd.DataFrame
+@task(name="partition", **TASK_OPTIONS)
+def partition(
+    spool: SpooledOrders, workspace: Workspace, lookback_days: int, count: int
+) -> list[Partition]:
+    return split_partitions(spool, TransactionHistory(workspace.history), lookback_days, count)
+
+
+@task(name="fit-anomaly-model", **TASK_OPTIONS)
+def fit_anomaly_model(
+    workspace: Workspace, rows: pd.DataFrame, settings: dict, rows_seen: int
 ) -> None:
-    add_ml(setup, workspace, batch, history)
+    from flows.commands.models import store_anomaly
 
-
-@task(name="detect", task_run_name="detect-{family}", **TASK_OPTIONS)
-def detect(
-    family: str, detector: Any, batch: pd.DataFrame, context: DetectionContext
-) -> DetectorResult:
-    return detector.detect(batch, context)
-
-
-@task(name="group-cases", **TASK_OPTIONS)
-def group_cases(batch: pd.DataFrame, flags: pd.DataFrame, case_settings: dict) -> tuple:
-    scored = score_transactions(batch, flags)
-    return scored, build_drafts(batch, flags, scored, case_settings)
+    rows = rows.sort_values("transaction_id", kind="stable").reset_index(drop=True)
+    features = rows.drop(columns=["transaction_id", "order_date"])
+    store_anomaly(workspace.root, features, rows["order_date"], settings, rows_seen=rows_seen)
 
 
 @task(name="store-cases", **TASK_OPTIONS)
@@ -151,9 +157,61 @@ def record_run(store_url: str, run_id: str, summary: dict) -> None:
         store.close()
 
 
-@task(name="keep-history", **TASK_OPTIONS)
-def keep_history(workspace: Workspace, batch: pd.DataFrame, run_id: str) -> int:
-    return TransactionHistory(workspace.history).append(batch, run_id)
+def each_partition(
+    task_fn: Any, parts: list[Partition], report: Progress, verb: str, **arguments: Any
+) -> list[Any]:
+    """Runs `task_fn` once per partition: one after another on the default runner (memory
+    stays at one partition), all submitted at once on Dask (the cluster spreads them).
+    Results come back in partition order."""
+    results: dict[int, Any] = {}
+    if dask_client() is None:
+        quoted = {name: quote(value) for name, value in arguments.items()}
+        for part in parts:
+            results[part.number] = task_fn(part=part, **quoted)
+            report(f"{verb}: partition {part.label} done ({part.rows} rows)")
+    else:
+        futures = {task_fn.submit(part=part, **arguments): part for part in parts}
+        for future in as_completed(list(futures)):
+            part = futures[future]
+            results[part.number] = future.result()
+            report(f"{verb}: partition {part.label} done ({part.rows} rows)")
+    return [results[p.number] for p in parts]
+
+
+def fit_anomaly_if_due(
+    setup: RunSetup,
+    ws: Workspace,
+    spool: SpooledOrders,
+    parts: list[Partition],
+    since: Any,
+    report: Progress,
+) -> None:
+    """Refits the anomaly model on a sample of the orders and their history (the same
+    sample whatever the partitioning) when none is active or the active one is due."""
+    as_of = spool.last_date or datetime.now(UTC).date()
+    if spool.rows_accepted < 10 or not anomaly_refit_needed(setup, ws, as_of):
+        return
+    from flows.commands.models import load_ml_settings
+
+    ml = load_ml_settings(setup.settings)
+    limit = int(ml.get("anomaly", {}).get("max_training_rows", 100_000))
+    fraction = min(1.0, 1.2 * limit / spool.rows_accepted)
+    rows = each_partition(
+        anomaly_training_rows,
+        parts,
+        report,
+        "anomaly-model sample",
+        workspace=ws,
+        since=since,
+        fraction=fraction,
+        policy=setup.policy,
+        catalog=setup.catalog,
+        feature_defaults=ml.get("features", {}),
+    )
+    sample = pd.concat(rows, ignore_index=True)
+    if len(sample) >= 10:
+        fit_anomaly_model(ws, quote(sample), setup.settings, spool.rows_accepted)
+        report(f"anomaly model fitted on {len(sample)} sampled transactions")
 
 
 @flow(name="daily-screening", log_prints=True)
@@ -164,9 +222,15 @@ def daily_screening(
     config: str | None = None,
     out: str | None = None,
     column_map: str | None = None,
+    partitions: int | None = None,
+    progress: bool = False,
 ) -> dict[str, Any]:
-    """Screen one day's orders and write Contract 3's outputs; returns the run summary."""
-    logger = get_run_logger()
+    """Screen one day's orders and write Contract 3's outputs; returns the run summary.
+
+    The orders are read in chunks and split into partitions of related customers
+    (`partitions`, else the `partitions` setting); each partition is screened as its own
+    task, and the results are merged into the same outputs whatever the partitioning."""
+    report = Progress(get_run_logger(), progress)
     run_folder = begin_run(workspace, out)
     run_id, started_at, ws, out_dir = (
         run_folder.run_id,
@@ -174,85 +238,142 @@ def daily_screening(
         run_folder.workspace,
         run_folder.out,
     )
-    paths = expand_inputs(transactions)
-
+    work = ws.root / "work" / run_id
+    client = dask_client()
     clock = StageClock()
-    with clock("setup"):
-        setup = prepare_run(ws, config, watchlist, column_map)
-    with clock("ingest"):
-        batch = ingest(quote(setup), paths)
-    logger.info(
-        "ingest: %d read, %d accepted, %d rejected",
-        batch.rows_read,
-        len(batch.accepted),
-        len(batch.rejected),
-    )
-    with clock("history"):
-        history = load_history(
-            ws, quote(batch.accepted), int(setup.settings["history"]["lookback_days"])
+    try:
+        with clock("setup"):
+            paths = expand_inputs(transactions, work / "inputs")
+            lists = expand_inputs(watchlist, work / "lists") if watchlist else None
+            setup = prepare_run(ws, config, [str(p) for p in lists] if lists else None, column_map)
+        with clock("ingest"):
+            spool = ingest(quote(setup), paths, work / "orders")
+        tally = spool.tally
+        report(
+            f"ingest: {tally.rows_read} rows read, {spool.rows_accepted} accepted, "
+            f"{tally.rows_read - spool.rows_accepted} rejected"
         )
-        context = setup.context(batch.accepted, history, batch.present_columns)
-    with clock("ml-fit"):
-        prepare_ml(quote(setup), ws, quote(batch.accepted), quote(history))
+        lookback = int(setup.settings["history"]["lookback_days"])
+        count = partitions or partition_count(setup.settings, spool.rows_accepted)
+        with clock("partition"):
+            parts = partition(quote(spool), ws, lookback, count)
+        report(
+            f"partitions: {count} of {min(p.rows for p in parts)}-{max(p.rows for p in parts)} rows"
+        )
+        since = history_since(spool, lookback)
+        with clock("ml-fit"):
+            fit_anomaly_if_due(setup, ws, spool, parts, since, report)
+            add_ml(setup, ws)
+        publish(run_id, setup, client)
+        with clock("screening"):
+            results: list[PartitionResult] = each_partition(
+                screen_partition,
+                parts,
+                report,
+                "screening",
+                run_id=run_id,
+                workspace=ws,
+                since=since,
+                as_of=spool.last_date or datetime.now(UTC).date(),
+                present_columns=spool.present_columns,
+            )
+        with clock("cases"):
+            drafts = sorted((d for r in results for d in r.drafts), key=lambda d: d.case_key)
+            run = RunInfo(run_id=run_id, started_at=started_at.isoformat(), versions=setup.versions)
+            upserts = store_cases(ws.case_store_url, quote(drafts), run)
+        report(f"cases: {len(drafts)} case(s) to open or update")
+        with clock("outputs"):
+            case_of_key = {u.case_key: u.case_id for u in upserts if u.case_id}
+            scored = merged_scored([r.scored for r in results])
+            scored = attach_case_ids(scored, scored, case_of_key, setup.settings["cases"])
+            write_scored(out_dir, scored)
+            write_merged_flags([r.flags for r in results], out_dir / "flags.parquet")
+            write_rejected(out_dir, tally.rejected_frame())
+            touched = touched_cases(upserts)
+            write_cases(out_dir, touched, render_workers(setup.settings))
+        with clock("history"):
+            added = sum(
+                each_partition(keep_history, parts, report, "history", workspace=ws, run_id=run_id)
+            )
+    finally:
+        withdraw(run_id, client)
+        shutil.rmtree(work, ignore_errors=True)
 
-    results = {}
-    for family, detector in setup.detectors.items():
-        with clock(family):
-            results[family] = detect(family, quote(detector), quote(batch.accepted), quote(context))
-    flags = concat_flags([r.flags for r in results.values()])
-    with clock("cases"):
-        scored, drafts = group_cases(quote(batch.accepted), quote(flags), setup.settings["cases"])
-        run = RunInfo(run_id=run_id, started_at=started_at.isoformat(), versions=setup.versions)
-        upserts = store_cases(ws.case_store_url, quote(drafts), run)
-    case_of_key = {u.case_key: u.case_id for u in upserts if u.case_id}
-    scored = attach_case_ids(scored, batch.accepted, case_of_key, setup.settings["cases"])
-    with clock("history"):
-        new_history = keep_history(ws, quote(batch.accepted), run_id)
+    summary = run_summary(run_folder, paths, transactions, spool, results, scored, upserts, added)
+    summary["partitions"] = {
+        "count": count,
+        "runner": "dask" if client is not None else "default",
+        "rows": [p.rows for p in parts],
+        "seconds_by_stage": partition_seconds(results),
+    }
+    summary["skipped_detectors"] = setup.skipped
+    summary["versions"] = setup.versions
+    close_run(run_folder, touched, summary, clock)
+    report(
+        f"run {run_id}: {summary['counts']['cases_opened']} case(s) opened, "
+        f"{summary['counts']['cases_updated']} updated; outputs in {out_dir}"
+    )
+    return summary
 
-    touched = touched_cases(upserts)
-    summary = {
-        "run_id": run_id,
-        "started_at": started_at.isoformat(),
+
+def run_summary(
+    run_folder: RunFolder,
+    paths: list[Path],
+    sources: list[str],
+    spool: SpooledOrders,
+    results: list[PartitionResult],
+    scored: pd.DataFrame,
+    upserts: list,
+    history_added: int,
+) -> dict[str, Any]:
+    tally = spool.tally
+    by_code: dict[str, int] = {}
+    for result in results:
+        for code, n in result.flags_by_code.items():
+            by_code[code] = by_code.get(code, 0) + n
+    gaps = {(n["family"], n["code"], n["reason"]): n for r in results for n in r.not_evaluable}
+    return {
+        "run_id": run_folder.run_id,
+        "started_at": run_folder.started_at.isoformat(),
         "finished_at": None,
-        "inputs": [{"path": str(p), "sha256": file_sha256(p)} for p in paths],
+        "inputs": [
+            {"path": source if is_url(source) else str(path), "sha256": file_sha256(path)}
+            for source, path in zip(_sources_per_path(sources, paths), paths, strict=True)
+        ],
         "counts": {
-            "rows_read": batch.rows_read,
-            "rows_accepted": len(batch.accepted),
-            "rows_rejected": len(batch.rejected),
-            "reject_reasons": batch.reject_counts,
-            "parties_screened": int(results["watchlist"].details.get("parties_screened", 0))
-            if "watchlist" in results
-            else 0,
-            "watchlist_hits": int(results["watchlist"].details.get("hits_count", 0))
-            if "watchlist" in results
-            else 0,
-            "flags_by_code": {
-                k: int(v) for k, v in flags["code"].value_counts().sort_index().items()
-            },
+            "rows_read": tally.rows_read,
+            "rows_accepted": spool.rows_accepted,
+            "rows_rejected": tally.rows_read - spool.rows_accepted,
+            "reject_reasons": tally.reject_counts,
+            "parties_screened": detail_total(results, "watchlist", "parties_screened"),
+            "watchlist_hits": detail_total(results, "watchlist", "hits_count"),
+            "flags_by_code": dict(sorted(by_code.items())),
             "transactions_flagged": int((scored["flags"] != "").sum()),
             "transactions_in_cases": int((scored["case_id"] != "").sum()),
             **action_counts(upserts),
-            "history_transactions_added": new_history,
+            "history_transactions_added": history_added,
         },
-        "not_evaluable": [
-            {"family": family, "code": n.code, "reason": n.reason}
-            for family, result in results.items()
-            for n in result.not_evaluable
-        ],
-        "skipped_detectors": setup.skipped,
-        "versions": setup.versions,
+        "not_evaluable": list(gaps.values()),
     }
-    with clock("outputs"):
-        write_scored(out_dir, scored)
-        write_flags(out_dir, flags)
-        write_rejected(out_dir, batch.rejected)
-        write_cases(out_dir, touched, render_workers(setup.settings))
-    close_run(run_folder, touched, summary, clock)
-    logger.info(
-        "run %s: %d case(s) opened, %d updated; outputs in %s",
-        run_id,
-        summary["counts"]["cases_opened"],
-        summary["counts"]["cases_updated"],
-        out_dir,
-    )
-    return summary
+
+
+def detail_total(results: list[PartitionResult], family: str, key: str) -> int:
+    """A detector's count summed over partitions (a party met in two partitions is
+    screened in each)."""
+    return sum(int(r.details.get(family, {}).get(key, 0)) for r in results)
+
+
+def partition_seconds(results: list[PartitionResult]) -> dict[str, float]:
+    """Seconds per stage inside the partition tasks, summed over partitions."""
+    total: dict[str, float] = {}
+    for result in results:
+        for stage, seconds in result.seconds.items():
+            total[stage] = round(total.get(stage, 0.0) + seconds, 3)
+    return total
+
+
+def _sources_per_path(sources: list[str], paths: list[Path]) -> list[str]:
+    """The URL each fetched file came from (a pattern or folder gives several files)."""
+    if len(sources) == len(paths):
+        return sources
+    return [str(p) for p in paths]

@@ -36,13 +36,27 @@ class TransactionHistory:
             return set()
         return set(dataset.to_table(columns=["transaction_id"]).column(0).to_pylist())
 
-    def append(self, transactions: pd.DataFrame, run_id: str) -> int:
-        """Store the transactions not stored yet; returns how many were new."""
-        new = transactions[~transactions["transaction_id"].isin(self.stored_ids())]
+    def stored_among(self, transaction_ids: pd.Series) -> set[str]:
+        """The ids of `transaction_ids` that are stored already."""
+        dataset = self._dataset()
+        if dataset is None or transaction_ids.empty:
+            return set()
+        wanted = pa.array(transaction_ids.astype("str").tolist(), pa.string())
+        found = dataset.to_table(
+            columns=["transaction_id"], filter=ds.field("transaction_id").isin(wanted)
+        )
+        return set(found.column(0).to_pylist())
+
+    def append(self, transactions: pd.DataFrame, run_id: str, part: str = "") -> int:
+        """Store the transactions not stored yet; returns how many were new. `part` names
+        one of several files a run writes (a partition)."""
+        new = transactions[
+            ~transactions["transaction_id"].isin(self.stored_among(transactions["transaction_id"]))
+        ]
         if new.empty:
             return 0
         table = pa.Table.from_pandas(new[list(CANONICAL_COLUMNS)], preserve_index=False)
-        target = self.root / f"part-{run_id}.parquet"
+        target = self.root / f"part-{run_id}{part}.parquet"
         temporary = target.with_suffix(".tmp")
         pq.write_table(table, temporary)
         temporary.replace(target)
@@ -53,6 +67,7 @@ class TransactionHistory:
         customer_ids: list[str] | None = None,
         since: date | None = None,
         exclude_ids: pd.Series | None = None,
+        columns: list[str] | None = None,
     ) -> pd.DataFrame:
         """Stored transactions, optionally for some customers and since a date.
 
@@ -60,15 +75,17 @@ class TransactionHistory:
         does not count its own orders as their history.
         """
         dataset = self._dataset()
+        wanted = list(columns or CANONICAL_COLUMNS)
         if dataset is None:
-            return empty_canonical_frame()
+            return empty_canonical_frame()[wanted]
         condition = None
         if customer_ids is not None:
             condition = ds.field("customer_id").isin(list(customer_ids))
         if since is not None:
             recent = ds.field("order_date") >= pa.scalar(pd.Timestamp(since), pa.timestamp("ns"))
             condition = recent if condition is None else condition & recent
-        frame = dataset.to_table(filter=condition).to_pandas()
+        read = wanted if exclude_ids is None else list(dict.fromkeys([*wanted, "transaction_id"]))
+        frame = dataset.to_table(columns=read, filter=condition).to_pandas()
         if exclude_ids is not None and len(frame):
             frame = frame[~frame["transaction_id"].isin(exclude_ids)]
-        return frame.reset_index(drop=True)[list(CANONICAL_COLUMNS)]
+        return frame.reset_index(drop=True)[wanted]

@@ -10,6 +10,7 @@ import glob
 import re
 import warnings
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -125,20 +126,34 @@ def raw_chunks(
         raise InputError(f"{path}: unknown file type '{suffix}' (expected .csv, .parquet or .xlsx)")
 
 
-def read_orders(
+@dataclass
+class ReadTally:
+    """What reading the order files found besides the accepted rows."""
+
+    rows_read: int = 0
+    rejected: list[pd.DataFrame] = field(default_factory=list)
+    present_columns: set[str] = field(default_factory=set)
+    reject_counts: dict[str, int] = field(default_factory=dict)
+
+    def count(self, counts: Mapping[str, int]) -> None:
+        for kind, n in counts.items():
+            self.reject_counts[kind] = self.reject_counts.get(kind, 0) + n
+
+    def rejected_frame(self) -> pd.DataFrame:
+        return pd.concat(self.rejected, ignore_index=True) if self.rejected else pd.DataFrame()
+
+
+def accepted_chunks(
     paths: list[Path],
     catalog: pd.DataFrame,
     ingest_settings: Mapping[str, Any],
-    column_map: Mapping[str, Any] | None = None,
-) -> IngestResult:
-    """Read, validate and normalize every file; duplicate ids are checked across all of them."""
+    column_map: Mapping[str, Any] | None,
+    tally: ReadTally,
+) -> Iterator[pd.DataFrame]:
+    """The accepted rows of every file, a chunk at a time, in file order; rejected rows,
+    counts and columns go to `tally`. Duplicate ids are checked across all the files."""
     chunk_rows = int(ingest_settings.get("csv_chunk_rows", 250_000))
-    accepted: list[pd.DataFrame] = []
-    rejected: list[pd.DataFrame] = []
-    present: set[str] = set()
-    counts: dict[str, int] = {}
     seen: set[str] = set()
-    rows_read = 0
     for path in paths:
         file_rows = 0
         malformed: list[tuple[int, str]] = []
@@ -154,32 +169,53 @@ def read_orders(
             except MissingColumnsError as error:
                 raise InputError(str(error)) from None
             file_rows += len(raw)
-            accepted.append(part.accepted)
             if len(part.rejected):
-                rejected.append(part.rejected)
-            present |= part.present_columns
-            for kind, n in part.reject_counts.items():
-                counts[kind] = counts.get(kind, 0) + n
+                tally.rejected.append(part.rejected)
+            tally.present_columns |= part.present_columns
+            tally.count(part.reject_counts)
+            yield part.accepted
         if malformed:
-            rejected.append(malformed_rows(path, malformed, columns))
-            counts["malformed_line"] = counts.get("malformed_line", 0) + len(malformed)
+            tally.rejected.append(malformed_rows(path, malformed, columns))
+            tally.count({"malformed_line": len(malformed)})
             file_rows += len(malformed)
         if file_rows == 0:
             raise InputError(f"{path}: the file has a header but no order lines")
-        rows_read += file_rows
+        tally.rows_read += file_rows
+
+
+def read_orders(
+    paths: list[Path],
+    catalog: pd.DataFrame,
+    ingest_settings: Mapping[str, Any],
+    column_map: Mapping[str, Any] | None = None,
+) -> IngestResult:
+    """Read, validate and normalize every file into one frame."""
+    tally = ReadTally()
+    accepted = list(accepted_chunks(paths, catalog, ingest_settings, column_map, tally))
     return IngestResult(
         accepted=pd.concat(accepted, ignore_index=True) if accepted else empty_canonical_frame(),
-        rejected=pd.concat(rejected, ignore_index=True) if rejected else pd.DataFrame(),
-        present_columns=frozenset(present),
-        rows_read=rows_read,
-        reject_counts=counts,
+        rejected=tally.rejected_frame(),
+        present_columns=frozenset(tally.present_columns),
+        rows_read=tally.rows_read,
+        reject_counts=tally.reject_counts,
     )
 
 
-def expand_inputs(patterns: list[str]) -> list[Path]:
-    """Paths as given; a pattern with * or ? is expanded (sorted), and must match a file."""
+def is_url(text: str) -> bool:
+    return "://" in text
+
+
+def expand_inputs(patterns: list[str], downloads: Path | None = None) -> list[Path]:
+    """Paths as given; a pattern with * or ? is expanded (sorted), and must match a file.
+    An fsspec URL (`file://`, `http(s)://`, `s3://` …) is fetched into `downloads` first."""
     paths: list[Path] = []
     for pattern in patterns:
+        if is_url(pattern) and not pattern.startswith("file://"):
+            if downloads is None:
+                raise InputError(f"{pattern}: URLs are read by runs only")
+            paths.extend(fetch_url(pattern, downloads))
+            continue
+        pattern = pattern.removeprefix("file://")
         if any(ch in pattern for ch in "*?["):
             matches = sorted(glob.glob(pattern))
             if not matches:
@@ -188,3 +224,38 @@ def expand_inputs(patterns: list[str]) -> list[Path]:
         else:
             paths.append(Path(pattern))
     return paths
+
+
+def fetch_url(url: str, downloads: Path) -> list[Path]:
+    """Copies the file(s) at an fsspec URL into `downloads` (a folder URL is copied whole,
+    a glob pattern fetches every match) and returns the local copies, in sorted order."""
+    import fsspec
+
+    protocol = url.split("://", 1)[0]
+    try:
+        fs, remote = fsspec.core.url_to_fs(url)
+    except (ImportError, ValueError) as error:
+        raise InputError(f"{url}: cannot read {protocol}:// URLs here ({error})") from None
+    target = downloads / f"{len(list(downloads.glob('*'))) if downloads.exists() else 0:03d}"
+    target.mkdir(parents=True, exist_ok=True)
+    try:
+        if any(ch in remote for ch in "*?[") and protocol not in ("http", "https"):
+            matches = sorted(fs.glob(remote))
+            if not matches:
+                raise InputError(f"{url}: no file matches this pattern")
+        elif fs.isdir(remote):
+            fs.get(remote.rstrip("/") + "/", str(target) + "/", recursive=True)
+            return [target]
+        else:
+            matches = [remote]
+        local = []
+        for match in matches:
+            name = match.rstrip("/").rsplit("/", 1)[-1].split("?", 1)[0] or "download"
+            fs.get_file(match, str(target / name))
+            local.append(target / name)
+        return local
+    except InputError:
+        raise
+    except Exception as error:  # fsspec back-ends raise their own error types
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise InputError(f"{url}: cannot be fetched ({reason})") from None

@@ -70,7 +70,7 @@ def customer_history_features(line: pd.DataFrame) -> pd.DataFrame:
     out: dict[str, np.ndarray] = {"prior_orders_total": prior}
 
     key = _composite(cust_s, day)
-    value_sum = _prefix(value)
+    value_sum = _prefix(value, start)
     lo_by_window: dict[int, np.ndarray] = {}
     for w in WINDOWS_DAYS:
         lo = np.maximum(np.searchsorted(key, _composite(cust_s, day - w), side="left"), start)
@@ -144,15 +144,19 @@ def _composite(codes: np.ndarray, day: np.ndarray) -> np.ndarray:
     return codes.astype(np.int64) * (1 << 40) + (day.astype(np.int64) + (1 << 39))
 
 
-def _prefix(values: np.ndarray) -> np.ndarray:
-    return np.concatenate([[0.0], np.cumsum(values)])
+def _prefix(values: np.ndarray, start: np.ndarray) -> np.ndarray:
+    """Per row: the sum of its group's values before it (rows sorted by group; `start` is
+    each row's group start). Sums restart per group, so a customer's figures do not depend
+    on the rounding of other customers' values (the same result in any partition)."""
+    inclusive = pd.Series(values).groupby(start).cumsum().to_numpy()
+    return inclusive - values
 
 
 def _log_zscore(value: np.ndarray, pos: np.ndarray, start: np.ndarray) -> np.ndarray:
     """(log10 value - mean of earlier log10 values) / their standard deviation (floor 0.1);
     NaN with fewer than two earlier orders."""
     logv = np.log10(np.maximum(value, 0) + 1.0)
-    s1, s2 = _prefix(logv), _prefix(logv**2)
+    s1, s2 = _prefix(logv, start), _prefix(logv**2, start)
     n = (pos - start).astype(float)
     safe_n = np.maximum(n, 1)
     mean = (s1[pos] - s1[start]) / safe_n

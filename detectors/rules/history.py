@@ -23,15 +23,16 @@ def recent_total(
     (all earlier rows when None). Rows without a group get 0."""
     order = np.argsort(codes, kind="stable")
     c, d, v = codes[order], day[order], np.asarray(values, dtype=float)[order]
-    running = np.cumsum(v)
+    first = np.searchsorted(c, c, side="left")  # each row's group start
+    running = pd.Series(v).groupby(first).cumsum().to_numpy()  # restarts per group
     if window_days is None:
-        lower = np.searchsorted(c, c, side="left")
+        lower = first
     else:
         span = int(d.max() - d.min()) + 2 * window_days + 2 if len(d) else 1
         offset = d - (d.min() if len(d) else 0) + window_days
         key = c.astype(np.int64) * span + offset
         lower = np.searchsorted(key, key - window_days + 1, side="left")
-    before = np.where(lower > 0, running[np.maximum(lower - 1, 0)], 0.0)
+    before = np.where(lower > first, running[np.maximum(lower - 1, 0)], 0.0)
     total = np.empty_like(running)
     total[order] = running - before
     total[codes < 0] = 0.0

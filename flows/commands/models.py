@@ -174,20 +174,37 @@ def train_anomaly_command(
     features = build_features(
         transactions, transactions.iloc[:0], policy, catalog, ml.get("features", {})
     )
-    params = ml.get("anomaly", {})
-    model = fit_anomaly(features, params, transactions["order_date"])
+    return store_anomaly(workspace, features, transactions["order_date"], settings, activate)
+
+
+def store_anomaly(
+    workspace: Path,
+    features: pd.DataFrame,
+    order_dates: pd.Series,
+    settings: Mapping[str, Any] | None = None,
+    activate: bool = True,
+    rows_seen: int | None = None,
+) -> ModelMetadata:
+    """Fit the anomaly model on a feature table and store it in the registry. `rows_seen`
+    is the number of transactions the table was sampled from, when it is a sample."""
+    params = load_ml_settings(settings).get("anomaly", {})
+    model = fit_anomaly(features, params, order_dates)
+    sampled = rows_seen is not None and rows_seen > len(features)
     meta = ModelMetadata(
         kind="anomaly",
         features=model.feature_names,
         data_from=model.training.get("data_from"),
         data_to=model.training.get("data_to"),
-        rows=model.training["rows"],
+        rows=int(rows_seen) if sampled else model.training["rows"],
         metrics={
             "threshold": model.threshold,
             "score_max": model.score_max,
             "fitted_rows": model.training["fitted_rows"],
         },
         params=dict(params),
+        notes=f"fitted on a sample of {len(features)} of {rows_seen} transactions"
+        if sampled
+        else "",
     )
     return _store(workspace, model, meta, activate)
 

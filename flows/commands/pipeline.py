@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -17,30 +18,53 @@ console = Console()
 
 
 def execute_run(
-    transactions: list[Path],
+    transactions: list[str] | list[Path],
     workspace: Path,
-    watchlist: list[Path] | None = None,
+    watchlist: list[str] | list[Path] | None = None,
     config: Path | None = None,
     out: Path | None = None,
     column_map: str | None = None,
+    partitions: int | None = None,
+    runner: str | None = None,
+    dask_address: str | None = None,
+    progress: bool | None = None,
 ) -> dict:
-    """One daily run in-process, on Prefect's local mode."""
-    from flows.sources import InputError
+    """One daily run in-process, on Prefect's local mode; with `runner="dask"` its partitions
+    run on a local Dask cluster, or on the cluster at `dask_address`."""
+    from flows.settings import load_pipeline_settings
+    from flows.sources import InputError, is_url
 
-    for path in transactions:
-        if not path.exists():
-            raise InputError(f"{path}: no such file")
+    for item in map(str, transactions):
+        if not is_url(item) and not any(ch in item for ch in "*?[") and not Path(item).exists():
+            raise InputError(f"{item}: no such file")
+    if partitions is not None and partitions < 1:
+        raise InputError(f"--partitions: expected 1 or more (got {partitions})")
     quiet_prefect()
-    from flows.daily import daily_screening
+    from flows.runners import shared_prefect_api, task_runner
 
-    return daily_screening(
+    try:
+        chosen = task_runner(
+            runner, dask_address, load_pipeline_settings(Path(config) if config else None)
+        )
+    except ValueError as error:
+        raise InputError(str(error)) from None
+    arguments: dict[str, Any] = dict(
         transactions=[str(p) for p in transactions],
         workspace=str(workspace),
         watchlist=[str(p) for p in watchlist] if watchlist else None,
         config=str(config) if config else None,
         out=str(out) if out else None,
         column_map=column_map,
+        partitions=partitions,
+        progress=sys.stderr.isatty() if progress is None else progress,
     )
+
+    from flows.daily import daily_screening
+
+    if chosen is None:
+        return daily_screening(**arguments)
+    with shared_prefect_api():
+        return daily_screening.with_options(task_runner=chosen)(**arguments)
 
 
 def print_summary(summary: dict) -> None:
@@ -91,17 +115,20 @@ def print_top_cases(out_dir: Path, limit: int = 10) -> None:
 def run_command(
     ctx: typer.Context,
     transactions: Annotated[
-        list[Path],
+        list[str],
         typer.Option(
-            "--transactions", "-t", help="Order file(s): CSV, Parquet or XLSX (Contract 1 columns)."
+            "--transactions",
+            "-t",
+            help="Order file(s), glob pattern(s) or fsspec URL(s) (https://, s3://, …): "
+            "CSV, Parquet or XLSX (Contract 1 columns).",
         ),
     ],
     watchlist: Annotated[
-        list[Path] | None,
+        list[str] | None,
         typer.Option(
             "--watchlist",
             "-w",
-            help="Restricted-party list file(s) or folder(s); the format is detected. "
+            help="Restricted-party list file(s), folder(s) or URL(s); the format is detected. "
             "Default: the workspace's active snapshot (the bundled sample on a fresh workspace).",
         ),
     ] = None,
@@ -118,12 +145,50 @@ def run_command(
             "--column-map", help="ERP column map: a name in configs/column_maps/ or a YAML path."
         ),
     ] = None,
+    partitions: Annotated[
+        int | None,
+        typer.Option(
+            "--partitions",
+            help="Split the orders into this many partitions of related customers "
+            "(default: the `partitions` setting, one per 500,000 rows).",
+        ),
+    ] = None,
+    runner: Annotated[
+        str | None,
+        typer.Option(
+            "--runner",
+            help="default (partitions one after another in this process) or dask "
+            "(a local Dask cluster, or the one at --dask-address).",
+        ),
+    ] = None,
+    dask_address: Annotated[
+        str | None,
+        typer.Option(
+            "--dask-address", help="Scheduler of an existing Dask cluster, tcp://host:8786."
+        ),
+    ] = None,
+    progress: Annotated[
+        bool | None,
+        typer.Option(
+            "--progress/--no-progress",
+            help="Progress lines per stage on stderr (default: when stderr is a terminal).",
+        ),
+    ] = None,
     workspace: WorkspaceOption = None,
 ) -> None:
     """Screen one day's orders: parties against the lists, red-flag rules, ML; write case files."""
     summary = run_guarded(
         lambda: execute_run(
-            transactions, workspace_of(ctx, workspace), watchlist, config, out, column_map
+            transactions,
+            workspace_of(ctx, workspace),
+            watchlist,
+            config,
+            out,
+            column_map,
+            partitions,
+            runner,
+            dask_address,
+            progress,
         )
     )
     print_summary(summary)

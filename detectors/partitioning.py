@@ -1,0 +1,68 @@
+"""Which customers must be screened together, and in which partition.
+
+Most red flags look at one customer's own orders, but some compare customers with each
+other: orders split across customers that share an address or a payer (B4), an address
+used by many customers (P2), and the ML features that count customers per address and
+per payer. A partitioned run therefore keeps *related* customers together: customers are
+linked when they share a customer address or a payer name (compared both by the rules'
+`name_key` and the ML features' normalisation, so either grouping is kept whole), and
+every connected group of customers goes to one partition, chosen by a stable hash of the
+group's first customer id. The same input then gives the same partitions on any machine,
+and each partition sees everything its history rules and features need.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+from detectors.ml.order_columns import normalised
+from detectors.rules.policy import name_key
+
+LINK_COLUMNS: tuple[str, ...] = ("customer_address", "payer_name")
+
+
+def customer_links(frame: pd.DataFrame) -> pd.DataFrame:
+    """Distinct (customer_id, key) pairs of the values that relate customers to each other;
+    `frame` needs `customer_id` and the LINK_COLUMNS present in it."""
+    ids = frame["customer_id"]
+    parts = [pd.DataFrame({"customer_id": ids, "key": "customer:" + ids.astype("str")})]
+    for column in LINK_COLUMNS:
+        if column not in frame:
+            continue
+        values = frame[column].astype("str")
+        for label, keyed in (("rule", name_key(values)), ("ml", normalised(values))):
+            parts.append(pd.DataFrame({"customer_id": ids, "key": f"{column}:{label}:" + keyed.astype("str")}))
+    links = pd.concat(parts, ignore_index=True).dropna()
+    return links.drop_duplicates(ignore_index=True)
+
+
+def related_customer_groups(links: pd.DataFrame) -> pd.Series:
+    """For each customer of `links`: the first (smallest) customer id of its group of
+    customers connected through shared keys."""
+    if links.empty:
+        return pd.Series(dtype="str", name="group")
+    customer_codes, customers = pd.factorize(links["customer_id"])
+    key_codes, keys = pd.factorize(links["key"])
+    size = len(customers) + len(keys)
+    graph = coo_matrix(
+        (np.ones(len(links), dtype=np.int8), (customer_codes, len(customers) + key_codes)),
+        shape=(size, size),
+    )
+    _count, labels = connected_components(graph, directed=False)
+    customer_labels = labels[: len(customers)]
+    ids = pd.Series(np.asarray(customers, dtype=object), dtype="str")
+    first = ids.groupby(customer_labels).transform("min")
+    return pd.Series(first.to_numpy(), index=pd.Index(ids, name="customer_id"), name="group")
+
+
+def partition_numbers(groups: pd.Series, partitions: int) -> pd.Series:
+    """Partition (0 .. partitions-1) per customer: a stable hash of its group's first id."""
+    if partitions <= 1 or groups.empty:
+        return pd.Series(0, index=groups.index, dtype="int64", name="partition")
+    hashed = pd.util.hash_pandas_object(groups.astype("str"), index=False).to_numpy()
+    return pd.Series(
+        (hashed % np.uint64(partitions)).astype(np.int64), index=groups.index, name="partition"
+    )

@@ -1,0 +1,172 @@
+"""The tasks a run starts once per partition: screen the partition's orders, sample them
+for the anomaly model, keep them in the history.
+
+Each reads its partition from the run's work folder and the history from the workspace,
+finds the run's setup with `shipping.published(run_id)`, and writes its scored rows and
+flags back to the work folder; only the case drafts and counts travel back to the flow.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+
+from cases.grouping import build_drafts, score_transactions
+from detectors.base import concat_flags
+from detectors.ml.features import build_features
+from detectors.schema import CANONICAL_COLUMNS
+from flows.history import TransactionHistory
+from flows.partitions import ROW, Partition
+from flows.settings import Workspace
+from flows.shipping import published
+
+TASK_OPTIONS: dict[str, Any] = {"cache_policy": NO_CACHE, "persist_result": False}
+
+SCORED_PART_COLUMNS = ("transaction_id", "risk_score", "flags", "hard_stop", "customer_id", ROW)
+
+
+@dataclass
+class PartitionResult:
+    """What one partition's screening sends back to the flow."""
+
+    number: int
+    rows: int
+    scored: Path
+    flags: Path
+    drafts: list[Any]
+    details: dict[str, dict[str, Any]] = field(default_factory=dict)  # per detector family
+    not_evaluable: list[dict[str, str]] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)  # per stage
+    flags_by_code: dict[str, int] = field(default_factory=dict)
+
+
+def partition_history(
+    workspace: Workspace, part: Partition, batch: pd.DataFrame, since: date | None
+) -> pd.DataFrame:
+    if batch.empty:
+        return batch.drop(columns=[ROW])
+    return TransactionHistory(workspace.history).load(
+        customer_ids=list(part.customers), since=since, exclude_ids=batch["transaction_id"]
+    )
+
+
+def screen_orders(
+    run_id: str,
+    part: Partition,
+    workspace: Workspace,
+    since: date | None,
+    as_of: date,
+    present_columns: frozenset[str],
+) -> PartitionResult:
+    """Every detector over one partition, then its scores and case drafts."""
+    setup = published(run_id)
+    seconds: dict[str, float] = {}
+    started = time.perf_counter()
+    batch = part.read()
+    history = partition_history(workspace, part, batch, since)
+    seconds["history"] = time.perf_counter() - started
+    orders = batch.drop(columns=[ROW])
+    context = setup.context(orders, history, present_columns, as_of=as_of)
+    results = {}
+    for family, detector in setup.detectors.items():
+        started = time.perf_counter()
+        results[family] = detector.detect(orders, context)
+        seconds[family] = time.perf_counter() - started
+    started = time.perf_counter()
+    flags = concat_flags([r.flags for r in results.values()])
+    scored = score_transactions(orders, flags)
+    drafts = build_drafts(orders, flags, scored, setup.settings["cases"])
+    seconds["cases"] = time.perf_counter() - started
+    folder = part.files[0].parent if part.files else Path(".")
+    scored = scored.assign(
+        customer_id=orders["customer_id"].to_numpy(), **{ROW: batch[ROW].to_numpy()}
+    )
+    scored_path = folder / "scored.parquet"
+    scored[list(SCORED_PART_COLUMNS)].to_parquet(scored_path, index=False)
+    flags_path = folder / "flags.parquet"
+    row_of = pd.Series(batch[ROW].to_numpy(), index=orders["transaction_id"])
+    flags.assign(
+        evidence=[json.dumps(e, default=str) for e in flags["evidence"]],
+        **{ROW: flags["transaction_id"].map(row_of).to_numpy()},
+    ).to_parquet(flags_path, index=False)
+    return PartitionResult(
+        number=part.number,
+        rows=part.rows,
+        scored=scored_path,
+        flags=flags_path,
+        drafts=drafts,
+        details={family: dict(r.details) for family, r in results.items()},
+        not_evaluable=[
+            {"family": family, "code": n.code, "reason": n.reason}
+            for family, r in results.items()
+            for n in r.not_evaluable
+        ],
+        seconds={k: round(v, 3) for k, v in seconds.items()},
+        flags_by_code={str(k): int(v) for k, v in flags["code"].value_counts().items()},
+    )
+
+
+@task(name="screen-partition", task_run_name="screen-partition-{part.label}", **TASK_OPTIONS)
+def screen_partition(
+    run_id: str,
+    part: Partition,
+    workspace: Workspace,
+    since: date | None,
+    as_of: date,
+    present_columns: frozenset[str],
+) -> PartitionResult:
+    return screen_orders(run_id, part, workspace, since, as_of, present_columns)
+
+
+def sampled(transaction_ids: pd.Series, fraction: float) -> np.ndarray:
+    """A sample of transactions that does not depend on how they are partitioned: those
+    whose id hashes below `fraction` of the hash range."""
+    if fraction >= 1.0:
+        return np.ones(len(transaction_ids), dtype=bool)
+    hashed = pd.util.hash_pandas_object(transaction_ids.astype("str"), index=False).to_numpy()
+    return hashed < np.uint64(int(fraction * float(2**64 - 1)))
+
+
+@task(name="sample-for-anomaly-model", task_run_name="sample-{part.label}", **TASK_OPTIONS)
+def anomaly_training_rows(
+    part: Partition,
+    workspace: Workspace,
+    since: date | None,
+    fraction: float,
+    policy: dict[str, Any],
+    catalog: pd.DataFrame,
+    feature_defaults: dict[str, Any],
+) -> pd.DataFrame:
+    """Feature rows of a sample of the partition's orders and their history, computed in
+    the context of all of them (features are point-in-time per customer); with
+    `transaction_id` and `order_date`."""
+    batch = part.read()
+    history = partition_history(workspace, part, batch, since)
+    known = pd.concat([history, batch.drop(columns=[ROW])], ignore_index=True)
+    known = known.sort_values("order_date", kind="stable").reset_index(drop=True)
+    features = build_features(known, known.iloc[:0], policy, catalog, feature_defaults)
+    keep = sampled(known["transaction_id"], fraction)
+    rows = features[keep].reset_index(drop=True)
+    return rows.assign(
+        transaction_id=known["transaction_id"][keep].to_numpy(),
+        order_date=known["order_date"][keep].to_numpy(),
+    )
+
+
+@task(name="keep-history", task_run_name="keep-history-{part.label}", **TASK_OPTIONS)
+def keep_history(workspace: Workspace, part: Partition, run_id: str) -> int:
+    batch = part.read()
+    if batch.empty:
+        return 0
+    return TransactionHistory(workspace.history).append(
+        batch[list(CANONICAL_COLUMNS)], run_id, part=f"-{part.number:04d}"
+    )

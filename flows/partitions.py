@@ -1,0 +1,208 @@
+"""The orders of one run on disk, in partitions of related customers.
+
+Ingest streams the input a chunk at a time into the run's work folder (`_work/`), keeping
+in memory only the links between customers; the chunks are then split into partitions
+(see `detectors.partitioning`), so a run's memory follows the partition size, not the
+input size. Every accepted row carries `row`, its place in the input, so the merged
+outputs come out in input order whatever the number of partitions.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from detectors.partitioning import (
+    LINK_COLUMNS,
+    customer_links,
+    partition_numbers,
+    related_customer_groups,
+)
+from detectors.schema import empty_canonical_frame
+from flows.history import TransactionHistory
+from flows.sources import ReadTally, accepted_chunks
+
+ROW = "row"  # the accepted row's place in the run's input
+
+
+@dataclass
+class SpooledOrders:
+    """The accepted orders of a run, written in chunks; and what reading them found."""
+
+    folder: Path
+    chunks: list[Path]
+    tally: ReadTally
+    rows_accepted: int
+    links: pd.DataFrame  # distinct (customer_id, key) pairs of the run's orders
+    first_date: date | None
+    last_date: date | None
+
+    @property
+    def present_columns(self) -> frozenset[str]:
+        return frozenset(self.tally.present_columns)
+
+
+@dataclass(frozen=True)
+class Partition:
+    """One partition's orders: files in input order, and its customers."""
+
+    number: int
+    of: int
+    files: tuple[Path, ...]
+    rows: int
+    customers: tuple[str, ...] = field(repr=False)
+
+    @property
+    def label(self) -> str:
+        return f"{self.number + 1}/{self.of}"
+
+    def read(self) -> pd.DataFrame:
+        if not self.files:
+            return empty_canonical_frame().assign(**{ROW: pd.Series(dtype="int64")})
+        frames = [pd.read_parquet(path) for path in self.files]
+        return pd.concat(frames, ignore_index=True)
+
+
+def spool_orders(
+    paths: list[Path],
+    catalog: pd.DataFrame,
+    ingest_settings: Mapping[str, Any],
+    column_map: Mapping[str, Any] | None,
+    folder: Path,
+) -> SpooledOrders:
+    """Reads every file chunk by chunk into `folder/chunk-NNNNN.parquet`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    tally = ReadTally()
+    chunks: list[Path] = []
+    links: list[pd.DataFrame] = []
+    accepted = 0
+    first: pd.Timestamp | None = None
+    last: pd.Timestamp | None = None
+    for chunk in accepted_chunks(paths, catalog, ingest_settings, column_map, tally):
+        if chunk.empty:
+            continue
+        chunk = chunk.assign(**{ROW: range(accepted, accepted + len(chunk))})
+        path = folder / f"chunk-{len(chunks):05d}.parquet"
+        chunk.to_parquet(path, index=False)
+        chunks.append(path)
+        links.append(customer_links(chunk))
+        accepted += len(chunk)
+        low, high = chunk["order_date"].min(), chunk["order_date"].max()
+        first = low if first is None else min(first, low)
+        last = high if last is None else max(last, high)
+    return SpooledOrders(
+        folder=folder,
+        chunks=chunks,
+        tally=tally,
+        rows_accepted=accepted,
+        links=_distinct(links),
+        first_date=first.date() if first is not None else None,
+        last_date=last.date() if last is not None else None,
+    )
+
+
+def history_since(spool: SpooledOrders, lookback_days: int) -> date | None:
+    if spool.first_date is None:
+        return None
+    return spool.first_date - pd.Timedelta(days=lookback_days).to_pytimedelta()
+
+
+def split_partitions(
+    spool: SpooledOrders, history: TransactionHistory, lookback_days: int, partitions: int
+) -> list[Partition]:
+    """Writes `folder/part-PPPP/` files: each chunk's rows of each partition, in input order.
+    Customers are related through this run's orders and their earlier orders in the
+    history (over the look-back), so a partition sees every order its rules compare."""
+    customers = spool.links["customer_id"].drop_duplicates()
+    past = history.load(
+        customer_ids=customers.tolist(),
+        since=history_since(spool, lookback_days),
+        columns=["customer_id", *LINK_COLUMNS],
+    )
+    links = _distinct([spool.links, customer_links(past)])
+    number_of = partition_numbers(related_customer_groups(links), partitions)
+    folders = [spool.folder / f"part-{p:04d}" for p in range(partitions)]
+    files: list[list[Path]] = [[] for _ in range(partitions)]
+    rows = [0] * partitions
+    for folder in folders:
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+    for chunk_path in spool.chunks:
+        chunk = pd.read_parquet(chunk_path)
+        numbers = chunk["customer_id"].map(number_of).to_numpy()
+        for p in range(partitions):
+            part = chunk[numbers == p] if partitions > 1 else chunk
+            if part.empty:
+                continue
+            path = folders[p] / chunk_path.name
+            part.to_parquet(path, index=False)
+            files[p].append(path)
+            rows[p] += len(part)
+        chunk_path.unlink()
+    customers_of = number_of.groupby(number_of).groups
+    return [
+        Partition(
+            number=p,
+            of=partitions,
+            files=tuple(files[p]),
+            rows=rows[p],
+            customers=tuple(sorted(str(c) for c in customers_of.get(p, []))),
+        )
+        for p in range(partitions)
+    ]
+
+
+def partition_count(setting: Any, rows: int) -> int:
+    """`partitions` of the pipeline settings: a number, or `auto` (one per
+    `rows_per_partition` accepted rows)."""
+    value = setting.get("partitions", "auto") if isinstance(setting, Mapping) else setting
+    if value in (None, "auto"):
+        per = (
+            int(setting.get("rows_per_partition", 500_000))
+            if isinstance(setting, Mapping)
+            else 500_000
+        )
+        return max(1, -(-rows // max(per, 1)))
+    count = int(value)
+    if count < 1:
+        raise ValueError(f"partitions: expected a number of at least 1 or auto (got {value!r})")
+    return count
+
+
+def _distinct(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return pd.DataFrame({"customer_id": pd.Series(dtype="str"), "key": pd.Series(dtype="str")})
+    return pd.concat(frames, ignore_index=True).drop_duplicates(ignore_index=True)
+
+
+def merged_scored(paths: list[Path]) -> pd.DataFrame:
+    """The partitions' scored rows, back in input order."""
+    frames = [pd.read_parquet(p) for p in paths if p.exists()]
+    if not frames:
+        return pd.DataFrame(
+            {c: pd.Series(dtype="str") for c in ("transaction_id", "flags", "customer_id")}
+            | {"risk_score": pd.Series(dtype="int64"), "hard_stop": pd.Series(dtype=bool)}
+        )
+    scored = pd.concat(frames, ignore_index=True)
+    return scored.sort_values(ROW, kind="stable").reset_index(drop=True)
+
+
+def write_merged_flags(paths: list[Path], target: Path) -> int:
+    """flags.parquet of the run: the partitions' flags in input order (a transaction's flags
+    in detector order), evidence as JSON text. Returns the number of flags."""
+    frames = [pd.read_parquet(p) for p in paths if p.exists()]
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        frames = [pd.read_parquet(paths[0])] if paths and paths[0].exists() else []
+    if not frames:
+        return 0
+    flags = pd.concat(frames, ignore_index=True).sort_values(ROW, kind="stable")
+    flags.drop(columns=[ROW]).to_parquet(target, index=False)
+    return len(flags)
