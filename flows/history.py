@@ -76,7 +76,7 @@ class TransactionHistory:
         """
         dataset = self._dataset()
         wanted = list(columns or CANONICAL_COLUMNS)
-        if dataset is None:
+        if dataset is None or (customer_ids is not None and not len(customer_ids)):
             return empty_canonical_frame()[wanted]
         condition = None
         if customer_ids is not None:

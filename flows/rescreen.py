@@ -8,6 +8,7 @@ are noted on the open cases they caused.
 
 from __future__ import annotations
 
+import shutil
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -22,12 +23,18 @@ from cases.run_outputs import action_counts, touched_cases, write_cases
 from cases.store import CaseStore, RunInfo
 from detectors.base import DetectionContext, DetectorResult
 from detectors.matching import Matcher, WatchlistScreening
+from detectors.partitioning import partition_numbers
 from detectors.schema import OPTIONAL_COLUMNS
 from flows.assembly import code_version
 from flows.daily import TASK_OPTIONS, StageClock, begin_run, close_run, store_cases
 from flows.history import TransactionHistory
+from flows.partitions import partition_count
+from flows.progress import Progress
+from flows.runners import dask_client
 from flows.screening import match_settings
 from flows.settings import Workspace, load_pipeline_settings, render_workers
+from flows.shipping import publish, published, withdraw
+from flows.sources import expand_inputs
 from watchlists import SnapshotStore, WatchlistDiff, diff_entries, entries_to_frame
 from watchlists.loader import file_sha256
 
@@ -44,16 +51,55 @@ def snapshot_and_diff(workspace: Workspace, paths: list[Path]) -> tuple[Any, Any
     return previous, new, diff_entries(old_entries, store.entries(new.id))
 
 
-@task(name="load-past-parties", **TASK_OPTIONS)
-def load_past(workspace: Workspace, since: date) -> pd.DataFrame:
-    return TransactionHistory(workspace.history).load(since=since)
+@task(name="plan-partitions", **TASK_OPTIONS)
+def plan_partitions(
+    workspace: Workspace, since: date, settings: dict[str, Any], partitions: int | None
+) -> tuple[list[tuple[str, ...]], int]:
+    """Customers of the past transactions split into partitions (each customer's
+    transactions, and so its case, stay in one); and how many transactions there are."""
+    ids = TransactionHistory(workspace.history).load(since=since, columns=["customer_id"])
+    count = partitions or partition_count(settings, len(ids))
+    customers = ids["customer_id"].drop_duplicates()
+    numbers = partition_numbers(pd.Series(customers.to_numpy(), index=customers), count)
+    groups = numbers.groupby(numbers).groups
+    return [tuple(sorted(map(str, groups.get(p, [])))) for p in range(count)], len(ids)
+
+
+@task(name="rescreen-partition", task_run_name="rescreen-partition-{number}", **TASK_OPTIONS)
+def rescreen_partition(
+    run_id: str,
+    number: int,
+    customers: tuple[str, ...],
+    workspace: Workspace,
+    since: date,
+    settings: dict[str, Any],
+) -> tuple[list, dict[str, Any], int]:
+    """New hits among one partition's past transactions: (drafts, screening details, rows)."""
+    history = TransactionHistory(workspace.history).load(customer_ids=list(customers), since=since)
+    if history.empty:
+        return [], {}, 0
+    result = screen_with(history, published(run_id), settings)
+    flags = result.flags
+    if flags.empty:
+        return [], dict(result.details), len(history)
+    flags = flags.assign(evidence=[{**e, "trigger": TRIGGER} for e in flags["evidence"]])
+    hit_rows = history[history["transaction_id"].isin(flags["transaction_id"])]
+    scored = score_transactions(hit_rows, flags)
+    drafts = build_drafts(hit_rows, flags, scored, settings["cases"])
+    details = dict(result.details) | {"flags_by_code": flags["code"].value_counts().to_dict()}
+    return drafts, details, len(history)
 
 
 def screen_against(
     history: pd.DataFrame, entries: pd.DataFrame, settings: dict[str, Any]
 ) -> DetectorResult:
     """P1 flags for the parties of past transactions against some list entries."""
-    matcher = Matcher.build(entries, match_settings(settings))
+    return screen_with(history, Matcher.build(entries, match_settings(settings)), settings)
+
+
+def screen_with(
+    history: pd.DataFrame, matcher: Matcher, settings: dict[str, Any]
+) -> DetectorResult:
     context = DetectionContext(
         history=history.iloc[0:0],
         present_columns=frozenset(OPTIONAL_COLUMNS),
@@ -77,11 +123,35 @@ def note_removed(store_url: str, removed: pd.DataFrame, run_id: str) -> list[str
         store.close()
 
 
-@task(name="screen-against-changes", **TASK_OPTIONS)
-def screen_changes(
-    history: pd.DataFrame, changes: pd.DataFrame, settings: dict[str, Any]
-) -> DetectorResult:
-    return screen_against(history, changes, settings)
+def rescreen_partitions(
+    run_id: str,
+    groups: list[tuple[str, ...]],
+    workspace: Workspace,
+    since: date,
+    settings: dict[str, Any],
+    report: Progress,
+) -> list[tuple[list, dict[str, Any], int]]:
+    """One task per partition: one after another on the default runner, all at once on
+    Dask; results in partition order."""
+    if dask_client() is None:
+        results = []
+        for number, customers in enumerate(groups):
+            results.append(
+                rescreen_partition(
+                    run_id, number, quote(customers), workspace, since, quote(settings)
+                )
+            )
+            report(f"rescreen: partition {number + 1}/{len(groups)} done")
+        return results
+    futures = [
+        rescreen_partition.submit(run_id, number, customers, workspace, since, settings)
+        for number, customers in enumerate(groups)
+    ]
+    results = []
+    for number, future in enumerate(futures):
+        results.append(future.result())
+        report(f"rescreen: partition {number + 1}/{len(groups)} done")
+    return results
 
 
 @flow(name="rescreen", log_prints=True)
@@ -91,9 +161,13 @@ def rescreen(
     since: str | None = None,
     out: str | None = None,
     config: str | None = None,
+    partitions: int | None = None,
+    progress: bool = False,
 ) -> dict[str, Any]:
-    """Rescreen past parties against what changed in a new watchlist version."""
-    logger = get_run_logger()
+    """Rescreen past parties against what changed in a new watchlist version; the past
+    transactions are screened in partitions of customers (`partitions`, else the
+    `partitions` setting), one task each."""
+    report = Progress(get_run_logger(), progress)
     run_folder = begin_run(workspace, out, prefix="rescreen-")
     run_id, started_at, ws, out_dir = (
         run_folder.run_id,
@@ -104,26 +178,30 @@ def rescreen(
     settings = load_pipeline_settings(Path(config) if config else None)
     lookback = int(settings["history"]["lookback_days"])
     since_date = date.fromisoformat(since) if since else date.today() - timedelta(days=lookback)
-    paths = [Path(p) for p in watchlist]
+    paths = expand_inputs(watchlist, ws.root / "work" / run_id / "lists")
     clock = StageClock()
 
     with clock("snapshot"):
         previous, new, diff = snapshot_and_diff(ws, paths)
+        shutil.rmtree(ws.root / "work" / run_id, ignore_errors=True)
     changes = diff.screening_entries()
-    with clock("history"):
-        history = load_past(ws, since_date)
-    with clock("screening"):
-        if len(changes) and len(history):
-            result = screen_changes(quote(history), quote(changes), settings)
-        else:
-            result = DetectorResult(flags=pd.DataFrame())
-    flags = result.flags
-    drafts = []
-    if len(flags):
-        flags = flags.assign(evidence=[{**e, "trigger": TRIGGER} for e in flags["evidence"]])
-        hit_rows = history[history["transaction_id"].isin(flags["transaction_id"])]
-        scored = score_transactions(hit_rows, flags)
-        drafts = build_drafts(hit_rows, flags, scored, settings["cases"])
+    client = dask_client()
+    results: list[tuple[list, dict[str, Any], int]] = []
+    rows = 0
+    if len(changes):
+        with clock("history"):
+            groups, rows = plan_partitions(ws, since_date, settings, partitions)
+        publish(run_id, Matcher.build(changes, match_settings(settings)), client)
+        try:
+            with clock("screening"):
+                results = rescreen_partitions(run_id, groups, ws, since_date, settings, report)
+        finally:
+            withdraw(run_id, client)
+    drafts = sorted((d for r in results for d in r[0]), key=lambda d: d.case_key)
+    by_code: dict[str, int] = {}
+    for _, details, _ in results:
+        for code, n in details.get("flags_by_code", {}).items():
+            by_code[code] = by_code.get(code, 0) + int(n)
     versions = {
         "code": code_version(),
         "watchlist_snapshot": {
@@ -157,12 +235,10 @@ def rescreen(
             "entries_added": diff.counts().get("added", 0),
             "entries_removed": diff.counts().get("removed", 0),
             "entries_changed": diff.counts().get("changed", 0),
-            "transactions_rescreened": len(history),
-            "parties_screened": int(result.details.get("parties_screened", 0)),
-            "watchlist_hits": int(result.details.get("hits_count", 0)),
-            "flags_by_code": {k: int(v) for k, v in flags["code"].value_counts().items()}
-            if len(flags)
-            else {},
+            "transactions_rescreened": rows,
+            "parties_screened": sum(int(d.get("parties_screened", 0)) for _, d, _ in results),
+            "watchlist_hits": sum(int(d.get("hits_count", 0)) for _, d, _ in results),
+            "flags_by_code": dict(sorted(by_code.items())),
             **action_counts(upserts),
             "cases_noted_entry_removed": len(noted),
         },
@@ -170,5 +246,5 @@ def rescreen(
     }
     write_cases(out_dir, touched, render_workers(settings))
     close_run(run_folder, touched, summary, clock)
-    logger.info("rescreen %s: %s", run_id, summary["counts"])
+    report(f"rescreen {run_id}: {summary['counts']}")
     return summary

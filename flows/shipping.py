@@ -41,7 +41,8 @@ def published(key: str) -> Any:
 def _single_process(value: Any) -> Any:
     """A setup inside a Dask worker: the matcher screens in the worker's own process (a
     worker is a daemon process, which may not fork screening workers of its own)."""
-    matcher = getattr(value, "matcher", None)
+    settings = getattr(value, "settings", None)
+    matcher = value if hasattr(settings, "screen_workers") else getattr(value, "matcher", None)
     if matcher is not None and multiprocessing.current_process().daemon:
         matcher.settings = dataclasses.replace(matcher.settings, screen_workers=1)
     return value

@@ -31,7 +31,6 @@ def execute_run(
 ) -> dict:
     """One daily run in-process, on Prefect's local mode; with `runner="dask"` its partitions
     run on a local Dask cluster, or on the cluster at `dask_address`."""
-    from flows.settings import load_pipeline_settings
     from flows.sources import InputError, is_url
 
     for item in map(str, transactions):
@@ -40,14 +39,8 @@ def execute_run(
     if partitions is not None and partitions < 1:
         raise InputError(f"--partitions: expected 1 or more (got {partitions})")
     quiet_prefect()
-    from flows.runners import shared_prefect_api, task_runner
+    from flows.daily import daily_screening
 
-    try:
-        chosen = task_runner(
-            runner, dask_address, load_pipeline_settings(Path(config) if config else None)
-        )
-    except ValueError as error:
-        raise InputError(str(error)) from None
     arguments: dict[str, Any] = dict(
         transactions=[str(p) for p in transactions],
         workspace=str(workspace),
@@ -56,15 +49,35 @@ def execute_run(
         out=str(out) if out else None,
         column_map=column_map,
         partitions=partitions,
-        progress=sys.stderr.isatty() if progress is None else progress,
     )
+    return run_flow(daily_screening, arguments, runner, dask_address, config, progress)
 
-    from flows.daily import daily_screening
 
+def run_flow(
+    flow: Any,
+    arguments: dict[str, Any],
+    runner: str | None,
+    dask_address: str | None,
+    config: Path | str | None,
+    progress: bool | None,
+) -> dict:
+    """Runs a flow in this process on the chosen task runner (default or Dask)."""
+    from flows.settings import load_pipeline_settings
+    from flows.sources import InputError
+
+    quiet_prefect()
+    from flows.runners import shared_prefect_api, task_runner
+
+    try:
+        settings = load_pipeline_settings(Path(config) if config else None)
+        chosen = task_runner(runner, dask_address, settings)
+    except ValueError as error:
+        raise InputError(str(error)) from None
+    arguments = arguments | {"progress": sys.stderr.isatty() if progress is None else progress}
     if chosen is None:
-        return daily_screening(**arguments)
+        return flow(**arguments)
     with shared_prefect_api():
-        return daily_screening.with_options(task_runner=chosen)(**arguments)
+        return flow.with_options(task_runner=chosen)(**arguments)
 
 
 def print_summary(summary: dict) -> None:
@@ -268,11 +281,11 @@ def serve_command(
 def rescreen_command(
     ctx: typer.Context,
     watchlist: Annotated[
-        list[Path],
+        list[str],
         typer.Option(
             "--watchlist",
             "-w",
-            help="The new list version: file(s) or folder(s); the format is detected.",
+            help="The new list version: file(s), folder(s) or fsspec URL(s); the format is detected.",
         ),
     ],
     since: Annotated[
@@ -289,6 +302,23 @@ def rescreen_command(
     config: Annotated[
         Path | None, typer.Option("--config", help="YAML merged over configs/pipeline.yaml.")
     ] = None,
+    partitions: Annotated[
+        int | None,
+        typer.Option("--partitions", help="Screen the past transactions in this many partitions."),
+    ] = None,
+    runner: Annotated[
+        str | None, typer.Option("--runner", help="default, or dask (see `redflag run --help`).")
+    ] = None,
+    dask_address: Annotated[
+        str | None,
+        typer.Option(
+            "--dask-address", help="Scheduler of an existing Dask cluster, tcp://host:8786."
+        ),
+    ] = None,
+    progress: Annotated[
+        bool | None,
+        typer.Option("--progress/--no-progress", help="Progress lines on stderr."),
+    ] = None,
     workspace: WorkspaceOption = None,
 ) -> None:
     """Load a new list version, diff it against the last one, and open cases for new hits in past orders."""
@@ -296,26 +326,30 @@ def rescreen_command(
     def body() -> dict:
         from datetime import date
 
-        from flows.sources import InputError
+        from flows.sources import InputError, is_url
 
-        for path in watchlist:
-            if not path.exists():
-                raise InputError(f"{path}: no such file or folder")
+        for item in watchlist:
+            if not is_url(item) and not Path(item).exists():
+                raise InputError(f"{item}: no such file or folder")
         if since:
             try:
                 date.fromisoformat(since)
             except ValueError:
                 raise InputError(f"--since {since!r}: not an ISO date (YYYY-MM-DD)") from None
+        if partitions is not None and partitions < 1:
+            raise InputError(f"--partitions: expected 1 or more (got {partitions})")
         quiet_prefect()
         from flows.rescreen import rescreen
 
-        return rescreen(
+        arguments = dict(
             watchlist=[str(p) for p in watchlist],
             workspace=str(workspace_of(ctx, workspace)),
             since=since,
             out=str(out) if out else None,
             config=str(config) if config else None,
+            partitions=partitions,
         )
+        return run_flow(rescreen, arguments, runner, dask_address, config, progress)
 
     summary = run_guarded(body)
     counts = summary["counts"]

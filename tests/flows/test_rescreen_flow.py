@@ -54,7 +54,8 @@ def invoke(*args: str):
     return result
 
 
-def test_rescreen_opens_one_case_for_the_newly_listed_party_and_none_on_repeat(prefect_harness, tmp_path):
+@pytest.mark.parametrize("partitions", ["1", "3"])
+def test_rescreen_opens_one_case_for_the_newly_listed_party_and_none_on_repeat(prefect_harness, tmp_path, partitions):
     home = tmp_path / "ws"
     orders = tmp_path / "orders.csv"
     clean_orders().to_csv(orders, index=False)
@@ -67,7 +68,8 @@ def test_rescreen_opens_one_case_for_the_newly_listed_party_and_none_on_repeat(p
     day = json.loads((tmp_path / "day" / "run_summary.json").read_text())
     assert day["counts"]["watchlist_hits"] == 0 and day["counts"]["cases_opened"] == 0
 
-    invoke("--workspace", str(home), "rescreen", "-w", str(version_b), "--since", "2021-01-01", "--out", str(tmp_path / "r1"))
+    invoke("--workspace", str(home), "rescreen", "-w", str(version_b), "--since", "2021-01-01", "--out", str(tmp_path / "r1"),
+           "--partitions", partitions)
     first = json.loads((tmp_path / "r1" / "run_summary.json").read_text())
     assert first["counts"]["entries_added"] == 1 and first["counts"]["entries_removed"] == 0
     assert first["counts"]["cases_opened"] == 1
