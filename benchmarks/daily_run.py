@@ -39,6 +39,7 @@ def main() -> int:
     parser.add_argument(
         "--json", type=Path, default=None, help="also write the figures as JSON here"
     )
+    parser.add_argument("--partitions", type=int, default=None, help="default: the setting")
     args = parser.parse_args()
 
     folder = args.keep or Path(tempfile.mkdtemp(prefix="redflag-bench-"))
@@ -78,6 +79,7 @@ def main() -> int:
         workspace=str(folder / "workspace"),
         watchlist=[str(folder / "restricted_parties.csv")],
         out=str(folder / "run"),
+        partitions=args.partitions,
     )
     run_seconds = time.perf_counter() - started
     figures = {
@@ -86,6 +88,9 @@ def main() -> int:
         "prefect_start_up_seconds": round(prefect_start, 1),
         "run_seconds": round(run_seconds, 1),
         "stages_seconds": summary.get("timings_seconds", {}),
+        "partitions": summary.get("partitions", {}).get("count"),
+        # inside the partition tasks, summed over partitions: detectors, case drafts, history
+        "partition_stages_seconds": summary.get("partitions", {}).get("seconds_by_stage", {}),
         "peak_rss_mb_before_run": round(memory_before),
         "peak_rss_mb": round(peak_rss_mb()),
         "counts": {k: v for k, v in summary["counts"].items() if k != "flags_by_code"},

@@ -51,6 +51,7 @@ def quiet_prefect() -> None:
     # A failed task would otherwise print its traceback; we print one line instead.
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "CRITICAL")
     os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "WARNING")
+    os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "error")  # a local cluster's chatter
 
 
 @app.callback()

@@ -39,7 +39,6 @@ from flows.history import TransactionHistory
 from flows.partition_tasks import (
     PartitionResult,
     anomaly_training_rows,
-    keep_history,
     screen_partition,
 )
 from flows.partitions import (
@@ -291,15 +290,11 @@ def daily_screening(
             write_rejected(out_dir, tally.rejected_frame())
             touched = touched_cases(upserts)
             write_cases(out_dir, touched, render_workers(setup.settings))
-        with clock("history"):
-            added = sum(
-                each_partition(keep_history, parts, report, "history", workspace=ws, run_id=run_id)
-            )
     finally:
         withdraw(run_id, client)
         shutil.rmtree(work, ignore_errors=True)
 
-    summary = run_summary(run_folder, paths, transactions, spool, results, scored, upserts, added)
+    summary = run_summary(run_folder, paths, transactions, spool, results, scored, upserts)
     summary["partitions"] = {
         "count": count,
         "runner": "dask" if client is not None else "default",
@@ -324,7 +319,6 @@ def run_summary(
     results: list[PartitionResult],
     scored: pd.DataFrame,
     upserts: list,
-    history_added: int,
 ) -> dict[str, Any]:
     tally = spool.tally
     by_code: dict[str, int] = {}
@@ -351,7 +345,7 @@ def run_summary(
             "transactions_flagged": int((scored["flags"] != "").sum()),
             "transactions_in_cases": int((scored["case_id"] != "").sum()),
             **action_counts(upserts),
-            "history_transactions_added": history_added,
+            "history_transactions_added": sum(r.history_added for r in results),
         },
         "not_evaluable": list(gaps.values()),
     }

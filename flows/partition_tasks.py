@@ -1,5 +1,5 @@
-"""The tasks a run starts once per partition: screen the partition's orders, sample them
-for the anomaly model, keep them in the history.
+"""The tasks a run starts once per partition: sample its orders for the anomaly model;
+screen them and keep them in the workspace's transaction history.
 
 Each reads its partition from the run's work folder and the history from the workspace,
 finds the run's setup with `shipping.published(run_id)`, and writes its scored rows and
@@ -47,6 +47,7 @@ class PartitionResult:
     not_evaluable: list[dict[str, str]] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)  # per stage
     flags_by_code: dict[str, int] = field(default_factory=dict)
+    history_added: int = 0  # orders new to the workspace's transaction history
 
 
 def partition_history(
@@ -67,7 +68,9 @@ def screen_orders(
     as_of: date,
     present_columns: frozenset[str],
 ) -> PartitionResult:
-    """Every detector over one partition, then its scores and case drafts."""
+    """Every detector over one partition, then its scores and case drafts; the orders are
+    then kept in the history (stored once by id: a rerun after a failure stores nothing
+    twice, and a partition's history never holds another partition's customers)."""
     setup = published(run_id)
     seconds: dict[str, float] = {}
     started = time.perf_counter()
@@ -98,8 +101,14 @@ def screen_orders(
         evidence=[json.dumps(e, default=str) for e in flags["evidence"]],
         **{ROW: flags["transaction_id"].map(row_of).to_numpy()},
     ).to_parquet(flags_path, index=False)
+    started = time.perf_counter()
+    added = TransactionHistory(workspace.history).append(
+        orders[list(CANONICAL_COLUMNS)], run_id, part=f"-{part.number:04d}"
+    )
+    seconds["keep_history"] = time.perf_counter() - started
     return PartitionResult(
         number=part.number,
+        history_added=added,
         rows=part.rows,
         scored=scored_path,
         flags=flags_path,
@@ -159,14 +168,4 @@ def anomaly_training_rows(
     return rows.assign(
         transaction_id=known["transaction_id"][keep].to_numpy(),
         order_date=known["order_date"][keep].to_numpy(),
-    )
-
-
-@task(name="keep-history", task_run_name="keep-history-{part.label}", **TASK_OPTIONS)
-def keep_history(workspace: Workspace, part: Partition, run_id: str) -> int:
-    batch = part.read()
-    if batch.empty:
-        return 0
-    return TransactionHistory(workspace.history).append(
-        batch[list(CANONICAL_COLUMNS)], run_id, part=f"-{part.number:04d}"
     )

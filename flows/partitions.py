@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow.parquet as pq
 
 from detectors.partitioning import (
     LINK_COLUMNS,
@@ -134,10 +135,15 @@ def split_partitions(
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
     for chunk_path in spool.chunks:
+        if partitions == 1:  # nothing to split: the chunks are the partition
+            path = chunk_path.replace(folders[0] / chunk_path.name)
+            files[0].append(path)
+            rows[0] += pq.ParquetFile(path).metadata.num_rows
+            continue
         chunk = pd.read_parquet(chunk_path)
         numbers = chunk["customer_id"].map(number_of).to_numpy()
         for p in range(partitions):
-            part = chunk[numbers == p] if partitions > 1 else chunk
+            part = chunk[numbers == p]
             if part.empty:
                 continue
             path = folders[p] / chunk_path.name
