@@ -1,0 +1,67 @@
+"""Order and list files read from fsspec URLs: fetched into the run's folder first."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import fsspec
+import pytest
+
+from flows.sources import InputError, expand_inputs
+
+ORDERS = "transaction_id,order_date\nT-1,2026-11-27\n"
+
+
+@pytest.fixture()
+def web_folder(tmp_path) -> Iterator[tuple[str, Path]]:
+    served = tmp_path / "served"
+    served.mkdir()
+    (served / "orders.csv").write_text(ORDERS)
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(served))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", served
+    finally:
+        server.shutdown()
+
+
+def test_an_http_url_is_fetched_into_the_downloads_folder(web_folder, tmp_path):
+    base, _ = web_folder
+    [local] = expand_inputs([f"{base}/orders.csv"], tmp_path / "downloads")
+    assert local.is_relative_to(tmp_path / "downloads")
+    assert local.read_text() == ORDERS
+
+
+def test_a_missing_http_file_is_one_line_naming_the_url(web_folder, tmp_path):
+    base, _ = web_folder
+    with pytest.raises(InputError) as error:
+        expand_inputs([f"{base}/nothing.csv"], tmp_path / "downloads")
+    message = str(error.value)
+    assert message.startswith(f"{base}/nothing.csv: cannot be fetched") and "\n" not in message
+
+
+def test_a_file_url_is_the_local_path(tmp_path):
+    orders = tmp_path / "orders.csv"
+    orders.write_text(ORDERS)
+    assert expand_inputs([f"file://{orders}"], tmp_path / "downloads") == [orders]
+
+
+def test_a_glob_url_on_an_object_store_fetches_every_match_in_order(tmp_path):
+    store = fsspec.filesystem("memory")
+    for day in ("2026-11-26", "2026-11-27"):
+        store.pipe(f"/exports/orders-{day}.csv", ORDERS.replace("T-1", f"T-{day}").encode())
+    store.pipe("/exports/readme.txt", b"not an order file")
+    local = expand_inputs(["memory://exports/orders-*.csv"], tmp_path / "downloads")
+    assert [p.name for p in local] == ["orders-2026-11-26.csv", "orders-2026-11-27.csv"]
+    assert "T-2026-11-27" in local[1].read_text()
+
+
+def test_an_unknown_protocol_is_one_line(tmp_path):
+    with pytest.raises(InputError, match=r"^nosuch://x/orders.csv: cannot read nosuch:// URLs"):
+        expand_inputs(["nosuch://x/orders.csv"], tmp_path / "downloads")
