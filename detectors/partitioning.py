@@ -6,12 +6,15 @@ used by many customers (P2), and the ML features that count customers per addres
 per payer. A partitioned run therefore keeps *related* customers together: customers are
 linked when they share a customer address or a payer name (compared both by the rules'
 `name_key` and the ML features' normalisation, so either grouping is kept whole), and
-every connected group of customers goes to one partition, chosen by a stable hash of the
-group's first customer id. The same input then gives the same partitions on any machine,
-and each partition sees everything its history rules and features need.
+every connected group of customers goes to one partition; groups are packed by their
+number of order lines so that partitions come out even. The same input gives the same
+partitions on any machine, and each partition sees everything its history rules and
+features need.
 """
 
 from __future__ import annotations
+
+import heapq
 
 import numpy as np
 import pandas as pd
@@ -34,7 +37,11 @@ def customer_links(frame: pd.DataFrame) -> pd.DataFrame:
             continue
         values = frame[column].astype("str")
         for label, keyed in (("rule", name_key(values)), ("ml", normalised(values))):
-            parts.append(pd.DataFrame({"customer_id": ids, "key": f"{column}:{label}:" + keyed.astype("str")}))
+            parts.append(
+                pd.DataFrame(
+                    {"customer_id": ids, "key": f"{column}:{label}:" + keyed.astype("str")}
+                )
+            )
     links = pd.concat(parts, ignore_index=True).dropna()
     return links.drop_duplicates(ignore_index=True)
 
@@ -58,11 +65,27 @@ def related_customer_groups(links: pd.DataFrame) -> pd.Series:
     return pd.Series(first.to_numpy(), index=pd.Index(ids, name="customer_id"), name="group")
 
 
-def partition_numbers(groups: pd.Series, partitions: int) -> pd.Series:
-    """Partition (0 .. partitions-1) per customer: a stable hash of its group's first id."""
+def partition_numbers(
+    groups: pd.Series, partitions: int, rows: pd.Series | None = None
+) -> pd.Series:
+    """Partition (0 .. partitions-1) per customer. With `rows` (order lines per customer),
+    groups are packed largest first into the partition with the fewest rows so far (ties
+    by group id), so partitions come out even; without, by a stable hash of the group's
+    first id. Either way a group is never split."""
     if partitions <= 1 or groups.empty:
         return pd.Series(0, index=groups.index, dtype="int64", name="partition")
-    hashed = pd.util.hash_pandas_object(groups.astype("str"), index=False).to_numpy()
-    return pd.Series(
-        (hashed % np.uint64(partitions)).astype(np.int64), index=groups.index, name="partition"
-    )
+    if rows is None:
+        hashed = pd.util.hash_pandas_object(groups.astype("str"), index=False).to_numpy()
+        numbers = (hashed % np.uint64(partitions)).astype(np.int64)
+        return pd.Series(numbers, index=groups.index, name="partition")
+    weight = rows.reindex(groups.index).fillna(0).groupby(groups.to_numpy()).sum()
+    order = pd.DataFrame({"group": weight.index, "rows": weight.to_numpy()})
+    order = order.sort_values(["rows", "group"], ascending=[False, True], kind="stable")
+    load = [(0.0, p) for p in range(partitions)]
+    assigned: dict[str, int] = {}
+    for group, size in zip(order["group"], order["rows"], strict=True):
+        total, p = heapq.heappop(load)
+        assigned[group] = p
+        heapq.heappush(load, (total + float(size), p))
+    numbers = groups.map(assigned).to_numpy(dtype=np.int64)
+    return pd.Series(numbers, index=groups.index, name="partition")

@@ -41,6 +41,7 @@ class SpooledOrders:
     tally: ReadTally
     rows_accepted: int
     links: pd.DataFrame  # distinct (customer_id, key) pairs of the run's orders
+    customer_rows: pd.Series  # order lines per customer
     first_date: date | None
     last_date: date | None
 
@@ -82,6 +83,7 @@ def spool_orders(
     tally = ReadTally()
     chunks: list[Path] = []
     links: list[pd.DataFrame] = []
+    rows_per_customer: list[pd.Series] = []
     accepted = 0
     first: pd.Timestamp | None = None
     last: pd.Timestamp | None = None
@@ -93,6 +95,7 @@ def spool_orders(
         chunk.to_parquet(path, index=False)
         chunks.append(path)
         links.append(customer_links(chunk))
+        rows_per_customer.append(chunk["customer_id"].value_counts())
         accepted += len(chunk)
         low, high = chunk["order_date"].min(), chunk["order_date"].max()
         first = low if first is None else min(first, low)
@@ -103,6 +106,9 @@ def spool_orders(
         tally=tally,
         rows_accepted=accepted,
         links=_distinct(links),
+        customer_rows=pd.concat(rows_per_customer).groupby(level=0).sum()
+        if rows_per_customer
+        else pd.Series(dtype="int64"),
         first_date=first.date() if first is not None else None,
         last_date=last.date() if last is not None else None,
     )
@@ -127,7 +133,7 @@ def split_partitions(
         columns=["customer_id", *LINK_COLUMNS],
     )
     links = _distinct([spool.links, customer_links(past)])
-    number_of = partition_numbers(related_customer_groups(links), partitions)
+    number_of = partition_numbers(related_customer_groups(links), partitions, spool.customer_rows)
     folders = [spool.folder / f"part-{p:04d}" for p in range(partitions)]
     files: list[list[Path]] = [[] for _ in range(partitions)]
     rows = [0] * partitions

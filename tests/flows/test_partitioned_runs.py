@@ -109,3 +109,15 @@ def test_related_customers_share_a_partition(prefect_harness, orders, single):
     assert groups.to_dict() == {"A": "A", "B": "A", "C": "A", "D": "D"}
     numbers = partition_numbers(groups, 16)
     assert numbers["A"] == numbers["B"] == numbers["C"]
+
+
+def test_groups_are_packed_into_even_partitions_without_being_split():
+    from detectors.partitioning import partition_numbers
+
+    groups = pd.Series(["A", "A", "C", "D", "E", "F"], index=["A", "B", "C", "D", "E", "F"])
+    rows = pd.Series({"A": 50, "B": 50, "C": 60, "D": 30, "E": 20, "F": 10})
+    numbers = partition_numbers(groups, 2, rows)
+    assert numbers["A"] == numbers["B"]
+    per_partition = rows.groupby(numbers).sum().sort_values().tolist()
+    assert per_partition == [110, 110]
+    assert partition_numbers(groups, 2, rows).equals(numbers)  # the same input, the same plan
