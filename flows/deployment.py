@@ -64,8 +64,15 @@ def serve_daily(
             f"and `export PREFECT_API_URL={LOCAL_API}`, then run redflag serve again"
         )
     from flows.daily import daily_screening
+    from flows.runners import task_runner
+    from flows.settings import load_pipeline_settings
 
-    daily_screening.serve(
+    try:  # the `runner` settings choose the task runner of the scheduled runs
+        runner = task_runner(None, None, load_pipeline_settings(Path(config) if config else None))
+    except ValueError as error:
+        raise InputError(str(error)) from None
+    flow = daily_screening.with_options(task_runner=runner) if runner else daily_screening
+    flow.serve(
         name=name,
         schedules=[schedule],
         parameters={
