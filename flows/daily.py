@@ -6,14 +6,17 @@ Thin orchestration: every task wraps a function of `detectors/`, `watchlists/` o
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import secrets
 import shutil
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pandas as pd
@@ -39,6 +42,7 @@ from flows.history import TransactionHistory
 from flows.partition_tasks import (
     PartitionResult,
     anomaly_training_rows,
+    iter_drafts,
     screen_partition,
 )
 from flows.partitions import (
@@ -59,6 +63,7 @@ from flows.sources import expand_inputs, is_url
 from watchlists.loader import file_sha256
 
 TASK_OPTIONS: dict[str, Any] = {"cache_policy": NO_CACHE, "persist_result": False}
+CASES_PER_BATCH = 10_000  # drafts stored, and case files written, per batch
 # Large inputs are passed `quote()`d: Prefect then hands them over as they are instead of
 # walking every nested object to record task dependencies (minutes for 25,000 cases).
 
@@ -213,6 +218,65 @@ def fit_anomaly_if_due(
         report(f"anomaly model fitted on {len(sample)} sampled transactions")
 
 
+@dataclass
+class StoredCases:
+    """What storing the run's case drafts gave: case ids by key, the store's actions, and
+    one light line per case the run opened or updated (for index.html)."""
+
+    case_of_key: dict[str, str] = field(default_factory=dict)
+    action_counts: dict[str, int] = field(default_factory=dict)
+    index_lines: list[SimpleNamespace] = field(default_factory=list)
+
+
+def index_line(case: Any) -> SimpleNamespace:
+    """The few fields of a case that the run's index page shows."""
+    return SimpleNamespace(
+        case_id=case.case_id,
+        follow_up_of=getattr(case, "follow_up_of", None),
+        risk_score=case.risk_score,
+        priority=case.priority,
+        status=case.status,
+        subject=dict(case.subject),
+        due_at=getattr(case, "due_at", None),
+        flags=[SimpleNamespace(code=f.code) for f in case.flags],
+        watchlist_matches=range(len(case.watchlist_matches)),
+        transaction_ids=range(len(case.transaction_ids)),
+    )
+
+
+def store_and_write_cases(
+    results: list[PartitionResult],
+    ws: Workspace,
+    run: RunInfo,
+    out_dir: Path,
+    settings: dict[str, Any],
+    clock: StageClock,
+    report: Progress,
+) -> StoredCases:
+    """Stores the partitions' drafts (deduplicated against the case store) in case-key
+    order across all partitions, so that case ids do not depend on the partitioning, and
+    writes the files of the cases opened or updated; a batch at a time, so that memory
+    does not grow with the number of cases."""
+    stored = StoredCases(action_counts=action_counts([]))
+    merged = heapq.merge(*(iter_drafts(r) for r in results), key=lambda d: d.case_key)
+    total = sum(r.draft_count for r in results)
+    done = 0
+    while batch := list(itertools.islice(merged, CASES_PER_BATCH)):
+        with clock("cases"):
+            upserts = store_cases(ws.case_store_url, quote(batch), run)
+        stored.case_of_key.update({u.case_key: u.case_id for u in upserts if u.case_id})
+        for action, n in action_counts(upserts).items():
+            stored.action_counts[action] = stored.action_counts.get(action, 0) + n
+        with clock("outputs"):
+            touched = touched_cases(upserts)
+            write_cases(out_dir, touched, render_workers(settings))
+            stored.index_lines.extend(index_line(case) for case in touched)
+        done += len(batch)
+        del batch, upserts, touched
+        report(f"cases: {done} of {total} stored and written")
+    return stored
+
+
 @flow(name="daily-screening", log_prints=True)
 def daily_screening(
     transactions: list[str],
@@ -276,25 +340,19 @@ def daily_screening(
                 as_of=spool.last_date or datetime.now(UTC).date(),
                 present_columns=spool.present_columns,
             )
-        with clock("cases"):
-            drafts = sorted((d for r in results for d in r.drafts), key=lambda d: d.case_key)
-            run = RunInfo(run_id=run_id, started_at=started_at.isoformat(), versions=setup.versions)
-            upserts = store_cases(ws.case_store_url, quote(drafts), run)
-        report(f"cases: {len(drafts)} case(s) to open or update")
+        run = RunInfo(run_id=run_id, started_at=started_at.isoformat(), versions=setup.versions)
+        cases = store_and_write_cases(results, ws, run, out_dir, setup.settings, clock, report)
         with clock("outputs"):
-            case_of_key = {u.case_key: u.case_id for u in upserts if u.case_id}
             scored = merged_scored([r.scored for r in results])
-            scored = attach_case_ids(scored, scored, case_of_key, setup.settings["cases"])
+            scored = attach_case_ids(scored, scored, cases.case_of_key, setup.settings["cases"])
             write_scored(out_dir, scored)
             write_merged_flags([r.flags for r in results], out_dir / "flags.parquet")
             write_rejected(out_dir, tally.rejected_frame())
-            touched = touched_cases(upserts)
-            write_cases(out_dir, touched, render_workers(setup.settings))
     finally:
         withdraw(run_id, client)
         shutil.rmtree(work, ignore_errors=True)
 
-    summary = run_summary(run_folder, paths, transactions, spool, results, scored, upserts)
+    summary = run_summary(run_folder, paths, transactions, spool, results, scored, cases)
     summary["partitions"] = {
         "count": count,
         "runner": "dask" if client is not None else "default",
@@ -303,7 +361,7 @@ def daily_screening(
     }
     summary["skipped_detectors"] = setup.skipped
     summary["versions"] = setup.versions
-    close_run(run_folder, touched, summary, clock)
+    close_run(run_folder, cases.index_lines, summary, clock)
     report(
         f"run {run_id}: {summary['counts']['cases_opened']} case(s) opened, "
         f"{summary['counts']['cases_updated']} updated; outputs in {out_dir}"
@@ -318,7 +376,7 @@ def run_summary(
     spool: SpooledOrders,
     results: list[PartitionResult],
     scored: pd.DataFrame,
-    upserts: list,
+    cases: StoredCases,
 ) -> dict[str, Any]:
     tally = spool.tally
     by_code: dict[str, int] = {}
@@ -344,7 +402,7 @@ def run_summary(
             "flags_by_code": dict(sorted(by_code.items())),
             "transactions_flagged": int((scored["flags"] != "").sum()),
             "transactions_in_cases": int((scored["case_id"] != "").sum()),
-            **action_counts(upserts),
+            **cases.action_counts,
             "history_transactions_added": sum(r.history_added for r in results),
         },
         "not_evaluable": list(gaps.values()),

@@ -3,13 +3,16 @@ screen them and keep them in the workspace's transaction history.
 
 Each reads its partition from the run's work folder and the history from the workspace,
 finds the run's setup with `shipping.published(run_id)`, and writes its scored rows and
-flags back to the work folder; only the case drafts and counts travel back to the flow.
+flags and case drafts back to the work folder; only counts travel back to the flow, which
+then stores and writes the cases one partition at a time (memory follows the partition).
 """
 
 from __future__ import annotations
 
 import json
+import pickle
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -31,6 +34,8 @@ from flows.shipping import published
 
 TASK_OPTIONS: dict[str, Any] = {"cache_policy": NO_CACHE, "persist_result": False}
 
+DRAFTS_PER_SLICE = 1_000
+
 SCORED_PART_COLUMNS = ("transaction_id", "risk_score", "flags", "hard_stop", "customer_id", ROW)
 
 
@@ -42,7 +47,8 @@ class PartitionResult:
     rows: int
     scored: Path
     flags: Path
-    drafts: list[Any]
+    drafts: Path  # pickled list of CaseDraft, in case-key order
+    draft_count: int
     details: dict[str, dict[str, Any]] = field(default_factory=dict)  # per detector family
     not_evaluable: list[dict[str, str]] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)  # per stage
@@ -87,7 +93,9 @@ def screen_orders(
     started = time.perf_counter()
     flags = concat_flags([r.flags for r in results.values()])
     scored = score_transactions(orders, flags)
-    drafts = build_drafts(orders, flags, scored, setup.settings["cases"])
+    drafts = sorted(
+        build_drafts(orders, flags, scored, setup.settings["cases"]), key=lambda d: d.case_key
+    )
     seconds["cases"] = time.perf_counter() - started
     folder = part.files[0].parent if part.files else Path(".")
     scored = scored.assign(
@@ -101,6 +109,11 @@ def screen_orders(
         evidence=[json.dumps(e, default=str) for e in flags["evidence"]],
         **{ROW: flags["transaction_id"].map(row_of).to_numpy()},
     ).to_parquet(flags_path, index=False)
+    drafts_path = folder / "drafts.pickle"
+    with drafts_path.open("wb") as handle:  # in slices, so that they can be read back lazily
+        for first in range(0, len(drafts), DRAFTS_PER_SLICE):
+            slice_ = drafts[first : first + DRAFTS_PER_SLICE]
+            pickle.dump(slice_, handle, protocol=pickle.HIGHEST_PROTOCOL)
     started = time.perf_counter()
     added = TransactionHistory(workspace.history).append(
         orders[list(CANONICAL_COLUMNS)], run_id, part=f"-{part.number:04d}"
@@ -112,7 +125,8 @@ def screen_orders(
         rows=part.rows,
         scored=scored_path,
         flags=flags_path,
-        drafts=drafts,
+        drafts=drafts_path,
+        draft_count=len(drafts),
         details={family: dict(r.details) for family, r in results.items()},
         not_evaluable=[
             {"family": family, "code": n.code, "reason": n.reason}
@@ -169,3 +183,13 @@ def anomaly_training_rows(
         transaction_id=known["transaction_id"][keep].to_numpy(),
         order_date=known["order_date"][keep].to_numpy(),
     )
+
+
+def iter_drafts(result: PartitionResult) -> Iterator[Any]:
+    """The case drafts a partition task wrote, in case-key order, read a slice at a time."""
+    with result.drafts.open("rb") as handle:
+        while True:
+            try:
+                yield from pickle.load(handle)
+            except EOFError:
+                return

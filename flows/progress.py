@@ -3,6 +3,7 @@ partition is also its own task run) and, when asked, as lines on the terminal.""
 
 from __future__ import annotations
 
+import resource
 import sys
 import time
 from typing import Any
@@ -18,5 +19,6 @@ class Progress:
         self.logger.info(message)
         if self.terminal:
             elapsed = time.perf_counter() - self.started
-            sys.stderr.write(f"[{elapsed:7.1f}s] {message}\n")
+            peak_gb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
+            sys.stderr.write(f"[{elapsed:7.1f}s, peak {peak_gb:4.1f} GB] {message}\n")
             sys.stderr.flush()
