@@ -8,6 +8,10 @@ and the rest are new subjects; then it lists the open queue and the overdue view
 
     python benchmarks/case_store.py                      # SQLite, 100k + 50k
     python benchmarks/case_store.py --url postgresql+psycopg://...
+    python benchmarks/case_store.py --load changed       # as a daily run upserts
+
+With `--load changed` the upsert also returns the full cases it opened or updated (opened
+ones built from what was written, updated ones read back), as `flows/daily.py` asks.
 """
 
 from __future__ import annotations
@@ -108,6 +112,12 @@ def main() -> None:
     parser.add_argument("--existing", type=int, default=100_000, help="cases already stored")
     parser.add_argument("--drafts", type=int, default=50_000, help="drafts in the run")
     parser.add_argument("--seed", type=int, default=7, help="random seed")
+    parser.add_argument(
+        "--load",
+        choices=("none", "changed", "all"),
+        default="none",
+        help="which full cases the timed upsert returns (none: read separately below)",
+    )
     args = parser.parse_args()
     rng = random.Random(args.seed)
     folder = Path(tempfile.mkdtemp(prefix="redflag-bench-"))
@@ -120,7 +130,7 @@ def main() -> None:
     drafts = run_drafts(args.existing, args.drafts, tids, rng)
 
     started, cpu = time.perf_counter(), time.process_time()
-    results = store.upsert_drafts(drafts, RunInfo("bench-run", datetime.now(UTC)), load="none")
+    results = store.upsert_drafts(drafts, RunInfo("bench-run", datetime.now(UTC)), load=args.load)
     upsert, upsert_cpu = time.perf_counter() - started, time.process_time() - cpu
     started, cpu = time.perf_counter(), time.process_time()
     changed = store.get_cases([r.case_id for r in results if r.action != "unchanged"])
@@ -141,6 +151,7 @@ def main() -> None:
         "existing_cases": args.existing,
         "seed_seconds": round(seeded, 1),
         "drafts": len(drafts),
+        "upsert_load": args.load,
         "upsert_seconds": round(upsert, 2),
         "upsert_cpu_seconds": round(upsert_cpu, 2),
         "load_changed_cases": len(changed),

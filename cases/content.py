@@ -105,13 +105,28 @@ def merge_content(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+# one encoder for every call: json.dumps with options builds a new one each time
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str)
+
+
 def dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+    """`json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)`."""
+    return _COMPACT.encode(value)
 
 
 def build_case(row: Any, history: list[dict[str, Any]], evidence: list[dict[str, Any]]) -> Case:
     """A `Case` from a `cases` row, its events and its evidence items."""
-    content = json.loads(row.content_json)
+    return case_from_parts(row, json.loads(row.content_json), history, evidence)
+
+
+def case_from_parts(
+    row: Any,
+    content: dict[str, Any],
+    history: list[dict[str, Any]],
+    evidence: list[dict[str, Any]],
+) -> Case:
+    """A `Case` from the workflow columns of a `cases` row (an object with those attributes)
+    and its content, events and evidence items as the store reads them back."""
     return Case(
         case_id=row.case_id,
         case_key=row.case_key,
@@ -137,6 +152,11 @@ def build_case(row: Any, history: list[dict[str, Any]], evidence: list[dict[str,
         evidence=evidence,
         pending_decision=json.loads(row.pending_json) if row.pending_json else None,
     )
+
+
+def evidence_record(key: str, added_at: datetime, run_id: str | None, is_new: bool) -> dict:
+    """One evidence item of a case as `Case.evidence` holds it."""
+    return {"key": key, "added_at": iso(added_at), "run_id": run_id, "new": bool(is_new)}
 
 
 @lru_cache(maxsize=256)

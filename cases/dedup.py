@@ -17,6 +17,7 @@ import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from types import SimpleNamespace
 from typing import Any
 
 import sqlalchemy as sa
@@ -26,12 +27,15 @@ from cases import tables as t
 from cases.content import (
     DECIDED_STATUSES,
     OPEN_STATUSES,
+    case_from_parts,
     draft_content,
     dumps,
+    event_record,
+    evidence_record,
     higher_priority,
     merge_content,
 )
-from cases.model import CaseDraft
+from cases.model import Case, CaseDraft
 from cases.policy import CasePolicy
 
 CHUNK = 900  # bound parameters per IN (...) query, well under SQLite's limit
@@ -133,6 +137,7 @@ class _Batch:
         self.versions_json = dumps(versions)  # the same for every event of the run
         self.next_seq = int(conn.execute(sa.select(sa.func.max(t.cases.c.seq))).scalar() or 0) + 1
         self.new_cases: dict[str, dict[str, Any]] = {}
+        self.inserted_rows: list[dict[str, Any]] = []  # the new cases' rows, as written
         self.events: list[dict[str, Any]] = []
 
     def event(self, case_id: str, event: str, details: dict[str, Any], **extra: Any) -> None:
@@ -203,8 +208,9 @@ def plan_and_write(
     versions: dict,
     policy: CasePolicy,
     now: datetime,
-) -> list[Outcome]:
-    """Decide what each draft does to the store and write it; one `Outcome` per draft."""
+) -> tuple[list[Outcome], dict[str, Case]]:
+    """Decide what each draft does to the store and write it; one `Outcome` per draft, and
+    the cases this call opened, as the store would read them back (see `opened_cases`)."""
     drafts = list(drafts)
     states = _load_states(conn, list(dict.fromkeys(d.case_key for d in drafts)))
     evidence = [d.evidence_keys() for d in drafts]
@@ -234,7 +240,27 @@ def plan_and_write(
             state.open_case = touched[case.case_id] = case
             outcomes.append(Outcome(case.case_id, "opened"))
     _write(conn, batch, touched, run_id)
-    return outcomes
+    return outcomes, opened_cases(batch, touched)
+
+
+def opened_cases(batch: _Batch, touched: dict[str, _OpenCase]) -> dict[str, Case]:
+    """The full cases a batch opened, built from what it wrote instead of read back: their
+    row, content, events (all of this batch, in the order written) and evidence items."""
+    events: dict[str, list[dict[str, Any]]] = {}
+    for row in batch.events:
+        if row["case_id"] in batch.new_cases:
+            events.setdefault(row["case_id"], []).append(event_record(SimpleNamespace(**row)))
+    opened = {}
+    added = evidence_record("", batch.now, batch.run_id, False)  # the same for every item
+    for row in batch.inserted_rows:
+        case = touched[row["case_id"]]
+        evidence = [
+            {**added, "key": key, "new": bool(is_new)} for key, is_new in sorted(case.added.items())
+        ]
+        opened[case.case_id] = case_from_parts(
+            SimpleNamespace(**row), case.content, events.get(case.case_id, []), evidence
+        )
+    return opened
 
 
 def _write(conn: Connection, batch: _Batch, touched: dict[str, _OpenCase], run_id: str) -> None:
@@ -258,8 +284,9 @@ def _write(conn: Connection, batch: _Batch, touched: dict[str, _OpenCase], run_i
              "run_id": run_id, "is_new": is_new}
             for key, is_new in case.added.items()
         ]  # fmt: skip
+    batch.inserted_rows = new_rows
     if new_rows:
-        conn.execute(t.cases.insert(), new_rows)
+        _insert(conn, t.cases, new_rows)
     if updates:
         stale = [u["b_case_id"] for u in updates]
         for part in chunks(stale):
@@ -277,4 +304,25 @@ def _write(conn: Connection, batch: _Batch, touched: dict[str, _OpenCase], run_i
         (t.events, batch.events),
     ):
         if rows:
-            conn.execute(table.insert(), rows)
+            _insert(conn, table, rows)
+
+
+def _insert(conn: Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
+    """`table.insert()` of many rows with the same keys. On SQLite the rows go to the
+    driver's executemany directly: SQLAlchemy's per-row parameter handling cost more than
+    the writing. Column types that convert values (dates, booleans) convert each distinct
+    value once, with SQLAlchemy's own converters, so the stored values are the same."""
+    if conn.dialect.name != "sqlite":
+        conn.execute(table.insert(), rows)
+        return
+    statement = table.insert().compile(dialect=conn.dialect, column_keys=list(rows[0]))
+    columns = []
+    for name in statement.positiontup:
+        values = [row[name] for row in rows]
+        convert = table.c[name].type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
+        if convert is not None:
+            converted: dict[Any, Any] = {}
+            values = [converted[v] if v in converted else converted.setdefault(v, convert(v))
+                      for v in values]  # fmt: skip
+        columns.append(values)
+    conn.exec_driver_sql(str(statement), list(zip(*columns, strict=True)))

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 SCHEMA_VERSION = 1
 STATUSES: tuple[str, ...] = ("open", "in_review", "escalated", "cleared", "reported")
 PRIORITIES: tuple[str, ...] = ("high", "medium", "low")
+
+
+def _fields(item: Any) -> dict[str, Any]:
+    """A flat dataclass as a dict of its fields. The values are the item's own, not copies
+    (`dataclasses.asdict` deep-copies every evidence value, the larger part of the cost of
+    writing a large run's case files), so the result is for reading and serializing."""
+    return {name: getattr(item, name) for name in item.__dataclass_fields__}
 
 
 @dataclass
@@ -109,8 +116,8 @@ class Case:
             "risk_score": int(self.risk_score),
             "subject": self.subject,
             "transaction_ids": list(self.transaction_ids),
-            "flags": [asdict(f) for f in self.flags],
-            "watchlist_matches": [asdict(m) for m in self.watchlist_matches],
+            "flags": [_fields(f) for f in self.flags],
+            "watchlist_matches": [_fields(m) for m in self.watchlist_matches],
             "ml": self.ml,
             "recommended_actions": list(self.recommended_actions),
             "history": list(self.history),

@@ -143,6 +143,29 @@ def _new_evidence(case: Case) -> tuple[set[str], set[str]]:
     return flags, entries
 
 
+def _label(key: Any) -> str:
+    return str(key).replace("_", " ")
+
+
+def _evidence_rows(evidence: Mapping[str, Any]) -> list[tuple[str, Any, str | None]]:
+    """A flag's evidence as the page lists it: (label, None, text) for a value, or
+    (label, [(label, text), ...], None) for a mapping (per-transaction evidence, say).
+    Texts are plain; the template escapes them."""
+    rows: list[tuple[str, Any, str | None]] = []
+    for key, value in evidence.items():
+        if isinstance(value, Mapping):
+            details = [(_label(sub), _evidence_text(detail)) for sub, detail in value.items()]
+            rows.append((_label(key), details, None))
+        else:
+            rows.append((_label(key), None, _cell(value)))
+    return rows
+
+
+def _strongest_first(flags: Sequence[Any]) -> list[Any]:
+    """Flags by weight, highest first (ties keep their order)."""
+    return sorted(flags, key=lambda f: f.weight, reverse=True)
+
+
 def case_html(case: Case, index_href: str | None = None) -> str:
     """The page an investigator works from (one file, inline CSS)."""
     present = {column for row in case.transactions for column in row}
@@ -157,6 +180,11 @@ def case_html(case: Case, index_href: str | None = None) -> str:
         index_href=index_href,
         transaction_columns=columns,
         numeric_columns=NUMERIC_COLUMNS,
+        transaction_cells=[
+            [(column in NUMERIC_COLUMNS, _cell(row.get(column))) for column in columns]
+            for row in case.transactions
+        ],
+        flag_views=[(f, _evidence_rows(f.evidence)) for f in _strongest_first(case.flags)],
         total_value=sum(known) if known else None,
         entry_fields=ENTRY_FIELDS,
         new_flags=new_flags,

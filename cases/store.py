@@ -22,7 +22,8 @@ from sqlalchemy.engine import Connection
 from cases import suppressions as sup
 from cases import tables as t
 from cases import users
-from cases.content import OPEN_STATUSES, build_case, dumps, event_record
+from cases.bulk import collector_paused
+from cases.content import OPEN_STATUSES, build_case, dumps, event_record, evidence_record
 from cases.dedup import chunks, plan_and_write
 from cases.migrations import migrate
 from cases.model import PRIORITIES, STATUSES, Case, CaseDraft
@@ -147,14 +148,19 @@ class CaseStore:
         """
         if load not in ("changed", "all", "none"):
             raise ValueError(f"load must be changed, all or none (got {load!r})")
-        drafts = list(drafts)
+        with collector_paused():
+            return self._upsert(list(drafts), run, load)
+
+    def _upsert(self, drafts: list[CaseDraft], run: RunInfo, load: str) -> list[UpsertResult]:
         now = utc_now()
         with self.engine.begin() as conn:
             self._lock_for_upsert(conn)
             self._record_run(conn, run)
             kept, suppressed = sup.filter_drafts(conn, drafts, now)
             live = [d for d in kept if d is not None]
-            outcomes = plan_and_write(conn, live, run.run_id, run.versions, self.policy, now)
+            outcomes, opened = plan_and_write(
+                conn, live, run.run_id, run.versions, self.policy, now
+            )
         live_outcomes = iter(outcomes)
         results = []
         for index, draft in enumerate(kept):
@@ -169,9 +175,11 @@ class CaseStore:
             for r in results
             if r.case_id and (load == "all" or (load == "changed" and r.action in CHANGED))
         }
-        loaded = {c.case_id: c for c in self.get_cases(sorted(wanted))}
+        # cases opened by this call are built from what was written; the others are read
+        loaded = {c.case_id: c for c in self.get_cases(sorted(wanted - set(opened)))}
         for result in results:
-            result.case = loaded.get(result.case_id or "")
+            if result.case_id in wanted:
+                result.case = opened.get(result.case_id) or loaded.get(result.case_id)
         return results
 
     @staticmethod
@@ -238,20 +246,16 @@ class CaseStore:
                 )
                 for row in conn.execute(events):
                     history.setdefault(row.case_id, []).append(event_record(row))
-                items = (
-                    sa.select(t.evidence_items)
-                    .where(t.evidence_items.c.case_id.in_(part))
-                    .order_by(t.evidence_items.c.added_at, t.evidence_items.c.evidence_key)
-                )
+                items = sa.select(t.evidence_items).where(t.evidence_items.c.case_id.in_(part))
                 for row in conn.execute(items):
                     evidence.setdefault(row.case_id, []).append(
-                        {
-                            "key": row.evidence_key,
-                            "added_at": row.added_at.isoformat(timespec="seconds") + "Z",
-                            "run_id": row.run_id,
-                            "new": bool(row.is_new),
-                        }
+                        (row.added_at, row.evidence_key, row.run_id, row.is_new)
                     )
+        for case_id, items in evidence.items():  # ordered here: the same on every database
+            evidence[case_id] = [
+                evidence_record(key, added_at, run_id, is_new)
+                for added_at, key, run_id, is_new in sorted(items, key=lambda i: i[:2])
+            ]
         return [
             build_case(rows[i], history.get(i, []), evidence.get(i, []))
             for i in case_ids
