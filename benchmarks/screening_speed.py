@@ -102,7 +102,9 @@ def synthetic_name(rng: random.Random, vocab: list[str]) -> tuple[str, str]:
 
 def synthetic_entries(size: int, seed: int) -> pd.DataFrame:
     rng = random.Random(seed)
-    vocab = list({word(rng) for _ in range(max(1000, size // 4))})
+    vocab = sorted(
+        {word(rng) for _ in range(max(1000, size // 4))}
+    )  # sorted: same list in every process
     names, kinds = zip(*(synthetic_name(rng, vocab) for _ in range(size)), strict=True)
     empty = [[] for _ in range(size)]
     return pd.DataFrame(
@@ -140,7 +142,7 @@ def make_queries(entries: pd.DataFrame, count: int, seed: int) -> pd.DataFrame:
     rng = random.Random(seed)
     picks = entries.sample(count // 2, random_state=seed)
     variants = [perturb(n, k, rng) for n, k in zip(picks["name"], picks["type"], strict=True)]
-    vocab = list({word(rng) for _ in range(5000)})
+    vocab = sorted({word(rng) for _ in range(5000)})
     fresh = [synthetic_name(rng, vocab)[0] for _ in range(count - len(variants))]
     names = variants + fresh
     return pd.DataFrame(

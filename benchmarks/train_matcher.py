@@ -24,7 +24,7 @@ import detectors
 from detectors.matching import Matcher, MatchSettings
 from detectors.matching.features import FEATURE_NAMES
 from detectors.matching.pairs import TOKEN_DF_PATH
-from detectors.matching.scorer import WEIGHTS_PATH, ScorerModel
+from detectors.matching.scorer import WEIGHTS_PATH, ScoreCap, ScorerModel
 from detectors.matching.training import build_pairs, pair_features
 from watchlists import entries_to_frame, load_watchlist
 
@@ -74,7 +74,14 @@ def choose_threshold(y: np.ndarray, p: np.ndarray, min_precision: float) -> floa
 
 # Expected direction of each feature; a coefficient that comes out the other way (from
 # correlated features) would make explanations read backwards, so that feature is dropped.
-NEGATIVE = {"distinctive_word_unmatched", "only_generic_words", "weak_alias", "single_token"}
+NEGATIVE = {
+    "distinctive_word_unmatched",
+    "distinctive_words_only_fuzzy",
+    "person_vs_company",
+    "only_generic_words",
+    "weak_alias",
+    "single_token",
+}
 
 
 def fit_sign_consistent(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float, list[str]]:
@@ -95,6 +102,22 @@ def fit_sign_consistent(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float
         _, worst = max(wrong)
         active.remove(worst)
         dropped.append(FEATURE_NAMES[worst])
+
+
+# Pairs whose only agreement beyond generic words is a distinctive word that is hardly a
+# typo of the listed one (typo credibility 0.5 or less: "handa"/"hana", "garen"/"green")
+# stay below every threshold: the scorer's weights add up, and cannot see that the long
+# exact agreement of generic words is worth nothing when the one word that names the
+# company differs.
+CAPS = (
+    ScoreCap(
+        "distinctive_words_only_fuzzy",
+        at_least=0.5,
+        score=0.40,
+        reason="only generic words agree exactly; the distinctive word is another spelling, "
+        "not a believable typo",
+    ),
+)
 
 
 def write_token_df(matcher: Matcher) -> None:
@@ -127,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
     x = pair_features(matcher, train)
     y = np.array([s.label for s in train])
     coef, intercept, dropped = fit_sign_consistent(x, y)
-    scorer = ScorerModel(FEATURE_NAMES, coef, intercept)
+    scorer = ScorerModel(FEATURE_NAMES, coef, intercept, caps=CAPS)
 
     valid = build_pairs(matcher, evaluation=True, seed=args.validation_seed)
     xv = pair_features(matcher, valid)
@@ -152,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
         "features_dropped_for_sign": dropped,
         "seconds": round(time.time() - started, 1),
     }
-    scorer = ScorerModel(FEATURE_NAMES, coef, intercept, meta)
+    scorer = ScorerModel(FEATURE_NAMES, coef, intercept, meta, CAPS)
     print(json.dumps(meta, indent=2))
     for name, coef in zip(FEATURE_NAMES, scorer.coef, strict=True):
         print(f"  {name:28s} {coef:+.3f}")

@@ -14,8 +14,11 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 
 from detectors.matching.names import AnalyzedName, NameTables, phonetic_key
+from detectors.matching.spelling import typo_credibility
 
 STOP_WORDS = frozenset({"the", "and", "of", "for", "de", "la", "el", "al", "du", "des", "a", "y"})
+SOUND_ALIKE = 0.85  # similarity of two words with one sound key
+SOUND_ALIKE_MIN_RATIO = 0.6  # ...when their spellings are at least this alike
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,8 @@ class Alignment:
     candidate_cover: float  # weighted share of the list name's tokens aligned
     matched_info: float  # rarity of the distinctive tokens aligned, 0..1
     missed_info: float  # rarity of the rarest distinctive token left unaligned, 0..1
+    distinctive_agreement: float = 0.0  # rarity-weighted typo credibility of distinctive words
+    fuzzy_only: float = 0.0  # 1 - best typo credibility when no distinctive word is exact
 
 
 def token_similarity(a: str, b: str) -> float:
@@ -71,8 +76,10 @@ def _fuzzy_token_similarity(a: str, b: str) -> float:
     if min(len(a), len(b)) < 4:
         return 0.0
     sim = fuzz.ratio(a, b) / 100.0
-    if sim < 0.9 and phonetic_key(a) == phonetic_key(b):
-        sim = 0.9
+    # a shared sound key lifts a spelling variant ("husayn"/"hussein"), but only one
+    # that already looks alike: the key drops every vowel ("dabo"/"dubai" share it)
+    if sim < SOUND_ALIKE and sim >= SOUND_ALIKE_MIN_RATIO and phonetic_key(a) == phonetic_key(b):
+        sim = SOUND_ALIKE
     return sim if sim >= 0.75 else 0.0
 
 
@@ -110,8 +117,11 @@ def align(query: AnalyzedName, candidate: AnalyzedName, weights: TokenWeights) -
         + [c for j, c in enumerate(candidate.tokens) if j not in used_c]
         if weights.distinctive(t)
     ]
+    agreement, fuzzy_only = distinctive_agreement_of(pairs, query, candidate, weights)
     return Alignment(
         pairs=tuple(pairs),
+        distinctive_agreement=agreement,
+        fuzzy_only=fuzzy_only,
         missed_info=min(1.0, max(missed, default=0.0) / weights.max_idf)
         if weights.max_idf
         else 0.0,
@@ -119,6 +129,42 @@ def align(query: AnalyzedName, candidate: AnalyzedName, weights: TokenWeights) -
         candidate_cover=c_hit / sum(cw) if cw else 0.0,
         matched_info=min(1.0, info / weights.max_idf) if weights.max_idf else 0.0,
     )
+
+
+def distinctive_agreement_of(
+    pairs: list[tuple[str, str, float]],
+    query: AnalyzedName,
+    candidate: AnalyzedName,
+    weights: TokenWeights,
+) -> tuple[float, float]:
+    """(agreement, fuzzy_only) of the distinctive words of two names.
+
+    agreement: the rarity-weighted share of both names' distinctive words whose aligned
+    partner is the same word or a believable misspelling of it (`typo_credibility`).
+    fuzzy_only: when generic words are shared exactly and nothing beyond them is (no
+    distinctive word, no place) but distinctive words align fuzzily, how little the best
+    of them is believable as a typo (1 - credibility); else 0."""
+    distinctive = weights.distinctive
+    total = sum(weights.weight(t) for t in query.tokens if distinctive(t)) + sum(
+        weights.weight(t) for t in candidate.tokens if distinctive(t)
+    )
+    agreed, credibilities = 0.0, []
+    for q, c, _ in pairs:
+        if not (distinctive(q) or distinctive(c)):
+            continue
+        credibility = typo_credibility(q, c)
+        credibilities.append(credibility)
+        agreed += credibility * (
+            (weights.weight(q) if distinctive(q) else 0.0)
+            + (weights.weight(c) if distinctive(c) else 0.0)
+        )
+    agreement = agreed / total if total else 0.0
+    places, generic = weights.tables.places, weights.tables.generic
+    place_shared = any(q == c and q in places for q, c, _ in pairs)
+    generic_shared = any(q == c and q in generic and q not in STOP_WORDS for q, c, _ in pairs)
+    if not credibilities or max(credibilities) >= 1.0 or place_shared or not generic_shared:
+        return agreement, 0.0
+    return agreement, 1.0 - max(credibilities)
 
 
 @dataclass(frozen=True)
@@ -158,6 +204,33 @@ def list_name_covered(p: PairContext) -> float:
 
 def distinctive_tokens_matched(p: PairContext) -> float:
     return p.alignment.matched_info
+
+
+def distinctive_words_agree(p: PairContext) -> float:
+    return p.alignment.distinctive_agreement
+
+
+def distinctive_words_only_fuzzy(p: PairContext) -> float:
+    return p.alignment.fuzzy_only
+
+
+def _company_like(name: AnalyzedName, weights: TokenWeights) -> bool:
+    generic = weights.tables.generic
+    return bool(name.legal_forms) or any(t in generic and t not in STOP_WORDS for t in name.tokens)
+
+
+def person_against_company(p: PairContext) -> float:
+    """A listed person against a name that reads as a company's (legal form, business
+    words), or a stated person against a listed company's name."""
+    if p.entry_type == "person" and _company_like(p.query, p.weights):
+        return 1.0
+    if (
+        p.query_type == "person"
+        and p.entry_type != "person"
+        and _company_like(p.candidate, p.weights)
+    ):
+        return 1.0
+    return 0.0
 
 
 def distinctive_tokens_missed(p: PairContext) -> float:
@@ -262,6 +335,22 @@ FEATURES: tuple[Feature, ...] = (
         "distinctive_word_unmatched",
         distinctive_tokens_missed,
         "rarity of the rarest distinctive word found on one side only",
+    ),
+    Feature(
+        "distinctive_words_agree",
+        distinctive_words_agree,
+        "rarity-weighted share of distinctive words spelled alike or as a believable typo",
+    ),
+    Feature(
+        "distinctive_words_only_fuzzy",
+        distinctive_words_only_fuzzy,
+        "generic words agree exactly, nothing else does, and the closest distinctive word "
+        "is hardly a typo of the listed one",
+    ),
+    Feature(
+        "person_vs_company",
+        person_against_company,
+        "a listed person against a company-like name, or the other way round",
     ),
     Feature(
         "only_generic_words", only_generic_words, "only generic words, places or stop words align"

@@ -42,7 +42,7 @@ HIT_COLUMNS: tuple[str, ...] = (
     "features",
 )
 CHUNK = 512
-CACHE_FORMAT = "redflag-matcher-3"  # bump when the saved structures change
+CACHE_FORMAT = "redflag-matcher-4"  # bump when the saved structures change
 Progress = Callable[[int, int], None]
 
 
@@ -186,12 +186,9 @@ class Matcher:
     def candidate_pairs(self, queries: list[AnalyzedName]) -> pd.DataFrame:
         """(query, name_id, prefilter) for the best few list names of each query."""
         s = self.settings
-        found = [
-            self.index.candidates(
-                q, s.candidates_per_query, s.max_token_df, s.ngrams_per_query, s.postings_budget
-            )
-            for q in queries
-        ]
+        found = self.index.candidates_many(
+            queries, s.candidates_per_query, s.max_token_df, s.ngrams_per_query, s.postings_budget
+        )
         qi = np.repeat(np.arange(len(queries)), [len(f) for f in found])
         ci = np.concatenate(found) if found else np.empty(0, dtype=np.int32)
         if not len(ci):

@@ -1,8 +1,11 @@
-"""The calibrated pair scorer: a logistic regression over the named features.
+"""The calibrated pair scorer: a logistic regression over the named features, and caps.
 
 Its weights ship beside the code (`scorer_weights.json`, written by
 `benchmarks/train_matcher.py` with the seed, data sizes and metrics of the training run),
 so scoring needs no list files. Every score can say which features raised or lowered it.
+A cap bounds the score of a kind of pair no sum of weights can tell apart ("Handa
+Electronics" against "HANA ELECTRONICS": everything but one short distinctive word agrees
+exactly, and that word is another name, not a typo); the explanation names it.
 """
 
 from __future__ import annotations
@@ -21,13 +24,32 @@ DESCRIPTIONS = {f.name: f.description for f in FEATURES}
 
 
 @dataclass(frozen=True)
+class ScoreCap:
+    """The score is at most `score` when `feature` is at least `at_least`."""
+
+    feature: str
+    at_least: float
+    score: float
+    reason: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "feature": self.feature,
+            "at_least": self.at_least,
+            "score": self.score,
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True)
 class ScorerModel:
-    """Logistic model: probability = sigmoid(intercept + sum(coef * feature))."""
+    """Logistic model: probability = sigmoid(intercept + sum(coef * feature)), then caps."""
 
     features: tuple[str, ...]
     coef: np.ndarray
     intercept: float
     meta: dict[str, Any] = field(default_factory=dict)
+    caps: tuple[ScoreCap, ...] = ()
 
     @classmethod
     def load(cls, path: Path = WEIGHTS_PATH) -> ScorerModel:
@@ -35,13 +57,19 @@ class ScorerModel:
         weights = dict(zip(data["features"], data["coef"], strict=True))
         # a feature added after training counts for nothing until the model is retrained
         coef = np.array([weights.get(name, 0.0) for name in FEATURE_NAMES], dtype=float)
-        return cls(FEATURE_NAMES, coef, float(data["intercept"]), data.get("meta", {}))
+        caps = tuple(
+            ScoreCap(c["feature"], float(c["at_least"]), float(c["score"]), str(c["reason"]))
+            for c in data.get("caps", [])
+            if c["feature"] in FEATURE_NAMES
+        )
+        return cls(FEATURE_NAMES, coef, float(data["intercept"]), data.get("meta", {}), caps)
 
     def save(self, path: Path = WEIGHTS_PATH) -> None:
         data = {
             "features": list(self.features),
             "coef": [round(float(c), 6) for c in self.coef],
             "intercept": round(float(self.intercept), 6),
+            "caps": [cap.as_dict() for cap in self.caps],
             "meta": self.meta,
         }
         Path(path).write_text(json.dumps(data, indent=2) + "\n")
@@ -50,7 +78,15 @@ class ScorerModel:
         return np.asarray(x, dtype=float) @ self.coef + self.intercept
 
     def probability(self, x: np.ndarray) -> np.ndarray:
-        return 1.0 / (1.0 + np.exp(-self.logits(x)))
+        x = np.asarray(x, dtype=float)
+        p = 1.0 / (1.0 + np.exp(-self.logits(x)))
+        for cap in self.caps:
+            column = x[..., self.features.index(cap.feature)]
+            p = np.where(column >= cap.at_least, np.minimum(p, cap.score), p)
+        return p
+
+    def caps_applied(self, row: np.ndarray) -> list[ScoreCap]:
+        return [c for c in self.caps if row[self.features.index(c.feature)] >= c.at_least]
 
     def contributions(self, row: np.ndarray) -> list[tuple[str, float, float]]:
         """(feature, value, value x weight) for the features that moved the score,
@@ -74,4 +110,5 @@ def explain_contributions(model: ScorerModel, row: np.ndarray, top: int = 4) -> 
         parts.append("raised by " + ", ".join(up))
     if down:
         parts.append("lowered by " + ", ".join(down))
+    parts.extend(f"capped at {cap.score:.2f}: {cap.reason}" for cap in model.caps_applied(row))
     return "; ".join(parts) if parts else "no feature moved the score"

@@ -3,7 +3,8 @@
 True pairs: an entry's name against its own aliases, and against realistic variants of
 itself (typos, dropped or abbreviated words, reordering, transliteration variants,
 legal-form changes, "SURNAME, Given" order). Hard negatives: the closest names of other
-entries that the candidate index proposes for the same query.
+entries that the candidate index proposes for the same query, and the decoys of
+`decoys.py` (other parties that share all but the words that name the listed one).
 Entries are split by a stable hash of their id, so the evaluation set never shares an
 entry with the training set whatever the seed.
 """
@@ -18,7 +19,15 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz
 
-from detectors.matching.features import STOP_WORDS, PairContext, acronym_match
+from detectors.matching.decoys import (
+    LEGAL_FORMS,
+    NamesakeVocabulary,
+    company_named_after,
+    generic_only,
+    near_namesake,
+    swap_distinctive,
+)
+from detectors.matching.features import PairContext, acronym_match
 from detectors.matching.matcher import Matcher, items_of, record_of
 from detectors.matching.names import normalize_address
 
@@ -57,19 +66,6 @@ SPELLING_VARIANTS = (
     ("j", "dj"),
     ("sh", "ch"),
     ("v", "w"),
-)
-LEGAL_FORMS = (
-    "Co., Ltd.",
-    "Ltd",
-    "LLC",
-    "Inc.",
-    "Corp.",
-    "GmbH",
-    "S.A.",
-    "Pte. Ltd.",
-    "Sdn. Bhd.",
-    "JSC",
-    "Limited",
 )
 PLACES = ("Shenzhen", "Guangzhou", "Beijing", "Shanghai", "Hong Kong", "Dubai", "Moscow")
 
@@ -196,6 +192,7 @@ def build_pairs(
     by_entry = pd.Series(np.arange(len(matcher.names.raw))).groupby(matcher.names.entry_row)
     positives: list[tuple[PairSpec, int]] = []
     decoys: list[PairSpec] = []
+    namesakes = NamesakeVocabulary.of(matcher)
     for row, ids in by_entry:
         if held_out(matcher.entry_info[row]["entry_id"]) != evaluation:
             continue
@@ -211,6 +208,9 @@ def build_pairs(
             variant = perturb(matcher.names.raw[target], kind, rng)
             if keeps_distinctive(matcher, variant, target):
                 queries.append((variant, target, "perturbed"))
+        misspelt = typo_in_long_word(matcher, ids[0], rng)
+        if misspelt and rng.random() < 0.5:
+            queries.append((misspelt, ids[0], "perturbed"))
         for query, target, variant in queries:
             party = _party_attributes(matcher, row, rng)
             positives.append((PairSpec(query, target, 1, *party, variant), row))
@@ -218,6 +218,13 @@ def build_pairs(
             if decoy and rng.random() < 0.4:
                 party = _party_attributes(matcher, row, rng)
                 decoys.append(PairSpec(decoy, ids[0], 0, *party, "decoy"))
+        for decoy in (
+            near_namesake(matcher, ids[0], rng, namesakes),
+            company_named_after(matcher, ids[0], rng),
+        ):
+            if decoy and rng.random() < 0.6:
+                party = _party_attributes(matcher, row, rng)
+                decoys.append(PairSpec(decoy, ids[0], 0, *party, "near_namesake"))
     return _with_hard_negatives(matcher, positives, negatives_per_query, rng) + decoys
 
 
@@ -229,32 +236,16 @@ def keeps_distinctive(matcher: Matcher, variant: str, name_id: int) -> bool:
     return any(matcher.weights.distinctive(t) for t in matcher.analyze(variant).tokens)
 
 
-def generic_only(matcher: Matcher, name_id: int) -> str | None:
-    """Only the generic words and places of a list name ("Guangzhou Communication
-    Group" from "Guangzhou Haige Communication Group"): another party's name."""
-    tokens = matcher.list_name(name_id).tokens
-    kept = [t for t in tokens if not matcher.weights.distinctive(t)]
-    if not kept or len(kept) == len(tokens) or all(t in STOP_WORDS for t in kept):
+def typo_in_long_word(matcher: Matcher, name_id: int, rng: random.Random) -> str | None:
+    """The list name with one typo in its longest distinctive word (7+ letters): the
+    misspelling a screened party's name most often carries."""
+    raw = matcher.names.raw[name_id]
+    words = [w for w in raw.split() if len(w.strip(".,()")) >= 7 and w.strip(".,()").isalpha()]
+    words = [w for w in words if matcher.weights.distinctive(w.strip(".,()").lower())]
+    if not words:
         return None
-    return " ".join(kept)
-
-
-def swap_distinctive(matcher: Matcher, name_id: int, rng: random.Random) -> str | None:
-    """The list name with its rarest word replaced by another list's word: same generic
-    words and legal form, another party ("BELLETECH CORP" against "11420 CORP.")."""
-    analyzed = matcher.list_name(name_id)
-    if not analyzed.tokens:
-        return None
-    rarest = max(analyzed.tokens, key=matcher.weights.weight)
-    other = matcher.list_name(rng.randrange(len(matcher.names.raw))).tokens
-    replacement = max(other, key=matcher.weights.weight, default=None)
-    if not replacement or replacement == rarest:
-        return None
-    return (
-        matcher.names.raw[name_id].lower().replace(rarest, replacement, 1)
-        if rarest in matcher.names.raw[name_id].lower()
-        else None
-    )
+    longest = max(words, key=len)
+    return raw.replace(longest, typo(longest, rng), 1)
 
 
 def _alias_resembles(matcher: Matcher, alias: int, primary: int) -> bool:

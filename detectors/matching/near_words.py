@@ -1,0 +1,161 @@
+"""Listed words within one or two typos of a word, found without scanning the vocabulary.
+
+Symmetric deletion (as in SymSpell): every listed word is stored under each string that
+one or two deleted letters make of it; a queried word's own deletions meet those of every
+listed word within that many edits (insertions, deletions, substitutions, swaps). Two
+typos are looked for in words of 6+ letters ("Maidanjen"/"Zaidanfen"), one in shorter
+ones. The deletion strings are kept as 64-bit hashes in one sorted array, so a list of a
+million names costs tens of megabytes, and every candidate is checked by edit distance.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+HASHED_BYTES = 32  # longer words are hashed on their first 32 letters (then checked)
+_FNV_OFFSET = np.uint64(14695981039346656037)
+_FNV_PRIME = np.uint64(1099511628211)
+_HASH_BATCH = 1 << 18
+
+
+def typos_allowed(word: str) -> int:
+    """Edits looked for: none under 4 letters or with digits, one under 6 letters, two
+    from 6 letters on."""
+    if len(word) < 4 or any(ch.isdigit() for ch in word):
+        return 0
+    return 1 if len(word) < 6 else 2
+
+
+def deletion_variants(word: str, depth: int) -> set[str]:
+    """The word and the strings `depth` or fewer deleted letters make of it."""
+    found = {word}
+    frontier = {word}
+    for _ in range(depth):
+        frontier = {w[:i] + w[i + 1 :] for w in frontier for i in range(len(w))}
+        found |= frontier
+    return found
+
+
+def stable_hashes(words: Sequence[str]) -> np.ndarray:
+    """64-bit FNV-1a of each (ASCII) word, the same in every process."""
+    out = np.empty(len(words), dtype=np.uint64)
+    for start in range(0, len(words), _HASH_BATCH):
+        part = np.asarray(words[start : start + _HASH_BATCH], dtype=f"S{HASHED_BYTES}")
+        codes = part.view(np.uint8).reshape(len(part), HASHED_BYTES)
+        h = np.full(len(part), _FNV_OFFSET, dtype=np.uint64)
+        for col in range(HASHED_BYTES):
+            h = (h ^ codes[:, col]) * _FNV_PRIME
+        out[start : start + len(part)] = h
+    return out
+
+
+@dataclass
+class NearWords:
+    """Hashes of the deletion variants of every listed word, sorted, with the word id."""
+
+    keys: np.ndarray  # uint64, sorted
+    word_ids: np.ndarray  # int32, aligned with keys
+    allowed: np.ndarray  # int8 per listed word: `typos_allowed`
+    lengths: np.ndarray  # int16 per listed word
+
+    @classmethod
+    def build(cls, words: Sequence[str]) -> NearWords:
+        variants: list[str] = []
+        owners: list[int] = []
+        allowed = np.zeros(len(words), dtype=np.int8)
+        for word_id, word in enumerate(words):
+            depth = allowed[word_id] = typos_allowed(word)
+            if depth:
+                found = deletion_variants(word, depth)
+                variants.extend(found)
+                owners.extend([word_id] * len(found))
+        keys = stable_hashes(variants)
+        order = np.argsort(keys, kind="stable")
+        return cls(
+            keys=keys[order],
+            word_ids=np.asarray(owners, dtype=np.int32)[order],
+            allowed=allowed,
+            lengths=np.asarray([len(w) for w in words], dtype=np.int16),
+        )
+
+    def lookup(
+        self, queried: Iterable[str], words: Sequence[str]
+    ) -> dict[str, list[tuple[str, int]]]:
+        """For each queried word, the listed words (other than itself) within its allowed
+        number of edits, with that number."""
+        return {word: found for word, (found, _) in self.closest(queried, words).items()}
+
+    def closest(
+        self, queried: Iterable[str], words: Sequence[str], limit: int | None = None
+    ) -> dict[str, tuple[list[tuple[str, int]], dict[int, int]]]:
+        """For each queried word, at most `limit` listed words (other than itself) within
+        its allowed number of edits, fewest edits first, with that number; and how many
+        listed words there are at each number of edits."""
+        queried = [w for w in dict.fromkeys(queried) if typos_allowed(w)]
+        result: dict[str, tuple[list[tuple[str, int]], dict[int, int]]] = {
+            w: ([], {}) for w in queried
+        }
+        positions, word_ids = self._meetings(queried, len(words))
+        if not len(positions):
+            return result
+        lengths = np.asarray([len(w) for w in queried], dtype=np.int16)[positions]
+        allowed = np.maximum(
+            np.asarray([typos_allowed(w) for w in queried], dtype=np.int8)[positions],
+            self.allowed[word_ids],
+        )
+        close = np.abs(self.lengths[word_ids] - lengths) <= allowed
+        positions, word_ids, allowed = positions[close], word_ids[close], allowed[close]
+        listed = np.asarray(words, dtype=object)[word_ids]
+        distance = process.cpdist(
+            np.asarray(queried, dtype=object)[positions], listed, scorer=OSA.distance, workers=1
+        )
+        keep = (distance > 0) & (distance <= allowed)
+        positions, listed, distance = positions[keep], listed[keep], distance[keep]
+        order = np.lexsort((distance, positions))
+        positions, listed, distance = positions[order], listed[order], distance[order]
+        counts = np.bincount(positions * 3 + distance, minlength=3 * len(queried)).reshape(-1, 3)
+        starts = np.r_[0, np.flatnonzero(np.diff(positions)) + 1]
+        rank = np.arange(len(positions)) - np.repeat(starts, np.diff(np.r_[starts, len(positions)]))
+        chosen = rank < (limit if limit is not None else len(positions) + 1)
+        for position, word, d in zip(
+            positions[chosen].tolist(),
+            listed[chosen].tolist(),
+            distance[chosen].tolist(),
+            strict=True,
+        ):
+            result[queried[position]][0].append((word, d))
+        for position, word in enumerate(queried):
+            result[word][1].update({d: int(counts[position, d]) for d in (1, 2)})
+        return result
+
+    def _meetings(self, queried: list[str], vocabulary: int) -> tuple[np.ndarray, np.ndarray]:
+        """(position of the queried word, listed word id) of every pair sharing a
+        deletion variant, once each."""
+        variants: list[str] = []
+        owners: list[int] = []
+        for position, word in enumerate(queried):
+            found = deletion_variants(word, typos_allowed(word))
+            variants.extend(found)
+            owners.extend([position] * len(found))
+        empty = np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int32)
+        if not variants:
+            return empty
+        hashes = stable_hashes(variants)
+        lo = np.searchsorted(self.keys, hashes, side="left")
+        counts = np.searchsorted(self.keys, hashes, side="right") - lo
+        if not counts.sum():
+            return empty
+        starts = np.repeat(lo - np.cumsum(counts) + counts, counts)
+        word_ids = self.word_ids[starts + np.arange(counts.sum())]
+        positions = np.repeat(np.asarray(owners, dtype=np.int64), counts)
+        pairs = np.unique(positions * vocabulary + word_ids)
+        return pairs // vocabulary, (pairs % vocabulary).astype(np.int32)
+
+    @property
+    def nbytes(self) -> int:
+        return self.keys.nbytes + self.word_ids.nbytes + self.allowed.nbytes + self.lengths.nbytes

@@ -1,0 +1,113 @@
+"""How believable a spelling difference between two words is as a typo of one word.
+
+"Sinno"/"Sino" (a doubled letter), "Haige"/"Haieg" (two letters swapped) and
+"Rosoboroneksport"/"Rosoboronexport" (a long word, a transliteration variant) are one
+name written twice. "Handa"/"Hana" or "Hanwa"/"Hana" are one letter apart too, but in a
+word that short a changed letter is as likely another name as a slip: real lists and
+real customer files are full of such near namesakes. The credibility (0..1) weighs the
+kind of edit by the length of the word it happened in.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from rapidfuzz.distance import OSA
+
+from detectors.matching.names import phonetic_key
+
+VOWELS = frozenset("aeiouy")
+LONG_WORD = 8  # letters from which a word is long enough that one changed letter is a typo
+_KEY_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+_KEY_POSITION = {
+    ch: (row, col + 0.5 * row) for row, keys in enumerate(_KEY_ROWS) for col, ch in enumerate(keys)
+}
+
+
+def keyboard_neighbours(a: str, b: str) -> bool:
+    pa, pb = _KEY_POSITION.get(a), _KEY_POSITION.get(b)
+    if pa is None or pb is None:
+        return False
+    return abs(pa[0] - pb[0]) <= 1 and abs(pa[1] - pb[1]) <= 1
+
+
+def _substitution_kind(x: str, y: str, a: str, b: str) -> str:
+    if keyboard_neighbours(x, y):
+        return "slip"
+    if x not in VOWELS and y not in VOWELS and phonetic_key(a) == phonetic_key(b):
+        return "sound"  # v/w, c/k, s/z, "danesh"/"danech": one sound spelt two ways
+    if x in VOWELS and y in VOWELS and min(len(a), len(b)) >= LONG_WORD:
+        return "slip"
+    return "change"
+
+
+def _insertion_kind(long_: str, i: int) -> str:
+    """The letter at `i` of the longer word is the one the shorter lacks."""
+    letter = long_[i]
+    before = long_[i - 1] if i > 0 else ""
+    after = long_[i + 1] if i + 1 < len(long_) else ""
+    if letter in (before, after):
+        return "slip"  # a doubled letter typed once, or the other way round
+    if letter in VOWELS:
+        # a vowel dropped between consonants ("onerbnk") is a slip; one beside another
+        # vowel makes another syllable in a short word ("jinxing"/"jinxiang")
+        beside_vowel = before in VOWELS or after in VOWELS
+        if not beside_vowel or len(long_) > LONG_WORD:
+            return "slip"
+    return "change"
+
+
+def one_edit_kind(a: str, b: str) -> str | None:
+    """How two words one edit apart differ: 'slip' for what a hand or a transliteration
+    produces (swapped neighbours, a doubled or undoubled letter, a neighbouring key, a
+    dropped vowel, in a long word one vowel for another), 'sound' for one consonant
+    spelt another way with the same sound, 'change' for any other single edit; None
+    when the words are not one edit apart. In a short word a vowel makes another
+    syllable ("hanjin"/"hunjin"), so a change."""
+    if len(a) == len(b):
+        diffs = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+        if len(diffs) == 1:
+            return _substitution_kind(a[diffs[0]], b[diffs[0]], a, b)
+        if len(diffs) == 2 and diffs[1] == diffs[0] + 1:
+            i = diffs[0]
+            if a[i] == b[i + 1] and a[i + 1] == b[i]:
+                return "slip"
+        return None
+    if abs(len(a) - len(b)) != 1:
+        return None
+    long_, short = (a, b) if len(a) > len(b) else (b, a)
+    i = next((k for k, (x, y) in enumerate(zip(long_, short, strict=False)) if x != y), len(short))
+    if long_[:i] + long_[i + 1 :] != short:
+        return None
+    return _insertion_kind(long_, i)
+
+
+@lru_cache(maxsize=262_144)
+def typo_credibility(a: str, b: str) -> float:
+    """1 for equal words; for different ones, how believable it is that one is a
+    misspelling of the other (0 = certainly two words)."""
+    if a == b:
+        return 1.0
+    if a.isdigit() or b.isdigit():
+        return 0.0
+    shortest = min(len(a), len(b))
+    if shortest < 3:
+        return 0.0
+    kind = one_edit_kind(a, b)
+    first_letter_differs = a[0] != b[0]  # people rarely mistype the first letter
+    if kind == "sound":  # "danech"/"danesh", but not "shengxing"/"chengxing"
+        return 0.9 if shortest >= 4 and not first_letter_differs else 0.5
+    if kind == "slip":
+        return 0.9 if shortest >= 4 and not first_letter_differs else 0.5
+    if kind == "change":
+        if shortest >= LONG_WORD and not first_letter_differs:
+            return 0.8
+        return 0.5 if shortest >= 6 else 0.2
+    same_sound = phonetic_key(a) == phonetic_key(b)
+    if OSA.distance(a, b, score_cutoff=2) <= 2:
+        if shortest >= 9:
+            return 0.7
+        if shortest >= 6:
+            return 0.4 if same_sound else 0.2
+        return 0.1 if same_sound else 0.0
+    return 0.4 if same_sound and shortest >= 7 else 0.0
