@@ -39,6 +39,7 @@ from cases.run_outputs import (
 from cases.store import CaseStore, RunInfo
 from flows.assembly import RunSetup, add_ml, anomaly_refit_needed, prepare_run
 from flows.history import TransactionHistory
+from flows.memory import release_memory
 from flows.partition_tasks import (
     PartitionResult,
     anomaly_training_rows,
@@ -311,6 +312,7 @@ def daily_screening(
             setup = prepare_run(ws, config, [str(p) for p in lists] if lists else None, column_map)
         with clock("ingest"):
             spool = ingest(quote(setup), paths, work / "orders")
+        release_memory()
         tally = spool.tally
         report(
             f"ingest: {tally.rows_read} rows read, {spool.rows_accepted} accepted, "
@@ -320,6 +322,7 @@ def daily_screening(
         count = partitions or partition_count(setup.settings, spool.rows_accepted)
         with clock("partition"):
             parts = partition(quote(spool), ws, lookback, count)
+            release_memory()
         report(
             f"partitions: {count} of {min(p.rows for p in parts)}-{max(p.rows for p in parts)} rows"
         )

@@ -28,6 +28,7 @@ from detectors.base import concat_flags
 from detectors.ml.features import build_features
 from detectors.schema import CANONICAL_COLUMNS
 from flows.history import TransactionHistory
+from flows.memory import release_memory
 from flows.partitions import ROW, Partition
 from flows.settings import Workspace
 from flows.shipping import published
@@ -119,7 +120,7 @@ def screen_orders(
         orders[list(CANONICAL_COLUMNS)], run_id, part=f"-{part.number:04d}"
     )
     seconds["keep_history"] = time.perf_counter() - started
-    return PartitionResult(
+    result = PartitionResult(
         number=part.number,
         history_added=added,
         rows=part.rows,
@@ -136,6 +137,9 @@ def screen_orders(
         seconds={k: round(v, 3) for k, v in seconds.items()},
         flags_by_code={str(k): int(v) for k, v in flags["code"].value_counts().items()},
     )
+    del batch, orders, history, context, results, flags, scored, drafts
+    release_memory()  # the next partition starts from what this one used, not more
+    return result
 
 
 @task(name="screen-partition", task_run_name="screen-partition-{part.label}", **TASK_OPTIONS)
@@ -179,10 +183,13 @@ def anomaly_training_rows(
     features = build_features(known, known.iloc[:0], policy, catalog, feature_defaults)
     keep = sampled(known["transaction_id"], fraction)
     rows = features[keep].reset_index(drop=True)
-    return rows.assign(
+    rows = rows.assign(
         transaction_id=known["transaction_id"][keep].to_numpy(),
         order_date=known["order_date"][keep].to_numpy(),
     )
+    del batch, history, known, features
+    release_memory()
+    return rows
 
 
 def iter_drafts(result: PartitionResult) -> Iterator[Any]:

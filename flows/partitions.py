@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from detectors.partitioning import (
@@ -146,16 +147,16 @@ def split_partitions(
             files[0].append(path)
             rows[0] += pq.ParquetFile(path).metadata.num_rows
             continue
-        chunk = pd.read_parquet(chunk_path)
-        numbers = chunk["customer_id"].map(number_of).to_numpy()
+        chunk = pq.read_table(chunk_path)  # split as Arrow tables: no round trip to pandas
+        numbers = chunk.column("customer_id").to_pandas().map(number_of).to_numpy()
         for p in range(partitions):
-            part = chunk[numbers == p]
-            if part.empty:
+            mask = numbers == p
+            if not mask.any():
                 continue
             path = folders[p] / chunk_path.name
-            part.to_parquet(path, index=False)
+            pq.write_table(chunk.filter(pa.array(mask)), path)
             files[p].append(path)
-            rows[p] += len(part)
+            rows[p] += int(mask.sum())
         chunk_path.unlink()
     customers_of = number_of.groupby(number_of).groups
     return [
