@@ -22,7 +22,6 @@ from typing import Any
 import pandas as pd
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
-from prefect.futures import as_completed
 from prefect.utilities.annotations import quote
 
 from cases.grouping import attach_case_ids
@@ -57,7 +56,7 @@ from flows.partitions import (
     write_merged_flags,
 )
 from flows.progress import Progress
-from flows.runners import dask_client
+from flows.runners import dask_client, run_each
 from flows.settings import Workspace, render_workers
 from flows.shipping import publish, withdraw
 from flows.sources import expand_inputs, is_url
@@ -165,22 +164,12 @@ def record_run(store_url: str, run_id: str, summary: dict) -> None:
 def each_partition(
     task_fn: Any, parts: list[Partition], report: Progress, verb: str, **arguments: Any
 ) -> list[Any]:
-    """Runs `task_fn` once per partition: one after another on the default runner (memory
-    stays at one partition), all submitted at once on Dask (the cluster spreads them).
-    Results come back in partition order."""
-    results: dict[int, Any] = {}
-    if dask_client() is None:
-        quoted = {name: quote(value) for name, value in arguments.items()}
-        for part in parts:
-            results[part.number] = task_fn(part=part, **quoted)
-            report(f"{verb}: partition {part.label} done ({part.rows} rows)")
-    else:
-        futures = {task_fn.submit(part=part, **arguments): part for part in parts}
-        for future in as_completed(list(futures)):
-            part = futures[future]
-            results[part.number] = future.result()
-            report(f"{verb}: partition {part.label} done ({part.rows} rows)")
-    return [results[p.number] for p in parts]
+    """`task_fn(part=…, **arguments)` for every partition (see `runners.run_each`)."""
+
+    def describe(part: Partition) -> str:
+        return f"{verb}: partition {part.label} done ({part.rows} rows)"
+
+    return run_each(task_fn, parts, "part", report, describe, **arguments)
 
 
 def fit_anomaly_if_due(
@@ -316,7 +305,7 @@ def daily_screening(
         tally = spool.tally
         report(
             f"ingest: {tally.rows_read} rows read, {spool.rows_accepted} accepted, "
-            f"{tally.rows_read - spool.rows_accepted} rejected"
+            f"{tally.rows_rejected} rejected"
         )
         lookback = int(setup.settings["history"]["lookback_days"])
         count = partitions or partition_count(setup.settings, spool.rows_accepted)
@@ -398,7 +387,7 @@ def run_summary(
         "counts": {
             "rows_read": tally.rows_read,
             "rows_accepted": spool.rows_accepted,
-            "rows_rejected": tally.rows_read - spool.rows_accepted,
+            "rows_rejected": tally.rows_rejected,
             "reject_reasons": tally.reject_counts,
             "parties_screened": detail_total(results, "watchlist", "parties_screened"),
             "watchlist_hits": detail_total(results, "watchlist", "hits_count"),

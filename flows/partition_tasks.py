@@ -142,16 +142,9 @@ def screen_orders(
     return result
 
 
-@task(name="screen-partition", task_run_name="screen-partition-{part.label}", **TASK_OPTIONS)
-def screen_partition(
-    run_id: str,
-    part: Partition,
-    workspace: Workspace,
-    since: date | None,
-    as_of: date,
-    present_columns: frozenset[str],
-) -> PartitionResult:
-    return screen_orders(run_id, part, workspace, since, as_of, present_columns)
+screen_partition = task(
+    name="screen-partition", task_run_name="screen-partition-{part.label}", **TASK_OPTIONS
+)(screen_orders)
 
 
 def sampled(transaction_ids: pd.Series, fraction: float) -> np.ndarray:

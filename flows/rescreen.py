@@ -9,6 +9,7 @@ are noted on the open cases they caused.
 from __future__ import annotations
 
 import shutil
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,7 @@ from flows.daily import TASK_OPTIONS, StageClock, begin_run, close_run, store_ca
 from flows.history import TransactionHistory
 from flows.partitions import partition_count
 from flows.progress import Progress
-from flows.runners import dask_client
+from flows.runners import dask_client, run_each
 from flows.screening import match_settings
 from flows.settings import Workspace, load_pipeline_settings, render_workers
 from flows.shipping import publish, published, withdraw
@@ -51,10 +52,23 @@ def snapshot_and_diff(workspace: Workspace, paths: list[Path]) -> tuple[Any, Any
     return previous, new, diff_entries(old_entries, store.entries(new.id))
 
 
+@dataclass(frozen=True)
+class CustomerGroup:
+    """The customers whose past transactions one rescreen task screens."""
+
+    number: int
+    of: int
+    customers: tuple[str, ...] = field(repr=False)
+
+    @property
+    def label(self) -> str:
+        return f"{self.number + 1}/{self.of}"
+
+
 @task(name="plan-partitions", **TASK_OPTIONS)
 def plan_partitions(
     workspace: Workspace, since: date, settings: dict[str, Any], partitions: int | None
-) -> tuple[list[tuple[str, ...]], int]:
+) -> tuple[list[CustomerGroup], int]:
     """Customers of the past transactions split into partitions (each customer's
     transactions, and so its case, stay in one); and how many transactions there are."""
     ids = TransactionHistory(workspace.history).load(since=since, columns=["customer_id"])
@@ -62,20 +76,23 @@ def plan_partitions(
     customers = ids["customer_id"].drop_duplicates()
     numbers = partition_numbers(pd.Series(customers.to_numpy(), index=customers), count)
     groups = numbers.groupby(numbers).groups
-    return [tuple(sorted(map(str, groups.get(p, [])))) for p in range(count)], len(ids)
+    return [
+        CustomerGroup(p, count, tuple(sorted(map(str, groups.get(p, []))))) for p in range(count)
+    ], len(ids)
 
 
-@task(name="rescreen-partition", task_run_name="rescreen-partition-{number}", **TASK_OPTIONS)
+@task(name="rescreen-partition", task_run_name="rescreen-partition-{group.label}", **TASK_OPTIONS)
 def rescreen_partition(
     run_id: str,
-    number: int,
-    customers: tuple[str, ...],
+    group: CustomerGroup,
     workspace: Workspace,
     since: date,
     settings: dict[str, Any],
 ) -> tuple[list, dict[str, Any], int]:
     """New hits among one partition's past transactions: (drafts, screening details, rows)."""
-    history = TransactionHistory(workspace.history).load(customer_ids=list(customers), since=since)
+    history = TransactionHistory(workspace.history).load(
+        customer_ids=list(group.customers), since=since
+    )
     if history.empty:
         return [], {}, 0
     result = screen_with(history, published(run_id), settings)
@@ -123,37 +140,6 @@ def note_removed(store_url: str, removed: pd.DataFrame, run_id: str) -> list[str
         store.close()
 
 
-def rescreen_partitions(
-    run_id: str,
-    groups: list[tuple[str, ...]],
-    workspace: Workspace,
-    since: date,
-    settings: dict[str, Any],
-    report: Progress,
-) -> list[tuple[list, dict[str, Any], int]]:
-    """One task per partition: one after another on the default runner, all at once on
-    Dask; results in partition order."""
-    if dask_client() is None:
-        results = []
-        for number, customers in enumerate(groups):
-            results.append(
-                rescreen_partition(
-                    run_id, number, quote(customers), workspace, since, quote(settings)
-                )
-            )
-            report(f"rescreen: partition {number + 1}/{len(groups)} done")
-        return results
-    futures = [
-        rescreen_partition.submit(run_id, number, customers, workspace, since, settings)
-        for number, customers in enumerate(groups)
-    ]
-    results = []
-    for number, future in enumerate(futures):
-        results.append(future.result())
-        report(f"rescreen: partition {number + 1}/{len(groups)} done")
-    return results
-
-
 @flow(name="rescreen", log_prints=True)
 def rescreen(
     watchlist: list[str],
@@ -194,7 +180,17 @@ def rescreen(
         publish(run_id, Matcher.build(changes, match_settings(settings)), client)
         try:
             with clock("screening"):
-                results = rescreen_partitions(run_id, groups, ws, since_date, settings, report)
+                results = run_each(
+                    rescreen_partition,
+                    groups,
+                    "group",
+                    report,
+                    lambda group: f"rescreen: partition {group.label} done",
+                    run_id=run_id,
+                    workspace=ws,
+                    since=since_date,
+                    settings=settings,
+                )
         finally:
             withdraw(run_id, client)
     drafts = sorted((d for r in results for d in r[0]), key=lambda d: d.case_key)

@@ -5,7 +5,7 @@ existing cluster at an address."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -38,6 +38,37 @@ def task_runner(name: str | None, address: str | None, settings: Mapping[str, An
             "dashboard_address": None,
         }
     )
+
+
+def run_each(
+    task_fn: Any,
+    items: list[Any],
+    argument: str,
+    report: Callable[[str], None],
+    describe: Callable[[Any], str],
+    **arguments: Any,
+) -> list[Any]:
+    """Runs `task_fn` once per item (passed as `argument`): one after another on the
+    default runner (memory stays at one item), all submitted at once on Dask (the cluster
+    spreads them). `report(describe(item))` as each ends; results in the items' order."""
+    from prefect.futures import as_completed
+    from prefect.utilities.annotations import quote
+
+    if dask_client() is None:
+        # large arguments are quoted: Prefect then does not walk them for futures
+        quoted = {name: quote(value) for name, value in arguments.items()}
+        results = []
+        for item in items:
+            results.append(task_fn(**{argument: item}, **quoted))
+            report(describe(item))
+        return results
+    futures = {task_fn.submit(**{argument: item}, **arguments): i for i, item in enumerate(items)}
+    done: dict[int, Any] = {}
+    for future in as_completed(list(futures)):
+        position = futures[future]
+        done[position] = future.result()
+        report(describe(items[position]))
+    return [done[i] for i in range(len(items))]
 
 
 def dask_client() -> Any:

@@ -139,6 +139,10 @@ class ReadTally:
         for kind, n in counts.items():
             self.reject_counts[kind] = self.reject_counts.get(kind, 0) + n
 
+    @property
+    def rows_rejected(self) -> int:
+        return sum(len(frame) for frame in self.rejected)
+
     def rejected_frame(self) -> pd.DataFrame:
         return pd.concat(self.rejected, ignore_index=True) if self.rejected else pd.DataFrame()
 

@@ -16,6 +16,35 @@ from flows.cli import WorkspaceOption, app, quiet_prefect, run_guarded, workspac
 
 console = Console()
 
+# Options of the commands that run a flow over partitions (`run`, `rescreen`).
+PartitionsOption = Annotated[
+    int | None,
+    typer.Option(
+        "--partitions",
+        help="Split the work into this many partitions of related customers "
+        "(default: the `partitions` setting, one per 500,000 rows).",
+    ),
+]
+RunnerOption = Annotated[
+    str | None,
+    typer.Option(
+        "--runner",
+        help="default (partitions one after another in this process) or dask "
+        "(a local Dask cluster, or the one at --dask-address).",
+    ),
+]
+DaskAddressOption = Annotated[
+    str | None,
+    typer.Option("--dask-address", help="Scheduler of an existing Dask cluster, tcp://host:8786."),
+]
+ProgressOption = Annotated[
+    bool | None,
+    typer.Option(
+        "--progress/--no-progress",
+        help="Progress lines per stage on stderr (default: when stderr is a terminal).",
+    ),
+]
+
 
 def execute_run(
     transactions: list[str] | list[Path],
@@ -158,35 +187,10 @@ def run_command(
             "--column-map", help="ERP column map: a name in configs/column_maps/ or a YAML path."
         ),
     ] = None,
-    partitions: Annotated[
-        int | None,
-        typer.Option(
-            "--partitions",
-            help="Split the orders into this many partitions of related customers "
-            "(default: the `partitions` setting, one per 500,000 rows).",
-        ),
-    ] = None,
-    runner: Annotated[
-        str | None,
-        typer.Option(
-            "--runner",
-            help="default (partitions one after another in this process) or dask "
-            "(a local Dask cluster, or the one at --dask-address).",
-        ),
-    ] = None,
-    dask_address: Annotated[
-        str | None,
-        typer.Option(
-            "--dask-address", help="Scheduler of an existing Dask cluster, tcp://host:8786."
-        ),
-    ] = None,
-    progress: Annotated[
-        bool | None,
-        typer.Option(
-            "--progress/--no-progress",
-            help="Progress lines per stage on stderr (default: when stderr is a terminal).",
-        ),
-    ] = None,
+    partitions: PartitionsOption = None,
+    runner: RunnerOption = None,
+    dask_address: DaskAddressOption = None,
+    progress: ProgressOption = None,
     workspace: WorkspaceOption = None,
 ) -> None:
     """Screen one day's orders: parties against the lists, red-flag rules, ML; write case files."""
@@ -302,23 +306,10 @@ def rescreen_command(
     config: Annotated[
         Path | None, typer.Option("--config", help="YAML merged over configs/pipeline.yaml.")
     ] = None,
-    partitions: Annotated[
-        int | None,
-        typer.Option("--partitions", help="Screen the past transactions in this many partitions."),
-    ] = None,
-    runner: Annotated[
-        str | None, typer.Option("--runner", help="default, or dask (see `redflag run --help`).")
-    ] = None,
-    dask_address: Annotated[
-        str | None,
-        typer.Option(
-            "--dask-address", help="Scheduler of an existing Dask cluster, tcp://host:8786."
-        ),
-    ] = None,
-    progress: Annotated[
-        bool | None,
-        typer.Option("--progress/--no-progress", help="Progress lines on stderr."),
-    ] = None,
+    partitions: PartitionsOption = None,
+    runner: RunnerOption = None,
+    dask_address: DaskAddressOption = None,
+    progress: ProgressOption = None,
     workspace: WorkspaceOption = None,
 ) -> None:
     """Load a new list version, diff it against the last one, and open cases for new hits in past orders."""
