@@ -59,7 +59,7 @@ from flows.progress import Progress
 from flows.runners import dask_client, run_each
 from flows.settings import Workspace, render_workers
 from flows.shipping import publish, withdraw
-from flows.sources import expand_inputs, is_url
+from flows.sources import expand_inputs, expand_sources
 from watchlists.loader import file_sha256
 
 TASK_OPTIONS: dict[str, Any] = {"cache_policy": NO_CACHE, "persist_result": False}
@@ -296,7 +296,8 @@ def daily_screening(
     clock = StageClock()
     try:
         with clock("setup"):
-            paths = expand_inputs(transactions, work / "inputs")
+            sources = expand_sources(transactions, work / "inputs")
+            paths = [path for _, path in sources]
             lists = expand_inputs(watchlist, work / "lists") if watchlist else None
             setup = prepare_run(ws, config, [str(p) for p in lists] if lists else None, column_map)
         with clock("ingest"):
@@ -344,7 +345,7 @@ def daily_screening(
         withdraw(run_id, client)
         shutil.rmtree(work, ignore_errors=True)
 
-    summary = run_summary(run_folder, paths, transactions, spool, results, scored, cases)
+    summary = run_summary(run_folder, sources, spool, results, scored, cases)
     summary["partitions"] = {
         "count": count,
         "runner": "dask" if client is not None else "default",
@@ -363,8 +364,7 @@ def daily_screening(
 
 def run_summary(
     run_folder: RunFolder,
-    paths: list[Path],
-    sources: list[str],
+    sources: list[tuple[str, Path]],
     spool: SpooledOrders,
     results: list[PartitionResult],
     scored: pd.DataFrame,
@@ -380,10 +380,7 @@ def run_summary(
         "run_id": run_folder.run_id,
         "started_at": run_folder.started_at.isoformat(),
         "finished_at": None,
-        "inputs": [
-            {"path": source if is_url(source) else str(path), "sha256": file_sha256(path)}
-            for source, path in zip(_sources_per_path(sources, paths), paths, strict=True)
-        ],
+        "inputs": [{"path": source, "sha256": file_sha256(path)} for source, path in sources],
         "counts": {
             "rows_read": tally.rows_read,
             "rows_accepted": spool.rows_accepted,
@@ -414,10 +411,3 @@ def partition_seconds(results: list[PartitionResult]) -> dict[str, float]:
         for stage, seconds in result.seconds.items():
             total[stage] = round(total.get(stage, 0.0) + seconds, 3)
     return total
-
-
-def _sources_per_path(sources: list[str], paths: list[Path]) -> list[str]:
-    """The URL each fetched file came from (a pattern or folder gives several files)."""
-    if len(sources) == len(paths):
-        return sources
-    return [str(p) for p in paths]

@@ -35,7 +35,7 @@ from flows.runners import dask_client, run_each
 from flows.screening import match_settings
 from flows.settings import Workspace, load_pipeline_settings, render_workers
 from flows.shipping import publish, published, withdraw
-from flows.sources import expand_inputs
+from flows.sources import expand_sources
 from watchlists import SnapshotStore, WatchlistDiff, diff_entries, entries_to_frame
 from watchlists.loader import file_sha256
 
@@ -164,7 +164,8 @@ def rescreen(
     settings = load_pipeline_settings(Path(config) if config else None)
     lookback = int(settings["history"]["lookback_days"])
     since_date = date.fromisoformat(since) if since else date.today() - timedelta(days=lookback)
-    paths = expand_inputs(watchlist, ws.root / "work" / run_id / "lists")
+    sources = expand_sources(watchlist, ws.root / "work" / run_id / "lists")
+    paths = [path for _, path in sources]
     clock = StageClock()
 
     with clock("snapshot"):
@@ -224,7 +225,8 @@ def rescreen(
         "started_at": started_at.isoformat(),
         "finished_at": None,
         "inputs": [
-            {"path": str(p), "sha256": file_sha256(p) if p.is_file() else None} for p in paths
+            {"path": source, "sha256": file_sha256(p) if p.is_file() else None}
+            for source, p in sources
         ],
         "since": since_date.isoformat(),
         "counts": {

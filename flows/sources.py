@@ -212,27 +212,33 @@ def is_url(text: str) -> bool:
 def expand_inputs(patterns: list[str], downloads: Path | None = None) -> list[Path]:
     """Paths as given; a pattern with * or ? is expanded (sorted), and must match a file.
     An fsspec URL (`file://`, `http(s)://`, `s3://` …) is fetched into `downloads` first."""
-    paths: list[Path] = []
+    return [path for _, path in expand_sources(patterns, downloads)]
+
+
+def expand_sources(patterns: list[str], downloads: Path | None = None) -> list[tuple[str, Path]]:
+    """As `expand_inputs`, each path with where it came from: the URL of a fetched file,
+    else the path itself (for the run summary)."""
+    found: list[tuple[str, Path]] = []
     for pattern in patterns:
         if is_url(pattern) and not pattern.startswith("file://"):
             if downloads is None:
                 raise InputError(f"{pattern}: URLs are read by runs only")
-            paths.extend(fetch_url(pattern, downloads))
+            found.extend(fetch_url(pattern, downloads))
             continue
         pattern = pattern.removeprefix("file://")
         if any(ch in pattern for ch in "*?["):
             matches = sorted(glob.glob(pattern))
             if not matches:
                 raise InputError(f"{pattern}: no order file matches this pattern")
-            paths.extend(Path(m) for m in matches)
+            found.extend((m, Path(m)) for m in matches)
         else:
-            paths.append(Path(pattern))
-    return paths
+            found.append((pattern, Path(pattern)))
+    return found
 
 
-def fetch_url(url: str, downloads: Path) -> list[Path]:
+def fetch_url(url: str, downloads: Path) -> list[tuple[str, Path]]:
     """Copies the file(s) at an fsspec URL into `downloads` (a folder URL is copied whole,
-    a glob pattern fetches every match) and returns the local copies, in sorted order."""
+    a glob pattern fetches every match); returns (URL, local copy) pairs, in sorted order."""
     import fsspec
 
     protocol = url.split("://", 1)[0]
@@ -249,14 +255,14 @@ def fetch_url(url: str, downloads: Path) -> list[Path]:
                 raise InputError(f"{url}: no file matches this pattern")
         elif fs.isdir(remote):
             fs.get(remote.rstrip("/") + "/", str(target) + "/", recursive=True)
-            return [target]
+            return [(url, target)]
         else:
             matches = [remote]
         local = []
         for match in matches:
             name = match.rstrip("/").rsplit("/", 1)[-1].split("?", 1)[0] or "download"
             fs.get_file(match, str(target / name))
-            local.append(target / name)
+            local.append((url if match == remote else fs.unstrip_protocol(match), target / name))
         return local
     except InputError:
         raise

@@ -11,7 +11,7 @@ from pathlib import Path
 import fsspec
 import pytest
 
-from flows.sources import InputError, expand_inputs
+from flows.sources import InputError, expand_inputs, expand_sources
 
 ORDERS = "transaction_id,order_date\nT-1,2026-11-27\n"
 
@@ -33,7 +33,8 @@ def web_folder(tmp_path) -> Iterator[tuple[str, Path]]:
 
 def test_an_http_url_is_fetched_into_the_downloads_folder(web_folder, tmp_path):
     base, _ = web_folder
-    [local] = expand_inputs([f"{base}/orders.csv"], tmp_path / "downloads")
+    [(origin, local)] = expand_sources([f"{base}/orders.csv"], tmp_path / "downloads")
+    assert origin == f"{base}/orders.csv"  # the run summary names the URL, not the copy
     assert local.is_relative_to(tmp_path / "downloads")
     assert local.read_text() == ORDERS
 
@@ -60,6 +61,8 @@ def test_a_glob_url_on_an_object_store_fetches_every_match_in_order(tmp_path):
     local = expand_inputs(["memory://exports/orders-*.csv"], tmp_path / "downloads")
     assert [p.name for p in local] == ["orders-2026-11-26.csv", "orders-2026-11-27.csv"]
     assert "T-2026-11-27" in local[1].read_text()
+    origins = [origin for origin, _ in expand_sources(["memory://exports/orders-*.csv"], tmp_path / "d2")]
+    assert origins == [store.unstrip_protocol(f"/exports/orders-{day}.csv") for day in ("2026-11-26", "2026-11-27")]
 
 
 def test_an_unknown_protocol_is_one_line(tmp_path):
