@@ -5,6 +5,7 @@ existing cluster at an address."""
 from __future__ import annotations
 
 import os
+import socket
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
@@ -27,6 +28,12 @@ def task_runner(name: str | None, address: str | None, settings: Mapping[str, An
     from prefect_dask import DaskTaskRunner
 
     if address:
+        if not scheduler_reachable(address):
+            raise ValueError(
+                f"--dask-address {address}: no Dask scheduler answers there; start one "
+                "(`dask scheduler`, then `dask worker ADDRESS` on each machine) or leave "
+                "out --dask-address for a local cluster"
+            )
         return DaskTaskRunner(address=address)
     workers = config.get("dask_workers", "auto")
     n_workers = (os.cpu_count() or 1) if workers in (None, "auto") else int(workers)
@@ -38,6 +45,17 @@ def task_runner(name: str | None, address: str | None, settings: Mapping[str, An
             "dashboard_address": None,
         }
     )
+
+
+def scheduler_reachable(address: str, timeout: float = 5.0) -> bool:
+    """Whether something listens at a Dask scheduler address (tcp://host:port)."""
+    host_port = address.split("://", 1)[-1].rstrip("/")
+    host, _, port = host_port.rpartition(":")
+    try:
+        with socket.create_connection((host or "127.0.0.1", int(port)), timeout=timeout):
+            return True
+    except (OSError, ValueError):
+        return False
 
 
 def run_each(

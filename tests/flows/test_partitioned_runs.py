@@ -121,3 +121,29 @@ def test_groups_are_packed_into_even_partitions_without_being_split():
     per_partition = rows.groupby(numbers).sum().sort_values().tolist()
     assert per_partition == [110, 110]
     assert partition_numbers(groups, 2, rows).equals(numbers)  # the same input, the same plan
+
+
+def test_a_run_on_an_existing_dask_cluster_at_an_address(prefect_harness, tmp_path, monkeypatch):
+    distributed = pytest.importorskip("distributed")
+    from prefect.settings import PREFECT_API_URL
+
+    # workers of an existing cluster report to the Prefect API set in their environment
+    monkeypatch.setenv("PREFECT_API_URL", PREFECT_API_URL.value())
+    files = {"orders": tmp_path / "orders.csv", "labels": tmp_path / "labels.csv", "watchlist": tmp_path / "list.csv"}
+    generate_command(rows=400, seed=405, out=files["orders"], labels=files["labels"], watchlist_out=files["watchlist"])
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, dashboard_address=None) as cluster:
+        out = run(files, tmp_path / "home", "--partitions", "2", "--runner", "dask", "--dask-address", cluster.scheduler_address)
+    summary = json.loads((out / "run_summary.json").read_text())
+    assert summary["partitions"]["runner"] == "dask" and summary["partitions"]["count"] == 2
+    assert summary["counts"]["rows_accepted"] == len(pd.read_csv(out / "scored_transactions.csv"))
+
+
+def test_an_unreachable_dask_address_is_one_line(tmp_path, orders):
+    result = CliRunner().invoke(
+        app,
+        ["--workspace", str(tmp_path), "run", "-t", str(orders["orders"]), "--runner", "dask",
+         "--dask-address", "tcp://127.0.0.1:1"],
+    )
+    assert result.exit_code == 2
+    assert result.stderr.strip().startswith("redflag: error: --dask-address tcp://127.0.0.1:1: no Dask scheduler")
+    assert "\n" not in result.stderr.strip()
