@@ -118,9 +118,14 @@ def new_run_id() -> str:
 
 
 @task(name="ingest", **TASK_OPTIONS)
-def ingest(setup: RunSetup, paths: list[Path], folder: Path) -> SpooledOrders:
+def ingest(setup: RunSetup, sources: list[tuple[str, Path]], folder: Path) -> SpooledOrders:
     return spool_orders(
-        paths, setup.catalog, setup.settings.get("ingest", {}), setup.column_map, folder
+        [path for _, path in sources],
+        setup.catalog,
+        setup.settings.get("ingest", {}),
+        setup.column_map,
+        folder,
+        names={path: source for source, path in sources},
     )
 
 
@@ -297,11 +302,10 @@ def daily_screening(
     try:
         with clock("setup"):
             sources = expand_sources(transactions, work / "inputs")
-            paths = [path for _, path in sources]
             lists = expand_inputs(watchlist, work / "lists") if watchlist else None
             setup = prepare_run(ws, config, [str(p) for p in lists] if lists else None, column_map)
         with clock("ingest"):
-            spool = ingest(quote(setup), paths, work / "orders")
+            spool = ingest(quote(setup), sources, work / "orders")
         release_memory()
         tally = spool.tally
         report(

@@ -78,6 +78,7 @@ def spool_orders(
     ingest_settings: Mapping[str, Any],
     column_map: Mapping[str, Any] | None,
     folder: Path,
+    names: Mapping[Path, str] | None = None,
 ) -> SpooledOrders:
     """Reads every file chunk by chunk into `folder/chunk-NNNNN.parquet`."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -88,7 +89,7 @@ def spool_orders(
     accepted = 0
     first: pd.Timestamp | None = None
     last: pd.Timestamp | None = None
-    for chunk in accepted_chunks(paths, catalog, ingest_settings, column_map, tally):
+    for chunk in accepted_chunks(paths, catalog, ingest_settings, column_map, tally, names):
         if chunk.empty:
             continue
         chunk = chunk.assign(**{ROW: range(accepted, accepted + len(chunk))})

@@ -68,7 +68,7 @@ def _csv_chunks(
 
 
 def malformed_rows(
-    path: Path, malformed: list[tuple[int, str]], columns: list[str]
+    path: Path, malformed: list[tuple[int, str]], columns: list[str], label: str | None = None
 ) -> pd.DataFrame:
     """Rejected rows for lines the CSV parser could not split: the line's text is kept."""
     wanted = {line for line, _ in malformed}
@@ -82,7 +82,7 @@ def malformed_rows(
     frame["reject_reason"] = [
         f"malformed CSV line {line}: {problem}" for line, problem in malformed
     ]
-    frame["source_file"] = str(path)
+    frame["source_file"] = label or str(path)
     frame["source_row"] = [line - 1 for line, _ in malformed]  # the header is row 0
     return frame
 
@@ -153,12 +153,14 @@ def accepted_chunks(
     ingest_settings: Mapping[str, Any],
     column_map: Mapping[str, Any] | None,
     tally: ReadTally,
+    names: Mapping[Path, str] | None = None,
 ) -> Iterator[pd.DataFrame]:
     """The accepted rows of every file, a chunk at a time, in file order; rejected rows,
     counts and columns go to `tally`. Duplicate ids are checked across all the files."""
     chunk_rows = int(ingest_settings.get("csv_chunk_rows", 250_000))
     seen: set[str] = set()
     for path in paths:
+        label = (names or {}).get(path, str(path))  # a fetched file is named by its URL
         file_rows = 0
         malformed: list[tuple[int, str]] = []
         columns: list[str] = []
@@ -168,7 +170,7 @@ def accepted_chunks(
                 raw = apply_column_map(raw, column_map)
             try:
                 part = normalize_orders(
-                    raw, catalog, ingest_settings, str(path), first_row=file_rows + 1, seen_ids=seen
+                    raw, catalog, ingest_settings, label, first_row=file_rows + 1, seen_ids=seen
                 )
             except MissingColumnsError as error:
                 raise InputError(str(error)) from None
@@ -179,7 +181,7 @@ def accepted_chunks(
             tally.count(part.reject_counts)
             yield part.accepted
         if malformed:
-            tally.rejected.append(malformed_rows(path, malformed, columns))
+            tally.rejected.append(malformed_rows(path, malformed, columns, label))
             tally.count({"malformed_line": len(malformed)})
             file_rows += len(malformed)
         if file_rows == 0:

@@ -68,3 +68,22 @@ def test_a_glob_url_on_an_object_store_fetches_every_match_in_order(tmp_path):
 def test_an_unknown_protocol_is_one_line(tmp_path):
     with pytest.raises(InputError, match=r"^nosuch://x/orders.csv: cannot read nosuch:// URLs"):
         expand_inputs(["nosuch://x/orders.csv"], tmp_path / "downloads")
+
+
+def test_rows_rejected_from_a_fetched_file_name_its_url(web_folder, tmp_path):
+    from detectors.catalog import catalog_frame
+    from flows.settings import CONFIGS_DIR, load_pipeline_settings, read_yaml
+    from flows.sources import ReadTally, accepted_chunks
+
+    base, served = web_folder
+    (served / "bad.csv").write_text(
+        "transaction_id,order_date,customer_id,customer_name,customer_country,ship_to_name,"
+        "ship_to_country,item_sku,item_description,quantity,unit_price,currency\n"
+        "T-1,not a date,C-1,Acme,US,Acme,US,NV-H100-80G,H100,1,25000,USD\n"
+    )
+    [(origin, local)] = expand_sources([f"{base}/bad.csv"], tmp_path / "downloads")
+    tally = ReadTally()
+    catalog = catalog_frame(read_yaml(CONFIGS_DIR / "items.yaml"))
+    accepted = list(accepted_chunks([local], catalog, load_pipeline_settings()["ingest"], None, tally, {local: origin}))
+    assert sum(len(a) for a in accepted) == 0 and tally.rows_rejected == 1
+    assert tally.rejected_frame()["source_file"].tolist() == [f"{base}/bad.csv"]
