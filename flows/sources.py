@@ -21,6 +21,7 @@ import pyarrow.parquet as pq
 
 from detectors.ingest import IngestResult, MissingColumnsError, apply_column_map, normalize_orders
 from detectors.schema import empty_canonical_frame
+from detectors.seen_ids import SeenIds
 
 
 class InputError(ValueError):
@@ -158,7 +159,7 @@ def accepted_chunks(
     """The accepted rows of every file, a chunk at a time, in file order; rejected rows,
     counts and columns go to `tally`. Duplicate ids are checked across all the files."""
     chunk_rows = int(ingest_settings.get("csv_chunk_rows", 250_000))
-    seen: set[str] = set()
+    seen = SeenIds()
     for path in paths:
         label = (names or {}).get(path, str(path))  # a fetched file is named by its URL
         file_rows = 0

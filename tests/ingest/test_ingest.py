@@ -10,6 +10,7 @@ import yaml
 
 from detectors.catalog import catalog_frame
 from detectors.schema import CANONICAL_COLUMNS, REQUIRED_COLUMNS
+from detectors.seen_ids import SeenIds
 from flows.assembly import load_column_map
 from flows.settings import CONFIGS_DIR, load_pipeline_settings
 from flows.sources import InputError, read_orders
@@ -149,6 +150,15 @@ def test_duplicate_transaction_id_is_rejected_across_files(tmp_path):
     assert result.reject_counts == {"duplicate_id": 1}
 
 
+def test_duplicate_transaction_id_is_rejected_across_chunks_of_one_file(tmp_path):
+    ids = ["T-1", "T-2", "T-3", " T-2 ", "T-4", "T-1", "T-5"]  # chunks of two rows
+    path = write_csv(tmp_path, [order(transaction_id=i) for i in ids])
+    result = read_orders([path], CATALOG, {**SETTINGS, "csv_chunk_rows": 2})
+    assert list(result.accepted["transaction_id"]) == ["T-1", "T-2", "T-3", "T-4", "T-5"]
+    assert list(result.rejected["source_row"]) == [4, 6]
+    assert result.reject_counts == {"duplicate_id": 2}
+
+
 def test_missing_required_columns_fail_the_file_naming_them(tmp_path):
     path = tmp_path / "orders.csv"
     pd.DataFrame([order()]).drop(columns=["quantity", "ship_to_country"]).to_csv(path, index=False)
@@ -232,3 +242,17 @@ def test_a_line_with_too_many_fields_is_rejected_with_its_text(tmp_path):
     assert rejected["reject_reason"].startswith("malformed CSV line 3: expected 12 fields, saw 13")
     assert rejected["raw_line"] == lines[2] and rejected["source_row"] == 2
     assert result.reject_counts == {"malformed_line": 1}
+
+
+def test_seen_ids_finds_every_earlier_id_and_no_other():
+    seen = SeenIds()
+    chunks = [  # more chunks than runs kept apart
+        pd.Series([f"T-{i:08d}" for i in range(start, start + 5_000)])
+        for start in range(0, 60_000, 5_000)
+    ]
+    for chunk in chunks:
+        assert not seen.among(chunk).any()
+        seen.add(chunk)
+    assert len(seen) == 60_000
+    again = pd.Series(["T-00000007", "T-00059999", "T-00060000", "t-00000007", "T-0000007"])
+    assert seen.among(again).tolist() == [True, True, False, False, False]
