@@ -3,6 +3,11 @@
 One Parquet part per run under `<workspace>/history/`; a transaction id already stored is
 not stored again, so feeding the same file twice keeps one copy. History rules read a
 customer's past orders from here, and rescreening reads past parties.
+
+A partitioned run writes one part per partition. Its partitions hold different customers
+and different transaction ids, so a partition reading or adding to the history skips the
+parts its own run wrote (`own_run`): reading them would find nothing it needs, and the
+cost would grow with every partition already done.
 """
 
 from __future__ import annotations
@@ -23,11 +28,14 @@ class TransactionHistory:
         self.root = root
         self.root.mkdir(parents=True, exist_ok=True)
 
-    def _parts(self) -> list[Path]:
-        return sorted(self.root.glob("part-*.parquet"))
+    def _parts(self, own_run: str | None = None) -> list[Path]:
+        parts = sorted(self.root.glob("part-*.parquet"))
+        if own_run is None:
+            return parts
+        return [p for p in parts if not p.name.startswith(f"part-{own_run}-")]
 
-    def _dataset(self) -> ds.Dataset | None:
-        parts = self._parts()
+    def _dataset(self, own_run: str | None = None) -> ds.Dataset | None:
+        parts = self._parts(own_run)
         return ds.dataset([str(p) for p in parts], format="parquet") if parts else None
 
     def stored_ids(self) -> set[str]:
@@ -36,9 +44,10 @@ class TransactionHistory:
             return set()
         return set(dataset.to_table(columns=["transaction_id"]).column(0).to_pylist())
 
-    def stored_among(self, transaction_ids: pd.Series) -> set[str]:
-        """The ids of `transaction_ids` that are stored already."""
-        dataset = self._dataset()
+    def stored_among(self, transaction_ids: pd.Series, own_run: str | None = None) -> set[str]:
+        """The ids of `transaction_ids` that are stored already (by runs other than
+        `own_run`, whose partitions hold other ids)."""
+        dataset = self._dataset(own_run)
         if dataset is None or transaction_ids.empty:
             return set()
         wanted = pa.array(transaction_ids.astype("str").tolist(), pa.string())
@@ -49,10 +58,10 @@ class TransactionHistory:
 
     def append(self, transactions: pd.DataFrame, run_id: str, part: str = "") -> int:
         """Store the transactions not stored yet; returns how many were new. `part` names
-        one of several files a run writes (a partition)."""
-        new = transactions[
-            ~transactions["transaction_id"].isin(self.stored_among(transactions["transaction_id"]))
-        ]
+        one of several files a run writes (a partition); ids are unique within a run, so
+        the other partitions' parts of the same run are not searched."""
+        stored = self.stored_among(transactions["transaction_id"], run_id if part else None)
+        new = transactions[~transactions["transaction_id"].isin(stored)]
         if new.empty:
             return 0
         table = pa.Table.from_pandas(new[list(CANONICAL_COLUMNS)], preserve_index=False)
@@ -68,13 +77,15 @@ class TransactionHistory:
         since: date | None = None,
         exclude_ids: pd.Series | None = None,
         columns: list[str] | None = None,
+        own_run: str | None = None,
     ) -> pd.DataFrame:
         """Stored transactions, optionally for some customers and since a date.
 
         `exclude_ids` drops transactions being screened now, so a rerun of the same file
-        does not count its own orders as their history.
+        does not count its own orders as their history. `own_run` skips the parts that run
+        wrote (the partitions of a run hold different customers).
         """
-        dataset = self._dataset()
+        dataset = self._dataset(own_run)
         wanted = list(columns or CANONICAL_COLUMNS)
         if dataset is None or (customer_ids is not None and not len(customer_ids)):
             return empty_canonical_frame()[wanted]

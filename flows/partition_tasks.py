@@ -58,12 +58,21 @@ class PartitionResult:
 
 
 def partition_history(
-    workspace: Workspace, part: Partition, batch: pd.DataFrame, since: date | None
+    workspace: Workspace,
+    part: Partition,
+    batch: pd.DataFrame,
+    since: date | None,
+    run_id: str | None = None,
 ) -> pd.DataFrame:
+    """The partition's customers' earlier orders (the parts its own run wrote hold other
+    customers and are skipped)."""
     if batch.empty:
         return batch.drop(columns=[ROW])
     return TransactionHistory(workspace.history).load(
-        customer_ids=list(part.customers), since=since, exclude_ids=batch["transaction_id"]
+        customer_ids=list(part.customers),
+        since=since,
+        exclude_ids=batch["transaction_id"],
+        own_run=run_id,
     )
 
 
@@ -82,7 +91,7 @@ def screen_orders(
     seconds: dict[str, float] = {}
     started = time.perf_counter()
     batch = part.read()
-    history = partition_history(workspace, part, batch, since)
+    history = partition_history(workspace, part, batch, since, run_id)
     seconds["history"] = time.perf_counter() - started
     orders = batch.drop(columns=[ROW])
     context = setup.context(orders, history, present_columns, as_of=as_of)
