@@ -10,6 +10,10 @@ every connected group of customers goes to one partition; groups are packed by t
 number of order lines so that partitions come out even. The same input gives the same
 partitions on any machine, and each partition sees everything its history rules and
 features need.
+
+Keys are kept as 64-bit hashes of their text, so the links of millions of orders stay
+small. Two different keys sharing a hash would only put two unrelated customers in the
+same partition, which changes no result.
 """
 
 from __future__ import annotations
@@ -28,22 +32,34 @@ LINK_COLUMNS: tuple[str, ...] = ("customer_address", "payer_name")
 
 
 def customer_links(frame: pd.DataFrame) -> pd.DataFrame:
-    """Distinct (customer_id, key) pairs of the values that relate customers to each other;
-    `frame` needs `customer_id` and the LINK_COLUMNS present in it."""
+    """Distinct (customer_id, key) pairs of the values that relate customers to each other
+    (`key`: a 64-bit hash of the value's text); `frame` needs `customer_id` and the
+    LINK_COLUMNS present in it."""
     ids = frame["customer_id"]
-    parts = [pd.DataFrame({"customer_id": ids, "key": "customer:" + ids.astype("str")})]
+    parts = [_keyed(ids, "customer:" + ids.astype("str"))]
     for column in LINK_COLUMNS:
         if column not in frame:
             continue
         values = frame[column].astype("str")
         for label, keyed in (("rule", name_key(values)), ("ml", normalised(values))):
-            parts.append(
-                pd.DataFrame(
-                    {"customer_id": ids, "key": f"{column}:{label}:" + keyed.astype("str")}
-                )
-            )
-    links = pd.concat(parts, ignore_index=True).dropna()
-    return links.drop_duplicates(ignore_index=True)
+            parts.append(_keyed(ids, f"{column}:{label}:" + keyed.astype("str")))
+    return distinct_links(parts)
+
+
+def distinct_links(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """The distinct (customer_id, key) pairs of several links frames."""
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return pd.DataFrame(
+            {"customer_id": pd.Series(dtype="str"), "key": pd.Series(dtype="uint64")}
+        )
+    return pd.concat(frames, ignore_index=True).drop_duplicates(ignore_index=True)
+
+
+def _keyed(ids: pd.Series, keys: pd.Series) -> pd.DataFrame:
+    present = keys.notna().to_numpy()
+    hashed = pd.util.hash_pandas_object(keys[present], index=False).to_numpy()
+    return pd.DataFrame({"customer_id": ids[present].to_numpy(), "key": hashed})
 
 
 def related_customer_groups(links: pd.DataFrame) -> pd.Series:

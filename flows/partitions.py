@@ -23,6 +23,7 @@ import pyarrow.parquet as pq
 from detectors.partitioning import (
     LINK_COLUMNS,
     customer_links,
+    distinct_links,
     partition_numbers,
     related_customer_groups,
 )
@@ -31,6 +32,7 @@ from flows.history import TransactionHistory
 from flows.sources import ReadTally, accepted_chunks
 
 ROW = "row"  # the accepted row's place in the run's input
+COMPACT_EVERY = 8  # chunks between merges of the per-chunk links and counts
 
 
 @dataclass
@@ -98,6 +100,9 @@ def spool_orders(
         chunks.append(path)
         links.append(customer_links(chunk))
         rows_per_customer.append(chunk["customer_id"].value_counts())
+        if len(links) > COMPACT_EVERY:  # what is kept grows with customers, not rows
+            links = [distinct_links(links)]
+            rows_per_customer = [_summed(rows_per_customer)]
         accepted += len(chunk)
         low, high = chunk["order_date"].min(), chunk["order_date"].max()
         first = low if first is None else min(first, low)
@@ -107,10 +112,8 @@ def spool_orders(
         chunks=chunks,
         tally=tally,
         rows_accepted=accepted,
-        links=_distinct(links),
-        customer_rows=pd.concat(rows_per_customer).groupby(level=0).sum()
-        if rows_per_customer
-        else pd.Series(dtype="int64"),
+        links=distinct_links(links),
+        customer_rows=_summed(rows_per_customer),
         first_date=first.date() if first is not None else None,
         last_date=last.date() if last is not None else None,
     )
@@ -134,7 +137,7 @@ def split_partitions(
         since=history_since(spool, lookback_days),
         columns=["customer_id", *LINK_COLUMNS],
     )
-    links = _distinct([spool.links, customer_links(past)])
+    links = distinct_links([spool.links, customer_links(past)])
     number_of = partition_numbers(related_customer_groups(links), partitions, spool.customer_rows)
     folders = [spool.folder / f"part-{p:04d}" for p in range(partitions)]
     files: list[list[Path]] = [[] for _ in range(partitions)]
@@ -172,9 +175,12 @@ def split_partitions(
     ]
 
 
-def partition_count(setting: Any, rows: int) -> int:
-    """`partitions` of the pipeline settings: a number, or `auto` (one per
-    `rows_per_partition` accepted rows)."""
+def partition_count(setting: Any, rows: int, workers: int = 1, local: bool = True) -> int:
+    """`partitions` of the pipeline settings: a number, or `auto`: one per
+    `rows_per_partition` accepted rows. With `workers` working at once (a Dask cluster), at
+    least one partition per worker; on a local cluster the workers share this machine's
+    memory, so each partition gets `rows_per_partition / workers` rows and the machine
+    holds about as much as one partition of the default runner."""
     value = setting.get("partitions", "auto") if isinstance(setting, Mapping) else setting
     if value in (None, "auto"):
         per = (
@@ -182,18 +188,23 @@ def partition_count(setting: Any, rows: int) -> int:
             if isinstance(setting, Mapping)
             else 500_000
         )
-        return max(1, -(-rows // max(per, 1)))
+        workers = max(1, workers)
+        if local:
+            per = per // workers
+        if rows <= 0:
+            return 1
+        return max(workers, -(-rows // max(per, 1)))
     count = int(value)
     if count < 1:
         raise ValueError(f"partitions: expected a number of at least 1 or auto (got {value!r})")
     return count
 
 
-def _distinct(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    frames = [f for f in frames if len(f)]
-    if not frames:
-        return pd.DataFrame({"customer_id": pd.Series(dtype="str"), "key": pd.Series(dtype="str")})
-    return pd.concat(frames, ignore_index=True).drop_duplicates(ignore_index=True)
+def _summed(counts: list[pd.Series]) -> pd.Series:
+    """Order lines per customer over several chunks' counts."""
+    if not counts:
+        return pd.Series(dtype="int64")
+    return pd.concat(counts).groupby(level=0).sum()
 
 
 def merged_scored(paths: list[Path]) -> pd.DataFrame:
