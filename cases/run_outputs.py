@@ -117,38 +117,75 @@ def _write_forked_slice(bounds: tuple[int, int]) -> int:
     return _write_case_files(folder, cases[bounds[0] : bounds[1]])
 
 
+class CaseFileWriter:
+    """Writes the case files of a run batch by batch, in forked workers that go on while
+    the caller prepares the next batch (a run stores batch k+1 in the case store while
+    batch k's pages render). One batch is in flight at a time; `wait` (or leaving the
+    `with` block) returns when every submitted file is written."""
+
+    def __init__(self, out: Path, workers: int = 1) -> None:
+        self.folder = out / "cases"
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.workers = workers
+        self._job: tuple[Any, Any, list[Case]] | None = None
+
+    def __enter__(self) -> CaseFileWriter:
+        return self
+
+    def __exit__(self, kind: Any, error: Any, trace: Any) -> None:
+        if kind is None:
+            self.wait()
+        elif self._job is not None:
+            self._job[0].terminate()
+            self._job = None
+
+    def submit(self, cases: list[Case]) -> None:
+        global _PENDING
+        self.wait()
+        can_fork = "fork" in multiprocessing.get_all_start_methods()
+        if len(cases) < PARALLEL_MIN_CASES or self.workers < 2 or not can_fork:
+            with collector_paused():
+                _write_case_files(self.folder, cases)
+            return
+        size = math.ceil(len(cases) / (self.workers * 4))
+        bounds = [(i, min(i + size, len(cases))) for i in range(0, len(cases), size)]
+        _PENDING = (self.folder, cases)
+        try:
+            with collector_paused():  # the workers start, and stay, with it paused
+                pool = multiprocessing.get_context("fork").Pool(self.workers)
+        except (OSError, RuntimeError):
+            with collector_paused():
+                _write_case_files(self.folder, cases)
+            return
+        finally:
+            _PENDING = None
+        self._job = (pool, pool.map_async(_write_forked_slice, bounds), cases)
+
+    def wait(self) -> None:
+        if self._job is None:
+            return
+        pool, pending, cases = self._job
+        self._job = None
+        try:
+            written = sum(pending.get())
+        except (OSError, RuntimeError):
+            written = -1
+        finally:
+            pool.close()
+            pool.join()
+        if written != len(cases):
+            with collector_paused():
+                _write_case_files(self.folder, cases)
+
+
 def write_cases(out: Path, cases: Iterable[Case], workers: int = 1) -> list[Path]:
     """`cases/<case_id>.json` and `.html` for each case. With `workers` > 1 a large run
     renders its pages in forked worker processes that inherit the cases (nothing is
     pickled); if they cannot run, the pages are written here instead."""
-    folder = out / "cases"
-    folder.mkdir(parents=True, exist_ok=True)
     cases = list(cases)
-    with collector_paused():  # the forked workers inherit the pause
-        _write_all(folder, cases, workers)
-    return [folder / f"{case.case_id}.json" for case in cases]
-
-
-def _write_all(folder: Path, cases: list[Case], workers: int) -> None:
-    global _PENDING
-    can_fork = "fork" in multiprocessing.get_all_start_methods()
-    if len(cases) < PARALLEL_MIN_CASES or workers < 2 or not can_fork:
-        _write_case_files(folder, cases)
-        return
-    size = math.ceil(len(cases) / (workers * 4))
-    bounds = [(i, min(i + size, len(cases))) for i in range(0, len(cases), size)]
-    _PENDING = (folder, cases)
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            written = sum(pool.imap_unordered(_write_forked_slice, bounds))
-            pool.close()
-            pool.join()
-    except (OSError, RuntimeError):
-        written = -1
-    finally:
-        _PENDING = None
-    if written != len(cases):
-        _write_case_files(folder, cases)
+    with CaseFileWriter(out, workers) as writer:
+        writer.submit(cases)
+    return [writer.folder / f"{case.case_id}.json" for case in cases]
 
 
 def write_index(out: Path, cases: list[Case], summary: dict[str, Any]) -> Path:
