@@ -27,9 +27,9 @@ from prefect.utilities.annotations import quote
 from cases.grouping import attach_case_ids
 from cases.policy import load_case_policy
 from cases.run_outputs import (
+    CaseFileWriter,
     action_counts,
     touched_cases,
-    write_cases,
     write_index,
     write_json,
     write_rejected,
@@ -56,7 +56,7 @@ from flows.partitions import (
     write_merged_flags,
 )
 from flows.progress import Progress
-from flows.runners import dask_client, run_each
+from flows.runners import dask_client, run_each, runner_workers
 from flows.settings import Workspace, render_workers
 from flows.shipping import publish, withdraw
 from flows.sources import expand_inputs, expand_sources
@@ -147,12 +147,20 @@ def fit_anomaly_model(
     store_anomaly(workspace.root, features, rows["order_date"], settings, rows_seen=rows_seen)
 
 
+@dataclass
+class StoredBatch:
+    """A batch's upserts, wrapped: Prefect looks into a task's result one level deep, and
+    walking ten thousand upserts costs seconds per batch."""
+
+    upserts: list
+
+
 @task(name="store-cases", **TASK_OPTIONS)
-def store_cases(store_url: str, drafts: list, run: RunInfo) -> list:
+def store_cases(store_url: str, drafts: list, run: RunInfo) -> StoredBatch:
     """Dedup against the case store; full cases come back only for those this run touched."""
     store = CaseStore(store_url, load_case_policy())
     try:
-        return store.upsert_drafts(drafts, run, load="changed")
+        return StoredBatch(store.upsert_drafts(drafts, run, load="changed"))
     finally:
         store.close()
 
@@ -251,24 +259,29 @@ def store_and_write_cases(
     """Stores the partitions' drafts (deduplicated against the case store) in case-key
     order across all partitions, so that case ids do not depend on the partitioning, and
     writes the files of the cases opened or updated; a batch at a time, so that memory
-    does not grow with the number of cases."""
+    does not grow with the number of cases. A batch's files are written by forked workers
+    while the next batch is stored."""
     stored = StoredCases(action_counts=action_counts([]))
     merged = heapq.merge(*(iter_drafts(r) for r in results), key=lambda d: d.case_key)
     total = sum(r.draft_count for r in results)
     done = 0
-    while batch := list(itertools.islice(merged, CASES_PER_BATCH)):
-        with clock("cases"):
-            upserts = store_cases(ws.case_store_url, quote(batch), run)
-        stored.case_of_key.update({u.case_key: u.case_id for u in upserts if u.case_id})
-        for action, n in action_counts(upserts).items():
-            stored.action_counts[action] = stored.action_counts.get(action, 0) + n
-        with clock("outputs"):
+    with CaseFileWriter(out_dir, render_workers(settings)) as writer:
+        while batch := list(itertools.islice(merged, CASES_PER_BATCH)):
+            with clock("cases"):
+                upserts = store_cases(ws.case_store_url, quote(batch), run).upserts
+            stored.case_of_key.update({u.case_key: u.case_id for u in upserts if u.case_id})
+            for action, n in action_counts(upserts).items():
+                stored.action_counts[action] = stored.action_counts.get(action, 0) + n
             touched = touched_cases(upserts)
-            write_cases(out_dir, touched, render_workers(settings))
+            with clock("outputs"):
+                writer.submit(touched)
             stored.index_lines.extend(index_line(case) for case in touched)
-        done += len(batch)
-        del batch, upserts, touched
-        report(f"cases: {done} of {total} stored and written")
+            done += len(batch)
+            del batch, upserts, touched
+            report(f"cases: {done} of {total} stored")
+        with clock("outputs"):
+            writer.wait()
+    report(f"cases: the files of {len(stored.index_lines)} written")
     return stored
 
 
@@ -313,7 +326,9 @@ def daily_screening(
             f"{tally.rows_rejected} rejected"
         )
         lookback = int(setup.settings["history"]["lookback_days"])
-        count = partitions or partition_count(setup.settings, spool.rows_accepted)
+        count = partitions or partition_count(
+            setup.settings, spool.rows_accepted, *runner_workers()
+        )
         with clock("partition"):
             parts = partition(quote(spool), ws, lookback, count)
             release_memory()

@@ -31,7 +31,7 @@ from flows.daily import TASK_OPTIONS, StageClock, begin_run, close_run, store_ca
 from flows.history import TransactionHistory
 from flows.partitions import partition_count
 from flows.progress import Progress
-from flows.runners import dask_client, run_each
+from flows.runners import dask_client, run_each, runner_workers
 from flows.screening import match_settings
 from flows.settings import Workspace, load_pipeline_settings, render_workers
 from flows.shipping import publish, published, withdraw
@@ -72,7 +72,7 @@ def plan_partitions(
     """Customers of the past transactions split into partitions (each customer's
     transactions, and so its case, stay in one); and how many transactions there are."""
     ids = TransactionHistory(workspace.history).load(since=since, columns=["customer_id"])
-    count = partitions or partition_count(settings, len(ids))
+    count = partitions or partition_count(settings, len(ids), *runner_workers())
     customers = ids["customer_id"].drop_duplicates()
     numbers = partition_numbers(pd.Series(customers.to_numpy(), index=customers), count)
     groups = numbers.groupby(numbers).groups
@@ -213,7 +213,7 @@ def rescreen(
         draft.versions = versions
     run = RunInfo(run_id=run_id, started_at=started_at.isoformat(), versions=versions)
     with clock("cases"):
-        upserts = store_cases(ws.case_store_url, quote(drafts), run)
+        upserts = store_cases(ws.case_store_url, quote(drafts), run).upserts
         noted = note_removed(ws.case_store_url, diff.removed, run_id)
     touched = touched_cases(upserts)
 

@@ -89,6 +89,16 @@ def run_each(
     return [done[i] for i in range(len(items))]
 
 
+def runner_workers() -> tuple[int, bool]:
+    """How many tasks the running flow's task runner works on at once, and whether they
+    share this machine (a local cluster): (1, True) on the default runner."""
+    client = dask_client()
+    if client is None:
+        return 1, True
+    workers = len(client.scheduler_info().get("workers", {})) or 1
+    return workers, getattr(client, "cluster", None) is not None
+
+
 def dask_client() -> Any:
     """The Dask client of the running flow's task runner, or None for other runners."""
     from prefect.context import FlowRunContext

@@ -147,3 +147,18 @@ def test_an_unreachable_dask_address_is_one_line(tmp_path, orders):
     assert result.exit_code == 2
     assert result.stderr.strip().startswith("redflag: error: --dask-address tcp://127.0.0.1:1: no Dask scheduler")
     assert "\n" not in result.stderr.strip()
+
+
+def test_auto_partition_count_follows_rows_and_workers():
+    from flows.partitions import partition_count
+
+    settings = {"partitions": "auto", "rows_per_partition": 500_000}
+    assert partition_count(settings, 0) == 1
+    assert partition_count(settings, 1_000_000) == 2
+    assert partition_count(settings, 1_000_001) == 3
+    # a local cluster's workers share this machine: smaller partitions, one per worker at least
+    assert partition_count(settings, 5_000_000, workers=2) == 20
+    assert partition_count(settings, 2_500, workers=2) == 2
+    # workers on other machines each have a machine of their own
+    assert partition_count(settings, 5_000_000, workers=4, local=False) == 10
+    assert partition_count({"partitions": 7}, 5_000_000, workers=2) == 7

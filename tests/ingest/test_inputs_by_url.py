@@ -61,8 +61,12 @@ def test_a_glob_url_on_an_object_store_fetches_every_match_in_order(tmp_path):
     local = expand_inputs(["memory://exports/orders-*.csv"], tmp_path / "downloads")
     assert [p.name for p in local] == ["orders-2026-11-26.csv", "orders-2026-11-27.csv"]
     assert "T-2026-11-27" in local[1].read_text()
-    origins = [origin for origin, _ in expand_sources(["memory://exports/orders-*.csv"], tmp_path / "d2")]
-    assert origins == [store.unstrip_protocol(f"/exports/orders-{day}.csv") for day in ("2026-11-26", "2026-11-27")]
+    origins = [
+        origin for origin, _ in expand_sources(["memory://exports/orders-*.csv"], tmp_path / "d2")
+    ]
+    assert origins == [
+        store.unstrip_protocol(f"/exports/orders-{day}.csv") for day in ("2026-11-26", "2026-11-27")
+    ]
 
 
 def test_an_unknown_protocol_is_one_line(tmp_path):
@@ -84,6 +88,10 @@ def test_rows_rejected_from_a_fetched_file_name_its_url(web_folder, tmp_path):
     [(origin, local)] = expand_sources([f"{base}/bad.csv"], tmp_path / "downloads")
     tally = ReadTally()
     catalog = catalog_frame(read_yaml(CONFIGS_DIR / "items.yaml"))
-    accepted = list(accepted_chunks([local], catalog, load_pipeline_settings()["ingest"], None, tally, {local: origin}))
+    accepted = list(
+        accepted_chunks(
+            [local], catalog, load_pipeline_settings()["ingest"], None, tally, {local: origin}
+        )
+    )
     assert sum(len(a) for a in accepted) == 0 and tally.rows_rejected == 1
     assert tally.rejected_frame()["source_file"].tolist() == [f"{base}/bad.csv"]
