@@ -56,7 +56,7 @@ from flows.partitions import (
     write_merged_flags,
 )
 from flows.progress import Progress
-from flows.runners import dask_client, run_each, runner_workers
+from flows.runners import dask_client, retire_local_workers, run_each, runner_workers
 from flows.settings import Workspace, render_workers
 from flows.shipping import publish, withdraw
 from flows.sources import expand_inputs, expand_sources
@@ -352,6 +352,7 @@ def daily_screening(
                 as_of=spool.last_date or datetime.now(UTC).date(),
                 present_columns=spool.present_columns,
             )
+            retire_local_workers(client)
         run = RunInfo(run_id=run_id, started_at=started_at.isoformat(), versions=setup.versions)
         cases = store_and_write_cases(results, ws, run, out_dir, setup.settings, clock, report)
         with clock("outputs"):

@@ -31,7 +31,7 @@ from flows.daily import TASK_OPTIONS, StageClock, begin_run, close_run, store_ca
 from flows.history import TransactionHistory
 from flows.partitions import partition_count
 from flows.progress import Progress
-from flows.runners import dask_client, run_each, runner_workers
+from flows.runners import dask_client, retire_local_workers, run_each, runner_workers
 from flows.screening import match_settings
 from flows.settings import Workspace, load_pipeline_settings, render_workers
 from flows.shipping import publish, published, withdraw
@@ -192,6 +192,7 @@ def rescreen(
                     since=since_date,
                     settings=settings,
                 )
+            retire_local_workers(client)
         finally:
             withdraw(run_id, client)
     drafts = sorted((d for r in results for d in r[0]), key=lambda d: d.case_key)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import socket
+import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
@@ -97,6 +98,20 @@ def runner_workers() -> tuple[int, bool]:
         return 1, True
     workers = len(client.scheduler_info().get("workers", {})) or 1
     return workers, getattr(client, "cluster", None) is not None
+
+
+def retire_local_workers(client: Any, timeout: float = 30.0) -> None:
+    """After a run's last partition task, on a local cluster the run started: its workers
+    keep the memory of the partitions they screened, so they are retired before the run
+    goes on in this process (storing and writing the cases). An existing cluster at an
+    address is left as it is."""
+    cluster = getattr(client, "cluster", None) if client is not None else None
+    if cluster is None:
+        return
+    cluster.scale(0)
+    deadline = time.monotonic() + timeout
+    while client.scheduler_info().get("workers") and time.monotonic() < deadline:
+        time.sleep(0.2)
 
 
 def dask_client() -> Any:
