@@ -46,13 +46,36 @@ def generate(rows: int, seed: int, folder: Path) -> Path:
     return orders
 
 
+def process_label(process: psutil.Process, root: psutil.Process) -> str:
+    """What a process of the run's tree is, from its command line."""
+    try:
+        line = " ".join(process.cmdline())
+    except psutil.Error:
+        return "ended"
+    if process.pid == root.pid:
+        return "run"
+    if "uvicorn" in line or "prefect.server" in line:
+        return "prefect server"
+    if "multiprocessing" in line or "spawn_main" in line or "forkserver" in line:
+        return "dask process (scheduler, nanny or worker)"
+    try:
+        same = process.cmdline() == root.cmdline()
+    except psutil.Error:
+        same = False
+    return "forked worker of the run" if same else line[:60]
+
+
 class TreeMemory:
-    """Peak of the summed PSS of a process and all its descendants."""
+    """Peak of the summed PSS of a process and all its descendants, with the time of the
+    peak and what each kind of process held then."""
 
     def __init__(self, pid: int, every: float = 0.5) -> None:
         self.root = psutil.Process(pid)
         self.every = every
         self.peak_mb = 0.0
+        self.peak_at = 0.0  # seconds after the start
+        self.peak_by_process: list[tuple[str, float]] = []
+        self._started = time.perf_counter()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
@@ -67,16 +90,24 @@ class TreeMemory:
     def _sample(self) -> None:
         while not self._stop.is_set():
             total = 0
+            held: list[tuple[psutil.Process, float]] = []
             try:
                 processes = [self.root, *self.root.children(recursive=True)]
             except psutil.Error:
                 break
             for process in processes:
                 try:
-                    total += process.memory_full_info().pss
+                    pss = process.memory_full_info().pss
                 except psutil.Error:
                     continue
-            self.peak_mb = max(self.peak_mb, total / 2**20)
+                total += pss
+                held.append((process, pss / 2**20))
+            if total / 2**20 > self.peak_mb:
+                self.peak_mb = total / 2**20
+                self.peak_at = time.perf_counter() - self._started
+                self.peak_by_process = [
+                    (process_label(p, self.root), round(mb)) for p, mb in held if mb >= 20
+                ]
             self._stop.wait(self.every)
 
 
@@ -105,6 +136,8 @@ def run_once(orders: Path, folder: Path, runner: str, partitions: int | None) ->
         "partitions": summary["partitions"]["count"],
         "wall_seconds": round(seconds, 1),
         "peak_memory_mb": round(memory.peak_mb),
+        "peak_at_seconds": round(memory.peak_at, 1),
+        "peak_by_process_mb": memory.peak_by_process,
         "stages_seconds": summary["timings_seconds"],
         "cases_opened": summary["counts"]["cases_opened"],
     }
