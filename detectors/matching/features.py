@@ -31,8 +31,18 @@ class TokenWeights:
     tables: NameTables
     generic_factor: float = 0.25
     place_factor: float = 0.5
+    known: dict[str, float] = field(default_factory=dict, compare=False, repr=False)
 
     def weight(self, token: str) -> float:
+        """Remembered per token: a screening run asks for the same words many times."""
+        w = self.known.get(token)
+        if w is None:
+            if len(self.known) > 1_000_000:
+                self.known.clear()
+            w = self.known[token] = self._weight(token)
+        return w
+
+    def _weight(self, token: str) -> float:
         if token in STOP_WORDS:
             return 0.05
         w = self.idf.get(token, self.max_idf)
@@ -102,12 +112,13 @@ def align(query: AnalyzedName, candidate: AnalyzedName, weights: TokenWeights) -
         used_q.add(i)
         used_c.add(j)
         pairs.append((query.tokens[i], candidate.tokens[j], sim))
-    qw = [weights.weight(t) for t in query.tokens]
-    cw = [weights.weight(t) for t in candidate.tokens]
-    q_hit = sum(weights.weight(q) * s for q, _, s in pairs)
-    c_hit = sum(weights.weight(c) * s for _, c, s in pairs)
+    weight = weights.weight
+    qw = [weight(t) for t in query.tokens]
+    cw = [weight(t) for t in candidate.tokens]
+    q_hit = sum(weight(q) * s for q, _, s in pairs)
+    c_hit = sum(weight(c) * s for _, c, s in pairs)
     info = sum(
-        min(weights.weight(q), weights.weight(c)) * s
+        min(weight(q), weight(c)) * s
         for q, c, s in pairs
         if weights.distinctive(q) or weights.distinctive(c)
     )

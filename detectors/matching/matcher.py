@@ -11,7 +11,6 @@ from __future__ import annotations
 import multiprocessing
 import pickle
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +22,7 @@ from detectors.matching.address import AddressBook
 from detectors.matching.explain import explain_address_hit, explain_name_hit
 from detectors.matching.features import FEATURE_NAMES, PairContext, TokenWeights, align
 from detectors.matching.index import CandidateIndex
+from detectors.matching.list_names import ListNames
 from detectors.matching.names import AnalyzedName, analyze_name, normalize_address
 from detectors.matching.pairs import reference_weights
 from detectors.matching.parties import prepare_parties
@@ -42,7 +42,7 @@ HIT_COLUMNS: tuple[str, ...] = (
     "features",
 )
 CHUNK = 512
-CACHE_FORMAT = "redflag-matcher-4"  # bump when the saved structures change
+CACHE_FORMAT = "redflag-matcher-5"  # bump when the saved structures change
 Progress = Callable[[int, int], None]
 
 
@@ -72,16 +72,6 @@ def items_of(value: Any) -> list:
     return list(value)
 
 
-@dataclass
-class ListNames:
-    """One row per indexed name (primary names and aliases)."""
-
-    entry_row: np.ndarray  # int32
-    weak: np.ndarray  # bool
-    raw: list[str]
-    core: list[str]
-
-
 class Matcher:
     """A built index plus everything needed to score and explain hits on one snapshot."""
 
@@ -108,11 +98,13 @@ class Matcher:
             tuple(normalize_address(record_of(a)["text"], settings.tables) for a in items_of(addrs))
             for addrs in entries["addresses"]
         ]
-        self._core = np.asarray(names.core, dtype=object)
-        self._compact = np.asarray([c.replace(" ", "") for c in names.core], dtype=object)
         self.entry_info = (
             entries[["entry_id", "list", "list_code", "name"]].astype(str).to_dict("records")
         )
+        codes, self._list_codes = pd.factorize(entries["list_code"].astype(str))
+        self._entry_list_code = codes.astype(np.int32)  # read per scored pair, not entry_info
+        self._thresholds: dict[tuple[int, str], float] = {}
+        self._threads = -1  # rapidfuzz threads: all cores, one in a screening worker process
         self._analyzed: dict[tuple[str, str], AnalyzedName] = {}
 
     # ---- building and caching ---------------------------------------------------------
@@ -121,7 +113,7 @@ class Matcher:
     def build(cls, entries: pd.DataFrame, settings: MatchSettings) -> Matcher:
         """Index every name and alias of an entries frame (`entries_to_frame(...)`)."""
         entries = entries.reset_index(drop=True)
-        rows, weak, raw, analyzed = [], [], [], []
+        rows, weak, analyzed = [], [], []
         for row, entry in enumerate(entries.itertuples(index=False)):
             kind = entry_kind(entry.type)
             candidates = [(str(entry.name), "strong")] + [
@@ -136,14 +128,8 @@ class Matcher:
                 seen.add(a.core)
                 rows.append(row)
                 weak.append(strength == "weak")
-                raw.append(name)
                 analyzed.append(a)
-        names = ListNames(
-            entry_row=np.asarray(rows, dtype=np.int32),
-            weak=np.asarray(weak, dtype=bool),
-            raw=raw,
-            core=[a.core for a in analyzed],
-        )
+        names = ListNames.of(rows, weak, analyzed)
         index = CandidateIndex.build(analyzed, ngram=settings.ngram)
         book = AddressBook.build(
             [
@@ -178,45 +164,51 @@ class Matcher:
         return found
 
     def list_name(self, name_id: int) -> AnalyzedName:
-        row = int(self.names.entry_row[name_id])
-        return self.analyze(self.names.raw[name_id], self.entry_kinds[row])
+        return self.names.analyzed(name_id)
 
     # ---- screening --------------------------------------------------------------------
 
-    def candidate_pairs(self, queries: list[AnalyzedName]) -> pd.DataFrame:
-        """(query, name_id, prefilter) for the best few list names of each query."""
+    def candidate_pairs(
+        self, queries: list[AnalyzedName], min_share: float | None = None
+    ) -> pd.DataFrame:
+        """(query, name_id, prefilter) for the best few list names of each query;
+        `min_share` overrides the settings' `min_evidence_share` (labelled pairs take
+        every look-alike the index finds, whatever screening is tuned to)."""
         s = self.settings
         found = self.index.candidates_many(
-            queries, s.candidates_per_query, s.max_token_df, s.ngrams_per_query, s.postings_budget
+            queries,
+            s.candidates_per_query,
+            s.max_token_df,
+            s.ngrams_per_query,
+            s.postings_budget,
+            s.min_evidence_share if min_share is None else min_share,
         )
         qi = np.repeat(np.arange(len(queries)), [len(f) for f in found])
         ci = np.concatenate(found) if found else np.empty(0, dtype=np.int32)
         if not len(ci):
             return pd.DataFrame({"query": qi, "name_id": ci, "prefilter": np.empty(0)})
-        q_core = np.asarray([q.core for q in queries], dtype=object)[qi]
-        q_compact = np.asarray([q.compact for q in queries], dtype=object)[qi]
-        c_core, c_compact = self._core[ci], self._compact[ci]
-        set_score = process.cpdist(q_core, c_core, scorer=fuzz.token_set_ratio, workers=-1)
-        compact = process.cpdist(q_compact, c_compact, scorer=fuzz.ratio, workers=-1)
-        pairs = pd.DataFrame(
-            {
-                "query": qi,
-                "name_id": ci,
-                "entry_row": self.names.entry_row[ci],
-                "prefilter": np.maximum(set_score, compact) / 100.0,
-                "compact": compact,  # breaks ties between names of one entry: the closer spelling
-            }
+        q_core = [queries[q].core for q in qi.tolist()]
+        q_compact = [queries[q].compact for q in qi.tolist()]
+        c_core = self.names.packed_core.take(ci)
+        c_compact = [c.replace(" ", "") for c in c_core]
+        threads = self._threads
+        set_score = process.cpdist(q_core, c_core, scorer=fuzz.token_set_ratio, workers=threads)
+        compact = process.cpdist(q_compact, c_compact, scorer=fuzz.ratio, workers=threads)
+        prefilter = np.maximum(set_score, compact) / 100.0
+        starts = group_starts(qi)
+        best = np.maximum.reduceat(prefilter, starts)
+        best_of = np.repeat(best, np.diff(np.r_[starts, len(qi)]))
+        kept = np.flatnonzero(
+            (prefilter >= s.prefilter) & (prefilter >= best_of - s.prefilter_margin)
         )
-        best = pairs.groupby("query")["prefilter"].transform("max")
-        keep = (pairs["prefilter"] >= s.prefilter) & (
-            pairs["prefilter"] >= best - s.prefilter_margin
+        # best first within a query; the closer compact spelling breaks ties between names
+        order = kept[np.lexsort((-compact[kept], -prefilter[kept], qi[kept]))]
+        entry = self.names.entry_row[ci[order]]
+        order = order[rank_within(qi[order], entry) < s.names_per_entry]
+        order = order[rank_within(qi[order]) < s.scored_per_query]
+        return pd.DataFrame(
+            {"query": qi[order], "name_id": ci[order], "prefilter": prefilter[order]}
         )
-        pairs = pairs[keep].sort_values(
-            ["query", "prefilter", "compact"], ascending=[True, False, False], kind="stable"
-        )
-        pairs = pairs[pairs.groupby(["query", "entry_row"]).cumcount() < s.names_per_entry]
-        pairs = pairs.groupby("query", sort=False).head(s.scored_per_query)
-        return pairs.drop(columns=["entry_row", "compact"]).reset_index(drop=True)
 
     def pair_context(
         self,
@@ -307,12 +299,13 @@ class Matcher:
         x = feature_matrix(contexts)
         scores = self.settings.model.probability(x)
         rows = self.names.entry_row[name_ids].tolist()
+        codes = self._entry_list_code[rows].tolist()
         out = []
         for i, (party_id, role) in enumerate(zip(scored["party_id"], scored["role"], strict=True)):
-            entry = self.entry_info[rows[i]]
-            threshold = self.settings.threshold(entry["list_code"], role)
+            threshold = self._threshold(codes[i], role)
             if scores[i] < threshold:
                 continue
+            entry = self.entry_info[rows[i]]
             ctx = contexts[i]
             out.append(
                 {
@@ -332,6 +325,15 @@ class Matcher:
                 }
             )
         return out
+
+    def _threshold(self, list_code: int, role: str) -> float:
+        key = (list_code, role)
+        found = self._thresholds.get(key)
+        if found is None:
+            found = self._thresholds[key] = self.settings.threshold(
+                self._list_codes[list_code], role
+            )
+        return found
 
     def _screen_addresses(self, parties: pd.DataFrame) -> list[dict[str, Any]]:
         with_address = parties[parties["address"].notna()].reset_index(drop=True)
@@ -373,11 +375,34 @@ _FORKED_JOB: tuple[Matcher, list[pd.DataFrame], pd.DataFrame] | None = None
 
 def _screen_forked_chunk(position: int) -> list[dict[str, Any]]:
     matcher, chunks, parties = _FORKED_JOB  # inherited from the parent at fork
+    matcher._threads = 1  # the other cores run the other workers
     return matcher._screen_names(chunks[position], parties)
 
 
 def _can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
+
+
+def group_starts(keys: np.ndarray) -> np.ndarray:
+    """Where each run of equal values of a sorted array starts."""
+    return np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+
+
+def rank_within(first: np.ndarray, second: np.ndarray | None = None) -> np.ndarray:
+    """Position of each element among the earlier elements with its key (`first`, or
+    the pair `first`, `second`), as pandas' groupby cumcount."""
+    if not len(first):
+        return np.empty(0, dtype=np.int64)
+    keys = (first,) if second is None else (second, first)
+    by_key = np.lexsort((np.arange(len(first)), *keys))
+    same = np.ones(len(first), dtype=bool)
+    for key in keys:
+        same[1:] &= key[by_key][1:] == key[by_key][:-1]
+    same[0] = False
+    run_start = np.maximum.accumulate(np.where(same, 0, np.arange(len(first))))
+    rank = np.empty(len(first), dtype=np.int64)
+    rank[by_key] = np.arange(len(first)) - run_start
+    return rank
 
 
 def feature_matrix(contexts: list[PairContext]) -> np.ndarray:

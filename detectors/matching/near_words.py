@@ -96,10 +96,22 @@ class NearWords:
         """For each queried word, at most `limit` listed words (other than itself) within
         its allowed number of edits, fewest edits first, with that number; and how many
         listed words there are at each number of edits."""
-        queried = [w for w in dict.fromkeys(queried) if typos_allowed(w)]
-        result: dict[str, tuple[list[tuple[str, int]], dict[int, int]]] = {
-            w: ([], {}) for w in queried
+        found = self.closest_ids(queried, words, limit)
+        return {
+            word: (
+                [(words[i], d) for i, d in zip(ids.tolist(), edits.tolist(), strict=True)],
+                counts,
+            )
+            for word, (ids, edits, counts) in found.items()
         }
+
+    def closest_ids(
+        self, queried: Iterable[str], words: Sequence[str], limit: int | None = None
+    ) -> dict[str, tuple[np.ndarray, np.ndarray, dict[int, int]]]:
+        """As `closest`, with listed words as ids: (word ids, edits, count by edits)."""
+        queried = [w for w in dict.fromkeys(queried) if typos_allowed(w)]
+        nothing = np.empty(0, dtype=np.int64)
+        result = {w: (nothing, nothing, {}) for w in queried}
         positions, word_ids = self._meetings(queried, len(words))
         if not len(positions):
             return result
@@ -110,27 +122,30 @@ class NearWords:
         )
         close = np.abs(self.lengths[word_ids] - lengths) <= allowed
         positions, word_ids, allowed = positions[close], word_ids[close], allowed[close]
-        listed = np.asarray(words, dtype=object)[word_ids]
+        if isinstance(words, np.ndarray):
+            listed = words[word_ids]
+        else:
+            listed = [words[i] for i in word_ids.tolist()]
         distance = process.cpdist(
             np.asarray(queried, dtype=object)[positions], listed, scorer=OSA.distance, workers=1
         )
         keep = (distance > 0) & (distance <= allowed)
-        positions, listed, distance = positions[keep], listed[keep], distance[keep]
+        positions, word_ids, distance = positions[keep], word_ids[keep], distance[keep]
         order = np.lexsort((distance, positions))
-        positions, listed, distance = positions[order], listed[order], distance[order]
+        positions, word_ids, distance = positions[order], word_ids[order], distance[order]
         counts = np.bincount(positions * 3 + distance, minlength=3 * len(queried)).reshape(-1, 3)
         starts = np.r_[0, np.flatnonzero(np.diff(positions)) + 1]
         rank = np.arange(len(positions)) - np.repeat(starts, np.diff(np.r_[starts, len(positions)]))
         chosen = rank < (limit if limit is not None else len(positions) + 1)
-        for position, word, d in zip(
-            positions[chosen].tolist(),
-            listed[chosen].tolist(),
-            distance[chosen].tolist(),
-            strict=True,
-        ):
-            result[queried[position]][0].append((word, d))
+        positions, word_ids, distance = positions[chosen], word_ids[chosen], distance[chosen]
+        bounds = np.searchsorted(positions, np.arange(len(queried) + 1))
         for position, word in enumerate(queried):
-            result[word][1].update({d: int(counts[position, d]) for d in (1, 2)})
+            lo, hi = bounds[position], bounds[position + 1]
+            result[word] = (
+                word_ids[lo:hi].astype(np.int64),
+                distance[lo:hi].astype(np.int64),
+                {d: int(counts[position, d]) for d in (1, 2)},
+            )
         return result
 
     def _meetings(self, queried: list[str], vocabulary: int) -> tuple[np.ndarray, np.ndarray]:
@@ -146,14 +161,17 @@ class NearWords:
         if not variants:
             return empty
         hashes = stable_hashes(variants)
+        order = np.argsort(hashes)  # sorted needles walk the keys in order: fewer cache misses
+        hashes, owners = hashes[order], np.asarray(owners, dtype=np.int64)[order]
         lo = np.searchsorted(self.keys, hashes, side="left")
         counts = np.searchsorted(self.keys, hashes, side="right") - lo
         if not counts.sum():
             return empty
         starts = np.repeat(lo - np.cumsum(counts) + counts, counts)
         word_ids = self.word_ids[starts + np.arange(counts.sum())]
-        positions = np.repeat(np.asarray(owners, dtype=np.int64), counts)
-        pairs = np.unique(positions * vocabulary + word_ids)
+        positions = np.repeat(owners, counts)
+        pairs = np.sort(positions * vocabulary + word_ids)  # sorting beats np.unique's hashing
+        pairs = pairs[np.r_[True, pairs[1:] != pairs[:-1]]]
         return pairs // vocabulary, (pairs % vocabulary).astype(np.int32)
 
     @property

@@ -288,7 +288,7 @@ def _with_hard_negatives(
     for start in range(0, len(positives), chunk):
         batch = positives[start : start + chunk]
         queries = [matcher.analyze(spec.query, spec.kind) for spec, _ in batch]
-        pairs = matcher.candidate_pairs(queries)
+        pairs = matcher.candidate_pairs(queries, min_share=0.0)
         pairs["row"] = matcher.names.entry_row[pairs["name_id"].to_numpy()]
         by_query = pairs.groupby("query")
         for q, (spec, row) in enumerate(batch):

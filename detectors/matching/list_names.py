@@ -1,0 +1,104 @@
+"""The indexed names of a snapshot (primary names and aliases) and their analysis."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from detectors.matching.names import AnalyzedName
+
+
+class PackedText:
+    """Many short strings in one buffer (`take` wants them without line breaks, as
+    analysed names are). Taking some of them touches no object of the others, so a
+    forked screening worker keeps sharing the list's pages with its parent (a Python
+    string touched is a page copied), and is one vectorised gather."""
+
+    def __init__(self, texts: list[str]) -> None:
+        encoded = [t.encode("utf-8") for t in texts]
+        self.data = np.frombuffer(b"".join(encoded), dtype=np.uint8)
+        self.bounds = np.zeros(len(encoded) + 1, dtype=np.int64)
+        np.cumsum([len(e) for e in encoded], out=self.bounds[1:])
+
+    def __len__(self) -> int:
+        return len(self.bounds) - 1
+
+    def __getitem__(self, i: int) -> str:
+        return self.data[self.bounds[i] : self.bounds[i + 1]].tobytes().decode("utf-8")
+
+    def take(self, ids: np.ndarray) -> list[str]:
+        ids = np.asarray(ids, dtype=np.int64)
+        if not len(ids):
+            return []
+        starts, lengths = self.bounds[ids], np.diff(self.bounds)[ids]
+        # each text followed by a line break, all gathered at once, then split
+        placed = np.cumsum(lengths + 1) - (lengths + 1)
+        out = np.full(int(placed[-1] + lengths[-1] + 1), ord("\n"), dtype=np.uint8)
+        first = np.repeat(placed - starts, lengths)
+        source = np.arange(int(lengths.sum())) + np.repeat(
+            starts - np.cumsum(lengths) + lengths, lengths
+        )
+        out[source + first] = self.data[source]
+        return out[:-1].tobytes().decode("utf-8").split("\n")
+
+
+@dataclass
+class ListNames:
+    """One row per indexed name (primary names and aliases), with its analysis kept so
+    that screening never analyses a list name again."""
+
+    entry_row: np.ndarray  # int32
+    weak: np.ndarray  # bool
+    raw: list[str]
+    core: list[str]
+    full: list[str]  # tokens before the legal forms were set aside, space-joined
+    form_sets: list[frozenset[str]]  # distinct sets of legal forms
+    forms: np.ndarray  # int16 per name: its set of legal forms in `form_sets`
+    reordered: np.ndarray  # bool: "SURNAME, Given" was turned into "Given SURNAME"
+
+    @classmethod
+    def of(cls, rows: list[int], weak: list[bool], analyzed: list[AnalyzedName]) -> ListNames:
+        form_sets: dict[frozenset[str], int] = {}
+        forms = [form_sets.setdefault(a.legal_forms, len(form_sets)) for a in analyzed]
+        return cls(
+            entry_row=np.asarray(rows, dtype=np.int32),
+            weak=np.asarray(weak, dtype=bool),
+            raw=[a.raw for a in analyzed],
+            core=[a.core for a in analyzed],
+            full=[" ".join(a.full_tokens) for a in analyzed],
+            form_sets=list(form_sets),
+            forms=np.asarray(forms, dtype=np.int16),
+            reordered=np.asarray([a.reordered for a in analyzed], dtype=bool),
+        )
+
+    def __post_init__(self) -> None:
+        self._pack()
+
+    def __getstate__(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if not k.startswith("_")}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._pack()
+
+    def _pack(self) -> None:
+        """The texts again, packed: screening reads them without touching their objects."""
+        self._raw, self._core, self._full = (
+            PackedText(t) for t in (self.raw, self.core, self.full)
+        )
+
+    @property
+    def packed_core(self) -> PackedText:
+        return self._core
+
+    def analyzed(self, name_id: int) -> AnalyzedName:
+        tokens = tuple(self._core[name_id].split())
+        return AnalyzedName(
+            raw=self._raw[name_id],
+            tokens=tokens,
+            legal_forms=self.form_sets[self.forms[name_id]],
+            numbers=frozenset(t for t in tokens if any(ch.isdigit() for ch in t)),
+            reordered=bool(self.reordered[name_id]),
+            full_tokens=tuple(self._full[name_id].split()),
+        )

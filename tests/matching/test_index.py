@@ -1,0 +1,72 @@
+"""The candidate index on a crowded list, and screening spread over worker processes."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+
+import pandas as pd
+import pytest
+
+from detectors.matching import Matcher
+from watchlists.model import WatchlistEntry, entries_to_frame
+
+GENERIC = ("International", "Trading", "Technology")
+SYLLABLES = [
+    c + v for c in "bdfghjklmnprstvwyz" for v in ("a", "e", "i", "o", "u", "ai", "ou", "en")
+]
+
+
+@pytest.fixture(scope="module")
+def crowded_matcher(settings):
+    """3,000 names of look-alike words (all starting "rai"), each with a generic word."""
+    rng = random.Random(3)
+    words = {
+        "rai" + "".join(rng.choice(SYLLABLES) for _ in range(rng.choice((1, 2))))
+        for _ in range(4000)
+    }
+    words.discard("raijo")
+    vocab = sorted(words)
+    names = [f"{rng.choice(vocab).title()} {rng.choice(GENERIC)}" for _ in range(3000)]
+    entries = [
+        WatchlistEntry(
+            entry_id=f"s:{i}",
+            source="custom",
+            list="Synthetic",
+            list_code="SYN",
+            type="entity",
+            name=name,
+        )
+        for i, name in enumerate([*names, "Raijo International"])
+    ]
+    return Matcher.build(entries_to_frame(entries), settings)
+
+
+def test_a_listed_word_cut_short_is_found(crowded_matcher):
+    """The scorer takes "Raijo" for an abbreviation of "Raijohen": the index must hand it over."""
+    query = crowded_matcher.analyze("Raijohen International S.A.")
+    ids = crowded_matcher.index.candidates(query, crowded_matcher.settings.candidates_per_query)
+    found = {crowded_matcher.names.raw[i] for i in ids}
+    assert "Raijo International" in found
+
+
+def test_screening_workers_find_what_one_process_finds(crowded_matcher, settings):
+    names = crowded_matcher.entries["name"].sample(1200, random_state=4).tolist()
+    rng = random.Random(4)
+    parties = pd.DataFrame({"name": [n if rng.random() < 0.5 else n[::-1] for n in names]})
+    one = crowded_matcher.screen(parties)
+    spread = Matcher(
+        crowded_matcher.entries,
+        crowded_matcher.names,
+        crowded_matcher.index,
+        crowded_matcher.addresses,
+        replace(settings, screen_workers=2, parallel_min_chunks=2),
+    ).screen(parties)
+    assert len(one) > 500
+    columns = ["party_id", "entry_id", "score", "explanation"]
+    assert (
+        one[columns]
+        .sort_values(columns[:2])
+        .reset_index(drop=True)
+        .equals(spread[columns].sort_values(columns[:2]).reset_index(drop=True))
+    )
