@@ -237,14 +237,23 @@ class Matcher:
     def screen(self, parties: pd.DataFrame, progress: Progress | None = None) -> pd.DataFrame:
         """One row per (party, entry) hit at or above its threshold (`HIT_COLUMNS`)."""
         parties = prepare_parties(parties)
-        parties["address_norm"] = [
-            normalize_address(a, self.settings.tables) if a else None for a in parties["address"]
-        ]
-        keys = parties.drop_duplicates(["name", "kind"])[["name", "kind"]].reset_index(drop=True)
+        parties["address_norm"] = self._normalized_addresses(parties["address"])
+        # distinct (name, kind) in order of first appearance; the parties sorted by them,
+        # so a chunk of names is handed only the parties that bear those names
+        codes, _ = pd.factorize(parties["name"] + "\x1f" + parties["kind"])
+        order = np.argsort(codes, kind="stable")
+        codes = codes[order]
+        by_name = parties.iloc[order].reset_index(drop=True)
+        first = np.r_[0, np.flatnonzero(codes[1:] != codes[:-1]) + 1] if len(codes) else codes
+        keys = by_name.loc[first, ["name", "kind"]].reset_index(drop=True)
         hits: list[dict[str, Any]] = []
         total = len(keys)
-        chunks = [keys.iloc[start : start + CHUNK] for start in range(0, total, CHUNK)]
-        for done, found in enumerate(self._screen_chunks(chunks, parties), start=1):
+        bounds = np.searchsorted(codes, np.arange(0, total + CHUNK, CHUNK).clip(max=total))
+        chunks = [
+            (keys.iloc[start : start + CHUNK], by_name.iloc[bounds[i] : bounds[i + 1]])
+            for i, start in enumerate(range(0, total, CHUNK))
+        ]
+        for done, found in enumerate(self._screen_chunks(chunks), start=1):
             hits.extend(found)
             if progress:
                 progress(min(done * CHUNK, total), total)
@@ -256,18 +265,24 @@ class Matcher:
         frame = frame.drop_duplicates(["party_id", "entry_id"]).reset_index(drop=True)
         return frame
 
+    def _normalized_addresses(self, addresses: pd.Series) -> list[str | None]:
+        """Each distinct address normalized once (many parties share one)."""
+        distinct = {a: None for a in addresses if a}
+        normal = {a: normalize_address(a, self.settings.tables) for a in distinct}
+        return [normal[a] if a else None for a in addresses]
+
     def _screen_chunks(
-        self, chunks: list[pd.DataFrame], parties: pd.DataFrame
+        self, chunks: list[tuple[pd.DataFrame, pd.DataFrame]]
     ) -> Iterator[list[dict[str, Any]]]:
         """Hits chunk by chunk; large inputs are spread over worker processes (forked, so
         they share the built index without copying it)."""
         workers = self.settings.screen_workers
         if workers <= 1 or len(chunks) < self.settings.parallel_min_chunks or not _can_fork():
-            for chunk in chunks:
-                yield self._screen_names(chunk, parties)
+            for names, bearers in chunks:
+                yield self._screen_names(names, bearers)
             return
         global _FORKED_JOB
-        _FORKED_JOB = (self, chunks, parties)
+        _FORKED_JOB = (self, chunks)
         try:
             with multiprocessing.get_context("fork").Pool(workers) as pool:
                 yield from pool.imap(_screen_forked_chunk, range(len(chunks)))
@@ -370,13 +385,13 @@ class Matcher:
         return out
 
 
-_FORKED_JOB: tuple[Matcher, list[pd.DataFrame], pd.DataFrame] | None = None
+_FORKED_JOB: tuple[Matcher, list[tuple[pd.DataFrame, pd.DataFrame]]] | None = None
 
 
 def _screen_forked_chunk(position: int) -> list[dict[str, Any]]:
-    matcher, chunks, parties = _FORKED_JOB  # inherited from the parent at fork
+    matcher, chunks = _FORKED_JOB  # inherited from the parent at fork
     matcher._threads = 1  # the other cores run the other workers
-    return matcher._screen_names(chunks[position], parties)
+    return matcher._screen_names(*chunks[position])
 
 
 def _can_fork() -> bool:
