@@ -47,23 +47,42 @@ SCORED_COLUMNS: list[str] = ["transaction_id", "risk_score", "flags", "case_id"]
 
 
 def write_scored(out: Path, scored: pd.DataFrame) -> Path:
-    """`scored_transactions.csv`, as `DataFrame.to_csv(index=False)` writes it. Arrow's CSV
-    writer does it several times faster, and is used when its bytes are the same: integer
-    scores, text without characters that need quoting (anything else goes to pandas)."""
-    path = out / "scored_transactions.csv"
-    frame = scored[SCORED_COLUMNS]
-    if _arrow_writes_alike(frame):
-        try:
-            table = pa.Table.from_pandas(frame, preserve_index=False)
-            with path.open("wb") as handle:
-                handle.write((",".join(SCORED_COLUMNS) + "\n").encode("utf-8"))
+    """`scored_transactions.csv`, as `DataFrame.to_csv(index=False)` writes it."""
+    with ScoredCsv(out) as writer:
+        writer.append(scored)
+    return writer.path
+
+
+class ScoredCsv:
+    """`scored_transactions.csv` written a slice of rows at a time, the same bytes as
+    `DataFrame.to_csv(index=False)` of all the rows. Arrow's CSV writer does a slice
+    several times faster, and is used when its bytes are the same: integer scores, text
+    without characters that need quoting (anything else goes to pandas)."""
+
+    def __init__(self, out: Path) -> None:
+        self.path = out / "scored_transactions.csv"
+        self._handle = self.path.open("wb")
+        self._handle.write((",".join(SCORED_COLUMNS) + "\n").encode("utf-8"))
+
+    def __enter__(self) -> ScoredCsv:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._handle.close()
+
+    def append(self, scored: pd.DataFrame) -> None:
+        frame = scored[SCORED_COLUMNS]
+        if _arrow_writes_alike(frame):
+            try:
+                table = pa.Table.from_pandas(frame, preserve_index=False)
+                buffer = pa.BufferOutputStream()
                 options = pacsv.WriteOptions(include_header=False, quoting_style="none")
-                pacsv.write_csv(table, handle, options)
-            return path
-        except (pa.ArrowInvalid, pa.ArrowTypeError):  # a value needs quotes, or odd types
-            pass
-    frame.to_csv(path, index=False)
-    return path
+                pacsv.write_csv(table, buffer, options)
+                self._handle.write(buffer.getvalue().to_pybytes())
+                return
+            except (pa.ArrowInvalid, pa.ArrowTypeError):  # a value needs quotes, or odd types
+                pass
+        self._handle.write(frame.to_csv(index=False, header=False).encode("utf-8"))
 
 
 def _arrow_writes_alike(frame: pd.DataFrame) -> bool:

@@ -28,12 +28,12 @@ from cases.grouping import attach_case_ids
 from cases.policy import load_case_policy
 from cases.run_outputs import (
     CaseFileWriter,
+    ScoredCsv,
     action_counts,
     touched_cases,
     write_index,
     write_json,
     write_rejected,
-    write_scored,
 )
 from cases.store import CaseStore, RunInfo
 from flows.assembly import RunSetup, add_ml, anomaly_refit_needed, prepare_run
@@ -49,7 +49,7 @@ from flows.partitions import (
     Partition,
     SpooledOrders,
     history_since,
-    merged_scored,
+    in_input_order,
     partition_count,
     split_partitions,
     spool_orders,
@@ -356,9 +356,7 @@ def daily_screening(
         run = RunInfo(run_id=run_id, started_at=started_at.isoformat(), versions=setup.versions)
         cases = store_and_write_cases(results, ws, run, out_dir, setup.settings, clock, report)
         with clock("outputs"):
-            scored = merged_scored([r.scored for r in results])
-            scored = attach_case_ids(scored, scored, cases.case_of_key, setup.settings["cases"])
-            write_scored(out_dir, scored)
+            scored = write_merged_scored(results, out_dir, cases.case_of_key, setup.settings)
             write_merged_flags([r.flags for r in results], out_dir / "flags.parquet")
             write_rejected(out_dir, tally.rejected_frame())
     finally:
@@ -382,12 +380,31 @@ def daily_screening(
     return summary
 
 
+def write_merged_scored(
+    results: list[PartitionResult],
+    out_dir: Path,
+    case_of_key: dict[str, str],
+    settings: dict[str, Any],
+) -> dict[str, int]:
+    """scored_transactions.csv in input order, with each row's case, written a window of
+    rows at a time; returns the transactions flagged and in a case."""
+    counts = {"transactions_flagged": 0, "transactions_in_cases": 0}
+    with ScoredCsv(out_dir) as writer:
+        for table in in_input_order([r.scored for r in results]):
+            scored = table.to_pandas()
+            scored = attach_case_ids(scored, scored, case_of_key, settings["cases"])
+            writer.append(scored)
+            counts["transactions_flagged"] += int((scored["flags"] != "").sum())
+            counts["transactions_in_cases"] += int((scored["case_id"] != "").sum())
+    return counts
+
+
 def run_summary(
     run_folder: RunFolder,
     sources: list[tuple[str, Path]],
     spool: SpooledOrders,
     results: list[PartitionResult],
-    scored: pd.DataFrame,
+    scored: dict[str, int],
     cases: StoredCases,
 ) -> dict[str, Any]:
     tally = spool.tally
@@ -409,8 +426,7 @@ def run_summary(
             "parties_screened": detail_total(results, "watchlist", "parties_screened"),
             "watchlist_hits": detail_total(results, "watchlist", "hits_count"),
             "flags_by_code": dict(sorted(by_code.items())),
-            "transactions_flagged": int((scored["flags"] != "").sum()),
-            "transactions_in_cases": int((scored["case_id"] != "").sum()),
+            **scored,
             **cases.action_counts,
             "history_transactions_added": sum(r.history_added for r in results),
         },

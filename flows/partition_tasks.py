@@ -111,14 +111,18 @@ def screen_orders(
     scored = scored.assign(
         customer_id=orders["customer_id"].to_numpy(), **{ROW: batch[ROW].to_numpy()}
     )
+    # both sorted by input row (a transaction's flags stay in detector order), as the
+    # flow merges the partitions' files back into input order a window at a time
     scored_path = folder / "scored.parquet"
-    scored[list(SCORED_PART_COLUMNS)].to_parquet(scored_path, index=False)
+    scored[list(SCORED_PART_COLUMNS)].sort_values(ROW, kind="stable").to_parquet(
+        scored_path, index=False
+    )
     flags_path = folder / "flags.parquet"
     row_of = pd.Series(batch[ROW].to_numpy(), index=orders["transaction_id"])
     flags.assign(
         evidence=[json.dumps(e, default=str) for e in flags["evidence"]],
         **{ROW: flags["transaction_id"].map(row_of).to_numpy()},
-    ).to_parquet(flags_path, index=False)
+    ).sort_values(ROW, kind="stable").to_parquet(flags_path, index=False)
     drafts_path = folder / "drafts.pickle"
     with drafts_path.open("wb") as handle:  # in slices, so that they can be read back lazily
         for first in range(0, len(drafts), DRAFTS_PER_SLICE):

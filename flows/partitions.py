@@ -10,14 +10,16 @@ outputs come out in input order whatever the number of partitions.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from detectors.partitioning import (
@@ -207,27 +209,66 @@ def _summed(counts: list[pd.Series]) -> pd.Series:
     return pd.concat(counts).groupby(level=0).sum()
 
 
-def merged_scored(paths: list[Path]) -> pd.DataFrame:
-    """The partitions' scored rows, back in input order."""
-    frames = [pd.read_parquet(p) for p in paths if p.exists()]
-    if not frames:
-        return pd.DataFrame(
-            {c: pd.Series(dtype="str") for c in ("transaction_id", "flags", "customer_id")}
-            | {"risk_score": pd.Series(dtype="int64"), "hard_stop": pd.Series(dtype=bool)}
-        )
-    scored = pd.concat(frames, ignore_index=True)
-    return scored.sort_values(ROW, kind="stable").reset_index(drop=True)
+MERGE_WINDOW = 250_000  # input rows merged back into order at a time
+
+
+def in_input_order(paths: list[Path], window: int = MERGE_WINDOW) -> Iterator[pa.Table]:
+    """The rows of the partitions' files (each sorted by `row`) merged back into input
+    order, `window` input rows at a time, so that memory follows the window, not the
+    run. Rows with the same `row` keep their file's order."""
+    files = [pq.ParquetFile(p) for p in paths if p.exists()]
+    batches = [f.iter_batches(batch_size=65_536) for f in files]
+    pending: list[pa.Table | None] = [None] * len(files)
+    done = [False] * len(files)
+    low = 0
+    while True:
+        high = low + window
+        pieces = []
+        for i, stream in enumerate(batches):
+            table = pending[i]
+            while not done[i] and (table is None or table[ROW][-1].as_py() < high):
+                batch = next(stream, None)
+                if batch is None:
+                    done[i] = True
+                elif batch.num_rows:
+                    more = pa.Table.from_batches([batch])
+                    table = more if table is None else pa.concat_tables([table, more])
+            if table is None or not table.num_rows:
+                continue
+            cut = int(np.searchsorted(table[ROW].to_numpy(), high, side="left"))
+            if cut:
+                pieces.append(table.slice(0, cut))
+            pending[i] = table.slice(cut)
+        if not pieces:
+            if all(done) and not any(t is not None and t.num_rows for t in pending):
+                return
+            low = high
+            continue
+        merged = pa.concat_tables(pieces).combine_chunks()
+        yield merged.take(pc.sort_indices(merged, [(ROW, "ascending")]))  # a stable sort
+        low = high
+
+
+def empty_scored() -> pd.DataFrame:
+    return pd.DataFrame(
+        {c: pd.Series(dtype="str") for c in ("transaction_id", "flags", "customer_id")}
+        | {"risk_score": pd.Series(dtype="int64"), "hard_stop": pd.Series(dtype=bool)}
+    )
 
 
 def write_merged_flags(paths: list[Path], target: Path) -> int:
-    """flags.parquet of the run: the partitions' flags in input order (a transaction's flags
-    in detector order), evidence as JSON text. Returns the number of flags."""
-    frames = [pd.read_parquet(p) for p in paths if p.exists()]
-    frames = [f for f in frames if len(f)]
-    if not frames:
-        frames = [pd.read_parquet(paths[0])] if paths and paths[0].exists() else []
-    if not frames:
+    """flags.parquet of the run: the partitions' flags (each file sorted by `row`, a
+    transaction's flags in detector order) in input order, evidence as JSON text, written
+    a window at a time. Returns the number of flags."""
+    existing = [p for p in paths if p.exists()]
+    if not existing:
         return 0
-    flags = pd.concat(frames, ignore_index=True).sort_values(ROW, kind="stable")
-    flags.drop(columns=[ROW]).to_parquet(target, index=False)
-    return len(flags)
+    with_rows = [p for p in existing if pq.ParquetFile(p).metadata.num_rows]
+    schema = pq.read_schema((with_rows or existing)[0]).remove_metadata()
+    schema = schema.remove(schema.get_field_index(ROW))
+    written = 0
+    with pq.ParquetWriter(target, schema) as writer:
+        for table in in_input_order(existing):
+            writer.write_table(table.drop_columns([ROW]).cast(schema))
+            written += table.num_rows
+    return written

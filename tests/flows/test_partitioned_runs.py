@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
@@ -19,15 +20,33 @@ pytestmark = pytest.mark.flow
 # Keys that name a run, a time or a stored version (each workspace fits and stores its own
 # anomaly model, with its own version id), not what a case says.
 RUN_SPECIFIC = {
-    "case_id", "opened_at", "updated_at", "due_at", "added_at", "at", "run_id", "versions", "model_version",
+    "case_id",
+    "opened_at",
+    "updated_at",
+    "due_at",
+    "added_at",
+    "at",
+    "run_id",
+    "versions",
+    "model_version",
 }
 
 
 @pytest.fixture(scope="module")
 def orders(tmp_path_factory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("partitioned")
-    files = {"orders": folder / "orders.csv", "labels": folder / "labels.csv", "watchlist": folder / "list.csv"}
-    generate_command(rows=2500, seed=404, out=files["orders"], labels=files["labels"], watchlist_out=files["watchlist"])
+    files = {
+        "orders": folder / "orders.csv",
+        "labels": folder / "labels.csv",
+        "watchlist": folder / "list.csv",
+    }
+    generate_command(
+        rows=2500,
+        seed=404,
+        out=files["orders"],
+        labels=files["labels"],
+        watchlist_out=files["watchlist"],
+    )
     return files
 
 
@@ -35,8 +54,19 @@ def run(orders: dict[str, Path], home: Path, *options: str) -> Path:
     out = home / "out"
     result = CliRunner().invoke(
         app,
-        ["--workspace", str(home), "run", "-t", str(orders["orders"]), "-w", str(orders["watchlist"]),
-         "--out", str(out), "--no-progress", *options],
+        [
+            "--workspace",
+            str(home),
+            "run",
+            "-t",
+            str(orders["orders"]),
+            "-w",
+            str(orders["watchlist"]),
+            "--out",
+            str(out),
+            "--no-progress",
+            *options,
+        ],
     )
     assert result.exit_code == 0, result.stderr + result.stdout
     return out
@@ -61,18 +91,24 @@ def single(prefect_harness, orders, tmp_path_factory) -> Path:
 
 
 def assert_same_run(out: Path, single: Path) -> None:
-    assert (out / "scored_transactions.csv").read_bytes() == (single / "scored_transactions.csv").read_bytes()
+    assert (out / "scored_transactions.csv").read_bytes() == (
+        single / "scored_transactions.csv"
+    ).read_bytes()
     expected = case_contents(single)
     assert expected, "the generated input should open cases"
     assert case_contents(out) == expected
     flags, expected_flags = (pd.read_parquet(o / "flags.parquet") for o in (out, single))
-    pd.testing.assert_frame_equal(flags.drop(columns="evidence"), expected_flags.drop(columns="evidence"))
+    pd.testing.assert_frame_equal(
+        flags.drop(columns="evidence"), expected_flags.drop(columns="evidence")
+    )
     assert [strip(json.loads(e)) for e in flags["evidence"]] == [
         strip(json.loads(e)) for e in expected_flags["evidence"]
     ]
 
 
-def test_several_partitions_give_the_single_partition_outputs(prefect_harness, orders, single, tmp_path):
+def test_several_partitions_give_the_single_partition_outputs(
+    prefect_harness, orders, single, tmp_path
+):
     out = run(orders, tmp_path, "--partitions", "4")
     assert_same_run(out, single)
     summary = json.loads((out / "run_summary.json").read_text())
@@ -87,7 +123,9 @@ def test_a_two_worker_dask_cluster_gives_the_single_partition_outputs(
     pytest.importorskip("prefect_dask")
     config = tmp_path / "dask.yaml"
     config.write_text("runner:\n  dask_workers: 2\n")
-    out = run(orders, tmp_path / "home", "--partitions", "3", "--runner", "dask", "--config", str(config))
+    out = run(
+        orders, tmp_path / "home", "--partitions", "3", "--runner", "dask", "--config", str(config)
+    )
     assert_same_run(out, single)
     assert json.loads((out / "run_summary.json").read_text())["partitions"]["runner"] == "dask"
 
@@ -101,7 +139,12 @@ def test_related_customers_share_a_partition(prefect_harness, orders, single):
     frame = pd.DataFrame(
         {
             "customer_id": ["A", "B", "C", "D"],
-            "customer_address": ["1 Harbour Rd, Singapore", "1 harbour rd singapore", "9 Elm St", None],
+            "customer_address": [
+                "1 Harbour Rd, Singapore",
+                "1 harbour rd singapore",
+                "9 Elm St",
+                None,
+            ],
             "payer_name": [None, "Orchid Pay Ltd", "ORCHID PAY LTD.", "Other Payer"],
         }
     )
@@ -129,10 +172,31 @@ def test_a_run_on_an_existing_dask_cluster_at_an_address(prefect_harness, tmp_pa
 
     # workers of an existing cluster report to the Prefect API set in their environment
     monkeypatch.setenv("PREFECT_API_URL", PREFECT_API_URL.value())
-    files = {"orders": tmp_path / "orders.csv", "labels": tmp_path / "labels.csv", "watchlist": tmp_path / "list.csv"}
-    generate_command(rows=400, seed=405, out=files["orders"], labels=files["labels"], watchlist_out=files["watchlist"])
-    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, dashboard_address=None) as cluster:
-        out = run(files, tmp_path / "home", "--partitions", "2", "--runner", "dask", "--dask-address", cluster.scheduler_address)
+    files = {
+        "orders": tmp_path / "orders.csv",
+        "labels": tmp_path / "labels.csv",
+        "watchlist": tmp_path / "list.csv",
+    }
+    generate_command(
+        rows=400,
+        seed=405,
+        out=files["orders"],
+        labels=files["labels"],
+        watchlist_out=files["watchlist"],
+    )
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=1, dashboard_address=None
+    ) as cluster:
+        out = run(
+            files,
+            tmp_path / "home",
+            "--partitions",
+            "2",
+            "--runner",
+            "dask",
+            "--dask-address",
+            cluster.scheduler_address,
+        )
     summary = json.loads((out / "run_summary.json").read_text())
     assert summary["partitions"]["runner"] == "dask" and summary["partitions"]["count"] == 2
     assert summary["counts"]["rows_accepted"] == len(pd.read_csv(out / "scored_transactions.csv"))
@@ -141,11 +205,22 @@ def test_a_run_on_an_existing_dask_cluster_at_an_address(prefect_harness, tmp_pa
 def test_an_unreachable_dask_address_is_one_line(tmp_path, orders):
     result = CliRunner().invoke(
         app,
-        ["--workspace", str(tmp_path), "run", "-t", str(orders["orders"]), "--runner", "dask",
-         "--dask-address", "tcp://127.0.0.1:1"],
+        [
+            "--workspace",
+            str(tmp_path),
+            "run",
+            "-t",
+            str(orders["orders"]),
+            "--runner",
+            "dask",
+            "--dask-address",
+            "tcp://127.0.0.1:1",
+        ],
     )
     assert result.exit_code == 2
-    assert result.stderr.strip().startswith("redflag: error: --dask-address tcp://127.0.0.1:1: no Dask scheduler")
+    assert result.stderr.strip().startswith(
+        "redflag: error: --dask-address tcp://127.0.0.1:1: no Dask scheduler"
+    )
     assert "\n" not in result.stderr.strip()
 
 
@@ -162,3 +237,25 @@ def test_auto_partition_count_follows_rows_and_workers():
     # workers on other machines each have a machine of their own
     assert partition_count(settings, 5_000_000, workers=4, local=False) == 10
     assert partition_count({"partitions": 7}, 5_000_000, workers=2) == 7
+
+
+def test_partition_files_merge_back_into_input_order_a_window_at_a_time(tmp_path):
+    from flows.partitions import ROW, in_input_order
+
+    rng = np.random.default_rng(3)
+    rows = np.sort(rng.choice(60, size=40, replace=False))
+    owner = rng.integers(0, 3, size=len(rows))
+    frames = []
+    for p in range(3):  # each file sorted by row; some rows carry two flags, in order
+        mine = np.repeat(rows[owner == p], rng.integers(1, 3, size=(owner == p).sum()))
+        frame = pd.DataFrame({ROW: mine, "code": [f"p{p}-{i}" for i in range(len(mine))]})
+        frame.to_parquet(tmp_path / f"{p}.parquet", index=False)
+        frames.append(frame)
+    expected = pd.concat(frames, ignore_index=True).sort_values(ROW, kind="stable")
+    windows = list(in_input_order([tmp_path / f"{p}.parquet" for p in range(3)], window=7))
+    merged = pd.concat([w.to_pandas() for w in windows], ignore_index=True)
+    assert merged.equals(expected.reset_index(drop=True))
+    assert len(windows) > 3
+    assert all(
+        w.num_rows and w[ROW].to_numpy().max() - w[ROW].to_numpy().min() < 7 for w in windows
+    )
