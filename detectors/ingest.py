@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -131,6 +131,15 @@ def _synonyms(
     return values.map(mapping).astype("str")
 
 
+class Quoted(NamedTuple):
+    """A reason quoting each row's value: prefix + value + suffix, built only for the rows
+    the check rejects."""
+
+    prefix: str
+    values: pd.Series
+    suffix: str
+
+
 class _Rejections:
     """Collects per-row reasons, vectorised: one message column per check."""
 
@@ -138,13 +147,14 @@ class _Rejections:
         self.reasons = pd.Series("", index=index, dtype="str")
         self.counts: dict[str, int] = {}
 
-    def add(self, mask: pd.Series, message: pd.Series | str, kind: str) -> None:
+    def add(self, mask: pd.Series, message: Quoted | str, kind: str) -> None:
         mask = mask.fillna(False).astype(bool)
         if not mask.any():
             return
         self.counts[kind] = self.counts.get(kind, 0) + int(mask.sum())
         separator = np.where(self.reasons[mask] == "", "", "; ")
-        message = message[mask] if isinstance(message, pd.Series) else message
+        if isinstance(message, Quoted):
+            message = message.prefix + message.values[mask].fillna("") + message.suffix
         self.reasons[mask] = self.reasons[mask] + separator + message
 
     @property
@@ -182,29 +192,29 @@ def normalize_orders(
     earlier = pd.Series(False, index=ids.index)
     earlier[present_ids.index] = seen_ids.among(present_ids)
     repeated = ids.notna() & (ids.duplicated(keep="first") | earlier)
-    reject.add(repeated, "duplicate transaction_id '" + ids.fillna("") + "'", "duplicate_id")
+    reject.add(repeated, Quoted("duplicate transaction_id '", ids, "'"), "duplicate_id")
     seen_ids.add(present_ids)
 
     frame = text.copy()
     for column in DATE_COLUMNS:
         parsed = pd.to_datetime(text[column], errors="coerce", format="ISO8601")
         bad = text[column].notna() & parsed.isna()
-        reject.add(bad, f"unparseable {column} '" + text[column].fillna("") + "'", "bad_date")
+        reject.add(bad, Quoted(f"unparseable {column} '", text[column], "'"), "bad_date")
         frame[column] = parsed.astype("datetime64[ns]")
 
     for column in ("quantity", "unit_price"):
         numbers = pd.to_numeric(text[column].str.replace(",", "", regex=False), errors="coerce")
         bad = text[column].notna() & numbers.isna()
-        reject.add(bad, f"unparseable {column} '" + text[column].fillna("") + "'", "bad_number")
+        reject.add(bad, Quoted(f"unparseable {column} '", text[column], "'"), "bad_number")
         frame[column] = numbers.astype(float)
     reject.add(
         frame["quantity"] <= 0,
-        "quantity must be > 0 (got " + text["quantity"].fillna("") + ")",
+        Quoted("quantity must be > 0 (got ", text["quantity"], ")"),
         "bad_quantity",
     )
     reject.add(
         frame["unit_price"] < 0,
-        "unit_price must be >= 0 (got " + text["unit_price"].fillna("") + ")",
+        Quoted("unit_price must be >= 0 (got ", text["unit_price"], ")"),
         "bad_price",
     )
 
@@ -212,24 +222,20 @@ def normalize_orders(
     for column in COUNTRY_COLUMNS:
         codes = normalize_countries(text[column], countries)
         bad = text[column].notna() & codes.isna()
-        reject.add(
-            bad, "unknown country '" + text[column].fillna("") + f"' in {column}", "bad_country"
-        )
+        reject.add(bad, Quoted("unknown country '", text[column], f"' in {column}"), "bad_country")
         frame[column] = codes.astype("str")
     routes = text["route"].dropna()
     normalized_routes = normalize_routes(routes, countries).astype("str")
     bad_route = pd.Series(False, index=text.index)
     bad_route[routes.index] = normalized_routes.isna()
-    reject.add(
-        bad_route, "unknown country in route '" + text["route"].fillna("") + "'", "bad_country"
-    )
+    reject.add(bad_route, Quoted("unknown country in route '", text["route"], "'"), "bad_country")
     frame["route"] = pd.Series(np.nan, index=text.index, dtype="str")
     frame.loc[routes.index, "route"] = normalized_routes
 
     for column in BOOLEAN_COLUMNS:
         parsed, bad = _parse_booleans(text[column])
         reject.add(
-            bad, f"not a yes/no value in {column} '" + text[column].fillna("") + "'", "bad_boolean"
+            bad, Quoted(f"not a yes/no value in {column} '", text[column], "'"), "bad_boolean"
         )
         frame[column] = parsed
 
@@ -238,7 +244,7 @@ def normalize_orders(
     rate = currency.map(fx)
     reject.add(
         currency.notna() & rate.isna(),
-        "unknown currency '" + text["currency"].fillna("") + "' (add it to ingest.fx_to_usd)",
+        Quoted("unknown currency '", text["currency"], "' (add it to ingest.fx_to_usd)"),
         "bad_currency",
     )
     frame["currency"] = currency
