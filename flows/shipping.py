@@ -40,11 +40,17 @@ def published(key: str) -> Any:
 
 def _single_process(value: Any) -> Any:
     """A setup inside a Dask worker: the matcher screens in the worker's own process (a
-    worker is a daemon process, which may not fork screening workers of its own)."""
+    worker is a daemon process, which may not fork screening workers of its own), and the
+    ML models score in one thread (the other cores run the other workers)."""
+    if not multiprocessing.current_process().daemon:
+        return value
     settings = getattr(value, "settings", None)
     matcher = value if hasattr(settings, "screen_workers") else getattr(value, "matcher", None)
-    if matcher is not None and multiprocessing.current_process().daemon:
+    if matcher is not None:
         matcher.settings = dataclasses.replace(matcher.settings, screen_workers=1)
+    for detector in (getattr(value, "detectors", None) or {}).values():
+        if hasattr(detector, "threads"):
+            detector.threads = 1
     return value
 
 

@@ -136,6 +136,7 @@ class MLDetector:
     code = ""
     kind = ""
     default_severity = "low"
+    threads = 1  # rows scored in this many threads at once (set per process by the flow)
 
     def __init__(
         self,

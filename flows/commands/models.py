@@ -7,6 +7,7 @@ workspace is the folder given by `--workspace`; models live in `<workspace>/mode
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -60,7 +61,8 @@ def ml_detectors(
         if meta is None:
             skipped.append({"family": f"ml:{kind}", "reason": hints[kind]})
             continue
-        detectors[f"ml_{kind}"] = builder(model, meta.version, ml, shared)
+        detectors[f"ml_{kind}"] = detector = builder(model, meta.version, ml, shared)
+        detector.threads = min(os.cpu_count() or 1, 4)  # one in a Dask worker (flows.shipping)
         versions[kind] = meta.version
     return detectors, versions, skipped
 

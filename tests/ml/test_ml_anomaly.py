@@ -108,3 +108,16 @@ def test_a_flag_without_named_features_still_reads_as_a_sentence():
     )
     assert flags["reason"].tolist() == ["Unusual (anomaly score 0.71)."]
     assert flags["evidence"].iloc[0] == {"model_version": "v1", "score": 0.71, "top_features": []}
+
+
+def test_scoring_in_threads_gives_every_row_the_same_score(
+    book, detector, policy, catalog, ml_settings
+):
+    from detectors.ml import anomaly
+
+    history, batch = book
+    table = build_features(batch, history, policy, catalog, ml_settings["features"])
+    table = pd.concat([table] * (anomaly.PART_MIN_ROWS // len(table) + 1), ignore_index=True)
+    one = anomaly.score_in_parts(detector.model.score, table, 1)
+    three = anomaly.score_in_parts(detector.model.score, table, 3)
+    assert len(one) == len(table) and (one == three).all()
