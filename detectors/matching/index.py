@@ -36,18 +36,23 @@ NEAR_WORD_FACTOR = {1: 0.8, 2: 0.6}  # evidence of a listed word one or two typo
 NEAR_WORDS = 60  # the closest listed words looked up per word of a party name
 NEAR_WORD_SHARE = 5  # as many listed words as close as this share the evidence of one
 WORD_CACHE = 200_000  # words whose evidence a screening run keeps
+BITMAP_CACHE = 256  # common listed words whose names a screening run keeps as bitmaps
+COVERED_WORDS = 31  # words of a party name whose evidence is told apart (`cover_bonus`)
 
 
 NearIds = tuple[np.ndarray, np.ndarray, dict[int, int]]  # word ids, edits, count by edits
 
 
-class Lookup(NamedTuple):
-    """One piece of a query's evidence: a row of the evidence matrix and what it is worth."""
+class Reading(NamedTuple):
+    """The evidence of one party name: what is read, what only ranks, which word is whose."""
 
-    df: int
-    row: int
-    token: int  # token id when the evidence is a whole listed word (else -1)
-    weight: float
+    rows: np.ndarray  # evidence matrix rows read
+    weights: np.ndarray  # ...their weights
+    words: np.ndarray  # ...the word of the name each stands for (-1: n-gram, sound key)
+    common: np.ndarray  # listed words left unread (token ids), still ranking
+    common_weights: np.ndarray
+    common_words: np.ndarray
+    required: int  # bit mask of the words with any evidence
 
 
 @dataclass(frozen=True)
@@ -57,10 +62,29 @@ class WordEvidence:
     df: int  # names holding the word itself
     token: int  # its token id (-1 when not listed)
     idf: float
-    near: tuple[Lookup, ...]  # listed words a typo or two away, rare enough to read
-    near_common: tuple[tuple[int, float], ...]  # ...too common to read: (token id, weight)
+    near_df: np.ndarray  # listed words a typo away, rare enough to read: their names,
+    near_token: np.ndarray  # ...token ids (their rows of the evidence matrix)
+    near_weight: np.ndarray  # ...and what each is worth
+    common_token: np.ndarray  # ...too common to read: token ids
+    common_weight: np.ndarray  # ...and weights
     sound_row: int  # matrix row of its sound key (-1: none)
     sound_df: int
+
+
+_NO_IDS = np.empty(0, dtype=np.int64)
+_NO_WEIGHTS = np.empty(0, dtype=np.float64)
+
+
+def best_names(ids: np.ndarray, score: np.ndarray, limit: int) -> np.ndarray:
+    """Positions of the `limit` best scored names, ties at the cut to the lowest ids
+    (whatever the order the names come in)."""
+    if len(ids) <= limit:
+        return np.arange(len(ids))
+    cut = np.sort(score)[-limit]  # (partitioning is slow on the many tied scores)
+    above = np.flatnonzero(score > cut)
+    tied = np.flatnonzero(score == cut)
+    tied = tied[np.argsort(ids[tied], kind="stable")[: limit - len(above)]]
+    return np.concatenate([above, tied])
 
 
 def char_ngrams(compact: str, n: int) -> set[str]:
@@ -165,6 +189,8 @@ class CandidateIndex:
             shape=(int(self._row_offset[-1]), self.size),
         )
         self._words: dict[str, WordEvidence] = {}
+        self._bitmaps: dict[int, np.ndarray] = {}
+        self._covered: np.ndarray | None = None  # scratch: words covered per name
         self._term_array = np.asarray(self.terms, dtype=object)  # few, read often
         self._token_df = np.diff(self.tokens.indptr)
         self._cap = 0
@@ -193,9 +219,12 @@ class CandidateIndex:
         ngrams_per_query: int = 16,
         budget: int = 8000,
         min_share: float = 0.0,
+        cover_bonus: float = 0.0,
     ) -> np.ndarray:
         """Ids of the `limit` list names sharing the most rarity-weighted evidence."""
-        return self.candidates_many([query], limit, max_df, ngrams_per_query, budget, min_share)[0]
+        return self.candidates_many(
+            [query], limit, max_df, ngrams_per_query, budget, min_share, cover_bonus
+        )[0]
 
     def candidates_many(
         self,
@@ -205,9 +234,12 @@ class CandidateIndex:
         ngrams_per_query: int = 16,
         budget: int = 8000,
         min_share: float = 0.0,
+        cover_bonus: float = 0.0,
     ) -> list[np.ndarray]:
         """For each query, the ids of the `limit` list names sharing the most
-        rarity-weighted evidence, and at least `min_share` of the best one's.
+        rarity-weighted evidence, and at least `min_share` of the best one's; a name with
+        evidence of every word of the query ranks `cover_bonus` higher and is kept whatever
+        its share.
 
         Evidence is read rarest first (whole tokens, listed words a typo or two away,
         sound keys, character n-grams) until `budget` postings are read, so the cost of a
@@ -219,52 +251,102 @@ class CandidateIndex:
             self._words.clear()
             self._cap = cap
         self._learn_words({t for q in queries for t in q.tokens}, cap)
-        rows, cols, vals, common = [], [], [], []
-        for position, query in enumerate(queries):
-            read, unread = self._reading(query, ngrams_per_query, budget)
-            rows.extend([position] * len(read))
-            cols.extend(row for row, _ in read)
-            vals.extend(weight for _, weight in read)
-            common.extend((position, token, weight) for token, weight in unread)
+        readings = [self._reading(query, ngrams_per_query, budget) for query in queries]
         weights = sparse.csr_matrix(
             (
-                np.asarray(vals, dtype=np.float32),
-                (np.asarray(rows, dtype=np.int32), np.asarray(cols, dtype=np.int32)),
+                np.concatenate([r.weights for r in readings] or [_NO_WEIGHTS]).astype(np.float32),
+                np.concatenate([r.rows for r in readings] or [_NO_IDS]),
+                np.r_[0, np.cumsum([len(r.rows) for r in readings], dtype=np.int64)],
             ),
             shape=(len(queries), self._matrix.shape[0]),
         )
         scores = (weights @ self._matrix).tocsr()
-        scores.sort_indices()  # name ids in order: unread words are looked up by bisection
-        return self._rank_by_common(scores, common, limit, min_share)
+        cover = self._word_cover(readings) if cover_bonus else None
+        return self._rank_by_common(scores, cover, readings, limit, min_share, cover_bonus)
+
+    def _word_cover(self, readings: list[Reading]) -> sparse.csr_matrix:
+        """The names each word of each party name has evidence in: one row per (party
+        name, word), `COVERED_WORDS` rows per name."""
+        rows = np.concatenate(
+            [i * COVERED_WORDS + r.words[r.words >= 0] for i, r in enumerate(readings)] or [_NO_IDS]
+        )
+        cols = np.concatenate([r.rows[r.words >= 0] for r in readings] or [_NO_IDS])
+        by_word = sparse.csr_matrix(
+            (np.ones(len(rows), dtype=np.float32), (rows, cols)),
+            shape=(len(readings) * COVERED_WORDS, self._matrix.shape[0]),
+        )
+        return (by_word @ self._matrix).tocsr()
 
     def _rank_by_common(
         self,
         scores: sparse.csr_matrix,
-        common: list[tuple[int, int, float]],
+        cover: sparse.csr_matrix | None,
+        readings: list[Reading],
         limit: int,
         min_share: float,
+        cover_bonus: float,
     ) -> list[np.ndarray]:
-        """Add the weight of every unread word a name found holds, then keep the `limit`
-        best names of each query that have `min_share` of its best name's evidence."""
-        unread: dict[int, list[tuple[int, float]]] = {}
-        for query, token, weight in common:
-            unread.setdefault(query, []).append((token, weight))
-        tokens = self.tokens
+        """Add the weight of every unread word a name found holds, raise the names with
+        evidence of every word of the party name by `cover_bonus` (a misspelt distinctive
+        word among many look-alikes still ranks its name), then keep the `limit` best names
+        of each query (ties to the lowest id) that have `min_share` of its best name's
+        evidence. An unread word and the bonus can only add, so a name that cannot reach
+        the `limit`-th best with all of them is dropped before looking."""
         best = []
-        for query in range(scores.shape[0]):
+        for query, r in enumerate(readings):
             lo, hi = scores.indptr[query], scores.indptr[query + 1]
-            ids, score = scores.indices[lo:hi], scores.data[lo:hi].astype(np.float64)
-            for token, weight in unread.get(query, ()) if len(ids) else ():
-                postings = tokens.ids[tokens.indptr[token] : tokens.indptr[token + 1]]
-                at = np.searchsorted(postings, ids).clip(max=len(postings) - 1)
-                score = score + (postings[at] == ids) * weight
+            ids, score = scores.indices[lo:hi], scores.data[lo:hi]
+            bonus = 1.0 + cover_bonus if cover is not None and r.required.bit_count() > 1 else 1.0
             if len(ids) > limit:
-                keep = np.argpartition(-score, limit)[:limit]
-                ids, score = ids[keep], score[keep]
+                most = (score + r.common_weights.sum()) * bonus
+                reach = most >= np.sort(score)[-limit]
+                ids, score = ids[reach], score[reach]
+            score = score.astype(np.float64)
+            covered = self._words_covered(cover, query, ids) if bonus > 1 else None
+            for token, weight, word in zip(
+                r.common.tolist(), r.common_weights.tolist(), r.common_words.tolist(), strict=True
+            ):
+                held = (self._holders(token)[ids >> 3] >> (ids & 7).astype(np.uint8)) & 1
+                score = score + held * weight
+                if covered is not None and word >= 0:
+                    covered |= held.astype(np.uint32) << word
+            full = np.zeros(len(ids), dtype=bool)
+            if covered is not None:
+                full = (covered & r.required) == r.required
+            keep = best_names(ids, np.where(full, score * bonus, score), limit)
             if min_share and len(ids):
-                ids = ids[score >= min_share * score.max()]
-            best.append(ids)
+                share = score >= min_share * score.max()  # as found, before the bonus
+                keep = keep[share[keep] | full[keep]]
+            best.append(np.sort(ids[keep]))
         return best
+
+    def _words_covered(self, cover: sparse.csr_matrix, query: int, ids: np.ndarray) -> np.ndarray:
+        """Bit mask per name of `ids`: the words of the query with evidence in it."""
+        if self._covered is None:
+            self._covered = np.zeros(self.size, dtype=np.uint32)
+        mask = self._covered
+        bounds = cover.indptr[query * COVERED_WORDS : (query + 1) * COVERED_WORDS + 1]
+        spans = [
+            (word, cover.indices[bounds[word] : bounds[word + 1]])
+            for word in np.flatnonzero(np.diff(bounds)).tolist()
+        ]
+        for word, names in spans:
+            mask[names] |= np.uint32(1 << word)
+        found = mask[ids]
+        for _, names in spans:
+            mask[names] = 0
+        return found
+
+    def _holders(self, token: int) -> np.ndarray:
+        """The names holding a (common) listed word, one bit each, kept for the run."""
+        found = self._bitmaps.get(token)
+        if found is None:
+            if len(self._bitmaps) >= BITMAP_CACHE:
+                self._bitmaps.clear()
+            holds = np.zeros(self.size, dtype=bool)
+            holds[self.tokens.ids[self.tokens.indptr[token] : self.tokens.indptr[token + 1]]] = 1
+            found = self._bitmaps[token] = np.packbits(holds, bitorder="little")
+        return found
 
     def _learn_words(self, words: set[str], cap: int) -> None:
         """Evidence of each word not seen before in this run (the cache is kept while it
@@ -284,39 +366,40 @@ class CandidateIndex:
         when many listed words are as close (a dense vocabulary of syllables)."""
         df = self.tokens.df(token)
         ceiling = self._idf_of_df(df) if df else math.inf
-        lookups: list[Lookup] = []
-        common: list[tuple[int, float]] = []
+        ids, weight = _NO_IDS, _NO_WEIGHTS
         if near is not None and len(near[0]):
             ids, edits, at_distance = near
-            near_df = self._token_df[ids]
-            crowd = np.asarray([at_distance.get(int(d), 1) for d in range(3)])[edits]
+            crowd = np.asarray([at_distance.get(d, 1) for d in range(3)])[edits]
             weight = (
                 np.where(edits == 1, NEAR_WORD_FACTOR[1], NEAR_WORD_FACTOR[2])
                 * np.minimum(1.0, NEAR_WORD_SHARE / np.maximum(crowd, 1))
-                * np.minimum(ceiling, np.log((self.size + 1) / (near_df + 1)) + 1.0)
+                * np.minimum(ceiling, self._idf_of_dfs(self._token_df[ids]))
             )
-            for token_id, d, w in zip(ids.tolist(), near_df.tolist(), weight.tolist(), strict=True):
-                if 0 < d <= cap:
-                    lookups.append(Lookup(d, token_id, token_id, w))
-                elif d:
-                    common.append((token_id, w))
-        near_ids = set() if near is None else set(near[0].tolist())
-        for token_id in self._listed_prefixes(token):
-            if token_id in near_ids:
-                continue
-            d = int(self._token_df[token_id])
-            w = NEAR_WORD_FACTOR[1] * min(ceiling, self._idf_of_df(d))
-            if d <= cap:
-                lookups.append(Lookup(d, token_id, token_id, w))
-            else:
-                common.append((token_id, w))
+        listed = set(ids.tolist())  # a typo neighbour counts once
+        prefixes = [t for t in self._listed_prefixes(token) if t not in listed]
+        if prefixes:
+            prefixes = np.asarray(prefixes, dtype=np.int64)
+            ids = np.concatenate([ids, prefixes])
+            weight = np.concatenate(
+                [
+                    weight,
+                    NEAR_WORD_FACTOR[1]
+                    * np.minimum(ceiling, self._idf_of_dfs(self._token_df[prefixes])),
+                ]
+            )
+        near_df = self._token_df[ids]
+        rare = (near_df > 0) & (near_df <= cap)
+        common = near_df > cap
         sound = self.sounds.vocab.get(phonetic_key(token), -1) if len(token) >= 4 else -1
         return WordEvidence(
             df=df,
             token=self.tokens.vocab.get(token, -1),
             idf=self._idf_of_df(df),
-            near=tuple(lookups),
-            near_common=tuple(common),
+            near_df=near_df[rare],
+            near_token=ids[rare],
+            near_weight=weight[rare],
+            common_token=ids[common],
+            common_weight=weight[common],
             sound_row=-1 if sound < 0 else int(self._row_offset[2]) + sound,
             sound_df=0
             if sound < 0
@@ -333,31 +416,27 @@ class CandidateIndex:
         found = (vocab.get(token[:length]) for length in range(shortest, len(token)))
         return [token_id for token_id in found if token_id is not None]
 
-    def _reading(
-        self, query: AnalyzedName, ngrams_per_query: int, budget: int
-    ) -> tuple[list[tuple[int, float]], list[tuple[int, float]]]:
-        """The evidence of one query read rarest first until the budget, as (matrix row,
-        weight); and its words (or listed words a typo away from them) left unread, as
-        (token id, weight)."""
-        words = {t: self._words[t] for t in set(query.tokens)}
-        lookups: list[Lookup] = []
-        common: list[tuple[int, float]] = []
-        order = sorted((e.df, t) for t, e in words.items())
-        for rank, (df, token) in enumerate(order):
-            e = words[token]
-            if df and (df <= self._cap or rank == 0):
-                lookups.append(Lookup(df, e.token, e.token, e.idf))
-            elif df:
-                common.append((e.token, e.idf))
+    def _reading(self, query: AnalyzedName, ngrams_per_query: int, budget: int) -> Reading:
+        """The evidence of one query read rarest first until the budget, as matrix rows
+        and weights; and its words (or listed words a typo away from them) left unread,
+        as token ids and weights."""
+        words = sorted((self._words[t].df, t) for t in set(query.tokens))
+        own: list[tuple[int, int, int, float, int]] = []  # df, matrix row, token, weight, word
+        common: list[tuple[int, float, int]] = []
         sounds: set[int] = set()
-        for e in words.values():
-            lookups.extend(e.near)
-            common.extend(e.near_common)
+        near = [self._words[token] for _, token in words]
+        required = 0
+        for rank, e in enumerate(near):
+            word = rank if rank < COVERED_WORDS else -1
+            if word >= 0 and (e.df or len(e.near_df) or len(e.common_token)):
+                required |= 1 << word
+            if e.df and (e.df <= self._cap or rank == 0):
+                own.append((e.df, e.token, e.token, e.idf, word))
+            elif e.df:
+                common.append((e.token, e.idf, word))
             if e.sound_row >= 0 and 0 < e.sound_df <= self._cap and e.sound_row not in sounds:
                 sounds.add(e.sound_row)
-                lookups.append(
-                    Lookup(e.sound_df, e.sound_row, -1, 0.5 * self._idf_of_df(e.sound_df))
-                )
+                own.append((e.sound_df, e.sound_row, -1, 0.5 * self._idf_of_df(e.sound_df), -1))
         grams = self.grams
         offset = int(self._row_offset[1])
         found = []
@@ -368,24 +447,53 @@ class CandidateIndex:
                 if df <= self._cap:
                     found.append((df, g, fid))
         found.sort()
-        lookups.extend(
-            Lookup(df, offset + fid, -1, 0.3 * self._idf_of_df(df))
+        own.extend(
+            (df, offset + fid, -1, 0.3 * self._idf_of_df(df), -1)
             for df, _, fid in found[:ngrams_per_query]
         )
-        lookups.sort(key=lambda item: item.df)
-        read: list[tuple[int, float]] = []
-        total = 0
-        for lookup in lookups:
-            if read and total + lookup.df > budget:
-                if lookup.token >= 0:
-                    common.append((lookup.token, lookup.weight))  # still ranks
-                continue
-            read.append((lookup.row, lookup.weight))
-            total += lookup.df
-        return read, common
+        dfs, rows, tokens, weights, of = zip(*own, strict=True) if own else ((),) * 5
+        positions = [rank if rank < COVERED_WORDS else -1 for rank in range(len(near))]
+        df = np.concatenate([np.asarray(dfs, dtype=np.int64)] + [e.near_df for e in near])
+        row = np.concatenate([np.asarray(rows, dtype=np.int64)] + [e.near_token for e in near])
+        token = np.concatenate([np.asarray(tokens, dtype=np.int64)] + [e.near_token for e in near])
+        weight = np.concatenate(
+            [np.asarray(weights, dtype=np.float64)] + [e.near_weight for e in near]
+        )
+        word = np.concatenate(
+            [np.asarray(of, dtype=np.int64)]
+            + [np.full(len(e.near_df), p) for p, e in zip(positions, near, strict=True)]
+        )
+        order = np.argsort(df, kind="stable")
+        read = max(1, int(np.searchsorted(np.cumsum(df[order]), budget, side="right")))
+        read = min(read, len(order))
+        past = order[read:][token[order[read:]] >= 0]  # past the budget, still ranks
+        unread_tokens, unread_weights, unread_words = (
+            zip(*common, strict=True) if common else ((), (), ())
+        )
+        return Reading(
+            rows=row[order[:read]],
+            weights=weight[order[:read]],
+            words=word[order[:read]],
+            common=np.concatenate(
+                [np.asarray(unread_tokens, dtype=np.int64), token[past]]
+                + [e.common_token for e in near]
+            ),
+            common_weights=np.concatenate(
+                [np.asarray(unread_weights, dtype=np.float64), weight[past]]
+                + [e.common_weight for e in near]
+            ),
+            common_words=np.concatenate(
+                [np.asarray(unread_words, dtype=np.int64), word[past]]
+                + [np.full(len(e.common_token), p) for p, e in zip(positions, near, strict=True)]
+            ),
+            required=required,
+        )
 
     def _idf_of_df(self, df: int) -> float:
         return math.log((self.size + 1) / (df + 1)) + 1.0
+
+    def _idf_of_dfs(self, df: np.ndarray) -> np.ndarray:
+        return np.log((self.size + 1) / (df + 1)) + 1.0
 
     @property
     def nbytes(self) -> int:

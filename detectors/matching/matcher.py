@@ -182,6 +182,7 @@ class Matcher:
             s.ngrams_per_query,
             s.postings_budget,
             s.min_evidence_share if min_share is None else min_share,
+            s.word_cover_bonus,
         )
         qi = np.repeat(np.arange(len(queries)), [len(f) for f in found])
         ci = np.concatenate(found) if found else np.empty(0, dtype=np.int32)
@@ -204,7 +205,10 @@ class Matcher:
         # best first within a query; the closer compact spelling breaks ties between names
         order = kept[np.lexsort((-compact[kept], -prefilter[kept], qi[kept]))]
         entry = self.names.entry_row[ci[order]]
-        order = order[rank_within(qi[order], entry) < s.names_per_entry]
+        within = rank_within(qi[order], entry)
+        order, within = order[within < s.names_per_entry], within[within < s.names_per_entry]
+        # at equal cheap scores an entry not yet taken goes before another name of one taken
+        order = order[np.lexsort((within, -compact[order], -prefilter[order], qi[order]))]
         order = order[rank_within(qi[order]) < s.scored_per_query]
         return pd.DataFrame(
             {"query": qi[order], "name_id": ci[order], "prefilter": prefilter[order]}

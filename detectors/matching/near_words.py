@@ -109,15 +109,17 @@ class NearWords:
         self, queried: Iterable[str], words: Sequence[str], limit: int | None = None
     ) -> dict[str, tuple[np.ndarray, np.ndarray, dict[int, int]]]:
         """As `closest`, with listed words as ids: (word ids, edits, count by edits)."""
-        queried = [w for w in dict.fromkeys(queried) if typos_allowed(w)]
+        depths = {w: typos_allowed(w) for w in dict.fromkeys(queried)}
+        depths = {w: d for w, d in depths.items() if d}
+        queried = list(depths)
         nothing = np.empty(0, dtype=np.int64)
         result = {w: (nothing, nothing, {}) for w in queried}
-        positions, word_ids = self._meetings(queried, len(words))
+        positions, word_ids = self._meetings(depths, len(words))
         if not len(positions):
             return result
         lengths = np.asarray([len(w) for w in queried], dtype=np.int16)[positions]
         allowed = np.maximum(
-            np.asarray([typos_allowed(w) for w in queried], dtype=np.int8)[positions],
+            np.fromiter(depths.values(), dtype=np.int8, count=len(depths))[positions],
             self.allowed[word_ids],
         )
         close = np.abs(self.lengths[word_ids] - lengths) <= allowed
@@ -148,22 +150,24 @@ class NearWords:
             )
         return result
 
-    def _meetings(self, queried: list[str], vocabulary: int) -> tuple[np.ndarray, np.ndarray]:
+    def _meetings(self, depths: dict[str, int], vocabulary: int) -> tuple[np.ndarray, np.ndarray]:
         """(position of the queried word, listed word id) of every pair sharing a
-        deletion variant, once each."""
+        deletion variant, once each; `depths`: the typos looked for in each queried word."""
         variants: list[str] = []
         owners: list[int] = []
-        for position, word in enumerate(queried):
-            found = deletion_variants(word, typos_allowed(word))
+        for position, (word, depth) in enumerate(depths.items()):
+            found = deletion_variants(word, depth)
             variants.extend(found)
             owners.extend([position] * len(found))
         empty = np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int32)
-        if not variants:
+        if not variants or not len(self.keys):
             return empty
         hashes = stable_hashes(variants)
         order = np.argsort(hashes)  # sorted needles walk the keys in order: fewer cache misses
         hashes, owners = hashes[order], np.asarray(owners, dtype=np.int64)[order]
         lo = np.searchsorted(self.keys, hashes, side="left")
+        met = self.keys[lo.clip(max=len(self.keys) - 1)] == hashes  # the rest meet no listed word
+        hashes, owners, lo = hashes[met], owners[met], lo[met]
         counts = np.searchsorted(self.keys, hashes, side="right") - lo
         if not counts.sum():
             return empty

@@ -37,6 +37,7 @@ class MatchSettings:
     ngrams_per_query: int = 16
     postings_budget: int = 8000
     min_evidence_share: float = 0.0
+    word_cover_bonus: float = 0.0
     prefilter: float = 0.55
     prefilter_margin: float = 0.3
     scored_per_query: int = 5
@@ -69,6 +70,7 @@ class MatchSettings:
             ngrams_per_query=int(index.get("ngrams_per_query", 16)),
             postings_budget=int(index.get("postings_budget", 8000)),
             min_evidence_share=float(index.get("min_evidence_share", 0.0)),
+            word_cover_bonus=float(index.get("word_cover_bonus", 0.0)),
             prefilter=float(index.get("prefilter", 0.55)),
             prefilter_margin=float(index.get("prefilter_margin", 0.3)),
             scored_per_query=int(index.get("scored_per_query", 5)),

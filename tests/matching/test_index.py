@@ -50,6 +50,31 @@ def test_a_listed_word_cut_short_is_found(crowded_matcher):
     assert "Raijo International" in found
 
 
+@pytest.mark.parametrize(
+    ("party", "listed"),
+    [
+        ("Raifoiou Technologyy", "Raifenou Technology"),
+        ("Raiteya Technologyy", "Raitawa Technology"),
+    ],
+)
+def test_a_name_close_to_every_word_outranks_look_alikes(crowded_matcher, party, listed):
+    """Two typos in a word with dozens of listed look-alikes, and a misspelt generic word:
+    the one name close to both words still reaches the scorer when names with evidence of
+    every word are raised."""
+    s = replace(crowded_matcher.settings, word_cover_bonus=0.5)
+    query = crowded_matcher.analyze(party)
+    ids = crowded_matcher.index.candidates(
+        query,
+        s.candidates_per_query,
+        s.max_token_df,
+        s.ngrams_per_query,
+        s.postings_budget,
+        s.min_evidence_share,
+        s.word_cover_bonus,
+    )
+    assert listed in {crowded_matcher.names.raw[i] for i in ids}
+
+
 def test_screening_workers_find_what_one_process_finds(crowded_matcher, settings):
     names = crowded_matcher.entries["name"].sample(1200, random_state=4).tolist()
     rng = random.Random(4)
