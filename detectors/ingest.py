@@ -162,6 +162,21 @@ class _Rejections:
         return self.reasons != ""
 
 
+def chunk_ids(raw: pd.DataFrame) -> pd.Series:
+    """The transaction ids of a raw chunk as `normalize_orders` reads them."""
+    return raw["transaction_id"].astype("str").str.strip().replace("", np.nan)
+
+
+def repeated_ids(ids: pd.Series, seen_ids: SeenIds) -> pd.Series:
+    """Which ids repeat an earlier one (earlier in the chunk, or in `seen_ids`); the
+    chunk's ids are then added to `seen_ids`."""
+    present = ids.dropna()
+    earlier = pd.Series(False, index=ids.index)
+    earlier[present.index] = seen_ids.among(present)
+    seen_ids.add(present)
+    return ids.notna() & (ids.duplicated(keep="first") | earlier)
+
+
 def normalize_orders(
     raw: pd.DataFrame,
     catalog: pd.DataFrame,
@@ -169,12 +184,15 @@ def normalize_orders(
     source: str = "",
     first_row: int = 1,
     seen_ids: SeenIds | None = None,
+    repeated: pd.Series | None = None,
 ) -> IngestResult:
     """Validate and coerce one raw chunk (strings) into the canonical frame.
 
     `settings` is the `ingest` section of the pipeline config. `seen_ids` holds the
     transaction ids of earlier chunks and files of the same run: a repeated id is
-    rejected (the first occurrence wins), and `seen_ids` is updated in place.
+    rejected (the first occurrence wins), and `seen_ids` is updated in place. `repeated`
+    gives the duplicates found beforehand instead (`chunk_ids`, `repeated_ids`), so that
+    chunks can be normalized in any order once their duplicates are known.
     """
     check_required_columns(raw, source)
     raw = raw.reset_index(drop=True)
@@ -186,14 +204,12 @@ def normalize_orders(
 
     for column in REQUIRED_COLUMNS:
         reject.add(text[column].isna(), f"empty required value in {column}", "empty_required")
-    seen_ids = SeenIds() if seen_ids is None else seen_ids
     ids = text["transaction_id"]
-    present_ids = ids.dropna()
-    earlier = pd.Series(False, index=ids.index)
-    earlier[present_ids.index] = seen_ids.among(present_ids)
-    repeated = ids.notna() & (ids.duplicated(keep="first") | earlier)
+    if repeated is None:
+        repeated = repeated_ids(ids, SeenIds() if seen_ids is None else seen_ids)
+    else:  # found on the raw chunk, whose index may not start at 0
+        repeated = pd.Series(np.asarray(repeated, dtype=bool), index=ids.index)
     reject.add(repeated, Quoted("duplicate transaction_id '", ids, "'"), "duplicate_id")
-    seen_ids.add(present_ids)
 
     frame = text.copy()
     for column in DATE_COLUMNS:

@@ -57,7 +57,7 @@ from flows.partitions import (
 )
 from flows.progress import Progress
 from flows.runners import dask_client, retire_local_workers, run_each, runner_workers
-from flows.settings import Workspace, render_workers
+from flows.settings import Workspace, ingest_workers, render_workers
 from flows.shipping import publish, withdraw
 from flows.sources import expand_inputs, expand_sources
 from watchlists.loader import file_sha256
@@ -126,6 +126,7 @@ def ingest(setup: RunSetup, sources: list[tuple[str, Path]], folder: Path) -> Sp
         setup.column_map,
         folder,
         names={path: source for source, path in sources},
+        workers=ingest_workers(setup.settings),
     )
 
 

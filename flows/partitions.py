@@ -22,6 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from detectors.ingest import chunk_ids, repeated_ids
 from detectors.partitioning import (
     LINK_COLUMNS,
     customer_links,
@@ -30,10 +31,11 @@ from detectors.partitioning import (
     related_customer_groups,
 )
 from detectors.schema import empty_canonical_frame
+from detectors.seen_ids import SeenIds
 from flows.history import TransactionHistory
-from flows.sources import ReadTally, accepted_chunks
+from flows.sources import ReadTally, raw_order_chunks
+from flows.spooling import ROW, ChunkSpooler, SpooledChunk
 
-ROW = "row"  # the accepted row's place in the run's input
 COMPACT_EVERY = 8  # chunks between merges of the per-chunk links and counts
 
 
@@ -83,42 +85,58 @@ def spool_orders(
     column_map: Mapping[str, Any] | None,
     folder: Path,
     names: Mapping[Path, str] | None = None,
+    workers: int = 1,
 ) -> SpooledOrders:
-    """Reads every file chunk by chunk into `folder/chunk-NNNNN.parquet`."""
+    """Reads every file chunk by chunk into `folder/chunk-NNNNN.parquet`; with `workers`
+    > 1 the chunks are normalized in that many forked processes while the next is read."""
     folder.mkdir(parents=True, exist_ok=True)
     tally = ReadTally()
-    chunks: list[Path] = []
-    links: list[pd.DataFrame] = []
-    rows_per_customer: list[pd.Series] = []
-    accepted = 0
-    first: pd.Timestamp | None = None
-    last: pd.Timestamp | None = None
-    for chunk in accepted_chunks(paths, catalog, ingest_settings, column_map, tally, names):
-        if chunk.empty:
-            continue
-        chunk = chunk.assign(**{ROW: range(accepted, accepted + len(chunk))})
-        path = folder / f"chunk-{len(chunks):05d}.parquet"
-        chunk.to_parquet(path, index=False)
-        chunks.append(path)
-        links.append(customer_links(chunk))
-        rows_per_customer.append(chunk["customer_id"].value_counts())
-        if len(links) > COMPACT_EVERY:  # what is kept grows with customers, not rows
-            links = [distinct_links(links)]
-            rows_per_customer = [_summed(rows_per_customer)]
-        accepted += len(chunk)
-        low, high = chunk["order_date"].min(), chunk["order_date"].max()
-        first = low if first is None else min(first, low)
-        last = high if last is None else max(last, high)
+    seen = SeenIds()
+    kept = _Kept()
+    with ChunkSpooler(folder, catalog, ingest_settings, workers) as spooler:
+        chunks = raw_order_chunks(paths, ingest_settings, column_map, tally, names)
+        for number, chunk in enumerate(chunks):
+            repeated = repeated_ids(chunk_ids(chunk.frame), seen)
+            for done in spooler.submit(number, chunk, repeated):
+                kept.add(done, tally)
+        for done in spooler.finish():
+            kept.add(done, tally)
     return SpooledOrders(
         folder=folder,
-        chunks=chunks,
+        chunks=kept.chunks,
         tally=tally,
-        rows_accepted=accepted,
-        links=distinct_links(links),
-        customer_rows=_summed(rows_per_customer),
-        first_date=first.date() if first is not None else None,
-        last_date=last.date() if last is not None else None,
+        rows_accepted=kept.accepted,
+        links=distinct_links(kept.links),
+        customer_rows=_summed(kept.customer_rows),
+        first_date=kept.first.date() if kept.first is not None else None,
+        last_date=kept.last.date() if kept.last is not None else None,
     )
+
+
+@dataclass
+class _Kept:
+    """What a run keeps of its spooled chunks: their files, customer links and counts."""
+
+    chunks: list[Path] = field(default_factory=list)
+    accepted: int = 0
+    links: list[pd.DataFrame] = field(default_factory=list)
+    customer_rows: list[pd.Series] = field(default_factory=list)
+    first: pd.Timestamp | None = None
+    last: pd.Timestamp | None = None
+
+    def add(self, done: SpooledChunk, tally: ReadTally) -> None:
+        tally.add(done)
+        if done.path is None:
+            return
+        self.chunks.append(done.path)
+        self.accepted += done.accepted
+        self.links.append(done.links)
+        self.customer_rows.append(done.customer_rows)
+        if len(self.links) > COMPACT_EVERY:  # what is kept grows with customers, not rows
+            self.links = [distinct_links(self.links)]
+            self.customer_rows = [_summed(self.customer_rows)]
+        self.first = done.first_date if self.first is None else min(self.first, done.first_date)
+        self.last = done.last_date if self.last is None else max(self.last, done.last_date)
 
 
 def history_since(spool: SpooledOrders, lookback_days: int) -> date | None:

@@ -91,12 +91,19 @@ class Workspace:
 
 def render_workers(settings: dict[str, Any]) -> int:
     """`outputs.render_workers` of the pipeline settings: a number, or auto (one per core)."""
-    value = settings.get("outputs", {}).get("render_workers", 1)
+    return worker_setting(settings, "outputs", "render_workers")
+
+
+def ingest_workers(settings: dict[str, Any]) -> int:
+    """`ingest.workers` of the pipeline settings: a number, or auto (one per core)."""
+    return worker_setting(settings, "ingest", "workers")
+
+
+def worker_setting(settings: dict[str, Any], section: str, key: str) -> int:
+    value = settings.get(section, {}).get(key, 1)
     if value == "auto":
         return os.cpu_count() or 1
     try:
         return max(1, int(value))
     except (TypeError, ValueError):
-        raise ValueError(
-            f"outputs.render_workers: expected a number or auto (got {value!r})"
-        ) from None
+        raise ValueError(f"{section}.{key}: expected a number or auto (got {value!r})") from None

@@ -19,7 +19,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from detectors.ingest import IngestResult, MissingColumnsError, apply_column_map, normalize_orders
+from detectors.ingest import (
+    IngestResult,
+    MissingColumnsError,
+    apply_column_map,
+    check_required_columns,
+    normalize_orders,
+)
 from detectors.schema import empty_canonical_frame
 from detectors.seen_ids import SeenIds
 
@@ -136,6 +142,14 @@ class ReadTally:
     present_columns: set[str] = field(default_factory=set)
     reject_counts: dict[str, int] = field(default_factory=dict)
 
+    def add(self, part: Any) -> None:
+        """What normalizing one chunk rejected and found (an IngestResult or a spooled
+        chunk: `rejected`, `present_columns`, `reject_counts`)."""
+        if len(part.rejected):
+            self.rejected.append(part.rejected)
+        self.present_columns |= part.present_columns
+        self.count(part.reject_counts)
+
     def count(self, counts: Mapping[str, int]) -> None:
         for kind, n in counts.items():
             self.reject_counts[kind] = self.reject_counts.get(kind, 0) + n
@@ -148,18 +162,26 @@ class ReadTally:
         return pd.concat(self.rejected, ignore_index=True) if self.rejected else pd.DataFrame()
 
 
-def accepted_chunks(
+@dataclass
+class RawChunk:
+    """A chunk of one order file as read (every cell a string), with where it sits."""
+
+    frame: pd.DataFrame
+    label: str  # the file's path, or the URL it was fetched from
+    first_row: int  # the chunk's first row within its file (1 = the first order line)
+    offset: int  # rows of the run read before this chunk (over all files)
+
+
+def raw_order_chunks(
     paths: list[Path],
-    catalog: pd.DataFrame,
     ingest_settings: Mapping[str, Any],
     column_map: Mapping[str, Any] | None,
     tally: ReadTally,
     names: Mapping[Path, str] | None = None,
-) -> Iterator[pd.DataFrame]:
-    """The accepted rows of every file, a chunk at a time, in file order; rejected rows,
-    counts and columns go to `tally`. Duplicate ids are checked across all the files."""
+) -> Iterator[RawChunk]:
+    """Every file's rows a chunk at a time, in file order, with the run's column map
+    applied; rows read and malformed lines go to `tally`."""
     chunk_rows = int(ingest_settings.get("csv_chunk_rows", 250_000))
-    seen = SeenIds()
     for path in paths:
         label = (names or {}).get(path, str(path))  # a fetched file is named by its URL
         file_rows = 0
@@ -170,17 +192,11 @@ def accepted_chunks(
             if column_map:
                 raw = apply_column_map(raw, column_map)
             try:
-                part = normalize_orders(
-                    raw, catalog, ingest_settings, label, first_row=file_rows + 1, seen_ids=seen
-                )
+                check_required_columns(raw, label)
             except MissingColumnsError as error:
                 raise InputError(str(error)) from None
+            yield RawChunk(raw, label, file_rows + 1, tally.rows_read + file_rows)
             file_rows += len(raw)
-            if len(part.rejected):
-                tally.rejected.append(part.rejected)
-            tally.present_columns |= part.present_columns
-            tally.count(part.reject_counts)
-            yield part.accepted
         if malformed:
             tally.rejected.append(malformed_rows(path, malformed, columns, label))
             tally.count({"malformed_line": len(malformed)})
@@ -188,6 +204,25 @@ def accepted_chunks(
         if file_rows == 0:
             raise InputError(f"{path}: the file has a header but no order lines")
         tally.rows_read += file_rows
+
+
+def accepted_chunks(
+    paths: list[Path],
+    catalog: pd.DataFrame,
+    ingest_settings: Mapping[str, Any],
+    column_map: Mapping[str, Any] | None,
+    tally: ReadTally,
+    names: Mapping[Path, str] | None = None,
+) -> Iterator[pd.DataFrame]:
+    """The accepted rows of every file, a chunk at a time, in file order; rejected rows,
+    counts and columns go to `tally`. Duplicate ids are checked across all the files."""
+    seen = SeenIds()
+    for chunk in raw_order_chunks(paths, ingest_settings, column_map, tally, names):
+        part = normalize_orders(
+            chunk.frame, catalog, ingest_settings, chunk.label, chunk.first_row, seen_ids=seen
+        )
+        tally.add(part)
+        yield part.accepted
 
 
 def read_orders(

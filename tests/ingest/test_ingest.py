@@ -256,3 +256,32 @@ def test_seen_ids_finds_every_earlier_id_and_no_other():
     assert len(seen) == 60_000
     again = pd.Series(["T-00000007", "T-00059999", "T-00060000", "t-00000007", "T-0000007"])
     assert seen.among(again).tolist() == [True, True, False, False, False]
+
+
+def test_chunks_spooled_in_worker_processes_match_those_spooled_in_order(tmp_path, monkeypatch):
+    from flows import spooling
+    from flows.partitions import spool_orders
+
+    monkeypatch.setattr(spooling, "PARALLEL_MIN_ROWS", 1)  # fork even for small chunks
+    rows = [
+        order(
+            transaction_id=f"T-{i % 170}",  # every id after the 170th repeats an earlier one
+            customer_id=f"CUST-{i % 37}",
+            quantity="0" if i % 53 == 0 else "8",  # a rejected row now and then
+        )
+        for i in range(400)
+    ]
+    paths = [write_csv(tmp_path, rows[:250], "a.csv"), write_csv(tmp_path, rows[250:], "b.csv")]
+    settings = {**SETTINGS, "csv_chunk_rows": 60}
+    spooled = [
+        spool_orders(paths, CATALOG, settings, None, tmp_path / f"spool-{workers}", workers=workers)
+        for workers in (1, 2)
+    ]
+    one, two = spooled
+    assert len(one.chunks) == len(two.chunks) == 3  # later chunks repeat earlier ids only
+    for a, b in zip(one.chunks, two.chunks, strict=True):
+        assert pd.read_parquet(a).equals(pd.read_parquet(b))
+    assert one.rows_accepted == two.rows_accepted == 170 - len(range(0, 170, 53))
+    assert one.tally.reject_counts == two.tally.reject_counts
+    assert one.tally.rejected_frame().equals(two.tally.rejected_frame())
+    assert one.links.equals(two.links) and one.customer_rows.equals(two.customer_rows)
