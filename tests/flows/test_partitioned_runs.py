@@ -32,22 +32,26 @@ RUN_SPECIFIC = {
 }
 
 
-@pytest.fixture(scope="module")
-def orders(tmp_path_factory) -> dict[str, Path]:
-    folder = tmp_path_factory.mktemp("partitioned")
+def generated(folder: Path, rows: int, seed: int) -> dict[str, Path]:
+    """Generated orders, their labels and a watchlist of their listed parties."""
     files = {
         "orders": folder / "orders.csv",
         "labels": folder / "labels.csv",
         "watchlist": folder / "list.csv",
     }
     generate_command(
-        rows=2500,
-        seed=404,
+        rows=rows,
+        seed=seed,
         out=files["orders"],
         labels=files["labels"],
         watchlist_out=files["watchlist"],
     )
     return files
+
+
+@pytest.fixture(scope="module")
+def orders(tmp_path_factory) -> dict[str, Path]:
+    return generated(tmp_path_factory.mktemp("partitioned"), 2500, 404)
 
 
 def run(orders: dict[str, Path], home: Path, *options: str) -> Path:
@@ -172,18 +176,7 @@ def test_a_run_on_an_existing_dask_cluster_at_an_address(prefect_harness, tmp_pa
 
     # workers of an existing cluster report to the Prefect API set in their environment
     monkeypatch.setenv("PREFECT_API_URL", PREFECT_API_URL.value())
-    files = {
-        "orders": tmp_path / "orders.csv",
-        "labels": tmp_path / "labels.csv",
-        "watchlist": tmp_path / "list.csv",
-    }
-    generate_command(
-        rows=400,
-        seed=405,
-        out=files["orders"],
-        labels=files["labels"],
-        watchlist_out=files["watchlist"],
-    )
+    files = generated(tmp_path, 400, 405)
     with distributed.LocalCluster(
         n_workers=1, threads_per_worker=1, dashboard_address=None
     ) as cluster:
