@@ -80,8 +80,9 @@ def score_transactions(transactions: pd.DataFrame, flags: pd.DataFrame) -> pd.Da
     )
     risk = 100.0 * (1.0 - np.exp(scored["log_keep"].fillna(0.0)))
     scored["risk_score"] = np.rint(risk).astype(int)
-    scored["flags"] = scored["flags"].fillna("")
-    scored["hard_stop"] = scored["hard_stop"].fillna(False).astype(bool)
+    # with no flag at all the merged columns come back all-missing floats
+    scored["flags"] = scored["flags"].astype("str").fillna("")
+    scored["hard_stop"] = scored["hard_stop"].astype("boolean").fillna(False).astype(bool)
     return scored[["transaction_id", "risk_score", "flags", "hard_stop"]].reset_index(drop=True)
 
 
