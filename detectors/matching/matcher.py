@@ -42,7 +42,7 @@ HIT_COLUMNS: tuple[str, ...] = (
     "features",
 )
 CHUNK = 512
-CACHE_FORMAT = "redflag-matcher-5"  # bump when the saved structures change
+CACHE_FORMAT = "redflag-matcher-6"  # bump when the saved structures change
 Progress = Callable[[int, int], None]
 
 
