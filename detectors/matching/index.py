@@ -72,6 +72,16 @@ class WordEvidence:
     sound_df: int
 
 
+class Grams(NamedTuple):
+    """The character n-grams read for a batch of party names: those of name i between
+    items i and i + 1 of `bounds`."""
+
+    df: np.ndarray  # names holding each
+    rows: np.ndarray  # its evidence matrix row
+    weights: np.ndarray
+    bounds: list[int]
+
+
 _NO_IDS = np.empty(0, dtype=np.int64)
 _NO_WEIGHTS = np.empty(0, dtype=np.float64)
 
@@ -134,6 +144,10 @@ class CandidateIndex:
         self._covered: np.ndarray | None = None  # scratch: words covered per name
         self._term_array = np.asarray(self.terms, dtype=object)  # few, read often
         self._token_df = np.diff(self.tokens.indptr)
+        self._gram_dfs = np.diff(self.grams.indptr)
+        texts = list(self.grams.vocab)
+        self._gram_order = np.empty(len(texts), dtype=np.int64)  # n-gram id -> rank of its text
+        self._gram_order[sorted(range(len(texts)), key=texts.__getitem__)] = np.arange(len(texts))
         self._cap = 0
 
     def similar_tokens(self, token: str) -> set[str]:
@@ -192,7 +206,8 @@ class CandidateIndex:
             self._words.clear()
             self._cap = cap
         self._learn_words({t for q in queries for t in q.tokens}, cap)
-        readings = [self._reading(query, ngrams_per_query, budget) for query in queries]
+        grams = self._rarest_grams(queries, ngrams_per_query)
+        readings = [self._reading(query, grams, i, budget) for i, query in enumerate(queries)]
         weights = sparse.csr_matrix(
             (
                 np.concatenate([r.weights for r in readings] or [_NO_WEIGHTS]).astype(np.float32),
@@ -357,7 +372,35 @@ class CandidateIndex:
         found = (vocab.get(token[:length]) for length in range(shortest, len(token)))
         return [token_id for token_id in found if token_id is not None]
 
-    def _reading(self, query: AnalyzedName, ngrams_per_query: int, budget: int) -> Reading:
+    def _rarest_grams(self, queries: Sequence[AnalyzedName], per_query: int) -> Grams:
+        """The `per_query` rarest listed character n-grams of each query's compact form
+        (ties by the n-gram's text), looked up for all queries at once."""
+        texts: list[str] = []
+        counts = []
+        for query in queries:
+            found = char_ngrams(query.compact, self.ngram)
+            texts.extend(found)
+            counts.append(len(found))
+        vocab = self.grams.vocab
+        fid = np.fromiter((vocab.get(g, -1) for g in texts), dtype=np.int64, count=len(texts))
+        owner = np.repeat(np.arange(len(queries)), counts)
+        known = fid >= 0
+        fid, owner = fid[known], owner[known]
+        df = self._gram_dfs[fid]
+        rare = df <= self._cap
+        fid, owner, df = fid[rare], owner[rare], df[rare]
+        order = np.lexsort((self._gram_order[fid], df, owner))
+        fid, owner, df = fid[order], owner[order], df[order]
+        starts = np.searchsorted(owner, np.arange(len(queries) + 1))
+        taken = np.arange(len(owner)) - starts[owner] < per_query
+        fid, owner, df = fid[taken], owner[taken], df[taken]
+        idf = self._idf_of_df
+        weights = np.asarray([0.3 * idf(d) for d in df.tolist()], dtype=np.float64)
+        rows = fid + int(self._row_offset[1])
+        bounds = np.searchsorted(owner, np.arange(len(queries) + 1)).tolist()
+        return Grams(df, rows, weights, bounds)
+
+    def _reading(self, query: AnalyzedName, grams: Grams, at: int, budget: int) -> Reading:
         """The evidence of one query read rarest first until the budget, as matrix rows
         and weights; and its words (or listed words a typo away from them) left unread,
         as token ids and weights."""
@@ -378,31 +421,30 @@ class CandidateIndex:
             if e.sound_row >= 0 and 0 < e.sound_df <= self._cap and e.sound_row not in sounds:
                 sounds.add(e.sound_row)
                 own.append((e.sound_df, e.sound_row, -1, 0.5 * self._idf_of_df(e.sound_df), -1))
-        grams = self.grams
-        offset = int(self._row_offset[1])
-        found = []
-        for g in char_ngrams(query.compact, self.ngram):
-            fid = grams.vocab.get(g)
-            if fid is not None:
-                df = int(grams.indptr[fid + 1] - grams.indptr[fid])
-                if df <= self._cap:
-                    found.append((df, g, fid))
-        found.sort()
-        own.extend(
-            (df, offset + fid, -1, 0.3 * self._idf_of_df(df), -1)
-            for df, _, fid in found[:ngrams_per_query]
-        )
+        lo, hi = grams.bounds[at], grams.bounds[at + 1]
         dfs, rows, tokens, weights, of = zip(*own, strict=True) if own else ((),) * 5
-        positions = [rank if rank < COVERED_WORDS else -1 for rank in range(len(near))]
-        df = np.concatenate([np.asarray(dfs, dtype=np.int64)] + [e.near_df for e in near])
-        row = np.concatenate([np.asarray(rows, dtype=np.int64)] + [e.near_token for e in near])
-        token = np.concatenate([np.asarray(tokens, dtype=np.int64)] + [e.near_token for e in near])
+        positions = np.arange(len(near), dtype=np.int64)
+        positions[COVERED_WORDS:] = -1
+        unowned = np.full(hi - lo, -1, dtype=np.int64)  # n-grams stand for no word
+        df = np.concatenate(
+            [np.asarray(dfs, dtype=np.int64), grams.df[lo:hi]] + [e.near_df for e in near]
+        )
+        row = np.concatenate(
+            [np.asarray(rows, dtype=np.int64), grams.rows[lo:hi]] + [e.near_token for e in near]
+        )
+        token = np.concatenate(
+            [np.asarray(tokens, dtype=np.int64), unowned] + [e.near_token for e in near]
+        )
         weight = np.concatenate(
-            [np.asarray(weights, dtype=np.float64)] + [e.near_weight for e in near]
+            [np.asarray(weights, dtype=np.float64), grams.weights[lo:hi]]
+            + [e.near_weight for e in near]
         )
         word = np.concatenate(
-            [np.asarray(of, dtype=np.int64)]
-            + [np.full(len(e.near_df), p) for p, e in zip(positions, near, strict=True)]
+            [
+                np.asarray(of, dtype=np.int64),
+                unowned,
+                np.repeat(positions, [len(e.near_df) for e in near]),
+            ]
         )
         order = np.argsort(df, kind="stable")
         read = max(1, int(np.searchsorted(np.cumsum(df[order]), budget, side="right")))
@@ -424,8 +466,11 @@ class CandidateIndex:
                 + [e.common_weight for e in near]
             ),
             common_words=np.concatenate(
-                [np.asarray(unread_words, dtype=np.int64), word[past]]
-                + [np.full(len(e.common_token), p) for p, e in zip(positions, near, strict=True)]
+                [
+                    np.asarray(unread_words, dtype=np.int64),
+                    word[past],
+                    np.repeat(positions, [len(e.common_token) for e in near]),
+                ]
             ),
             required=required,
         )

@@ -31,7 +31,8 @@ class PackedText:
         ids = np.asarray(ids, dtype=np.int64)
         if not len(ids):
             return []
-        starts, lengths = self.bounds[ids], np.diff(self.bounds)[ids]
+        starts = self.bounds[ids]
+        lengths = self.bounds[ids + 1] - starts
         # each text followed by a line break, all gathered at once, then split
         placed = np.cumsum(lengths + 1) - (lengths + 1)
         out = np.full(int(placed[-1] + lengths[-1] + 1), ord("\n"), dtype=np.uint8)

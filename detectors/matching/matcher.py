@@ -8,6 +8,7 @@ entry when its best pair reaches the threshold of the entry's list and the party
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import pickle
 from collections.abc import Callable, Iterator
@@ -20,7 +21,13 @@ from rapidfuzz import fuzz, process
 
 from detectors.matching.address import AddressBook
 from detectors.matching.explain import explain_address_hit, explain_name_hit
-from detectors.matching.features import FEATURE_NAMES, PairContext, TokenWeights, align
+from detectors.matching.features import (
+    FEATURE_NAMES,
+    Alignment,
+    PairContext,
+    TokenWeights,
+    align,
+)
 from detectors.matching.index import CandidateIndex
 from detectors.matching.list_names import ListNames
 from detectors.matching.names import AnalyzedName, analyze_name, normalize_address
@@ -46,7 +53,9 @@ CACHE_FORMAT = "redflag-matcher-6"  # bump when the saved structures change
 Progress = Callable[[int, int], None]
 
 
+NO_COUNTRIES: frozenset[str] = frozenset()
 SMALL_LIST = 5_000  # below this many names, word rarity is taken from the reference lists
+LARGE_LIST = 100_000  # from this many names the matcher's objects are frozen (`settle_long_lived`)
 
 
 def snapshot_weights(index: CandidateIndex, settings: MatchSettings) -> TokenWeights:
@@ -90,8 +99,10 @@ class Matcher:
         self.settings = settings
         self.weights = snapshot_weights(index, settings)
         self.entry_kinds = [entry_kind(t) for t in entries["type"]]
+        # entries without countries or addresses share one empty value (a synthetic list
+        # of a million names has no countries: a million frozensets less to keep)
         self.entry_countries = [
-            frozenset(c for c in items_of(cs) if isinstance(c, str) and c)
+            frozenset(c for c in items_of(cs) if isinstance(c, str) and c) or NO_COUNTRIES
             for cs in entries["countries"]
         ]
         self.entry_addresses = [
@@ -106,6 +117,8 @@ class Matcher:
         self._thresholds: dict[tuple[int, str], float] = {}
         self._threads = -1  # rapidfuzz threads: all cores, one in a screening worker process
         self._analyzed: dict[tuple[str, str], AnalyzedName] = {}
+        if index.size >= LARGE_LIST:
+            settle_long_lived()
 
     # ---- building and caching ---------------------------------------------------------
 
@@ -188,8 +201,8 @@ class Matcher:
         ci = np.concatenate(found) if found else np.empty(0, dtype=np.int32)
         if not len(ci):
             return pd.DataFrame({"query": qi, "name_id": ci, "prefilter": np.empty(0)})
-        q_core = [queries[q].core for q in qi.tolist()]
-        q_compact = [queries[q].compact for q in qi.tolist()]
+        q_core = np.asarray([q.core for q in queries], dtype=object)[qi]
+        q_compact = np.asarray([q.compact for q in queries], dtype=object)[qi]
         c_core = self.names.packed_core.take(ci)
         c_compact = [c.replace(" ", "") for c in c_core]
         threads = self._threads
@@ -221,13 +234,16 @@ class Matcher:
         country: Any = None,
         address: Any = None,
         kind: str = "unknown",
+        aligned: tuple[AnalyzedName, Alignment] | None = None,
     ) -> PairContext:
-        candidate = self.list_name(name_id)
+        """`aligned`: the list name and its alignment with the query, when already worked
+        out (one name borne by parties at several addresses)."""
+        candidate, alignment = aligned or self.aligned(query, name_id)
         row = int(self.names.entry_row[name_id])
         return PairContext(
             query=query,
             candidate=candidate,
-            alignment=align(query, candidate, self.weights),
+            alignment=alignment,
             weights=self.weights,
             query_country=country if isinstance(country, str) and country else None,
             query_address=address,
@@ -237,6 +253,10 @@ class Matcher:
             entry_type=self.entry_kinds[row],
             weak_alias=bool(self.names.weak[name_id]),
         )
+
+    def aligned(self, query: AnalyzedName, name_id: int) -> tuple[AnalyzedName, Alignment]:
+        candidate = self.list_name(name_id)
+        return candidate, align(query, candidate, self.weights)
 
     def screen(self, parties: pd.DataFrame, progress: Progress | None = None) -> pd.DataFrame:
         """One row per (party, entry) hit at or above its threshold (`HIT_COLUMNS`)."""
@@ -300,18 +320,25 @@ class Matcher:
         pairs = self.candidate_pairs(queries)
         if pairs.empty:
             return []
+        # each (name, list name) pair is aligned once, whatever the parties bearing it
+        aligned = [
+            self.aligned(queries[q], n)
+            for q, n in zip(pairs["query"].tolist(), pairs["name_id"].tolist(), strict=True)
+        ]
+        pairs["pair"] = np.arange(len(pairs))
         pairs["name"] = keys["name"].to_numpy()[pairs["query"].to_numpy()]
         pairs["kind"] = keys["kind"].to_numpy()[pairs["query"].to_numpy()]
         scored = pairs.merge(parties, on=["name", "kind"])
         name_ids = scored["name_id"].tolist()
         contexts = [
-            self.pair_context(queries[q], n, c, a, k)
-            for q, n, c, a, k in zip(
+            self.pair_context(queries[q], n, c, a, k, aligned[p])
+            for q, n, c, a, k, p in zip(
                 scored["query"].tolist(),
                 name_ids,
                 scored["country"].tolist(),
                 scored["address_norm"].tolist(),
                 scored["kind"].tolist(),
+                scored["pair"].tolist(),
                 strict=True,
             )
         ]
@@ -396,6 +423,16 @@ def _screen_forked_chunk(position: int) -> list[dict[str, Any]]:
     matcher, chunks = _FORKED_JOB  # inherited from the parent at fork
     matcher._threads = 1  # the other cores run the other workers
     return matcher._screen_names(*chunks[position])
+
+
+def settle_long_lived() -> None:
+    """Move the objects alive now (the matcher's entries and names, loaded once for the
+    run) out of the garbage collector's sight. A full collection walks every tracked
+    object; with a million-name snapshot each walk cost a fifth of a second and screening
+    set one off every few chunks. Frozen objects are still freed when no longer referred
+    to, and forked screening workers no longer copy the pages a collection would touch."""
+    gc.collect()
+    gc.freeze()
 
 
 def _can_fork() -> bool:

@@ -33,6 +33,18 @@ def typos_allowed(word: str) -> int:
 
 def deletion_variants(word: str, depth: int) -> set[str]:
     """The word and the strings `depth` or fewer deleted letters make of it."""
+    if depth <= 2:  # each pair of positions once, not each order of deleting them
+        n = len(word)
+        found = {word}
+        if depth:
+            found.update(word[:i] + word[i + 1 :] for i in range(n))
+        if depth == 2:
+            found.update(
+                word[:i] + word[i + 1 : j] + word[j + 1 :]
+                for i in range(n)
+                for j in range(i + 1, n)
+            )
+        return found
     found = {word}
     frontier = {word}
     for _ in range(depth):
