@@ -44,16 +44,25 @@ COVERED_WORDS = 31  # words of a party name whose evidence is told apart (`cover
 NearIds = tuple[np.ndarray, np.ndarray, dict[int, int]]  # word ids, edits, count by edits
 
 
-class Reading(NamedTuple):
-    """The evidence of one party name: what is read, what only ranks, which word is whose."""
+class Readings(NamedTuple):
+    """The evidence of a batch of party names, name after name: what is read, what only
+    ranks, which word is whose. Name i's part of the first three arrays lies between
+    `indptr[i]` and `indptr[i + 1]`, of the next three between `common_bounds[i]` and
+    `common_bounds[i + 1]`."""
 
     rows: np.ndarray  # evidence matrix rows read
     weights: np.ndarray  # ...their weights
     words: np.ndarray  # ...the word of the name each stands for (-1: n-gram, sound key)
+    indptr: np.ndarray
     common: np.ndarray  # listed words left unread (token ids), still ranking
     common_weights: np.ndarray
     common_words: np.ndarray
-    required: int  # bit mask of the words with any evidence
+    common_bounds: list[int]
+    required: list[int]  # per name: bit mask of the words with any evidence
+
+    def owners(self) -> np.ndarray:
+        """The name each read row belongs to."""
+        return np.repeat(np.arange(len(self.indptr) - 1), np.diff(self.indptr))
 
 
 @dataclass(frozen=True)
@@ -73,13 +82,12 @@ class WordEvidence:
 
 
 class Grams(NamedTuple):
-    """The character n-grams read for a batch of party names: those of name i between
-    items i and i + 1 of `bounds`."""
+    """The character n-grams read for a batch of party names, name after name."""
 
     df: np.ndarray  # names holding each
     rows: np.ndarray  # its evidence matrix row
     weights: np.ndarray
-    bounds: list[int]
+    owner: np.ndarray  # the party name it is of
 
 
 _NO_IDS = np.empty(0, dtype=np.int64)
@@ -206,30 +214,23 @@ class CandidateIndex:
             self._words.clear()
             self._cap = cap
         self._learn_words({t for q in queries for t in q.tokens}, cap)
-        grams = self._rarest_grams(queries, ngrams_per_query)
-        readings = [self._reading(query, grams, i, budget) for i, query in enumerate(queries)]
+        readings = self._read(queries, self._rarest_grams(queries, ngrams_per_query), budget)
         weights = sparse.csr_matrix(
-            (
-                np.concatenate([r.weights for r in readings] or [_NO_WEIGHTS]).astype(np.float32),
-                np.concatenate([r.rows for r in readings] or [_NO_IDS]),
-                np.r_[0, np.cumsum([len(r.rows) for r in readings], dtype=np.int64)],
-            ),
+            (readings.weights.astype(np.float32), readings.rows, readings.indptr),
             shape=(len(queries), self._matrix.shape[0]),
         )
         scores = (weights @ self._matrix).tocsr()
         cover = self._word_cover(readings) if cover_bonus else None
         return self._rank_by_common(scores, cover, readings, limit, min_share, cover_bonus)
 
-    def _word_cover(self, readings: list[Reading]) -> sparse.csr_matrix:
+    def _word_cover(self, readings: Readings) -> sparse.csr_matrix:
         """The names each word of each party name has evidence in: one row per (party
         name, word), `COVERED_WORDS` rows per name."""
-        rows = np.concatenate(
-            [i * COVERED_WORDS + r.words[r.words >= 0] for i, r in enumerate(readings)] or [_NO_IDS]
-        )
-        cols = np.concatenate([r.rows[r.words >= 0] for r in readings] or [_NO_IDS])
+        of_word = readings.words >= 0
+        rows = readings.owners()[of_word] * COVERED_WORDS + readings.words[of_word]
         by_word = sparse.csr_matrix(
-            (np.ones(len(rows), dtype=np.float32), (rows, cols)),
-            shape=(len(readings) * COVERED_WORDS, self._matrix.shape[0]),
+            (np.ones(len(rows), dtype=np.float32), (rows, readings.rows[of_word])),
+            shape=((len(readings.indptr) - 1) * COVERED_WORDS, self._matrix.shape[0]),
         )
         return (by_word @ self._matrix).tocsr()
 
@@ -237,7 +238,7 @@ class CandidateIndex:
         self,
         scores: sparse.csr_matrix,
         cover: sparse.csr_matrix | None,
-        readings: list[Reading],
+        readings: Readings,
         limit: int,
         min_share: float,
         cover_bonus: float,
@@ -249,18 +250,24 @@ class CandidateIndex:
         evidence. An unread word and the bonus can only add, so a name that cannot reach
         the `limit`-th best with all of them is dropped before looking."""
         best = []
-        for query, r in enumerate(readings):
+        bounds = readings.common_bounds
+        for query, required in enumerate(readings.required):
             lo, hi = scores.indptr[query], scores.indptr[query + 1]
             ids, score = scores.indices[lo:hi], scores.data[lo:hi]
-            bonus = 1.0 + cover_bonus if cover is not None and r.required.bit_count() > 1 else 1.0
+            clo, chi = bounds[query], bounds[query + 1]
+            common_weights = readings.common_weights[clo:chi]
+            bonus = 1.0 + cover_bonus if cover is not None and required.bit_count() > 1 else 1.0
             if len(ids) > limit:
-                most = (score + r.common_weights.sum()) * bonus
+                most = (score + common_weights.sum()) * bonus
                 reach = most >= np.sort(score)[-limit]
                 ids, score = ids[reach], score[reach]
             score = score.astype(np.float64)
             covered = self._words_covered(cover, query, ids) if bonus > 1 else None
             for token, weight, word in zip(
-                r.common.tolist(), r.common_weights.tolist(), r.common_words.tolist(), strict=True
+                readings.common[clo:chi].tolist(),
+                common_weights.tolist(),
+                readings.common_words[clo:chi].tolist(),
+                strict=True,
             ):
                 held = (self._holders(token)[ids >> 3] >> (ids & 7).astype(np.uint8)) & 1
                 score = score + held * weight
@@ -268,7 +275,7 @@ class CandidateIndex:
                     covered |= held.astype(np.uint32) << word
             full = np.zeros(len(ids), dtype=bool)
             if covered is not None:
-                full = (covered & r.required) == r.required
+                full = (covered & required) == required
             keep = best_names(ids, np.where(full, score * bonus, score), limit)
             if min_share and len(ids):
                 share = score >= min_share * score.max()  # as found, before the bonus
@@ -396,82 +403,83 @@ class CandidateIndex:
         fid, owner, df = fid[taken], owner[taken], df[taken]
         idf = self._idf_of_df
         weights = np.asarray([0.3 * idf(d) for d in df.tolist()], dtype=np.float64)
-        rows = fid + int(self._row_offset[1])
-        bounds = np.searchsorted(owner, np.arange(len(queries) + 1)).tolist()
-        return Grams(df, rows, weights, bounds)
+        return Grams(df, fid + int(self._row_offset[1]), weights, owner)
 
-    def _reading(self, query: AnalyzedName, grams: Grams, at: int, budget: int) -> Reading:
-        """The evidence of one query read rarest first until the budget, as matrix rows
+    def _read(self, queries: Sequence[AnalyzedName], grams: Grams, budget: int) -> Readings:
+        """The evidence of each query read rarest first until the budget, as matrix rows
         and weights; and its words (or listed words a typo away from them) left unread,
-        as token ids and weights."""
-        words = sorted((self._words[t].df, t) for t in set(query.tokens))
-        own: list[tuple[int, int, int, float, int]] = []  # df, matrix row, token, weight, word
-        common: list[tuple[int, float, int]] = []
-        sounds: set[int] = set()
-        near = [self._words[token] for _, token in words]
-        required = 0
-        for rank, e in enumerate(near):
-            word = rank if rank < COVERED_WORDS else -1
-            if word >= 0 and (e.df or len(e.near_df) or len(e.common_token)):
-                required |= 1 << word
-            if e.df and (e.df <= self._cap or rank == 0):
-                own.append((e.df, e.token, e.token, e.idf, word))
-            elif e.df:
-                common.append((e.token, e.idf, word))
-            if e.sound_row >= 0 and 0 < e.sound_df <= self._cap and e.sound_row not in sounds:
-                sounds.add(e.sound_row)
-                own.append((e.sound_df, e.sound_row, -1, 0.5 * self._idf_of_df(e.sound_df), -1))
-        lo, hi = grams.bounds[at], grams.bounds[at + 1]
-        dfs, rows, tokens, weights, of = zip(*own, strict=True) if own else ((),) * 5
-        positions = np.arange(len(near), dtype=np.int64)
-        positions[COVERED_WORDS:] = -1
-        unowned = np.full(hi - lo, -1, dtype=np.int64)  # n-grams stand for no word
-        df = np.concatenate(
-            [np.asarray(dfs, dtype=np.int64), grams.df[lo:hi]] + [e.near_df for e in near]
+        as token ids and weights. A query's evidence is its own listed words and their
+        sound keys, then its n-grams, then the listed words a typo away from each word;
+        the rarest is read first, ties in that order."""
+        cap, idf = self._cap, self._idf_of_df
+        own: list[tuple[int, int, int, float, int, int]] = []  # df, row, token, weight, word, of
+        unread: list[tuple[int, float, int, int]] = []  # token, weight, word, of
+        near: list[WordEvidence] = []
+        near_word: list[int] = []
+        near_of: list[int] = []
+        required = []
+        for at, query in enumerate(queries):
+            words = sorted((self._words[t].df, t) for t in set(query.tokens))
+            sounds: set[int] = set()
+            mask = 0
+            for rank, (_, token) in enumerate(words):
+                e = self._words[token]
+                word = rank if rank < COVERED_WORDS else -1
+                if word >= 0 and (e.df or len(e.near_df) or len(e.common_token)):
+                    mask |= 1 << word
+                if e.df and (e.df <= cap or rank == 0):
+                    own.append((e.df, e.token, e.token, e.idf, word, at))
+                elif e.df:
+                    unread.append((e.token, e.idf, word, at))
+                if e.sound_row >= 0 and 0 < e.sound_df <= cap and e.sound_row not in sounds:
+                    sounds.add(e.sound_row)
+                    own.append((e.sound_df, e.sound_row, -1, 0.5 * idf(e.sound_df), -1, at))
+                near.append(e)
+                near_word.append(word)
+                near_of.append(at)
+            required.append(mask)
+        o_df, o_row, o_token, o_weight, o_word, o_of = (
+            [np.asarray(c) for c in zip(*own, strict=True)] if own else [_NO_IDS] * 6
         )
-        row = np.concatenate(
-            [np.asarray(rows, dtype=np.int64), grams.rows[lo:hi]] + [e.near_token for e in near]
+        sizes = [len(e.near_df) for e in near]
+        no_word = np.full(len(grams.df), -1, dtype=np.int64)  # n-grams stand for no word
+        df = np.concatenate([o_df, grams.df, *[e.near_df for e in near]]).astype(np.int64)
+        row = np.concatenate([o_row, grams.rows, *[e.near_token for e in near]]).astype(np.int64)
+        token = np.concatenate([o_token, no_word, *[e.near_token for e in near]]).astype(np.int64)
+        weight = np.concatenate([o_weight, grams.weights, *[e.near_weight for e in near]])
+        word = np.concatenate([o_word, no_word, np.repeat(near_word, sizes)]).astype(np.int64)
+        owner = np.concatenate([o_of, grams.owner, np.repeat(near_of, sizes)]).astype(np.int64)
+        order = np.lexsort((np.arange(len(df)), df, owner))
+        df, row, token, weight = df[order], row[order], token[order], weight[order].astype(float)
+        word, owner = word[order], owner[order]
+        starts = np.searchsorted(owner, np.arange(len(queries) + 1))
+        total = np.r_[0, np.cumsum(df)]
+        within = total[1:] - total[starts[:-1]][owner]  # postings read up to each, per query
+        affordable = np.bincount(owner[within <= budget], minlength=len(queries))
+        read = np.minimum(np.maximum(1, affordable), np.diff(starts))
+        is_read = np.arange(len(df)) - starts[:-1][owner] < read[owner]
+        past = ~is_read & (token >= 0)  # past the budget, still ranks
+        u_token, u_weight, u_word, u_of = (
+            [np.asarray(c) for c in zip(*unread, strict=True)] if unread else [_NO_IDS] * 4
         )
-        token = np.concatenate(
-            [np.asarray(tokens, dtype=np.int64), unowned] + [e.near_token for e in near]
-        )
-        weight = np.concatenate(
-            [np.asarray(weights, dtype=np.float64), grams.weights[lo:hi]]
-            + [e.near_weight for e in near]
-        )
-        word = np.concatenate(
-            [
-                np.asarray(of, dtype=np.int64),
-                unowned,
-                np.repeat(positions, [len(e.near_df) for e in near]),
-            ]
-        )
-        order = np.argsort(df, kind="stable")
-        read = max(1, int(np.searchsorted(np.cumsum(df[order]), budget, side="right")))
-        read = min(read, len(order))
-        past = order[read:][token[order[read:]] >= 0]  # past the budget, still ranks
-        unread_tokens, unread_weights, unread_words = (
-            zip(*common, strict=True) if common else ((), (), ())
-        )
-        return Reading(
-            rows=row[order[:read]],
-            weights=weight[order[:read]],
-            words=word[order[:read]],
-            common=np.concatenate(
-                [np.asarray(unread_tokens, dtype=np.int64), token[past]]
-                + [e.common_token for e in near]
-            ),
+        commons = [len(e.common_token) for e in near]
+        c_of = np.concatenate([u_of, owner[past], np.repeat(near_of, commons)]).astype(np.int64)
+        c_order = np.lexsort((np.arange(len(c_of)), c_of))
+        return Readings(
+            rows=row[is_read],
+            weights=weight[is_read],
+            words=word[is_read],
+            indptr=np.r_[0, np.cumsum(read)].astype(np.int64),
+            common=np.concatenate([u_token, token[past], *[e.common_token for e in near]]).astype(
+                np.int64
+            )[c_order],
             common_weights=np.concatenate(
-                [np.asarray(unread_weights, dtype=np.float64), weight[past]]
-                + [e.common_weight for e in near]
-            ),
-            common_words=np.concatenate(
-                [
-                    np.asarray(unread_words, dtype=np.int64),
-                    word[past],
-                    np.repeat(positions, [len(e.common_token) for e in near]),
-                ]
-            ),
+                [u_weight, weight[past], *[e.common_weight for e in near]]
+            ).astype(float)[c_order],
+            common_words=np.concatenate([u_word, word[past], np.repeat(near_word, commons)]).astype(
+                np.int64
+            )[c_order],
+            common_bounds=np.searchsorted(c_of[c_order], np.arange(len(queries) + 1)).tolist(),
             required=required,
         )
 

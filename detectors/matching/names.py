@@ -131,13 +131,14 @@ def fold_text(text: str, tables: NameTables) -> str:
     Latin, and dots/apostrophes inside words removed ("S.A." -> "sa", "O'Neil" -> "oneil")."""
     text = unicodedata.normalize("NFKC", str(text)).casefold()
     text = _BIS_SUFFIX.sub("", text)
-    for spelling, latin in tables.native_legal_forms.items():
-        text = text.replace(spelling, f" {latin} ")
-    for word, latin in tables.cjk_words.items():
-        text = text.replace(word, latin)
-    # remaining CJK runs: one word per run, syllables joined ("华为" -> "huawei")
-    text = _CJK.sub(lambda m: " " + unidecode(m.group(0)).replace(" ", "") + " ", text)
-    text = unidecode(text).lower()
+    if not text.isascii():  # the native spellings and CJK words are not ASCII
+        for spelling, latin in tables.native_legal_forms.items():
+            text = text.replace(spelling, f" {latin} ")
+        for word, latin in tables.cjk_words.items():
+            text = text.replace(word, latin)
+        # remaining CJK runs: one word per run, syllables joined ("华为" -> "huawei")
+        text = _CJK.sub(lambda m: " " + unidecode(m.group(0)).replace(" ", "") + " ", text)
+        text = unidecode(text).lower()
     text = text.replace("&", " and ").replace("+", " and ")
     text = _INNER_DOT.sub("", text)
     return text
