@@ -11,6 +11,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from detectors.base import DetectionContext, DetectorResult, empty_flags
 from detectors.matching.matcher import Matcher, items_of, record_of
@@ -55,20 +57,39 @@ def party_occurrences(transactions: pd.DataFrame) -> pd.DataFrame:
     return parties.reset_index(drop=True)
 
 
+def first_seen_codes(texts: pd.Series) -> np.ndarray:
+    """A code per text, numbered in order of first appearance (Arrow's dictionary
+    encoding: several times faster than factorizing Python strings)."""
+    encoded = pc.dictionary_encode(pa.array(texts.to_numpy(dtype=object), type=pa.large_string()))
+    return encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+
+
 def distinct_parties(
     occurrences: pd.DataFrame, role_thresholds: dict[str, float]
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The occurrences with a party_id, and the distinct (name, country, address) parties
     with the most sensitive role each plays."""
     keyed = occurrences.fillna({"country": "", "address": ""})
-    key = keyed["name"] + "\x1f" + keyed["country"] + "\x1f" + keyed["address"]
+    # each column factorized on its own, the three codes then as one number: the same
+    # ids, in order of first appearance, as factorizing the joined text, at a fraction
+    key = np.zeros(len(keyed), dtype=np.int64)
+    for column in ("name", "country", "address"):
+        codes = first_seen_codes(keyed[column])
+        key = key * (int(codes.max(initial=0)) + 2) + codes
+    codes = pd.factorize(key)[0]
+    ids = "party-" + pd.Series(np.arange(codes.max() + 1 if len(codes) else 0)).astype(str)
     occurrences = occurrences.assign(
-        party_id="party-" + pd.Series(pd.factorize(key)[0], index=occurrences.index).astype(str)
+        party_id=pd.Series(ids.array.take(codes), index=occurrences.index)
     )
-    rank = occurrences["role"].map(role_thresholds).fillna(np.inf)
-    pick = occurrences.assign(rank=rank).sort_values(["party_id", "rank"], kind="stable")
-    parties = pick.drop_duplicates("party_id")[["party_id", "name", "country", "address", "role"]]
-    return occurrences, parties.reset_index(drop=True)
+    # parties in the order of their ids as text, each with its most sensitive role
+    # (the first occurrence among equals)
+    by_text = np.empty(len(ids), dtype=np.int64)
+    by_text[np.argsort(ids.to_numpy(dtype=object), kind="stable")] = np.arange(len(ids))
+    rank = occurrences["role"].map(role_thresholds).astype(float).fillna(np.inf).to_numpy()
+    order = np.lexsort((np.arange(len(codes)), rank, by_text[codes]))
+    first = order[np.r_[True, codes[order][1:] != codes[order][:-1]]] if len(order) else order
+    columns = ["party_id", "name", "country", "address", "role"]
+    return occurrences, occurrences.iloc[first][columns].reset_index(drop=True)
 
 
 def entry_evidence(entry: pd.Series) -> dict[str, Any]:
