@@ -57,6 +57,13 @@ class NameTables:
             places.add(joined)
             if len(parts) > 1:
                 multi[parts] = joined
+        cjk_words = {str(k): str(v) for k, v in names_cfg.get("cjk_words", {}).items()}
+        for word in cjk_words:
+            if word.isascii():  # fold_text skips these tables for ASCII text
+                raise ValueError(
+                    f"names.cjk_words: {word!r} is not CJK script; "
+                    "list Latin spellings under names.abbreviations"
+                )
         abbreviations = {
             str(k): tuple(str(v).split()) for k, v in names_cfg.get("abbreviations", {}).items()
         }
@@ -71,9 +78,7 @@ class NameTables:
             address_abbreviations={
                 str(k): str(v) for k, v in names_cfg.get("address_abbreviations", {}).items()
             },
-            cjk_words=dict(
-                sorted(names_cfg.get("cjk_words", {}).items(), key=lambda kv: -len(kv[0]))
-            ),
+            cjk_words=dict(sorted(cjk_words.items(), key=lambda kv: -len(kv[0]))),
             max_legal_len=max((len(k) for k in legal), default=1),
         )
 

@@ -32,24 +32,18 @@ def typos_allowed(word: str) -> int:
 
 
 def deletion_variants(word: str, depth: int) -> set[str]:
-    """The word and the strings `depth` or fewer deleted letters make of it."""
-    if depth <= 2:  # each pair of positions once, not each order of deleting them
-        n = len(word)
-        found = {word}
-        if depth:
-            found.update(word[:i] + word[i + 1 :] for i in range(n))
-        if depth == 2:
-            found.update(
-                word[:i] + word[i + 1 : j] + word[j + 1 :]
-                for i in range(n)
-                for j in range(i + 1, n)
-            )
-        return found
+    """The word and the strings one or two (`depth`) deleted letters make of it; each
+    pair of positions is deleted once (`typos_allowed` never asks for more than two)."""
+    if not 0 <= depth <= 2:
+        raise ValueError(f"deletion depth must be 0, 1 or 2 (got {depth})")
+    n = len(word)
     found = {word}
-    frontier = {word}
-    for _ in range(depth):
-        frontier = {w[:i] + w[i + 1 :] for w in frontier for i in range(len(w))}
-        found |= frontier
+    if depth:
+        found.update(word[:i] + word[i + 1 :] for i in range(n))
+    if depth == 2:
+        found.update(
+            word[:i] + word[i + 1 : j] + word[j + 1 :] for i in range(n) for j in range(i + 1, n)
+        )
     return found
 
 

@@ -95,3 +95,35 @@ def test_screening_workers_find_what_one_process_finds(crowded_matcher, settings
         .reset_index(drop=True)
         .equals(spread[columns].sort_values(columns[:2]).reset_index(drop=True))
     )
+
+
+def test_a_batch_of_names_finds_what_each_name_finds_alone(crowded_matcher):
+    """Evidence is read for a whole batch at once: no name's evidence may leak into, or
+    be cut short by, its neighbours' in the batch (names of one word, of many, unknown
+    words, common words only, and an empty name)."""
+    s = replace(crowded_matcher.settings, word_cover_bonus=0.5)
+    rng = random.Random(5)
+    listed = crowded_matcher.entries["name"].sample(60, random_state=5).tolist()
+    texts = [
+        *listed,
+        *(n[:-3] + "xq" for n in listed[:20]),
+        "Trading",
+        "International Technology",
+        "Zzyzx Qwerty Plc",
+        "Raijohen International S.A.",
+        "",
+        " ".join(rng.sample(listed, 3)),
+    ]
+    queries = [crowded_matcher.analyze(t) for t in texts]
+    args = (
+        s.candidates_per_query,
+        s.max_token_df,
+        s.ngrams_per_query,
+        s.postings_budget,
+        s.min_evidence_share,
+        s.word_cover_bonus,
+    )
+    batch = crowded_matcher.index.candidates_many(queries, *args)
+    alone = [crowded_matcher.index.candidates(q, *args) for q in queries]
+    assert sum(len(ids) for ids in batch) > 1000
+    assert all(a.tolist() == b.tolist() for a, b in zip(batch, alone, strict=True))

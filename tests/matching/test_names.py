@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from detectors.matching.names import analyze_name, normalize_address, phonetic_key
 
 
@@ -62,3 +64,11 @@ def test_address_abbreviations_unify(settings):
     assert (
         normalize_address("88 Haiying Rd., Bldg 2", settings.tables) == "88 haiying road building 2"
     )
+
+
+def test_a_latin_word_among_the_cjk_words_is_refused():
+    """ASCII names skip the CJK tables, so a Latin spelling there would silently do nothing."""
+    from detectors.matching.names import NameTables
+
+    with pytest.raises(ValueError, match="names.cjk_words: 'huawei' is not CJK script"):
+        NameTables.from_config({"cjk_words": {"华为": "huawei", "huawei": "hua wei"}})

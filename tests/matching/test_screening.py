@@ -119,3 +119,28 @@ def test_without_watchlist_nothing_is_screened_and_it_says_so():
     result = WatchlistScreening().detect(ORDERS, context(None))
     assert result.flags.empty
     assert [n.code for n in result.not_evaluable] == ["P1"]
+
+
+def test_distinct_parties_are_keyed_by_name_country_and_address():
+    """A missing country or address is the same party as an empty one; a name in two
+    countries is two parties; each party keeps its most sensitive role (ties: the first
+    seen); ids follow first appearance and the parties come in the order of their ids."""
+    from detectors.matching.screening import distinct_parties
+
+    rows = [
+        ("T1", "customer", "Acme Ltd", "HK", None),
+        ("T1", "end_user", "Acme Ltd", "HK", ""),
+        ("T2", "customer", "Acme Ltd", "CN", None),
+        ("T3", "payer", "Acme Ltd\x1fHK", None, None),
+    ] + [(f"T{i}", "customer", f"Party {i}", "SG", "1 Road") for i in range(4, 16)]
+    rows.append(("T16", "ship_to", "Party 4", "SG", "1 Road"))
+    occurrences = pd.DataFrame(
+        rows, columns=["transaction_id", "role", "name", "country", "address"], dtype=object
+    )
+    keyed, parties = distinct_parties(occurrences, {"end_user": 0.45, "ship_to": 0.45})
+    assert keyed["party_id"].tolist()[:4] == ["party-0", "party-0", "party-1", "party-2"]
+    assert keyed["party_id"].iloc[-1] == keyed["party_id"].iloc[4] == "party-3"
+    assert parties["party_id"].tolist() == sorted(f"party-{i}" for i in range(15))
+    roles = dict(zip(parties["party_id"], parties["role"], strict=True))
+    assert roles["party-0"] == "end_user" and roles["party-3"] == "ship_to"
+    assert roles["party-1"] == "customer" and roles["party-2"] == "payer"
