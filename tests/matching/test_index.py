@@ -17,6 +17,18 @@ SYLLABLES = [
 ]
 
 
+def index_args(s) -> tuple:
+    """The index's settings, in the order `candidates` takes them."""
+    return (
+        s.candidates_per_query,
+        s.max_token_df,
+        s.ngrams_per_query,
+        s.postings_budget,
+        s.min_evidence_share,
+        s.word_cover_bonus,
+    )
+
+
 @pytest.fixture(scope="module")
 def crowded_matcher(settings):
     """3,000 names of look-alike words (all starting "rai"), each with a generic word."""
@@ -63,15 +75,7 @@ def test_a_name_close_to_every_word_outranks_look_alikes(crowded_matcher, party,
     every word are raised."""
     s = replace(crowded_matcher.settings, word_cover_bonus=0.5)
     query = crowded_matcher.analyze(party)
-    ids = crowded_matcher.index.candidates(
-        query,
-        s.candidates_per_query,
-        s.max_token_df,
-        s.ngrams_per_query,
-        s.postings_budget,
-        s.min_evidence_share,
-        s.word_cover_bonus,
-    )
+    ids = crowded_matcher.index.candidates(query, *index_args(s))
     assert listed in {crowded_matcher.names.raw[i] for i in ids}
 
 
@@ -115,14 +119,7 @@ def test_a_batch_of_names_finds_what_each_name_finds_alone(crowded_matcher):
         " ".join(rng.sample(listed, 3)),
     ]
     queries = [crowded_matcher.analyze(t) for t in texts]
-    args = (
-        s.candidates_per_query,
-        s.max_token_df,
-        s.ngrams_per_query,
-        s.postings_budget,
-        s.min_evidence_share,
-        s.word_cover_bonus,
-    )
+    args = index_args(s)
     batch = crowded_matcher.index.candidates_many(queries, *args)
     alone = [crowded_matcher.index.candidates(q, *args) for q in queries]
     assert sum(len(ids) for ids in batch) > 1000
