@@ -6,6 +6,7 @@ Thin orchestration: every task wraps a function of `detectors/`, `watchlists/` o
 
 from __future__ import annotations
 
+import gc
 import heapq
 import itertools
 import secrets
@@ -24,6 +25,7 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 
+from cases.bulk import collector_paused
 from cases.grouping import attach_case_ids
 from cases.policy import load_case_policy
 from cases.run_outputs import (
@@ -267,18 +269,25 @@ def store_and_write_cases(
     total = sum(r.draft_count for r in results)
     done = 0
     with CaseFileWriter(out_dir, render_workers(settings)) as writer:
-        while batch := list(itertools.islice(merged, CASES_PER_BATCH)):
-            with clock("cases"):
-                upserts = store_cases(ws.case_store_url, quote(batch), run).upserts
-            stored.case_of_key.update({u.case_key: u.case_id for u in upserts if u.case_id})
-            for action, n in action_counts(upserts).items():
-                stored.action_counts[action] = stored.action_counts.get(action, 0) + n
-            touched = touched_cases(upserts)
-            with clock("outputs"):
-                writer.submit(touched)
-            stored.index_lines.extend(index_line(case) for case in touched)
-            done += len(batch)
-            del batch, upserts, touched
+        while True:
+            # a batch's drafts and cases live until it is stored and handed to the
+            # writers: collections while they pile up would walk them again and again
+            with collector_paused():
+                batch = list(itertools.islice(merged, CASES_PER_BATCH))
+                if not batch:
+                    break
+                with clock("cases"):
+                    upserts = store_cases(ws.case_store_url, quote(batch), run).upserts
+                stored.case_of_key.update({u.case_key: u.case_id for u in upserts if u.case_id})
+                for action, n in action_counts(upserts).items():
+                    stored.action_counts[action] = stored.action_counts.get(action, 0) + n
+                touched = touched_cases(upserts)
+                with clock("outputs"):
+                    writer.submit(touched)
+                stored.index_lines.extend(index_line(case) for case in touched)
+                done += len(batch)
+                del batch, upserts, touched
+            gc.collect(0)  # what the batch left, once: all of it is in the young generation
             report(f"cases: {done} of {total} stored")
         with clock("outputs"):
             writer.wait()
