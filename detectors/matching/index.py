@@ -29,11 +29,10 @@ import numpy as np
 from scipy import sparse
 
 from detectors.matching.names import AnalyzedName, phonetic_key
-from detectors.matching.near_words import NearWords
+from detectors.matching.near_words import Closest, NearWords
 from detectors.matching.postings import Postings, best_names, char_ngrams
 from detectors.matching.reading import (
     COVERED_WORDS,
-    NO_IDS,
     EvidenceReader,
     Readings,
     WordEvidence,
@@ -46,10 +45,7 @@ WORD_CACHE = 200_000  # words whose evidence a screening run keeps
 BITMAP_CACHE = 256  # common listed words whose names a screening run keeps as bitmaps
 
 
-NearIds = tuple[np.ndarray, np.ndarray, dict[int, int]]  # word ids, edits, count by edits
-
-
-_NO_WEIGHTS = np.empty(0, dtype=np.float64)
+WORD_BITS = np.left_shift(np.uint32(1), np.arange(COVERED_WORDS, dtype=np.uint32))
 
 
 @dataclass
@@ -242,20 +238,16 @@ class CandidateIndex(EvidenceReader):
         return best
 
     def _words_covered(self, cover: sparse.csr_matrix, query: int, ids: np.ndarray) -> np.ndarray:
-        """Bit mask per name of `ids`: the words of the query with evidence in it."""
+        """Bit mask per name of `ids`: the words of the query with evidence in it. A name
+        appears at most once in each word's row, so adding the words' bits sets them."""
         if self._covered is None:
             self._covered = np.zeros(self.size, dtype=np.uint32)
         mask = self._covered
         bounds = cover.indptr[query * COVERED_WORDS : (query + 1) * COVERED_WORDS + 1]
-        spans = [
-            (word, cover.indices[bounds[word] : bounds[word + 1]])
-            for word in np.flatnonzero(np.diff(bounds)).tolist()
-        ]
-        for word, names in spans:
-            mask[names] |= np.uint32(1 << word)
+        names = cover.indices[bounds[0] : bounds[-1]]
+        np.add.at(mask, names, np.repeat(WORD_BITS, np.diff(bounds)))
         found = mask[ids]
-        for _, names in spans:
-            mask[names] = 0
+        mask[names] = 0
         return found
 
     def _holders(self, token: int) -> np.ndarray:
@@ -271,61 +263,73 @@ class CandidateIndex(EvidenceReader):
 
     def _learn_words(self, words: set[str], cap: int) -> None:
         """Evidence of each word not seen before in this run (the cache is kept while it
-        is small)."""
+        is small), worked out for all of them at once: a word's own postings, and those of
+        listed words a typo away from it. A listed word a typo away says no more than the
+        party's own word would, and less when many listed words are as close (a dense
+        vocabulary of syllables)."""
         if len(self._words) + len(words) > WORD_CACHE:
             self._words.clear()
         new = [w for w in words if w not in self._words]
         if not new:
             return
-        near = self.near.closest_ids(new, self._term_array, NEAR_WORDS)
-        for word in new:
-            self._words[word] = self._word_evidence(word, near.get(word), cap)
-
-    def _word_evidence(self, token: str, near: NearIds | None, cap: int) -> WordEvidence:
-        """A query word's own postings, and those of listed words a typo away from it: a
-        listed word a typo away says no more than the party's own word would, and less
-        when many listed words are as close (a dense vocabulary of syllables)."""
-        df = self.tokens.df(token)
-        ceiling = self._idf_of_df(df) if df else math.inf
-        ids, weight = NO_IDS, _NO_WEIGHTS
-        if near is not None and len(near[0]):
-            ids, edits, at_distance = near
-            crowd = np.asarray([at_distance.get(d, 1) for d in range(3)])[edits]
-            weight = (
-                np.where(edits == 1, NEAR_WORD_FACTOR[1], NEAR_WORD_FACTOR[2])
-                * np.minimum(1.0, NEAR_WORD_SHARE / np.maximum(crowd, 1))
-                * np.minimum(ceiling, self._idf_of_dfs(self._token_df[ids]))
-            )
-        listed = set(ids.tolist())  # a typo neighbour counts once
-        prefixes = [t for t in self._listed_prefixes(token) if t not in listed]
-        if prefixes:
-            prefixes = np.asarray(prefixes, dtype=np.int64)
-            ids = np.concatenate([ids, prefixes])
-            weight = np.concatenate(
-                [
-                    weight,
-                    NEAR_WORD_FACTOR[1]
-                    * np.minimum(ceiling, self._idf_of_dfs(self._token_df[prefixes])),
-                ]
-            )
+        near = self.near.closest_arrays(new, self._term_array, NEAR_WORDS)
+        vocab = self.tokens.vocab
+        token = [vocab.get(w, -1) for w in new]
+        df = [int(self._token_df[t]) if t >= 0 else 0 for t in token]
+        ceiling = np.asarray([self._idf_of_df(d) if d else math.inf for d in df])
+        of, ids, edits = near.positions, near.word_ids, near.edits
+        weight = (
+            np.where(edits == 1, NEAR_WORD_FACTOR[1], NEAR_WORD_FACTOR[2])
+            * np.minimum(1.0, NEAR_WORD_SHARE / np.maximum(near.counts[of, edits], 1))
+            * np.minimum(ceiling[of], self._idf_of_dfs(self._token_df[ids]))
+        )
+        prefix_of, prefixes = self._new_prefixes(new, near)
+        prefix_weight = NEAR_WORD_FACTOR[1] * np.minimum(
+            ceiling[prefix_of], self._idf_of_dfs(self._token_df[prefixes])
+        )
+        # each word's typo neighbours, then the listed words it starts with
+        order = np.argsort(np.concatenate([of, prefix_of]), kind="stable")
+        of = np.concatenate([of, prefix_of])[order]
+        ids = np.concatenate([ids, prefixes])[order]
+        weight = np.concatenate([weight, prefix_weight])[order]
         near_df = self._token_df[ids]
         rare = (near_df > 0) & (near_df <= cap)
         common = near_df > cap
-        sound = self.sounds.vocab.get(phonetic_key(token), -1) if len(token) >= 4 else -1
-        return WordEvidence(
-            df=df,
-            token=self.tokens.vocab.get(token, -1),
-            idf=self._idf_of_df(df),
-            near_df=near_df[rare],
-            near_token=ids[rare],
-            near_weight=weight[rare],
-            common_token=ids[common],
-            common_weight=weight[common],
-            sound_row=-1 if sound < 0 else int(self._row_offset[2]) + sound,
-            sound_df=0
-            if sound < 0
-            else int(self.sounds.indptr[sound + 1] - self.sounds.indptr[sound]),
-        )
+        r_bounds = np.searchsorted(of[rare], np.arange(len(new) + 1)).tolist()
+        c_bounds = np.searchsorted(of[common], np.arange(len(new) + 1)).tolist()
+        r_df, r_ids, r_weight = near_df[rare], ids[rare], weight[rare]
+        c_ids, c_weight = ids[common], weight[common]
+        sounds, sound_offset = self.sounds, int(self._row_offset[2])
+        for i, word in enumerate(new):
+            sound = sounds.vocab.get(phonetic_key(word), -1) if len(word) >= 4 else -1
+            rlo, rhi, clo, chi = r_bounds[i], r_bounds[i + 1], c_bounds[i], c_bounds[i + 1]
+            self._words[word] = WordEvidence(
+                df=df[i],
+                token=token[i],
+                idf=self._idf_of_df(df[i]),
+                near_df=r_df[rlo:rhi],
+                near_token=r_ids[rlo:rhi],
+                near_weight=r_weight[rlo:rhi],
+                common_token=c_ids[clo:chi],
+                common_weight=c_weight[clo:chi],
+                sound_row=-1 if sound < 0 else sound_offset + sound,
+                sound_df=0 if sound < 0 else int(sounds.indptr[sound + 1] - sounds.indptr[sound]),
+            )
+
+    def _new_prefixes(self, words: list[str], near: Closest) -> tuple[np.ndarray, np.ndarray]:
+        """(word position, token id) of the listed words each word starts with that are
+        not already among its typo neighbours."""
+        of: list[int] = []
+        found: list[int] = []
+        for i, word in enumerate(words):
+            prefixes = self._listed_prefixes(word)
+            if prefixes:
+                lo, hi = near.bounds[i], near.bounds[i + 1]
+                listed = set(near.word_ids[lo:hi].tolist())  # a typo neighbour counts once
+                fresh = [t for t in prefixes if t not in listed]
+                of.extend([i] * len(fresh))
+                found.extend(fresh)
+        return np.asarray(of, dtype=np.int64), np.asarray(found, dtype=np.int64)
 
     def _listed_prefixes(self, token: str) -> list[int]:
         """Listed words the word starts with, at least half its length ("raijo" in

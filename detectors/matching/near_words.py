@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from rapidfuzz import process
@@ -58,6 +59,17 @@ def stable_hashes(words: Sequence[str]) -> np.ndarray:
             h = (h ^ codes[:, col]) * _FNV_PRIME
         out[start : start + len(part)] = h
     return out
+
+
+class Closest(NamedTuple):
+    """Listed words close to each of a list of queried words, queried word after word."""
+
+    positions: np.ndarray  # the queried word's position
+    word_ids: np.ndarray  # the listed word
+    edits: np.ndarray  # edits between them (1 or 2)
+    counts: np.ndarray  # (queried words x 3): listed words at 0, 1, 2 edits, before `limit`
+    bounds: np.ndarray  # queried word i's part lies between bounds[i] and bounds[i + 1]
+    met: bool = True  # whether any listed word shares a deletion string with any queried one
 
 
 @dataclass
@@ -115,17 +127,45 @@ class NearWords:
         self, queried: Iterable[str], words: Sequence[str], limit: int | None = None
     ) -> dict[str, tuple[np.ndarray, np.ndarray, dict[int, int]]]:
         """As `closest`, with listed words as ids: (word ids, edits, count by edits)."""
-        depths = {w: typos_allowed(w) for w in dict.fromkeys(queried)}
-        depths = {w: d for w, d in depths.items() if d}
-        queried = list(depths)
+        queried = list(dict.fromkeys(queried))
+        found = self.closest_arrays(queried, words, limit)
+        place = {w: i for i, w in enumerate(queried)}
         nothing = np.empty(0, dtype=np.int64)
-        result = {w: (nothing, nothing, {}) for w in queried}
+        result = {w: (nothing, nothing, {}) for w in queried if typos_allowed(w)}
+        if found.met:
+            for word in result:
+                position = place[word]
+                lo, hi = found.bounds[position], found.bounds[position + 1]
+                result[word] = (
+                    found.word_ids[lo:hi],
+                    found.edits[lo:hi],
+                    {d: int(found.counts[position, d]) for d in (1, 2)},
+                )
+        return result
+
+    def closest_arrays(
+        self, queried: Sequence[str], words: Sequence[str], limit: int | None = None
+    ) -> Closest:
+        """For each of the (distinct) queried words, at most `limit` listed words (other
+        than itself) within its allowed number of edits, fewest edits first, as arrays
+        ordered by the queried word's position."""
+        depths = {w: d for w in queried if (d := typos_allowed(w))}
+        places = [i for i, w in enumerate(queried) if w in depths]
         positions, word_ids = self._meetings(depths, len(words))
         if not len(positions):
-            return result
+            nothing = np.empty(0, dtype=np.int64)
+            return Closest(
+                nothing,
+                nothing,
+                nothing,
+                np.zeros((len(queried), 3), dtype=np.int64),
+                np.zeros(len(queried) + 1, dtype=np.int64),
+                met=False,
+            )
+        positions = np.asarray(places, dtype=np.int64)[positions]
         lengths = np.asarray([len(w) for w in queried], dtype=np.int16)[positions]
         allowed = np.maximum(
-            np.fromiter(depths.values(), dtype=np.int8, count=len(depths))[positions],
+            np.asarray([depths.get(w, 0) for w in queried], dtype=np.int8)[positions],
             self.allowed[word_ids],
         )
         close = np.abs(self.lengths[word_ids] - lengths) <= allowed
@@ -136,25 +176,23 @@ class NearWords:
             listed = [words[i] for i in word_ids.tolist()]
         distance = process.cpdist(
             np.asarray(queried, dtype=object)[positions], listed, scorer=OSA.distance, workers=1
-        )
+        ).astype(np.int64)
         keep = (distance > 0) & (distance <= allowed)
         positions, word_ids, distance = positions[keep], word_ids[keep], distance[keep]
         order = np.lexsort((distance, positions))
         positions, word_ids, distance = positions[order], word_ids[order], distance[order]
         counts = np.bincount(positions * 3 + distance, minlength=3 * len(queried)).reshape(-1, 3)
-        starts = np.r_[0, np.flatnonzero(np.diff(positions)) + 1]
-        rank = np.arange(len(positions)) - np.repeat(starts, np.diff(np.r_[starts, len(positions)]))
+        starts = np.searchsorted(positions, positions, side="left")
+        rank = np.arange(len(positions)) - starts
         chosen = rank < (limit if limit is not None else len(positions) + 1)
         positions, word_ids, distance = positions[chosen], word_ids[chosen], distance[chosen]
-        bounds = np.searchsorted(positions, np.arange(len(queried) + 1))
-        for position, word in enumerate(queried):
-            lo, hi = bounds[position], bounds[position + 1]
-            result[word] = (
-                word_ids[lo:hi].astype(np.int64),
-                distance[lo:hi].astype(np.int64),
-                {d: int(counts[position, d]) for d in (1, 2)},
-            )
-        return result
+        return Closest(
+            positions=positions,
+            word_ids=word_ids.astype(np.int64),
+            edits=distance,
+            counts=counts,
+            bounds=np.searchsorted(positions, np.arange(len(queried) + 1)),
+        )
 
     def _meetings(self, depths: dict[str, int], vocabulary: int) -> tuple[np.ndarray, np.ndarray]:
         """(position of the queried word, listed word id) of every pair sharing a
