@@ -10,6 +10,7 @@ million names costs tens of megabytes, and every candidate is checked by edit di
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -72,6 +73,61 @@ class Closest(NamedTuple):
     met: bool = True  # whether any listed word shares a deletion string with any queried one
 
 
+@functools.cache
+def _deletion_template(length: int, depth: int) -> np.ndarray:
+    """For a word of `length` letters: per deletion variant (the word itself, then each
+    position deleted, then each pair), the positions of its first `HASHED_BYTES` letters;
+    `length` stands for a padding byte."""
+    kept = [list(range(length))]
+    if depth:
+        kept += [[k for k in range(length) if k != i] for i in range(length)]
+    if depth == 2:
+        kept += [
+            [k for k in range(length) if k not in (i, j)]
+            for i in range(length)
+            for j in range(i + 1, length)
+        ]
+    template = np.full((len(kept), HASHED_BYTES), length, dtype=np.intp)
+    for row, positions in enumerate(kept):
+        positions = positions[:HASHED_BYTES]
+        template[row, : len(positions)] = positions
+    return template
+
+
+def variant_hashes(words: Sequence[str], depths: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+    """(hash, position of the word) of each deletion variant of each word, as
+    `stable_hashes(deletion_variants(word, depth))` gives them but worked out in arrays
+    for all words of a length at once (a variant made twice, as by deleting either of two
+    equal letters, comes twice)."""
+    hashes: list[np.ndarray] = []
+    owners: list[np.ndarray] = []
+    groups: dict[tuple[int, int], list[int]] = {}
+    for position, (word, depth) in enumerate(zip(words, depths, strict=True)):
+        if word.isascii():
+            groups.setdefault((len(word), depth), []).append(position)
+        else:  # hashed as the standard path does it (which refuses what is not ASCII)
+            found = list(deletion_variants(word, depth))
+            hashes.append(stable_hashes(found))
+            owners.append(np.full(len(found), position, dtype=np.int64))
+    for (length, depth), group in groups.items():
+        template = _deletion_template(length, depth)
+        step = max(1, _HASH_BATCH // len(template))  # words per pass: bounded memory
+        for start in range(0, len(group), step):
+            positions = group[start : start + step]
+            letters = np.zeros((len(positions), length + 1), dtype=np.uint8)  # last: padding
+            text = "".join(words[p] for p in positions).encode("ascii")
+            letters[:, :length] = np.frombuffer(text, dtype=np.uint8).reshape(-1, length)
+            variants = letters[:, template]  # words x variants x bytes
+            h = np.full(variants.shape[:2], _FNV_OFFSET, dtype=np.uint64)
+            for col in range(HASHED_BYTES):
+                h = (h ^ variants[:, :, col]) * _FNV_PRIME
+            hashes.append(h.ravel())
+            owners.append(np.repeat(np.asarray(positions, dtype=np.int64), len(template)))
+    if not hashes:
+        return np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.int64)
+    return np.concatenate(hashes), np.concatenate(owners)
+
+
 @dataclass
 class NearWords:
     """Hashes of the deletion variants of every listed word, sorted, with the word id."""
@@ -83,20 +139,16 @@ class NearWords:
 
     @classmethod
     def build(cls, words: Sequence[str]) -> NearWords:
-        variants: list[str] = []
-        owners: list[int] = []
-        allowed = np.zeros(len(words), dtype=np.int8)
-        for word_id, word in enumerate(words):
-            depth = allowed[word_id] = typos_allowed(word)
-            if depth:
-                found = deletion_variants(word, depth)
-                variants.extend(found)
-                owners.extend([word_id] * len(found))
-        keys = stable_hashes(variants)
-        order = np.argsort(keys, kind="stable")
+        allowed = np.asarray([typos_allowed(w) for w in words], dtype=np.int8)
+        looked = np.flatnonzero(allowed)
+        keys, owners = variant_hashes([words[i] for i in looked.tolist()], allowed[looked].tolist())
+        # by key, then word; a variant a word makes twice is kept once
+        order = np.lexsort((owners, keys))
+        keys, owners = keys[order], looked[owners[order]]
+        once = np.r_[True, (keys[1:] != keys[:-1]) | (owners[1:] != owners[:-1])]
         return cls(
-            keys=keys[order],
-            word_ids=np.asarray(owners, dtype=np.int32)[order],
+            keys=keys[once],
+            word_ids=owners[once].astype(np.int32),
             allowed=allowed,
             lengths=np.asarray([len(w) for w in words], dtype=np.int16),
         )
@@ -197,18 +249,12 @@ class NearWords:
     def _meetings(self, depths: dict[str, int], vocabulary: int) -> tuple[np.ndarray, np.ndarray]:
         """(position of the queried word, listed word id) of every pair sharing a
         deletion variant, once each; `depths`: the typos looked for in each queried word."""
-        variants: list[str] = []
-        owners: list[int] = []
-        for position, (word, depth) in enumerate(depths.items()):
-            found = deletion_variants(word, depth)
-            variants.extend(found)
-            owners.extend([position] * len(found))
         empty = np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int32)
-        if not variants or not len(self.keys):
+        if not depths or not len(self.keys):
             return empty
-        hashes = stable_hashes(variants)
+        hashes, owners = variant_hashes(list(depths), list(depths.values()))
         order = np.argsort(hashes)  # sorted needles walk the keys in order: fewer cache misses
-        hashes, owners = hashes[order], np.asarray(owners, dtype=np.int64)[order]
+        hashes, owners = hashes[order], owners[order]
         lo = np.searchsorted(self.keys, hashes, side="left")
         met = self.keys[lo.clip(max=len(self.keys) - 1)] == hashes  # the rest meet no listed word
         hashes, owners, lo = hashes[met], owners[met], lo[met]

@@ -7,7 +7,13 @@ import random
 import pandas as pd
 
 from detectors.matching import Matcher, score_pairs
-from detectors.matching.near_words import NearWords
+from detectors.matching.near_words import (
+    NearWords,
+    deletion_variants,
+    stable_hashes,
+    typos_allowed,
+    variant_hashes,
+)
 from watchlists.model import WatchlistEntry, entries_to_frame
 
 
@@ -38,6 +44,34 @@ def test_near_words_reach_two_typos_in_long_words_and_one_in_short_ones():
     assert found["sino"] == [("sinno", 1)]
     assert found["hanwa"] == [("hana", 1)]
     assert found["hgie"] == []  # two edits in a four-letter word: too far to look
+
+
+def test_deletion_variants_hashed_in_arrays_are_those_of_the_strings():
+    """Words of every length from 1 to 40 letters (past the hashed 32), with repeated
+    letters, at depths 0 to 2: the same set of hashes per word as hashing the strings."""
+    rng = random.Random(5)
+    words = ["".join(rng.choice("aab") for _ in range(n)) for n in range(1, 41)]
+    words += [
+        "".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(n)) for n in range(1, 41)
+    ]
+    words += ["zaidanfen", "mississippi"]
+    depths = [i % 3 for i in range(len(words))]
+    hashes, owners = variant_hashes(words, depths)
+    for position, (word, depth) in enumerate(zip(words, depths, strict=True)):
+        expected = set(stable_hashes(sorted(deletion_variants(word, depth))).tolist())
+        assert set(hashes[owners == position].tolist()) == expected, (word, depth)
+
+
+def test_near_words_store_each_words_variants_once_by_key_then_word():
+    words = ["mississippi", "missisippi", "haige", "hai", "zaidanfen", "aaaa", "x1y2z3w4"]
+    near = NearWords.build(words)
+    expected = sorted(
+        (int(key), word_id)
+        for word_id, word in enumerate(words)
+        if typos_allowed(word)
+        for key in set(stable_hashes(sorted(deletion_variants(word, typos_allowed(word)))).tolist())
+    )
+    assert list(zip(near.keys.tolist(), near.word_ids.tolist(), strict=True)) == expected
 
 
 def _syllable_word(rng: random.Random) -> str:
