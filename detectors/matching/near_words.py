@@ -23,6 +23,7 @@ HASHED_BYTES = 32  # longer words are hashed on their first 32 letters (then che
 _FNV_OFFSET = np.uint64(14695981039346656037)
 _FNV_PRIME = np.uint64(1099511628211)
 _HASH_BATCH = 1 << 18
+TEMPLATE_LETTERS = 48  # longer words (a template grows with the cube) are hashed as strings
 
 
 def typos_allowed(word: str) -> int:
@@ -103,9 +104,9 @@ def variant_hashes(words: Sequence[str], depths: Sequence[int]) -> tuple[np.ndar
     owners: list[np.ndarray] = []
     groups: dict[tuple[int, int], list[int]] = {}
     for position, (word, depth) in enumerate(zip(words, depths, strict=True)):
-        if word.isascii():
+        if word.isascii() and len(word) <= TEMPLATE_LETTERS:
             groups.setdefault((len(word), depth), []).append(position)
-        else:  # hashed as the standard path does it (which refuses what is not ASCII)
+        else:  # hashed as the strings are (which refuses what is not ASCII)
             found = list(deletion_variants(word, depth))
             hashes.append(stable_hashes(found))
             owners.append(np.full(len(found), position, dtype=np.int64))

@@ -47,12 +47,13 @@ def test_near_words_reach_two_typos_in_long_words_and_one_in_short_ones():
 
 
 def test_deletion_variants_hashed_in_arrays_are_those_of_the_strings():
-    """Words of every length from 1 to 40 letters (past the hashed 32), with repeated
-    letters, at depths 0 to 2: the same set of hashes per word as hashing the strings."""
+    """Words of every length from 1 to 60 letters (past the hashed 32, and past the
+    longest worked out in arrays), with repeated letters, at depths 0 to 2: the same set
+    of hashes per word as hashing the strings."""
     rng = random.Random(5)
-    words = ["".join(rng.choice("aab") for _ in range(n)) for n in range(1, 41)]
+    words = ["".join(rng.choice("aab") for _ in range(n)) for n in range(1, 61)]
     words += [
-        "".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(n)) for n in range(1, 41)
+        "".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(n)) for n in range(1, 61)
     ]
     words += ["zaidanfen", "mississippi"]
     depths = [i % 3 for i in range(len(words))]
