@@ -146,7 +146,8 @@ class NearWords:
         # by key, then word; a variant a word makes twice is kept once
         order = np.lexsort((owners, keys))
         keys, owners = keys[order], looked[owners[order]]
-        once = np.r_[True, (keys[1:] != keys[:-1]) | (owners[1:] != owners[:-1])]
+        once = np.ones(len(keys), dtype=bool)
+        once[1:] = (keys[1:] != keys[:-1]) | (owners[1:] != owners[:-1])
         return cls(
             keys=keys[once],
             word_ids=owners[once].astype(np.int32),

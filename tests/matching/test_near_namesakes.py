@@ -75,6 +75,12 @@ def test_near_words_store_each_words_variants_once_by_key_then_word():
     assert list(zip(near.keys.tolist(), near.word_ids.tolist(), strict=True)) == expected
 
 
+def test_a_list_of_words_too_short_for_typos_builds_and_finds_none():
+    near = NearWords.build(["ab", "co", "ltd"])
+    assert len(near.keys) == 0
+    assert near.lookup(["abcd", "colt"], ["ab", "co", "ltd"]) == {"abcd": [], "colt": []}
+
+
 def _syllable_word(rng: random.Random) -> str:
     syllables = [c + v for c in "bdgklmnprstwxyz" for v in ("a", "e", "i", "o", "u", "ang")]
     return "".join(rng.choice(syllables) for _ in range(rng.choice((2, 3))))
