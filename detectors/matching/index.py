@@ -112,10 +112,6 @@ class CandidateIndex(EvidenceReader):
         self._gram_order[sorted(range(len(texts)), key=texts.__getitem__)] = np.arange(len(texts))
         self._cap = 0
 
-    def similar_tokens(self, token: str) -> set[str]:
-        """Listed tokens one typo away (two in long words)."""
-        return {word for word, _ in self.near.lookup([token], self.terms)[token]}
-
     def idf(self, token: str) -> float:
         return math.log((self.size + 1) / (self.tokens.df(token) + 1)) + 1.0
 

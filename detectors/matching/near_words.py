@@ -71,7 +71,6 @@ class Closest(NamedTuple):
     edits: np.ndarray  # edits between them (1 or 2)
     counts: np.ndarray  # (queried words x 3): listed words at 0, 1, 2 edits, before `limit`
     bounds: np.ndarray  # queried word i's part lies between bounds[i] and bounds[i + 1]
-    met: bool = True  # whether any listed word shares a deletion string with any queried one
 
 
 @functools.cache
@@ -159,43 +158,15 @@ class NearWords:
         self, queried: Iterable[str], words: Sequence[str]
     ) -> dict[str, list[tuple[str, int]]]:
         """For each queried word, the listed words (other than itself) within its allowed
-        number of edits, with that number."""
-        return {word: found for word, (found, _) in self.closest(queried, words).items()}
-
-    def closest(
-        self, queried: Iterable[str], words: Sequence[str], limit: int | None = None
-    ) -> dict[str, tuple[list[tuple[str, int]], dict[int, int]]]:
-        """For each queried word, at most `limit` listed words (other than itself) within
-        its allowed number of edits, fewest edits first, with that number; and how many
-        listed words there are at each number of edits."""
-        found = self.closest_ids(queried, words, limit)
-        return {
-            word: (
-                [(words[i], d) for i, d in zip(ids.tolist(), edits.tolist(), strict=True)],
-                counts,
-            )
-            for word, (ids, edits, counts) in found.items()
-        }
-
-    def closest_ids(
-        self, queried: Iterable[str], words: Sequence[str], limit: int | None = None
-    ) -> dict[str, tuple[np.ndarray, np.ndarray, dict[int, int]]]:
-        """As `closest`, with listed words as ids: (word ids, edits, count by edits)."""
+        number of edits, fewest edits first, with that number."""
         queried = list(dict.fromkeys(queried))
-        found = self.closest_arrays(queried, words, limit)
-        place = {w: i for i, w in enumerate(queried)}
-        nothing = np.empty(0, dtype=np.int64)
-        result = {w: (nothing, nothing, {}) for w in queried if typos_allowed(w)}
-        if found.met:
-            for word in result:
-                position = place[word]
-                lo, hi = found.bounds[position], found.bounds[position + 1]
-                result[word] = (
-                    found.word_ids[lo:hi],
-                    found.edits[lo:hi],
-                    {d: int(found.counts[position, d]) for d in (1, 2)},
-                )
-        return result
+        found = self.closest_arrays(queried, words)
+        pairs = list(zip(found.word_ids.tolist(), found.edits.tolist(), strict=True))
+        spans = found.bounds.tolist()
+        return {
+            word: [(words[i], d) for i, d in pairs[spans[at] : spans[at + 1]]]
+            for at, word in enumerate(queried)
+        }
 
     def closest_arrays(
         self, queried: Sequence[str], words: Sequence[str], limit: int | None = None
@@ -206,16 +177,6 @@ class NearWords:
         depths = {w: d for w in queried if (d := typos_allowed(w))}
         places = [i for i, w in enumerate(queried) if w in depths]
         positions, word_ids = self._meetings(depths, len(words))
-        if not len(positions):
-            nothing = np.empty(0, dtype=np.int64)
-            return Closest(
-                nothing,
-                nothing,
-                nothing,
-                np.zeros((len(queried), 3), dtype=np.int64),
-                np.zeros(len(queried) + 1, dtype=np.int64),
-                met=False,
-            )
         positions = np.asarray(places, dtype=np.int64)[positions]
         lengths = np.asarray([len(w) for w in queried], dtype=np.int16)[positions]
         allowed = np.maximum(
