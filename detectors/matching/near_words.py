@@ -55,12 +55,16 @@ def stable_hashes(words: Sequence[str]) -> np.ndarray:
     out = np.empty(len(words), dtype=np.uint64)
     for start in range(0, len(words), _HASH_BATCH):
         part = np.asarray(words[start : start + _HASH_BATCH], dtype=f"S{HASHED_BYTES}")
-        codes = part.view(np.uint8).reshape(len(part), HASHED_BYTES)
-        h = np.full(len(part), _FNV_OFFSET, dtype=np.uint64)
-        for col in range(HASHED_BYTES):
-            h = (h ^ codes[:, col]) * _FNV_PRIME
-        out[start : start + len(part)] = h
+        out[start : start + len(part)] = _fnv(part.view(np.uint8).reshape(len(part), -1))
     return out
+
+
+def _fnv(codes: np.ndarray) -> np.ndarray:
+    """64-bit FNV-1a along the last axis of `HASHED_BYTES` bytes (zero-padded words)."""
+    h = np.full(codes.shape[:-1], _FNV_OFFSET, dtype=np.uint64)
+    for col in range(HASHED_BYTES):
+        h = (h ^ codes[..., col]) * _FNV_PRIME
+    return h
 
 
 class Closest(NamedTuple):
@@ -117,11 +121,7 @@ def variant_hashes(words: Sequence[str], depths: Sequence[int]) -> tuple[np.ndar
             letters = np.zeros((len(positions), length + 1), dtype=np.uint8)  # last: padding
             text = "".join(words[p] for p in positions).encode("ascii")
             letters[:, :length] = np.frombuffer(text, dtype=np.uint8).reshape(-1, length)
-            variants = letters[:, template]  # words x variants x bytes
-            h = np.full(variants.shape[:2], _FNV_OFFSET, dtype=np.uint64)
-            for col in range(HASHED_BYTES):
-                h = (h ^ variants[:, :, col]) * _FNV_PRIME
-            hashes.append(h.ravel())
+            hashes.append(_fnv(letters[:, template]).ravel())  # words x variants x bytes
             owners.append(np.repeat(np.asarray(positions, dtype=np.int64), len(template)))
     if not hashes:
         return np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.int64)
