@@ -17,7 +17,13 @@ import pandas as pd
 
 from detectors.base import DetectionContext
 from detectors.catalog import catalog_frame
-from flows.settings import CONFIGS_DIR, Workspace, load_pipeline_settings, read_yaml
+from flows.settings import (
+    CONFIGS_DIR,
+    Workspace,
+    load_pipeline_settings,
+    read_yaml,
+    watchlist_alongside,
+)
 
 
 def code_version() -> str:
@@ -37,6 +43,7 @@ class RunSetup:
     skipped: list[dict[str, str]] = field(default_factory=list)
     versions: dict[str, Any] = field(default_factory=dict)
     matcher: Any = None
+    watchlist_alongside: bool = False  # the watchlist screens in a forked process (if may fork)
 
     def context(
         self,
@@ -85,6 +92,7 @@ def prepare_run(
         policy=pack.policy,
         column_map=load_column_map(column_map),
         versions={"code": code_version(), "policy_pack": pack.version_label},
+        watchlist_alongside=watchlist_alongside(settings),
     )
     families = settings.get("detectors", {})
     if families.get("watchlist", True):

@@ -24,9 +24,10 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from cases.grouping import build_drafts, score_transactions
-from detectors.base import concat_flags
+from detectors.base import DetectionContext, DetectorResult, concat_flags
 from detectors.ml.features import build_features
 from detectors.schema import CANONICAL_COLUMNS
+from flows.forked import ForkedCall, can_fork
 from flows.history import TransactionHistory
 from flows.memory import release_memory
 from flows.partitions import ROW, Partition
@@ -95,11 +96,8 @@ def screen_orders(
     seconds["history"] = time.perf_counter() - started
     orders = batch.drop(columns=[ROW])
     context = setup.context(orders, history, present_columns, as_of=as_of)
-    results = {}
-    for family, detector in setup.detectors.items():
-        started = time.perf_counter()
-        results[family] = detector.detect(orders, context)
-        seconds[family] = time.perf_counter() - started
+    folder = part.files[0].parent if part.files else Path(".")
+    results = detect_all(setup, orders, context, folder, seconds)
     started = time.perf_counter()
     flags = concat_flags([r.flags for r in results.values()])
     scored = score_transactions(orders, flags)
@@ -107,7 +105,6 @@ def screen_orders(
         build_drafts(orders, flags, scored, setup.settings["cases"]), key=lambda d: d.case_key
     )
     seconds["cases"] = time.perf_counter() - started
-    folder = part.files[0].parent if part.files else Path(".")
     scored = scored.assign(
         customer_id=orders["customer_id"].to_numpy(), **{ROW: batch[ROW].to_numpy()}
     )
@@ -153,6 +150,50 @@ def screen_orders(
     del batch, orders, history, context, results, flags, scored, drafts
     release_memory()  # the next partition starts from what this one used, not more
     return result
+
+
+def detect_all(
+    setup: Any,
+    orders: pd.DataFrame,
+    context: DetectionContext,
+    folder: Path,
+    seconds: dict[str, float],
+) -> dict[str, DetectorResult]:
+    """Every detector family's result over the orders, in the families' order (so the
+    flags come out the same either way); each family's time goes into `seconds`.
+
+    The watchlist family screens in a forked process, which spreads the party names over
+    its own screening workers, while the other families run here: between the workers'
+    bursts the machine's other cores would otherwise wait (`screening.watchlist_alongside`).
+    Only its result, a few thousand flags, travels back."""
+    detectors = setup.detectors
+    apart = None
+    if setup.watchlist_alongside and "watchlist" in detectors and len(detectors) > 1:
+        apart = "watchlist" if can_fork() else None
+    job = None
+    if apart:
+        job = ForkedCall(
+            timed_detect, (detectors[apart], orders, context), folder / f"{apart}.result", False
+        )
+    results: dict[str, DetectorResult] = {}
+    try:
+        for family, detector in detectors.items():
+            if family != apart:
+                results[family], seconds[family] = timed_detect(detector, orders, context)
+        if job is not None:
+            results[apart], seconds[apart] = job.outcome(f"the {apart} detector")
+    finally:
+        if job is not None:
+            job.stop()
+    return {family: results[family] for family in detectors}
+
+
+def timed_detect(
+    detector: Any, orders: pd.DataFrame, context: DetectionContext
+) -> tuple[DetectorResult, float]:
+    started = time.perf_counter()
+    result = detector.detect(orders, context)
+    return result, time.perf_counter() - started
 
 
 screen_partition = task(

@@ -99,6 +99,17 @@ def ingest_workers(settings: dict[str, Any]) -> int:
     return worker_setting(settings, "ingest", "workers")
 
 
+def watchlist_alongside(settings: dict[str, Any]) -> bool:
+    """`screening.watchlist_alongside` of the pipeline settings: auto (when this machine
+    has more than one core), true or false."""
+    value = settings.get("screening", {}).get("watchlist_alongside", "auto")
+    if value == "auto":
+        return (os.cpu_count() or 1) > 1
+    if isinstance(value, bool):
+        return value
+    raise ValueError(f"screening.watchlist_alongside: expected auto, true or false (got {value!r})")
+
+
 def worker_setting(settings: dict[str, Any], section: str, key: str) -> int:
     value = settings.get(section, {}).get(key, 1)
     if value == "auto":

@@ -10,9 +10,6 @@ each chunk is normalized in the run's own process.
 
 from __future__ import annotations
 
-import multiprocessing
-import pickle
-import traceback
 from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -24,6 +21,7 @@ import pandas as pd
 
 from detectors.ingest import normalize_orders
 from detectors.partitioning import customer_links
+from flows.forked import ForkedCall, can_fork
 from flows.sources import RawChunk
 
 ROW = "row"  # the accepted row's place in the run's input
@@ -92,20 +90,15 @@ class ChunkSpooler:
         self.folder = folder
         self.catalog = catalog
         self.settings = settings
-        can_fork = "fork" in multiprocessing.get_all_start_methods()
-        daemon = multiprocessing.current_process().daemon  # may not start processes
-        self.workers = workers if can_fork and not daemon else 1
-        self._running: deque[tuple[Any, Path]] = deque()
+        self.workers = workers if can_fork() else 1
+        self._running: deque[ForkedCall] = deque()
 
     def __enter__(self) -> ChunkSpooler:
         return self
 
     def __exit__(self, *exc: object) -> None:
         while self._running:  # after a failure: stop what still runs
-            process, result = self._running.popleft()
-            process.kill()
-            process.join()
-            result.unlink(missing_ok=True)
+            self._running.popleft().stop()
 
     def submit(self, number: int, chunk: RawChunk, repeated: pd.Series) -> list[SpooledChunk]:
         args = (number, chunk, repeated, self.folder, self.catalog, self.settings)
@@ -116,35 +109,11 @@ class ChunkSpooler:
         while len(self._running) >= self.workers:
             done.append(self._collect())
         result = self.folder / f"chunk-{number:05d}.result"
-        process = multiprocessing.get_context("fork").Process(
-            target=_spool_in_child, args=(*args, result), daemon=True
-        )
-        process.start()
-        self._running.append((process, result))
+        self._running.append(ForkedCall(spool_chunk, args, result))
         return done
 
     def finish(self) -> list[SpooledChunk]:
         return [self._collect() for _ in range(len(self._running))]
 
     def _collect(self) -> SpooledChunk:
-        process, result = self._running.popleft()
-        process.join()
-        try:
-            with result.open("rb") as handle:
-                outcome, value = pickle.load(handle)
-        except (OSError, EOFError, pickle.UnpicklingError):
-            outcome, value = "error", f"the worker process ended with code {process.exitcode}"
-        result.unlink(missing_ok=True)
-        if outcome != "ok":
-            raise RuntimeError(f"normalizing a chunk of the orders failed: {value}")
-        return value
-
-
-def _spool_in_child(*args: Any) -> None:
-    *job, result = args
-    try:
-        outcome: tuple[str, Any] = ("ok", spool_chunk(*job))
-    except BaseException:  # reported to the run, which raises it
-        outcome = ("error", traceback.format_exc())
-    with Path(result).open("wb") as handle:
-        pickle.dump(outcome, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        return self._running.popleft().outcome("normalizing a chunk of the orders")

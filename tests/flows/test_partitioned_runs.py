@@ -121,6 +121,18 @@ def test_several_partitions_give_the_single_partition_outputs(
     assert all(rows > 0 for rows in summary["partitions"]["rows"])
 
 
+@pytest.mark.parametrize("alongside", ["true", "false"])
+def test_the_watchlist_beside_the_other_detectors_gives_the_same_outputs(
+    prefect_harness, orders, single, tmp_path, alongside
+):
+    config = tmp_path / "screening.yaml"
+    config.write_text(f"screening:\n  watchlist_alongside: {alongside}\n")
+    out = run(orders, tmp_path / "home", "--partitions", "2", "--config", str(config))
+    assert_same_run(out, single)
+    flags = pd.read_parquet(out / "flags.parquet")
+    assert (flags["code"] == "P1").any(), "the generated parties should match the list"
+
+
 def test_a_two_worker_dask_cluster_gives_the_single_partition_outputs(
     prefect_harness, orders, single, tmp_path, monkeypatch
 ):
