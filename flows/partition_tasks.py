@@ -169,7 +169,7 @@ def detect_all(
     detectors = setup.detectors
     apart = None
     if setup.watchlist_alongside and "watchlist" in detectors and len(detectors) > 1:
-        apart = "watchlist" if can_fork() else None
+        apart = "watchlist" if len(orders) and can_fork() else None
     job = None
     if apart:
         job = ForkedCall(
