@@ -97,7 +97,8 @@ def screen_orders(
     orders = batch.drop(columns=[ROW])
     context = setup.context(orders, history, present_columns, as_of=as_of)
     folder = part.files[0].parent if part.files else Path(".")
-    results = detect_all(setup, orders, context, folder, seconds)
+    results, detection_seconds = detect_all(setup, orders, context, folder)
+    seconds.update(detection_seconds)
     started = time.perf_counter()
     flags = concat_flags([r.flags for r in results.values()])
     scored = score_transactions(orders, flags)
@@ -157,25 +158,24 @@ def detect_all(
     orders: pd.DataFrame,
     context: DetectionContext,
     folder: Path,
-    seconds: dict[str, float],
-) -> dict[str, DetectorResult]:
-    """Every detector family's result over the orders, in the families' order (so the
-    flags come out the same either way); each family's time goes into `seconds`.
+) -> tuple[dict[str, DetectorResult], dict[str, float]]:
+    """Every detector family's result over the orders and the seconds it took, both in
+    the families' order (so the flags come out the same either way).
 
-    The watchlist family screens in a forked process, which spreads the party names over
-    its own screening workers, while the other families run here: between the workers'
-    bursts the machine's other cores would otherwise wait (`screening.watchlist_alongside`).
-    Only its result, a few thousand flags, travels back."""
+    With `screening.watchlist_alongside`, the watchlist family screens in a forked process
+    (which spreads the party names over its own screening workers) while the other
+    families run here: one after another, a core would wait while the watchlist prepares
+    its parties and screens their addresses, and while the rules and the ML detectors run.
+    Only the watchlist's result, a few thousand flags, travels back."""
     detectors = setup.detectors
-    apart = None
-    if setup.watchlist_alongside and "watchlist" in detectors and len(detectors) > 1:
-        apart = "watchlist" if len(orders) and can_fork() else None
+    alongside = setup.watchlist_alongside and len(detectors) > 1 and len(orders) > 0
+    apart = "watchlist" if alongside and "watchlist" in detectors and can_fork() else None
     job = None
     if apart:
-        job = ForkedCall(
-            timed_detect, (detectors[apart], orders, context), folder / f"{apart}.result", False
-        )
+        args = (detectors[apart], orders, context)
+        job = ForkedCall(timed_detect, args, folder / f"{apart}.result", daemon=False)
     results: dict[str, DetectorResult] = {}
+    seconds: dict[str, float] = {}
     try:
         for family, detector in detectors.items():
             if family != apart:
@@ -185,7 +185,7 @@ def detect_all(
     finally:
         if job is not None:
             job.stop()
-    return {family: results[family] for family in detectors}
+    return {f: results[f] for f in detectors}, {f: seconds[f] for f in detectors}
 
 
 def timed_detect(
