@@ -44,9 +44,17 @@ def merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any
 
 
 def load_pipeline_settings(config_file: Path | None = None) -> dict[str, Any]:
+    """configs/pipeline.yaml with `config_file` merged over it. The settings read only
+    late in a run (how many processes write the case files, say) are checked now: a wrong
+    value is refused in one line naming the file and the key before anything is read."""
     settings = read_yaml(CONFIGS_DIR / "pipeline.yaml")
     if config_file is not None:
         settings = merge(settings, read_yaml(config_file))
+    try:
+        for check in (ingest_workers, render_workers, watchlist_alongside):
+            check(settings)
+    except ValueError as error:
+        raise ValueError(f"{config_file or CONFIGS_DIR / 'pipeline.yaml'}: {error}") from None
     return settings
 
 
@@ -102,7 +110,7 @@ def ingest_workers(settings: dict[str, Any]) -> int:
 def watchlist_alongside(settings: dict[str, Any]) -> bool:
     """`screening.watchlist_alongside` of the pipeline settings: auto (when this machine
     has more than one core), true or false."""
-    value = settings.get("screening", {}).get("watchlist_alongside", "auto")
+    value = section(settings, "screening").get("watchlist_alongside", "auto")
     if value == "auto":
         return (os.cpu_count() or 1) > 1
     if isinstance(value, bool):
@@ -110,11 +118,22 @@ def watchlist_alongside(settings: dict[str, Any]) -> bool:
     raise ValueError(f"screening.watchlist_alongside: expected auto, true or false (got {value!r})")
 
 
-def worker_setting(settings: dict[str, Any], section: str, key: str) -> int:
-    value = settings.get(section, {}).get(key, 1)
+def section(settings: Mapping[str, Any], name: str) -> Mapping[str, Any]:
+    """A section of the pipeline settings (empty when left out); ValueError naming it when
+    it is not a mapping of settings (`screening: true`, say)."""
+    found = settings.get(name)
+    if found is None:
+        return {}
+    if not isinstance(found, Mapping):
+        raise ValueError(f"{name}: expected a mapping of settings (got {found!r})")
+    return found
+
+
+def worker_setting(settings: dict[str, Any], name: str, key: str) -> int:
+    value = section(settings, name).get(key, 1)
     if value == "auto":
         return os.cpu_count() or 1
     try:
         return max(1, int(value))
     except (TypeError, ValueError):
-        raise ValueError(f"{section}.{key}: expected a number or auto (got {value!r})") from None
+        raise ValueError(f"{name}.{key}: expected a number or auto (got {value!r})") from None

@@ -13,7 +13,6 @@ import pytest
 from detectors.base import DetectorResult, empty_flags
 from flows.forked import ForkedCall, can_fork
 from flows.partition_tasks import detect_all
-from flows.settings import watchlist_alongside
 
 needs_fork = pytest.mark.skipif(not can_fork(), reason="this platform cannot fork")
 
@@ -93,11 +92,3 @@ def test_a_failing_watchlist_screen_fails_the_partition(tmp_path):
     setup.detectors["watchlist"] = Broken()
     with pytest.raises(RuntimeError, match="the watchlist detector failed: .*KeyError"):
         detect_all(setup, pd.DataFrame({"transaction_id": ["t1"]}), None, tmp_path)
-
-
-def test_the_alongside_setting_reads_auto_true_and_false():
-    assert watchlist_alongside({"screening": {"watchlist_alongside": False}}) is False
-    assert watchlist_alongside({"screening": {"watchlist_alongside": True}}) is True
-    assert watchlist_alongside({}) == ((os.cpu_count() or 1) > 1)
-    with pytest.raises(ValueError, match="screening.watchlist_alongside: expected auto"):
-        watchlist_alongside({"screening": {"watchlist_alongside": "sometimes"}})
