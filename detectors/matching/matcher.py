@@ -34,6 +34,7 @@ from detectors.matching.names import AnalyzedName, analyze_name, normalize_addre
 from detectors.matching.pairs import reference_weights
 from detectors.matching.parties import prepare_parties
 from detectors.matching.settings import MatchSettings
+from detectors.matching.sharing import share_out
 
 HIT_COLUMNS: tuple[str, ...] = (
     "party_id",
@@ -298,22 +299,18 @@ class Matcher:
     def _screen_chunks(
         self, chunks: list[tuple[pd.DataFrame, pd.DataFrame]]
     ) -> Iterator[list[dict[str, Any]]]:
-        """Hits chunk by chunk; large inputs are spread over worker processes (forked, so
-        they share the built index without copying it)."""
+        """Hits chunk by chunk, in order; a large input is shared between this process and
+        forked helpers (`share_out`: they share the built index without copying it)."""
         workers = self.settings.screen_workers
         if workers <= 1 or len(chunks) < self.settings.parallel_min_chunks or not _can_fork():
             for names, bearers in chunks:
                 yield self._screen_names(names, bearers)
             return
-        global _FORKED_JOB
-        _FORKED_JOB = (self, chunks)
+        self._threads = 1  # each process screens on one core; the helpers inherit it
         try:
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                yield from pool.imap(_screen_forked_chunk, range(len(chunks)))
-                pool.close()  # let the workers end on their own rather than be terminated
-                pool.join()
+            yield from share_out(lambda i: self._screen_names(*chunks[i]), len(chunks), workers - 1)
         finally:
-            _FORKED_JOB = None
+            self._threads = -1
 
     def _screen_names(self, keys: pd.DataFrame, parties: pd.DataFrame) -> list[dict[str, Any]]:
         queries = [self.analyze(n, k) for n, k in zip(keys["name"], keys["kind"], strict=True)]
@@ -414,15 +411,6 @@ class Matcher:
                 }
             )
         return out
-
-
-_FORKED_JOB: tuple[Matcher, list[tuple[pd.DataFrame, pd.DataFrame]]] | None = None
-
-
-def _screen_forked_chunk(position: int) -> list[dict[str, Any]]:
-    matcher, chunks = _FORKED_JOB  # inherited from the parent at fork
-    matcher._threads = 1  # the other cores run the other workers
-    return matcher._screen_names(*chunks[position])
 
 
 def settle_long_lived() -> None:

@@ -1,0 +1,107 @@
+"""Numbered jobs shared by this process and forked helpers.
+
+A large screening is cut into chunks of names. This process forks helpers (they inherit
+the built index without copying it) and then works on chunks itself rather than wait:
+each process takes the next chunk nobody has taken. Forking a process of a
+million-name snapshot takes a noticeable fraction of a second, so one process fewer is
+forked than a pool of workers would need, and there is no pool to tear down at the end.
+A helper's results come back through a queue whose writing thread never holds the
+helper up while this process is busy with a chunk of its own.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import queue
+import traceback
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+POLL_SECONDS = 0.2  # how often a wait for a helper's result checks the helper is alive
+
+
+def share_out(work: Callable[[int], T], count: int, helpers: int) -> Iterator[T]:
+    """`work(0)`, ..., `work(count - 1)`, yielded in that order, worked out by this
+    process and by `helpers` forked processes. A job that fails in a helper raises
+    here, with the helper's traceback."""
+    context = multiprocessing.get_context("fork")
+    taken = context.Value("q", 0)  # the next job not taken yet (shared memory, locked)
+
+    def take() -> int | None:
+        with taken.get_lock():
+            job = taken.value
+            if job >= count:
+                return None
+            taken.value = job + 1
+        return job
+
+    results: multiprocessing.Queue = context.Queue()
+    processes = [
+        context.Process(target=_help, args=(work, take, results), daemon=True)
+        for _ in range(min(helpers, count - 1))
+    ]
+    for process in processes:
+        process.start()
+    done: dict[int, T] = {}
+    finished = False
+    try:
+        for wanted in range(count):
+            while wanted not in done:
+                job = take()
+                if job is not None:
+                    done[job] = work(job)
+                else:  # every job is taken: the missing one is a helper's
+                    job, value = _next_result(results, processes)
+                    done[job] = value
+                while True:  # whatever the helpers finished meanwhile
+                    try:
+                        job, value = _unpacked(results.get_nowait())
+                    except queue.Empty:
+                        break
+                    done[job] = value
+            yield done.pop(wanted)
+        finished = True
+    finally:
+        for process in processes:
+            if not finished and process.is_alive():
+                process.kill()  # stopped early: a job failed, or the caller gave up
+        for process in processes:
+            process.join()
+        results.close()
+
+
+def _help(work: Callable[[int], Any], take: Callable[[], int | None], results: Any) -> None:
+    while (job := take()) is not None:
+        try:
+            results.put((job, "ok", work(job)))
+        except BaseException:  # reported to the process that shares the jobs out
+            results.put((job, "error", traceback.format_exc()))
+            break
+    results.close()
+    results.join_thread()  # every result written before the helper ends
+
+
+def _next_result(results: Any, processes: list) -> tuple[int, Any]:
+    """The next result a helper sends; an error if every helper ended without it."""
+    while True:
+        try:
+            return _unpacked(results.get(timeout=POLL_SECONDS))
+        except queue.Empty:
+            if any(p.is_alive() for p in processes):
+                continue
+            try:  # a helper may have ended just after writing
+                return _unpacked(results.get(timeout=POLL_SECONDS))
+            except queue.Empty:
+                codes = ", ".join(str(p.exitcode) for p in processes)
+                raise RuntimeError(
+                    f"a screening worker process ended without its result (exit code {codes})"
+                ) from None
+
+
+def _unpacked(message: tuple[int, str, Any]) -> tuple[int, Any]:
+    job, status, value = message
+    if status != "ok":  # the error's own line first, then where it was raised
+        last = value.strip().splitlines()[-1]
+        raise RuntimeError(f"screening worker failed: {last}\n{value}")
+    return job, value

@@ -1,0 +1,84 @@
+"""Jobs shared by this process and forked helpers (`share_out`), as a large screening
+shares its chunks of names."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+from detectors.matching.sharing import share_out
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs a platform that forks")
+
+
+def slow_square(job: int) -> tuple[int, int]:
+    time.sleep(0.01 * (job % 3))  # jobs of uneven length finish out of order
+    return job * job, os.getpid()
+
+
+def test_results_come_in_job_order_and_helpers_take_a_share():
+    found = list(share_out(slow_square, 12, helpers=2))
+    assert [square for square, _ in found] == [job * job for job in range(12)]
+    workers = {pid for _, pid in found}
+    assert os.getpid() in workers  # this process works too
+    assert len(workers) > 1  # ...and so does at least one helper
+
+
+def test_without_helpers_this_process_does_every_job():
+    found = list(share_out(slow_square, 3, helpers=0))
+    assert found == [(0, os.getpid()), (1, os.getpid()), (4, os.getpid())]
+
+
+def test_no_job_gives_nothing():
+    assert list(share_out(slow_square, 0, helpers=2)) == []
+
+
+def fails_in_a_helper(parent: int):
+    def work(job: int) -> int:
+        if os.getpid() != parent:
+            raise ValueError(f"job {job} cannot be screened")
+        time.sleep(0.05)  # leaves the helper time to take a job
+        return job
+
+    return work
+
+
+def test_a_job_failing_in_a_helper_raises_here_with_its_traceback():
+    with pytest.raises(RuntimeError) as raised:
+        list(share_out(fails_in_a_helper(os.getpid()), 6, helpers=1))
+    message = str(raised.value)
+    assert message.startswith("screening worker failed: ValueError: job ")
+    assert "cannot be screened" in message
+    assert "Traceback" in message
+
+
+def dies_in_a_helper(parent: int):
+    def work(job: int) -> int:
+        if os.getpid() != parent:
+            os._exit(3)  # killed, say by the out-of-memory killer: no result, no error
+        time.sleep(0.05)
+        return job
+
+    return work
+
+
+def test_a_helper_that_dies_is_reported_with_its_exit_code():
+    with pytest.raises(RuntimeError, match=r"ended without its result \(exit code 3\)"):
+        list(share_out(dies_in_a_helper(os.getpid()), 6, helpers=1))
+
+
+def slow_job(job: int) -> int:
+    time.sleep(0.2)
+    return job
+
+
+def test_giving_up_early_stops_the_helpers():
+    """Closing the results (a failure in the caller) ends the helpers at once, rather
+    than after the 50 jobs of 0.2 s they would otherwise go on with."""
+    jobs = share_out(slow_job, 50, helpers=1)
+    assert next(jobs) == 0
+    started = time.monotonic()
+    jobs.close()
+    assert time.monotonic() - started < 2
