@@ -95,42 +95,40 @@ def _fuzzy_token_similarity(a: str, b: str) -> float:
 
 def align(query: AnalyzedName, candidate: AnalyzedName, weights: TokenWeights) -> Alignment:
     """Greedy best one-to-one alignment of the two names' tokens, order ignored."""
+    q_tokens, c_tokens = query.tokens, candidate.tokens
     scored = sorted(
-        (
+        [
             (token_similarity(q, c), i, j)
-            for i, q in enumerate(query.tokens)
-            for j, c in enumerate(candidate.tokens)
-        ),
+            for i, q in enumerate(q_tokens)
+            for j, c in enumerate(c_tokens)
+        ],
         reverse=True,
     )
     used_q: set[int] = set()
     used_c: set[int] = set()
-    pairs: list[tuple[str, str, float]] = []
+    aligned: list[tuple[int, int, float]] = []  # (party token, list token, similarity)
     for sim, i, j in scored:
         if sim <= 0 or i in used_q or j in used_c:
             continue
         used_q.add(i)
         used_c.add(j)
-        pairs.append((query.tokens[i], candidate.tokens[j], sim))
-    weight = weights.weight
-    qw = [weight(t) for t in query.tokens]
-    cw = [weight(t) for t in candidate.tokens]
-    q_hit = sum(weight(q) * s for q, _, s in pairs)
-    c_hit = sum(weight(c) * s for _, c, s in pairs)
-    info = sum(
-        min(weight(q), weight(c)) * s
-        for q, c, s in pairs
-        if weights.distinctive(q) or weights.distinctive(c)
-    )
-    missed = [
-        weights.weight(t)
-        for t in [q for i, q in enumerate(query.tokens) if i not in used_q]
-        + [c for j, c in enumerate(candidate.tokens) if j not in used_c]
-        if weights.distinctive(t)
+        aligned.append((i, j, sim))
+    weight, distinctive = weights.weight, weights.distinctive
+    qw = [weight(t) for t in q_tokens]
+    cw = [weight(t) for t in c_tokens]
+    q_distinctive = [distinctive(t) for t in q_tokens]
+    c_distinctive = [distinctive(t) for t in c_tokens]
+    q_hit = sum(qw[i] * s for i, _, s in aligned)
+    c_hit = sum(cw[j] * s for _, j, s in aligned)
+    info = sum(min(qw[i], cw[j]) * s for i, j, s in aligned if q_distinctive[i] or c_distinctive[j])
+    missed = [qw[i] for i in range(len(q_tokens)) if i not in used_q and q_distinctive[i]] + [
+        cw[j] for j in range(len(c_tokens)) if j not in used_c and c_distinctive[j]
     ]
-    agreement, fuzzy_only = distinctive_agreement_of(pairs, query, candidate, weights)
+    agreement, fuzzy_only = distinctive_agreement_of(
+        aligned, q_tokens, c_tokens, qw, cw, q_distinctive, c_distinctive, weights.tables
+    )
     return Alignment(
-        pairs=tuple(pairs),
+        pairs=tuple((q_tokens[i], c_tokens[j], s) for i, j, s in aligned),
         distinctive_agreement=agreement,
         fuzzy_only=fuzzy_only,
         missed_info=min(1.0, max(missed, default=0.0) / weights.max_idf)
@@ -143,36 +141,42 @@ def align(query: AnalyzedName, candidate: AnalyzedName, weights: TokenWeights) -
 
 
 def distinctive_agreement_of(
-    pairs: list[tuple[str, str, float]],
-    query: AnalyzedName,
-    candidate: AnalyzedName,
-    weights: TokenWeights,
+    aligned: list[tuple[int, int, float]],
+    q_tokens: tuple[str, ...],
+    c_tokens: tuple[str, ...],
+    qw: list[float],
+    cw: list[float],
+    q_distinctive: list[bool],
+    c_distinctive: list[bool],
+    tables: NameTables,
 ) -> tuple[float, float]:
-    """(agreement, fuzzy_only) of the distinctive words of two names.
+    """(agreement, fuzzy_only) of the distinctive words of two names, from their
+    alignment (`aligned`: party token, list token, similarity, as positions) and each
+    token's weight and distinctiveness.
 
     agreement: the rarity-weighted share of both names' distinctive words whose aligned
     partner is the same word or a believable misspelling of it (`typo_credibility`).
     fuzzy_only: when generic words are shared exactly and nothing beyond them is (no
     distinctive word, no place) but distinctive words align fuzzily, how little the best
     of them is believable as a typo (1 - credibility); else 0."""
-    distinctive = weights.distinctive
-    total = sum(weights.weight(t) for t in query.tokens if distinctive(t)) + sum(
-        weights.weight(t) for t in candidate.tokens if distinctive(t)
+    total = sum(w for w, d in zip(qw, q_distinctive, strict=True) if d) + sum(
+        w for w, d in zip(cw, c_distinctive, strict=True) if d
     )
     agreed, credibilities = 0.0, []
-    for q, c, _ in pairs:
-        if not (distinctive(q) or distinctive(c)):
+    place_shared = generic_shared = False
+    for i, j, _ in aligned:
+        q, c = q_tokens[i], c_tokens[j]
+        if q == c:
+            place_shared = place_shared or q in tables.places
+            generic_shared = generic_shared or (q in tables.generic and q not in STOP_WORDS)
+        if not (q_distinctive[i] or c_distinctive[j]):
             continue
         credibility = typo_credibility(q, c)
         credibilities.append(credibility)
         agreed += credibility * (
-            (weights.weight(q) if distinctive(q) else 0.0)
-            + (weights.weight(c) if distinctive(c) else 0.0)
+            (qw[i] if q_distinctive[i] else 0.0) + (cw[j] if c_distinctive[j] else 0.0)
         )
     agreement = agreed / total if total else 0.0
-    places, generic = weights.tables.places, weights.tables.generic
-    place_shared = any(q == c and q in places for q, c, _ in pairs)
-    generic_shared = any(q == c and q in generic and q not in STOP_WORDS for q, c, _ in pairs)
     if not credibilities or max(credibilities) >= 1.0 or place_shared or not generic_shared:
         return agreement, 0.0
     return agreement, 1.0 - max(credibilities)
