@@ -8,18 +8,21 @@ import numpy as np
 
 from detectors.matching.names import AnalyzedName
 
+NO_NUMBERS: frozenset[str] = frozenset()
+
 
 class PackedText:
-    """Many short strings in one buffer (`take` wants them without line breaks, as
-    analysed names are). Taking some of them touches no object of the others, so a
-    forked screening worker keeps sharing the list's pages with its parent (a Python
-    string touched is a page copied), and is one vectorised gather."""
+    """Many short strings in one buffer. Taking some of them touches no object of the
+    others, so a forked screening worker keeps sharing the list's pages with its parent
+    (a Python string touched is a page copied), and is one vectorised gather."""
 
     def __init__(self, texts: list[str]) -> None:
         encoded = [t.encode("utf-8") for t in texts]
         self.data = np.frombuffer(b"".join(encoded), dtype=np.uint8)
         self.bounds = np.zeros(len(encoded) + 1, dtype=np.int64)
         np.cumsum([len(e) for e in encoded], out=self.bounds[1:])
+        # `take` joins the texts it gathers with line breaks, then splits them apart
+        self.one_line = not (self.data == ord("\n")).any()
 
     def __len__(self) -> int:
         return len(self.bounds) - 1
@@ -31,6 +34,8 @@ class PackedText:
         ids = np.asarray(ids, dtype=np.int64)
         if not len(ids):
             return []
+        if not self.one_line:
+            return [self[i] for i in ids.tolist()]
         starts = self.bounds[ids]
         lengths = self.bounds[ids + 1] - starts
         # each text followed by a line break, all gathered at once, then split
@@ -94,12 +99,29 @@ class ListNames:
         return self._core
 
     def analyzed(self, name_id: int) -> AnalyzedName:
-        tokens = tuple(self._core[name_id].split())
-        return AnalyzedName(
-            raw=self._raw[name_id],
-            tokens=tokens,
-            legal_forms=self.form_sets[self.forms[name_id]],
-            numbers=frozenset(t for t in tokens if any(ch.isdigit() for ch in t)),
-            reordered=bool(self.reordered[name_id]),
-            full_tokens=tuple(self._full[name_id].split()),
-        )
+        return self.analyzed_many([name_id])[0]
+
+    def analyzed_many(self, name_ids: list[int]) -> list[AnalyzedName]:
+        """The analysis of each name, its texts gathered for all of them at once."""
+        ids = np.asarray(name_ids, dtype=np.int64)
+        form_sets = self.form_sets
+        return [
+            AnalyzedName(
+                raw=raw,
+                tokens=(tokens := tuple(core.split())),
+                legal_forms=form_sets[form],
+                numbers=frozenset(t for t in tokens if any(ch.isdigit() for ch in t))
+                if any(ch.isdigit() for ch in core)
+                else NO_NUMBERS,
+                reordered=reordered,
+                full_tokens=tuple(full.split()),
+            )
+            for raw, core, full, form, reordered in zip(
+                self._raw.take(ids),
+                self._core.take(ids),
+                self._full.take(ids),
+                self.forms[ids].tolist(),
+                self.reordered[ids].tolist(),
+                strict=True,
+            )
+        ]

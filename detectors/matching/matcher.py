@@ -318,9 +318,10 @@ class Matcher:
         if pairs.empty:
             return []
         # each (name, list name) pair is aligned once, whatever the parties bearing it
+        listed = self.names.analyzed_many(pairs["name_id"].tolist())
         aligned = [
-            self.aligned(queries[q], n)
-            for q, n in zip(pairs["query"].tolist(), pairs["name_id"].tolist(), strict=True)
+            (candidate, align(queries[q], candidate, self.weights))
+            for q, candidate in zip(pairs["query"].tolist(), listed, strict=True)
         ]
         pairs["pair"] = np.arange(len(pairs))
         pairs["name"] = keys["name"].to_numpy()[pairs["query"].to_numpy()]
