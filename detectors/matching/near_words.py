@@ -194,11 +194,14 @@ class NearWords:
         ).astype(np.int64)
         keep = (distance > 0) & (distance <= allowed)
         positions, word_ids, distance = positions[keep], word_ids[keep], distance[keep]
-        order = np.lexsort((distance, positions))
+        # the pairs come by queried word (then listed word): fewest edits first within each
+        slot = positions * 3 + distance
+        order = np.argsort(slot, kind="stable")
         positions, word_ids, distance = positions[order], word_ids[order], distance[order]
-        counts = np.bincount(positions * 3 + distance, minlength=3 * len(queried)).reshape(-1, 3)
-        starts = np.searchsorted(positions, positions, side="left")
-        rank = np.arange(len(positions)) - starts
+        counts = np.bincount(slot, minlength=3 * len(queried)).reshape(-1, 3)
+        index = np.arange(len(positions))
+        first = np.r_[True, positions[1:] != positions[:-1]] if len(positions) else index > 0
+        rank = index - np.maximum.accumulate(np.where(first, index, 0))
         chosen = rank < (limit if limit is not None else len(positions) + 1)
         positions, word_ids, distance = positions[chosen], word_ids[chosen], distance[chosen]
         return Closest(
@@ -227,7 +230,10 @@ class NearWords:
         starts = np.repeat(lo - np.cumsum(counts) + counts, counts)
         word_ids = self.word_ids[starts + np.arange(counts.sum())]
         positions = np.repeat(owners, counts)
-        pairs = np.sort(positions * vocabulary + word_ids)  # sorting beats np.unique's hashing
+        # as one number per pair, sorted: duplicates side by side (sorting beats np.unique's
+        # hashing, and 32-bit numbers, when they do, sort faster)
+        small = np.int32 if len(depths) * vocabulary < np.iinfo(np.int32).max else np.int64
+        pairs = np.sort(positions.astype(small) * small(vocabulary) + word_ids.astype(small))
         pairs = pairs[np.r_[True, pairs[1:] != pairs[:-1]]]
         return pairs // vocabulary, (pairs % vocabulary).astype(np.int32)
 
