@@ -207,9 +207,11 @@ class CandidateIndex(EvidenceReader):
             clo, chi = bounds[query], bounds[query + 1]
             common_weights = readings.common_weights[clo:chi]
             bonus = 1.0 + cover_bonus if cover is not None and required.bit_count() > 1 else 1.0
+            cut = None  # the `limit`-th best evidence found
             if len(ids) > limit:
                 most = (score + common_weights.sum()) * bonus
-                reach = most >= np.sort(score)[-limit]
+                cut = np.sort(score)[-limit]
+                reach = most >= cut
                 ids, score = ids[reach], score[reach]
             score = score.astype(np.float64)
             covered = self._words_covered(cover, query, ids) if bonus > 1 else None
@@ -226,7 +228,12 @@ class CandidateIndex(EvidenceReader):
             full = np.zeros(len(ids), dtype=bool)
             if covered is not None:
                 full = (covered & required) == required
-            keep = best_names(ids, np.where(full, score * bonus, score), limit)
+            final = np.where(full, score * bonus, score)
+            if cut is None:
+                keep = best_names(ids, final, limit)
+            else:  # the names found at or above the cut already make `limit`: the best are there
+                near = np.flatnonzero(final >= cut)
+                keep = near[best_names(ids[near], final[near], limit)]
             if min_share and len(ids):
                 share = score >= min_share * score.max()  # as found, before the bonus
                 keep = keep[share[keep] | full[keep]]
