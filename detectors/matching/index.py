@@ -45,6 +45,11 @@ WORD_CACHE = 200_000  # words whose evidence a screening run keeps
 BITMAP_CACHE = 256  # common listed words whose names a screening run keeps as bitmaps
 
 
+try:  # scipy's own sparse product kernel, called without its counting pass (`_product`)
+    from scipy.sparse._sparsetools import csr_matmat as _csr_matmat
+except ImportError:  # another scipy: its public product
+    _csr_matmat = None
+
 WORD_BITS = np.left_shift(np.uint32(1), np.arange(COVERED_WORDS, dtype=np.uint32))
 
 
@@ -169,7 +174,7 @@ class CandidateIndex(EvidenceReader):
             (readings.weights.astype(np.float32), readings.rows, readings.indptr),
             shape=(len(queries), self._matrix.shape[0]),
         )
-        scores = (weights @ self._matrix).tocsr()
+        scores = self._product(weights)
         cover = self._word_cover(readings) if cover_bonus else None
         return self._rank_by_common(scores, cover, readings, limit, min_share, cover_bonus)
 
@@ -182,7 +187,44 @@ class CandidateIndex(EvidenceReader):
             (np.ones(len(rows), dtype=np.float32), (rows, readings.rows[of_word])),
             shape=((len(readings.indptr) - 1) * COVERED_WORDS, self._matrix.shape[0]),
         )
-        return (by_word @ self._matrix).tocsr()
+        return self._product(by_word)
+
+    def _product(self, rows: sparse.csr_matrix) -> sparse.csr_matrix:
+        """`rows @` the evidence matrix. Its size is bounded by the postings the rows
+        read, so it is worked out in one pass into arrays of that size, skipping the
+        pass scipy's product makes first to count it (a fifth of the product's time)."""
+        matrix = self._matrix
+        read = rows.indices
+        bound = int((matrix.indptr[read + 1] - matrix.indptr[read]).sum())
+        index = matrix.indices.dtype
+        if (
+            _csr_matmat is None
+            or rows.indptr.dtype != index
+            or rows.indices.dtype != index
+            or matrix.indptr.dtype != index
+            or bound >= np.iinfo(index).max
+        ):
+            return (rows @ matrix).tocsr()
+        indptr = np.empty(rows.shape[0] + 1, dtype=index)
+        indices = np.empty(bound, dtype=index)
+        data = np.empty(bound, dtype=np.result_type(rows.dtype, matrix.dtype))
+        _csr_matmat(
+            rows.shape[0],
+            matrix.shape[1],
+            rows.indptr,
+            rows.indices,
+            rows.data,
+            matrix.indptr,
+            matrix.indices,
+            matrix.data,
+            indptr,
+            indices,
+            data,
+        )
+        nnz = int(indptr[-1])
+        return sparse.csr_matrix(
+            (data[:nnz], indices[:nnz], indptr), shape=(rows.shape[0], matrix.shape[1])
+        )
 
     def _rank_by_common(
         self,

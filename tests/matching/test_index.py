@@ -124,3 +124,38 @@ def test_a_batch_of_names_finds_what_each_name_finds_alone(crowded_matcher):
     alone = [crowded_matcher.index.candidates(q, *args) for q in queries]
     assert sum(len(ids) for ids in batch) > 1000
     assert all(a.tolist() == b.tolist() for a, b in zip(batch, alone, strict=True))
+
+
+@pytest.mark.parametrize("kernel", ["scipy's kernel in one pass", "scipy's public product"])
+def test_evidence_product_is_scipys_product(crowded_matcher, kernel, monkeypatch):
+    """The product of a batch's evidence rows with the evidence matrix, worked out in
+    one pass into arrays as large as the postings read, is the public product to the
+    last bit: same names in the same order, same sums."""
+    import numpy as np
+    from scipy import sparse
+
+    from detectors.matching import index as index_module
+
+    if kernel == "scipy's public product":
+        monkeypatch.setattr(index_module, "_csr_matmat", None)
+    else:
+        assert index_module._csr_matmat is not None
+    index = crowded_matcher.index
+    rng = np.random.default_rng(6)
+    rows = 40
+    read = [np.sort(rng.choice(index._matrix.shape[0], 12, replace=False)) for _ in range(rows)]
+    weights = sparse.csr_matrix(
+        (
+            rng.random(rows * 12).astype(np.float32),
+            np.concatenate(read),
+            np.arange(0, rows * 12 + 1, 12),
+        ),
+        shape=(rows, index._matrix.shape[0]),
+    )
+    expected = (weights @ index._matrix).tocsr()
+    found = index._product(weights)
+    assert found.nnz > 500
+    assert found.shape == expected.shape
+    assert np.array_equal(found.indptr, expected.indptr)
+    assert np.array_equal(found.indices, expected.indices)
+    assert np.array_equal(found.data, expected.data)
