@@ -4,7 +4,8 @@ A large screening is cut into chunks of names. This process forks helpers (they 
 the built index without copying it) and then works on chunks itself rather than wait:
 each process takes the next chunk nobody has taken. Forking a process of a
 million-name snapshot takes a noticeable fraction of a second, so one process fewer is
-forked than a pool of workers would need, and there is no pool to tear down at the end.
+forked than a pool of workers would need, and no one waits for a helper to be taken
+down at the end.
 A helper's results come back through a queue whose writing thread never holds the
 helper up while this process is busy with a chunk of its own.
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import multiprocessing
 import queue
+import threading
 import traceback
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
@@ -63,12 +65,22 @@ def share_out(work: Callable[[int], T], count: int, helpers: int) -> Iterator[T]
             yield done.pop(wanted)
         finished = True
     finally:
-        for process in processes:
-            if not finished and process.is_alive():
-                process.kill()  # stopped early: a job failed, or the caller gave up
-        for process in processes:
-            process.join()
+        if finished and processes:  # every result is in: the helpers are ending on their own
+            threading.Thread(target=_reap, args=(processes,), daemon=True).start()
+        else:  # stopped early: a job failed, or the caller gave up
+            for process in processes:
+                if process.is_alive():
+                    process.kill()
+            _reap(processes)
         results.close()
+
+
+def _reap(processes: list) -> None:
+    """Wait for the helpers' ends. Ending a fork of a large process takes a while (its
+    memory map is taken down), and nothing waits on it once every result is in, so
+    that wait is left to a background thread."""
+    for process in processes:
+        process.join()
 
 
 def _help(work: Callable[[int], Any], take: Callable[[], int | None], results: Any) -> None:

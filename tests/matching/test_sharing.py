@@ -82,3 +82,16 @@ def test_giving_up_early_stops_the_helpers():
     started = time.monotonic()
     jobs.close()
     assert time.monotonic() - started < 2
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="reads the process table in /proc")
+def test_helpers_are_reaped_once_every_result_is_in():
+    """The results come back without waiting for the helpers to be taken down, but they
+    are still waited for (in the background): no helper is left behind as a zombie."""
+    found = list(share_out(slow_square, 12, helpers=2))
+    helpers = {pid for _, pid in found} - {os.getpid()}
+    assert helpers
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(os.path.exists(f"/proc/{p}") for p in helpers):
+        time.sleep(0.05)
+    assert not any(os.path.exists(f"/proc/{p}") for p in helpers)
