@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 POLL_SECONDS = 0.2  # how often a wait for a helper's result checks the helper is alive
+_REAPERS: list[threading.Thread] = []  # threads waiting for helpers to end
 
 
 def share_out(work: Callable[[int], T], count: int, helpers: int) -> Iterator[T]:
@@ -66,13 +67,22 @@ def share_out(work: Callable[[int], T], count: int, helpers: int) -> Iterator[T]
         finished = True
     finally:
         if finished and processes:  # every result is in: the helpers are ending on their own
-            threading.Thread(target=_reap, args=(processes,), daemon=True).start()
+            reaper = threading.Thread(target=_reap, args=(processes,), daemon=True)
+            reaper.start()
+            _REAPERS[:] = [r for r in _REAPERS if r.is_alive()] + [reaper]
         else:  # stopped early: a job failed, or the caller gave up
             for process in processes:
                 if process.is_alive():
                     process.kill()
             _reap(processes)
         results.close()
+
+
+def wait_for_helpers() -> None:
+    """Wait until the helpers of every earlier `share_out` have ended (a benchmark does,
+    so that their CPU time counts among this process's children's)."""
+    while _REAPERS:
+        _REAPERS.pop().join()
 
 
 def _reap(processes: list) -> None:

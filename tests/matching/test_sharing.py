@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from detectors.matching.sharing import share_out
+from detectors.matching.sharing import share_out, wait_for_helpers
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs a platform that forks")
 
@@ -94,4 +94,14 @@ def test_helpers_are_reaped_once_every_result_is_in():
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline and any(os.path.exists(f"/proc/{p}") for p in helpers):
         time.sleep(0.05)
+    assert not any(os.path.exists(f"/proc/{p}") for p in helpers)
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="reads the process table in /proc")
+def test_waiting_for_the_helpers_returns_once_they_have_ended():
+    """A benchmark waits for them, so that their CPU time is counted."""
+    found = list(share_out(slow_square, 12, helpers=2))
+    wait_for_helpers()
+    helpers = {pid for _, pid in found} - {os.getpid()}
+    assert helpers
     assert not any(os.path.exists(f"/proc/{p}") for p in helpers)
