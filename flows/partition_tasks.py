@@ -163,7 +163,7 @@ def detect_all(
     the families' order (so the flags come out the same either way).
 
     With `screening.watchlist_alongside`, the watchlist family screens in a forked process
-    (which spreads the party names over its own screening workers) while the other
+    (which shares the party names with a forked helper of its own) while the other
     families run here: one after another, a core would wait while the watchlist prepares
     its parties and screens their addresses, and while the rules and the ML detectors run.
     Only the watchlist's result, a few thousand flags, travels back."""
