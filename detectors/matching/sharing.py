@@ -12,14 +12,19 @@ helper up while this process is busy with a chunk of its own.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
+import os
 import queue
+import signal
+import sys
 import threading
 import traceback
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 T = TypeVar("T")
+PR_SET_PDEATHSIG = 1  # prctl option (linux/prctl.h): a signal for when the parent dies
 POLL_SECONDS = 0.2  # how often a wait for a helper's result checks the helper is alive
 _REAPERS: list[threading.Thread] = []  # threads waiting for helpers to end
 
@@ -41,7 +46,7 @@ def share_out(work: Callable[[int], T], count: int, helpers: int) -> Iterator[T]
 
     results: multiprocessing.Queue = context.Queue()
     processes = [
-        context.Process(target=_help, args=(work, take, results), daemon=True)
+        context.Process(target=_help, args=(work, take, results, os.getpid()), daemon=True)
         for _ in range(min(helpers, count - 1))
     ]
     for process in processes:
@@ -93,7 +98,10 @@ def _reap(processes: list) -> None:
         process.join()
 
 
-def _help(work: Callable[[int], Any], take: Callable[[], int | None], results: Any) -> None:
+def _help(
+    work: Callable[[int], Any], take: Callable[[], int | None], results: Any, parent: int
+) -> None:
+    _end_with(parent)
     while (job := take()) is not None:
         try:
             results.put((job, "ok", work(job)))
@@ -102,6 +110,21 @@ def _help(work: Callable[[int], Any], take: Callable[[], int | None], results: A
             break
     results.close()
     results.join_thread()  # every result written before the helper ends
+
+
+def _end_with(parent: int) -> None:
+    """On Linux, have the kernel kill this helper when the process that forked it dies
+    (killed in the middle of a screening, say by the out-of-memory killer). Left alone,
+    a helper would screen its chunk for nobody, or wait for ever on the lock that hands
+    the chunks out if its parent died holding it."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # no prctl to call: the helper ends on its own
+        return
+    if os.getppid() != parent:  # the parent died before the setting took hold
+        os._exit(1)
 
 
 def _next_result(results: Any, processes: list) -> tuple[int, Any]:

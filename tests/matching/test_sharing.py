@@ -4,6 +4,8 @@ shares its chunks of names."""
 from __future__ import annotations
 
 import os
+import signal
+import sys
 import time
 
 import pytest
@@ -105,3 +107,47 @@ def test_waiting_for_the_helpers_returns_once_they_have_ended():
     helpers = {pid for _, pid in found} - {os.getpid()}
     assert helpers
     assert not any(os.path.exists(f"/proc/{p}") for p in helpers)
+
+
+def sleeps_in_the_helper(parent: int, marks: str):
+    def work(job: int) -> int:
+        if os.getpid() != parent:
+            with open(marks, "a") as handle:
+                handle.write(f"{os.getpid()}\n")
+        time.sleep(30)  # a chunk that outlasts the test by far
+        return job
+
+    return work
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the kernel's parent-death signal")
+def test_a_helper_ends_with_a_screening_process_killed_mid_way(tmp_path):
+    """Killed by the out-of-memory killer in the middle of a screening, a process takes
+    its helper with it, instead of leaving it to screen for nobody."""
+    marks = tmp_path / "helpers"
+    pid = os.fork()
+    if pid == 0:  # the screening process
+        try:
+            list(share_out(sleeps_in_the_helper(os.getpid(), str(marks)), 4, helpers=1))
+        finally:
+            os._exit(0)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and not (marks.exists() and marks.read_text().strip()):
+        time.sleep(0.05)
+    helper = int(marks.read_text().split()[0])
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and running(helper):
+        time.sleep(0.05)
+    assert not running(helper)
+
+
+def running(pid: int) -> bool:
+    """Whether a process is there and not yet ended (an ended one waits as a zombie until
+    whoever adopted it collects it)."""
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
