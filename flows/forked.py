@@ -14,14 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-
-def can_fork() -> bool:
-    """Whether this process may fork workers: the platform forks, and this process is not
-    a daemon (a Dask worker is one, and may not start processes)."""
-    return (
-        "fork" in multiprocessing.get_all_start_methods()
-        and not multiprocessing.current_process().daemon
-    )
+from detectors.forking import failure
 
 
 class ForkedCall:
@@ -48,9 +41,8 @@ class ForkedCall:
             status = "error"
             value = f"the worker process ended with code {self.process.exitcode}"
         self.result.unlink(missing_ok=True)
-        if status != "ok":  # the error's own line first, then where it was raised
-            last = value.strip().splitlines()[-1]
-            raise RuntimeError(f"{what} failed: {last}" + ("" if last == value else f"\n{value}"))
+        if status != "ok":
+            raise failure(what, value)
         return value
 
     def stop(self) -> None:

@@ -25,9 +25,10 @@ from prefect.cache_policies import NO_CACHE
 
 from cases.grouping import build_drafts, score_transactions
 from detectors.base import DetectionContext, DetectorResult, concat_flags
+from detectors.forking import can_fork
 from detectors.ml.features import build_features
 from detectors.schema import CANONICAL_COLUMNS
-from flows.forked import ForkedCall, can_fork
+from flows.forked import ForkedCall
 from flows.history import TransactionHistory
 from flows.memory import release_memory
 from flows.partitions import ROW, Partition

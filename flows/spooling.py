@@ -19,9 +19,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from detectors.forking import can_fork
 from detectors.ingest import normalize_orders
 from detectors.partitioning import customer_links
-from flows.forked import ForkedCall, can_fork
+from flows.forked import ForkedCall
 from flows.sources import RawChunk
 
 ROW = "row"  # the accepted row's place in the run's input

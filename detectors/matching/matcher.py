@@ -9,7 +9,6 @@ entry when its best pair reaches the threshold of the entry's list and the party
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import pickle
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -19,6 +18,7 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
+from detectors.forking import can_fork
 from detectors.matching.address import AddressBook
 from detectors.matching.explain import explain_address_hit, explain_name_hit
 from detectors.matching.features import (
@@ -302,7 +302,7 @@ class Matcher:
         """Hits chunk by chunk, in order; a large input is shared between this process and
         forked helpers (`share_out`: they share the built index without copying it)."""
         workers = self.settings.screen_workers
-        if workers <= 1 or len(chunks) < self.settings.parallel_min_chunks or not _can_fork():
+        if workers <= 1 or len(chunks) < self.settings.parallel_min_chunks or not can_fork():
             for names, bearers in chunks:
                 yield self._screen_names(names, bearers)
             return
@@ -422,10 +422,6 @@ def settle_long_lived() -> None:
     to, and forked screening workers no longer copy the pages a collection would touch."""
     gc.collect()
     gc.freeze()
-
-
-def _can_fork() -> bool:
-    return "fork" in multiprocessing.get_all_start_methods()
 
 
 def group_starts(keys: np.ndarray) -> np.ndarray:

@@ -23,6 +23,8 @@ import traceback
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
+from detectors.forking import failure
+
 T = TypeVar("T")
 PR_SET_PDEATHSIG = 1  # prctl option (linux/prctl.h): a signal for when the parent dies
 POLL_SECONDS = 0.2  # how often a wait for a helper's result checks the helper is alive
@@ -146,7 +148,6 @@ def _next_result(results: Any, processes: list) -> tuple[int, Any]:
 
 def _unpacked(message: tuple[int, str, Any]) -> tuple[int, Any]:
     job, status, value = message
-    if status != "ok":  # the error's own line first, then where it was raised
-        last = value.strip().splitlines()[-1]
-        raise RuntimeError(f"screening worker failed: {last}\n{value}")
+    if status != "ok":
+        raise failure("screening worker", value)
     return job, value

@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 
 from detectors.base import DetectorResult, empty_flags
-from flows.forked import ForkedCall, can_fork
+from detectors.forking import can_fork
+from flows.forked import ForkedCall
 from flows.partition_tasks import detect_all
 
 needs_fork = pytest.mark.skipif(not can_fork(), reason="this platform cannot fork")
