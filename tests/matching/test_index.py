@@ -159,3 +159,36 @@ def test_evidence_product_is_scipys_product(crowded_matcher, kernel, monkeypatch
     assert np.array_equal(found.indptr, expected.indptr)
     assert np.array_equal(found.indices, expected.indices)
     assert np.array_equal(found.data, expected.data)
+
+
+def test_a_daemon_process_screens_in_itself(crowded_matcher, settings):
+    """A daemon process (a Dask worker) may not fork: with screening helpers set, it
+    screens every chunk itself and finds what a forking process finds."""
+    import multiprocessing
+
+    names = crowded_matcher.entries["name"].sample(1200, random_state=8).tolist()
+    parties = pd.DataFrame({"name": names})
+    spread = Matcher(
+        crowded_matcher.entries,
+        crowded_matcher.names,
+        crowded_matcher.index,
+        crowded_matcher.addresses,
+        replace(settings, screen_workers=2, parallel_min_chunks=2),
+    )
+    expected = spread.screen(parties)[["party_id", "entry_id", "score"]]
+    context = multiprocessing.get_context("fork")
+    found = context.SimpleQueue()
+
+    def screen_as_a_daemon() -> None:
+        try:
+            found.put(spread.screen(parties)[["party_id", "entry_id", "score"]])
+        except Exception as error:  # reported to the test
+            found.put(repr(error))
+
+    worker = context.Process(target=screen_as_a_daemon, daemon=True)
+    worker.start()
+    got = found.get()
+    worker.join()
+    assert isinstance(got, pd.DataFrame), got
+    assert len(expected) > 500
+    assert got.reset_index(drop=True).equals(expected.reset_index(drop=True))
