@@ -199,6 +199,7 @@ class CandidateIndex(EvidenceReader):
         index = matrix.indices.dtype
         if (
             _csr_matmat is None
+            or rows.dtype != matrix.dtype  # the kernel adds in one type; scipy's product casts
             or rows.indptr.dtype != index
             or rows.indices.dtype != index
             or matrix.indptr.dtype != index
@@ -207,7 +208,7 @@ class CandidateIndex(EvidenceReader):
             return (rows @ matrix).tocsr()
         indptr = np.empty(rows.shape[0] + 1, dtype=index)
         indices = np.empty(bound, dtype=index)
-        data = np.empty(bound, dtype=np.result_type(rows.dtype, matrix.dtype))
+        data = np.empty(bound, dtype=matrix.dtype)
         _csr_matmat(
             rows.shape[0],
             matrix.shape[1],

@@ -126,7 +126,10 @@ def test_a_batch_of_names_finds_what_each_name_finds_alone(crowded_matcher):
     assert all(a.tolist() == b.tolist() for a, b in zip(batch, alone, strict=True))
 
 
-@pytest.mark.parametrize("kernel", ["scipy's kernel in one pass", "scipy's public product"])
+@pytest.mark.parametrize(
+    "kernel",
+    ["scipy's kernel in one pass", "scipy's public product", "weights of another type"],
+)
 def test_evidence_product_is_scipys_product(crowded_matcher, kernel, monkeypatch):
     """The product of a batch's evidence rows with the evidence matrix, worked out in
     one pass into arrays as large as the postings read, is the public product to the
@@ -143,10 +146,11 @@ def test_evidence_product_is_scipys_product(crowded_matcher, kernel, monkeypatch
     index = crowded_matcher.index
     rng = np.random.default_rng(6)
     rows = 40
+    dtype = np.float64 if kernel == "weights of another type" else np.float32
     read = [np.sort(rng.choice(index._matrix.shape[0], 12, replace=False)) for _ in range(rows)]
     weights = sparse.csr_matrix(
         (
-            rng.random(rows * 12).astype(np.float32),
+            rng.random(rows * 12).astype(dtype),
             np.concatenate(read),
             np.arange(0, rows * 12 + 1, 12),
         ),
@@ -159,6 +163,7 @@ def test_evidence_product_is_scipys_product(crowded_matcher, kernel, monkeypatch
     assert np.array_equal(found.indptr, expected.indptr)
     assert np.array_equal(found.indices, expected.indices)
     assert np.array_equal(found.data, expected.data)
+    assert found.data.dtype == expected.data.dtype
 
 
 def test_a_daemon_process_screens_in_itself(crowded_matcher, settings):
