@@ -306,11 +306,11 @@ class Matcher:
             for names, bearers in chunks:
                 yield self._screen_names(names, bearers)
             return
-        self._threads = 1  # each process screens on one core; the helpers inherit it
+        threads, self._threads = self._threads, 1  # one core per process; helpers inherit it
         try:
             yield from share_out(lambda i: self._screen_names(*chunks[i]), len(chunks), workers - 1)
         finally:
-            self._threads = -1
+            self._threads = threads
 
     def _screen_names(self, keys: pd.DataFrame, parties: pd.DataFrame) -> list[dict[str, Any]]:
         queries = [self.analyze(n, k) for n, k in zip(keys["name"], keys["kind"], strict=True)]
