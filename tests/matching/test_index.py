@@ -79,18 +79,24 @@ def test_a_name_close_to_every_word_outranks_look_alikes(crowded_matcher, party,
     assert listed in {crowded_matcher.names.raw[i] for i in ids}
 
 
+def with_helpers(matcher: Matcher, settings) -> Matcher:
+    """The matcher on the same index, sharing any screening of 2 chunks or more with a
+    forked helper."""
+    return Matcher(
+        matcher.entries,
+        matcher.names,
+        matcher.index,
+        matcher.addresses,
+        replace(settings, screen_workers=2, parallel_min_chunks=2),
+    )
+
+
 def test_screening_workers_find_what_one_process_finds(crowded_matcher, settings):
     names = crowded_matcher.entries["name"].sample(1200, random_state=4).tolist()
     rng = random.Random(4)
     parties = pd.DataFrame({"name": [n if rng.random() < 0.5 else n[::-1] for n in names]})
     one = crowded_matcher.screen(parties)
-    spread = Matcher(
-        crowded_matcher.entries,
-        crowded_matcher.names,
-        crowded_matcher.index,
-        crowded_matcher.addresses,
-        replace(settings, screen_workers=2, parallel_min_chunks=2),
-    ).screen(parties)
+    spread = with_helpers(crowded_matcher, settings).screen(parties)
     assert len(one) > 500
     columns = ["party_id", "entry_id", "score", "explanation"]
     assert (
@@ -173,13 +179,7 @@ def test_a_daemon_process_screens_in_itself(crowded_matcher, settings):
 
     names = crowded_matcher.entries["name"].sample(1200, random_state=8).tolist()
     parties = pd.DataFrame({"name": names})
-    spread = Matcher(
-        crowded_matcher.entries,
-        crowded_matcher.names,
-        crowded_matcher.index,
-        crowded_matcher.addresses,
-        replace(settings, screen_workers=2, parallel_min_chunks=2),
-    )
+    spread = with_helpers(crowded_matcher, settings)
     expected = spread.screen(parties)[["party_id", "entry_id", "score"]]
     context = multiprocessing.get_context("fork")
     found = context.SimpleQueue()
