@@ -28,6 +28,7 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 
+from detectors.matching.list_names import PackedText
 from detectors.matching.names import AnalyzedName, phonetic_key
 from detectors.matching.near_words import Closest, NearWords
 from detectors.matching.postings import Postings, best_names, char_ngrams
@@ -109,7 +110,8 @@ class CandidateIndex(EvidenceReader):
         self._words: dict[str, WordEvidence] = {}
         self._bitmaps: dict[int, np.ndarray] = {}
         self._covered: np.ndarray | None = None  # scratch: words covered per name
-        self._term_array = np.asarray(self.terms, dtype=object)  # few, read often
+        # the listed words read by typo search: gathered without touching their objects
+        self._term_text = PackedText(self.terms)
         self._token_df = np.diff(self.tokens.indptr)
         self._gram_dfs = np.diff(self.grams.indptr)
         texts = list(self.grams.vocab)
@@ -318,7 +320,7 @@ class CandidateIndex(EvidenceReader):
         new = [w for w in words if w not in self._words]
         if not new:
             return
-        near = self.near.closest_arrays(new, self._term_array, NEAR_WORDS)
+        near = self.near.closest_arrays(new, self._term_text, NEAR_WORDS)
         vocab = self.tokens.vocab
         token = [vocab.get(w, -1) for w in new]
         df = [int(self._token_df[t]) if t >= 0 else 0 for t in token]
@@ -399,7 +401,8 @@ class CandidateIndex(EvidenceReader):
         matrix), the matrix's own arrays, the listed words, typo neighbours."""
         postings = self.tokens.nbytes + self.grams.nbytes + self.sounds.nbytes
         matrix = self._matrix.data.nbytes + self._matrix.indptr.nbytes
-        terms = self._term_array.nbytes + sum(map(len, self.terms))
+        packed = self._term_text.data.nbytes + self._term_text.bounds.nbytes
+        terms = packed + sum(map(len, self.terms))
         return postings + matrix + terms + self.near.nbytes
 
     def save(self, path: Path) -> None:

@@ -185,8 +185,8 @@ class NearWords:
         )
         close = np.abs(self.lengths[word_ids] - lengths) <= allowed
         positions, word_ids, allowed = positions[close], word_ids[close], allowed[close]
-        if isinstance(words, np.ndarray):
-            listed = words[word_ids]
+        if hasattr(words, "take"):  # packed texts, or an array
+            listed = words.take(word_ids)
         else:
             listed = [words[i] for i in word_ids.tolist()]
         distance = process.cpdist(
