@@ -111,7 +111,7 @@ class ListNames:
                 tokens=(tokens := tuple(core.split())),
                 legal_forms=form_sets[form],
                 numbers=frozenset(t for t in tokens if any(ch.isdigit() for ch in t))
-                if any(ch.isdigit() for ch in core)
+                if not core.replace(" ", "").isalpha()  # letters only: no digit (most names)
                 else NO_NUMBERS,
                 reordered=reordered,
                 full_tokens=tuple(full.split()),
