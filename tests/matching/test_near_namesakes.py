@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import random
 
+import numpy as np
 import pandas as pd
 
 from detectors.matching import Matcher, score_pairs
+from detectors.matching.list_names import PackedText
 from detectors.matching.near_words import (
     NearWords,
     deletion_variants,
@@ -44,6 +46,19 @@ def test_near_words_reach_two_typos_in_long_words_and_one_in_short_ones():
     assert found["sino"] == [("sinno", 1)]
     assert found["hanwa"] == [("hana", 1)]
     assert found["hgie"] == []  # two edits in a four-letter word: too far to look
+
+
+def test_listed_words_packed_are_searched_as_the_words_themselves():
+    """The index hands typo search its listed words packed in one buffer (reading them
+    touches no string object); the closest words found are those found in the list."""
+    words = ["zaidanfen", "tongmaikan", "hana", "haige", "sinno", "haiga", "hanna"]
+    queried = ["maidanjen", "hanwa", "haieg", "sino", "zaidanfen"]
+    near = NearWords.build(words)
+    in_list = near.closest_arrays(queried, words)
+    packed = near.closest_arrays(queried, PackedText(words))
+    assert len(in_list.word_ids) > 0
+    for field in ("positions", "word_ids", "edits", "counts", "bounds"):
+        assert np.array_equal(getattr(packed, field), getattr(in_list, field)), field
 
 
 def test_deletion_variants_hashed_in_arrays_are_those_of_the_strings():
