@@ -9,6 +9,7 @@ import numpy as np
 from detectors.matching.names import AnalyzedName
 
 NO_NUMBERS: frozenset[str] = frozenset()
+TAKE_BLOCK = 1 << 14  # texts gathered at a time by `PackedText.take`
 
 
 class PackedText:
@@ -36,9 +37,19 @@ class PackedText:
             return []
         if not self.one_line:
             return [self[i] for i in ids.tolist()]
+        if len(ids) <= TAKE_BLOCK:
+            return self._gather(ids)
+        texts: list[str] = []
+        for lo in range(0, len(ids), TAKE_BLOCK):
+            texts.extend(self._gather(ids[lo : lo + TAKE_BLOCK]))
+        return texts
+
+    def _gather(self, ids: np.ndarray) -> list[str]:
+        """The texts of `ids`, each followed by a line break, gathered at once, then split
+        (one index per byte gathered: a block of texts at a time keeps those arrays small,
+        and a forked screening worker writes fewer fresh pages)."""
         starts = self.bounds[ids]
         lengths = self.bounds[ids + 1] - starts
-        # each text followed by a line break, all gathered at once, then split
         placed = np.cumsum(lengths + 1) - (lengths + 1)
         out = np.full(int(placed[-1] + lengths[-1] + 1), ord("\n"), dtype=np.uint8)
         first = np.repeat(placed - starts, lengths)
