@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from detectors.matching.names import AnalyzedName
+from detectors.matching.names import AnalyzedName, numbers_of
 
 NO_NUMBERS: frozenset[str] = frozenset()
 TAKE_BLOCK = 1 << 14  # texts gathered at a time by `PackedText.take`
@@ -121,7 +121,7 @@ class ListNames:
                 raw=raw,
                 tokens=(tokens := tuple(core.split())),
                 legal_forms=form_sets[form],
-                numbers=frozenset(t for t in tokens if any(ch.isdigit() for ch in t))
+                numbers=numbers_of(tokens)
                 if not core.replace(" ", "").isalpha()  # letters only: no digit (most names)
                 else NO_NUMBERS,
                 reordered=reordered,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Any
@@ -213,18 +214,22 @@ def reorder_person(text: str, tables: NameTables, kind: str) -> tuple[str, bool]
     return f"{given} {surname}", True
 
 
+def numbers_of(tokens: Iterable[str]) -> frozenset[str]:
+    """The tokens of a name that carry a digit: two names' numbers must agree."""
+    return frozenset(t for t in tokens if _HAS_DIGIT.search(t))
+
+
 def analyze_name(name: str, tables: NameTables, kind: str = "unknown") -> AnalyzedName:
     """Take a name apart; `kind` is person, entity, vessel, aircraft or unknown."""
     text = fold_text(name, tables)
     text, reordered = reorder_person(text, tables, kind)
     tokens = join_places(expand_abbreviations(tokenize(text), tables), tables)
     core, forms = split_legal_forms(tokens, tables)
-    numbers = frozenset(t for t in core if _HAS_DIGIT.search(t))
     return AnalyzedName(
         raw=str(name),
         tokens=tuple(core),
         legal_forms=frozenset(forms),
-        numbers=numbers,
+        numbers=numbers_of(core),
         reordered=reordered,
         full_tokens=tuple(tokens),
     )
