@@ -19,6 +19,8 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from detectors.matching.list_names import PackedText
+
 HASHED_BYTES = 32  # longer words are hashed on their first 32 letters (then checked)
 _FNV_OFFSET = np.uint64(14695981039346656037)
 _FNV_PRIME = np.uint64(1099511628211)
@@ -169,7 +171,7 @@ class NearWords:
         }
 
     def closest_arrays(
-        self, queried: Sequence[str], words: Sequence[str], limit: int | None = None
+        self, queried: Sequence[str], words: Sequence[str] | PackedText, limit: int | None = None
     ) -> Closest:
         """For each of the (distinct) queried words, at most `limit` listed words (other
         than itself) within its allowed number of edits, fewest edits first, as arrays
@@ -185,7 +187,7 @@ class NearWords:
         )
         close = np.abs(self.lengths[word_ids] - lengths) <= allowed
         positions, word_ids, allowed = positions[close], word_ids[close], allowed[close]
-        if hasattr(words, "take"):  # packed texts, or an array
+        if isinstance(words, PackedText):  # the index's: read without touching string objects
             listed = words.take(word_ids)
         else:
             listed = [words[i] for i in word_ids.tolist()]
