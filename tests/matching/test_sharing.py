@@ -10,9 +10,10 @@ import time
 
 import pytest
 
+from detectors.forking import can_fork
 from detectors.matching.sharing import share_out, wait_for_helpers
 
-pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs a platform that forks")
+pytestmark = pytest.mark.skipif(not can_fork(), reason="this platform cannot fork")
 
 
 def slow_square(job: int) -> tuple[int, int]:
