@@ -28,9 +28,9 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 
-from detectors.matching.list_names import PackedText
 from detectors.matching.names import AnalyzedName, phonetic_key
 from detectors.matching.near_words import Closest, NearWords
+from detectors.matching.packed import PackedText
 from detectors.matching.postings import Postings, best_names, char_ngrams
 from detectors.matching.reading import (
     COVERED_WORDS,

@@ -19,7 +19,7 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from detectors.matching.list_names import PackedText
+from detectors.matching.packed import PackedText
 
 HASHED_BYTES = 32  # longer words are hashed on their first 32 letters (then checked)
 _FNV_OFFSET = np.uint64(14695981039346656037)

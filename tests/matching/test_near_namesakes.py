@@ -8,7 +8,6 @@ import numpy as np
 import pandas as pd
 
 from detectors.matching import Matcher, score_pairs
-from detectors.matching.list_names import PackedText
 from detectors.matching.near_words import (
     NearWords,
     deletion_variants,
@@ -16,6 +15,7 @@ from detectors.matching.near_words import (
     typos_allowed,
     variant_hashes,
 )
+from detectors.matching.packed import PackedText
 from watchlists.model import WatchlistEntry, entries_to_frame
 
 
