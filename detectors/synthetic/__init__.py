@@ -2,12 +2,15 @@
 restricted-party list (for the demo, tests and evaluation)."""
 
 from detectors.synthetic.generator import LABEL_COLUMNS, SyntheticData, generate
-from detectors.synthetic.params import TYPOLOGIES, GeneratorParams
+from detectors.synthetic.orders import OUTPUT_COLUMNS
+from detectors.synthetic.params import PROFILES, TYPOLOGIES, GeneratorParams
 from detectors.synthetic.writers import CSL_COLUMNS, write_csl_csv, write_labels, write_transactions
 
 __all__ = [
     "CSL_COLUMNS",
     "LABEL_COLUMNS",
+    "OUTPUT_COLUMNS",
+    "PROFILES",
     "TYPOLOGIES",
     "GeneratorParams",
     "SyntheticData",

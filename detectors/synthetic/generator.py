@@ -10,8 +10,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from detectors.schema import H100_TPP, INPUT_COLUMNS
+from detectors.schema import H100_TPP
+from detectors.synthetic.licensed_china import china_items, licences_by_date
+from detectors.synthetic.offcatalog import off_catalog_lines
 from detectors.synthetic.orders import (
+    OUTPUT_COLUMNS,
     ItemTable,
     draw_items,
     draw_quantities,
@@ -19,10 +22,18 @@ from detectors.synthetic.orders import (
     order_lines,
 )
 from detectors.synthetic.params import TYPOLOGIES, GeneratorParams
-from detectors.synthetic.population import among, build_customers, clean_customers, iso_days, pick
+from detectors.synthetic.population import (
+    among,
+    build_customers,
+    clean_customers,
+    iso_days,
+    pick,
+    positions_in,
+)
 from detectors.synthetic.restricted_list import build_restricted_list, hard_negative_names
 from detectors.synthetic.scene import CustomerIds, Scene
 from detectors.synthetic.typologies import TYPOLOGY_BUILDERS
+from detectors.synthetic.typologies_2025 import applicable
 from watchlists.model import WatchlistEntry
 
 LABEL_COLUMNS: tuple[str, ...] = ("transaction_id", "label", "typology")
@@ -32,7 +43,8 @@ LABEL_COLUMNS: tuple[str, ...] = ("transaction_id", "label", "typology")
 class SyntheticData:
     """What `generate` returns.
 
-    `transactions` has exactly `detectors.schema.INPUT_COLUMNS`, as an ERP export gives them:
+    `transactions` has `detectors.synthetic.orders.OUTPUT_COLUMNS` (Contract 1's columns,
+    with `ship_from_country`), as an ERP export gives them:
     text columns hold strings or None (ISO dates, "true"/"false", ISO alpha-2 countries,
     `;`-joined routes), `quantity` is int64 and `unit_price` float64 (USD).
     `labels` is `transaction_id, label, typology` (label 1 for injected diversion, typology ""
@@ -83,10 +95,14 @@ def _clean_orders(
     item_idx = draw_items(
         rng, items, np.clip(params.controlled_share * affinity * factor, 0.0, 0.95)
     )
+    day = np.sort(rng.integers(0, params.days, size=n))  # generated in date order: cheap final sort
+    china = among(customers["customer_country"].to_numpy(dtype=object), params.china_destinations)
+    item_idx = china_items(rng, items, item_idx, china[cust_idx], day, params)
     scale = customers["scale"].to_numpy(dtype=float)[cust_idx]
     quantity = draw_quantities(rng, items, item_idx, scale, params)
-    day = np.sort(rng.integers(0, params.days, size=n))  # generated in date order: cheap final sort
     cols = order_lines(rng, customers, cust_idx, item_idx, quantity, day, items, params)
+    licences_by_date(cols, items, item_idx, params)
+    off_catalog_lines(rng, cols, params)
     return cols, cust_idx, day
 
 
@@ -98,15 +114,15 @@ def _sorted_frame(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Order lines by date (lines of one day in random order), then number them."""
     calendar = pd.Index(iso_days(params.start, np.arange(params.days)))
-    day = calendar.get_indexer(cols["order_date"]).astype(np.int64)
+    day = positions_in(calendar, cols["order_date"]).astype(np.int64)
     order = np.argsort((day << 32) | rng.integers(0, 2**31, size=len(day)))
     ids = np.strings.add(
         "T-", np.strings.zfill(np.arange(1, len(order) + 1).astype(str), 8)
     ).astype(object)
     numbers = {"quantity": np.int64, "unit_price": np.float64}
-    data = {c: pd.Series(cols[c][order], dtype=numbers.get(c, object)) for c in INPUT_COLUMNS}
+    data = {c: pd.Series(cols[c][order], dtype=numbers.get(c, object)) for c in OUTPUT_COLUMNS}
     data["transaction_id"] = pd.Series(ids, dtype=object)
-    transactions = pd.DataFrame(data, columns=list(INPUT_COLUMNS))
+    transactions = pd.DataFrame(data, columns=list(OUTPUT_COLUMNS))
     typology = typology[order]
     labels = pd.DataFrame(
         {"transaction_id": ids, "label": (typology != "").astype(np.int64), "typology": typology},
@@ -127,10 +143,11 @@ def generate(
     list_rng, population_rng, order_rng, injection_rng, sort_rng = (
         np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(5)
     )
-    items = ItemTable.from_catalog(catalog)
+    items = ItemTable.from_catalog(catalog, params.review_tpp_line)
     listed = build_restricted_list(list_rng, params.watchlist_size)
 
     counts = params.typology_counts(rows)
+    counts = {t: (c if applicable(t, params) else 0) for t, c in counts.items()}
     injected = sum(counts.values())
     if injected > rows // 2:  # a tiny file keeps at least half of it clean
         counts = {t: 0 for t in TYPOLOGIES}
@@ -162,5 +179,5 @@ def generate(
 
 def _h100e(items: ItemTable, cols: dict[str, np.ndarray]) -> np.ndarray:
     """H100-equivalents of each line, looked up by SKU in the item table."""
-    position = pd.Index(items.sku).get_indexer(cols["item_sku"])
+    position = positions_in(pd.Index(items.sku), cols["item_sku"])
     return cols["quantity"] * items.tpp[position] / H100_TPP

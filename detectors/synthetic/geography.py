@@ -75,6 +75,38 @@ COUNTRIES: dict[str, CountryProfile] = {
     "IR": CountryProfile("98", ("Tehran", "Isfahan"), ("Co.", "Company"), ("Vali Asr Avenue", "Azadi Street"), "ir", "west"),
     "AM": CountryProfile("374", ("Yerevan",), ("LLC", "CJSC"), ("Komitas Avenue", "Tigran Mets Avenue"), "am", "west"),
     "KZ": CountryProfile("7", ("Almaty", "Astana"), ("LLP", "JSC"), ("Abay Avenue", "Dostyk Avenue"), "kz", "west"),
+    "ID": CountryProfile("62", ("Jakarta", "Surabaya", "Batam", "Bekasi"), ("Tbk", ""), ("Jalan Sudirman", "Jalan Gatot Subroto", "Jalan MH Thamrin"), "co.id", "asia"),
+    "PH": CountryProfile("63", ("Manila", "Makati", "Cebu City"), ("Inc.", "Corporation"), ("Ayala Avenue", "EDSA"), "com.ph", "west"),
+    "ZA": CountryProfile("27", ("Johannesburg", "Cape Town", "Pretoria"), ("(Pty) Ltd",), ("Rivonia Road", "Long Street"), "co.za", "west"),
+    "CL": CountryProfile("56", ("Santiago", "Antofagasta"), ("SpA", "S.A."), ("Avenida Apoquindo", "Avenida Providencia"), "cl", "west"),
+}
+
+# English country names, for subsidiaries named after their country ("... Malaysia Sdn. Bhd.").
+COUNTRY_NAMES = {
+    "US": "USA", "CA": "Canada", "GB": "UK", "DE": "Germany", "FR": "France", "NL": "Netherlands",
+    "IE": "Ireland", "SE": "Sweden", "FI": "Finland", "ES": "Spain", "IT": "Italy", "BE": "Belgium",
+    "DK": "Denmark", "NO": "Norway", "CH": "Switzerland", "PL": "Poland", "IL": "Israel",
+    "JP": "Japan", "KR": "Korea", "TW": "Taiwan", "AU": "Australia", "NZ": "New Zealand",
+    "SG": "Singapore", "MY": "Malaysia", "TH": "Thailand", "HK": "Hong Kong", "MO": "Macau",
+    "CN": "China", "AE": "Middle East", "SA": "Arabia", "IN": "India", "VN": "Vietnam",
+    "BR": "Brasil", "MX": "Mexico", "TR": "Turkey", "RU": "Russia", "IR": "Iran", "AM": "Armenia",
+    "KZ": "Kazakhstan", "ID": "Indonesia", "PH": "Philippines", "ZA": "South Africa", "CL": "Chile",
+}
+# Free-mail services legitimate small firms use, by country (others use the global ones).
+LOCAL_FREE_MAIL = {
+    "CN": ("qq.com", "163.com", "126.com", "sina.com"), "KR": ("naver.com", "daum.net"),
+    "JP": ("yahoo.co.jp", "gmail.com"), "DE": ("gmx.de", "web.de"), "FR": ("orange.fr", "free.fr"),
+    "IN": ("gmail.com", "rediffmail.com"), "BR": ("uol.com.br", "gmail.com", "hotmail.com"),
+    "RU": ("mail.ru", "yandex.ru"), "TW": ("yahoo.com.tw", "gmail.com"), "HK": ("yahoo.com.hk", "gmail.com"),
+    "VN": ("gmail.com", "yahoo.com.vn"), "ID": ("gmail.com", "yahoo.co.id"), "TR": ("gmail.com", "hotmail.com"),
+}
+# Countries where small legitimate firms use free-mail more often than elsewhere.
+FREE_MAIL_FACTOR = {"CN": 3.0, "IN": 2.5, "VN": 3.0, "ID": 3.0, "BR": 2.0, "TR": 2.0, "TH": 2.0, "PH": 2.0, "MX": 1.5}
+# Academic domains for research institutions.
+ACADEMIC_TLD = {
+    "US": "edu", "GB": "ac.uk", "JP": "ac.jp", "KR": "ac.kr", "CN": "edu.cn", "IN": "ac.in",
+    "AU": "edu.au", "TW": "edu.tw", "HK": "edu.hk", "SG": "edu.sg", "IL": "ac.il", "NZ": "ac.nz",
+    "ZA": "ac.za", "BR": "edu.br", "MY": "edu.my", "TH": "ac.th", "ID": "ac.id",
 }
 # fmt: on
 
@@ -84,17 +116,19 @@ WEST_PREFIXES = (
     "Nor", "Vel", "Cor", "Alt", "Bri", "Stra", "Quen", "Hal", "Mar", "Tor", "Ard", "Bel", "Cal",
     "Dal", "Eld", "Fal", "Gar", "Hel", "Ister", "Jor", "Kel", "Lum", "Mer", "Nex", "Orl", "Pel",
     "Ros", "Sol", "Tal", "Ul", "Ver", "Wes", "Zen", "Aster", "Bram", "Cres", "Dun", "Ever", "Fen",
-    "Glen",
+    "Glen", "Arbor", "Blue", "Clear", "Fair", "High", "North", "Silver", "West", "Oak", "Pine",
+    "Summit", "Pacific", "Atlas", "Beacon", "Cobalt", "Delta", "Ember", "Falcon", "Granite",
 )
 WEST_SUFFIXES = (
     "vex", "ant", "ion", "ora", "ent", "ix", "ara", "wyn", "ton", "ridge", "field", "mont", "gate",
     "wave", "line", "core", "tek", "dale", "ford", "stone", "bridge", "well", "port", "by", "ex",
     "ium", "is", "ova", "en", "ar", "ley", "worth", "haven", "crest", "vale", "mark", "point",
-    "brook",
+    "brook", "lake", "view", "wood", "bay", "hill", "spring", "land", "rock", "shore",
 )
 ASIA_PREFIXES = (
     "Hua", "Xin", "Tai", "Kang", "Jin", "Long", "Ming", "Rui", "Sheng", "Tian", "Yu", "Bao", "Fu",
     "Heng", "Zhi", "Da", "Guang", "Hong", "Li", "Wei", "Sakura", "Kita", "Han", "Seo", "Tek",
+    "Shin", "Nishi", "Higashi", "Dae", "Jeong", "Bin", "Siam", "Lotus", "Merlion", "Nusa",
 )
 ASIA_SUFFIXES = (
     "feng", "da", "tong", "xing", "yuan", "hai", "cheng", "lian", "neng", "shun", "ke", "jie",

@@ -12,36 +12,40 @@ import numpy as np
 import pandas as pd
 
 from detectors.schema import INPUT_COLUMNS
-from detectors.synthetic.geography import FORWARDER_WORDS
+from detectors.synthetic.geography import COUNTRY_NAMES, FORWARDER_WORDS
 from detectors.synthetic.params import GeneratorParams
 from detectors.synthetic.population import (
+    CLIENTS_PER_CUSTOMER,
     among,
-    brand_names,
+    company_names,
     iso_days,
     per_country,
     pick,
+    pick_weighted,
     street_addresses,
 )
+from detectors.synthetic.terms import compliance, payment, ship_from
+from detectors.synthetic.vocabulary import end_uses
 
 CONTROLLED_PREFIXES = ("3A090", "4A090")
+# The order file's columns: Contract 1's, plus ship_from_country (Contract 1 in DESIGN.md)
+# where the schema does not list it yet; ingest reads it once it does and ignores it before.
+OUTPUT_COLUMNS: tuple[str, ...] = INPUT_COLUMNS + tuple(
+    c for c in ("ship_from_country",) if c not in INPUT_COLUMNS
+)
 _CUSTOMER_FIELDS = (
     "customer_id", "customer_name", "customer_country", "customer_type", "customer_address",
     "customer_since", "customer_website", "customer_email", "customer_phone",
     "customer_parent_name", "customer_parent_country",
 )  # fmt: skip
-_CARD_LIMIT = 25_000.0  # USD: larger orders are not paid by card
-_CLIENTS_PER_CUSTOMER = 3  # downstream end users a reseller names, per customer
 _SITE_COUNTRIES = ("US", "DE", "NL", "IE", "JP", "GB", "SE")
+_CLOUD_SITE_COUNTRIES = ("US", "DE", "NL", "IE", "JP", "GB", "SG", "AU", "IN", "BR", "AE", "MY",
+                         "FR", "KR", "SA", "ID")  # fmt: skip
 _TRANSIT_COUNTRIES = ("NL", "DE", "US", "JP", "GB", "BE", "KR")
+_AIR_HUBS = ("SG", "HK", "AE")
+_FAR_DESTINATIONS = ("IN", "AU", "NZ", "ID", "PH", "VN", "TH", "MY", "SA", "IL", "TR", "ZA",
+                     "JP", "KR", "TW")  # fmt: skip
 _INCOTERMS = {"EXW": 0.15, "FCA": 0.25, "DAP": 0.25, "DDP": 0.2, "CIP": 0.1, "FOB": 0.05}
-_PAYMENT_METHODS = {"wire": 0.70, "letter_of_credit": 0.12, "card": 0.10, "other": 0.08}
-_PAYMENT_TERMS = {
-    "Net 30": 0.5,
-    "Net 60": 0.2,
-    "Net 45": 0.1,
-    "Prepayment": 0.1,
-    "LC at sight": 0.1,
-}
 _SELF_USE_TYPES = (
     "cloud_provider",
     "data_center",
@@ -49,17 +53,6 @@ _SELF_USE_TYPES = (
     "end_user",
     "oem",
     "system_integrator",
-)
-_END_USES = np.array(
-    [
-        "AI model training in own data centre",
-        "GPU cloud capacity for commercial customers",
-        "Inference cluster for recommendation services",
-        "University research computing cluster",
-        "Engineering simulation and rendering",
-        "Resale to named enterprise end user for on-premise AI",
-    ],
-    dtype=object,
 )
 
 
@@ -76,9 +69,12 @@ class ItemTable:
     list_price: np.ndarray
     prc_developed: np.ndarray
     controlled: np.ndarray  # 3A090 / 4A090 and not PRC-developed
+    above_line: np.ndarray  # B200/GB200 class: above TPP 21,000 a chip (no China licence can exist)
+    h20_class: np.ndarray  # H20 / MI308: licence by letter for China from April 2025
+    h200_class: np.ndarray  # H100/H200/H800-class chips and their 8-GPU servers
 
     @classmethod
-    def from_catalog(cls, catalog: pd.DataFrame) -> ItemTable:
+    def from_catalog(cls, catalog: pd.DataFrame, tpp_line: float = 21_000.0) -> ItemTable:
         eccn = catalog["eccn"].astype(object).to_numpy()
         prc = (
             catalog["prc_developed"].fillna(False).astype(bool).to_numpy()
@@ -86,16 +82,25 @@ class ItemTable:
             else np.zeros(len(catalog), dtype=bool)
         )
         advanced = np.array([str(e).startswith(CONTROLLED_PREFIXES) for e in eccn])
+        text = catalog["description"].astype(str).str
+        item_class = catalog["item_class"].astype(object).to_numpy()
+        tpp = catalog["tpp"].astype(float).to_numpy()
+        chip_tpp = np.where(item_class == "server", tpp / 8.0, tpp)
         return cls(
             sku=catalog["sku"].astype(object).to_numpy(),
             description=catalog["description"].astype(object).to_numpy(),
-            item_class=catalog["item_class"].astype(object).to_numpy(),
+            item_class=item_class,
             eccn=eccn,
             hs_code=catalog["hs_code"].astype(object).to_numpy(),
-            tpp=catalog["tpp"].astype(float).to_numpy(),
+            tpp=tpp,
             list_price=catalog["list_price"].astype(float).to_numpy(),
             prc_developed=prc,
             controlled=advanced & ~prc,
+            above_line=advanced
+            & ~prc
+            & ((chip_tpp >= tpp_line) | text.contains(r"\bG?B[23]00").to_numpy()),
+            h20_class=text.contains(r"\bH20\b|MI308").to_numpy(),
+            h200_class=advanced & ~prc & text.contains(r"H[128]00").to_numpy(),
         )
 
     def where(self, mask: np.ndarray) -> np.ndarray:
@@ -147,20 +152,12 @@ def list_prices(
     """Unit prices: list price with log-normal noise and a small volume discount."""
     discount = np.minimum(params.max_volume_discount, 0.02 * np.log2(quantity))
     noise = rng.lognormal(0.0, params.price_noise_sigma, size=len(item_idx))
-    return np.round(items.list_price[item_idx] * noise * (1.0 - discount), 2)
+    level = params.price_level
+    return np.round(items.list_price[item_idx] * level * noise * (1.0 - discount), 2)
 
 
 def blank_some(rng: np.random.Generator, values: np.ndarray, rate: float) -> np.ndarray:
     return np.where(rng.random(len(values)) < rate, None, values)
-
-
-def company_names(
-    rng: np.random.Generator, countries: np.ndarray, words: tuple[str, ...] | None = None
-) -> np.ndarray:
-    """Invented company names in the given countries (e.g. downstream end users, forwarders)."""
-    brands, sectors = brand_names(rng, countries)
-    middle = sectors if words is None else pick(rng, words, len(countries))
-    return brands + " " + middle + " " + per_country(rng, countries, "legal_forms")
 
 
 def bool_text(values: np.ndarray) -> np.ndarray:
@@ -179,17 +176,42 @@ def order_lines(
 ) -> dict[str, np.ndarray]:
     """Every Contract-1 column for ordinary orders of `customers.iloc[cust_idx]`."""
     n = len(cust_idx)
-    cols: dict[str, np.ndarray] = {c: np.full(n, None, dtype=object) for c in INPUT_COLUMNS}
+    cols: dict[str, np.ndarray] = {c: np.full(n, None, dtype=object) for c in OUTPUT_COLUMNS}
     for c in _CUSTOMER_FIELDS:
         cols[c] = customers[c].to_numpy(dtype=object)[cust_idx]
+    industry = customers["industry"].to_numpy(dtype=object)[cust_idx]
     cols["order_date"] = iso_days(params.start, day)
     controlled = items.controlled[item_idx]
     _consignees(rng, cols, customers, cust_idx, controlled, params)
+    cols["end_use"] = np.where(
+        pd.notna(cols["end_user_name"]),
+        end_uses(
+            rng,
+            industry,
+            cols["customer_country"],
+            params.end_use_vocabulary,
+            params.local_language_rate,
+            params.end_use_blank_rate,
+        ),
+        None,
+    )
     _logistics(rng, cols, customers, cust_idx, params)
     _item_fields(rng, cols, items, item_idx, quantity, day, params)
-    _payment(rng, cols, params)
-    _compliance(rng, cols, controlled, params)
+    payment(rng, cols, params)
+    compliance(rng, cols, controlled, params)
     return cols
+
+
+def _own_sites(
+    rng: np.random.Generator, cols: dict[str, np.ndarray], params: GeneratorParams
+) -> np.ndarray:
+    """Ship-to country: the customer's own; now and then its site in another country (cloud
+    providers and data centres far more often, and in more countries)."""
+    n, country = len(cols["customer_country"]), cols["customer_country"]
+    cloud = among(cols["customer_type"], ("cloud_provider", "data_center"))
+    rate = np.where(cloud, params.cloud_foreign_site_rate, params.foreign_site_rate)
+    site = np.where(cloud, pick(rng, _CLOUD_SITE_COUNTRIES, n), pick(rng, _SITE_COUNTRIES, n))
+    return np.where((rng.random(n) < rate) & (site != country), site, country)
 
 
 def _consignees(
@@ -200,35 +222,46 @@ def _consignees(
     controlled: np.ndarray,
     params: GeneratorParams,
 ) -> None:
-    """Ship-to (mostly the customer's own site) and the named end user and end use."""
+    """Ship-to (mostly the customer's own site), the named end user; a channel customer's
+    line may go straight to its end user in the customer's country (drop shipment)."""
     n, rate, country = len(cust_idx), params.missing_rate, cols["customer_country"]
-    foreign = rng.random(n) < params.foreign_site_rate
-    site_country = pick(rng, _SITE_COUNTRIES, n)
-    ship_country = np.where(foreign & (site_country != country), site_country, country)
+    ship_country = _own_sites(rng, cols, params)
     cols["ship_to_country"] = ship_country
-    cols["ship_to_name"] = cols["customer_name"]
     site = np.flatnonzero(ship_country != country)
+    name = cols["customer_name"].copy()
+    local = pd.Series(ship_country[site], dtype=object).map(COUNTRY_NAMES).to_numpy(dtype=object)
+    name[site] = np.where(
+        rng.random(len(site)) < 0.5, name[site], name[site] + " (" + local + " site)"
+    )
     address = cols["customer_address"].copy()
     address[site] = street_addresses(
         rng, ship_country[site], per_country(rng, ship_country[site], "cities")
     )
-    cols["ship_to_address"] = blank_some(rng, address, rate)
 
     self_use = among(cols["customer_type"], _SELF_USE_TYPES)
-    home = customers["customer_country"].to_numpy(dtype=object)
-    clients = company_names(rng, np.repeat(home, _CLIENTS_PER_CUSTOMER)).reshape(
-        len(home), _CLIENTS_PER_CUSTOMER
+    which = rng.integers(0, CLIENTS_PER_CUSTOMER, size=n)
+    clients = np.stack(
+        [customers[f"client_{k}"].to_numpy(dtype=object) for k in range(CLIENTS_PER_CUSTOMER)],
+        axis=1,
     )
-    downstream = clients[cust_idx, rng.integers(0, _CLIENTS_PER_CUSTOMER, size=n)]
+    client_sites = np.stack(
+        [customers[f"client_site_{k}"].to_numpy(dtype=object) for k in range(CLIENTS_PER_CUSTOMER)],
+        axis=1,
+    )
+    downstream = clients[cust_idx, which]
     named = (controlled | (rng.random(n) < 0.3)) & (rng.random(n) >= rate)
+    drop = ~self_use & named & (ship_country == country) & (rng.random(n) < params.drop_ship_rate)
+    name[drop] = downstream[drop]
+    address[drop] = client_sites[cust_idx[drop], which[drop]]
+    cols["ship_to_name"] = name
+    cols["ship_to_address"] = blank_some(rng, address, rate)
     cols["end_user_name"] = np.where(
         named, np.where(self_use, cols["customer_name"], downstream), None
     )
     cols["end_user_country"] = np.where(named, ship_country, None)
     cols["end_user_address"] = np.where(
-        named & (rng.random(n) < 0.5), cols["ship_to_address"], None
+        named & (drop | (rng.random(n) < 0.5)), cols["ship_to_address"], None
     )
-    cols["end_use"] = np.where(named, pick(rng, _END_USES, n), None)
 
 
 def _logistics(
@@ -238,20 +271,25 @@ def _logistics(
     cust_idx: np.ndarray,
     params: GeneratorParams,
 ) -> None:
-    """Transit route (never through a hub), the customer's forwarder, an intermediate consignee."""
+    """Transit route (to Asia, the Gulf and Oceania often through an air hub such as
+    Singapore, Hong Kong or Dubai), the customer's forwarder, an intermediate consignee, and
+    the country the goods leave from."""
     n, ship_country = len(cust_idx), cols["ship_to_country"]
     has_route = rng.random(n) < params.route_rate
-    transit = pick(rng, _TRANSIT_COUNTRIES, n)
+    far = among(ship_country, _FAR_DESTINATIONS)
+    via_hub = far & (rng.random(n) < params.hub_transit_rate)
+    transit = np.where(via_hub, pick(rng, _AIR_HUBS, n), pick(rng, _TRANSIT_COUNTRIES, n))
     has_route &= (transit != ship_country) & (ship_country != "US")  # the seller ships from the US
+    has_route &= ~among(ship_country, params.china_destinations) | ~among(transit, ("HK",))
     cols["route"] = np.where(has_route, transit, None)
-    home = customers["customer_country"].to_numpy(dtype=object)
-    forwarder = company_names(rng, home, FORWARDER_WORDS)[cust_idx]
+    forwarder = customers["forwarder"].to_numpy(dtype=object)[cust_idx]
     uses_forwarder = rng.random(n) < params.forwarder_rate
     cols["freight_forwarder_name"] = np.where(uses_forwarder, forwarder, None)
     cols["freight_forwarder_country"] = np.where(uses_forwarder, cols["customer_country"], None)
-    via = np.flatnonzero(has_route & (rng.random(n) < 0.3))
+    via = np.flatnonzero(has_route & ~via_hub & (rng.random(n) < 0.3))
     cols["intermediate_consignee_name"][via] = company_names(rng, transit[via], FORWARDER_WORDS)
     cols["intermediate_consignee_country"][via] = transit[via]
+    cols["ship_from_country"] = ship_from(rng, ship_country, params)
 
 
 def _item_fields(
@@ -274,55 +312,7 @@ def _item_fields(
     cols["hs_code"] = blank_some(rng, items.hs_code[item_idx], rate)
     shipped = iso_days(params.start, day + rng.integers(2, 31, size=n))
     cols["ship_date"] = blank_some(rng, shipped, 2 * rate)
-    cols["incoterms"] = blank_some(rng, _pick_weighted(rng, _INCOTERMS, n), rate)
-
-
-def _payment(
-    rng: np.random.Generator, cols: dict[str, np.ndarray], params: GeneratorParams
-) -> None:
-    """The customer pays (now and then its parent); wire, LC or card, rarely cash or crypto."""
-    n, rate = len(cols["customer_name"]), params.missing_rate
-    parent = cols["customer_parent_name"]
-    by_parent = (rng.random(n) < params.third_party_payer_rate) & pd.notna(parent)
-    known = rng.random(n) >= 2 * rate
-    cols["payer_name"] = np.where(known, np.where(by_parent, parent, cols["customer_name"]), None)
-    cols["payer_country"] = np.where(
-        known, np.where(by_parent, cols["customer_parent_country"], cols["customer_country"]), None
-    )
-    method = _pick_weighted(rng, _PAYMENT_METHODS, n)
-    value = cols["quantity"] * cols["unit_price"]
-    method = np.where((method == "card") & (value > _CARD_LIMIT), "wire", method)
-    cash = rng.random(n) < params.cash_crypto_rate
-    cols["payment_method"] = np.where(cash, pick(rng, ("cash", "crypto"), n), method)
-    cols["payment_terms"] = blank_some(rng, _pick_weighted(rng, _PAYMENT_TERMS, n), rate)
-
-
-def _compliance(
-    rng: np.random.Generator,
-    cols: dict[str, np.ndarray],
-    controlled: np.ndarray,
-    params: GeneratorParams,
-) -> None:
-    """Installation, end-use statement, changes, and a license wherever one is required."""
-    n, rate = len(controlled), params.missing_rate
-    declined = bool_text(rng.random(n) < params.declined_installation_rate)
-    cols["declined_installation"] = blank_some(rng, declined, rate)
-    statement = np.where(controlled, "true", None)
-    cols["end_use_statement_received"] = blank_some(rng, statement, rate)
-    changed = bool_text(rng.random(n) < params.changed_after_order_rate)
-    cols["changed_after_order"] = blank_some(rng, changed, rate)
-    destinations = params.license_required_destinations
-    licensed = (
-        among(cols["ship_to_country"], destinations)
-        | among(cols["end_user_country"], destinations)
-        | among(cols["customer_country"], destinations)  # a buyer based there records one too
-    )
-    numbers = "D" + rng.integers(100_000, 1_000_000, size=n).astype(str).astype(object)
-    cols["license_number"] = np.where(controlled & licensed, numbers, None)
-
-
-def _pick_weighted(rng: np.random.Generator, weights: dict[str, float], n: int) -> np.ndarray:
-    return pick(rng, list(weights), n, p=np.array(list(weights.values())))
+    cols["incoterms"] = blank_some(rng, pick_weighted(rng, _INCOTERMS, n), rate)
 
 
 def frame_from_columns(parts: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:

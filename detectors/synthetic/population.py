@@ -12,15 +12,18 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
+from detectors.synthetic.contacts import domains, emails, phones, websites
 from detectors.synthetic.geography import (
     ASIA_PREFIXES,
     ASIA_SUFFIXES,
     COUNTRIES,
-    FREE_MAIL_DOMAINS,
+    COUNTRY_NAMES,
+    FORWARDER_WORDS,
     SECTORS,
     WEST_PREFIXES,
     WEST_SUFFIXES,
 )
+from detectors.synthetic.names import NATIVE, industry_words, native_names, pick_industries
 from detectors.synthetic.params import GeneratorParams
 
 CUSTOMER_COLUMNS: tuple[str, ...] = (
@@ -37,13 +40,17 @@ CUSTOMER_COLUMNS: tuple[str, ...] = (
     "brand",
     "city",
     "scale",
+    "industry",
+    "native_script",
+    "forwarder",
+    *(f"client_{k}" for k in range(3)),
+    *(f"client_site_{k}" for k in range(3)),
 )
+CLIENTS_PER_CUSTOMER = 3  # downstream end users a channel customer names on its orders
 
 CONTROLS_DATE = date(2022, 10, 7)  # the first advanced-computing rule
 _EPOCH_START = date(1998, 1, 1)
-_MAIL_LOCALS = np.array(
-    ["purchasing", "procurement", "orders", "info", "sales", "it.buying"], dtype=object
-)
+_PARENT_COUNTRIES = ("US", "JP", "DE", "GB", "FR", "NL", "CH", "KR", "TW", "SG", "SE", "IE")
 
 
 def pick(rng: np.random.Generator, pool: tuple | list | np.ndarray, n: int, p=None) -> np.ndarray:
@@ -95,9 +102,25 @@ def brand_names(rng: np.random.Generator, countries: np.ndarray) -> tuple[np.nda
 _COUNTRY_INDEX = pd.Index(list(COUNTRIES))
 
 
+def positions_in(index: pd.Index, values: np.ndarray) -> np.ndarray:
+    """Positions of `values` in `index` (-1 where absent), hashing only the distinct values."""
+    codes, uniques = pd.factorize(np.asarray(values, dtype=object))
+    if not len(uniques):
+        return np.full(len(codes), -1, dtype=np.int64)
+    found = np.append(index.get_indexer(np.asarray(uniques, dtype=object)), -1)
+    return found[codes]
+
+
+def mapped(values: np.ndarray, mapping: dict) -> np.ndarray:
+    """`values` translated through `mapping` (None where a value has no entry)."""
+    keys = pd.Index(list(mapping), dtype=object)
+    out = np.append(np.array(list(mapping.values()), dtype=object), None)
+    return out[positions_in(keys, values)]
+
+
 def country_positions(countries: np.ndarray) -> np.ndarray:
     """Row positions into the country table; unknown codes are a programming error."""
-    positions = _COUNTRY_INDEX.get_indexer(np.asarray(countries, dtype=object))
+    positions = positions_in(_COUNTRY_INDEX, countries)
     if (positions < 0).any():
         unknown = sorted(set(np.asarray(countries, dtype=object)[positions < 0]))
         raise ValueError(f"no country profile for {unknown}")
@@ -133,19 +156,89 @@ def street_addresses(
     return numbers + " " + street + ", Floor " + floors + ", " + cities
 
 
+def company_names(
+    rng: np.random.Generator, countries: np.ndarray, words: tuple[str, ...] | None = None
+) -> np.ndarray:
+    """Invented company names in the given countries (e.g. downstream end users, forwarders)."""
+    brands, sectors = brand_names(rng, countries)
+    middle = sectors if words is None else pick(rng, words, len(countries))
+    return brands + " " + middle + " " + per_country(rng, countries, "legal_forms")
+
+
 def phone_numbers(rng: np.random.Generator, countries: np.ndarray) -> np.ndarray:
-    codes = per_country(rng, countries, "calling_code")
-    head = rng.integers(201, 990, size=len(countries)).astype(str).astype(object)
-    tail = rng.integers(1_000_000, 10_000_000, size=len(countries)).astype(str).astype(object)
-    return "+" + codes + " " + head + " " + tail
+    return phones(rng, per_country(rng, countries, "calling_code"))
 
 
 def company_domains(
     rng: np.random.Generator, brands: np.ndarray, countries: np.ndarray
 ) -> np.ndarray:
     tlds = per_country(rng, countries, "tld")
-    lower = pd.Series(brands, dtype=object).str.lower().to_numpy(dtype=object)
-    return lower + "." + tlds
+    return domains(rng, brands, countries, tlds, np.zeros(len(brands), dtype=bool))
+
+
+def _names(
+    rng: np.random.Generator,
+    countries: np.ndarray,
+    industries: np.ndarray,
+    params: GeneratorParams,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(customer name, brand, Latin slug, whether written in a native script) per customer."""
+    n = len(countries)
+    brands, _ = brand_names(rng, countries)
+    words = industry_words(rng, industries, countries, 0.3)
+    legal = per_country(rng, countries, "legal_forms")
+    name = pd.Series(brands + " " + words + " " + legal, dtype=object).str.strip()
+    name = np.where(countries == "ID", "PT " + name, name).astype(object)
+    research = industries == "research"
+    city = per_country(rng, countries, "cities")
+    university = research & (rng.random(n) < 0.35)
+    name[university] = np.where(
+        rng.random(int(university.sum())) < 0.5,
+        "University of " + city[university],
+        city[university] + " Institute of Technology",
+    )
+    slug = brands.copy()
+    slug[university] = pd.Series(city[university], dtype=object).str.replace(" ", "") + "-uni"
+    native = np.zeros(n, dtype=bool)
+    for country in NATIVE:
+        rows = np.flatnonzero((countries == country) & ~university)
+        rows = rows[rng.random(len(rows)) < params.native_script_rate]
+        if len(rows):
+            name[rows], slug[rows] = native_names(rng, country, len(rows))
+            native[rows] = True
+    return name, brands, slug, native
+
+
+def _parents(
+    rng: np.random.Generator,
+    names: np.ndarray,
+    brands: np.ndarray,
+    countries: np.ndarray,
+    params: GeneratorParams,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(customer name, parent name, parent country): some customers belong to a group; a
+    subsidiary abroad is named after its parent and its country ("Norvex Cloud Malaysia
+    Sdn. Bhd."). A legitimate group's parent is never in D:5 or Macau."""
+    n = len(countries)
+    has_parent = rng.random(n) < params.parent_share
+    at_home = (rng.random(n) < 0.55) & ~among(countries, params.d5_parent_countries)
+    abroad = pick(rng, _PARENT_COUNTRIES, n)
+    parent_country = np.where(at_home | (abroad == countries), countries, abroad)
+    parent_legal = per_country(rng, parent_country, "legal_forms")
+    group_word = pick(rng, ("Holdings", "Group", "Corporation", "International", ""), n)
+    parent = pd.Series(brands + " " + group_word + " " + parent_legal, dtype=object)
+    parent = parent.str.replace("  ", " ").str.strip().to_numpy(dtype=object)
+    foreign = has_parent & (parent_country != countries)
+    local = pd.Series(countries, dtype=object).map(COUNTRY_NAMES).to_numpy(dtype=object)
+    subsidiary = brands + " " + local + " " + per_country(rng, countries, "legal_forms")
+    renamed = foreign & (rng.random(n) < 0.6)
+    names = np.where(renamed, subsidiary, names)
+    names = np.where(renamed & (countries == "ID"), "PT " + names, names)
+    return (
+        names,
+        np.where(has_parent, parent, None),
+        np.where(has_parent, parent_country, None),
+    )
 
 
 def build_customers(
@@ -156,10 +249,13 @@ def build_customers(
 ) -> pd.DataFrame:
     """A legitimate-looking customer per (country, type) pair given."""
     n = len(countries)
-    brands, sectors = brand_names(rng, countries)
-    legal = per_country(rng, countries, "legal_forms")
+    countries = np.asarray(countries, dtype=object)
+    types = np.asarray(types, dtype=object)
+    industries = pick_industries(rng, types)
+    names, brands, slugs, native = _names(rng, countries, industries, params)
     cities = per_country(rng, countries, "cities")
-    domains = company_domains(rng, brands, countries)
+    research = industries == "research"
+    web = domains(rng, slugs, countries, per_country(rng, countries, "tld"), research)
 
     start_offset = (params.start - _EPOCH_START).days
     new_from = (date(2022, 11, 1) - _EPOCH_START).days
@@ -168,42 +264,35 @@ def build_customers(
     is_new = rng.random(n) < params.new_customer_share
     since = iso_days(_EPOCH_START, np.where(is_new, new_since, old_since))
 
-    free_mail = rng.random(n) < params.free_mail_share
-    free_address = (
-        pd.Series(brands, dtype=object).str.lower().to_numpy(dtype=object)
-        + rng.integers(10, 99, size=n).astype(str).astype(object)
-        + "@"
-        + pick(rng, FREE_MAIL_DOMAINS, n)
-    )
-    corporate = pick(rng, _MAIL_LOCALS, n) + "@" + domains
-    website = np.where(rng.random(n) < params.no_website_share, None, "https://www." + domains)
-
-    has_parent = rng.random(n) < params.parent_share
-    # a legitimate group's parent sits at home or in a Tier-1 country, never in D:5 or Macau
-    at_home = (rng.random(n) < 0.7) & ~among(countries, params.d5_parent_countries)
-    parent_country = np.where(at_home, countries, pick(rng, ("US", "JP", "DE", "GB"), n))
-    parent_legal = per_country(rng, parent_country, "legal_forms")
-
     scale = rng.lognormal(0.0, params.customer_scale_sigma, size=n) * np.array(
         [params.type_scale.get(t, 1.0) for t in types], dtype=float
     )
+    small = scale < np.median(scale) if n else np.zeros(0, dtype=bool)
+    names, parent, parent_country = _parents(rng, names, brands, countries, params)
+    k = CLIENTS_PER_CUSTOMER
+    home = np.repeat(countries, k)
+    clients = company_names(rng, home).reshape(n, k)
+    sites = street_addresses(rng, home, per_country(rng, home, "cities")).reshape(n, k)
     return pd.DataFrame(
         {
-            "customer_name": brands + " " + sectors + " " + legal,
+            "customer_name": names,
             "customer_country": countries,
             "customer_type": types,
             "customer_address": street_addresses(rng, countries, cities),
             "customer_since": since,
-            "customer_website": website,
-            "customer_email": np.where(free_mail, free_address, corporate),
+            "customer_website": websites(rng, web, params.no_website_share),
+            "customer_email": emails(rng, slugs, web, countries, small, params.free_mail_share),
             "customer_phone": phone_numbers(rng, countries),
-            "customer_parent_name": np.where(
-                has_parent, brands + " Holdings " + parent_legal, None
-            ),
-            "customer_parent_country": np.where(has_parent, parent_country, None),
+            "customer_parent_name": parent,
+            "customer_parent_country": parent_country,
             "brand": brands,
             "city": cities,
             "scale": scale,
+            "industry": industries,
+            "native_script": native,
+            "forwarder": company_names(rng, countries, FORWARDER_WORDS),
+            **{f"client_{i}": clients[:, i] for i in range(k)},
+            **{f"client_site_{i}": sites[:, i] for i in range(k)},
         }
     )
 

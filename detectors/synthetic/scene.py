@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -115,3 +116,14 @@ def dates_between(rng: np.random.Generator, n: int, lo: str, hi: str) -> np.ndar
     start, end = np.datetime64(lo, "D"), np.datetime64(hi, "D")
     offsets = rng.integers(0, int((end - start).astype(int)), size=n)
     return iso_days(start.astype(object), offsets)
+
+
+def day_window(params: GeneratorParams, lo: date | None, hi: date | None) -> tuple[int, int] | None:
+    """Day offsets [first, last] of the generated span that fall within [lo, hi], if any."""
+    first = 0 if lo is None else max(0, (lo - params.start).days)
+    last = params.days - 1 if hi is None else min(params.days - 1, (hi - params.start).days)
+    return (first, last) if first <= last else None
+
+
+def days_within(rng: np.random.Generator, window: tuple[int, int], n: int) -> np.ndarray:
+    return rng.integers(window[0], window[1] + 1, size=n)

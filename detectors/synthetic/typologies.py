@@ -17,11 +17,9 @@ from detectors.synthetic.geography import (
     RESIDENTIAL_SHAPES,
     VIRTUAL_SHAPES,
 )
-from detectors.synthetic.orders import (
-    company_names,
-    draw_from,
-)
+from detectors.synthetic.orders import draw_from
 from detectors.synthetic.population import (
+    company_names,
     iso_days,
     per_country,
     pick,
@@ -35,6 +33,7 @@ from detectors.synthetic.scene import (
     spread,
     units_for,
 )
+from detectors.synthetic.typologies_2025 import BUILDERS_2025
 
 _GENERIC_DESCRIPTIONS = (
     "Computer parts",
@@ -371,4 +370,5 @@ TYPOLOGY_BUILDERS: dict[str, Callable[[Scene, int], Columns]] = {
     "evasive_end_use": evasive_end_use,
     "d5_parent": d5_parent,
     "volume_spike": volume_spike,
+    **BUILDERS_2025,
 }
