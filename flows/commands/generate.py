@@ -15,6 +15,7 @@ import yaml
 import detectors
 from detectors.catalog import catalog_frame
 from detectors.synthetic import (
+    PROFILES,
     GeneratorParams,
     SyntheticData,
     generate,
@@ -50,9 +51,12 @@ def generate_command(
     watchlist_out: Path | None = None,
     start: date | str | None = None,
     days: int | None = None,
+    profile: str = "default",
 ) -> SyntheticData:
     """Generate and write the order file (CSV or Parquet by suffix), the labels and, when asked,
-    the restricted list; print one summary line per file written."""
+    the restricted list; print one summary line per file written. `profile` names a
+    generator configuration (`detectors.synthetic.PROFILES`); `start` and `days` override
+    its dates."""
     out, labels = Path(out), Path(labels)
     if rows < 1:
         raise ValueError(f"--rows must be at least 1, got {rows}")
@@ -60,7 +64,9 @@ def generate_command(
         raise ValueError(f"--days must be at least 1, got {days}")
     if out.suffix.lower() not in TABLE_SUFFIXES:
         raise ValueError(f"--out {out.name}: use a .csv or .parquet file name")
-    params = GeneratorParams()
+    if profile not in PROFILES:
+        raise ValueError(f"--profile must be one of {', '.join(PROFILES)}, got {profile!r}")
+    params = GeneratorParams.profile(profile)
     first_day = _start_date(start)
     if first_day is not None:
         params = replace(params, start=first_day)
@@ -73,7 +79,8 @@ def generate_command(
     typologies = data.labels.loc[data.labels["label"] == 1, "typology"].nunique()
     typer.echo(
         f"wrote {len(data.transactions):,} order lines ({diverted:,} labelled diversion, "
-        f"{typologies} typologies; {params.start} + {params.days} days) to {out}"
+        f"{typologies} typologies; {params.start} + {params.days} days; "
+        f"profile {params.profile_name}) to {out}"
     )
     write_labels(data.labels, labels)
     typer.echo(f"wrote {len(data.labels):,} labels (transaction_id,label,typology) to {labels}")
@@ -106,10 +113,19 @@ def generate_cli(
     days: Annotated[
         int | None, typer.Option("--days", help="How many days the orders span, default 330.")
     ] = None,
+    profile: Annotated[
+        str,
+        typer.Option(
+            "--profile",
+            help="Generator configuration: default; shifted (another population: other "
+            "countries, prices, end-use wording, mix, 2025-01-01 to 2026-11-30); history "
+            "(the default population over 2025-01-01 to 2026-11-30).",
+        ),
+    ] = "default",
 ) -> None:
     """Write synthetic orders with labelled diversion typologies (and a matching restricted list)."""
     try:
-        generate_command(rows, seed, out, labels, watchlist_out, start, days)
+        generate_command(rows, seed, out, labels, watchlist_out, start, days, profile)
     except (ValueError, OSError) as error:
         typer.echo(f"redflag: error: {error}", err=True)
         raise typer.Exit(2) from None

@@ -7,7 +7,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from detectors.schema import INPUT_COLUMNS
+from detectors.synthetic.orders import OUTPUT_COLUMNS
 from flows.commands.generate import generate_cli, generate_command
 
 
@@ -31,7 +31,7 @@ def test_writes_orders_labels_and_list_with_one_line_each(tmp_path, capsys):
     assert "2,000 order lines" in lines[0] and str(out) in lines[0]
     assert str(labels) in lines[1] and str(listed) in lines[2]
     orders = pd.read_parquet(out)
-    assert list(orders.columns) == list(INPUT_COLUMNS) and len(orders) == 2_000
+    assert list(orders.columns) == list(OUTPUT_COLUMNS) and len(orders) == 2_000
     assert orders["order_date"].min() == "2025-03-01" and orders["order_date"].max() <= "2025-04-29"
     assert pd.read_csv(labels)["transaction_id"].tolist() == orders["transaction_id"].tolist()
 
