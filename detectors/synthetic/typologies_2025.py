@@ -69,8 +69,10 @@ def unlicensed_h20(scene: Scene, n: int) -> Columns:
     eccn = pick(rng, ("catalog", "blank", "3A991.p", "5A992.c"), n, p=[0.5, 0.2, 0.2, 0.1])
     cols["eccn"] = np.where(eccn == "catalog", np.where(mi308, "3A090.b", cols["eccn"]), eccn)
     cols["eccn"] = np.where(eccn == "blank", None, cols["eccn"])
-    via_hk = (dest == "HK") & (rng.random(n) < 0.5)
-    cols["end_user_country"] = np.where(via_hk, "CN", cols["end_user_country"])
+    cols["ship_to_country"], cols["ship_to_name"] = dest, cols["customer_name"]
+    cols["ship_to_address"] = cols["customer_address"]
+    via_hk = (dest == "HK") & (rng.random(n) < 0.5)  # a Hong Kong buyer for a mainland user
+    cols["end_user_country"] = np.where(via_hk, "CN", dest)
     cols["end_user_name"] = np.where(
         via_hk | pd.isna(cols["end_user_name"]),
         company_names(rng, np.full(n, "CN")),
@@ -110,6 +112,9 @@ def implausible_license(scene: Scene, n: int) -> Columns:
         rows = variant == name
         days[rows] = days_within(rng, window, int(rows.sum()))
     cols = scene.lines(customers, np.arange(n), items, days, 1.0)
+    cols["ship_to_country"], cols["ship_to_name"] = dest, cols["customer_name"]
+    cols["ship_to_address"] = cols["customer_address"]
+    cols["end_user_country"] = np.where(pd.notna(cols["end_user_name"]), dest, None)
     cols["license_number"] = licence_numbers(rng, n)
     cols["license_exception"] = np.full(n, None, dtype=object)
     cols["end_use_statement_received"] = np.full(n, "true", dtype=object)

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from detectors.synthetic import SyntheticData, generate
+from detectors.synthetic import GeneratorParams, SyntheticData, generate
 from flows.commands.generate import read_catalog
 
 
@@ -21,3 +21,10 @@ def data_20k(catalog: pd.DataFrame) -> SyntheticData:
 def orders_20k(data_20k: SyntheticData) -> pd.DataFrame:
     """Transactions joined with their labels."""
     return data_20k.transactions.merge(data_20k.labels, on="transaction_id", validate="one_to_one")
+
+
+@pytest.fixture(scope="session")
+def orders_history(catalog: pd.DataFrame) -> pd.DataFrame:
+    """Orders of 2025-01-01 to 2026-11-30 (the "history" profile) joined with their labels."""
+    data = generate(40_000, seed=31, catalog=catalog, params=GeneratorParams.profile("history"))
+    return data.transactions.merge(data.labels, on="transaction_id", validate="one_to_one")

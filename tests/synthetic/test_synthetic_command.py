@@ -59,3 +59,21 @@ def test_bad_options_exit_2_with_one_line_and_write_nothing(tmp_path, arguments,
     assert result.exit_code == 2
     assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert not list(tmp_path.iterdir())
+
+
+def test_profile_option_writes_the_named_population(tmp_path, capsys):
+    out, labels = tmp_path / "o.csv", tmp_path / "l.csv"
+    data = generate_command(rows=3_000, seed=4, out=out, labels=labels, profile="shifted")
+    assert "profile shifted" in capsys.readouterr().out.splitlines()[0]
+    orders = pd.read_csv(out, dtype=str)
+    assert orders["order_date"].min() >= "2025-01-01" and orders["order_date"].max() <= "2026-11-30"
+    assert len(orders) == len(data.transactions) == 3_000
+
+
+def test_unknown_profile_exits_2_with_one_line(tmp_path):
+    app = typer.Typer()
+    app.command()(generate_cli)
+    base = ["--out", str(tmp_path / "o.csv"), "--labels", str(tmp_path / "l.csv")]
+    result = CliRunner().invoke(app, base + ["--profile", "nope"])
+    assert result.exit_code == 2 and "--profile" in result.stderr
+    assert not list(tmp_path.iterdir())

@@ -160,3 +160,81 @@ def test_volume_spike_is_far_above_the_customers_own_earlier_orders_and_goes_to_
         ]
         assert len(earlier) >= 3
         assert spike["h"] >= 20 * max(earlier["h"].max(), 1.0)
+
+
+def test_unlicensed_h20_sends_h20_or_mi308_to_china_after_the_letter_without_a_licence(
+    orders_history,
+):
+    rows = rows_of(orders_history, "unlicensed_h20")
+    assert rows["item_description"].str.contains(r"\bH20\b|MI308").all()
+    china = ["CN", "HK", "MO"]
+    assert (rows["ship_to_country"].isin(china) | rows["end_user_country"].isin(china)).all()
+    assert (rows["order_date"] >= "2025-04-09").all()
+    assert rows["license_number"].isna().all() and rows["license_exception"].isna().all()
+    assert rows["eccn"].nunique(dropna=False) >= 3  # whatever the ECCN says
+
+
+def test_implausible_license_records_a_licence_no_rule_of_its_date_allows(orders_history, items):
+    rows = rows_of(orders_history, "implausible_license")
+    assert rows["license_number"].notna().all()
+    assert rows["customer_country"].isin(["CN", "HK", "MO"]).all()
+    chip_tpp = catalog_value(rows, items, "tpp") / (
+        catalog_value(rows, items, "item_class") == "server"
+    ).map({True: 8, False: 1})
+    above = (chip_tpp >= 21_000) & (rows["order_date"] >= "2026-01-01")
+    reexport = rows["ship_from_country"].notna() & (rows["ship_from_country"] != "US")
+    early = (rows["order_date"] < "2026-01-15") & rows["item_description"].str.contains("H[128]00")
+    assert (above | reexport | early).all()
+    assert above.any() and reexport.any() and early.any()
+
+
+def test_mislabelled_parts_are_unknown_skus_declared_as_parts_at_gpu_prices(orders_20k, items):
+    rows = rows_of(orders_20k, "mislabelled_parts")
+    assert not rows["item_sku"].isin(items.index).any()
+    assert rows["item_description"].str.contains("(?i)parts|accessories|components").all()
+    assert rows["unit_price"].between(25_000, 41_000).all()
+    assert (rows["hs_code"] == "8473.30").mean() > 0.5
+    assert rows["eccn"].fillna("EAR99").eq("EAR99").all()
+    clean = orders_20k[orders_20k["label"] == 0]
+    clean_parts = clean[~clean["item_sku"].isin(items.index)]
+    generic = clean_parts["item_description"].str.contains("(?i)parts|accessories")
+    assert generic.any() and (clean_parts.loc[generic, "unit_price"] < 5_000).all()
+
+
+def test_adapter_module_declares_unknown_brand_gpus_as_adapters_or_modules(orders_20k, items):
+    rows = rows_of(orders_20k, "adapter_module")
+    assert not rows["item_sku"].isin(items.index).any()
+    assert rows["item_description"].str.contains("(?i)adapter|module").all()
+    vendors = "|".join(items["vendor"].dropna().unique())
+    assert not rows["item_description"].str.contains(vendors).any()
+    assert rows["unit_price"].between(14_000, 38_000).all()
+
+
+def test_straw_buyer_claims_domestic_or_licence_free_use_with_china_money_or_logistics(
+    orders_20k,
+):
+    rows = rows_of(orders_20k, "straw_buyer")
+    assert rows["customer_country"].isin(["US", "TW", "TH"]).all()
+    assert (rows["ship_to_country"] == rows["customer_country"]).all()
+    china = ["HK", "CN"]
+    tells = (
+        rows["payer_country"].isin(china)
+        | rows["freight_forwarder_country"].isin(china)
+        | rows["intermediate_consignee_country"].isin(china)
+        | rows["route"].fillna("").str.contains("HK")
+    )
+    assert tells.all()
+    assert rows["license_number"].isna().all()
+
+
+def test_sea_datacenter_buys_far_beyond_local_demand_and_rents_to_chinese_firms(orders_20k, items):
+    rows = rows_of(orders_20k, "sea_datacenter").assign(h=lambda f: h100e(f, items))
+    assert rows["customer_country"].isin(["MY", "ID", "TH"]).all()
+    assert rows["customer_type"].isin(["data_center", "cloud_provider"]).all()
+    clean = orders_20k[orders_20k["label"] == 0].assign(h=lambda f: h100e(f, items))
+    local = clean[clean["customer_country"].isin(["MY", "ID", "TH"]) & (clean["h"] > 0)]
+    assert rows["h"].median() > 20 * local["h"].median()
+    onward = rows["end_use"].str.contains("China|Shenzhen|overseas|regional|rental") | (
+        rows["end_user_name"] != rows["customer_name"]
+    )
+    assert onward.mean() > 0.5
