@@ -17,6 +17,7 @@ from detectors.synthetic.geography import (
     RESIDENTIAL_SHAPES,
     VIRTUAL_SHAPES,
 )
+from detectors.synthetic.names import native_names
 from detectors.synthetic.orders import draw_from
 from detectors.synthetic.population import (
     company_names,
@@ -42,7 +43,10 @@ _GENERIC_DESCRIPTIONS = (
     "Server parts",
     "Computer peripherals",
 )
-_VAGUE_END_USES = ("general use", "resale", "trading", "for stock", "general purpose computing")
+_VAGUE_END_USES = ("general use", "resale", "trading", "for stock", "general purpose computing",
+                   "various", "TBD", "customer project", "IT equipment")  # fmt: skip
+_REALTOR_END_USES = ("office equipment", "IT equipment for property management", "resale",
+                     "investment", "smart building project", None)  # fmt: skip
 _SHELL_COUNTRIES = ("US", "GB", "DE", "SG", "MY", "AE", "CA", "AU", "NL")
 _SHELL_PHONE_COUNTRIES = ("CN", "HK", "MO", "RU")
 _SPREAD_COUNTRIES = ("US", "DE", "GB", "SG", "MY", "AE", "TH", "IN", "TR", "KZ", "JP", "KR", "NL")
@@ -106,11 +110,12 @@ def transshipment_forwarder(scene: Scene, n: int) -> Columns:
     rng, params = scene.rng, scene.params
     m, who = spread(rng, n, 4.0)
     customers = scene.customers(
-        pick(rng, ("US", "US", "US", "CA", "GB"), m), pick(rng, ("distributor", "reseller"), m)
+        pick(rng, ("US", "US", "US", "CA", "GB", "DE", "AU"), m),
+        pick(rng, ("distributor", "reseller", "system_integrator"), m),
     )
     customers["customer_since"] = dates_between(rng, m, "2022-11-01", "2025-06-30")
     hub = pick(rng, params.forwarder_hubs, m)
-    forwarder = company_names(rng, hub, ("Logistics", "Freight", "Forwarding"))
+    forwarder = company_names(rng, hub, ("Logistics", "Freight", "Forwarding", "Supply Chain"))
     warehouse = per_country(rng, hub, "cities")
     payer_country = pick(rng, ("HK", "CN"), m)
     payer = company_names(rng, payer_country)
@@ -123,10 +128,16 @@ def transshipment_forwarder(scene: Scene, n: int) -> Columns:
               "intermediate_consignee_name", "intermediate_consignee_country", "eccn", "license_number"):  # fmt: skip
         cols[c] = np.full(n, None, dtype=object)
     cols["payer_name"], cols["payer_country"] = payer[who], payer_country[who]
-    cols["payment_method"] = np.full(n, "wire", dtype=object)
-    cols["item_description"] = pick(rng, _GENERIC_DESCRIPTIONS, n)
+    cols["payment_method"] = pick(rng, ("wire", "wire", "other"), n)
+    # mislabelled: a generic description, another HS code, or both
+    how = rng.random(n)
+    generic = how < 0.75
+    cols["item_description"] = np.where(
+        generic, pick(rng, _GENERIC_DESCRIPTIONS, n), cols["item_description"]
+    )
     hs = pick(rng, params.mislabel_hs_codes, n)
-    cols["hs_code"] = np.where(hs == scene.items.hs_code[items], "8471.80", hs)
+    hs = np.where(hs == scene.items.hs_code[items], "8471.80", hs)
+    cols["hs_code"] = np.where(generic & (how > 0.45), scene.items.hs_code[items], hs)
     return cols
 
 
@@ -134,12 +145,20 @@ def realtor_buyer(scene: Scene, n: int) -> Columns:
     rng, params = scene.rng, scene.params
     m, who = spread(rng, n, 3.0)
     customers = scene.customers(np.full(m, "US", dtype=object), np.full(m, "other", dtype=object))
-    customers["customer_name"] = customers["brand"] + " " + pick(rng, REALTOR_WORDS, m) + " LLC"
-    servers = np.flatnonzero(
-        scene.items.controlled & (scene.items.item_class == "server")
-        & pd.Series(scene.items.description).str.contains("H100|H200", regex=True).to_numpy()
-    )  # fmt: skip
-    items = draw_from(rng, servers if len(servers) else np.flatnonzero(scene.items.controlled), n)
+    legal = pick(rng, ("LLC", "Inc.", "LLC", "Group LLC"), m)
+    customers["customer_name"] = (
+        customers["brand"] + " " + pick(rng, REALTOR_WORDS, m) + " " + legal
+    )
+    wanted = (
+        scene.items.controlled
+        & pd.Series(scene.items.description).str.contains("H100|H200|A100", regex=True).to_numpy()
+    )
+    servers = np.flatnonzero(wanted & (scene.items.item_class == "server"))
+    gpus = np.flatnonzero(wanted & (scene.items.item_class == "gpu"))
+    fallback = np.flatnonzero(scene.items.controlled)
+    items = draw_from(rng, servers if len(servers) else fallback, n)
+    as_gpu = (rng.random(n) < 0.3) & bool(len(gpus))
+    items[as_gpu] = draw_from(rng, gpus if len(gpus) else fallback, int(as_gpu.sum()))
     cols = scene.lines(customers, who, items, scene.days(n), 1.0)
     transit = pick(rng, params.realtor_routes, n)
     cols["ship_to_country"] = transit
@@ -148,8 +167,8 @@ def realtor_buyer(scene: Scene, n: int) -> Columns:
     cols["route"] = transit
     for c in ("end_user_name", "end_user_country", "end_user_address", "license_number"):
         cols[c] = np.full(n, None, dtype=object)
-    cols["end_use"] = np.full(n, "office equipment", dtype=object)
-    payer_country = np.full(n, "CN", dtype=object)
+    cols["end_use"] = pick(rng, _REALTOR_END_USES, n)
+    payer_country = pick(rng, ("CN", "CN", "CN", "HK"), n)
     cols["payer_name"], cols["payer_country"] = company_names(rng, payer_country), payer_country
     cols["payment_method"] = np.full(n, "wire", dtype=object)
     return cols
@@ -299,7 +318,10 @@ def cash_premium(scene: Scene, n: int) -> Columns:
     cols = scene.lines(customers, who, items, scene.days(n), 1.0)
     cols["payment_method"] = pick(rng, ("cash", "crypto"), n)
     cols["unit_price"] = np.round(
-        scene.items.list_price[items] * rng.uniform(*params.price_premium_range, size=n), 2
+        scene.items.list_price[items]
+        * params.price_level
+        * rng.uniform(*params.price_premium_range, size=n),
+        2,
     )
     return cols
 
@@ -309,10 +331,14 @@ def evasive_end_use(scene: Scene, n: int) -> Columns:
     m, who = spread(rng, n, 2.0)
     customers = scene.customers(pick(rng, _SPREAD_COUNTRIES, m), pick(rng, _FRONT_TYPES, m))
     cols = scene.lines(customers, who, scene.controlled(n), scene.days(n), 1.0)
-    cols["declined_installation"] = np.full(n, "true", dtype=object)
-    cols["end_use_statement_received"] = np.full(n, "false", dtype=object)
-    cols["changed_after_order"] = np.full(n, "true", dtype=object)
-    cols["end_use"] = pick(rng, _VAGUE_END_USES, n)
+    # at least two of: installation declined, no end-use statement, changed after the order
+    flags = rng.random((n, 3)) < np.array([0.8, 0.8, 0.6])
+    short = flags.sum(axis=1) < 2
+    flags[short, :2] = True
+    cols["declined_installation"] = np.where(flags[:, 0], "true", "false").astype(object)
+    cols["end_use_statement_received"] = np.where(flags[:, 1], "false", "true").astype(object)
+    cols["changed_after_order"] = np.where(flags[:, 2], "true", "false").astype(object)
+    cols["end_use"] = np.where(rng.random(n) < 0.15, None, pick(rng, _VAGUE_END_USES, n))
     return cols
 
 
@@ -322,8 +348,10 @@ def d5_parent(scene: Scene, n: int) -> Columns:
     countries = pick(rng, ("SG", "MY", "US", "DE", "GB", "KR", "TH", "AU", "JP"), m)
     customers = scene.customers(countries, pick(rng, _FRONT_TYPES + ("cloud_provider", "oem"), m))
     parent_country = pick(rng, params.d5_parent_countries, m)
-    customers["customer_parent_name"] = company_names(
-        rng, parent_country, ("Holdings", "Group", "Investment Holdings")
+    latin = company_names(rng, parent_country, ("Holdings", "Group", "Investment Holdings"))
+    native, _ = native_names(rng, "CN", m)
+    customers["customer_parent_name"] = np.where(
+        (parent_country == "CN") & (rng.random(m) < 0.35), native, latin
     )
     customers["customer_parent_country"] = parent_country
     cols = scene.lines(customers, who, scene.controlled(n), scene.days(n), 1.0)

@@ -44,8 +44,10 @@ def test_transshipment_forwarder_ships_to_a_hub_forwarder_paid_from_china_mislab
     assert rows["end_user_name"].isna().all()
     assert rows["payer_country"].isin(["HK", "CN"]).all()
     assert (rows["payer_name"] != rows["customer_name"]).all()
-    assert (rows["hs_code"] != catalog_value(rows, items, "hs_code")).all()
-    assert (rows["item_description"] != catalog_value(rows, items, "description")).all()
+    other_hs = rows["hs_code"] != catalog_value(rows, items, "hs_code")
+    generic = rows["item_description"] != catalog_value(rows, items, "description")
+    assert (other_hs | generic).all()  # mislabelled one way or both
+    assert other_hs.any() and generic.any() and (other_hs & generic).any()
     assert (pd.to_datetime(rows["customer_since"]) > CONTROLS).all()
     assert catalog_value(rows, items, "controlled").all()
 
@@ -56,9 +58,11 @@ def test_realtor_buyer_buys_gpu_servers_via_malaysia_or_thailand_with_chinese_mo
     rows = rows_of(orders_20k, "realtor_buyer")
     assert (rows["customer_type"] == "other").all()
     assert rows["customer_name"].str.contains("Realt|Propert|Real Estate|Homes").all()
-    assert (catalog_value(rows, items, "item_class") == "server").all()
+    item_class = catalog_value(rows, items, "item_class")
+    assert item_class.isin(["server", "gpu"]).all() and (item_class == "server").mean() > 0.5
+    assert catalog_value(rows, items, "controlled").all()
     assert rows["ship_to_country"].isin(["MY", "TH"]).all()
-    assert (rows["payer_country"] == "CN").all()
+    assert rows["payer_country"].isin(["CN", "HK"]).all()
 
 
 def test_unlicensed_china_sends_controlled_items_to_china_without_a_license(orders_20k, items):
@@ -127,14 +131,16 @@ def test_evasive_end_use_declines_installation_without_statement_and_changes_aft
     orders_20k,
 ):
     rows = rows_of(orders_20k, "evasive_end_use")
-    assert (rows["declined_installation"] == "true").all()
-    assert (rows["end_use_statement_received"] == "false").all()
-    assert (rows["changed_after_order"] == "true").all()
-    assert (
-        rows["end_use"]
-        .isin(["general use", "resale", "trading", "for stock", "general purpose computing"])
-        .all()
+    flags = (
+        (rows["declined_installation"] == "true").astype(int)
+        + (rows["end_use_statement_received"] == "false").astype(int)
+        + (rows["changed_after_order"] == "true").astype(int)
     )
+    assert (flags >= 2).all() and (flags == 3).any()
+    vague = ["general use", "resale", "trading", "for stock", "general purpose computing",
+             "various", "TBD", "customer project", "IT equipment"]  # fmt: skip
+    assert rows["end_use"].isna().any()
+    assert rows["end_use"].dropna().isin(vague).all()
 
 
 def test_d5_parent_customers_belong_to_a_chinese_or_macanese_parent(orders_20k):
