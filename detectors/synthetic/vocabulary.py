@@ -200,7 +200,7 @@ INDUSTRIES: tuple[str, ...] = tuple(_PHRASES)
 _STANDARD_FORMS = ("{}", "{}", "{}", "{lower}", "End use: {}", "{} (civil use only)",
                    "{}; not for military or crypto-mining use", "{}.")  # fmt: skip
 _ALTERNATE_FORMS = ("{}", "{}", "{}", "{lower}", "Purpose - {}", "{} / commercial use",
-                    "{}. No military end use.", "For {lower}")  # fmt: skip
+                    "{}. No military end use.", "Application: {}")  # fmt: skip
 _BLANK_LIKE = ("N/A", "-", "see EUC", "as per end-use certificate")
 
 
