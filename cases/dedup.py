@@ -24,6 +24,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from cases import tables as t
+from cases.audit import case_heads, chain_rows
 from cases.content import (
     DECIDED_STATUSES,
     OPEN_STATUSES,
@@ -298,6 +299,10 @@ def _write(conn: Connection, batch: _Batch, touched: dict[str, _OpenCase], run_i
         conn.execute(
             t.cases.update().where(t.cases.c.case_id == sa.bindparam("b_case_id")), updates
         )
+    # the events continue each case's hash chain (the upsert holds the store's write lock)
+    chain_rows(
+        batch.events, case_heads(conn, {e["case_id"] for e in batch.events} - set(batch.new_cases))
+    )
     for table, rows in (
         (t.case_transactions, links),
         (t.evidence_items, evidence),

@@ -174,10 +174,143 @@ def _v3_queue_indexes(conn: Connection) -> None:
     )
 
 
+STATUS_BY_EVENTS = "the status of a case changes only with an event that records the change"
+AUDIT_APPEND_ONLY = "the account log is append-only"
+
+_SQLITE_V4_GUARDS = (
+    f"CREATE TRIGGER cases_status_by_events BEFORE UPDATE OF status ON cases "
+    f"WHEN NEW.status IS NOT OLD.status AND NOT EXISTS (SELECT 1 FROM events e "
+    f"WHERE e.event_id = (SELECT max(event_id) FROM events WHERE case_id = NEW.case_id) "
+    f"AND e.from_status IS OLD.status AND e.to_status IS NEW.status) "
+    f"BEGIN SELECT RAISE(ABORT, '{STATUS_BY_EVENTS}'); END",
+    f"CREATE TRIGGER cases_open_on_insert BEFORE INSERT ON cases WHEN NEW.status <> 'open' "
+    f"BEGIN SELECT RAISE(ABORT, '{STATUS_BY_EVENTS}'); END",
+    f"CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log "
+    f"BEGIN SELECT RAISE(ABORT, '{AUDIT_APPEND_ONLY}'); END",
+    f"CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log "
+    f"BEGIN SELECT RAISE(ABORT, '{AUDIT_APPEND_ONLY}'); END",
+)
+_POSTGRES_V4_GUARDS = (
+    "CREATE FUNCTION redflag_status_by_events() RETURNS trigger LANGUAGE plpgsql AS $$ "
+    "BEGIN IF TG_OP = 'INSERT' THEN IF NEW.status <> 'open' THEN "
+    f"RAISE EXCEPTION '{STATUS_BY_EVENTS}'; END IF; "
+    "ELSIF NEW.status IS DISTINCT FROM OLD.status AND NOT EXISTS (SELECT 1 FROM events e "
+    "WHERE e.event_id = (SELECT max(event_id) FROM events WHERE case_id = NEW.case_id) "
+    "AND e.from_status IS NOT DISTINCT FROM OLD.status "
+    "AND e.to_status IS NOT DISTINCT FROM NEW.status) THEN "
+    f"RAISE EXCEPTION '{STATUS_BY_EVENTS}'; END IF; RETURN NEW; END $$",
+    "CREATE TRIGGER cases_status_by_events BEFORE INSERT OR UPDATE OF status ON cases "
+    "FOR EACH ROW EXECUTE FUNCTION redflag_status_by_events()",
+    "CREATE FUNCTION redflag_audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+    f"$$ BEGIN RAISE EXCEPTION '{AUDIT_APPEND_ONLY}'; END $$",
+    "CREATE TRIGGER audit_log_no_update_delete BEFORE UPDATE OR DELETE ON audit_log "
+    "FOR EACH ROW EXECUTE FUNCTION redflag_audit_log_append_only()",
+    "CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log "
+    "FOR EACH STATEMENT EXECUTE FUNCTION redflag_audit_log_append_only()",
+)
+
+
+def _v4_tables(metadata: sa.MetaData) -> None:
+    sa.Table(
+        "sessions",
+        metadata,
+        sa.Column("session_hash", sa.String(64), primary_key=True),
+        sa.Column("user_name", sa.String(100), nullable=False, index=True),
+        sa.Column("created_at", sa.DateTime, nullable=False),
+        sa.Column("last_seen_at", sa.DateTime, nullable=False),
+        sa.Column("expires_at", sa.DateTime, nullable=False),
+        sa.Column("ended_at", sa.DateTime),
+        sa.Column("ended_reason", sa.String(40)),
+        sa.Column("client", sa.String(64)),
+    )
+    sa.Table(
+        "api_tokens",
+        metadata,
+        sa.Column("token_id", sa.String(32), primary_key=True),
+        sa.Column("user_name", sa.String(100), nullable=False, index=True),
+        sa.Column("secret_hash", sa.String(64), nullable=False),
+        sa.Column("created_at", sa.DateTime, nullable=False),
+        sa.Column("expires_at", sa.DateTime, nullable=False),
+        sa.Column("revoked_at", sa.DateTime),
+        sa.Column("last_used_at", sa.DateTime),
+    )
+    sa.Table(
+        "audit_log",
+        metadata,
+        sa.Column("entry_id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("at", sa.DateTime, nullable=False),
+        sa.Column("actor", sa.String(100), nullable=False),
+        sa.Column("event", sa.String(40), nullable=False),
+        sa.Column("subject", sa.String(100)),
+        sa.Column("client", sa.String(64)),
+        sa.Column("details_json", sa.Text),
+        sa.Column("prev_hash", sa.String(64), nullable=False, unique=True),
+        sa.Column("hash", sa.String(64), nullable=False),
+    )
+
+
+def _v4_chain_existing_events(conn: Connection) -> None:
+    """Hash every stored event into its case's chain (the append-only guards are lifted
+    for this one transaction and put back by the caller)."""
+    from cases.audit import chain_rows
+
+    events = sa.table(
+        "events", *(sa.column(name) for name in (
+            "event_id", "case_id", "at", "by", "event", "from_status", "to_status",
+            "rationale", "run_id", "versions_json", "details_json", "prev_hash", "hash",
+        ))
+    )  # fmt: skip
+    heads: dict[str, str] = {}
+    last = 0
+    while True:
+        query = sa.select(events).where(events.c.event_id > last).order_by(events.c.event_id)
+        rows = [dict(row._mapping) for row in conn.execute(query.limit(5000))]
+        if not rows:
+            return
+        chain_rows(rows, heads)
+        conn.execute(
+            events.update().where(events.c.event_id == sa.bindparam("b_id")),
+            [{"b_id": r["event_id"], "prev_hash": r["prev_hash"], "hash": r["hash"]} for r in rows],
+        )
+        last = rows[-1]["event_id"]
+
+
+def _v4_accounts_sessions_and_audit_chain(conn: Connection) -> None:
+    """Accounts that can be disabled, with normalised names; server-side sessions;
+    command-line tokens; the account log; hash chains over the events; status changes
+    only through events."""
+    from cases.users import normalise_stored_names
+
+    datetime_type = sa.DateTime().compile(dialect=conn.dialect)
+    for column in (f"disabled_at {datetime_type}", "disabled_reason TEXT",
+                   f"password_changed_at {datetime_type}"):  # fmt: skip
+        conn.exec_driver_sql(f"ALTER TABLE users ADD COLUMN {column}")
+    normalise_stored_names(conn)
+    metadata = sa.MetaData()
+    _v4_tables(metadata)
+    metadata.create_all(conn)
+    for column in ("prev_hash VARCHAR(64)", "hash VARCHAR(64)"):
+        conn.exec_driver_sql(f"ALTER TABLE events ADD COLUMN {column}")
+    postgres = conn.dialect.name == "postgresql"
+    if postgres:
+        conn.exec_driver_sql("DROP TRIGGER events_no_update_delete ON events")
+    else:
+        conn.exec_driver_sql("DROP TRIGGER events_no_update")
+    _v4_chain_existing_events(conn)
+    if postgres:
+        conn.exec_driver_sql(_POSTGRES_EVENT_GUARDS[1])
+    else:
+        conn.exec_driver_sql(_SQLITE_EVENT_GUARDS[0])
+    conn.exec_driver_sql("CREATE UNIQUE INDEX ix_events_chain ON events (case_id, prev_hash)")
+    for statement in _POSTGRES_V4_GUARDS if postgres else _SQLITE_V4_GUARDS:
+        conn.exec_driver_sql(statement)
+
+
 MIGRATIONS: tuple[tuple[int, Migration], ...] = (
     (1, _v1_initial),
     (2, _v2_due_dates_and_suppressions),
     (3, _v3_queue_indexes),
+    (4, _v4_accounts_sessions_and_audit_chain),
 )
 LATEST_VERSION = MIGRATIONS[-1][0]
 

@@ -57,6 +57,8 @@ events = sa.Table(
     sa.Column("run_id", sa.String(100)),
     sa.Column("versions_json", sa.Text),
     sa.Column("details_json", sa.Text),
+    sa.Column("prev_hash", sa.String(64)),  # the case's previous event (see cases.audit)
+    sa.Column("hash", sa.String(64)),
 )
 
 users = sa.Table(
@@ -66,6 +68,51 @@ users = sa.Table(
     sa.Column("role", sa.String(16), nullable=False),
     sa.Column("password_hash", sa.Text, nullable=False),
     sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("disabled_at", sa.DateTime),
+    sa.Column("disabled_reason", sa.Text),
+    sa.Column("password_changed_at", sa.DateTime),
+)
+
+# server-side sessions of the review app; the cookie holds the id, this table its hash
+sessions = sa.Table(
+    "sessions",
+    metadata,
+    sa.Column("session_hash", sa.String(64), primary_key=True),
+    sa.Column("user_name", sa.String(100), nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("last_seen_at", sa.DateTime, nullable=False),
+    sa.Column("expires_at", sa.DateTime, nullable=False),
+    sa.Column("ended_at", sa.DateTime),
+    sa.Column("ended_reason", sa.String(40)),
+    sa.Column("client", sa.String(64)),
+)
+
+# per-user command-line tokens; only a hash of the secret part is kept
+api_tokens = sa.Table(
+    "api_tokens",
+    metadata,
+    sa.Column("token_id", sa.String(32), primary_key=True),
+    sa.Column("user_name", sa.String(100), nullable=False),
+    sa.Column("secret_hash", sa.String(64), nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("expires_at", sa.DateTime, nullable=False),
+    sa.Column("revoked_at", sa.DateTime),
+    sa.Column("last_used_at", sa.DateTime),
+)
+
+# events that belong to no case (logins, logouts, account changes), one hash chain
+audit_log = sa.Table(
+    "audit_log",
+    metadata,
+    sa.Column("entry_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.DateTime, nullable=False),
+    sa.Column("actor", sa.String(100), nullable=False),
+    sa.Column("event", sa.String(40), nullable=False),
+    sa.Column("subject", sa.String(100)),
+    sa.Column("client", sa.String(64)),
+    sa.Column("details_json", sa.Text),
+    sa.Column("prev_hash", sa.String(64), nullable=False),
+    sa.Column("hash", sa.String(64), nullable=False),
 )
 
 runs = sa.Table(
