@@ -9,7 +9,9 @@ refuses one (see `cases.migrations`).
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -19,9 +21,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from cases import audit
 from cases import suppressions as sup
 from cases import tables as t
-from cases import users
+from cases.accounts import Accounts
 from cases.bulk import collector_paused
 from cases.content import OPEN_STATUSES, build_case, dumps, event_record, evidence_record
 from cases.dedup import chunks, plan_and_write
@@ -104,6 +107,23 @@ def workspace_url(workspace: Path) -> str:
     return f"sqlite:///{Path(workspace).resolve() / 'cases.db'}"
 
 
+def private_sqlite_file(path: Path) -> None:
+    """Create the store's file readable by its owner alone (0600, in a 0700 folder when
+    the folder is new); an existing one, and its WAL files, are made so."""
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, mode=0o700)
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    for name in (path.name, f"{path.name}-wal", f"{path.name}-shm"):
+        target = path.with_name(name)
+        if (
+            target.exists()
+            and target.stat().st_mode & 0o077
+            and target.stat().st_uid == os.getuid()
+        ):
+            target.chmod(0o600)
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -122,11 +142,12 @@ class CaseStore:
         self.url = url
         self.policy = policy or CasePolicy()
         if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
-            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+            private_sqlite_file(Path(url.removeprefix("sqlite:///")))
         self.engine = sa.create_engine(url)
         if self.engine.dialect.name == "sqlite":
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
         self.schema_version = migrate(self.engine)
+        self.accounts = Accounts(self.engine)
 
     @classmethod
     def for_workspace(cls, workspace: Path, policy: CasePolicy | None = None) -> CaseStore:
@@ -326,33 +347,45 @@ class CaseStore:
     ) -> None:
         """Change workflow columns of one case, append its event (and add suppressions),
         atomically. `expect` holds column values the case must still have (else
-        `ConcurrentChange`)."""
+        `ConcurrentChange`). The event is written first: the database lets the status
+        change only when the case's latest event records it."""
         now = utc_now()
         with self.engine.begin() as conn:
-            query = t.cases.update().where(t.cases.c.case_id == case_id)
+            if not audit.lock_case(conn, case_id):
+                raise CaseNotFound(f"no case {case_id} in the case store")
+            query = sa.select(sa.func.count()).where(t.cases.c.case_id == case_id)
             for column, value in expect.items():
                 col = t.cases.c[column]
                 query = query.where(col.is_(None) if value is None else col == value)
-            updated = conn.execute(query.values(**changes, updated_at=now)).rowcount
-            if updated != 1:
+            if conn.execute(query).scalar_one() != 1:
                 raise ConcurrentChange(f"case {case_id} changed meanwhile; read it again")
             self._append_event(conn, case_id, event, now)
+            conn.execute(
+                t.cases.update()
+                .where(t.cases.c.case_id == case_id)
+                .values(**changes, updated_at=now)
+            )
             sup.add_suppressions(conn, suppressions or [])
 
     def append_event(self, case_id: str, event: NewEvent) -> None:
+        """An event that changes no column of the case (a note, say)."""
         with self.engine.begin() as conn:
+            if not audit.lock_case(conn, case_id):
+                raise CaseNotFound(f"no case {case_id} in the case store")
             self._append_event(conn, case_id, event, utc_now())
 
     @staticmethod
     def _append_event(conn: Connection, case_id: str, event: NewEvent, at: datetime) -> None:
-        conn.execute(
-            t.events.insert().values(
-                case_id=case_id, at=at, by=event.by, event=event.event,
-                from_status=event.from_status, to_status=event.to_status,
-                rationale=event.rationale, run_id=event.run_id,
-                versions_json=dumps(event.versions) if event.versions else None,
-                details_json=dumps(event.details) if event.details else None,
-            )
+        """Append at the head of the case's hash chain; the case must be locked."""
+        audit.append_case_event(
+            conn,
+            {
+                "case_id": case_id, "at": at, "by": event.by, "event": event.event,
+                "from_status": event.from_status, "to_status": event.to_status,
+                "rationale": event.rationale, "run_id": event.run_id,
+                "versions_json": dumps(event.versions) if event.versions else None,
+                "details_json": dumps(event.details) if event.details else None,
+            },
         )  # fmt: skip
 
     # ---- suppressions -----------------------------------------------------------------
@@ -404,6 +437,7 @@ class CaseStore:
                     found.setdefault(case_id, set()).add(entry)
                 sup.lift_for_entries(conn, part, sup.ENTRY_REMOVED, now)
             for case_id, entries in sorted(found.items()):
+                audit.lock_case(conn, case_id)
                 event = NewEvent("entry_removed", "system", run_id=run_id,
                                  details={"entry_ids": sorted(entries)})  # fmt: skip
                 self._append_event(conn, case_id, event, now)
@@ -411,12 +445,11 @@ class CaseStore:
 
     # ---- users ------------------------------------------------------------------------
 
-    def add_user(self, name: str, role: str, password: str) -> None:
-        """An account for the review app (the password is stored as a scrypt hash)."""
-        with self.engine.begin() as conn:
-            users.add_user(conn, name, role, password, utc_now())
+    def add_user(self, name: str, role: str, password: str, by: str = "system") -> str:
+        """An account (see `cases.accounts`); returns its stored, normalised name."""
+        return self.accounts.add(name, role, password, by)
 
     def check_password(self, name: str, password: str) -> str | None:
-        """The user's role when the password is right, else None."""
-        with self.engine.connect() as conn:
-            return users.check_password(conn, name, password)
+        """The user's role when the password is right and the account enabled, else None."""
+        actor = self.accounts.authenticate(name, password, client="local", via="store")
+        return actor.role if actor else None
