@@ -1,23 +1,32 @@
 """The investigator's workflow: open -> in_review -> escalated | cleared | reported.
 
-Every change is one event in the case's append-only history (who, when, from -> to, the
-rationale, the evidence and versions the decision was made on). Escalating and reporting
-need a second reviewer when four-eyes is on (`configs/cases.yaml`): the first `decide`
-records a pending decision, a `decide` or `approve` from another user completes it.
+Every change is one event in the case's append-only, hash-chained history (who, when,
+from -> to, the rationale, the evidence and versions the decision was made on). This is
+the one place the review app and the command line both go through, and it enforces:
+
+- who may act (`Actor`, authenticated by the caller): every user reads every case; an
+  analyst works on the cases assigned to them (takes an unassigned one), a reviewer or an
+  admin on any case; a case is assigned only to an enabled account;
+- four-eyes (`configs/four_eyes.yaml`, `cases.four_eyes`): a decision that matches a row
+  of the table is recorded as a proposal and takes effect when a second person, with an
+  approver's role, approves it (`approve`, or `decide` with the same outcome).
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from cases.accounts import Actor
 from cases.content import dumps
+from cases.four_eyes import FourEyesRule
 from cases.model import Case
 from cases.policy import CasePolicy
 from cases.store import CaseStore, NewEvent, utc_now
 from cases.suppressions import match_fingerprints
+from cases.users import normalise_user_name
 
 OUTCOMES: tuple[str, ...] = ("cleared", "escalated", "reported")
 FINAL_STATUSES: tuple[str, ...] = ("cleared", "reported")
@@ -27,14 +36,20 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "in_review": OUTCOMES,
     "escalated": ("cleared", "reported"),
 }
+MAX_NOTE = 5000
+DEFAULT_APPROVERS = frozenset({"reviewer", "admin"})
 
 
 class WorkflowError(ValueError):
     """A change the workflow does not allow (bad outcome, missing rationale, closed case)."""
 
 
-class FourEyesError(WorkflowError):
-    """The second approval of a four-eyes decision came from the user who proposed it."""
+class AccessDenied(WorkflowError):
+    """The acting user's role or assignment does not allow this action on this case."""
+
+
+class FourEyesError(AccessDenied):
+    """A four-eyes approval from the proposer, or from a role that may not approve."""
 
 
 @dataclass(frozen=True)
@@ -42,8 +57,13 @@ class Decision:
     case_id: str
     outcome: str
     status: str  # the case's status afterwards
-    pending: bool  # True when the decision waits for a second reviewer
+    pending: bool  # True when the decision waits for a second person
     suppressions: int = 0
+    four_eyes: tuple[str, ...] = field(default=())  # the rows of the table it matched
+
+
+def same_person(a: str | None, b: str | None) -> bool:
+    return bool(a and b) and normalise_user_name(a) == normalise_user_name(b)
 
 
 class CaseWorkflow:
@@ -59,32 +79,76 @@ class CaseWorkflow:
         suppressions: list[dict[str, Any]] | None = None,
     ) -> None:
         pending = dumps(case.pending_decision) if case.pending_decision else None
-        expect = {"status": case.status, "pending_json": pending}
+        expect = {"status": case.status, "pending_json": pending, "assignee": case.assignee}
         self.store.apply_change(case.case_id, expect, changes, event, suppressions)
 
-    def assign(self, case_id: str, assignee: str, by: str) -> Case:
+    # ---- access -----------------------------------------------------------------------------
+
+    @staticmethod
+    def check_works_on(case: Case, by: Actor, action: str) -> None:
+        """An analyst acts only on a case assigned to them; reviewers and admins on any."""
+        if by.role in ("reviewer", "admin") or same_person(case.assignee, by.name):
+            return
+        holder = f"assigned to {case.assignee}" if case.assignee else "not assigned to you"
+        raise AccessDenied(
+            f"case {case.case_id} is {holder}: an analyst may {action} only cases assigned "
+            "to them (take an unassigned case first, or ask a reviewer)"
+        )
+
+    def may_work_on(self, case: Case, by: Actor) -> bool:
+        try:
+            self.check_works_on(case, by, "work on")
+        except AccessDenied:
+            return False
+        return True
+
+    # ---- actions ------------------------------------------------------------------------
+
+    def assign(self, case_id: str, assignee: str, by: Actor) -> Case:
         """Give the case to an investigator; an open case moves to in_review."""
         case = self.store.get_case(case_id)
         if case.status in FINAL_STATUSES:
             raise WorkflowError(f"case {case_id} is {case.status}; it cannot be assigned")
         if not assignee.strip():
             raise WorkflowError("an assignee name is required")
+        account = self.store.accounts.active(assignee)
+        if account is None:
+            raise WorkflowError(
+                f"no enabled account {normalise_user_name(assignee)!r}; a case is assigned "
+                "to an existing user (see `redflag users list`)"
+            )
+        if by.role == "analyst":
+            if account.name != by.name:
+                raise AccessDenied("an analyst can take a case but not assign it to someone else")
+            if case.assignee and not same_person(case.assignee, by.name):
+                raise AccessDenied(f"case {case_id} is assigned to {case.assignee}; "
+                                   "a reviewer reassigns it")  # fmt: skip
         status = "in_review" if case.status == "open" else case.status
         event = NewEvent(
-            "assigned", by, case.status, status, details={"from": case.assignee, "to": assignee}
-        )
-        self._change(case, {"assignee": assignee, "status": status}, event)
+            "assigned", by.name, case.status, status, details={"from": case.assignee,
+                                                               "to": account.name}
+        )  # fmt: skip
+        self._change(case, {"assignee": account.name, "status": status}, event)
         return self.store.get_case(case_id)
+
+    def note(self, case_id: str, text: str, by: Actor) -> None:
+        text = text.strip()
+        if not text:
+            raise WorkflowError("a note needs some text")
+        if len(text) > MAX_NOTE:
+            raise WorkflowError(f"a note holds at most {MAX_NOTE} characters")
+        self.check_works_on(self.store.get_case(case_id), by, "annotate")
+        self.store.append_event(case_id, NewEvent("note", by.name, rationale=text))
 
     def decide(
         self,
         case_id: str,
         outcome: str,
         rationale: str,
-        by: str,
+        by: Actor,
         suppress_days: int | None = None,
     ) -> Decision:
-        """Record a decision; escalated/reported under four-eyes wait for another user."""
+        """Record a decision; one that the four-eyes table names waits for a second person."""
         if outcome not in OUTCOMES:
             raise WorkflowError(f"unknown outcome {outcome!r}; use one of {', '.join(OUTCOMES)}")
         if not rationale or not rationale.strip():
@@ -94,60 +158,117 @@ class CaseWorkflow:
         case = self.store.get_case(case_id)
         if outcome not in ALLOWED.get(case.status, ()):
             raise WorkflowError(f"case {case_id} is {case.status}; it cannot become {outcome}")
-        needs_second = self.policy.four_eyes and outcome in self.policy.four_eyes_outcomes
         pending = case.pending_decision
-        if not needs_second:
+        if pending and (pending["outcome"], pending.get("suppress_days")) == (
+            outcome,
+            suppress_days,
+        ):
+            return self._approve(case, pending, rationale, by)
+        self.check_works_on(case, by, "decide")
+        if suppress_days is not None:
+            self._suppressions(case, rationale, by.name, suppress_days)  # checked before proposing
+        rows = self.four_eyes_rows(case, outcome, suppress_days)
+        refused = [row.id for row in rows if by.role not in row.proposers]
+        if refused:
+            raise AccessDenied(f"a {by.role} may not propose this decision (four-eyes: "
+                               f"{', '.join(refused)})")  # fmt: skip
+        if not rows:
             return self._complete(case, outcome, rationale, by, None, suppress_days)
-        if pending and pending["outcome"] == outcome:
-            if pending["by"] == by:
-                raise FourEyesError(
-                    f"case {case_id}: {by} proposed '{outcome}'; four-eyes needs another reviewer"
-                )
-            return self._complete(case, outcome, rationale, by, pending, None)
-        return self._propose(case, outcome, rationale, by)
+        return self._propose(case, outcome, rationale, by, suppress_days, rows)
 
-    def approve(self, case_id: str, by: str, note: str = "approved") -> Decision:
-        """Second reviewer's approval of the pending decision."""
+    def approve(self, case_id: str, by: Actor, note: str = "approved") -> Decision:
+        """The second person's approval of the decision waiting on the case."""
         case = self.store.get_case(case_id)
         if not case.pending_decision:
             raise WorkflowError(f"case {case_id} has no decision waiting for approval")
-        return self.decide(case_id, case.pending_decision["outcome"], note, by)
+        return self._approve(case, case.pending_decision, note or "approved", by)
 
-    def _propose(self, case: Case, outcome: str, rationale: str, by: str) -> Decision:
-        proposal = {"outcome": outcome, "rationale": rationale, "by": by, "at": _now_iso()}
+    def four_eyes_rows(
+        self, case: Case, outcome: str, suppress_days: int | None = None
+    ) -> list[FourEyesRule]:
+        """The rows of the four-eyes table this decision on this case matches."""
+        if not self.policy.four_eyes:
+            return []
+        table = self.policy.four_eyes_table
+        other_pending = bool(case.pending_decision) and (
+            case.pending_decision["outcome"],
+            case.pending_decision.get("suppress_days"),
+        ) != (outcome, suppress_days)
+        return table.matching(table.facts(case, outcome, suppress_days, other_pending))
+
+    def _approvers(self, pending: dict[str, Any]) -> frozenset[str]:
+        """Roles that may approve: those of every row the proposal matched."""
+        by_id = {row.id: row for row in self.policy.four_eyes_table.rules}
+        approvers: frozenset[str] | None = None
+        for rule_id in pending.get("four_eyes") or ():
+            if rule_id in by_id:
+                allowed = by_id[rule_id].approvers
+                approvers = allowed if approvers is None else approvers & allowed
+        return DEFAULT_APPROVERS if approvers is None else approvers
+
+    def _approve(self, case: Case, pending: dict[str, Any], note: str, by: Actor) -> Decision:
+        if same_person(pending["by"], by.name):
+            raise FourEyesError(
+                f"case {case.case_id}: {by.name} proposed '{pending['outcome']}'; "
+                "four-eyes needs another person to approve it"
+            )
+        if by.role not in self._approvers(pending):
+            raise FourEyesError(
+                f"a {by.role} cannot give the second approval of '{pending['outcome']}'; "
+                "ask a reviewer"
+            )
+        days = pending.get("suppress_days")
+        return self._complete(case, pending["outcome"], note, by, pending, days)
+
+    def _propose(
+        self,
+        case: Case,
+        outcome: str,
+        rationale: str,
+        by: Actor,
+        suppress_days: int | None,
+        rows: list[FourEyesRule],
+    ) -> Decision:
+        ids = [row.id for row in rows]
+        proposal = {"outcome": outcome, "rationale": rationale, "by": by.name, "at": _now_iso(),
+                    "suppress_days": suppress_days, "four_eyes": ids}  # fmt: skip
         status = "in_review" if case.status == "open" else case.status
-        event = NewEvent(
-            "decision_proposed", by, case.status, status, rationale,
-            details={"outcome": outcome, "evidence": _evidence_keys(case)},
-            versions=case.versions,
-        )  # fmt: skip
+        details: dict[str, Any] = {
+            "outcome": outcome, "evidence": _evidence_keys(case), "four_eyes": ids,
+            "hard_stops": self.policy.four_eyes_table.hard_stops(case),
+        }  # fmt: skip
+        if suppress_days is not None:
+            details["suppress_days"] = suppress_days
+        if case.pending_decision:
+            old = case.pending_decision
+            details["replaces"] = {"outcome": old["outcome"], "by": old["by"], "at": old["at"]}
+        event = NewEvent("decision_proposed", by.name, case.status, status, rationale, details,
+                         versions=case.versions)  # fmt: skip
         self._change(case, {"status": status, "pending_json": dumps(proposal)}, event)
-        return Decision(case.case_id, outcome, status, pending=True)
+        return Decision(case.case_id, outcome, status, pending=True, four_eyes=tuple(ids))
 
     def _complete(
         self,
         case: Case,
         outcome: str,
         rationale: str,
-        by: str,
+        by: Actor,
         proposal: dict[str, Any] | None,
         suppress_days: int | None,
     ) -> Decision:
         details: dict[str, Any] = {"outcome": outcome, "evidence": _evidence_keys(case)}
         if proposal:
-            details |= {"proposed_by": proposal["by"], "proposal_rationale": proposal["rationale"]}
-        suppressions = self._suppressions(case, rationale, by, suppress_days)
+            details |= {"proposed_by": proposal["by"], "proposal_rationale": proposal["rationale"],
+                        "four_eyes": proposal.get("four_eyes") or []}  # fmt: skip
+        suppressions = self._suppressions(case, rationale, by.name, suppress_days)
         if suppressions:
             details["suppressed"] = [
-                {
-                    "entry_id": s["entry_id"],
-                    "party": s["party_name"],
-                    "until": s["expires_at"].isoformat(),
-                }
+                {"entry_id": s["entry_id"], "party": s["party_name"],
+                 "until": s["expires_at"].isoformat()}
                 for s in suppressions
-            ]
+            ]  # fmt: skip
         event = NewEvent(
-            "decided", by, case.status, outcome, rationale, details, versions=case.versions
+            "decided", by.name, case.status, outcome, rationale, details, versions=case.versions
         )
         self._change(case, {"status": outcome, "pending_json": None}, event, suppressions)
         return Decision(
@@ -190,8 +311,9 @@ def _now_iso() -> str:
 
 
 def pending_summary(case: Case) -> str:
-    """One line on a decision waiting for a second reviewer, or ''."""
+    """One line on a decision waiting for a second person, or ''."""
     if not case.pending_decision:
         return ""
     p = case.pending_decision
-    return f"{p['outcome']} proposed by {p['by']} at {p['at']}: {json.dumps(p['rationale'])}"
+    rules = f" [four-eyes: {', '.join(p['four_eyes'])}]" if p.get("four_eyes") else ""
+    return f"{p['outcome']} proposed by {p['by']} at {p['at']}{rules}: {json.dumps(p['rationale'])}"
