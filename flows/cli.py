@@ -94,6 +94,8 @@ def run_guarded(action):
 
 
 # Commands live in their own modules under flows/commands/.
+from flows.commands import accounts as account_commands  # noqa: E402
+from flows.commands import audit as audit_commands  # noqa: E402
 from flows.commands import cases as case_commands  # noqa: E402
 from flows.commands import pipeline, training  # noqa: E402,F401  (they register their commands)
 from flows.commands import rules as rule_commands  # noqa: E402
@@ -101,8 +103,8 @@ from flows.commands import watchlist as watchlist_commands  # noqa: E402
 from flows.commands.evaluate import evaluate_cli  # noqa: E402
 from flows.commands.generate import generate_cli  # noqa: E402
 
-users_app = typer.Typer(help="Accounts for the review app.", no_args_is_help=True)
-app.add_typer(users_app, name="users")
+app.add_typer(account_commands.app, name="users")
+app.add_typer(audit_commands.app, name="audit")
 app.add_typer(watchlist_commands.app, name="watchlist")
 app.add_typer(case_commands.app, name="cases")
 app.add_typer(rule_commands.app, name="rules")
@@ -137,23 +139,21 @@ def review(
     ctx: typer.Context,
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8080,
+    forwarded_allow_ips: Annotated[
+        str | None,
+        typer.Option(
+            "--forwarded-allow-ips",
+            help="Comma-separated addresses of trusted reverse proxies (or '*'): their "
+            "X-Forwarded-For and X-Forwarded-Proto headers give the client's address (for "
+            "the login throttle and the audit trail) and scheme (HTTPS: Secure cookies and "
+            "HSTS). Default: trust no proxy.",
+        ),
+    ] = None,
 ) -> None:
     """The investigators' web app: the queue, case pages, decisions, runs and a dashboard."""
     from flows.commands.review import review_command
 
-    review_command(ctx.obj["workspace"], ctx.obj["case_store_url"], host, port)
-
-
-@users_app.command("add")
-def users_add_command(
-    ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="Login name.")],
-    role: Annotated[str, typer.Option("--role", help="analyst, reviewer or admin.")],
-) -> None:
-    """Add an account; the password is read from stdin when it is not a terminal, else prompted."""
-    from flows.commands.review import users_add
-
-    users_add(ctx.obj["case_store_url"], name, role)
+    review_command(ctx.obj["workspace"], ctx.obj["case_store_url"], host, port, forwarded_allow_ips)
 
 
 def hoist_workspace(argv: list[str]) -> list[str]:
@@ -173,6 +173,7 @@ def hoist_workspace(argv: list[str]) -> list[str]:
 
 
 def main() -> None:
+    os.umask(0o077)  # what redflag writes (case store, runs, snapshots) is the owner's alone
     try:
         argv = hoist_workspace(expand_multi_value_options(sys.argv[1:]))
         app(args=argv, prog_name="redflag")

@@ -19,21 +19,14 @@ from cases.export import EXPORT_FORMATS, export_queue
 from cases.model import PRIORITIES, STATUSES
 from cases.policy import load_case_policy
 from cases.render import case_json
-from cases.store import CaseNotFound, CaseStore, utc_now, workspace_url
+from cases.store import CaseNotFound, CaseStore, ConcurrentChange, utc_now, workspace_url
 from cases.workflow import OUTCOMES, CaseWorkflow, WorkflowError, pending_summary
+from flows.commands.accounts import TokenOption, authenticate
+from flows.commands.accounts import UserOption as UserOption
 
 app = typer.Typer(help="Review the case queue, read a case, assign it and record decisions.")
 suppressions_app = typer.Typer(help="Suppressed party <-> watchlist entry pairs.")
 app.add_typer(suppressions_app, name="suppressions")
-
-UserOption = Annotated[
-    str | None,
-    typer.Option(
-        "--user",
-        envvar="REDFLAG_USER",
-        help="Acting user recorded in the audit trail (default: $REDFLAG_USER, else $USER).",
-    ),
-]
 
 
 def _fail(message: str, code: int) -> typer.Exit:
@@ -46,7 +39,7 @@ def _user_errors() -> Iterator[None]:
     """Bad input exits 2, a store failure exits 1, each with one line on stderr."""
     try:
         yield
-    except (WorkflowError, CaseNotFound, ValueError) as error:
+    except (WorkflowError, CaseNotFound, ConcurrentChange, ValueError) as error:
         raise _fail(str(error).strip("'\""), 2) from None
     except SQLAlchemyError as error:
         reason = str(error.orig if getattr(error, "orig", None) else error).splitlines()[0]
@@ -59,13 +52,6 @@ def _store(ctx: typer.Context) -> CaseStore:
     url = obj.get("case_store_url") or workspace_url(workspace)
     with _user_errors():
         return CaseStore(url, load_case_policy())
-
-
-def _acting_user(user: str | None) -> str:
-    name = user or os.environ.get("USER") or os.environ.get("USERNAME")
-    if not name:
-        raise _fail("no acting user: pass --user NAME or set REDFLAG_USER", 2)
-    return name
 
 
 def _choice(value: str | None, allowed: tuple[str, ...], option: str) -> None:
@@ -154,15 +140,17 @@ def show(
 def assign(
     ctx: typer.Context,
     case_id: Annotated[str, typer.Argument(help="Case id.")],
-    assignee: Annotated[str, typer.Argument(help="Investigator to assign the case to.")],
+    assignee: Annotated[str, typer.Argument(help="Investigator (an account) to assign it to.")],
     user: UserOption = None,
+    token: TokenOption = None,
 ) -> None:
-    """Assign a case to an investigator (an open case moves to in_review)."""
-    by = _acting_user(user)
+    """Assign a case to an investigator (an open case moves to in_review). An analyst can
+    take an unassigned case; a reviewer or admin assigns any."""
     store = _store(ctx)
+    by = authenticate(store, user, token)
     with _user_errors():
         case = CaseWorkflow(store).assign(case_id, assignee, by)
-    typer.echo(f"{case.case_id} assigned to {assignee} ({case.status})")
+    typer.echo(f"{case.case_id} assigned to {case.assignee} ({case.status})")
 
 
 @app.command("decide")
@@ -176,15 +164,20 @@ def decide(
         typer.Option(help="When clearing: suppress these exact watchlist hits for N days."),
     ] = None,
     user: UserOption = None,
+    token: TokenOption = None,
 ) -> None:
-    """Record a decision; escalate/report under four-eyes need a second, different user."""
+    """Record a decision; one the four-eyes table names (configs/four_eyes.yaml) waits for
+    a second person's approval."""
     _choice(outcome, OUTCOMES, "--outcome")
-    by = _acting_user(user)
     store = _store(ctx)
+    by = authenticate(store, user, token)
     with _user_errors():
         decision = CaseWorkflow(store).decide(case_id, outcome, note, by, suppress_days)
     if decision.pending:
-        typer.echo(f"{case_id}: '{outcome}' recorded; waiting for a second reviewer (four-eyes)")
+        typer.echo(
+            f"{case_id}: '{outcome}' recorded; waiting for a second person's approval "
+            f"(four-eyes: {', '.join(decision.four_eyes)})"
+        )
     else:
         extra = f", {decision.suppressions} hit(s) suppressed" if decision.suppressions else ""
         typer.echo(f"{case_id} is now {decision.status}{extra}")
@@ -196,13 +189,30 @@ def approve(
     case_id: Annotated[str, typer.Argument(help="Case id.")],
     note: Annotated[str, typer.Option(help="Rationale of the approving reviewer.")] = "approved",
     user: UserOption = None,
+    token: TokenOption = None,
 ) -> None:
-    """Second reviewer approves the decision waiting on a case."""
-    by = _acting_user(user)
+    """A second person (a reviewer or admin) approves the decision waiting on a case."""
     store = _store(ctx)
+    by = authenticate(store, user, token)
     with _user_errors():
         decision = CaseWorkflow(store).approve(case_id, by, note)
     typer.echo(f"{case_id} is now {decision.status}")
+
+
+@app.command("note")
+def add_note(
+    ctx: typer.Context,
+    case_id: Annotated[str, typer.Argument(help="Case id.")],
+    note: Annotated[str, typer.Option(help="The note (at most 5,000 characters).")],
+    user: UserOption = None,
+    token: TokenOption = None,
+) -> None:
+    """Add a note to a case's timeline (its assignee, or a reviewer or admin)."""
+    store = _store(ctx)
+    by = authenticate(store, user, token)
+    with _user_errors():
+        CaseWorkflow(store).note(case_id, note, by)
+    typer.echo(f"{case_id}: note added")
 
 
 @app.command("export")
