@@ -254,12 +254,9 @@ def _v4_chain_existing_events(conn: Connection) -> None:
     for this one transaction and put back by the caller)."""
     from cases.audit import chain_rows
 
-    events = sa.table(
-        "events", *(sa.column(name) for name in (
-            "event_id", "case_id", "at", "by", "event", "from_status", "to_status",
-            "rationale", "run_id", "versions_json", "details_json", "prev_hash", "hash",
-        ))
-    )  # fmt: skip
+    names = ("event_id", "case_id", "by", "event", "from_status", "to_status", "rationale",
+             "run_id", "versions_json", "details_json", "prev_hash", "hash")  # fmt: skip
+    events = sa.table("events", sa.column("at", sa.DateTime), *(sa.column(n) for n in names))
     heads: dict[str, str] = {}
     last = 0
     while True:

@@ -1,33 +1,45 @@
 """The review web app: one Starlette application over a case store.
 
 `create_app(store, secret)` returns the ASGI app. Around every route sits one middleware
-that reads the signed session cookie, sends it back when it changed, and adds the security
-headers (a Content-Security-Policy with no inline script, framing refused, no sniffing,
-no referrer, `Cache-Control: no-store` on every page but the bundled assets).
+that limits the request body before it is read, reads the signed session cookie (a
+malformed one is a 400, not a failure), sends the cookie back when it changed, and adds
+the security headers (a Content-Security-Policy with no inline script, framing refused,
+no sniffing, no referrer, `Cache-Control: no-store` on every page but the bundled assets,
+and HSTS when the request came over HTTPS, directly or through a trusted proxy).
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from http.cookies import SimpleCookie
+from datetime import timedelta
 from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
-from starlette.responses import PlainTextResponse, RedirectResponse, Response
+from starlette.requests import Request, cookie_parser
+from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from cases.credentials import SessionLimits
 from cases.policy import CasePolicy
 from cases.store import CaseStore
 from cases.webapp import pages, routes
-from cases.webapp.auth import SESSION_COOKIE, LoginThrottle, Session, SessionSigner
+from cases.webapp.auth import (
+    SECURE_SESSION_COOKIE,
+    SESSION_COOKIE,
+    LoginThrottle,
+    MalformedCookie,
+    Session,
+    SessionSigner,
+)
 
 log = logging.getLogger("redflag.review")
 STATIC = Path(__file__).resolve().parent / "static"
+MAX_BODY_BYTES = 64 * 1024  # the largest request body the app reads (its forms are small)
+HSTS = "max-age=31536000; includeSubDomains"
 SECURITY_HEADERS: dict[str, str] = {
     "content-security-policy": (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -50,48 +62,104 @@ class ReviewSettings:
     throttle: LoginThrottle = field(default_factory=LoginThrottle)
 
 
+class BodyTooLarge(HTTPException):
+    def __init__(self) -> None:
+        super().__init__(413, f"The request body is over the limit of {MAX_BODY_BYTES // 1024} KB.")
+
+
+def limited_receive(receive: Receive, limit: int) -> Receive:
+    """`receive` that stops a request body at `limit` bytes, whatever Content-Length said."""
+    seen = 0
+
+    async def receive_limited() -> Message:
+        nonlocal seen
+        message = await receive()
+        if message["type"] == "http.request":
+            seen += len(message.get("body", b""))
+            if seen > limit:
+                raise BodyTooLarge()
+        return message
+
+    return receive_limited
+
+
+def _declared_length(scope: Scope) -> int | None:
+    for name, value in scope.get("headers", []):
+        if name == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return -1
+    return None
+
+
 class SessionAndHeaders:
-    """Loads the session for the routes, sends it back when changed, adds the headers."""
+    """Limits the body, loads the session for the routes, sends it back when changed,
+    adds the headers."""
 
     def __init__(self, app: ASGIApp, signer: SessionSigner) -> None:
         self.app = app
         self.signer = signer
 
-    def _session(self, scope: Scope) -> Session:
-        cookies = SimpleCookie()
-        for name, value in scope.get("headers", []):
-            if name == b"cookie":
-                cookies.load(value.decode("latin-1"))
-        morsel = cookies.get(SESSION_COOKIE)
-        return self.signer.loads(morsel.value if morsel else None) or Session.anonymous()
+    def _session(self, scope: Scope, secure: bool) -> Session:
+        raw = b"; ".join(v for k, v in scope.get("headers", []) if k == b"cookie")
+        cookies = cookie_parser(raw.decode("latin-1"))
+        value = cookies.get(SECURE_SESSION_COOKIE if secure else SESSION_COOKIE)
+        return self.signer.loads(value) or Session.anonymous()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        session = self._session(scope)
-        scope["redflag.session"] = session
         is_asset = scope["path"].startswith("/static/")
         secure = scope.get("scheme") == "https"
 
-        async def send_with_headers(message: Message) -> None:
+        async def send_with_headers(message: Message, session: Session | None = None) -> None:
             if message["type"] == "http.response.start":
                 headers = [(k, v) for k, v in message.get("headers", []) if k != b"cache-control"]
                 headers += [(k.encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
+                if secure:
+                    headers.append((b"strict-transport-security", HSTS.encode()))
                 cache = "public, max-age=3600" if is_asset else "no-store"
                 headers.append((b"cache-control", cache.encode()))
-                if session.changed and not is_asset:
-                    headers.append((b"set-cookie", self._cookie(session, secure).encode("latin-1")))
+                current = session or scope.get("redflag.session")
+                if current is not None and current.changed and not is_asset:
+                    cookie = self._cookie(current, secure)
+                    headers.append((b"set-cookie", cookie.encode("latin-1")))
                 message = {**message, "headers": headers}
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        declared = _declared_length(scope)
+        if declared is not None and not 0 <= declared <= MAX_BODY_BYTES:
+            await _plain_error(413, BodyTooLarge().detail, send_with_headers)
+            return
+        try:
+            scope["redflag.session"] = self._session(scope, secure)
+        except MalformedCookie:
+            fresh = Session.anonymous()
+            scope["redflag.session"] = fresh
+            message = "Your session cookie is malformed; it has been replaced. Log in again."
+            await _plain_error(400, message, send_with_headers)
+            return
+        await self.app(scope, limited_receive(receive, MAX_BODY_BYTES), send_with_headers)
 
     def _cookie(self, session: Session, secure: bool) -> str:
         flags = f"Path=/; Max-Age={self.signer.max_age}; HttpOnly; SameSite=Strict"
-        return f"{SESSION_COOKIE}={self.signer.dumps(session)}; {flags}" + (
-            "; Secure" if secure else ""
-        )
+        name = SECURE_SESSION_COOKIE if secure else SESSION_COOKIE
+        return f"{name}={self.signer.dumps(session)}; {flags}" + ("; Secure" if secure else "")
+
+
+async def _plain_error(status: int, message: str, send: Send) -> None:
+    """An error page sent before any route ran (no session, no user)."""
+    body = (
+        pages.environment()
+        .get_template("error.html")
+        .render(user=None, csrf_token="", path="", status_code=status, message=message)
+    )
+    response = HTMLResponse(body, status_code=status)
+    await send({"type": "http.response.start", "status": status,
+                "headers": response.raw_headers})  # fmt: skip
+    await send({"type": "http.response.body", "body": response.body})
 
 
 async def _http_error(request: Request, error: Exception) -> Response:
@@ -117,7 +185,12 @@ def create_app(
 ) -> ASGIApp:
     """The review app over `store`, signing sessions with `secret` (at least 16 bytes)."""
     signer = SessionSigner(secret)
-    settings = ReviewSettings(store, signer, policy or store.policy, throttle or LoginThrottle())
+    policy = policy or store.policy
+    store.accounts.limits = SessionLimits(
+        absolute=timedelta(hours=policy.session_hours),
+        idle=timedelta(minutes=policy.session_idle_minutes),
+    )
+    settings = ReviewSettings(store, signer, policy, throttle or LoginThrottle())
     app = Starlette(
         debug=False,
         routes=[

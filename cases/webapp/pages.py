@@ -4,7 +4,6 @@ forms with their CSRF check, error pages."""
 from __future__ import annotations
 
 import urllib.parse
-from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from pathlib import Path
@@ -17,10 +16,10 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
+from cases.accounts import Actor
 from cases.model import Case
 from cases.render import case_html, template_environment
 from cases.webapp.auth import Session
-from cases.webapp.queue import user_role
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 FORM_TYPE = "application/x-www-form-urlencoded"
@@ -32,15 +31,7 @@ class LoginRequired(Exception):
     """The page needs a logged-in user; the app redirects to /login."""
 
 
-@dataclass(frozen=True)
-class User:
-    name: str
-    role: str
-
-    @property
-    def can_approve(self) -> bool:
-        """Reviewers and admins give second approvals; analysts do not."""
-        return self.role in ("reviewer", "admin")
+User = Actor  # the logged-in user: the account's stored name and its current role
 
 
 def _when(value: Any) -> str:
@@ -66,15 +57,20 @@ def session_of(request: Request) -> Session:
 
 
 def current_user(request: Request) -> User:
-    """The logged-in user with the role the users table holds now; else LoginRequired."""
+    """The user of this session as the store holds it now (the session live, the account
+    enabled, its current role); else LoginRequired."""
     session = session_of(request)
-    if not session.user:
+    actor = settings_of(request).store.accounts.session_actor(session.sid)
+    if actor is None:
         raise LoginRequired()
-    role = user_role(settings_of(request).store, session.user)
-    if role is None:
-        raise LoginRequired()
-    session.role = role
-    return User(session.user, role)
+    session.user, session.role = actor.name, actor.role
+    return actor
+
+
+def client_of(request: Request) -> str:
+    """The client's address: the peer's, or what a trusted proxy said (see `redflag
+    review --forwarded-allow-ips`)."""
+    return (request.client.host if request.client else "unknown")[:64]
 
 
 def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:

@@ -135,5 +135,7 @@ def user_role(store: CaseStore, name: str) -> str | None:
 
 
 def user_names(store: CaseStore) -> list[str]:
+    """The enabled accounts, the people a case can be assigned to."""
+    query = sa.select(t.users.c.name).where(t.users.c.disabled_at.is_(None))
     with store.engine.connect() as conn:
-        return list(conn.execute(sa.select(t.users.c.name).order_by(t.users.c.name)).scalars())
+        return list(conn.execute(query.order_by(t.users.c.name)).scalars())

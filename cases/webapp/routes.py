@@ -13,11 +13,13 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from cases.render import TEMPLATES as CASE_TEMPLATES
-from cases.store import CaseNotFound, ConcurrentChange, NewEvent, utc_now
+from cases.store import CaseNotFound, ConcurrentChange, utc_now
+from cases.users import MAX_NAME, shown_name
 from cases.webapp.dashboard import dashboard_charts
 from cases.webapp.pages import (
     User,
     case_body,
+    client_of,
     current_user,
     error_page,
     read_form,
@@ -28,17 +30,17 @@ from cases.webapp.pages import (
     user_form,
 )
 from cases.webapp.queue import QueueFilter, opened_by_run, queue_page, recent_runs, user_names
-from cases.workflow import ALLOWED, CaseWorkflow, FourEyesError, WorkflowError
+from cases.workflow import ALLOWED, AccessDenied, CaseWorkflow, WorkflowError, same_person
 
 log = logging.getLogger("redflag.review")
-MAX_NOTE = 5000
+MAX_PAGE = 100_000
 
 
 def _page_number(request: Request) -> int:
-    try:
-        return max(int(request.query_params.get("page", "1")), 1)
-    except ValueError:
-        raise HTTPException(400, "page must be a whole number") from None
+    raw = request.query_params.get("page", "1")
+    if not raw.isdigit() or len(raw) > 6 or not 1 <= int(raw) <= MAX_PAGE:
+        raise HTTPException(400, f"page must be a whole number from 1 to {MAX_PAGE}")
+    return int(raw)
 
 
 # ---- login ----------------------------------------------------------------------------
@@ -52,29 +54,36 @@ async def login(request: Request) -> Response:
     form = await read_form(request)
     settings, session = settings_of(request), session_of(request)
     name, password = form.get("username", "").strip(), form.get("password", "")
-    client = request.client.host if request.client else "unknown"
-    target = safe_next(form.get("next"))
-    if settings.throttle.blocked(name, client):
-        log.warning("review app: login of %r from %s refused, too many failures", name, client)
+    client, target = client_of(request), safe_next(form.get("next"))
+    accounts = settings.store.accounts
+    if len(name) > 4 * MAX_NAME:
+        return render(request, "login.html", status=400, next=target,
+                      error=f"A user name has at most {MAX_NAME} characters.")  # fmt: skip
+    if why := settings.throttle.blocked(name, client):
+        log.warning("review app: login of %s from %s refused: %s", shown_name(name), client, why)
+        await run_in_threadpool(accounts.record, "login_throttled", name[:MAX_NAME] or "(empty)",
+                                client, {"reason": why})  # fmt: skip
         return render(request, "login.html", status=429, next=target,
-                      error="Too many failed logins; wait five minutes and try again.")  # fmt: skip
-    role = await run_in_threadpool(settings.store.check_password, name, password)
-    if role is None:
+                      error="Too many failed logins; wait a few minutes and try again.")  # fmt: skip
+    actor = await run_in_threadpool(accounts.authenticate, name, password, client, "review")
+    if actor is None:
         settings.throttle.failed(name, client)
-        log.warning("review app: failed login of %r from %s", name, client)
+        log.warning("review app: failed login of %s from %s", shown_name(name), client)
         return render(request, "login.html", status=401, next=target,
                       error="Wrong user name or password.")  # fmt: skip
     settings.throttle.succeeded(name, client)
-    session.log_in(name, role)
-    log.info("review app: %s logged in from %s", name, client)
+    session.renew()
+    await run_in_threadpool(accounts.start_session, session.sid, actor, client)
+    log.info("review app: %s logged in from %s", actor.name, client)
     return RedirectResponse(target, status_code=303)
 
 
 async def logout(request: Request) -> Response:
     await read_form(request)
     session = session_of(request)
-    settings_of(request).signer.revoke(session)
-    session.log_out()
+    await run_in_threadpool(settings_of(request).store.accounts.end_session, session.sid,
+                            client_of(request))  # fmt: skip
+    session.renew()
     return RedirectResponse("/login", status_code=303)
 
 
@@ -114,11 +123,15 @@ def _case_page(
     except CaseNotFound:
         raise HTTPException(404, f"There is no case {case_id}.") from None
     pending = case.pending_decision
+    workflow = CaseWorkflow(settings.store, settings.policy)
+    outcomes = ALLOWED.get(case.status, ())
+    needs_second = {o: [r.title for r in workflow.four_eyes_rows(case, o)] for o in outcomes}
     return render(
         request, "case.html", status=status, case=case, body=case_body(case), error=error,
-        outcomes=ALLOWED.get(case.status, ()),
-        can_approve=bool(pending) and user.can_approve and pending["by"] != user.name,
-        four_eyes=sorted(settings.policy.four_eyes_outcomes) if settings.policy.four_eyes else [],
+        outcomes=outcomes, needs_second=needs_second,
+        can_work=workflow.may_work_on(case, user),
+        can_approve=bool(pending) and user.can_approve and not same_person(pending["by"], user.name),
+        hard_stops=settings.policy.four_eyes_table.hard_stops(case),
         suppress_days=settings.policy.suppression_default_days,
         suppress_max=settings.policy.suppression_max_days,
         users=user_names(settings.store),
@@ -143,8 +156,11 @@ def run_page(request: Request) -> Response:
         raise HTTPException(404, f"There is no run {run_id}.")
     page = _page_number(request)
     rows, total = opened_by_run(store, run_id, page)
+    pages = max(1, -(-total // 50))
+    if page > pages:
+        raise HTTPException(400, f"page {page} is past the last page ({pages})")
     return render(request, "run.html", run=summary, rows=rows, total=total, page=page,
-                  pages=max(1, -(-total // 50)), now=utc_now())  # fmt: skip
+                  pages=pages, now=utc_now())  # fmt: skip
 
 
 def dashboard(request: Request) -> Response:
@@ -168,7 +184,8 @@ def _act(request: Request, user: User, case_id: str, action) -> Response:
         action()
     except CaseNotFound:
         raise HTTPException(404, f"There is no case {case_id}.") from None
-    except FourEyesError as error:
+    except AccessDenied as error:
+        log.warning("review app: %s refused on %s: %s", user.name, case_id, error)
         return _case_page(request, case_id, user, str(error), 403)
     except ConcurrentChange as error:
         return _case_page(request, case_id, user, str(error), 409)
@@ -180,11 +197,9 @@ def _act(request: Request, user: User, case_id: str, action) -> Response:
 async def assign(request: Request) -> Response:
     user, form = await user_form(request)
     case_id, assignee = request.path_params["case_id"], form.get("assignee", "").strip()
-    if user.role == "analyst" and assignee != user.name:
-        raise HTTPException(403, "An analyst can take a case but not assign it to someone else.")
     workflow = CaseWorkflow(settings_of(request).store, settings_of(request).policy)
     return await run_in_threadpool(
-        _act, request, user, case_id, lambda: workflow.assign(case_id, assignee, by=user.name)
+        _act, request, user, case_id, lambda: workflow.assign(case_id, assignee, by=user)
     )
 
 
@@ -203,11 +218,10 @@ def _decide(request: Request, user: User, case_id: str, form: dict[str, str]) ->
     days = _suppress_days(form)
 
     def action() -> None:
-        pending = settings.store.get_case(case_id).pending_decision
-        if pending and pending["outcome"] == outcome and not user.can_approve:
-            raise FourEyesError("an analyst cannot give the second approval; ask a reviewer")
+        if not outcome:
+            raise WorkflowError("choose an outcome")
         CaseWorkflow(settings.store, settings.policy).decide(
-            case_id, outcome, rationale, user.name, days
+            case_id, outcome, rationale, user, days
         )
 
     return _act(request, user, case_id, action)
@@ -221,29 +235,20 @@ async def decide(request: Request) -> Response:
 async def approve(request: Request) -> Response:
     user, form = await user_form(request)
     case_id = request.path_params["case_id"]
-    if not user.can_approve:
-        raise HTTPException(403, "Only a reviewer or an admin can give the second approval.")
     workflow = CaseWorkflow(settings_of(request).store, settings_of(request).policy)
     note = form.get("note", "").strip() or "approved"
     return await run_in_threadpool(
-        _act, request, user, case_id, lambda: workflow.approve(case_id, user.name, note)
+        _act, request, user, case_id, lambda: workflow.approve(case_id, user, note)
     )
 
 
 async def add_note(request: Request) -> Response:
     user, form = await user_form(request)
-    case_id, text = request.path_params["case_id"], form.get("note", "").strip()
-    store = settings_of(request).store
-
-    def action() -> None:
-        if not text:
-            raise WorkflowError("a note needs some text")
-        if len(text) > MAX_NOTE:
-            raise WorkflowError(f"a note holds at most {MAX_NOTE} characters")
-        store.get_case(case_id)
-        store.append_event(case_id, NewEvent("note", user.name, rationale=text))
-
-    return await run_in_threadpool(_act, request, user, case_id, action)
+    case_id, text = request.path_params["case_id"], form.get("note", "")
+    workflow = CaseWorkflow(settings_of(request).store, settings_of(request).policy)
+    return await run_in_threadpool(
+        _act, request, user, case_id, lambda: workflow.note(case_id, text, user)
+    )
 
 
 def not_found(request: Request) -> Response:

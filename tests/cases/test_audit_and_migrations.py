@@ -6,9 +6,11 @@ from datetime import datetime
 
 import pytest
 import sqlalchemy as sa
+from actors import ANN
 from sqlalchemy.exc import DBAPIError
 
 from cases import tables
+from cases.audit import verify_trail
 from cases.migrations import EVENTS_APPEND_ONLY, LATEST_VERSION, current_version, migrate
 from cases.store import CaseStore, NewEvent, RunInfo
 from cases.workflow import CaseWorkflow
@@ -17,7 +19,7 @@ from cases.workflow import CaseWorkflow
 @pytest.fixture
 def decided(store, make_draft) -> str:
     case_id = store.upsert_drafts([make_draft()], RunInfo("r1", datetime(2026, 11, 2)))[0].case_id
-    CaseWorkflow(store).decide(case_id, "cleared", "false positive", "ann")
+    CaseWorkflow(store).decide(case_id, "cleared", "false positive", ANN)
     return case_id
 
 
@@ -85,7 +87,7 @@ def test_workspace_from_schema_v1_opens_and_upgrades(store_url, make_draft):
 
     store = CaseStore(store_url)
 
-    assert current_version(store.engine) == LATEST_VERSION == 3
+    assert current_version(store.engine) == LATEST_VERSION == 4
     old = store.get_case("C-000001")
     assert (old.status, old.risk_score, old.due_at) == ("open", 90, "2026-10-02T08:00:00Z")
     assert [c.case_id for c in store.overdue(at=datetime(2026, 10, 3))] == ["C-000001"]
@@ -102,6 +104,7 @@ def test_workspace_from_schema_v1_opens_and_upgrades(store_url, make_draft):
     }
     with pytest.raises(DBAPIError), store.engine.begin() as conn:
         conn.exec_driver_sql("DELETE FROM events")
+    assert verify_trail(store.engine).ok  # the old event was hashed into its case's chain
     store.close()
     # opening again applies nothing twice
     assert CaseStore(store_url).schema_version == LATEST_VERSION

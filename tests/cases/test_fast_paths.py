@@ -9,7 +9,7 @@ import json
 from datetime import datetime
 
 import pandas as pd
-import sqlalchemy as sa
+from actors import decide_fully
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -77,10 +77,7 @@ def test_indented_json_of_a_case_like_document():
 
 
 def _cleared(store, case_id: str) -> None:
-    with store.engine.begin() as conn:
-        conn.execute(
-            sa.text("UPDATE cases SET status = 'cleared' WHERE case_id = :c"), {"c": case_id}
-        )
+    decide_fully(store, case_id, "cleared", "a different company")
 
 
 def test_cases_returned_by_an_upsert_are_the_cases_read_back(store, make_draft):

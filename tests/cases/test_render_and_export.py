@@ -7,6 +7,7 @@ import json
 from datetime import datetime
 
 import pytest
+from actors import ANN
 
 from cases.export import export_queue, neutralize
 from cases.model import Case
@@ -34,7 +35,7 @@ def case(sqlite_store, make_draft) -> Case:
          "quantity": 8.0, "unit_price": 31000.0, "order_value_usd": 248000.0}
     ]  # fmt: skip
     case_id = sqlite_store.upsert_drafts([draft], RunInfo("r1", datetime(2026, 11, 2)))[0].case_id
-    CaseWorkflow(sqlite_store).decide(case_id, "escalated", f"payer {SCRIPT} in HK", "ann")
+    CaseWorkflow(sqlite_store).decide(case_id, "escalated", f"payer {SCRIPT} in HK", ANN)
     return sqlite_store.get_case(case_id)
 
 

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
+from actors import BOB, decide_fully
 
 from cases.store import CaseStore, RunInfo
 from cases.workflow import CaseWorkflow
@@ -78,10 +79,7 @@ def test_drafts_sharing_a_key_in_one_run_make_one_case(store, make_draft):
 def test_decided_case_is_not_reopened_by_the_evidence_it_was_decided_on(store, make_draft, outcome):
     draft = make_draft(match_score=0.91)
     case_id = store.upsert_drafts([draft], run("r1"))[0].case_id
-    workflow = CaseWorkflow(store)
-    workflow.decide(case_id, outcome, "reviewed the documents", "ann")
-    if outcome == "reported":
-        workflow.decide(case_id, outcome, "agree, file a VSD", "bob")
+    decide_fully(store, case_id, outcome, "reviewed the documents")
 
     again = store.upsert_drafts([draft], run("r2"))[0]
 
@@ -101,7 +99,7 @@ def test_decided_case_is_not_reopened_by_the_evidence_it_was_decided_on(store, m
 )
 def test_new_evidence_after_clearing_opens_a_linked_follow_up(store, make_draft, change):
     case_id = store.upsert_drafts([make_draft(match_score=0.91)], run("r1"))[0].case_id
-    CaseWorkflow(store).decide(case_id, "cleared", "known data centre", "ann")
+    decide_fully(store, case_id, "cleared", "known data centre")
 
     result = store.upsert_drafts([make_draft(**{"match_score": 0.91, **change})], run("r2"))[0]
 
@@ -127,7 +125,8 @@ def test_queue_is_sorted_by_priority_then_due_date_and_filters(store, make_draft
         ],
         run("r1"),
     )
-    CaseWorkflow(store).assign("C-000003", "ann", "lead")
+    store.add_user("ann", "analyst", "maple-kettle-orbit-93")
+    CaseWorkflow(store).assign("C-000003", "ann", BOB)
 
     assert [c.case_id for c in store.list_cases()] == ["C-000002", "C-000003", "C-000001"]
     assert [c.case_id for c in store.list_cases(assignee="ann")] == ["C-000003"]
@@ -158,7 +157,7 @@ def test_removed_list_entry_is_noted_on_open_cases_only(store, make_draft):
     hit = store.upsert_drafts([make_draft("HIT", match_score=0.9)], run("r1"))[0].case_id
     store.upsert_drafts([make_draft("PLAIN", transactions=("T-P",))], run("r1"))
     decided = store.upsert_drafts([make_draft("OLD", ("T-O",), match_score=0.9)], run("r1"))
-    CaseWorkflow(store).decide(decided[0].case_id, "cleared", "other firm", "ann", 30)
+    decide_fully(store, decided[0].case_id, "cleared", "other firm", 30)
 
     noted = store.note_removed_entries(["csl:EL-77", "csl:EL-1"], run_id="rescreen-1")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
+from actors import ANN, decide_fully
 
 from cases.store import RunInfo, utc_now
 from cases.suppressions import ENTRY_CHANGED, PARTY_CHANGED, match_fingerprints
@@ -19,7 +20,7 @@ def run(name: str) -> RunInfo:
 def cleared(store, make_draft) -> str:
     """A watchlist-hit case cleared with a 30-day suppression."""
     case_id = store.upsert_drafts([make_draft(match_score=0.91)], run("r1"))[0].case_id
-    CaseWorkflow(store).decide(case_id, "cleared", "different company", "ann", suppress_days=30)
+    decide_fully(store, case_id, "cleared", "different company", suppress_days=30)
     return case_id
 
 
@@ -98,9 +99,9 @@ def test_only_cleared_watchlist_cases_can_suppress(store, make_draft):
     workflow = CaseWorkflow(store)
     no_hit = store.upsert_drafts([make_draft("CUST-9")], run("r1"))[0].case_id
     with pytest.raises(WorkflowError, match="no watchlist hit"):
-        workflow.decide(no_hit, "cleared", "fine", "ann", suppress_days=10)
+        workflow.decide(no_hit, "cleared", "fine", ANN, suppress_days=10)
     with pytest.raises(WorkflowError, match="only clearing"):
-        workflow.decide(no_hit, "escalated", "hold", "ann", suppress_days=10)
+        workflow.decide(no_hit, "escalated", "hold", ANN, suppress_days=10)
     with pytest.raises(WorkflowError, match="between 1 and 365"):
-        workflow.decide(no_hit, "cleared", "fine", "ann", suppress_days=1000)
+        workflow.decide(no_hit, "cleared", "fine", ANN, suppress_days=1000)
     assert store.get_case(no_hit).status == "open"
