@@ -1,11 +1,11 @@
 """Passwords: the rule a new password must meet, argon2id hashing, and verification that
 costs the same whether or not the account exists.
 
-Hashes are argon2id with argon2-cffi's default parameters (RFC 9106's low-memory profile:
-3 passes over 64 MiB, 4 lanes). Hashes made by older versions (scrypt) still verify, and
-`verify` says when a hash should be replaced, which the login does. At most
-`CONCURRENT_HASHES` hashes are computed at once in a process, so a burst of logins cannot
-take more than that many times 64 MiB of memory.
+Hashes are argon2id with the parameters the OWASP Password Storage Cheat Sheet
+recommends (19 MiB of memory, 2 passes, 1 lane). Hashes made by older versions (scrypt,
+or argon2id with other parameters) still verify, and `verify` says when a hash should be
+replaced, which the login does. At most `CONCURRENT_HASHES` hashes are computed at once
+in a process, so a burst of logins cannot take more than that many times 19 MiB.
 
 The password rule (NIST SP 800-63B, OWASP ASVS 2.1): 12 to 128 characters, and not a
 common or easily guessed password. "Common" is judged by zxcvbn, whose built-in lists
@@ -31,7 +31,7 @@ MIN_LENGTH = 12
 MAX_LENGTH = 128
 MIN_GUESSES_LOG10 = 8.0  # zxcvbn's score 3 ("safely unguessable: moderate protection")
 CONCURRENT_HASHES = 2
-_HASHER = PasswordHasher()  # argon2id, RFC 9106 low-memory profile
+_HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)  # argon2id
 _SLOTS = threading.BoundedSemaphore(CONCURRENT_HASHES)
 
 

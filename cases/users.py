@@ -176,7 +176,7 @@ def normalise_stored_names(conn: Connection) -> list[str]:
         if len(members) == 1 and key and key not in RESERVED_NAMES:
             if members[0] != key:
                 conn.execute(users.update().where(users.c.name == members[0]).values(name=key))
-                conn.execute(cases.update().where(cases.assignee == members[0])
+                conn.execute(cases.update().where(cases.c.assignee == members[0])
                              .values(assignee=key))  # fmt: skip
             continue
         why = (f"the names {', '.join(map(repr, sorted(members)))} are one name once normalised"

@@ -26,9 +26,16 @@ def _cli(workspace: Path) -> typer.Typer:
     return main
 
 
+PASSWORDS = {"ann": "maple-kettle-orbit-93", "bob": "river-candle-fjord-27",
+             "carol": "glacier-piano-otter-48", "ivy": "lantern-meadow-quartz-15"}  # fmt: skip
+ROLES = {"ann": "reviewer", "bob": "reviewer", "carol": "reviewer", "ivy": "analyst"}
+
+
 @pytest.fixture
 def workspace(tmp_path, make_draft) -> Path:
     store = CaseStore.for_workspace(tmp_path)
+    for name, role in ROLES.items():
+        store.add_user(name, role, PASSWORDS[name])
     store.upsert_drafts(
         [make_draft("A", ("T-A",), priority="low"), make_draft("B", ("T-B",), priority="high",
                                                                match_score=0.9)],
@@ -38,9 +45,13 @@ def workspace(tmp_path, make_draft) -> Path:
     return tmp_path
 
 
-def invoke(workspace: Path, *args: str, user: str | None = "ann"):
-    env = {"REDFLAG_USER": user or "", "COLUMNS": "200"}
-    return CliRunner().invoke(_cli(workspace), ["cases", *args], env=env)
+def invoke(workspace: Path, *args: str, user: str | None = "ann", password: str | None = None,
+           token: str | None = None):  # fmt: skip
+    """`redflag cases …` as `user`, the password piped on stdin (theirs unless given)."""
+    env = {"REDFLAG_USER": user or "", "COLUMNS": "200", "REDFLAG_TOKEN": token or ""}
+    if password is None:
+        password = PASSWORDS.get(user or "", "")
+    return CliRunner().invoke(_cli(workspace), ["cases", *args], env=env, input=password + "\n")
 
 
 def test_list_shows_the_queue_by_priority(workspace):
@@ -61,7 +72,9 @@ def test_show_json_is_the_case_file(workspace):
 
 
 def test_assign_and_decide_record_the_acting_user(workspace):
-    assert invoke(workspace, "assign", "C-000001", "bob").exit_code == 0
+    assert invoke(workspace, "assign", "C-000001", "BOB").exit_code == 0
+    nobody = invoke(workspace, "assign", "C-000001", "nobody-at-all")
+    assert nobody.exit_code == 2 and "no enabled account 'nobody-at-all'" in nobody.output
     result = invoke(workspace, "decide", "C-000001", "--outcome", "cleared", "--note", "fine")
     assert result.exit_code == 0 and "cleared" in result.output
     history = CaseStore.for_workspace(workspace).get_case("C-000001").history
@@ -76,8 +89,43 @@ def test_same_user_second_approval_exits_2_with_one_line(workspace):
     again = invoke(workspace, *args)
     assert again.exit_code == 2
     assert len(again.output.strip().splitlines()) == 1 and "four-eyes" in again.output
-    other = invoke(workspace, *args, "--user", "carol")
+    other = invoke(workspace, *args, "--user", "carol", password=PASSWORDS["carol"])
     assert other.exit_code == 0 and "escalated" in other.output
+
+
+def test_one_operator_cannot_complete_four_eyes_under_two_names(workspace):
+    """Finding 2: `decide --user rev1` then `approve --user rev2` by one operator."""
+    args = ("decide", "C-000002", "--outcome", "escalated", "--note", "hold it")
+    assert invoke(workspace, *args).exit_code == 0
+    for name in ("ANN", "ann\u200b", "Ａｎｎ"):  # the same person
+        again = invoke(workspace, "approve", "C-000002", "--user", name, password=PASSWORDS["ann"])
+        assert again.exit_code == 2 and "four-eyes" in again.output
+    guessed = invoke(workspace, "approve", "C-000002", "--user", "bob", password="a guess")
+    assert guessed.exit_code == 2 and "cannot authenticate 'bob'" in guessed.output
+    for nobody in ("nobody-at-all", "ghost"):
+        refused = invoke(workspace, "approve", "C-000002", user=nobody, password="whatever-it-is")
+        assert refused.exit_code == 2 and "unknown or disabled account" in refused.output
+    analyst = invoke(workspace, "approve", "C-000002", user="ivy")
+    assert analyst.exit_code == 2 and "cannot give the second approval" in analyst.output
+    history = CaseStore.for_workspace(workspace).get_case("C-000002").history
+    assert [e["event"] for e in history] == ["opened", "decision_proposed"]
+    assert {e["by"] for e in history} == {"system", "ann"}
+
+
+def test_a_token_acts_for_its_user_only(workspace):
+    store = CaseStore.for_workspace(workspace)
+    bob = store.accounts.authenticate("bob", PASSWORDS["bob"], "test", "test")
+    token = store.accounts.issue_token(bob)
+    note = ("note", "C-000001", "--note", "called the customer")
+    assert invoke(workspace, *note, user=None, token=token).exit_code == 0
+    assert store.get_case("C-000001").history[-1]["by"] == "bob"
+    as_carol = invoke(workspace, *note, user="carol", token=token)
+    assert as_carol.exit_code == 2 and "belongs to bob" in as_carol.output
+    forged = invoke(workspace, *note, user=None, token=token[:-4] + "AAAA")
+    assert forged.exit_code == 2 and "token is unknown" in forged.output
+    store.accounts.disable("bob", by="admin")
+    assert invoke(workspace, *note, user=None, token=token).exit_code == 2
+    store.close()
 
 
 def test_bad_outcome_and_missing_note_exit_2(workspace):
@@ -89,7 +137,10 @@ def test_bad_outcome_and_missing_note_exit_2(workspace):
 
 def test_clear_with_suppression_then_list_it(workspace):
     args = ("decide", "C-000002", "--outcome", "cleared", "--note", "other firm")
-    assert invoke(workspace, *args, "--suppress-days", "30").exit_code == 0
+    proposed = invoke(workspace, *args, "--suppress-days", "30")  # a 0.90 hit: four-eyes
+    assert proposed.exit_code == 0 and "suppress_strong_hit" in proposed.output
+    assert invoke(workspace, "suppressions", "list").output.count("active") == 0
+    assert invoke(workspace, "approve", "C-000002", user="bob").exit_code == 0
     listed = invoke(workspace, "suppressions", "list")
     assert listed.exit_code == 0 and "csl:EL-77" in listed.output and "active" in listed.output
 
