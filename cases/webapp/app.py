@@ -120,6 +120,8 @@ class SessionAndHeaders:
                 headers += [(k.encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
                 if secure:
                     headers.append((b"strict-transport-security", HSTS.encode()))
+                if message["status"] == 413:  # stop the client: the rest is not read
+                    headers.append((b"connection", b"close"))
                 cache = "public, max-age=3600" if is_asset else "no-store"
                 headers.append((b"cache-control", cache.encode()))
                 current = session or scope.get("redflag.session")

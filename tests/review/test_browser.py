@@ -113,6 +113,8 @@ def test_decide_a_case_and_see_the_audit_entry(page, base_url):
 
     page.click("a:has-text('← queue')")
     page.click("a:has-text('C-000004')")
+    page.click("button:has-text('Take this case')")
+    page.wait_for_url(f"{base_url}/cases/C-000004#timeline")
     form = page.locator("form.decide")
     form.locator("select[name=outcome]").select_option("cleared")
     form.locator("textarea[name=rationale]").fill("Customer visited; data centre in Singapore")
@@ -126,12 +128,14 @@ def test_decide_a_case_and_see_the_audit_entry(page, base_url):
 
 def test_four_eyes_with_two_users(page, base_url):
     log_in(page, base_url, "ann", "/cases/C-000005")
+    page.click("button:has-text('Take this case')")
+    page.wait_for_url(f"{base_url}/cases/C-000005#timeline")
     form = page.locator("form.decide")
     form.locator("select[name=outcome]").select_option("escalated")
     form.locator("textarea[name=rationale]").fill("Third-party payer in HK")
     form.locator("button").click()
     assert page.locator(".pending").first.is_visible()
-    assert page.locator("text=You proposed it; another reviewer must approve.").is_visible()
+    assert page.locator("text=You proposed it; another person must approve.").is_visible()
     assert page.locator("form.approve button").count() == 0  # not for the proposer
     log_out(page)
 
@@ -141,6 +145,39 @@ def test_four_eyes_with_two_users(page, base_url):
     page.wait_for_url("**/cases/C-000005#timeline")
     last = page.locator("#timeline table tr").last.inner_text()
     assert "decided" in last and "bob" in last and "in_review → escalated" in last
+
+
+def test_four_eyes_rules_hold_in_the_browser(page, base_url):
+    """Finding 1: an analyst alone cleared a strong Entity List hit, suppressing it for a
+    year, and the Decide form started on "cleared"."""
+    log_in(page, base_url, "ann", "/cases/C-000001")
+    assert page.locator("text=Hard stop: list hit csl:EL-77 scored 0.93").is_visible()
+    page.click("button:has-text('Take this case')")
+    page.wait_for_url(f"{base_url}/cases/C-000001#timeline")
+    form = page.locator("form.decide")
+    outcome = form.locator("select[name=outcome]")
+    assert outcome.input_value() == ""  # no default outcome
+    form.locator("textarea[name=rationale]").fill("Different company")
+    form.locator("button").click()  # the browser refuses the form without an outcome
+    assert page.url == f"{base_url}/cases/C-000001#timeline"
+    assert outcome.evaluate("e => e.validity.valueMissing")
+    assert "cleared (needs a second person)" in outcome.inner_text()
+    outcome.select_option("cleared")
+    form.locator("input[name=suppress]").check()
+    form.locator("input[name=suppress_days]").fill("365")
+    form.locator("button").click()
+    page.wait_for_url(f"{base_url}/cases/C-000001#timeline")
+    assert "cleared" in page.locator("form.approve").inner_text()
+    assert "for 365 days" in page.locator("form.approve").inner_text()
+    assert page.locator("form.approve button").count() == 0  # not for the proposer
+    log_out(page)
+
+    log_in(page, base_url, "bob", "/cases/C-000001")
+    page.fill("form.approve input[name=note]", "Checked the address: another firm")
+    page.click("form.approve button")
+    page.wait_for_url("**/cases/C-000001#timeline")
+    last = page.locator("#timeline table tr").last.inner_text()
+    assert "decided" in last and "bob" in last and "in_review → cleared" in last
 
 
 def test_a_hostile_party_name_renders_as_text(page, base_url, dialogs):

@@ -60,11 +60,15 @@ def test_case_page_shows_the_case_file_and_the_hostile_name_as_text(client, logi
                   "Timeline", "Ask for an end-use statement"):  # fmt: skip
         assert shown in html
     hit = client.get("/cases/C-000001").text
-    assert "ALX TRADING LIMITED" in hit and "suppress these watchlist hits" in hit
+    assert "ALX TRADING LIMITED" in hit and "Hard stop: list hit csl:EL-77 scored 0.93" in hit
+    assert "Take this case" in hit and "Record decision" not in hit  # not the analyst's yet
+    login(client, "bob")
+    assert "suppress these watchlist hits" in client.get("/cases/C-000001").text
 
 
 def test_deciding_with_a_rationale_lands_in_the_audit_timeline(client, store, login):
     login(client, "ann")
+    post_form(client, "/cases/C-000003/assign", {"assignee": "ann"}, "/cases/C-000003")
     response = post_form(
         client, "/cases/C-000003/decide",
         {"outcome": "cleared", "rationale": "Known data centre, end-use statement on file"},
@@ -88,6 +92,7 @@ def test_a_decision_without_rationale_is_refused_with_the_reason(client, store, 
 
 def test_four_eyes_needs_a_reviewer_other_than_the_proposer(client, store, login):
     login(client, "ann")
+    post_form(client, "/cases/C-000005/assign", {"assignee": "ann"}, "/cases/C-000005")
     post_form(client, "/cases/C-000005/decide",
               {"outcome": "escalated", "rationale": "payer in HK, forwarder consignee"},
               page="/cases/C-000005")  # fmt: skip
@@ -111,7 +116,7 @@ def test_nobody_approves_their_own_escalation(client, store, login):
     post_form(client, "/cases/C-000006/decide",
               {"outcome": "reported", "rationale": "report to BIS"}, "/cases/C-000006")  # fmt: skip
     response = post_form(client, "/cases/C-000006/approve", {}, "/cases/C-000006")
-    assert response.status_code == 403 and "four-eyes needs another reviewer" in response.text
+    assert response.status_code == 403 and "four-eyes needs another person" in response.text
     assert store.get_case("C-000006").status == "in_review"
 
 
@@ -125,13 +130,19 @@ def test_an_analyst_takes_a_case_but_does_not_hand_it_out(client, store, login):
     assert (case.assignee, case.status, case.history[-1]["by"]) == ("ann", "in_review", "ann")
 
 
-def test_clearing_a_hit_can_suppress_it(client, store, login):
+def test_clearing_a_strong_hit_and_suppressing_it_takes_two_people(client, store, login):
     login(client, "carol")
     post_form(client, "/cases/C-000001/decide",
               {"outcome": "cleared", "rationale": "different company, other address",
-               "suppress": "on", "suppress_days": "30"}, "/cases/C-000001")  # fmt: skip
+               "suppress": "on", "suppress_days": "365"}, "/cases/C-000001")  # fmt: skip
+    pending = store.get_case("C-000001").pending_decision
+    assert pending["suppress_days"] == 365 and "suppress_strong_hit" in pending["four_eyes"]
+    assert store.list_suppressions() == [] and store.get_case("C-000001").status == "in_review"
+    login(client, "bob")
+    assert post_form(client, "/cases/C-000001/approve", {"note": "checked the address"},
+                     "/cases/C-000001").status_code == 303  # fmt: skip
     (suppression,) = store.list_suppressions()
-    assert (suppression.entry_id, suppression.created_by) == ("csl:EL-77", "carol")
+    assert (suppression.entry_id, suppression.created_by) == ("csl:EL-77", "bob")
     assert store.get_case("C-000001").status == "cleared"
 
 
