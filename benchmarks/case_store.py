@@ -87,6 +87,12 @@ def seed(store: CaseStore, existing: int, rng: random.Random) -> dict[int, list[
         drafts = [make_draft(c, tids[c], rng, hit=c % 20 == 0) for c in chunk]
         store.upsert_drafts(drafts, RunInfo(f"seed-{start}", datetime.now(UTC)))
     with store.engine.begin() as conn:  # bulk decisions stand in for months of review
+        # a status changes only with an event recording it (the store's trigger); these
+        # bulk events are not hash-chained: the benchmark store is not for `audit verify`
+        conn.execute(sa.text(
+            "INSERT INTO events (case_id, at, by, event, from_status, to_status, rationale) "
+            "SELECT case_id, updated_at, 'bench', 'decided', status, 'cleared', 'bulk' "
+            "FROM cases WHERE seq % 10 = 0"))  # fmt: skip
         conn.execute(sa.text("UPDATE cases SET status = 'cleared' WHERE seq % 10 = 0"))
     return tids
 

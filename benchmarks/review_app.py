@@ -37,7 +37,7 @@ from cases.webapp import create_app
 
 CODES = ("L2", "F1", "P3", "Q1", "Q2", "Q4", "L1", "L4", "B1", "P4")
 BATCH = 25_000
-PASSWORD = "benchmark-password"
+PASSWORD = "maple-kettle-orbit-93"
 # the queue sorts on (priority, due date) within statuses, and an investigator's own queue
 # filters on the assignee; without covering indexes SQLite reads every matching case row
 # (a few kB each) to sort them. Proposed for the case store's migrations:
@@ -99,7 +99,17 @@ def fill(store: CaseStore, count: int, rng: random.Random) -> float:
         opened_at = datetime.now(UTC) - timedelta(days=rng.randint(0, 40))
         store.upsert_drafts(drafts, RunInfo(f"bench-{start}", opened_at))
     with store.engine.begin() as conn:  # months of review, in bulk
+        # a status changes only with an event recording it (the store's trigger); these
+        # bulk events are not hash-chained: the benchmark store is not for `audit verify`
+        conn.execute(sa.text(
+            "INSERT INTO events (case_id, at, by, event, from_status, to_status, rationale) "
+            "SELECT case_id, updated_at, 'bench', 'decided', status, 'cleared', 'bulk' "
+            "FROM cases WHERE seq % 10 = 0"))  # fmt: skip
         conn.execute(sa.text("UPDATE cases SET status = 'cleared' WHERE seq % 10 = 0"))
+        conn.execute(sa.text(
+            "INSERT INTO events (case_id, at, by, event, from_status, to_status) "
+            "SELECT case_id, updated_at, 'bench', 'assigned', status, 'in_review' "
+            "FROM cases WHERE seq % 5 = 1"))  # fmt: skip
         conn.execute(sa.text("UPDATE cases SET status = 'in_review', assignee = 'bench' "
                              "WHERE seq % 5 = 1"))  # fmt: skip
     store.add_user("bench", "reviewer", PASSWORD)
