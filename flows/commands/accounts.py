@@ -145,10 +145,7 @@ def users_add(
         raise fail("the store has no admin yet: add one first (redflag users add NAME "
                    "--role admin); an admin then adds the other accounts")  # fmt: skip
     if password is None:
-        try:
-            password = read_new_password(normalise_user_name(name))
-        except typer.Exit:
-            raise
+        password = read_new_password(normalise_user_name(name))
     key = _guarded(lambda: store.accounts.add(name, role, password, by))
     typer.echo(f"user {key} added as {role}", err=True)
     return str(key)
