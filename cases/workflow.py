@@ -15,6 +15,8 @@ the one place the review app and the command line both go through, and it enforc
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -84,6 +86,16 @@ class CaseWorkflow:
 
     # ---- access -----------------------------------------------------------------------------
 
+    @contextmanager
+    def _refusals_logged(self, case_id: str, action: str, by: Actor) -> Iterator[None]:
+        """An access refusal goes to the account log before it reaches the caller."""
+        try:
+            yield
+        except AccessDenied as error:
+            details = {"case_id": case_id, "action": action, "reason": str(error)[:300]}
+            self.store.accounts.record("access_denied", by.name, details=details)
+            raise
+
     @staticmethod
     def check_works_on(case: Case, by: Actor, action: str) -> None:
         """An analyst acts only on a case assigned to them; reviewers and admins on any."""
@@ -106,6 +118,10 @@ class CaseWorkflow:
 
     def assign(self, case_id: str, assignee: str, by: Actor) -> Case:
         """Give the case to an investigator; an open case moves to in_review."""
+        with self._refusals_logged(case_id, "assign", by):
+            return self._assign(case_id, assignee, by)
+
+    def _assign(self, case_id: str, assignee: str, by: Actor) -> Case:
         case = self.store.get_case(case_id)
         if case.status in FINAL_STATUSES:
             raise WorkflowError(f"case {case_id} is {case.status}; it cannot be assigned")
@@ -137,7 +153,8 @@ class CaseWorkflow:
             raise WorkflowError("a note needs some text")
         if len(text) > MAX_NOTE:
             raise WorkflowError(f"a note holds at most {MAX_NOTE} characters")
-        self.check_works_on(self.store.get_case(case_id), by, "annotate")
+        with self._refusals_logged(case_id, "note", by):
+            self.check_works_on(self.store.get_case(case_id), by, "annotate")
         self.store.append_event(case_id, NewEvent("note", by.name, rationale=text))
 
     def decide(
@@ -149,6 +166,12 @@ class CaseWorkflow:
         suppress_days: int | None = None,
     ) -> Decision:
         """Record a decision; one that the four-eyes table names waits for a second person."""
+        with self._refusals_logged(case_id, f"decide {outcome}", by):
+            return self._decide(case_id, outcome, rationale, by, suppress_days)
+
+    def _decide(
+        self, case_id: str, outcome: str, rationale: str, by: Actor, suppress_days: int | None
+    ) -> Decision:
         if outcome not in OUTCOMES:
             raise WorkflowError(f"unknown outcome {outcome!r}; use one of {', '.join(OUTCOMES)}")
         if not rationale or not rationale.strip():
@@ -181,7 +204,8 @@ class CaseWorkflow:
         case = self.store.get_case(case_id)
         if not case.pending_decision:
             raise WorkflowError(f"case {case_id} has no decision waiting for approval")
-        return self._approve(case, case.pending_decision, note or "approved", by)
+        with self._refusals_logged(case_id, "approve", by):
+            return self._approve(case, case.pending_decision, note or "approved", by)
 
     def four_eyes_rows(
         self, case: Case, outcome: str, suppress_days: int | None = None

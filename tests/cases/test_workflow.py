@@ -174,6 +174,12 @@ def test_an_analyst_works_only_on_cases_assigned_to_them(matrix_store, make_draf
         workflow.assign(case_id, ANALYST.name, ANALYST)
     workflow.note(case_id, "seen", ADMIN)  # reviewers and admins act on any case
     assert store.get_case(case_id).history[-1]["by"] == "adam"
+    with store.engine.connect() as conn:  # each refusal is in the account log
+        refused = conn.exec_driver_sql(
+            "SELECT actor, details_json FROM audit_log WHERE event = 'access_denied'"
+        ).all()
+    assert len(refused) == 3 and {actor for actor, _ in refused} == {"ana"}
+    assert '"action": "note"' in refused[1][1]
 
 
 def test_assignment_moves_an_open_case_into_review(store, case_id):
