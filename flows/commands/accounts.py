@@ -55,6 +55,8 @@ def fail(message: str, code: int = 2) -> typer.Exit:
 
 def read_secret(prompt: str) -> str:
     """One line of stdin when it is not a terminal, else a prompt without echo."""
+    if sys.stdin is None or sys.stdin.closed:
+        raise fail(f"{prompt.rstrip(': ').lower()} expected on stdin, but there is no stdin")
     if not sys.stdin.isatty():
         line = sys.stdin.readline()
         if not line:
@@ -65,7 +67,7 @@ def read_secret(prompt: str) -> str:
 
 def read_new_password(name: str) -> str:
     """A new password: one line of stdin, or prompted twice; checked against the rule."""
-    if sys.stdin.isatty():
+    if sys.stdin is not None and not sys.stdin.closed and sys.stdin.isatty():
         first = getpass.getpass(f"New password for {name}: ")
         if getpass.getpass("Again: ") != first:
             raise fail("the two passwords differ; nothing was changed")
