@@ -135,17 +135,19 @@ def users_add(
     store: CaseStore, name: str, role: str, user: str | None = None, token: str | None = None,
     password: str | None = None,
 ) -> str:  # fmt: skip
-    """Add an account; an admin adds it, or the first admin is added without one."""
+    """Add an account; an admin adds it, or anyone who can open the store while it has no
+    admin yet."""
     if role not in USER_ROLES:
         raise fail(f"--role must be one of {', '.join(USER_ROLES)} (got {role!r})")
     if store.accounts.has_admin():
         by = _admin(store, user, token, "adding an account").name
-    elif role == "admin":
-        by = "system"
-        typer.echo("redflag: no admin account yet: adding the first admin", err=True)
     else:
-        raise fail("the store has no admin yet: add one first (redflag users add NAME "
-                   "--role admin); an admin then adds the other accounts")  # fmt: skip
+        # Contract 2's `users add NAME --role ROLE` keeps working on a store set up before
+        # accounts had an admin: until the first admin exists, whoever can open the store
+        # adds accounts; from then on only an admin does.
+        by = "system"
+        typer.echo("redflag: warning: no admin account yet: accounts are added without a "
+                   "login until the first admin is added", err=True)  # fmt: skip
     if password is None:
         password = read_new_password(normalise_user_name(name))
     key = _guarded(lambda: store.accounts.add(name, role, password, by))

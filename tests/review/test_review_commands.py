@@ -29,10 +29,23 @@ def test_users_add_reads_the_password_from_piped_stdin(tmp_path, monkeypatch):
     store.close()
 
 
-def test_without_an_admin_only_an_admin_is_added(tmp_path, capsys):
+def test_without_an_admin_any_account_is_added_then_only_an_admin_adds(
+    tmp_path, capsys, monkeypatch
+):
+    """Contract 2's `users add NAME --role ROLE` works on a store with no admin yet (with a
+    warning); once an admin exists, adding an account needs the admin's login."""
+    url = f"sqlite:///{tmp_path / 'cases.db'}"
+    users_add(url, "dana", "reviewer", "river-candle-fjord-27")
+    assert "no admin account yet" in capsys.readouterr().err
+    users_add(url, "lead", "admin", "glacier-piano-otter-48")
+    monkeypatch.setattr("sys.stdin", io.StringIO("river-candle-fjord-27\n"))  # dana's login
     with pytest.raises(typer.Exit) as exit_info:
-        users_add(f"sqlite:///{tmp_path / 'cases.db'}", "dana", "reviewer", "river-candle-fjord-27")
-    assert exit_info.value.exit_code == 2 and "no admin yet" in capsys.readouterr().err
+        users_add(url, "erin", "reviewer", "meadow-violin-harbor-63", user="dana")
+    assert exit_info.value.exit_code == 2 and "needs admin" in capsys.readouterr().err
+    store = CaseStore(url)
+    assert store.check_password("dana", "river-candle-fjord-27") == "reviewer"
+    assert store.accounts.get("erin") is None
+    store.close()
 
 
 @pytest.mark.parametrize(
