@@ -236,10 +236,11 @@ class CaseWorkflow:
                 f"case {case.case_id}: {by.name} proposed '{pending['outcome']}'; "
                 "four-eyes needs another person to approve it"
             )
-        if by.role not in self._approvers(pending):
+        approvers = self._approvers(pending)
+        if by.role not in approvers:
             raise FourEyesError(
-                f"a {by.role} cannot give the second approval of '{pending['outcome']}'; "
-                "ask a reviewer"
+                f"{by.name} is {by.role}: the second approval of '{pending['outcome']}' "
+                f"needs a {' or an '.join(sorted(approvers))}"
             )
         days = pending.get("suppress_days")
         return self._complete(case, pending["outcome"], note, by, pending, days)
