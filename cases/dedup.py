@@ -38,6 +38,7 @@ from cases.content import (
 )
 from cases.model import Case, CaseDraft
 from cases.policy import CasePolicy
+from cases.queue_terms import case_terms, queue_columns, term_labels
 
 CHUNK = 900  # bound parameters per IN (...) query, well under SQLite's limit
 
@@ -59,6 +60,9 @@ class _OpenCase:
     inserted: bool = False  # opened by this call
     added: dict[str, bool] = field(default_factory=dict)  # evidence key -> is_new
     old_transaction_ids: frozenset[str] = frozenset()
+    seq: int = 0
+    subject: dict[str, Any] | None = None  # for a case opened by this call
+    old_content: dict[str, Any] | None = None  # as stored, before this call merged into it
 
 
 @dataclass
@@ -88,8 +92,9 @@ def _load_states(conn: Connection, keys: list[str]) -> dict[str, _KeyState]:
             state = states.setdefault(row.case_key, _KeyState())
             if row.status in OPEN_STATUSES:
                 open_by_id[row.case_id] = _OpenCase(
-                    row.case_id, row.priority, row.risk_score, {}, set(), row.opened_at, row.due_at
-                )
+                    row.case_id, row.priority, row.risk_score, {}, set(), row.opened_at,
+                    row.due_at, seq=row.seq,
+                )  # fmt: skip
                 state.open_case = open_by_id[row.case_id]
             elif row.status in DECIDED_STATUSES:
                 decided_key[row.case_id] = row.case_key
@@ -163,7 +168,7 @@ class _Batch:
         due_at = self.now + timedelta(hours=policy.sla_hours[draft.priority])
         case = _OpenCase(
             case_id, draft.priority, int(draft.risk_score), draft_content(draft), set(),
-            self.now, due_at, inserted=True,
+            self.now, due_at, inserted=True, seq=self.next_seq, subject=dict(draft.subject),
         )  # fmt: skip
         case.evidence = set(keys)
         case.added = {key: key in new_keys for key in keys}
@@ -186,6 +191,8 @@ def _attach(
     batch: _Batch, case: _OpenCase, draft: CaseDraft, new_keys: set[str], policy: CasePolicy
 ) -> None:
     before = {"risk_score": case.risk_score, "priority": case.priority}
+    if not case.inserted and case.old_content is None:
+        case.old_content = case.content
     case.content = merge_content(case.content, draft_content(draft))
     case.risk_score = max(case.risk_score, int(draft.risk_score))
     case.priority = higher_priority(case.priority, draft.priority)
@@ -264,12 +271,41 @@ def opened_cases(batch: _Batch, touched: dict[str, _OpenCase]) -> dict[str, Case
     return opened
 
 
+def _queue_rows(
+    case: _OpenCase, terms: list[dict[str, Any]], labels: dict[tuple, str]
+) -> dict[str, Any]:
+    """The queue's columns of a written case; its new terms and labels are added to
+    `terms` and `labels` (see `cases.queue_terms`)."""
+    subject = case.subject or {}
+    columns = queue_columns(subject, case.content)
+    found = case_terms(subject, case.content)
+    if not case.inserted:  # the subject's terms and country were written when it opened
+        del columns["country"]
+        found -= case_terms({}, case.old_content or {})
+    terms += [{"kind": kind, "term": term, "seq": case.seq} for kind, term in found]
+    labels.update(term_labels(subject, case.content))
+    return columns
+
+
+def _write_labels(conn: Connection, labels: dict[tuple, str]) -> None:
+    if not labels:
+        return
+    known = {tuple(r) for r in conn.execute(sa.select(t.term_labels.c.kind, t.term_labels.c.term))}
+    rows = [{"kind": k, "term": term, "label": label}
+            for (k, term), label in labels.items() if (k, term) not in known]  # fmt: skip
+    if rows:
+        conn.execute(t.term_labels.insert(), rows)
+
+
 def _write(conn: Connection, batch: _Batch, touched: dict[str, _OpenCase], run_id: str) -> None:
     new_rows, updates, links, evidence = [], [], [], []
+    terms: list[dict[str, Any]] = []
+    labels: dict[tuple, str] = {}
     for case in touched.values():
         workflow = {
             "risk_score": case.risk_score, "priority": case.priority,
             "content_json": dumps(case.content), "due_at": case.due_at, "updated_at": batch.now,
+            **_queue_rows(case, terms, labels),
         }  # fmt: skip
         if case.inserted:
             new_rows.append(batch.new_cases[case.case_id] | workflow)
@@ -303,10 +339,12 @@ def _write(conn: Connection, batch: _Batch, touched: dict[str, _OpenCase], run_i
     chain_rows(
         batch.events, case_heads(conn, {e["case_id"] for e in batch.events} - set(batch.new_cases))
     )
+    _write_labels(conn, labels)
     for table, rows in (
         (t.case_transactions, links),
         (t.evidence_items, evidence),
         (t.events, batch.events),
+        (t.case_terms, terms),
     ):
         if rows:
             _insert(conn, table, rows)

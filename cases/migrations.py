@@ -9,6 +9,7 @@ schema the store queries).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
@@ -303,11 +304,108 @@ def _v4_accounts_sessions_and_audit_chain(conn: Connection) -> None:
         conn.exec_driver_sql(statement)
 
 
+def _v5_tables(metadata: sa.MetaData, postgres: bool) -> None:
+    # code point order of terms on PostgreSQL too, so that a prefix is one index range
+    term_type = sa.String(64, collation="C") if postgres else sa.String(64)
+    sa.Table(
+        "case_terms",
+        metadata,
+        sa.Column("kind", sa.String(1), primary_key=True),
+        sa.Column("term", term_type, primary_key=True),
+        sa.Column("seq", sa.Integer, primary_key=True),
+    )
+    sa.Table(
+        "term_labels",
+        metadata,
+        sa.Column("kind", sa.String(1), primary_key=True),
+        sa.Column("term", term_type, primary_key=True),
+        sa.Column("label", sa.Text, nullable=False),
+    )
+    sa.Table(
+        "attachments",
+        metadata,
+        sa.Column("attachment_id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("case_id", sa.String(16), nullable=False, index=True),
+        sa.Column("file_name", sa.String(255), nullable=False),
+        sa.Column("kind", sa.String(40), nullable=False),
+        sa.Column("media_type", sa.String(100), nullable=False),
+        sa.Column("size", sa.Integer, nullable=False),
+        sa.Column("sha256", sa.String(64), nullable=False),
+        sa.Column("added_by", sa.String(100), nullable=False),
+        sa.Column("added_at", sa.DateTime, nullable=False),
+        sa.Column("note", sa.Text),
+    )
+
+
+_V5_INDEXES = (
+    "CREATE INDEX ix_cases_risk ON cases (status, risk_score DESC, seq)",
+    "CREATE INDEX ix_cases_value ON cases (status, order_value DESC, seq)",
+    "CREATE INDEX ix_cases_due ON cases (status, due_at, seq)",
+    "CREATE INDEX ix_cases_age ON cases (status, opened_at, seq)",
+    "CREATE INDEX ix_cases_assignee_risk ON cases (assignee, status, risk_score DESC, seq)",
+    "CREATE INDEX ix_cases_counts ON cases (status, priority, pending_by)",
+    "CREATE INDEX ix_cases_pending ON cases (pending_by) WHERE pending_by IS NOT NULL",
+)
+
+
+def _v5_backfill(conn: Connection) -> None:
+    """The queue columns and terms of the cases already stored, a chunk at a time."""
+    from cases.queue_terms import case_terms, pending_by, queue_columns, term_labels
+
+    names = ("seq", "subject_json", "content_json", "pending_json", "case_id")
+    cases = sa.table("cases", *(sa.column(n) for n in names),
+                     *(sa.column(n) for n in ("country", "order_value", "top_flags",
+                                              "pending_by")))  # fmt: skip
+    terms, labels = sa.table("case_terms", *map(sa.column, ("kind", "term", "seq"))), {}
+    last = -1
+    while True:
+        query = sa.select(*(cases.c[n] for n in names)).where(cases.c.seq > last)
+        rows = conn.execute(query.order_by(cases.c.seq).limit(2000)).all()
+        if not rows:
+            break
+        updates, new_terms = [], []
+        for seq, subject_json, content_json, pending_json, case_id in rows:
+            subject, content = json.loads(subject_json), json.loads(content_json)
+            updates.append({"b_id": case_id, **queue_columns(subject, content),
+                            "pending_by": pending_by(pending_json)})  # fmt: skip
+            new_terms += [
+                {"kind": k, "term": v, "seq": seq} for k, v in case_terms(subject, content)
+            ]
+            labels.update(term_labels(subject, content))
+        conn.execute(cases.update().where(cases.c.case_id == sa.bindparam("b_id")), updates)
+        if new_terms:
+            conn.execute(terms.insert(), new_terms)
+        last = rows[-1][0]
+    if labels:
+        table = sa.table("term_labels", *map(sa.column, ("kind", "term", "label")))
+        conn.execute(table.insert(), [{"kind": k, "term": t, "label": v}
+                                      for (k, t), v in labels.items()])  # fmt: skip
+
+
+def _v5_queue_search_and_attachments(conn: Connection) -> None:
+    """The queue's columns and search terms (see `cases.queue_terms`), its sort indexes,
+    and the attachments of cases."""
+    postgres = conn.dialect.name == "postgresql"
+    float_type = sa.Float().compile(dialect=conn.dialect)
+    for column in ("country VARCHAR(8)", f"order_value {float_type}", "top_flags TEXT",
+                   "pending_by VARCHAR(100)"):  # fmt: skip
+        conn.exec_driver_sql(f"ALTER TABLE cases ADD COLUMN {column}")
+    metadata = sa.MetaData()
+    _v5_tables(metadata, postgres)
+    metadata.create_all(conn)
+    _v5_backfill(conn)
+    for statement in _V5_INDEXES:
+        if postgres and "order_value DESC" in statement:
+            statement = statement.replace("order_value DESC", "order_value DESC NULLS LAST")
+        conn.exec_driver_sql(statement)
+
+
 MIGRATIONS: tuple[tuple[int, Migration], ...] = (
     (1, _v1_initial),
     (2, _v2_due_dates_and_suppressions),
     (3, _v3_queue_indexes),
     (4, _v4_accounts_sessions_and_audit_chain),
+    (5, _v5_queue_search_and_attachments),
 )
 LATEST_VERSION = MIGRATIONS[-1][0]
 

@@ -31,6 +31,7 @@ from cases.dedup import chunks, plan_and_write
 from cases.migrations import migrate
 from cases.model import PRIORITIES, STATUSES, Case, CaseDraft
 from cases.policy import CasePolicy
+from cases.queue_terms import pending_by
 from cases.users import USER_ROLES as USER_ROLES  # re-exported for the CLI
 
 ACTIONS: tuple[str, ...] = ("opened", "updated", "unchanged", "follow_up", "suppressed")
@@ -350,6 +351,8 @@ class CaseStore:
         `ConcurrentChange`). The event is written first: the database lets the status
         change only when the case's latest event records it."""
         now = utc_now()
+        if "pending_json" in changes:  # the queue's "awaiting approval" reads who proposed
+            changes = {**changes, "pending_by": pending_by(changes["pending_json"])}
         with self.engine.begin() as conn:
             if not audit.lock_case(conn, case_id):
                 raise CaseNotFound(f"no case {case_id} in the case store")

@@ -24,6 +24,45 @@ cases = sa.Table(
     sa.Column("opened_at", sa.DateTime, nullable=False),
     sa.Column("updated_at", sa.DateTime, nullable=False),
     sa.Column("due_at", sa.DateTime),
+    # the queue's own columns (see cases.queue_terms)
+    sa.Column("country", sa.String(8)),
+    sa.Column("order_value", sa.Float),
+    sa.Column("top_flags", sa.Text),
+    sa.Column("pending_by", sa.String(100)),
+)
+
+# what the queue filters and searches on: (kind, term) of each case, by its seq
+case_terms = sa.Table(
+    "case_terms",
+    metadata,
+    sa.Column("kind", sa.String(1), primary_key=True),
+    sa.Column("term", sa.String(64), primary_key=True),
+    sa.Column("seq", sa.Integer, primary_key=True),
+)
+
+term_labels = sa.Table(
+    "term_labels",
+    metadata,
+    sa.Column("kind", sa.String(1), primary_key=True),
+    sa.Column("term", sa.String(64), primary_key=True),
+    sa.Column("label", sa.Text, nullable=False),
+)
+
+# files kept with a case (end-use statements, licences, KYC documents); the bytes live in
+# the workspace under their sha256, which the case's audit trail records
+attachments = sa.Table(
+    "attachments",
+    metadata,
+    sa.Column("attachment_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("case_id", sa.String(16), nullable=False),
+    sa.Column("file_name", sa.String(255), nullable=False),
+    sa.Column("kind", sa.String(40), nullable=False),
+    sa.Column("media_type", sa.String(100), nullable=False),
+    sa.Column("size", sa.Integer, nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("added_by", sa.String(100), nullable=False),
+    sa.Column("added_at", sa.DateTime, nullable=False),
+    sa.Column("note", sa.Text),
 )
 
 case_transactions = sa.Table(

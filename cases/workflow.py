@@ -26,7 +26,7 @@ from cases.content import dumps
 from cases.four_eyes import FourEyesRule
 from cases.model import Case
 from cases.policy import CasePolicy
-from cases.store import CaseStore, NewEvent, utc_now
+from cases.store import CaseStore, ConcurrentChange, NewEvent, utc_now
 from cases.suppressions import match_fingerprints
 from cases.users import normalise_user_name
 
@@ -39,6 +39,7 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "escalated": ("cleared", "reported"),
 }
 MAX_NOTE = 5000
+ANY = object()  # `assign(expected=ANY)`: whoever holds the case now
 DEFAULT_APPROVERS = frozenset({"reviewer", "admin"})
 
 
@@ -116,13 +117,24 @@ class CaseWorkflow:
 
     # ---- actions ------------------------------------------------------------------------
 
-    def assign(self, case_id: str, assignee: str, by: Actor) -> Case:
-        """Give the case to an investigator; an open case moves to in_review."""
+    def assign(
+        self, case_id: str, assignee: str, by: Actor, expected: str | None | object = ANY
+    ) -> Case:
+        """Give the case to an investigator; an open case moves to in_review. With
+        `expected` (the assignee the caller saw, None for unassigned) a case that has
+        meanwhile gone to someone else is left alone (`ConcurrentChange`): taking a case
+        never silently takes it from a colleague."""
         with self._refusals_logged(case_id, "assign", by):
-            return self._assign(case_id, assignee, by)
+            return self._assign(case_id, assignee, by, expected)
 
-    def _assign(self, case_id: str, assignee: str, by: Actor) -> Case:
+    def _assign(self, case_id: str, assignee: str, by: Actor, expected: object) -> Case:
         case = self.store.get_case(case_id)
+        if expected is not ANY and not (
+            case.assignee == expected or same_person(case.assignee, expected)  # type: ignore[arg-type]
+        ):
+            holder = case.assignee or "nobody"
+            raise ConcurrentChange(f"case {case_id} is now assigned to {holder}, not as the "
+                                   "page showed; nothing changed (look again, then decide)")  # fmt: skip
         if case.status in FINAL_STATUSES:
             raise WorkflowError(f"case {case_id} is {case.status}; it cannot be assigned")
         if not assignee.strip():
@@ -140,10 +152,10 @@ class CaseWorkflow:
                 raise AccessDenied(f"case {case_id} is assigned to {case.assignee}; "
                                    "a reviewer reassigns it")  # fmt: skip
         status = "in_review" if case.status == "open" else case.status
-        event = NewEvent(
-            "assigned", by.name, case.status, status, details={"from": case.assignee,
-                                                               "to": account.name}
-        )  # fmt: skip
+        details = {"from": case.assignee, "to": account.name}
+        if case.assignee and not same_person(case.assignee, account.name):
+            details["reassigned"] = True
+        event = NewEvent("assigned", by.name, case.status, status, details=details)
         self._change(case, {"assignee": account.name, "status": status}, event)
         return self.store.get_case(case_id)
 

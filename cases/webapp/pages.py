@@ -18,6 +18,7 @@ from starlette.responses import HTMLResponse
 
 from cases.accounts import Actor
 from cases.model import Case
+from cases.presentation import filters as presentation_filters
 from cases.render import case_html, template_environment
 from cases.webapp.auth import Session
 
@@ -44,6 +45,7 @@ def _when(value: Any) -> str:
 def environment() -> Environment:
     env = template_environment(TEMPLATES)
     env.filters["when"] = _when
+    env.filters |= presentation_filters()
     return env
 
 
@@ -88,8 +90,9 @@ def error_page(request: Request, status: int, message: str) -> HTMLResponse:
     return render(request, "error.html", status=status, status_code=status, message=message)
 
 
-async def read_form(request: Request) -> dict[str, str]:
-    """A posted form, refused with 403 unless it carries this session's CSRF token."""
+async def read_form(request: Request, multi: tuple[str, ...] = ()) -> dict[str, Any]:
+    """A posted form, refused with 403 unless it carries this session's CSRF token. The
+    fields named in `multi` may repeat and come as lists; the others keep their last value."""
     content_type = request.headers.get("content-type", "").split(";")[0].strip()
     if content_type != FORM_TYPE:
         raise HTTPException(415, "forms must be posted as application/x-www-form-urlencoded")
@@ -97,9 +100,12 @@ async def read_form(request: Request) -> dict[str, str]:
     if len(body) > MAX_FORM_BYTES:
         raise HTTPException(413, "the form is too large")
     try:
-        form = dict(urllib.parse.parse_qsl(body.decode("utf-8"), keep_blank_values=True))
+        pairs = urllib.parse.parse_qsl(body.decode("utf-8"), keep_blank_values=True)
     except UnicodeDecodeError:
         raise HTTPException(400, "the form is not valid UTF-8") from None
+    form: dict[str, Any] = {key: value for key, value in pairs if key not in multi}
+    for key in multi:
+        form[key] = [value for name, value in pairs if name == key]
     if not session_of(request).check_csrf(form.get(CSRF_FIELD)):
         raise HTTPException(403, "The form's security token is missing or out of date; "
                                  "reload the page and try again.")  # fmt: skip

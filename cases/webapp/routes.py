@@ -29,20 +29,11 @@ from cases.webapp.pages import (
     settings_of,
     user_form,
 )
-from cases.webapp.queue import QueueFilter, opened_by_run, queue_page, recent_runs, user_names
+from cases.webapp.queue import opened_by_run, recent_runs, user_names
+from cases.webapp.queue_pages import bulk_assign, page_number, queue
 from cases.workflow import ALLOWED, AccessDenied, CaseWorkflow, WorkflowError, same_person
 
 log = logging.getLogger("redflag.review")
-MAX_PAGE = 100_000
-
-
-def _page_number(request: Request) -> int:
-    raw = request.query_params.get("page", "1")
-    if not raw.isdigit() or len(raw) > 6 or not 1 <= int(raw) <= MAX_PAGE:
-        raise HTTPException(400, f"page must be a whole number from 1 to {MAX_PAGE}")
-    return int(raw)
-
-
 # ---- login ----------------------------------------------------------------------------
 
 
@@ -95,25 +86,6 @@ def home(request: Request) -> Response:
     return RedirectResponse("/queue", status_code=303)
 
 
-def queue(request: Request) -> Response:
-    current_user(request)
-    params = request.query_params
-    try:
-        wanted = QueueFilter(
-            status=params.get("status") or None,
-            priority=params.get("priority") or None,
-            assignee=params.get("assignee") or None,
-            overdue=params.get("overdue") == "1",
-        )
-    except ValueError as error:
-        raise HTTPException(400, str(error)) from None
-    now = utc_now()
-    store = settings_of(request).store
-    page = queue_page(store, wanted, _page_number(request), now)
-    return render(request, "queue.html", queue=page, wanted=wanted, now=now,
-                  users=user_names(store))  # fmt: skip
-
-
 def _case_page(
     request: Request, case_id: str, user: User, error: str = "", status: int = 200
 ) -> Response:
@@ -154,7 +126,7 @@ def run_page(request: Request) -> Response:
     summary = store.run_summary(run_id)
     if summary is None:
         raise HTTPException(404, f"There is no run {run_id}.")
-    page = _page_number(request)
+    page = page_number(request)
     rows, total = opened_by_run(store, run_id, page)
     pages = max(1, -(-total // 50))
     if page > pages:
@@ -261,6 +233,7 @@ ROUTES = [
     Route("/login", login, methods=["POST"]),
     Route("/logout", logout, methods=["POST"]),
     Route("/queue", queue),
+    Route("/queue/assign", bulk_assign, methods=["POST"]),
     Route("/dashboard", dashboard),
     Route("/runs", runs_page),
     Route("/runs/{run_id:path}", run_page),

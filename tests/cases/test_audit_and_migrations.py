@@ -87,8 +87,12 @@ def test_workspace_from_schema_v1_opens_and_upgrades(store_url, make_draft):
 
     store = CaseStore(store_url)
 
-    assert current_version(store.engine) == LATEST_VERSION == 4
+    assert current_version(store.engine) == LATEST_VERSION == 5
     old = store.get_case("C-000001")
+    # version 5 gave the stored case its queue terms: it is found by its name
+    with store.engine.connect() as conn:
+        terms = set(conn.execute(sa.text("SELECT kind, term FROM case_terms WHERE seq = 1")))
+    assert {("n", "old"), ("n", "co")} <= terms
     assert (old.status, old.risk_score, old.due_at) == ("open", 90, "2026-10-02T08:00:00Z")
     assert [c.case_id for c in store.overdue(at=datetime(2026, 10, 3))] == ["C-000001"]
     # the old case keeps deduplicating; new cases continue the numbering

@@ -47,9 +47,10 @@ def test_queue_pages_through_many_cases(client, store, login):
     store.upsert_drafts(drafts, RunInfo("bulk", utc_now()))
     login(client, "ann")
     first, last = client.get("/queue").text, client.get("/queue?page=2").text
-    assert "page 1 of 2" in first and "100 case(s) match" in first
-    # the pages together are the store's own open queue, in its order
-    assert _case_ids(first) + _case_ids(last) == [row.case_id for row in store.open_queue()]
+    assert "page 1 of 2" in first and "100 case(s)" in first
+    # the pages together are the store's open queue, highest risk first (then case number)
+    ranked = sorted(store.open_queue(), key=lambda row: (-row.risk_score, row.case_id))
+    assert _case_ids(first) + _case_ids(last) == [row.case_id for row in ranked]
 
 
 def test_case_page_shows_the_case_file_and_the_hostile_name_as_text(client, login):
