@@ -37,6 +37,8 @@ def draft_content(draft: CaseDraft) -> dict[str, Any]:
         "parties": list(draft.parties),
         "versions": dict(draft.versions),
         "trigger": draft.trigger,
+        "not_evaluable": list(draft.not_evaluable),
+        "order_history": dict(draft.order_history),
     }
 
 
@@ -102,6 +104,12 @@ def merge_content(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
         ),
         "versions": {**old.get("versions", {}), **new.get("versions", {})},
         "trigger": old.get("trigger", new.get("trigger", "")),
+        # a rule that could not run on some of the case's orders stays a warning
+        "not_evaluable": _merge_by(
+            old.get("not_evaluable") or [], new.get("not_evaluable") or [], lambda n: n["code"]
+        ),
+        # the later run saw the longer history
+        "order_history": new.get("order_history") or old.get("order_history") or {},
     }
 
 
@@ -151,6 +159,8 @@ def case_from_parts(
         updated_at=iso(row.updated_at),
         evidence=evidence,
         pending_decision=json.loads(row.pending_json) if row.pending_json else None,
+        not_evaluable=content.get("not_evaluable") or [],
+        order_history=content.get("order_history") or {},
     )
 
 

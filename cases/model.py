@@ -63,6 +63,11 @@ class CaseDraft:
     parties: list[dict[str, Any]] = field(default_factory=list)  # every party by role
     versions: dict[str, Any] = field(default_factory=dict)
     trigger: str = "daily screening"
+    # rules that could not run on this customer's orders: {"code", "title", "reason",
+    # "hard_stop"}; a case missing them must say so, never look safer than it is
+    not_evaluable: list[dict[str, Any]] = field(default_factory=list)
+    # the customer's earlier orders as the run saw them (see cases.customer_history)
+    order_history: dict[str, Any] = field(default_factory=dict)
 
     def evidence_keys(self) -> set[str]:
         """What the evidence consists of, so a later run can tell new evidence from old:
@@ -104,6 +109,8 @@ class Case:
     evidence: list[dict[str, Any]] = field(default_factory=list)
     # a four-eyes decision waiting for a second reviewer: {"outcome", "rationale", "by", "at"}
     pending_decision: dict[str, Any] | None = None
+    not_evaluable: list[dict[str, Any]] = field(default_factory=list)  # see CaseDraft
+    order_history: dict[str, Any] = field(default_factory=dict)  # see CaseDraft
 
     def to_json(self) -> dict[str, Any]:
         """Contract 4: the required keys first, then the extras."""
@@ -132,4 +139,6 @@ class Case:
             "evidence": list(self.evidence),
             "transactions": self.transactions,
             "parties": self.parties,
+            "not_evaluable": self.not_evaluable,
+            "order_history": self.order_history,
         }

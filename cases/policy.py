@@ -26,12 +26,14 @@ class CasePolicy:
     suppression_max_days: int = 365
     session_hours: float = 12.0  # a review app login lasts at most this long
     session_idle_minutes: float = 30.0  # ...and ends after this long without a request
+    attachment_max_bytes: int = 10 * 1024 * 1024  # the largest file kept with a case
 
     @classmethod
     def from_mapping(cls, raw: Mapping[str, Any]) -> CasePolicy:
         four_eyes = raw.get("four_eyes") or {}
         suppressions = raw.get("suppressions") or {}
         sessions = raw.get("sessions") or {}
+        attachments = raw.get("attachments") or {}
         table = load_four_eyes()
         sla = {**DEFAULT_SLA_HOURS, **{k: int(v) for k, v in (raw.get("sla_hours") or {}).items()}}
         return cls(
@@ -42,6 +44,7 @@ class CasePolicy:
             suppression_max_days=int(suppressions.get("max_days", 365)),
             session_hours=float(sessions.get("hours", 12)),
             session_idle_minutes=float(sessions.get("idle_minutes", 30)),
+            attachment_max_bytes=int(float(attachments.get("max_mb", 10)) * 1024 * 1024),
         )
 
 

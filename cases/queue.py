@@ -13,7 +13,7 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -61,6 +61,13 @@ class QueueFilter:
     overdue: bool = False
     unassigned: bool = False
     exclude_proposer: str | None = None
+    opened: str | None = None  # an ISO week, "2026-W48": cases opened in it
+
+    def opened_range(self) -> tuple[datetime, datetime] | None:
+        if not self.opened:
+            return None
+        monday = datetime.strptime(f"{self.opened}-1", "%G-W%V-%u")
+        return monday, monday + timedelta(days=7)
 
     def __post_init__(self) -> None:
         if self.status and self.status not in (*QUEUE_STATUSES, "all"):
@@ -71,6 +78,8 @@ class QueueFilter:
             raise ValueError(f"unknown sort {self.sort!r}; use one of {', '.join(SORTS)}")
         if len(self.q) > 200:
             raise ValueError("a search has at most 200 characters")
+        if self.opened and not re.fullmatch(r"\d{4}-W(0[1-9]|[1-4]\d|5[0-3])", self.opened):
+            raise ValueError(f"opened must be an ISO week such as 2026-W48 (got {self.opened!r})")
 
     def statuses(self) -> Sequence[str]:
         if self.status == "all":
@@ -83,7 +92,8 @@ class QueueFilter:
     def plain(self) -> bool:
         """No filter but status and priority: the counts give the number of cases."""
         return not (self.q or self.assignee or self.flag or self.list or self.country
-                    or self.overdue or self.unassigned or self.exclude_proposer)  # fmt: skip
+                    or self.overdue or self.unassigned or self.exclude_proposer
+                    or self.opened)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -149,6 +159,8 @@ def _where(query: sa.Select, wanted: QueueFilter, at: datetime) -> sa.Select:
         query = query.where(c.assignee.is_(None))
     if wanted.overdue:
         query = query.where(c.status.in_(("open", "in_review")), c.due_at < as_utc(at))
+    if week := wanted.opened_range():
+        query = query.where(c.opened_at >= week[0], c.opened_at < week[1])
     for kind, value in ((FLAG, wanted.flag), (LIST, wanted.list), (COUNTRY, wanted.country)):
         if value:
             query = query.where(c.seq.in_(_seqs_with(kind, value)))

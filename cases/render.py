@@ -16,7 +16,9 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from cases.case_view import event_sentence, history_chart, match_cards
 from cases.model import Case
+from cases.presentation import filters as presentation_filters
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -101,27 +103,30 @@ def _evidence_text(value: Any) -> str:
     return _cell(value)
 
 
-def template_environment(folder: Path) -> Environment:
-    """Jinja2 over `folder` with autoescaping always on (case files and the review app)."""
-    return Environment(
+def template_environment(folder: Path | list[Path]) -> Environment:
+    """Jinja2 over `folder` (or folders, searched in order) with autoescaping always on
+    (case files and the review app), with the filters of both."""
+    env = Environment(
         loader=FileSystemLoader(folder),
         autoescape=select_autoescape(default=True, default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,
     )
-
-
-@cache
-def _environment() -> Environment:
-    env = template_environment(TEMPLATES)
     env.filters |= {
         "cell": _cell,
         "entry_value": _entry_value,
         "details": _details,
         "evidence_text": _evidence_text,
         "money": lambda v: f"{v:,.0f}",
+        "event_sentence": event_sentence,
+        **presentation_filters(),
     }
     return env
+
+
+@cache
+def _environment() -> Environment:
+    return template_environment(TEMPLATES)
 
 
 @cache
@@ -166,30 +171,25 @@ def _strongest_first(flags: Sequence[Any]) -> list[Any]:
     return sorted(flags, key=lambda f: f.weight, reverse=True)
 
 
-def case_html(case: Case, index_href: str | None = None) -> str:
-    """The page an investigator works from (one file, inline CSS)."""
-    present = {column for row in case.transactions for column in row}
-    columns = [c for c in TRANSACTION_COLUMNS if c in present]
+def case_context(case: Case) -> dict[str, Any]:
+    """What the case templates show besides the case itself (the case file and the app)."""
     values = [row.get("order_value_usd") for row in case.transactions]
     known = [float(v) for v in values if isinstance(v, int | float) and not _is_missing(v)]
     new_flags, new_entries = _new_evidence(case)
+    return {
+        "case": case,
+        "flag_views": [(f, _evidence_rows(f.evidence)) for f in _strongest_first(case.flags)],
+        "total_value": sum(known) if known else None,
+        "new_flags": new_flags,
+        "cards": match_cards(case, new_entries),
+        "chart": history_chart(case),
+    }
+
+
+def case_html(case: Case, index_href: str | None = None) -> str:
+    """The page an investigator works from (one file, inline CSS)."""
     template = _environment().get_template("case.html")
-    return template.render(
-        case=case,
-        css=_css(),
-        index_href=index_href,
-        transaction_columns=columns,
-        numeric_columns=NUMERIC_COLUMNS,
-        transaction_cells=[
-            [(column in NUMERIC_COLUMNS, _cell(row.get(column))) for column in columns]
-            for row in case.transactions
-        ],
-        flag_views=[(f, _evidence_rows(f.evidence)) for f in _strongest_first(case.flags)],
-        total_value=sum(known) if known else None,
-        entry_fields=ENTRY_FIELDS,
-        new_flags=new_flags,
-        new_entries=new_entries,
-    )
+    return template.render(css=_css(), index_href=index_href, **case_context(case))
 
 
 def run_index_html(cases: Sequence[Case], summary: Mapping[str, Any]) -> str:
@@ -197,3 +197,11 @@ def run_index_html(cases: Sequence[Case], summary: Mapping[str, Any]) -> str:
     ordered = sorted(cases, key=lambda c: (-int(c.risk_score), c.case_id))
     template = _environment().get_template("run_index.html")
     return template.render(cases=ordered, summary=summary, css=_css())
+
+
+def export_html(case: Case, extra: dict[str, Any], css_href: str | None = None,
+                back_href: str | None = None) -> str:  # fmt: skip
+    """The print-ready evidence export of a case (see `cases.evidence_export`)."""
+    template = _environment().get_template("export.html")
+    return template.render(css=_css(), css_href=css_href, back_href=back_href,
+                           **case_context(case), **extra)  # fmt: skip

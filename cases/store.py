@@ -391,7 +391,41 @@ class CaseStore:
             },
         )  # fmt: skip
 
+    def add_attachment(self, row: dict[str, Any], event: NewEvent) -> int:
+        """Record a file kept with a case and its audit event, atomically; returns its id."""
+        with self.engine.begin() as conn:
+            if not audit.lock_case(conn, row["case_id"]):
+                raise CaseNotFound(f"no case {row['case_id']} in the case store")
+            result = conn.execute(t.attachments.insert().values(**row))
+            self._append_event(conn, row["case_id"], event, utc_now())
+            return int(result.inserted_primary_key[0])
+
     # ---- suppressions -----------------------------------------------------------------
+
+    def lift_suppression(
+        self, suppression_id: int, reason: str, event: NewEvent | None
+    ) -> sup.Suppression:
+        """Lift one active suppression now, with the reason, and note it on its case."""
+        now = utc_now()
+        with self.engine.begin() as conn:
+            row = conn.execute(
+                sa.select(t.suppressions).where(t.suppressions.c.suppression_id == suppression_id)
+            ).first()
+            if row is None:
+                raise LookupError(f"no suppression {suppression_id}")
+            found = sup.Suppression(
+                **{k: getattr(row, k) for k in sup.Suppression.__dataclass_fields__}
+            )
+            if found.state(now) != "active":
+                raise ValueError(f"suppression {suppression_id} is already {found.state(now)}")
+            conn.execute(
+                t.suppressions.update()
+                .where(t.suppressions.c.suppression_id == suppression_id)
+                .values(lifted_at=now, lifted_reason=reason)
+            )
+            if event is not None and found.case_id and audit.lock_case(conn, found.case_id):
+                self._append_event(conn, found.case_id, event, now)
+        return found
 
     def add_suppressions(self, rows: list[dict[str, Any]]) -> None:
         with self.engine.begin() as conn:

@@ -22,6 +22,7 @@ from datetime import timedelta
 from typing import Any
 
 from cases.accounts import Actor
+from cases.attachments import AttachmentFiles, check, safe_name
 from cases.content import dumps
 from cases.four_eyes import FourEyesRule
 from cases.model import Case
@@ -158,6 +159,55 @@ class CaseWorkflow:
         event = NewEvent("assigned", by.name, case.status, status, details=details)
         self._change(case, {"assignee": account.name, "status": status}, event)
         return self.store.get_case(case_id)
+
+    def attach(
+        self,
+        case_id: str,
+        file_name: str,
+        kind: str,
+        data: bytes,
+        by: Actor,
+        files: AttachmentFiles,
+        note: str = "",
+    ) -> int:
+        """Keep a file with the case (its assignee, or a reviewer or admin); the audit trail
+        records its name, kind, size and sha256. Returns the attachment's id."""
+        case = self.store.get_case(case_id)
+        with self._refusals_logged(case_id, "attach", by):
+            self.check_works_on(case, by, "add files to")
+        media_type = check(data, file_name, kind, self.policy.attachment_max_bytes)
+        digest = files.write(case_id, data)
+        name = safe_name(file_name)
+        details = {"file_name": name, "kind": kind, "media_type": media_type,
+                   "size": len(data), "sha256": digest}  # fmt: skip
+        row = {**details, "case_id": case_id, "added_by": by.name, "added_at": utc_now(),
+               "note": note.strip()[:MAX_NOTE] or None}  # fmt: skip
+        event = NewEvent("attachment_added", by.name, rationale=row["note"], details=details)
+        return self.store.add_attachment(row, event)
+
+    def revoke_suppression(self, suppression_id: int, reason: str, by: Actor) -> None:
+        """Lift a suppression before it lapses (a reviewer or an admin), with a reason, so
+        the pair alerts again; the suppression's case records it."""
+        reason = reason.strip()
+        if by.role not in ("reviewer", "admin"):
+            self.store.accounts.record("access_denied", by.name,
+                                       details={"action": "revoke suppression",
+                                                "suppression_id": suppression_id})  # fmt: skip
+            raise AccessDenied("only a reviewer or an admin lifts a suppression")
+        if not reason:
+            raise WorkflowError("lifting a suppression needs a reason")
+        lifted = f"revoked by {by.name}: {reason[:MAX_NOTE]}"
+        try:
+            found = self.store.lift_suppression(suppression_id, lifted, None)
+        except LookupError as error:
+            raise WorkflowError(str(error)) from None
+        except ValueError as error:
+            raise WorkflowError(str(error)) from None
+        if found.case_id:
+            details = {"suppression_id": suppression_id, "entry_id": found.entry_id,
+                       "party": found.party_name}  # fmt: skip
+            self.store.append_event(found.case_id, NewEvent("suppression_revoked", by.name,
+                                                            rationale=reason, details=details))  # fmt: skip
 
     def note(self, case_id: str, text: str, by: Actor) -> None:
         text = text.strip()

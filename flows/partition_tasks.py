@@ -23,6 +23,7 @@ import pandas as pd
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
+from cases.customer_history import attach_run_context
 from cases.grouping import build_drafts, score_transactions
 from detectors.base import DetectionContext, DetectorResult, concat_flags
 from detectors.forking import can_fork
@@ -106,6 +107,9 @@ def screen_orders(
     drafts = sorted(
         build_drafts(orders, flags, scored, setup.settings["cases"]), key=lambda d: d.case_key
     )
+    gaps = [{"family": f, "code": n.code, "reason": n.reason}
+            for f, r in results.items() for n in r.not_evaluable]  # fmt: skip
+    attach_run_context(drafts, history, gaps, setup.policy)
     seconds["cases"] = time.perf_counter() - started
     scored = scored.assign(
         customer_id=orders["customer_id"].to_numpy(), **{ROW: batch[ROW].to_numpy()}

@@ -11,6 +11,7 @@ and HSTS when the request came over HTTPS, directly or through a trusted proxy).
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -23,6 +24,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from cases.attachments import AttachmentFiles
 from cases.credentials import SessionLimits
 from cases.policy import CasePolicy
 from cases.store import CaseStore
@@ -39,6 +41,9 @@ from cases.webapp.auth import (
 log = logging.getLogger("redflag.review")
 STATIC = Path(__file__).resolve().parent / "static"
 MAX_BODY_BYTES = 64 * 1024  # the largest request body the app reads (its forms are small)
+# ...but an attachment's upload, which may carry a file up to the policy's limit
+UPLOAD_PATH = re.compile(r"^/cases/[A-Za-z0-9-]{1,16}/attachments$")
+UPLOAD_OVERHEAD = 16 * 1024
 HSTS = "max-age=31536000; includeSubDomains"
 SECURITY_HEADERS: dict[str, str] = {
     "content-security-policy": (
@@ -60,11 +65,19 @@ class ReviewSettings:
     signer: SessionSigner
     policy: CasePolicy
     throttle: LoginThrottle = field(default_factory=LoginThrottle)
+    files: AttachmentFiles | None = None  # where attachments are kept (None: not offered)
 
 
 class BodyTooLarge(HTTPException):
-    def __init__(self) -> None:
-        super().__init__(413, f"The request body is over the limit of {MAX_BODY_BYTES // 1024} KB.")
+    def __init__(self, limit: int = MAX_BODY_BYTES) -> None:
+        super().__init__(413, f"The request body is over the limit of {limit // 1024} KB.")
+
+
+def body_limit(scope: Scope, upload_bytes: int) -> int:
+    """The largest body this request may have: an attachment's upload, or a form."""
+    if scope.get("method") == "POST" and UPLOAD_PATH.match(scope.get("path", "")):
+        return upload_bytes + UPLOAD_OVERHEAD
+    return MAX_BODY_BYTES
 
 
 def limited_receive(receive: Receive, limit: int) -> Receive:
@@ -77,7 +90,7 @@ def limited_receive(receive: Receive, limit: int) -> Receive:
         if message["type"] == "http.request":
             seen += len(message.get("body", b""))
             if seen > limit:
-                raise BodyTooLarge()
+                raise BodyTooLarge(limit)
         return message
 
     return receive_limited
@@ -97,9 +110,10 @@ class SessionAndHeaders:
     """Limits the body, loads the session for the routes, sends it back when changed,
     adds the headers."""
 
-    def __init__(self, app: ASGIApp, signer: SessionSigner) -> None:
+    def __init__(self, app: ASGIApp, signer: SessionSigner, upload_bytes: int = 0) -> None:
         self.app = app
         self.signer = signer
+        self.upload_bytes = upload_bytes
 
     def _session(self, scope: Scope, secure: bool) -> Session:
         raw = b"; ".join(v for k, v in scope.get("headers", []) if k == b"cookie")
@@ -131,9 +145,9 @@ class SessionAndHeaders:
                 message = {**message, "headers": headers}
             await send(message)
 
-        declared = _declared_length(scope)
-        if declared is not None and not 0 <= declared <= MAX_BODY_BYTES:
-            await _plain_error(413, BodyTooLarge().detail, send_with_headers)
+        declared, limit = _declared_length(scope), body_limit(scope, self.upload_bytes)
+        if declared is not None and not 0 <= declared <= limit:
+            await _plain_error(413, BodyTooLarge(limit).detail, send_with_headers)
             return
         try:
             scope["redflag.session"] = self._session(scope, secure)
@@ -143,7 +157,7 @@ class SessionAndHeaders:
             message = "Your session cookie is malformed; it has been replaced. Log in again."
             await _plain_error(400, message, send_with_headers)
             return
-        await self.app(scope, limited_receive(receive, MAX_BODY_BYTES), send_with_headers)
+        await self.app(scope, limited_receive(receive, limit), send_with_headers)
 
     def _cookie(self, session: Session, secure: bool) -> str:
         flags = f"Path=/; Max-Age={self.signer.max_age}; HttpOnly; SameSite=Strict"
@@ -184,15 +198,18 @@ def create_app(
     secret: bytes,
     policy: CasePolicy | None = None,
     throttle: LoginThrottle | None = None,
+    attachments: Path | None = None,
 ) -> ASGIApp:
-    """The review app over `store`, signing sessions with `secret` (at least 16 bytes)."""
+    """The review app over `store`, signing sessions with `secret` (at least 16 bytes);
+    files attached to cases are kept under `attachments` (else not offered)."""
     signer = SessionSigner(secret)
     policy = policy or store.policy
     store.accounts.limits = SessionLimits(
         absolute=timedelta(hours=policy.session_hours),
         idle=timedelta(minutes=policy.session_idle_minutes),
     )
-    settings = ReviewSettings(store, signer, policy, throttle or LoginThrottle())
+    files = AttachmentFiles(attachments) if attachments else None
+    settings = ReviewSettings(store, signer, policy, throttle or LoginThrottle(), files)
     app = Starlette(
         debug=False,
         routes=[
@@ -207,4 +224,4 @@ def create_app(
         },
     )
     app.state.review = settings
-    return SessionAndHeaders(app, signer)
+    return SessionAndHeaders(app, signer, policy.attachment_max_bytes if files else 0)

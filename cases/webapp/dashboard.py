@@ -9,7 +9,9 @@ not only those that reached a case.
 from __future__ import annotations
 
 import json
+import urllib.parse
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -35,6 +37,8 @@ class Bar:
     y: int  # top of the bar, in SVG units
     width: float  # bar length in SVG units
     tone: str  # CSS class of the bar
+    href: str = ""  # the queue filtered to what the bar counts
+    text: str = ""  # the value as shown (a share, say); the count by default
 
 
 @dataclass(frozen=True)
@@ -54,15 +58,22 @@ ROW_HEIGHT = 26
 
 
 def bar_chart(
-    title: str, counts: list[tuple[str, int]], empty_note: str, tones: dict | None = None
+    title: str,
+    counts: list[tuple[str, int]],
+    empty_note: str,
+    tones: dict | None = None,
+    link: Callable[[str], str] | None = None,
+    texts: dict[str, str] | None = None,
 ) -> BarChart:
-    """Horizontal bars scaled to the largest value, in the order given."""
+    """Horizontal bars scaled to the largest value, in the order given; `link(label)` is
+    the queue page a bar opens, `texts` what a bar says instead of its value."""
     if len(counts) > MAX_BARS:
         counts = [*counts[: MAX_BARS - 1], ("other", sum(v for _, v in counts[MAX_BARS - 1 :]))]
     top = max((value for _, value in counts), default=0)
     bars = [
         Bar(label, value, i * ROW_HEIGHT, CHART_WIDTH * value / top if top else 0.0,
-            (tones or {}).get(label, "bar"))
+            (tones or {}).get(label, "bar"),
+            link(label) if link and label != "other" else "", (texts or {}).get(label, ""))
         for i, (label, value) in enumerate(counts)
     ]  # fmt: skip
     return BarChart(title, bars, max(len(bars), 1) * ROW_HEIGHT, empty_note)
@@ -121,13 +132,21 @@ def flags_by_code(store: CaseStore, at: datetime) -> list[tuple[str, int]]:
     return counter.most_common()
 
 
+def _queue(**params: str) -> str:
+    return "/queue?" + urllib.parse.urlencode(params)
+
+
 def dashboard_charts(store: CaseStore, at: datetime) -> list[BarChart]:
     tones = {p: f"bar {p}" for p in PRIORITIES}
     return [
-        bar_chart("Open cases by priority", open_by_priority(store), "No open cases.", tones),
-        bar_chart("Open cases by age", open_by_age(store, at), "No open cases."),
+        bar_chart("Open cases by priority", open_by_priority(store), "No open cases.", tones,
+                  lambda p: _queue(priority=p)),
+        bar_chart("Open cases by age", open_by_age(store, at), "No open cases.",
+                  link=lambda _: _queue(sort="age")),
         bar_chart(f"Watchlist hits by list, last {WINDOW_DAYS} days", hits_by_list(store, at),
-                  f"No watchlist hits in the last {WINDOW_DAYS} days."),
+                  f"No watchlist hits in the last {WINDOW_DAYS} days.",
+                  link=lambda code: _queue(list=code, status="all")),
         bar_chart(f"Flags by red flag, last {WINDOW_DAYS} days", flags_by_code(store, at),
-                  f"No run finished in the last {WINDOW_DAYS} days."),
+                  f"No run finished in the last {WINDOW_DAYS} days.",
+                  link=lambda code: _queue(flag=code, status="all")),
     ]  # fmt: skip

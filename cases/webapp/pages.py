@@ -19,6 +19,7 @@ from starlette.responses import HTMLResponse
 from cases.accounts import Actor
 from cases.model import Case
 from cases.presentation import filters as presentation_filters
+from cases.render import TEMPLATES as CASE_TEMPLATES
 from cases.render import case_html, template_environment
 from cases.webapp.auth import Session
 
@@ -43,7 +44,7 @@ def _when(value: Any) -> str:
 
 @cache
 def environment() -> Environment:
-    env = template_environment(TEMPLATES)
+    env = template_environment([TEMPLATES, CASE_TEMPLATES])
     env.filters["when"] = _when
     env.filters |= presentation_filters()
     return env

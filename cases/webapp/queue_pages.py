@@ -27,7 +27,7 @@ from cases.workflow import CaseWorkflow, WorkflowError
 
 MAX_PAGE = 100_000
 QUERY_KEYS = ("view", "q", "sort", "status", "priority", "flag", "list", "country", "assignee",
-              "overdue")  # fmt: skip
+              "overdue", "opened")  # fmt: skip
 MAX_BULK = 200  # cases assigned by one bulk form
 
 
@@ -57,6 +57,7 @@ def queue_filter(params: QueryParams, user: User) -> QueueFilter:
             overdue=text["overdue"] == "1",
             unassigned=view == "unassigned",
             exclude_proposer=user.name if view == "approval" else None,
+            opened=text["opened"] or None,
         )
     except ValueError as error:
         raise HTTPException(400, str(error)) from None

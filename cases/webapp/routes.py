@@ -12,13 +12,15 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from cases.attachments import KINDS, list_attachments
+from cases.case_history import earlier_cases
 from cases.render import TEMPLATES as CASE_TEMPLATES
+from cases.render import case_context
 from cases.store import CaseNotFound, ConcurrentChange, utc_now
 from cases.users import MAX_NAME, shown_name
 from cases.webapp.dashboard import dashboard_charts
 from cases.webapp.pages import (
     User,
-    case_body,
     client_of,
     current_user,
     error_page,
@@ -31,7 +33,9 @@ from cases.webapp.pages import (
 )
 from cases.webapp.queue import opened_by_run, recent_runs, user_names
 from cases.webapp.queue_pages import bulk_assign, page_number, queue
-from cases.workflow import ALLOWED, AccessDenied, CaseWorkflow, WorkflowError, same_person
+from cases.webapp.trends import cases_opened_by_week, false_positive_share, list_hits_by_week
+from cases.webapp.work import WORK_ROUTES, pdf_available
+from cases.workflow import ALLOWED, ANY, AccessDenied, CaseWorkflow, WorkflowError, same_person
 
 log = logging.getLogger("redflag.review")
 # ---- login ----------------------------------------------------------------------------
@@ -86,6 +90,15 @@ def home(request: Request) -> Response:
     return RedirectResponse("/queue", status_code=303)
 
 
+CASE_NOTICES = {
+    "assigned": "Saved: the case is assigned.",
+    "decided": "Saved: the decision is recorded.",
+    "approved": "Saved: the approval is recorded.",
+    "noted": "Saved: the note is on the timeline.",
+    "attached": "Saved: the file is kept with the case and its sha256 is in the audit trail.",
+}
+
+
 def _case_page(
     request: Request, case_id: str, user: User, error: str = "", status: int = 200
 ) -> Response:
@@ -98,15 +111,21 @@ def _case_page(
     workflow = CaseWorkflow(settings.store, settings.policy)
     outcomes = ALLOWED.get(case.status, ())
     needs_second = {o: [r.title for r in workflow.four_eyes_rows(case, o)] for o in outcomes}
+    runs = list(dict.fromkeys(e["run_id"] for e in case.history if e.get("run_id")))
     return render(
-        request, "case.html", status=status, case=case, body=case_body(case), error=error,
+        request, "case.html", status=status, error=error, now=utc_now(),
+        notice="" if error else CASE_NOTICES.get(request.query_params.get("done") or "", ""),
         outcomes=outcomes, needs_second=needs_second,
         can_work=workflow.may_work_on(case, user),
         can_approve=bool(pending) and user.can_approve and not same_person(pending["by"], user.name),
         hard_stops=settings.policy.four_eyes_table.hard_stops(case),
         suppress_days=settings.policy.suppression_default_days,
         suppress_max=settings.policy.suppression_max_days,
-        users=user_names(settings.store),
+        users=user_names(settings.store), earlier=earlier_cases(settings.store.engine, case),
+        attachments=list_attachments(settings.store.engine, case_id), runs=runs,
+        files_enabled=settings.files is not None, attachment_kinds=KINDS,
+        attachment_mb=settings.policy.attachment_max_bytes // (1024 * 1024), pdf=pdf_available(),
+        **case_context(case),
     )  # fmt: skip
 
 
@@ -137,9 +156,13 @@ def run_page(request: Request) -> Response:
 
 def dashboard(request: Request) -> Response:
     current_user(request)
+    store, now = settings_of(request).store, utc_now()
+    shares, share_table = false_positive_share(store, now)
     return render(
-        request, "dashboard.html", charts=dashboard_charts(settings_of(request).store, utc_now())
-    )
+        request, "dashboard.html", charts=dashboard_charts(store, now),
+        trend_charts=[cases_opened_by_week(store, now), shares],
+        tables=[list_hits_by_week(store, now), share_table],
+    )  # fmt: skip
 
 
 def case_css(request: Request) -> Response:
@@ -150,7 +173,7 @@ def case_css(request: Request) -> Response:
 # ---- case actions ------------------------------------------------------------------------
 
 
-def _act(request: Request, user: User, case_id: str, action) -> Response:
+def _act(request: Request, user: User, case_id: str, action, done: str = "") -> Response:
     """Run one workflow action; on refusal show the case page again with the reason."""
     try:
         action()
@@ -163,16 +186,22 @@ def _act(request: Request, user: User, case_id: str, action) -> Response:
         return _case_page(request, case_id, user, str(error), 409)
     except WorkflowError as error:
         return _case_page(request, case_id, user, str(error), 400)
-    return RedirectResponse(f"/cases/{case_id}#timeline", status_code=303)
+    suffix = f"?done={done}" if done else ""
+    return RedirectResponse(f"/cases/{case_id}{suffix}#timeline", status_code=303)
 
 
 async def assign(request: Request) -> Response:
     user, form = await user_form(request)
     case_id, assignee = request.path_params["case_id"], form.get("assignee", "").strip()
+    # the assignee the page showed: a case taken meanwhile by a colleague is left alone
+    expected = form.get("expected_assignee", ANY)
+    if expected == "":
+        expected = None
     workflow = CaseWorkflow(settings_of(request).store, settings_of(request).policy)
     return await run_in_threadpool(
-        _act, request, user, case_id, lambda: workflow.assign(case_id, assignee, by=user)
-    )
+        _act, request, user, case_id,
+        lambda: workflow.assign(case_id, assignee, by=user, expected=expected), "assigned",
+    )  # fmt: skip
 
 
 def _suppress_days(form: dict[str, str]) -> int | None:
@@ -196,7 +225,7 @@ def _decide(request: Request, user: User, case_id: str, form: dict[str, str]) ->
             case_id, outcome, rationale, user, days
         )
 
-    return _act(request, user, case_id, action)
+    return _act(request, user, case_id, action, "decided")
 
 
 async def decide(request: Request) -> Response:
@@ -210,7 +239,7 @@ async def approve(request: Request) -> Response:
     workflow = CaseWorkflow(settings_of(request).store, settings_of(request).policy)
     note = form.get("note", "").strip() or "approved"
     return await run_in_threadpool(
-        _act, request, user, case_id, lambda: workflow.approve(case_id, user, note)
+        _act, request, user, case_id, lambda: workflow.approve(case_id, user, note), "approved"
     )
 
 
@@ -219,7 +248,7 @@ async def add_note(request: Request) -> Response:
     case_id, text = request.path_params["case_id"], form.get("note", "")
     workflow = CaseWorkflow(settings_of(request).store, settings_of(request).policy)
     return await run_in_threadpool(
-        _act, request, user, case_id, lambda: workflow.note(case_id, text, user)
+        _act, request, user, case_id, lambda: workflow.note(case_id, text, user), "noted"
     )
 
 
@@ -242,4 +271,5 @@ ROUTES = [
     Route("/cases/{case_id}/decide", decide, methods=["POST"]),
     Route("/cases/{case_id}/approve", approve, methods=["POST"]),
     Route("/cases/{case_id}/note", add_note, methods=["POST"]),
+    *WORK_ROUTES,
 ]

@@ -103,7 +103,25 @@ def entry_evidence(entry: pd.Series) -> dict[str, Any]:
         if pd.isna(entry["license_requirement"])
         else str(entry["license_requirement"]),
         "citation": None if pd.isna(entry["citation"]) else str(entry["citation"]),
+        **_entry_extras(entry),
     }
+
+
+# what else an investigator compares side by side with the party, when the list has it
+_ENTRY_EXTRAS = ("entry_id", "type", "list", "list_code", "start_date", "remarks",
+                 "dates_of_birth", "identifiers")  # fmt: skip
+
+
+def _entry_extras(entry: pd.Series) -> dict[str, Any]:
+    extras: dict[str, Any] = {}
+    for key in (*_ENTRY_EXTRAS, "source_urls"):
+        value = entry.get(key)
+        if isinstance(value, str):
+            if value:
+                extras[key] = value
+        elif isinstance(value, list | tuple | np.ndarray) and len(value):
+            extras[key] = [str(v) for v in value if v is not None]
+    return extras
 
 
 class WatchlistScreening:

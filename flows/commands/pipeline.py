@@ -223,7 +223,8 @@ def demo_command(
     def body() -> tuple[dict, Path]:
         from flows.commands.generate import generate_command
 
-        demo_home = workspace_of(ctx, workspace) / "demo"
+        home = workspace_of(ctx, workspace)
+        demo_home = home / "demo"
         if demo_home.exists():
             shutil.rmtree(demo_home)
         data = demo_home / "data"
@@ -237,7 +238,9 @@ def demo_command(
         generate_command(rows=rows, seed=seed, out=orders, labels=labels, watchlist_out=listed)
         console.print("screening them (Prefect starts a temporary local server first) ...")
         out_dir = demo_home / "run"
-        summary = execute_run([orders], demo_home / "workspace", [listed], None, out_dir)
+        # the cases go to the workspace's own case store, where `redflag cases` and
+        # `redflag review` on the same workspace find them
+        summary = execute_run([orders], home, [listed], None, out_dir)
         return summary, out_dir
 
     summary, out_dir = run_guarded(body)

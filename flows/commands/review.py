@@ -52,7 +52,8 @@ def review_command(
     for clash in store.accounts.clashes():
         typer.echo(f"redflag review: warning: account {clash.name!r} is disabled: "
                    f"{clash.disabled_reason}", err=True)  # fmt: skip
-    app = create_app(store, workspace_secret(workspace), store.policy)
+    app = create_app(store, workspace_secret(workspace), store.policy,
+                     attachments=Path(workspace) / "attachments")  # fmt: skip
     typer.echo(f"redflag review: serving http://{host}:{port}/ (Ctrl+C stops it)", err=True)
     if host not in ("127.0.0.1", "localhost", "::1") and not forwarded_allow_ips:
         typer.echo("redflag review: put it behind an HTTPS proxy before others use it "

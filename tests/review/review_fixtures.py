@@ -90,7 +90,11 @@ def seed_store(store: CaseStore) -> None:
     drafts += [make_draft(n, ("high", "medium", "low")[n % 3]) for n in range(3, 11)]
     store.upsert_drafts(drafts, RunInfo(RUN_ID, utc_now() - timedelta(hours=2)))
     summary = {"run_id": RUN_ID, "counts": {"rows_read": 40, "cases_opened": 10,
-               "flags_by_code": {"L2": 20, "F1": 10, "P1": 2}}}  # fmt: skip
+               "flags_by_code": {"L2": 20, "F1": 10, "P1": 2}},
+               "inputs": [{"path": "orders-2026-11-25.csv", "sha256": "ab" * 32}],
+               "skipped_detectors": [{"family": "ml", "reason": "no trained model"}],
+               "not_evaluable": [{"family": "rule", "code": "E1",
+                                  "reason": "needs column(s) license_number"}]}  # fmt: skip
     store.finish_run(RUN_ID, utc_now() - timedelta(hours=1), summary)
     for name, role in USERS.items():
         store.add_user(name, role, PASSWORD)
