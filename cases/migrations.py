@@ -338,11 +338,12 @@ def _v5_tables(metadata: sa.MetaData, postgres: bool) -> None:
 
 
 _V5_INDEXES = (
-    "CREATE INDEX ix_cases_risk ON cases (status, risk_score DESC, seq)",
+    "CREATE INDEX ix_cases_risk ON cases (status, risk_score DESC, order_value DESC, seq)",
     "CREATE INDEX ix_cases_value ON cases (status, order_value DESC, seq)",
     "CREATE INDEX ix_cases_due ON cases (status, due_at, seq)",
     "CREATE INDEX ix_cases_age ON cases (status, opened_at, seq)",
-    "CREATE INDEX ix_cases_assignee_risk ON cases (assignee, status, risk_score DESC, seq)",
+    "CREATE INDEX ix_cases_assignee_risk "
+    "ON cases (assignee, status, risk_score DESC, order_value DESC, seq)",
     "CREATE INDEX ix_cases_counts ON cases (status, priority, pending_by)",
     "CREATE INDEX ix_cases_pending ON cases (pending_by) WHERE pending_by IS NOT NULL",
 )
@@ -395,7 +396,7 @@ def _v5_queue_search_and_attachments(conn: Connection) -> None:
     metadata.create_all(conn)
     _v5_backfill(conn)
     for statement in _V5_INDEXES:
-        if postgres and "order_value DESC" in statement:
+        if postgres:  # SQLite puts NULL last in a descending order already
             statement = statement.replace("order_value DESC", "order_value DESC NULLS LAST")
         conn.exec_driver_sql(statement)
 

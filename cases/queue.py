@@ -34,7 +34,10 @@ VIEWS: dict[str, str] = {
 }
 _c = t.cases.c
 SORTS: dict[str, tuple[str, tuple]] = {
-    "risk": ("highest risk first", (_c.risk_score.desc(), _c.seq)),
+    "risk": (
+        "highest risk first",
+        (_c.risk_score.desc(), _c.order_value.desc().nulls_last(), _c.seq),
+    ),
     "value": ("largest order value first", (_c.order_value.desc().nulls_last(), _c.seq)),
     "due": ("earliest due date first", (_c.due_at, _c.seq)),
     "age": ("oldest first", (_c.opened_at, _c.seq)),
@@ -224,25 +227,43 @@ def _rows(conn: sa.Connection, seqs: list[int]) -> list[QueueRow]:
     return [by_seq[seq] for seq in seqs if seq in by_seq]
 
 
+def _total(conn: sa.Connection, wanted: QueueFilter, at: datetime, counts: dict) -> int:
+    if wanted.plain:
+        return _plain_total(wanted, counts)
+    count = _where(sa.select(sa.func.count()).select_from(t.cases), wanted, at)
+    return int(conn.execute(count).scalar_one())
+
+
+def _page_rows(
+    conn: sa.Connection, wanted: QueueFilter, at: datetime, limit: int | None, offset: int
+) -> list[QueueRow]:
+    keys = _where(sa.select(t.cases.c.seq), wanted, at).order_by(*SORTS[wanted.sort][1])
+    if limit is not None:
+        keys = keys.limit(limit).offset(offset)
+    return _rows(conn, list(conn.execute(keys).scalars()))
+
+
 def queue_page(
     store: CaseStore, wanted: QueueFilter, page: int, at: datetime, size: int = PAGE_SIZE
 ) -> QueuePage:
     """One page of the queue in the order asked (highest risk first by default)."""
-    c = t.cases.c
     with store.engine.connect() as conn:
         counts = _counts(conn)
-        if wanted.plain:
-            total = _plain_total(wanted, counts)
-        else:
-            count = _where(sa.select(sa.func.count()).select_from(t.cases), wanted, at)
-            total = int(conn.execute(count).scalar_one())
+        total = _total(conn, wanted, at, counts)
         pages = max(1, -(-total // size))
         page = min(max(page, 1), pages)
-        keys = (
-            _where(sa.select(c.seq), wanted, at)
-            .order_by(*SORTS[wanted.sort][1])
-            .limit(size)
-            .offset((page - 1) * size)
-        )
-        rows = _rows(conn, list(conn.execute(keys).scalars()))
+        rows = _page_rows(conn, wanted, at, size, (page - 1) * size)
     return QueuePage(rows, total, page, pages, counts)
+
+
+def queue_rows(
+    store: CaseStore, wanted: QueueFilter, at: datetime, limit: int | None = None
+) -> tuple[list[QueueRow], int]:
+    """The first `limit` cases of the queue (all when None) and how many match."""
+    with store.engine.connect() as conn:
+        total = _total(conn, wanted, at, _counts(conn) if wanted.plain else {})
+        rows = []
+        for start in range(0, total if limit is None else min(limit, total), 5000):
+            size = 5000 if limit is None else min(5000, limit - start)
+            rows += _page_rows(conn, wanted, at, size, start)
+    return rows, total

@@ -15,9 +15,10 @@ from rich.table import Table
 from rich.text import Text
 from sqlalchemy.exc import SQLAlchemyError
 
-from cases.export import EXPORT_FORMATS, export_queue
+from cases.export import EXPORT_FORMATS, export_extras, export_queue
 from cases.model import PRIORITIES, STATUSES
 from cases.policy import load_case_policy
+from cases.queue import QUEUE_STATUSES, SORTS, QueueFilter, queue_rows
 from cases.render import case_json
 from cases.store import CaseNotFound, CaseStore, ConcurrentChange, utc_now, workspace_url
 from cases.workflow import OUTCOMES, CaseWorkflow, WorkflowError, pending_summary
@@ -63,7 +64,8 @@ def _choice(value: str | None, allowed: tuple[str, ...], option: str) -> None:
 def list_cases(
     ctx: typer.Context,
     status: Annotated[
-        str | None, typer.Option(help=f"Only this status: {', '.join(STATUSES)}.")
+        str | None,
+        typer.Option(help=f"Only this status: {', '.join(QUEUE_STATUSES)} (default: every one)."),
     ] = None,
     priority: Annotated[
         str | None, typer.Option(help=f"Only this priority: {', '.join(PRIORITIES)}.")
@@ -72,27 +74,50 @@ def list_cases(
     overdue: Annotated[
         bool, typer.Option("--overdue", help="Only open or in-review cases past their due date.")
     ] = False,
+    sort: Annotated[
+        str, typer.Option(help=f"Order: {', '.join(SORTS)} (highest risk first by default).")
+    ] = "risk",
+    search: Annotated[
+        str, typer.Option(help="Words of a case id, customer, party, transaction or list entry.")
+    ] = "",
+    flag: Annotated[str | None, typer.Option(help="Only cases with this red flag code.")] = None,
+    list_code: Annotated[
+        str | None, typer.Option("--list", help="Only cases with a hit on this list code (EL...).")
+    ] = None,
+    country: Annotated[
+        str | None, typer.Option(help="Only customers of this country code.")
+    ] = None,
     limit: Annotated[int, typer.Option(help="Show at most this many cases (0 = all).")] = 200,
 ) -> None:
-    """The queue, highest priority first, then earliest due date."""
-    _choice(status, STATUSES, "--status")
+    """The queue, highest risk first (or --sort value, due or age)."""
+    _choice(status, (*QUEUE_STATUSES, "all"), "--status")
     _choice(priority, PRIORITIES, "--priority")
+    _choice(sort, tuple(SORTS), "--sort")
     store = _store(ctx)
     now = utc_now()
     with _user_errors():
-        rows = store.list_cases(status, priority, assignee, overdue, now, limit or None)
-    table = Table(title=f"{len(rows)} case(s)")
-    for column in ("case", "priority", "risk", "status", "subject", "assignee", "due (UTC)"):
-        table.add_column(column, justify="right" if column == "risk" else "left")
+        wanted = QueueFilter(q=search, sort=sort, status=status or "all", priority=priority,
+                             assignee=assignee, flag=flag, list=list_code,
+                             country=country.upper() if country else None, overdue=overdue)  # fmt: skip
+        rows, total = queue_rows(store, wanted, now, limit or None)
+    shown = f"{len(rows)} of {total} case(s)" if len(rows) < total else f"{total} case(s)"
+    table = Table(title=f"{shown}, {SORTS[sort][0]}")
+    for column in ("case", "priority", "risk", "status", "subject", "country", "flags",
+                   "value (USD)", "assignee", "due (UTC)"):  # fmt: skip
+        table.add_column(column, justify="right" if column in ("risk", "value (USD)") else "left")
     for row in rows:
         due = Text(row.due_at.strftime("%Y-%m-%d %H:%M") if row.due_at else "")
         if row.is_overdue(now):
             due.append(" overdue", style="red")
-        cells = (row.case_id, row.priority, str(row.risk_score), row.status)
-        table.add_row(
-            *map(Text, cells), Text(row.subject_name or ""), Text(row.assignee or ""), due
-        )
+        state = "awaiting approval" if row.pending else row.status
+        value = f"{row.order_value:,.0f}" if row.order_value is not None else ""
+        cells = (row.case_id, row.priority, str(row.risk_score), state, row.subject_name or "",
+                 row.country or "", " ".join(code for code, _ in row.top_flags), value,
+                 row.assignee or "")  # fmt: skip
+        table.add_row(*map(Text, cells), due)
     Console().print(table)
+    if len(rows) < total:
+        typer.echo(f"{total - len(rows)} more; --limit 0 lists them all", err=True)
 
 
 @app.command("show")
@@ -228,8 +253,9 @@ def export(
     store = _store(ctx)
     with _user_errors():
         queue = store.list_cases(status=status)
+        extras = export_extras(store.engine, [c.case_id for c in queue])
     try:
-        count = export_queue(queue, out, fmt, utc_now())
+        count = export_queue(queue, out, fmt, utc_now(), extras)
     except OSError as error:
         raise _fail(f"cannot write {out}: {error.strerror or error}", 2) from None
     typer.echo(f"{count} case(s) written to {out}")
@@ -257,3 +283,21 @@ def list_suppressions(
         )  # fmt: skip
         table.add_row(*map(Text, cells))
     Console().print(table)
+
+
+@suppressions_app.command("revoke")
+def revoke_suppression(
+    ctx: typer.Context,
+    suppression_id: Annotated[
+        int, typer.Argument(help="Suppression id (see `suppressions list`).")
+    ],
+    note: Annotated[str, typer.Option(help="Why the pair should alert again (required).")],
+    user: UserOption = None,
+    token: TokenOption = None,
+) -> None:
+    """Lift a suppression before it lapses (a reviewer or an admin); its case records it."""
+    store = _store(ctx)
+    by = authenticate(store, user, token)
+    with _user_errors():
+        CaseWorkflow(store).revoke_suppression(suppression_id, note, by)
+    typer.echo(f"suppression {suppression_id} lifted")

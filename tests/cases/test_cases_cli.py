@@ -54,13 +54,31 @@ def invoke(workspace: Path, *args: str, user: str | None = "ann", password: str 
     return CliRunner().invoke(_cli(workspace), ["cases", *args], env=env, input=password + "\n")
 
 
-def test_list_shows_the_queue_by_priority(workspace):
-    result = invoke(workspace, "list")
+def test_list_shows_the_queue_by_due_date(workspace):
+    result = invoke(workspace, "list", "--sort", "due")
     assert result.exit_code == 0, result.output
     assert result.output.index("C-000002") < result.output.index("C-000001")
     only_low = invoke(workspace, "list", "--priority", "low")
     assert "C-000001" in only_low.output and "C-000002" not in only_low.output
     assert "0 case(s)" in invoke(workspace, "list", "--overdue").output
+
+
+def test_list_says_how_many_of_how_many_and_sorts_by_risk(workspace, make_draft):
+    store = CaseStore.for_workspace(workspace)
+    drafts = [make_draft(f"M{n:03d}", (f"T-M{n}",), priority="low") for n in range(5)]
+    for n, draft in enumerate(drafts):
+        draft.risk_score = 41 + 10 * n  # risk rises as due dates stay equal
+    store.upsert_drafts(drafts, RunInfo("r2", datetime(2026, 11, 3)))
+    store.close()
+    result = invoke(workspace, "list", "--limit", "3", "--status", "open")
+    assert result.exit_code == 0, result.output
+    assert "3 of 7 case(s), highest risk first" in result.output
+    assert "4 more; --limit 0 lists them all" in result.output
+    everything = invoke(workspace, "list", "--limit", "0").output
+    assert "7 case(s), highest risk first" in everything
+    assert everything.index("C-000007") < everything.index("C-000003")  # risk 81 before 41
+    found = invoke(workspace, "list", "--search", "T-M4").output
+    assert "1 case(s)" in found and "C-000007" in found
 
 
 def test_show_json_is_the_case_file(workspace):
@@ -143,13 +161,33 @@ def test_clear_with_suppression_then_list_it(workspace):
     assert invoke(workspace, "approve", "C-000002", user="bob").exit_code == 0
     listed = invoke(workspace, "suppressions", "list")
     assert listed.exit_code == 0 and "csl:EL-77" in listed.output and "active" in listed.output
+    refused = invoke(workspace, "suppressions", "revoke", "1", "--note", "x", user="ivy")
+    assert refused.exit_code == 2 and "only a reviewer or an admin" in refused.output
+    lifted = invoke(workspace, "suppressions", "revoke", "1", "--note", "owner changed")
+    assert lifted.exit_code == 0 and "suppression 1 lifted" in lifted.output
+    assert "active" not in invoke(workspace, "suppressions", "list").output
 
 
 def test_export_writes_the_queue(workspace, tmp_path):
     out = tmp_path / "queue.json"
     result = invoke(workspace, "export", "--format", "json", "--out", str(out))
     assert result.exit_code == 0
-    assert [r["case_id"] for r in json.loads(out.read_text())] == ["C-000002", "C-000001"]
+    records = json.loads(out.read_text())
+    assert [r["case_id"] for r in records] == ["C-000002", "C-000001"]
+    assert {"country", "flags", "flag_titles", "order_value_usd", "decision"} <= set(records[0])
+    assert records[0]["flags"]  # the red flag codes of the case
+
+
+def test_export_carries_the_decision(workspace, tmp_path):
+    assert invoke(workspace, "decide", "C-000001", "--outcome", "cleared", "--note",
+                  "known customer").exit_code == 0  # fmt: skip
+    out = tmp_path / "queue.csv"
+    assert invoke(workspace, "export", "--out", str(out)).exit_code == 0
+    text = out.read_text()
+    header, *lines = text.splitlines()
+    assert "decision,decided_by,decided_at,decision_rationale" in header
+    row = next(line for line in lines if line.startswith("C-000001"))
+    assert "cleared,ann," in row and "known customer" in row
 
 
 def test_export_to_a_missing_folder_exits_2_with_one_line(workspace, tmp_path):
