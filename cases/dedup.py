@@ -126,8 +126,8 @@ def _load_content(
         if state and state.open_case and not keys <= state.open_case.evidence:
             growing[state.open_case.case_id] = state.open_case
     for part in chunks(list(growing)):
-        query = sa.select(t.cases.c.case_id, t.cases.c.content_json).where(
-            t.cases.c.case_id.in_(part)
+        query = sa.select(t.case_contents.c.case_id, t.case_contents.c.content_json).where(
+            t.case_contents.c.case_id.in_(part)
         )
         for case_id, content_json in conn.execute(query):
             case = growing[case_id]
@@ -299,14 +299,15 @@ def _write_labels(conn: Connection, labels: dict[tuple, str]) -> None:
 
 def _write(conn: Connection, batch: _Batch, touched: dict[str, _OpenCase], run_id: str) -> None:
     new_rows, updates, links, evidence = [], [], [], []
+    contents: list[dict[str, Any]] = []
     terms: list[dict[str, Any]] = []
     labels: dict[tuple, str] = {}
     for case in touched.values():
         workflow = {
-            "risk_score": case.risk_score, "priority": case.priority,
-            "content_json": dumps(case.content), "due_at": case.due_at, "updated_at": batch.now,
-            **_queue_rows(case, terms, labels),
+            "risk_score": case.risk_score, "priority": case.priority, "due_at": case.due_at,
+            "updated_at": batch.now, **_queue_rows(case, terms, labels),
         }  # fmt: skip
+        contents.append({"case_id": case.case_id, "content_json": dumps(case.content)})
         if case.inserted:
             new_rows.append(batch.new_cases[case.case_id] | workflow)
         else:
@@ -324,7 +325,13 @@ def _write(conn: Connection, batch: _Batch, touched: dict[str, _OpenCase], run_i
     batch.inserted_rows = new_rows
     if new_rows:
         _insert(conn, t.cases, new_rows)
+        _insert(conn, t.case_contents, [c for c in contents if c["case_id"] in batch.new_cases])
     if updates:
+        conn.execute(
+            t.case_contents.update().where(t.case_contents.c.case_id == sa.bindparam("b_id")),
+            [{"b_id": c["case_id"], "content_json": c["content_json"]}
+             for c in contents if c["case_id"] not in batch.new_cases],
+        )  # fmt: skip
         stale = [u["b_case_id"] for u in updates]
         for part in chunks(stale):
             conn.execute(

@@ -305,6 +305,20 @@ def _v4_accounts_sessions_and_audit_chain(conn: Connection) -> None:
 
 
 def _v5_tables(metadata: sa.MetaData, postgres: bool) -> None:
+    sa.Table(
+        "case_contents",
+        metadata,
+        sa.Column("case_id", sa.String(16), primary_key=True),
+        sa.Column("content_json", sa.Text, nullable=False),
+    )
+    sa.Table(
+        "case_counts",
+        metadata,
+        sa.Column("status", sa.String(16), primary_key=True),
+        sa.Column("priority", sa.String(8), primary_key=True),
+        sa.Column("waiting", sa.Integer, primary_key=True),
+        sa.Column("n", sa.Integer, nullable=False),
+    )
     # code point order of terms on PostgreSQL too, so that a prefix is one index range
     term_type = sa.String(64, collation="C") if postgres else sa.String(64)
     sa.Table(
@@ -349,6 +363,32 @@ _V5_INDEXES = (
 )
 
 
+# case_counts follows every insert, change and removal of a case, so the queue's counts by
+# status, priority and waiting decision are read, not counted, on every page
+_COUNT_UP = (
+    "INSERT INTO case_counts (status, priority, waiting, n) VALUES "
+    "(NEW.status, NEW.priority, CASE WHEN NEW.pending_by IS NULL THEN 0 ELSE 1 END, 1) "
+    "ON CONFLICT (status, priority, waiting) DO UPDATE SET n = case_counts.n + 1"
+)
+_COUNT_DOWN = (
+    "UPDATE case_counts SET n = n - 1 WHERE status = OLD.status AND priority = OLD.priority "
+    "AND waiting = CASE WHEN OLD.pending_by IS NULL THEN 0 ELSE 1 END"
+)
+_SQLITE_V5_COUNTS = (
+    f"CREATE TRIGGER case_counts_insert AFTER INSERT ON cases BEGIN {_COUNT_UP}; END",
+    f"CREATE TRIGGER case_counts_delete AFTER DELETE ON cases BEGIN {_COUNT_DOWN}; END",
+    "CREATE TRIGGER case_counts_update AFTER UPDATE OF status, priority, pending_by ON cases "
+    f"BEGIN {_COUNT_DOWN}; {_COUNT_UP}; END",
+)
+_POSTGRES_V5_COUNTS = (
+    "CREATE FUNCTION redflag_case_counts() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+    f"IF TG_OP IN ('UPDATE', 'DELETE') THEN {_COUNT_DOWN}; END IF; "
+    f"IF TG_OP IN ('UPDATE', 'INSERT') THEN {_COUNT_UP}; END IF; RETURN NULL; END $$",
+    "CREATE TRIGGER case_counts_change AFTER INSERT OR DELETE OR UPDATE OF status, priority, "
+    "pending_by ON cases FOR EACH ROW EXECUTE FUNCTION redflag_case_counts()",
+)
+
+
 def _v5_backfill(conn: Connection) -> None:
     """The queue columns and terms of the cases already stored, a chunk at a time."""
     from cases.queue_terms import case_terms, pending_by, queue_columns, term_labels
@@ -381,11 +421,17 @@ def _v5_backfill(conn: Connection) -> None:
         table = sa.table("term_labels", *map(sa.column, ("kind", "term", "label")))
         conn.execute(table.insert(), [{"kind": k, "term": t, "label": v}
                                       for (k, t), v in labels.items()])  # fmt: skip
+    conn.exec_driver_sql(
+        "INSERT INTO case_counts (status, priority, waiting, n) SELECT status, priority, "
+        "CASE WHEN pending_by IS NULL THEN 0 ELSE 1 END, count(*) FROM cases "
+        "GROUP BY status, priority, CASE WHEN pending_by IS NULL THEN 0 ELSE 1 END"
+    )
 
 
 def _v5_queue_search_and_attachments(conn: Connection) -> None:
-    """The queue's columns and search terms (see `cases.queue_terms`), its sort indexes,
-    and the attachments of cases."""
+    """The queue's columns and search terms (see `cases.queue_terms`), its counts and sort
+    indexes, and the attachments of cases. A case's content moves to a table of its own:
+    the `cases` rows the queue scans and sorts stay a few hundred bytes each."""
     postgres = conn.dialect.name == "postgresql"
     float_type = sa.Float().compile(dialect=conn.dialect)
     for column in ("country VARCHAR(8)", f"order_value {float_type}", "top_flags TEXT",
@@ -395,6 +441,11 @@ def _v5_queue_search_and_attachments(conn: Connection) -> None:
     _v5_tables(metadata, postgres)
     metadata.create_all(conn)
     _v5_backfill(conn)
+    conn.exec_driver_sql("INSERT INTO case_contents (case_id, content_json) "
+                         "SELECT case_id, content_json FROM cases")  # fmt: skip
+    conn.exec_driver_sql("ALTER TABLE cases DROP COLUMN content_json")
+    for statement in _POSTGRES_V5_COUNTS if postgres else _SQLITE_V5_COUNTS:
+        conn.exec_driver_sql(statement)
     for statement in _V5_INDEXES:
         if postgres:  # SQLite puts NULL last in a descending order already
             statement = statement.replace("order_value DESC", "order_value DESC NULLS LAST")

@@ -175,13 +175,12 @@ def _where(query: sa.Select, wanted: QueueFilter, at: datetime) -> sa.Select:
 
 
 def _counts(conn: sa.Connection) -> dict[tuple[str, str], int]:
-    c = t.cases.c
-    waiting = c.pending_by.is_not(None)
-    query = sa.select(c.status, c.priority, waiting, sa.func.count()).group_by(
-        c.status, c.priority, waiting
-    )
+    """Cases by (queue status, priority), from the counts the store's triggers keep."""
+    k = t.case_counts.c
     counts: dict[tuple[str, str], int] = {}
-    for status, priority, is_waiting, n in conn.execute(query):
+    for status, priority, is_waiting, n in conn.execute(
+        sa.select(k.status, k.priority, k.waiting, k.n).where(k.n > 0)
+    ):
         key = (AWAITING if is_waiting else status, priority)
         counts[key] = counts.get(key, 0) + int(n)
     return counts

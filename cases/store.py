@@ -259,7 +259,12 @@ class CaseStore:
         rows, history, evidence = {}, {}, {}
         with self.engine.connect() as conn:
             for part in chunks(list(case_ids)):
-                for row in conn.execute(sa.select(t.cases).where(t.cases.c.case_id.in_(part))):
+                query = (
+                    sa.select(t.cases, t.case_contents.c.content_json)
+                    .join(t.case_contents, t.case_contents.c.case_id == t.cases.c.case_id)
+                    .where(t.cases.c.case_id.in_(part))
+                )
+                for row in conn.execute(query):
                     rows[row.case_id] = row
                 events = (
                     sa.select(t.events)

@@ -17,7 +17,6 @@ cases = sa.Table(
     sa.Column("risk_score", sa.Integer, nullable=False),
     sa.Column("subject_name", sa.Text),
     sa.Column("subject_json", sa.Text, nullable=False),
-    sa.Column("content_json", sa.Text, nullable=False),
     sa.Column("assignee", sa.String(100)),
     sa.Column("follow_up_of", sa.String(16)),
     sa.Column("pending_json", sa.Text),
@@ -29,6 +28,24 @@ cases = sa.Table(
     sa.Column("order_value", sa.Float),
     sa.Column("top_flags", sa.Text),
     sa.Column("pending_by", sa.String(100)),
+)
+
+# what a case holds besides its workflow state (see cases.content), one JSON per case
+case_contents = sa.Table(
+    "case_contents",
+    metadata,
+    sa.Column("case_id", sa.String(16), primary_key=True),
+    sa.Column("content_json", sa.Text, nullable=False),
+)
+
+# the number of cases by status, priority and waiting decision, kept by triggers
+case_counts = sa.Table(
+    "case_counts",
+    metadata,
+    sa.Column("status", sa.String(16), primary_key=True),
+    sa.Column("priority", sa.String(8), primary_key=True),
+    sa.Column("waiting", sa.Integer, primary_key=True),
+    sa.Column("n", sa.Integer, nullable=False),
 )
 
 # what the queue filters and searches on: (kind, term) of each case, by its seq

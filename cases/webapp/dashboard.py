@@ -107,10 +107,11 @@ def open_by_age(store: CaseStore, at: datetime) -> list[tuple[str, int]]:
 
 def hits_by_list(store: CaseStore, at: datetime) -> list[tuple[str, int]]:
     """Watchlist hits on the cases that gained a hit in the window, by list, most first."""
-    c, e = t.cases.c, t.evidence_items.c
+    e = t.evidence_items.c
     since = as_utc(at) - timedelta(days=WINDOW_DAYS)
     gained = sa.select(e.case_id).where(e.evidence_key.like("match:%"), e.added_at >= since)
-    query = sa.select(c.content_json).where(c.case_id.in_(gained.distinct()))
+    contents = t.case_contents.c
+    query = sa.select(contents.content_json).where(contents.case_id.in_(gained.distinct()))
     counter: Counter[str] = Counter()
     with store.engine.connect() as conn:
         for (content,) in conn.execute(query):

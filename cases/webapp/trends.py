@@ -41,6 +41,7 @@ class WeekTable:
     weeks: list[str]
     rows: list[tuple[str, list[tuple[int, str]]]]
     empty_note: str
+    row_title: str = "List"
 
 
 def cases_opened_by_week(store: CaseStore, at: datetime) -> BarChart:
@@ -111,5 +112,5 @@ def false_positive_share(store: CaseStore, at: datetime) -> tuple[BarChart, Week
             cells.append((share if n else -1, _queue(flag=code, status="cleared")))
         rows.append((code, cells))
     table = WeekTable("False-positive share (%) by red flag and week decided", weeks, rows,
-                      "No case decided in these weeks.")  # fmt: skip
+                      "No case decided in these weeks.", "Red flag")  # fmt: skip
     return chart, table

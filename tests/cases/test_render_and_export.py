@@ -57,7 +57,7 @@ def test_case_page_shows_what_an_investigator_needs(case):
         "C-000001", "Customer CUST-0001", "end user", "Entity List", "csl:EL-77",
         "ALX TRADING LIMITED", "token overlap alx", "L2 fired on T-1",
         "KYC, Supplement 3 to 15 CFR Part 732", "Ask for an end-use statement",
-        "gb-2026-11", "h100_equivalents", "248,000", "NV-H100-SXM", "decision proposed",
+        "gb-2026-11", "h100_equivalents", "248,000", "NV-H100-SXM", "Proposed escalated",
         "Waiting for a second reviewer",
     ):  # fmt: skip
         assert text in page, text
