@@ -360,6 +360,8 @@ _V5_INDEXES = (
     "ON cases (assignee, status, risk_score DESC, order_value DESC, seq)",
     "CREATE INDEX ix_cases_counts ON cases (status, priority, pending_by)",
     "CREATE INDEX ix_cases_pending ON cases (pending_by) WHERE pending_by IS NOT NULL",
+    "CREATE INDEX ix_case_terms_seq ON case_terms (seq, kind, term)",  # a case's flags, lists
+    "CREATE INDEX ix_events_event_at ON events (event, at)",  # decisions by week
 )
 
 

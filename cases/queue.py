@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
 import sqlalchemy as sa
 
@@ -24,6 +25,7 @@ from cases.queue_terms import COUNTRY, FLAG, LIST, NAME, prefix_range, query_wor
 from cases.store import CaseStore, CaseSummary, as_utc
 
 PAGE_SIZE = 50
+FEW = 3000  # term matches the queue reads one by one; above, it walks its sort index
 AWAITING = "awaiting_approval"  # in review, with a decision waiting for a second person
 QUEUE_STATUSES: tuple[str, ...] = ("open", "in_review", AWAITING, "escalated", "cleared",
                                    "reported")  # fmt: skip
@@ -122,29 +124,94 @@ class QueuePage:
     counts: dict[tuple[str, str], int]  # (queue status, priority) -> cases in the store
 
 
-def _seqs_with(kind: str, term: str) -> sa.Select:
+Among = list[int] | None  # restrict a term lookup to these seqs (None: every case)
+
+
+def _seqs_with(kind: str, term: str, among: Among = None) -> list[sa.Select]:
     k = t.case_terms.c
-    return sa.select(k.seq).where(k.kind == kind, k.term == term)
+    found = sa.select(k.seq).where(k.kind == kind, k.term == term)
+    return [found if among is None else found.where(k.seq.in_(among))]
 
 
-def _word_seqs(word: str, raw: str) -> sa.Select:
+def _word_seqs(word: str, raw: str, among: Among = None) -> list[sa.Select]:
     """The cases with a name term starting with `word`, a transaction id starting with
-    `raw` (as typed, or upper-cased) or, for a number, the case of that number."""
-    k, ct, c2 = t.case_terms.c, t.case_transactions.c, t.cases.alias("by_id").c
+    `raw` (as typed, or upper-cased) or, for a number, the case of that number: one select
+    per way, their union the word's matches."""
+    k, ct, c = t.case_terms.c, t.case_transactions.c, t.cases.c
     lo, hi = prefix_range(word)
     by_name = sa.select(k.seq).where(k.kind == NAME, k.term >= lo, k.term < hi)
-    ranges = [prefix_range(r) for r in dict.fromkeys((raw, raw.upper()))]
-    transactions = sa.select(ct.case_id).where(
-        sa.or_(*(sa.and_(ct.transaction_id >= a, ct.transaction_id < b) for a, b in ranges))
-    )
+    by_transaction = [
+        sa.select(c.seq)
+        .join(t.case_transactions, ct.case_id == c.case_id)
+        .where(ct.transaction_id >= a, ct.transaction_id < b)
+        for a, b in (prefix_range(r) for r in dict.fromkeys((raw, raw.upper())))
+    ]
     ids = [raw.upper()]
     if number := _CASE_NUMBER.match(raw):
         ids.append(f"C-{int(number.group(1)):06d}")
-    by_id = sa.select(c2.seq).where(sa.or_(c2.case_id.in_(transactions), c2.case_id.in_(ids)))
-    return sa.union(by_name, by_id)
+    by_id = sa.select(c.seq).where(c.case_id.in_(ids))
+    if among is None:
+        return [by_name, *by_transaction, by_id]
+    return [by_name.where(k.seq.in_(among)),
+            *(s.where(c.seq.in_(among)) for s in (*by_transaction, by_id))]  # fmt: skip
 
 
-def _where(query: sa.Select, wanted: QueueFilter, at: datetime) -> sa.Select:
+def _term_filters(wanted: QueueFilter) -> list[Callable[[Among], list[sa.Select]]]:
+    """Per term filter (flag, list, country, each word of the search), the selects of the
+    seqs it matches, restricted to some seqs when asked."""
+    filters: list[Callable[[Among], list[sa.Select]]] = [
+        partial(_seqs_with, kind, value)
+        for kind, value in ((FLAG, wanted.flag), (LIST, wanted.list), (COUNTRY, wanted.country))
+        if value
+    ]
+    raw_words = wanted.q.split()
+    for word in query_words(wanted.q):
+        raw = next((r for r in raw_words if r.casefold().startswith(word[:1])), word)
+        filters.append(partial(_word_seqs, word, raw.strip("\"'(),;")))
+    return filters
+
+
+def _as_subquery(selects: list[sa.Select]) -> sa.Select:
+    if len(selects) == 1:
+        return selects[0]
+    found = sa.union(*selects).subquery()
+    return sa.select(found.c.seq)  # a plain select: SQLite nests no compound in a compound
+
+
+def _fetch(conn: sa.Connection, selects: list[sa.Select], limit: int | None) -> set[int] | None:
+    """The seqs of the selects, or None once more than `limit` are found."""
+    seqs: set[int] = set()
+    for select in selects:
+        seqs.update(conn.execute(select if limit is None else select.limit(limit + 1)).scalars())
+        if limit is not None and len(seqs) > limit:
+            return None
+    return seqs
+
+
+def _few_matches(conn: sa.Connection, wanted: QueueFilter) -> list[int] | None:
+    """The seqs that every term filter matches, when one filter matches at most FEW cases:
+    those are read first (a bounded read per filter), and each other filter is looked up
+    among them alone; the queue then reads those cases. None without a term filter or when
+    each filter matches many: the queue then walks its sort index, where dense matches
+    fill a page at once."""
+    filters = _term_filters(wanted)
+    if not filters:
+        return None
+    found = [(i, _fetch(conn, make(None), FEW)) for i, make in enumerate(filters)]
+    sizes = [(len(seqs), i) for i, seqs in found if seqs is not None]
+    if not sizes:
+        return None
+    smallest = min(sizes)[1]
+    candidates = found[smallest][1] or set()
+    for i, make in enumerate(filters):
+        if i != smallest and candidates:
+            candidates &= _fetch(conn, make(sorted(candidates)), None) or set()
+    return sorted(candidates)
+
+
+def _where(
+    query: sa.Select, wanted: QueueFilter, at: datetime, few: list[int] | None = None
+) -> sa.Select:
     c = t.cases.c
     if statuses := wanted.statuses():
         query = query.where(c.status.in_(statuses))
@@ -164,13 +231,10 @@ def _where(query: sa.Select, wanted: QueueFilter, at: datetime) -> sa.Select:
         query = query.where(c.status.in_(("open", "in_review")), c.due_at < as_utc(at))
     if week := wanted.opened_range():
         query = query.where(c.opened_at >= week[0], c.opened_at < week[1])
-    for kind, value in ((FLAG, wanted.flag), (LIST, wanted.list), (COUNTRY, wanted.country)):
-        if value:
-            query = query.where(c.seq.in_(_seqs_with(kind, value)))
-    raw_words = wanted.q.split()
-    for word in query_words(wanted.q):
-        raw = next((r for r in raw_words if r.casefold().startswith(word[:1])), word)
-        query = query.where(c.seq.in_(_word_seqs(word, raw.strip("\"'(),;"))))
+    if few is not None:
+        return query.where(c.seq.in_(few))
+    for make in _term_filters(wanted):
+        query = query.where(c.seq.in_(_as_subquery(make(None))))
     return query
 
 
@@ -226,17 +290,24 @@ def _rows(conn: sa.Connection, seqs: list[int]) -> list[QueueRow]:
     return [by_seq[seq] for seq in seqs if seq in by_seq]
 
 
-def _total(conn: sa.Connection, wanted: QueueFilter, at: datetime, counts: dict) -> int:
+def _total(
+    conn: sa.Connection, wanted: QueueFilter, at: datetime, counts: dict, few: list[int] | None
+) -> int:
     if wanted.plain:
         return _plain_total(wanted, counts)
-    count = _where(sa.select(sa.func.count()).select_from(t.cases), wanted, at)
+    count = _where(sa.select(sa.func.count()).select_from(t.cases), wanted, at, few)
     return int(conn.execute(count).scalar_one())
 
 
 def _page_rows(
-    conn: sa.Connection, wanted: QueueFilter, at: datetime, limit: int | None, offset: int
+    conn: sa.Connection,
+    wanted: QueueFilter,
+    at: datetime,
+    limit: int | None,
+    offset: int,
+    few: list[int] | None,
 ) -> list[QueueRow]:
-    keys = _where(sa.select(t.cases.c.seq), wanted, at).order_by(*SORTS[wanted.sort][1])
+    keys = _where(sa.select(t.cases.c.seq), wanted, at, few).order_by(*SORTS[wanted.sort][1])
     if limit is not None:
         keys = keys.limit(limit).offset(offset)
     return _rows(conn, list(conn.execute(keys).scalars()))
@@ -248,10 +319,11 @@ def queue_page(
     """One page of the queue in the order asked (highest risk first by default)."""
     with store.engine.connect() as conn:
         counts = _counts(conn)
-        total = _total(conn, wanted, at, counts)
+        few = _few_matches(conn, wanted)
+        total = _total(conn, wanted, at, counts, few)
         pages = max(1, -(-total // size))
         page = min(max(page, 1), pages)
-        rows = _page_rows(conn, wanted, at, size, (page - 1) * size)
+        rows = _page_rows(conn, wanted, at, size, (page - 1) * size, few)
     return QueuePage(rows, total, page, pages, counts)
 
 
@@ -260,9 +332,10 @@ def queue_rows(
 ) -> tuple[list[QueueRow], int]:
     """The first `limit` cases of the queue (all when None) and how many match."""
     with store.engine.connect() as conn:
-        total = _total(conn, wanted, at, _counts(conn) if wanted.plain else {})
+        few = _few_matches(conn, wanted)
+        total = _total(conn, wanted, at, _counts(conn) if wanted.plain else {}, few)
         rows = []
         for start in range(0, total if limit is None else min(limit, total), 5000):
             size = 5000 if limit is None else min(5000, limit - start)
-            rows += _page_rows(conn, wanted, at, size, start)
+            rows += _page_rows(conn, wanted, at, size, start, few)
     return rows, total

@@ -1,9 +1,9 @@
 """The dashboard's figures and the geometry of its bar charts (drawn as inline SVG).
 
-Open cases by priority and by age come from the case store's indexed columns; watchlist
-hits by list from the cases touched in the last 30 days; flags by red flag from the run
-summaries of the last 30 days (`counts.flags_by_code`), which count every flag raised,
-not only those that reached a case.
+Open cases by priority come from the store's counts, by age from its indexed columns;
+cases with list hits by list from the cases touched in the last 30 days; flags by red
+flag from the run summaries of the last 30 days (`counts.flags_by_code`), which count
+every flag raised, not only those that reached a case.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from cases import tables as t
 from cases.content import OPEN_STATUSES
 from cases.model import PRIORITIES
+from cases.queue_terms import LIST
 from cases.store import CaseStore, as_utc
 
 WINDOW_DAYS = 30
@@ -80,15 +81,15 @@ def bar_chart(
 
 
 def open_by_priority(store: CaseStore) -> list[tuple[str, int]]:
-    c = t.cases.c
+    k = t.case_counts.c
     query = (
-        sa.select(c.priority, sa.func.count())
-        .where(c.status.in_(OPEN_STATUSES))
-        .group_by(c.priority)
+        sa.select(k.priority, sa.func.sum(k.n))
+        .where(k.status.in_(OPEN_STATUSES))
+        .group_by(k.priority)
     )
     with store.engine.connect() as conn:
         found = dict(conn.execute(query).all())
-    return [(p, int(found.get(p, 0))) for p in PRIORITIES]
+    return [(p, int(found.get(p) or 0)) for p in PRIORITIES]
 
 
 def open_by_age(store: CaseStore, at: datetime) -> list[tuple[str, int]]:
@@ -106,18 +107,18 @@ def open_by_age(store: CaseStore, at: datetime) -> list[tuple[str, int]]:
 
 
 def hits_by_list(store: CaseStore, at: datetime) -> list[tuple[str, int]]:
-    """Watchlist hits on the cases that gained a hit in the window, by list, most first."""
-    e = t.evidence_items.c
+    """Cases with a list hit, touched in the window, by list, most first."""
+    c, k = t.cases.c, t.case_terms.c
     since = as_utc(at) - timedelta(days=WINDOW_DAYS)
-    gained = sa.select(e.case_id).where(e.evidence_key.like("match:%"), e.added_at >= since)
-    contents = t.case_contents.c
-    query = sa.select(contents.content_json).where(contents.case_id.in_(gained.distinct()))
-    counter: Counter[str] = Counter()
+    query = (
+        sa.select(k.term, sa.func.count())
+        .join(t.cases, c.seq == k.seq)
+        .where(k.kind == LIST, c.updated_at >= since)
+        .group_by(k.term)
+    )
     with store.engine.connect() as conn:
-        for (content,) in conn.execute(query):
-            for match in json.loads(content).get("watchlist_matches", []):
-                counter[match.get("list_code") or match.get("list") or "unknown list"] += 1
-    return counter.most_common()
+        found = [(str(term), int(n)) for term, n in conn.execute(query)]
+    return sorted(found, key=lambda item: (-item[1], item[0]))
 
 
 def flags_by_code(store: CaseStore, at: datetime) -> list[tuple[str, int]]:
@@ -144,7 +145,7 @@ def dashboard_charts(store: CaseStore, at: datetime) -> list[BarChart]:
                   lambda p: _queue(priority=p)),
         bar_chart("Open cases by age", open_by_age(store, at), "No open cases.",
                   link=lambda _: _queue(sort="age")),
-        bar_chart(f"Watchlist hits by list, last {WINDOW_DAYS} days", hits_by_list(store, at),
+        bar_chart(f"Cases with list hits by list, last {WINDOW_DAYS} days", hits_by_list(store, at),
                   f"No watchlist hits in the last {WINDOW_DAYS} days.",
                   link=lambda code: _queue(list=code, status="all")),
         bar_chart(f"Flags by red flag, last {WINDOW_DAYS} days", flags_by_code(store, at),

@@ -7,19 +7,24 @@ from __future__ import annotations
 import urllib.parse
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
 from cases import tables as t
 from cases.queue_terms import FLAG, LIST
-from cases.store import CaseStore, as_utc
+from cases.store import CaseStore
 from cases.webapp.dashboard import BarChart, bar_chart
 
 WEEKS = 12
 
 
-def iso_week(moment: datetime) -> str:
+def _day(value: date | datetime | str) -> date:
+    """A day as SQLite (text) or PostgreSQL (a date) returns `date(...)`."""
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+def iso_week(moment: date | datetime) -> str:
     year, week, _ = moment.isocalendar()
     return f"{year}-W{week:02d}"
 
@@ -47,9 +52,12 @@ class WeekTable:
 def cases_opened_by_week(store: CaseStore, at: datetime) -> BarChart:
     weeks = weeks_until(at)
     since = datetime.strptime(f"{weeks[0]}-1", "%G-W%V-%u")
-    query = sa.select(t.cases.c.opened_at).where(t.cases.c.opened_at >= since)
+    day = sa.func.date(t.cases.c.opened_at)
+    query = sa.select(day, sa.func.count()).where(t.cases.c.opened_at >= since).group_by(day)
+    counted: Counter[str] = Counter()
     with store.engine.connect() as conn:
-        counted = Counter(iso_week(as_utc(o)) for (o,) in conn.execute(query))
+        for opened, n in conn.execute(query):
+            counted[iso_week(_day(opened))] += int(n)
     return bar_chart(f"Cases opened by week, last {WEEKS} weeks",
                      [(w, counted.get(w, 0)) for w in weeks], "No case opened.",
                      link=lambda w: _queue(opened=w, status="all"))  # fmt: skip
@@ -60,15 +68,17 @@ def list_hits_by_week(store: CaseStore, at: datetime) -> WeekTable:
     weeks = weeks_until(at)
     since = datetime.strptime(f"{weeks[0]}-1", "%G-W%V-%u")
     c, k = t.cases.c, t.case_terms.c
+    day = sa.func.date(c.opened_at)
     query = (
-        sa.select(c.opened_at, k.term)
+        sa.select(day, k.term, sa.func.count())
         .join(t.case_terms, k.seq == c.seq)
         .where(k.kind == LIST, c.opened_at >= since)
+        .group_by(day, k.term)
     )
     counted: dict[str, Counter] = defaultdict(Counter)
     with store.engine.connect() as conn:
-        for opened_at, code in conn.execute(query):
-            counted[code][iso_week(as_utc(opened_at))] += 1
+        for opened, code, n in conn.execute(query):
+            counted[code][iso_week(_day(opened))] += int(n)
     rows = [(code, [(by_week.get(w, 0), _queue(list=code, opened=w, status="all")) for w in weeks])
             for code, by_week in sorted(counted.items())]  # fmt: skip
     return WeekTable("Cases with list hits, by list and week opened", weeks, rows,
@@ -81,19 +91,21 @@ def false_positive_share(store: CaseStore, at: datetime) -> tuple[BarChart, Week
     weeks = weeks_until(at)
     since = datetime.strptime(f"{weeks[0]}-1", "%G-W%V-%u")
     c, k, e = t.cases.c, t.case_terms.c, t.events.c
+    day = sa.func.date(e.at)
     query = (
-        sa.select(e.at, e.to_status, k.term)
+        sa.select(day, e.to_status, k.term, sa.func.count())
         .join(t.cases, c.case_id == e.case_id)
-        .join(t.case_terms, k.seq == c.seq)
-        .where(e.event == "decided", e.at >= since, k.kind == FLAG)
+        .join(t.case_terms, sa.and_(k.seq == c.seq, k.kind == FLAG))
+        .where(e.event == "decided", e.at >= since)
+        .group_by(day, e.to_status, k.term)
     )
     decided: dict[str, Counter] = defaultdict(Counter)
     cleared: dict[str, Counter] = defaultdict(Counter)
     with store.engine.connect() as conn:
-        for moment, outcome, code in conn.execute(query):
-            week = iso_week(as_utc(moment))
-            decided[code][week] += 1
-            cleared[code][week] += outcome == "cleared"
+        for moment, outcome, code, n in conn.execute(query):
+            week = iso_week(_day(moment))
+            decided[code][week] += int(n)
+            cleared[code][week] += int(n) if outcome == "cleared" else 0
     shares = []
     texts = {}
     for code in sorted(decided, key=lambda x: -sum(cleared[x].values()) / sum(decided[x].values())):

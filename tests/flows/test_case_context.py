@@ -63,3 +63,16 @@ def test_a_minimal_order_file_leaves_the_case_warning_of_its_unchecked_rules(
     assert "1 earlier order line(s) since 2026-05-04" in html
     index = (tmp_path / "run2" / "index.html").read_text()
     assert "could not run" in index
+
+
+def test_demo_cases_are_in_the_workspace_that_review_and_cases_read(prefect_harness, tmp_path):
+    """`redflag demo` then `redflag cases show` on the same workspace, as the README says."""
+    home = tmp_path / "ws"
+    demo = CliRunner().invoke(app, ["--workspace", str(home), "demo", "--rows", "1500"])
+    assert demo.exit_code == 0, demo.stderr + demo.stdout
+    listed = CliRunner().invoke(app, ["--workspace", str(home), "cases", "list", "--limit", "5"],
+                                env={"COLUMNS": "200"})  # fmt: skip
+    assert listed.exit_code == 0 and "C-000001" in listed.stdout, listed.stdout
+    shown = CliRunner().invoke(app, ["--workspace", str(home), "cases", "show", "C-000001"])
+    assert shown.exit_code == 0 and "C-000001" in shown.stdout
+    assert (home / "cases.db").exists() and not (home / "demo" / "workspace").exists()
