@@ -21,20 +21,7 @@ from cases.model import Case
 from cases.presentation import filters as presentation_filters
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-
-# order-line columns shown on the case page, in this order, when present
-TRANSACTION_COLUMNS: tuple[str, ...] = (
-    "transaction_id", "order_date", "item_sku", "item_description", "eccn", "quantity",
-    "unit_price", "currency", "order_value_usd", "h100_equivalents", "ship_to_name",
-    "ship_to_country", "end_user_name", "end_user_country", "route", "payer_name",
-    "payer_country", "payment_method", "license_number",
-)  # fmt: skip
 LIST_CELL_ITEMS = 12  # a list value in a table cell shows this many items, then a count
-NUMERIC_COLUMNS = frozenset({"quantity", "unit_price", "order_value_usd", "h100_equivalents"})
-ENTRY_FIELDS: tuple[str, ...] = (
-    "name", "aliases", "type", "addresses", "countries", "programs", "list", "citation",
-    "license_requirement", "start_date", "remarks",
-)  # fmt: skip
 
 
 def _is_missing(value: Any) -> bool:

@@ -413,21 +413,7 @@ class CaseStore:
         """Lift one active suppression now, with the reason, and note it on its case."""
         now = utc_now()
         with self.engine.begin() as conn:
-            row = conn.execute(
-                sa.select(t.suppressions).where(t.suppressions.c.suppression_id == suppression_id)
-            ).first()
-            if row is None:
-                raise LookupError(f"no suppression {suppression_id}")
-            found = sup.Suppression(
-                **{k: getattr(row, k) for k in sup.Suppression.__dataclass_fields__}
-            )
-            if found.state(now) != "active":
-                raise ValueError(f"suppression {suppression_id} is already {found.state(now)}")
-            conn.execute(
-                t.suppressions.update()
-                .where(t.suppressions.c.suppression_id == suppression_id)
-                .values(lifted_at=now, lifted_reason=reason)
-            )
+            found = sup.lift_one(conn, suppression_id, reason, now)
             if event is not None and found.case_id and audit.lock_case(conn, found.case_id):
                 self._append_event(conn, found.case_id, event, now)
         return found

@@ -106,6 +106,19 @@ def _lift(conn: Connection, lifted: dict[int, str], at: datetime) -> None:
         )
 
 
+def lift_one(conn: Connection, suppression_id: int, reason: str, at: datetime) -> Suppression:
+    """Lift one suppression that is active at `at`; LookupError or ValueError otherwise."""
+    query = sa.select(t.suppressions).where(t.suppressions.c.suppression_id == suppression_id)
+    row = conn.execute(query).first()
+    if row is None:
+        raise LookupError(f"no suppression {suppression_id}")
+    found = _row_to_suppression(row)
+    if found.state(at) != "active":
+        raise ValueError(f"suppression {suppression_id} is already {found.state(at)}")
+    _lift(conn, {suppression_id: reason}, at)
+    return found
+
+
 def lift_for_entries(conn: Connection, entry_ids: Sequence[str], reason: str, at: datetime) -> None:
     """Lift every active suppression of these list entries."""
     conn.execute(

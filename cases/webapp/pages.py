@@ -10,17 +10,15 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment
-from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from cases.accounts import Actor
-from cases.model import Case
 from cases.presentation import filters as presentation_filters
 from cases.render import TEMPLATES as CASE_TEMPLATES
-from cases.render import case_html, template_environment
+from cases.render import template_environment
 from cases.webapp.auth import Session
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -128,13 +126,3 @@ def safe_next(target: str | None) -> str:
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return "/queue"
     return target
-
-
-def case_body(case: Case) -> Markup:
-    """The case file's own page body (`cases.render.case_html`, already escaped there),
-    without its document shell and inline style, which the app's CSP would refuse."""
-    html = case_html(case)
-    start, end = html.find("<main>"), html.rfind("</main>")
-    if start < 0 or end < 0:
-        raise RuntimeError("the case file template no longer has a <main> element")
-    return Markup(html[start + len("<main>") : end])

@@ -114,12 +114,12 @@ def test_decide_a_case_and_see_the_audit_entry(page, base_url, tmp_path):
     page.click("a:has-text('← queue')")
     page.click("a:has-text('C-000004')")
     page.click("button:has-text('Take this case')")
-    page.wait_for_url(f"{base_url}/cases/C-000004#timeline")
+    page.wait_for_url(f"{base_url}/cases/C-000004?done=assigned#timeline")
     form = page.locator("form.decide")
     form.locator("select[name=outcome]").select_option("cleared")
     form.locator("textarea[name=rationale]").fill("Customer visited; data centre in Singapore")
     form.locator("button").click()
-    page.wait_for_url(f"{base_url}/cases/C-000004#timeline")
+    page.wait_for_url(f"{base_url}/cases/C-000004?done=decided#timeline")
     last = page.locator("#timeline li").last
     assert "Decided: cleared" in last.inner_text() and "ann" in last.inner_text()
     assert "Customer visited; data centre in Singapore" in last.inner_text()
@@ -129,7 +129,7 @@ def test_decide_a_case_and_see_the_audit_entry(page, base_url, tmp_path):
 def test_four_eyes_with_two_users(page, base_url):
     log_in(page, base_url, "ann", "/cases/C-000005")
     page.click("button:has-text('Take this case')")
-    page.wait_for_url(f"{base_url}/cases/C-000005#timeline")
+    page.wait_for_url(f"{base_url}/cases/C-000005?done=assigned#timeline")
     form = page.locator("form.decide")
     form.locator("select[name=outcome]").select_option("escalated")
     form.locator("textarea[name=rationale]").fill("Third-party payer in HK")
@@ -142,7 +142,7 @@ def test_four_eyes_with_two_users(page, base_url):
     log_in(page, base_url, "bob", "/cases/C-000005")
     page.fill("form.approve input[name=note]", "Agree, escalate")
     page.click("form.approve button")
-    page.wait_for_url("**/cases/C-000005#timeline")
+    page.wait_for_url("**/cases/C-000005?done=approved#timeline")
     last = page.locator("#timeline li").last.inner_text()
     assert "Decided: escalated" in last and "bob" in last and "in review → escalated" in last
 
@@ -153,20 +153,20 @@ def test_four_eyes_rules_hold_in_the_browser(page, base_url):
     log_in(page, base_url, "ann", "/cases/C-000001")
     assert page.locator("text=Hard stop: list hit csl:EL-77 scored 0.93").is_visible()
     page.click("button:has-text('Take this case')")
-    page.wait_for_url(f"{base_url}/cases/C-000001#timeline")
+    page.wait_for_url(f"{base_url}/cases/C-000001?done=assigned#timeline")
     form = page.locator("form.decide")
     outcome = form.locator("select[name=outcome]")
     assert outcome.input_value() == ""  # no default outcome
     form.locator("textarea[name=rationale]").fill("Different company")
     form.locator("button").click()  # the browser refuses the form without an outcome
-    assert page.url == f"{base_url}/cases/C-000001#timeline"
+    assert page.url == f"{base_url}/cases/C-000001?done=assigned#timeline"
     assert outcome.evaluate("e => e.validity.valueMissing")
     assert "cleared (needs a second person)" in outcome.inner_text()
     outcome.select_option("cleared")
     form.locator("input[name=suppress]").check()
     form.locator("input[name=suppress_days]").fill("365")
     form.locator("button").click()
-    page.wait_for_url(f"{base_url}/cases/C-000001#timeline")
+    page.wait_for_url(f"{base_url}/cases/C-000001?done=decided#timeline")
     assert "cleared" in page.locator("form.approve").inner_text()
     assert "for 365 days" in page.locator("form.approve").inner_text()
     assert page.locator("form.approve button").count() == 0  # not for the proposer
@@ -175,7 +175,7 @@ def test_four_eyes_rules_hold_in_the_browser(page, base_url):
     log_in(page, base_url, "bob", "/cases/C-000001")
     page.fill("form.approve input[name=note]", "Checked the address: another firm")
     page.click("form.approve button")
-    page.wait_for_url("**/cases/C-000001#timeline")
+    page.wait_for_url("**/cases/C-000001?done=approved#timeline")
     last = page.locator("#timeline li").last.inner_text()
     assert "Decided: cleared" in last and "bob" in last and "in review → cleared" in last
 
