@@ -3,7 +3,7 @@ customer history combined with the current frame for the history rules."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -57,10 +57,16 @@ class RuleContext:
     present_columns: frozenset[str]
     as_of: date
     cache: dict[str, Any] = field(default_factory=dict)
+    settings: Mapping[str, Any] = field(default_factory=dict)  # pipeline settings
 
     @cached_property
     def policy(self) -> Policy:
         return Policy(self.pack.policy)
+
+    @property
+    def exporter_country(self) -> str:
+        """The exporter's own country: where a line without `ship_from_country` leaves from."""
+        return str(self.settings.get("exporter_country") or "US").strip().upper()
 
     def has(self, column: str) -> bool:
         return column in self.present_columns

@@ -12,13 +12,16 @@ import pandas as pd
 from detectors.base import DetectionContext, DetectorResult, concat_flags, empty_flags
 from detectors.rules import (  # noqa: F401  (importing registers the rules)
     behaviour,
+    dated,
     diffusion,
+    enforcement,
     history,
     items,
     license,
     logistics,
     parties,
     payments,
+    unknown_items,
 )
 from detectors.rules.context import RuleContext
 from detectors.rules.pack import RulePack, RuleSpec
@@ -50,6 +53,7 @@ class RuleEngine:
             catalog=context.catalog,
             present_columns=frozenset(context.present_columns) | ALWAYS_PRESENT,
             as_of=context.as_of,
+            settings=context.settings or {},
         )
         in_scope = {"all": transactions}
         frames: list[pd.DataFrame] = []
