@@ -58,6 +58,7 @@ class RuleContext:
     as_of: date
     cache: dict[str, Any] = field(default_factory=dict)
     settings: Mapping[str, Any] = field(default_factory=dict)  # pipeline settings
+    watchlist: Any = None  # the restricted-party matcher of the run, if any
 
     @cached_property
     def policy(self) -> Policy:

@@ -12,7 +12,7 @@ import pandas as pd
 from detectors.rules.context import RuleContext
 from detectors.rules.license import license_recorded
 from detectors.rules.policy import in_set, matches, text
-from detectors.rules.registry import RuleHits, rule
+from detectors.rules.registry import RuleHits, RuleNotEvaluable, rule
 
 DESTINATION_COLUMNS: tuple[str, ...] = (
     "ship_to_country",
@@ -53,12 +53,12 @@ def letter_items(tx: pd.DataFrame, ctx: RuleContext) -> pd.Series:
 @rule("E2")
 def letter_licence(tx: pd.DataFrame, ctx: RuleContext, params: dict[str, Any]) -> RuleHits:
     """An H20 or MI308-class chip (by SKU or description, whatever its ECCN) for China,
-    Hong Kong, Macau or D:5 on or after the licence requirement by letter, with no licence."""
+    Hong Kong, Macau or D:5, with no licence; brought by the dated layer of the licence
+    requirement by letter, it judges the lines dated while that layer is in force."""
     spec = ctx.policy.get("letter_licence_items") or {}
     where = ctx.policy.countries("letter_licence_items", "destinations")
     going, country = destined_to(tx, where)
-    dated = on_or_after(tx, spec.get("in_force_from"))
-    mask = (letter_items(tx, ctx) & going & dated & ~license_recorded(tx, ctx)).astype(bool)
+    mask = (letter_items(tx, ctx) & going & ~license_recorded(tx, ctx)).astype(bool)
     if not mask.any():
         return RuleHits.none(tx)
     hit = tx[mask]
@@ -206,6 +206,120 @@ def implausible_licence(tx: pd.DataFrame, ctx: RuleContext, params: dict[str, An
             "ship_from_country": hit["ship_from_country"],
             "re_export": abroad[mask],
             "predates_policy": too_early[mask],
+        }
+    )
+    return RuleHits(mask=mask, reason=reason, evidence=evidence)
+
+
+@rule("M1")
+def malaysian_permit(tx: pd.DataFrame, ctx: RuleContext, params: dict[str, Any]) -> RuleHits:
+    """An advanced-IC line that leaves Malaysia, is consigned there (an intermediate
+    consignee) or transits it, while Malaysia requires a Strategic Trade Permit for
+    US-origin AI chips: the permit is to be asked for. A Malaysian end user receiving the
+    goods is not an export from Malaysia and does not fire."""
+    countries = ctx.policy.countries("malaysia_permit")
+    leaves = in_set(tx["ship_from_country"], countries)
+    consigned = in_set(tx["intermediate_consignee_country"], countries)
+    onward = in_set(tx["ship_to_country"], countries) & ~in_set(tx["end_user_country"], countries)
+    onward &= tx["end_user_country"].notna()
+    route = tx["route"].astype("str").str.upper().str.split(r"\s*;\s*", regex=True)
+    transit = route.map(lambda r: isinstance(r, list) and bool(countries.intersection(r))).astype(
+        bool
+    )
+    mask = (leaves | consigned | onward | transit).astype(bool)
+    if not mask.any():
+        return RuleHits.none(tx)
+    hit = tx[mask]
+    how = pd.Series(
+        np.select(
+            [leaves[mask], consigned[mask], onward[mask]],
+            [
+                "leaves from Malaysia",
+                "is consigned to an intermediate in Malaysia",
+                "is shipped to Malaysia for an end user elsewhere",
+            ],  # fmt: skip
+            default="transits Malaysia (route " + text(hit["route"]) + ")",
+        ),
+        index=hit.index,
+    )
+    reason = (
+        "Advanced IC "
+        + text(hit["item_sku"])
+        + " "
+        + how
+        + ": a Malaysian Strategic Trade Permit is needed"
+    )
+    evidence = pd.DataFrame(
+        {
+            "item_sku": hit["item_sku"],
+            "ship_from_country": hit["ship_from_country"],
+            "ship_to_country": hit["ship_to_country"],
+            "intermediate_consignee_country": hit["intermediate_consignee_country"],
+            "end_user_country": hit["end_user_country"],
+            "route": hit["route"],
+        }
+    )
+    return RuleHits(mask=mask, reason=reason, evidence=evidence)
+
+
+@rule("P7")
+def listed_parent(tx: pd.DataFrame, ctx: RuleContext, params: dict[str, Any]) -> RuleHits:
+    """The customer's parent (`customer_parent_name`) matches an entry of the lists the
+    affiliates rule names (Entity List, MEU, SDN) on a date the rule is in force: the
+    customer takes on its owner's restrictions."""
+    if ctx.watchlist is None:
+        raise RuleNotEvaluable("needs a restricted-party list (no watchlist in this run)")
+    parents = tx[["customer_parent_name", "customer_parent_country"]].dropna(
+        subset=["customer_parent_name"]
+    )
+    if parents.empty:
+        return RuleHits.none(tx)
+    distinct = parents.drop_duplicates().reset_index(drop=True)
+    screened = distinct.rename(
+        columns={"customer_parent_name": "name", "customer_parent_country": "country"}
+    )
+    screened = screened.assign(type="entity", party_id=[str(i) for i in range(len(screened))])
+    hits = ctx.watchlist.screen(screened)
+    lists = {str(x).upper() for x in (ctx.policy.get("affiliates_rule") or {}).get("lists") or ()}
+    if hits.empty:
+        return RuleHits.none(tx)
+    hits = hits[hits["list_code"].astype(str).str.upper().isin(lists)]
+    if hits.empty:
+        return RuleHits.none(tx)
+    best = (
+        hits.sort_values("score", ascending=False).drop_duplicates("party_id").set_index("party_id")
+    )
+    distinct["party_id"] = [str(i) for i in range(len(distinct))]
+    keyed = tx[["customer_parent_name", "customer_parent_country"]].merge(
+        distinct, how="left", on=["customer_parent_name", "customer_parent_country"]
+    )
+    party = pd.Series(keyed["party_id"].to_numpy(), index=tx.index)
+    mask = party.isin(best.index).astype(bool)
+    if not mask.any():
+        return RuleHits.none(tx)
+    hit = tx[mask]
+    found = best.reindex(party[mask].to_numpy())
+    found.index = hit.index
+    reason = (
+        "Customer "
+        + text(hit["customer_name"])
+        + "'s parent '"
+        + text(hit["customer_parent_name"])
+        + "' matches "
+        + text(found["list_code"])
+        + " entry '"
+        + text(found["matched_name"])
+        + "' (score "
+        + found["score"].astype(float).round(2).astype(str)
+        + "); under the affiliates rule the customer is restricted as its owner"
+    )
+    evidence = pd.DataFrame(
+        {
+            "customer_parent_name": hit["customer_parent_name"],
+            "entry_id": found["entry_id"],
+            "list": found["list_code"],
+            "matched_name": found["matched_name"],
+            "score": found["score"].astype(float),
         }
     )
     return RuleHits(mask=mask, reason=reason, evidence=evidence)

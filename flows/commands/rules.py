@@ -6,6 +6,7 @@ extends; `rules_list` and `rules_explain` print the pack with Rich."""
 from __future__ import annotations
 
 import inspect
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -17,6 +18,7 @@ from rich.table import Table
 
 import detectors
 from detectors.rules import RULES, RulePack
+from detectors.rules.layers import load_layers
 
 CONFIGS_DIR = Path(detectors.__file__).resolve().parents[1] / "configs"
 
@@ -61,12 +63,20 @@ def _read_pack_config(
     return cfg, base
 
 
-def load_pack(configs_dir: Path, name: str = "default") -> RulePack:
+def load_pack(
+    configs_dir: Path, name: str = "default", layer_overrides: Mapping[str, Any] | None = None
+) -> RulePack:
     """The policy pack `name` (a file in `configs_dir/policy/`, or a path to a YAML file),
-    merged onto the pack it `extends`."""
+    merged onto the pack it `extends`, with the dated layers it names (`layers:`) from
+    `configs_dir/policy/layers/`; `layer_overrides` ({layer id: {key: value}}, the
+    `policy_layers` setting) change a layer's dates."""
     cfg, base = _read_pack_config(Path(configs_dir), name)
+    names = cfg.get("layers")
+    if names is None and base is not None:
+        names = base.get("layers")
     try:
-        return RulePack.from_config(cfg, base)
+        layers = tuple(load_layers(Path(configs_dir), list(names or ()), layer_overrides))
+        return RulePack.from_config(cfg, base, layers)
     except (KeyError, TypeError, ValueError) as err:
         raise PackError(f"policy pack {name}: {err}") from err
 

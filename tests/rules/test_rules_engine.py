@@ -156,10 +156,15 @@ def raised(result, spec_id: str) -> bool:
     return spec_id in codes_of(result, spec_id if spec_id in ALARMING_ALONE else "x")
 
 
+# P7 also needs a restricted-party list, which these runs lack (see test_policy_layers.py).
+NEEDS_A_WATCHLIST = {"P7"}
+
+
 def test_the_alarming_line_raises_every_rule_with_columns(scenarios):
     result = scenarios(alarming_rows())
-    assert all(raised(result, s.id) for s in RULES_WITH_COLUMNS), [
-        s.id for s in RULES_WITH_COLUMNS if not raised(result, s.id)
+    judged = [s for s in RULES_WITH_COLUMNS if s.id not in NEEDS_A_WATCHLIST]
+    assert all(raised(result, s.id) for s in judged), [
+        s.id for s in judged if not raised(result, s.id)
     ]
 
 
