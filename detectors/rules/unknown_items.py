@@ -37,6 +37,7 @@ def priced_like_a_gpu(tx: pd.DataFrame, ctx: RuleContext, params: dict[str, Any]
     hit = tx[mask]
     bands = spec.get("price_bands") or []
     resembles = resemblance(hit["unit_price_usd"].astype(float), bands)
+    entry = catalog_entry(hit, ctx.catalog, ctx.policy.patterns("gpu_like_items", "model_patterns"))
     word = first_match(
         hit["item_description"], ctx.policy.patterns("gpu_like_items", "description_patterns")
     )
@@ -63,6 +64,8 @@ def priced_like_a_gpu(tx: pd.DataFrame, ctx: RuleContext, params: dict[str, Any]
         )
         + "; the price resembles "
         + resembles
+        + "; nearest catalog entry "
+        + text(entry)
     )
     evidence = pd.DataFrame(
         {
@@ -75,6 +78,7 @@ def priced_like_a_gpu(tx: pd.DataFrame, ctx: RuleContext, params: dict[str, Any]
             "generic_description": generic[mask],
             "gpu_wording": word,
             "resembles": resembles,
+            "catalog_entry": entry,
         }
     )
     return RuleHits(mask=mask, reason=reason, evidence=evidence)
@@ -93,3 +97,43 @@ def resemblance(price: pd.Series, bands: list[dict[str, Any]]) -> pd.Series:
     values = price.to_numpy(dtype=float)[:, None]
     distance = np.where(values < lows, lows - values, np.where(values > highs, values - highs, 0.0))
     return pd.Series(names[distance.argmin(axis=1)], index=price.index)
+
+
+def catalog_entry(hit: pd.DataFrame, catalog: pd.DataFrame, model_patterns: list[str]) -> pd.Series:
+    """The catalog GPU or server a line resembles: the entry whose description names the same
+    model (H100, B200, ...) when the line's description names one, else the entry with the
+    nearest list price (with its price, e.g. 'NV-H100-SXM5-80G (list 30,000 USD)')."""
+    advanced = catalog[
+        catalog["item_class"].isin(["gpu", "server"]) & catalog["list_price"].notna()
+    ]
+    if advanced.empty or hit.empty:
+        return pd.Series(np.nan, index=hit.index, dtype=object)
+    prices = advanced["list_price"].astype(float).to_numpy()
+    labels = (
+        advanced["sku"].astype(str)
+        + " (list "
+        + advanced["list_price"].map("{:,.0f}".format)
+        + " USD)"
+    ).to_numpy(dtype=object)
+    price = hit["unit_price_usd"].astype(float).to_numpy()
+    nearest = labels[np.abs(price[:, None] - prices[None, :]).argmin(axis=1)]
+    out = pd.Series(nearest, index=hit.index, dtype=object)
+    model = extract_model(hit["item_description"], model_patterns)
+    if model.notna().any():
+        described = (
+            advanced["description"].astype(str).str.lower().str.replace(r"\s+", "", regex=True)
+        )
+        for row, name in model.dropna().items():
+            key = str(name).lower().replace(" ", "")
+            same = np.flatnonzero(described.str.contains(key, regex=False).to_numpy())
+            if len(same):
+                out[row] = labels[
+                    same[np.abs(prices[same] - price[hit.index.get_loc(row)]).argmin()]
+                ]
+    return out
+
+
+def extract_model(series: pd.Series, patterns: list[str]) -> pd.Series:
+    if not patterns:
+        return pd.Series(np.nan, index=series.index, dtype=object)
+    return first_match(series, patterns)

@@ -60,6 +60,25 @@ CASES = {
         "item_description": "NVIDIA H200 NVL 141GB PCIe GPU",
         "eccn": "3A090.a",
     },
+    "h200-nvl-no-eccn-to-cn": {
+        **CHINA,
+        "item_sku": "900-2G133-0041-000",
+        "eccn": None,
+        "item_description": "NVIDIA H200 NVL 141GB PCIe GPU",
+        "unit_price": 31000.0,
+    },
+    "fan-no-eccn-to-cn": {
+        **CHINA,
+        "item_sku": "SMC-AB-1234-C",
+        "eccn": None,
+        "item_description": "Server spare parts - fan module",
+        "unit_price": 90.0,
+    },
+    "named-h100-module": {
+        **PARTS,
+        "item_description": "H100 compute module 80GB",
+        "unit_price": 28000.0,
+    },
     "sea-rental": {
         "customer_country": "MY",
         "ship_to_country": "MY",
@@ -133,3 +152,14 @@ def test_render_and_server_farms_are_not_farming(result):
     assert "Q1" not in codes_of(result, "render-farm")
     assert "Q1" not in codes_of(result, "server-farm")
     assert "farm" in flag_of(result, "Q1", "farming")["reason"].lower()
+
+
+def test_unknown_sku_named_as_an_advanced_ic_is_judged_as_one(result):
+    assert "E1" in codes_of(result, "h200-nvl-no-eccn-to-cn")
+    assert "E1" not in codes_of(result, "fan-no-eccn-to-cn")
+
+
+def test_relabelled_line_names_the_catalog_entry_it_resembles(result):
+    flag = flag_of(result, "Q6", "named-h100-module")
+    assert flag["evidence"]["catalog_entry"].startswith("NV-H100")
+    assert "nearest catalog entry" in flag_of(result, "Q6", "parts-priced-like-gpu")["reason"]
