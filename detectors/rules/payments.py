@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from detectors.rules.context import RuleContext
-from detectors.rules.policy import extract, in_set, number, text
+from detectors.rules.policy import extract, in_set, name_key, number, per_value, text
 from detectors.rules.registry import RuleHits, rule
 
 
@@ -56,24 +56,65 @@ def first_word(series: pd.Series) -> pd.Series:
     return extract(series, r"(?P<found>[0-9A-Za-z]+)").str.lower()
 
 
+def romanise(value: str) -> str:
+    """A name in Latin letters: Chinese characters in pinyin syllables (pypinyin), other
+    scripts by unidecode ('深圳华强' -> 'shen zhen hua qiang')."""
+    if value.isascii():
+        return value
+    from pypinyin import lazy_pinyin
+    from unidecode import unidecode
+
+    return unidecode(" ".join(lazy_pinyin(value)))
+
+
+def romanised(series: pd.Series) -> pd.Series:
+    """`romanise` once per distinct value; names already in Latin letters are unchanged."""
+    return per_value(series, lambda values: values.map(romanise, na_action="ignore").astype("str"))
+
+
+def same_party(first_a: pd.Series, key_a: pd.Series, first_b: pd.Series, key_b: pd.Series,
+               romanised_a: pd.Series, romanised_b: pd.Series) -> pd.Series:  # fmt: skip
+    """Whether two names stand for the same party: the same first word, or, when one was
+    written in another script, the other's first word (four letters or more) within its
+    romanised letters ('Shenzhen Huaqiang' and '深圳华强电子')."""
+    same = (first_a == first_b).fillna(False).astype(bool)
+    rows = np.flatnonzero((romanised_a | romanised_b).to_numpy() & ~same.to_numpy())
+    if len(rows):
+        fa, ka = first_a.to_numpy(object)[rows], key_a.to_numpy(object)[rows]
+        fb, kb = first_b.to_numpy(object)[rows], key_b.to_numpy(object)[rows]
+        found = [
+            (isinstance(x, str) and isinstance(k, str) and len(x) >= 4 and x in k)
+            or (isinstance(y, str) and isinstance(j, str) and len(y) >= 4 and y in j)
+            for x, k, y, j in zip(fa, kb, fb, ka, strict=True)
+        ]
+        values = same.to_numpy().copy()
+        values[rows] = found
+        same = pd.Series(values, index=same.index)
+    return same
+
+
 @rule("F1")
 def third_party_payment(tx: pd.DataFrame, ctx: RuleContext, params: dict[str, Any]) -> RuleHits:
     """The payer is a third party (its name shares no leading word with the customer,
-    ship-to or end user), or pays from `payer_countries_of_concern` (China, Hong Kong,
+    ship-to or end user; names in Chinese or another script are compared in Latin letters,
+    pinyin for Chinese), or pays from `payer_countries_of_concern` (China, Hong Kong,
     Macau) while the goods ship elsewhere. Both signs weigh the rule's weight, one alone
     `weight_one_sign`."""
-    payer = first_word(tx["payer_name"])
-    own = (
-        pd.concat(
-            [
-                first_word(tx[c]) == payer
-                for c in ("customer_name", "ship_to_name", "end_user_name")
-            ],
-            axis=1,
-        )
-        .fillna(False)
-        .any(axis=1)
-    )
+    names = {c: tx[c] for c in ("payer_name", "customer_name", "ship_to_name", "end_user_name")}
+    latin = {c: romanised(v) for c, v in names.items()}
+    changed = {c: (latin[c] != names[c].astype("str")).fillna(False).astype(bool) for c in names}
+    first = {c: first_word(latin[c]) for c in names}
+    key = {c: name_key(latin[c]).str.replace(" ", "", regex=False) for c in names}
+    payer = first["payer_name"]
+    own = pd.concat(
+        [
+            same_party(
+                payer, key["payer_name"], first[c], key[c], changed["payer_name"], changed[c]
+            )
+            for c in ("customer_name", "ship_to_name", "end_user_name")
+        ],
+        axis=1,
+    ).any(axis=1)
     third_party = (payer.notna() & ~own).astype(bool)
     concern = ctx.policy.countries("payer_countries_of_concern")
     from_concern = (
@@ -112,6 +153,7 @@ def third_party_payment(tx: pd.DataFrame, ctx: RuleContext, params: dict[str, An
     evidence = pd.DataFrame(
         {
             "payer_name": hit["payer_name"],
+            "payer_name_romanised": latin["payer_name"][mask].where(changed["payer_name"][mask]),
             "payer_country": hit["payer_country"],
             "customer_name": hit["customer_name"],
             "ship_to_country": hit["ship_to_country"],

@@ -19,6 +19,7 @@ from rich.table import Table
 import detectors
 from detectors.rules import RULES, RulePack
 from detectors.rules.layers import load_layers
+from flows.commands.explain import citation_documents, detector_flag_text, expand_citation
 
 CONFIGS_DIR = Path(detectors.__file__).resolve().parents[1] / "configs"
 
@@ -101,11 +102,25 @@ def rules_list(pack: RulePack, console: Console | None = None) -> Table:
 
 
 def rules_explain(pack: RulePack, rule_id: str, console: Console | None = None) -> str:
-    """Print (and return) what one rule checks, its parameters, citation and next step."""
+    """Print (and return) what one rule checks, its parameters, citation (with the documents
+    its keys stand for) and next step; P1 and the ML codes are explained from their configs."""
+    documents = citation_documents(CONFIGS_DIR, pack.policy.get("sources") or {})
+    if rule_id.upper() not in {r.upper() for r in pack.rule_ids}:
+        lines = detector_flag_text(rule_id, CONFIGS_DIR)
+        if lines is not None:
+            citation = next(
+                (x[len("Citation: ") :] for x in lines if x.startswith("Citation: ")), ""
+            )
+            docs = expand_citation(citation, documents)
+            text = "\n".join([*lines, *(["Documents:", *(f"  {d}" for d in docs)] if docs else [])])
+            (console or Console()).print(text, markup=False, highlight=False)
+            return text
     spec = pack.rule(rule_id)
     function = RULES.get(spec.id)
     checks = inspect.getdoc(function) if function else "(no implementation registered)"
     parameters = "\n".join(f"  {k}: {v}" for k, v in spec.parameters.items()) or "  (none)"
+    docs = expand_citation(spec.citation, documents)
+    layer = pack.layer_of(spec.id)
     text = "\n".join(
         [
             f"{spec.id} — {spec.title}",
@@ -121,12 +136,22 @@ def rules_explain(pack: RulePack, rule_id: str, console: Console | None = None) 
             parameters,
             "",
             f"Citation: {spec.citation}",
+            *(["Documents:"] if docs else []),
+            *(f"  {d}" for d in docs),
             f"Recommended action: {spec.recommended_action}",
             f"Policy pack: {pack.version_label}",
+            *([f"Dated layer: {layer.label}, {layer_dates(layer)}"] if layer else []),
         ]
     )
     (console or Console()).print(text, markup=False, highlight=False)
     return text
+
+
+def layer_dates(layer) -> str:
+    """'in force 2025-09-29 to 2025-11-09, 2026-11-10 onwards' from a layer's periods."""
+    parts = [f"{a.isoformat()} to {b.isoformat()}" if b else f"{a.isoformat()} onwards"
+             for a, b in layer.periods()]  # fmt: skip
+    return "in force " + ", ".join(parts) if parts else "never in force"
 
 
 PackOption = Annotated[
