@@ -77,3 +77,63 @@ def sea_capacity_onwards(tx: pd.DataFrame, ctx: RuleContext, params: dict[str, A
         }
     )
     return RuleHits(mask=mask, reason=reason, evidence=evidence, weight=weight)
+
+
+@rule("S1")
+def straw_buyer(tx: pd.DataFrame, ctx: RuleContext, params: dict[str, Any]) -> RuleHits:
+    """A buyer in a country that needs no licence (`straw_buyers.claim_countries`: the US,
+    Taiwan, Thailand) keeping the goods at home, with China, Hong Kong or Macau money (the
+    payer) or logistics (forwarder, intermediate consignee, route through Hong Kong). A
+    stated domestic use ('our own data centre', 'not for export') weighs the full weight,
+    the tie alone `weight_tie_only`."""
+    spec = ctx.policy.get("straw_buyers") or {}
+    claim = frozenset(str(c).upper() for c in spec.get("claim_countries") or ())
+    china = ctx.policy.group("china_macau")
+    home = in_set(tx["customer_country"], claim) & in_set(tx["ship_to_country"], claim)
+    home &= tx["end_user_country"].isna() | in_set(tx["end_user_country"], claim)
+    route = tx["route"].astype("str").str.upper().str.split(r"\s*;\s*", regex=True)
+    via = route.map(lambda r: isinstance(r, list) and bool(china.intersection(r))).astype(bool)
+    ties = pd.DataFrame(
+        {
+            "payer": in_set(tx["payer_country"], china),
+            "forwarder": in_set(tx["freight_forwarder_country"], china),
+            "consignee": in_set(tx["intermediate_consignee_country"], china),
+            "route": via,
+        }
+    )
+    tied = ties.any(axis=1)
+    mask = (home & tied).astype(bool)
+    if not mask.any():
+        return RuleHits.none(tx)
+    hit = tx[mask]
+    words = [str(p) for p in spec.get("domestic_use_patterns") or ()]
+    claimed = matches(hit["end_use"], words)
+    which = ties.loc[mask].apply(lambda r: ", ".join(k for k, v in r.items() if v), axis=1)
+    reason = (
+        "Customer "
+        + text(hit["customer_name"])
+        + " in "
+        + text(hit["customer_country"])
+        + " keeps the goods at home"
+        + pd.Series(
+            np.where(claimed, " and states domestic use ('" + text(hit["end_use"]) + "')", ""),
+            index=hit.index,
+        )
+        + ", with China/Hong Kong/Macau ties: "
+        + which
+    )
+    weight = pd.Series(
+        np.where(claimed, np.nan, float(params.get("weight_tie_only", 0.3))), index=hit.index
+    )
+    evidence = pd.DataFrame(
+        {
+            "customer_country": hit["customer_country"],
+            "end_use": hit["end_use"],
+            "domestic_use_claimed": claimed,
+            "payer_country": hit["payer_country"],
+            "freight_forwarder_country": hit["freight_forwarder_country"],
+            "intermediate_consignee_country": hit["intermediate_consignee_country"],
+            "route": hit["route"],
+        }
+    )
+    return RuleHits(mask=mask, reason=reason, evidence=evidence, weight=weight)

@@ -93,6 +93,20 @@ CASES = {
         "customer_type": "cloud_provider",
         "end_use": "Bare-metal GPU rental",
     },  # fmt: skip
+    "straw-tw-hk-payer": {
+        "customer_country": "TW",
+        "ship_to_country": "TW",
+        "end_user_country": "TW",
+        "end_use": "Domestic use only - AI training at our Taipei facility",
+        "payer_name": "Golden Bridge Trading Ltd",
+        "payer_country": "HK",
+    },
+    "tw-own-payer": {
+        "customer_country": "TW",
+        "ship_to_country": "TW",
+        "end_user_country": "TW",
+        "end_use": "Domestic use only - AI training at our Taipei facility",
+    },
     "render-farm": {
         "customer_name": "Pixelworks Render Farm Ltd",
         "end_use": "Render farm expansion",
@@ -163,3 +177,9 @@ def test_relabelled_line_names_the_catalog_entry_it_resembles(result):
     flag = flag_of(result, "Q6", "named-h100-module")
     assert flag["evidence"]["catalog_entry"].startswith("NV-H100")
     assert "nearest catalog entry" in flag_of(result, "Q6", "parts-priced-like-gpu")["reason"]
+
+
+def test_straw_buyer_claiming_domestic_use_with_hong_kong_money(result):
+    flag = flag_of(result, "S1", "straw-tw-hk-payer")
+    assert flag["evidence"]["domestic_use_claimed"] and "payer" in flag["reason"]
+    assert "S1" not in codes_of(result, "tw-own-payer")
