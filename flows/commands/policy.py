@@ -70,3 +70,45 @@ def policy_table(pack: RulePack, console: Console | None = None) -> Table:
 def list_command(pack: PackOption = "", config: ConfigOption = None) -> None:
     """Show the policy pack and its dated layers: in force from/to, suspensions, rules, sources."""
     policy_table(pack_with_settings(pack or None, config))
+
+
+@app.command("backtest")
+def backtest_command(
+    ctx: typer.Context,
+    pack: Annotated[
+        str, typer.Option("--pack", help="Pack to test: a name in configs/policy/ or a YAML file.")
+    ],
+    since: Annotated[
+        str | None, typer.Option("--since", help="Only orders from this date (ISO).")
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Folder for backtest_summary.json and backtest.html."),
+    ] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Run a policy pack over the stored orders beside the pack in force; the case store is
+    only read. Writes backtest_summary.json and backtest.html."""
+    from datetime import date
+
+    from flows.backtest import run_backtest
+    from flows.cli import run_guarded, workspace_of
+
+    def action() -> None:
+        settings = load_pipeline_settings(config)
+        try:
+            day = date.fromisoformat(since) if since else None
+        except ValueError as err:
+            raise ValueError(f"--since {since!r}: not an ISO date (YYYY-MM-DD)") from err
+        current = pack_with_settings(None, config)
+        tested = pack_with_settings(pack, config)
+        workspace = workspace_of(ctx)
+        target = out or workspace / "backtests" / f"{tested.id}-{tested.version or 'unversioned'}"
+        summary = run_backtest(workspace, current, tested, settings, day, target)
+        typer.echo(
+            f"{summary['orders']:,} orders: {summary['current']['pack']} -> {summary['tested']['pack']}: "
+            f"{summary['cases_would_open']} case(s) would open, {summary['cases_would_close']} would close; "
+            f"wrote {target / 'backtest_summary.json'} and {target / 'backtest.html'}"
+        )
+
+    run_guarded(action)
