@@ -11,7 +11,7 @@ import pandas as pd
 
 from detectors.rules.context import RuleContext
 from detectors.rules.license import license_recorded
-from detectors.rules.policy import in_set, matches, text
+from detectors.rules.policy import in_set, matches, text, through
 from detectors.rules.registry import RuleHits, RuleNotEvaluable, rule
 
 DESTINATION_COLUMNS: tuple[str, ...] = (
@@ -222,10 +222,7 @@ def malaysian_permit(tx: pd.DataFrame, ctx: RuleContext, params: dict[str, Any])
     consigned = in_set(tx["intermediate_consignee_country"], countries)
     onward = in_set(tx["ship_to_country"], countries) & ~in_set(tx["end_user_country"], countries)
     onward &= tx["end_user_country"].notna()
-    route = tx["route"].astype("str").str.upper().str.split(r"\s*;\s*", regex=True)
-    transit = route.map(lambda r: isinstance(r, list) and bool(countries.intersection(r))).astype(
-        bool
-    )
+    transit = through(tx["route"], countries)
     mask = (leaves | consigned | onward | transit).astype(bool)
     if not mask.any():
         return RuleHits.none(tx)

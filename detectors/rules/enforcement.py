@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from detectors.rules.context import RuleContext
-from detectors.rules.policy import first_match, in_set, matches, number, text
+from detectors.rules.policy import first_match, in_set, matches, number, text, through
 from detectors.rules.registry import RuleHits, rule
 
 
@@ -91,8 +91,7 @@ def straw_buyer(tx: pd.DataFrame, ctx: RuleContext, params: dict[str, Any]) -> R
     china = ctx.policy.group("china_macau")
     home = in_set(tx["customer_country"], claim) & in_set(tx["ship_to_country"], claim)
     home &= tx["end_user_country"].isna() | in_set(tx["end_user_country"], claim)
-    route = tx["route"].astype("str").str.upper().str.split(r"\s*;\s*", regex=True)
-    via = route.map(lambda r: isinstance(r, list) and bool(china.intersection(r))).astype(bool)
+    via = through(tx["route"], china)
     ties = pd.DataFrame(
         {
             "payer": in_set(tx["payer_country"], china),
