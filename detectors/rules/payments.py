@@ -80,15 +80,21 @@ def same_party(first_a: pd.Series, key_a: pd.Series, first_b: pd.Series, key_b: 
     same = (first_a == first_b).fillna(False).astype(bool)
     rows = np.flatnonzero((romanised_a | romanised_b).to_numpy() & ~same.to_numpy())
     if len(rows):
-        fa, ka = first_a.to_numpy(object)[rows], key_a.to_numpy(object)[rows]
-        fb, kb = first_b.to_numpy(object)[rows], key_b.to_numpy(object)[rows]
-        found = [
-            (isinstance(x, str) and isinstance(k, str) and len(x) >= 4 and x in k)
-            or (isinstance(y, str) and isinstance(j, str) and len(y) >= 4 and y in j)
-            for x, k, y, j in zip(fa, kb, fb, ka, strict=True)
-        ]
+        pairs = pd.DataFrame(
+            {
+                "fa": first_a.to_numpy(object)[rows],
+                "ka": key_a.to_numpy(object)[rows],
+                "fb": first_b.to_numpy(object)[rows],
+                "kb": key_b.to_numpy(object)[rows],
+            }
+        )
+        codes, distinct = pd.factorize(pd.MultiIndex.from_frame(pairs.fillna("")))
+        found = np.array(
+            [(len(x) >= 4 and x in kb) or (len(y) >= 4 and y in ka) for x, ka, y, kb in distinct],
+            dtype=bool,
+        )
         values = same.to_numpy().copy()
-        values[rows] = found
+        values[rows] = found[codes]
         same = pd.Series(values, index=same.index)
     return same
 
@@ -100,21 +106,41 @@ def third_party_payment(tx: pd.DataFrame, ctx: RuleContext, params: dict[str, An
     pinyin for Chinese), or pays from `payer_countries_of_concern` (China, Hong Kong,
     Macau) while the goods ship elsewhere. Both signs weigh the rule's weight, one alone
     `weight_one_sign`."""
-    names = {c: tx[c] for c in ("payer_name", "customer_name", "ship_to_name", "end_user_name")}
-    latin = {c: romanised(v) for c, v in names.items()}
-    changed = {c: (latin[c] != names[c].astype("str")).fillna(False).astype(bool) for c in names}
-    first = {c: first_word(latin[c]) for c in names}
-    key = {c: name_key(latin[c]).str.replace(" ", "", regex=False) for c in names}
-    payer = first["payer_name"]
-    own = pd.concat(
-        [
-            same_party(
-                payer, key["payer_name"], first[c], key[c], changed["payer_name"], changed[c]
-            )
-            for c in ("customer_name", "ship_to_name", "end_user_name")
-        ],
-        axis=1,
-    ).any(axis=1)
+    parties = ("customer_name", "ship_to_name", "end_user_name")
+    plain = {c: first_word(tx[c]) for c in ("payer_name", *parties)}
+    own = pd.concat([plain[c] == plain["payer_name"] for c in parties], axis=1)
+    own = own.fillna(False).any(axis=1).astype(bool)
+    payer = plain["payer_name"].astype(object)
+    payer_latin = pd.Series(np.nan, index=tx.index, dtype=object)
+    open_rows = (tx["payer_name"].notna() & ~own).to_numpy()
+    if open_rows.any():  # names in another script are compared again, romanised
+        sub = tx.loc[open_rows]
+        names = {c: sub[c] for c in ("payer_name", *parties)}
+        latin = {c: romanised(v) for c, v in names.items()}
+        changed = {
+            c: (latin[c] != names[c].astype("str")).fillna(False).astype(bool) for c in names
+        }
+        first = {c: first_word(latin[c]) for c in names}
+        key = {c: name_key(latin[c]).str.replace(" ", "", regex=False) for c in names}
+        same = pd.concat(
+            [
+                same_party(
+                    first["payer_name"],
+                    key["payer_name"],
+                    first[c],
+                    key[c],
+                    changed["payer_name"],
+                    changed[c],
+                )  # fmt: skip
+                for c in parties
+            ],
+            axis=1,
+        ).any(axis=1)
+        own.loc[open_rows] = same.to_numpy()
+        payer.loc[open_rows] = first["payer_name"].astype(object).to_numpy()
+        payer_latin.loc[open_rows] = (
+            latin["payer_name"].astype(object).where(changed["payer_name"]).to_numpy()
+        )
     third_party = (payer.notna() & ~own).astype(bool)
     concern = ctx.policy.countries("payer_countries_of_concern")
     from_concern = (
@@ -153,7 +179,7 @@ def third_party_payment(tx: pd.DataFrame, ctx: RuleContext, params: dict[str, An
     evidence = pd.DataFrame(
         {
             "payer_name": hit["payer_name"],
-            "payer_name_romanised": latin["payer_name"][mask].where(changed["payer_name"][mask]),
+            "payer_name_romanised": payer_latin[mask],
             "payer_country": hit["payer_country"],
             "customer_name": hit["customer_name"],
             "ship_to_country": hit["ship_to_country"],
