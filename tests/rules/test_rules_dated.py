@@ -183,3 +183,16 @@ def test_straw_buyer_claiming_domestic_use_with_hong_kong_money(result):
     flag = flag_of(result, "S1", "straw-tw-hk-payer")
     assert flag["evidence"]["domestic_use_claimed"] and "payer" in flag["reason"]
     assert "S1" not in codes_of(result, "tw-own-payer")
+
+
+def test_technology_firms_serving_an_unrelated_trade_are_not_in_that_trade(scenarios):
+    result = scenarios({
+        "proptech": {"customer_name": "Pacificworth Property Technologies S.L."},
+        "real-estate-data": {"customer_name": "Verline Real Estate Data Ltd"},
+        "agri-ai": {"customer_name": "Yuyuan Agritech Pte. Ltd.", "end_use": "Crop yield prediction"},
+        "realtor": {"customer_name": "Sunrise Realty LLC"},
+        "realtor-group": {"customer_name": "Goldcoast Real Estate Group"},
+    })  # fmt: skip
+    for case in ("proptech", "real-estate-data", "agri-ai"):
+        assert "Q1" not in codes_of(result, case), case
+    assert "Q1" in codes_of(result, "realtor") and "Q1" in codes_of(result, "realtor-group")
