@@ -176,10 +176,11 @@ def _addresses(addresses: pd.DataFrame) -> tuple[dict[str, list[Address]], dict[
     ]
     text = (parts[0] + ", " + parts[1] + ", " + parts[2]).str.replace(r"(, )+", ", ", regex=True)
     text = text.str.strip(", ")
-    codes = addresses["country"].map(country_code)
+    # a list, not `Series.map`: on a text column a None result would come back as NaN
+    codes = [country_code(c) for c in addresses["country"].tolist()]
     by_ent: dict[str, list[Address]] = {}
     countries: dict[str, list[str]] = {}
-    rows = zip(addresses["ent_num"].tolist(), text.tolist(), codes.tolist(), strict=True)
+    rows = zip(addresses["ent_num"].tolist(), text.tolist(), codes, strict=True)
     for ent, line, code in rows:
         if line:
             by_ent.setdefault(ent, []).append(Address(line, code))
