@@ -1,8 +1,9 @@
 """The watchlist side of a run: which snapshot is screened against, and its matcher.
 
-Lists given with --watchlist become a snapshot (an identical one is reused); otherwise the
-workspace's active snapshot is used, and a fresh workspace starts from the bundled sample.
-The matcher index is built once per snapshot and cached beside it.
+Lists given with --watchlist become snapshots of their sources (an identical one is
+reused); every source's active snapshot is screened, and a workspace without any starts
+from the bundled sample. The matcher index is built once per set of active snapshots and
+cached beside them.
 """
 
 from __future__ import annotations
@@ -23,14 +24,15 @@ def match_settings(settings: Mapping[str, Any]) -> MatchSettings:
 
 
 def resolve_snapshot(workspace: Workspace, watchlist: list[str] | None):
+    """The store and what screening uses: every source's active snapshot, after the lists
+    given (if any) became their sources' active versions."""
     store = SnapshotStore(workspace.watchlists)
     if watchlist:
-        snapshot, _created = store.add([Path(p) for p in watchlist])
-        return store, snapshot
-    active = store.active()
-    if active is None:
-        active, _created = store.add([sample_path()], label="bundled sample")
-    return store, active
+        store.add_sources([Path(p) for p in watchlist])
+    screened = store.screened()
+    if screened is None:
+        screened, _created = store.add([sample_path()], label="bundled sample")
+    return store, screened
 
 
 def active_matcher(workspace: Workspace, watchlist: list[str] | None, settings: Mapping[str, Any]):

@@ -137,3 +137,19 @@ def diff_entries(old: pd.DataFrame, new: pd.DataFrame) -> WatchlistDiff:
     changed = both_new[changed_fields != ""].reset_index()
     changed["changed_fields"] = changed_fields[changed_fields != ""].to_numpy()
     return WatchlistDiff(added=added, removed=removed, changed=changed)
+
+
+def combine_diffs(diffs: list[WatchlistDiff]) -> WatchlistDiff:
+    """Several sources' diffs as one (their entry ids never overlap: ids carry the source)."""
+    if len(diffs) == 1:
+        return diffs[0]
+
+    def joined(frames: list[pd.DataFrame]) -> pd.DataFrame:
+        kept = [f for f in frames if not f.empty]
+        return pd.concat(kept, ignore_index=True) if kept else frames[0]
+
+    return WatchlistDiff(
+        added=joined([d.added for d in diffs]),
+        removed=joined([d.removed for d in diffs]),
+        changed=joined([d.changed for d in diffs]),
+    )

@@ -101,6 +101,4 @@ def test_a_snapshot_diffed_against_its_own_files_shows_no_change(tmp_path, share
         "removed": 0,
         "changed": 0,
     }
-    assert not any(
-        isinstance(c, float) for countries in again["countries"] for c in countries
-    )
+    assert not any(isinstance(c, float) for countries in again["countries"] for c in countries)
