@@ -34,7 +34,7 @@ from flows.history import TransactionHistory
 from flows.partitions import partition_count
 from flows.progress import Progress
 from flows.runners import dask_client, retire_local_workers, run_each, runner_workers
-from flows.screening import match_settings
+from flows.screening import match_settings, snapshot_store
 from flows.settings import Workspace, load_pipeline_settings, render_workers
 from flows.shipping import publish, published, withdraw
 from flows.sources import expand_sources
@@ -61,7 +61,7 @@ def snapshot_and_diff(
 ) -> tuple[list[SourceChange], WatchlistDiff]:
     """Snapshot each source's new version (not yet active) and diff it against the version
     of the same source the history was last rescreened against."""
-    store = SnapshotStore(workspace.watchlists)
+    store = snapshot_store(workspace.watchlists)
     added = store.add_sources(paths, activate=False, accept_shrink=accept_shrink, partial=partial)
     changes, diffs = [], []
     for new, _created in added:

@@ -15,6 +15,7 @@ from typing import Any
 from detectors.matching import Matcher, MatchSettings
 from flows.settings import CONFIGS_DIR, Workspace, read_yaml
 from watchlists import SnapshotStore, sample_path
+from watchlists.list_sources import DEFAULT_MAX_SHRINK
 
 
 def match_settings(settings: Mapping[str, Any]) -> MatchSettings:
@@ -23,10 +24,23 @@ def match_settings(settings: Mapping[str, Any]) -> MatchSettings:
     )
 
 
+def snapshot_store(root: Path) -> SnapshotStore:
+    """The workspace's snapshots, with the share of entries a new version may lose
+    (`max_shrink` in configs/watchlists.yaml)."""
+    limit = read_yaml(CONFIGS_DIR / "watchlists.yaml").get("max_shrink", DEFAULT_MAX_SHRINK)
+    try:
+        share = float(limit)
+    except (TypeError, ValueError):
+        raise ValueError(f"configs/watchlists.yaml: max_shrink {limit!r} is not a share") from None
+    if not 0.0 <= share <= 1.0:
+        raise ValueError(f"configs/watchlists.yaml: max_shrink {share} is not between 0 and 1")
+    return SnapshotStore(root, max_shrink=share)
+
+
 def resolve_snapshot(workspace: Workspace, watchlist: list[str] | None):
     """The store and what screening uses: every source's active snapshot, after the lists
     given (if any) became their sources' active versions."""
-    store = SnapshotStore(workspace.watchlists)
+    store = snapshot_store(workspace.watchlists)
     if watchlist:
         store.add_sources([Path(p) for p in watchlist])
     screened = store.screened()

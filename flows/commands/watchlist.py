@@ -64,7 +64,9 @@ def _workspace(ctx: typer.Context) -> Path:
 
 
 def _store(ctx: typer.Context) -> SnapshotStore:
-    return SnapshotStore(_workspace(ctx) / "watchlists")
+    from flows.screening import snapshot_store
+
+    return snapshot_store(_workspace(ctx) / "watchlists")
 
 
 def _active_text(store: SnapshotStore) -> str:
