@@ -20,6 +20,7 @@ import pandas as pd
 from prefect import flow, get_run_logger, task
 from prefect.utilities.annotations import quote
 
+from cases.csv_cells import write_inert_csv
 from cases.grouping import build_drafts, score_transactions
 from cases.policy import load_case_policy
 from cases.run_outputs import action_counts, touched_cases, write_cases
@@ -260,7 +261,7 @@ def rescreen(
         noted = note_removed(ws.case_store_url, diff.removed, run_id)
     touched = touched_cases(upserts)
 
-    diff.to_csv(out_dir / "watchlist_diff.csv")
+    write_inert_csv(diff.to_frame(), out_dir / "watchlist_diff.csv")
     summary = {
         "run_id": run_id,
         "kind": "rescreen",

@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.table import Table
 
 import detectors
+from cases.csv_cells import write_inert_csv
 from watchlists import (
     SnapshotError,
     SnapshotInfo,
@@ -208,7 +209,7 @@ def diff_command(
     )
     _print_diff(diff, limit)
     if csv is not None:
-        diff.to_csv(csv)
+        write_inert_csv(diff.to_frame(), csv)
         _console().print(f"Wrote {sum(counts.values())} changes to {csv}.")
 
 

@@ -106,3 +106,12 @@ def test_a_hostile_name_is_bounded_and_still_written_in_full(tmp_path, entries_f
     assert time.perf_counter() - started < 20
     assert written["name"].iat[0] == word and written["entry_id"].isna().iat[0]
     assert "t:haige" in set(written.loc[written["id"] == "c2", "entry_id"])
+
+
+def test_screen_names_output_is_inert_in_a_spreadsheet(tmp_path, entries_frame, settings):
+    names = tmp_path / "names.csv"
+    hostile = '=HYPERLINK("http://x.test","HAIGE GUANGZHOU")'
+    pd.DataFrame({"id": ["=1+1"], "name": [hostile]}).to_csv(names, index=False)
+    screen_names(names, tmp_path / "hits.csv", entries_frame, settings)
+    written = pd.read_csv(tmp_path / "hits.csv", dtype=str, keep_default_na=False)
+    assert set(written["id"]) == {"'=1+1"} and set(written["name"]) == {"'" + hostile}

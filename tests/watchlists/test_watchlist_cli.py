@@ -148,3 +148,20 @@ def test_an_sdn_without_its_aliases_file_is_refused_in_one_line(tmp_path, shared
     assert refused.exit_code == 2 and refused.stderr.count("\n") == 1
     assert refused.stderr.startswith("error: ofac_sdn: alt.csv (aliases) missing")
     assert run(tmp_path / "ws", "add", folder, "--partial").exit_code == 0
+
+
+def test_diff_csv_cells_are_inert_in_a_spreadsheet(tmp_path):
+    old = tmp_path / "own-v1.csv"
+    new = tmp_path / "own-v2.csv"
+    header = "id,name,aliases,country,address,list,notes\n"
+    old.write_text(header + "A-1,Acme Trading,,CN,,Own list,\n", encoding="utf-8")
+    new.write_text(
+        header
+        + 'A-1,Acme Trading,,CN,,Own list,\nA-2,"=HYPERLINK(""http://x.test"")",,CN,,Own list,\n',
+        encoding="utf-8",
+    )
+    result = run(tmp_path / "ws", "diff", old, new, "--csv", tmp_path / "diff.csv")
+    assert result.exit_code == 0, result.output
+    with (tmp_path / "diff.csv").open(encoding="utf-8", newline="") as handle:
+        [row] = list(csv.DictReader(handle))
+    assert row["change"] == "added" and row["name"] == '\'=HYPERLINK("http://x.test")'
