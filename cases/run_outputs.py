@@ -119,6 +119,18 @@ def write_rejected(out: Path, rejected: pd.DataFrame) -> Path | None:
     return path
 
 
+def write_field_warnings(out: Path, warnings: pd.DataFrame) -> Path | None:
+    """Optional values left blank (transaction_id, place, field, value, warning);
+    written only when there are any."""
+    path = out / "field_warnings.csv"
+    if warnings.empty:
+        if path.exists():
+            path.unlink()
+        return None
+    write_inert_csv(warnings, path)
+    return path
+
+
 PARALLEL_MIN_CASES = 2000  # below this, starting worker processes costs more than it saves
 _PENDING: tuple[Path, list[Case]] | None = None  # inherited by forked workers
 

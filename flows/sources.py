@@ -24,6 +24,7 @@ from detectors.ingest import (
     MissingColumnsError,
     apply_column_map,
     check_required_columns,
+    empty_field_warnings,
     normalize_orders,
 )
 from detectors.schema import empty_canonical_frame
@@ -141,12 +142,15 @@ class ReadTally:
     rejected: list[pd.DataFrame] = field(default_factory=list)
     present_columns: set[str] = field(default_factory=set)
     reject_counts: dict[str, int] = field(default_factory=dict)
+    field_warnings: list[pd.DataFrame] = field(default_factory=list)
 
     def add(self, part: Any) -> None:
         """What normalizing one chunk rejected and found (an IngestResult or a spooled
-        chunk: `rejected`, `present_columns`, `reject_counts`)."""
+        chunk: `rejected`, `present_columns`, `reject_counts`, `field_warnings`)."""
         if len(part.rejected):
             self.rejected.append(part.rejected)
+        if len(part.field_warnings):
+            self.field_warnings.append(part.field_warnings)
         self.present_columns |= part.present_columns
         self.count(part.reject_counts)
 
@@ -157,6 +161,12 @@ class ReadTally:
     @property
     def rows_rejected(self) -> int:
         return sum(len(frame) for frame in self.rejected)
+
+    def field_warnings_frame(self) -> pd.DataFrame:
+        """Blanked optional values of accepted rows (see `detectors.ingest`)."""
+        if not self.field_warnings:
+            return empty_field_warnings()
+        return pd.concat(self.field_warnings, ignore_index=True)
 
     def rejected_frame(self) -> pd.DataFrame:
         return pd.concat(self.rejected, ignore_index=True) if self.rejected else pd.DataFrame()
@@ -240,6 +250,7 @@ def read_orders(
         present_columns=frozenset(tally.present_columns),
         rows_read=tally.rows_read,
         reject_counts=tally.reject_counts,
+        field_warnings=tally.field_warnings_frame(),
     )
 
 
