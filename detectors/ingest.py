@@ -11,6 +11,7 @@ are still screened.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -27,6 +28,7 @@ from detectors.schema import (
     CUSTOMER_TYPES,
     DATE_COLUMNS,
     INPUT_COLUMNS,
+    NUMBER_COLUMNS,
     OPTIONAL_COLUMNS,
     PAYMENT_METHODS,
     REQUIRED_COLUMNS,
@@ -100,13 +102,43 @@ class _FieldWarnings:
 
 
 def apply_column_map(raw: pd.DataFrame, column_map: Mapping[str, Any]) -> pd.DataFrame:
-    """Rename an ERP export's columns to Contract 1 names (configs/column_maps/*.yaml)."""
+    """Rename an ERP export's columns to Contract 1 names (configs/column_maps/*.yaml).
+
+    `date_format` (strftime codes, e.g. `%d.%m.%Y`) turns the export's dates into ISO
+    dates, and `decimal: ","` reads `1.234,56` as 1234.56; a value that does not fit is
+    left as it is, so it is rejected (or blanked) with its own text."""
     renames = {src: dst for src, dst in (column_map.get("columns") or {}).items() if src in raw}
     mapped = raw.rename(columns=renames)
     for column, value in (column_map.get("constants") or {}).items():
         if column not in mapped:
             mapped[column] = str(value)
+    date_format = column_map.get("date_format")
+    if date_format:
+        for column in (c for c in DATE_COLUMNS if c in mapped):
+            mapped[column] = _dates_as_iso(mapped[column], str(date_format))
+    decimal = str(column_map.get("decimal") or ".")
+    if decimal not in (".", ","):
+        raise ValueError(f"column map decimal {decimal!r}: expected '.' or ','")
+    if decimal == ",":
+        for column in (c for c in NUMBER_COLUMNS if c in mapped):
+            mapped[column] = _comma_decimals(mapped[column])
     return mapped
+
+
+_COMMA_DECIMAL = re.compile(r"[+-]?\d{1,3}([. \u00a0\u202f]?\d{3})*(,\d+)?|[+-]?\d+(,\d+)?")
+
+
+def _dates_as_iso(values: pd.Series, date_format: str) -> pd.Series:
+    text = values.astype("str").str.strip()
+    parsed = pd.to_datetime(text, format=date_format, errors="coerce")
+    return text.where(parsed.isna(), parsed.dt.strftime("%Y-%m-%d"))
+
+
+def _comma_decimals(values: pd.Series) -> pd.Series:
+    text = values.astype("str").str.strip()
+    fits = text.str.fullmatch(_COMMA_DECIMAL).fillna(False).astype(bool)
+    plain = text.str.replace(r"[. \u00a0\u202f]", "", regex=True).str.replace(",", ".")
+    return text.where(~fits, plain)
 
 
 def check_required_columns(raw: pd.DataFrame, source: str) -> None:

@@ -310,3 +310,40 @@ def test_a_rejected_row_has_no_field_warnings_its_reasons_say_it_all(tmp_path):
     rows = [order(transaction_id="T-BAD", quantity="0", customer_since="soon")]
     result = read([write_csv(tmp_path, rows)])
     assert len(result.rejected) == 1 and result.field_warnings.empty
+
+
+def test_a_german_erp_export_with_its_delimiter_encoding_dates_and_decimals(tmp_path):
+    column_map = load_column_map("sap_sd_export") | {
+        "delimiter": ";",
+        "encoding": "cp1252",
+        "date_format": "%d.%m.%Y",
+        "decimal": ",",
+    }
+    inverse = {v: k for k, v in column_map["columns"].items()}
+    row = order(
+        order_date="02.03.2026",
+        customer_since="15.01.2019",
+        customer_name="Müller Rechenzentren GmbH",
+        quantity="1.200",
+        unit_price="31.250,50",
+    )
+    path = tmp_path / "va05-de.csv"
+    pd.DataFrame([row]).rename(columns=inverse).to_csv(
+        path, index=False, sep=";", encoding="cp1252"
+    )
+    with pytest.raises(InputError):  # without the map's options the file cannot be read
+        read([path], load_column_map("sap_sd_export"))
+    result = read([path], column_map)
+    assert result.rejected.empty and result.field_warnings.empty
+    accepted = result.accepted.iloc[0]
+    assert accepted["customer_name"] == "Müller Rechenzentren GmbH"
+    assert str(accepted["order_date"].date()) == "2026-03-02"
+    assert str(accepted["customer_since"].date()) == "2019-01-15"
+    assert accepted["quantity"] == 1200 and accepted["unit_price"] == 31250.5
+
+
+def test_a_column_map_with_a_bad_option_is_named_in_one_line(tmp_path):
+    path = write_csv(tmp_path, [order()])
+    bad = load_column_map("sap_sd_export") | {"encoding": "klingon-8"}
+    with pytest.raises(InputError, match="sap_sd_export: unknown encoding 'klingon-8'"):
+        read([path], bad)
