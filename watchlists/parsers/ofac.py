@@ -128,7 +128,9 @@ def read_ofac(files: list[Path], layout: OfacLayout) -> list[WatchlistEntry]:
     aliases = _optional(by_name, layout.aliases, ALIAS_COLUMNS)
 
     extension = comments.groupby("ent_num")["remarks_extension"].agg("".join)
-    remarks = main["remarks"].fillna("") + main["ent_num"].map(extension).fillna("")
+    # without a comments file the mapped extensions are all missing (float): text first
+    extensions = main["ent_num"].map(extension).astype("str").fillna("")
+    remarks = main["remarks"].fillna("") + extensions
     main = main.assign(remarks=remarks.str.strip(), name=clean_names(main["name"]))
 
     alias_map = _strong_aliases(aliases)
