@@ -33,6 +33,7 @@ from cases.run_outputs import (
     ScoredCsv,
     action_counts,
     touched_cases,
+    write_field_warnings,
     write_index,
     write_json,
     write_rejected,
@@ -369,6 +370,7 @@ def daily_screening(
             scored = write_merged_scored(results, out_dir, cases.case_of_key, setup.settings)
             write_merged_flags([r.flags for r in results], out_dir / "flags.parquet")
             write_rejected(out_dir, tally.rejected_frame())
+            write_field_warnings(out_dir, tally.field_warnings_frame())
     finally:
         withdraw(run_id, client)
         shutil.rmtree(work, ignore_errors=True)
@@ -433,6 +435,7 @@ def run_summary(
             "rows_accepted": spool.rows_accepted,
             "rows_rejected": tally.rows_rejected,
             "reject_reasons": tally.reject_counts,
+            "field_warnings": sum(len(w) for w in tally.field_warnings),
             "parties_screened": detail_total(results, "watchlist", "parties_screened"),
             "watchlist_hits": detail_total(results, "watchlist", "hits_count"),
             "flags_by_code": dict(sorted(by_code.items())),

@@ -219,11 +219,28 @@ def numbers_of(tokens: Iterable[str]) -> frozenset[str]:
     return frozenset(t for t in tokens if _HAS_DIGIT.search(t))
 
 
+# Bounds on the work one name can cause. Typo neighbours of a word grow with the square
+# of its length (a 10,000-letter word took minutes and gigabytes), so the comparable
+# parts of a name are cut to these sizes; the full name is still stored and shown
+# (`AnalyzedName.raw`). The longest name in the CSL, OFAC and UN lists has 324
+# characters, 56 words, and its longest word 24 letters, so no listed name is cut.
+MAX_NAME_CHARS = 1000  # characters of a name read for matching
+MAX_WORD_LETTERS = 40  # letters of a word kept for matching
+MAX_WORDS = 80  # words of a name kept for matching
+MAX_ADDRESS_CHARS = 2000  # characters of an address read for matching
+
+
+def bounded_tokens(text: str) -> list[str]:
+    """The words of folded text, each cut to MAX_WORD_LETTERS, at most MAX_WORDS of them."""
+    return [t[:MAX_WORD_LETTERS] for t in tokenize(text)[:MAX_WORDS]]
+
+
 def analyze_name(name: str, tables: NameTables, kind: str = "unknown") -> AnalyzedName:
-    """Take a name apart; `kind` is person, entity, vessel, aircraft or unknown."""
-    text = fold_text(name, tables)
+    """Take a name apart; `kind` is person, entity, vessel, aircraft or unknown. The
+    parts compared are bounded (MAX_NAME_CHARS, MAX_WORD_LETTERS, MAX_WORDS)."""
+    text = fold_text(str(name)[:MAX_NAME_CHARS], tables)
     text, reordered = reorder_person(text, tables, kind)
-    tokens = join_places(expand_abbreviations(tokenize(text), tables), tables)
+    tokens = join_places(expand_abbreviations(bounded_tokens(text), tables), tables)
     core, forms = split_legal_forms(tokens, tables)
     return AnalyzedName(
         raw=str(name),
@@ -237,7 +254,8 @@ def analyze_name(name: str, tables: NameTables, kind: str = "unknown") -> Analyz
 
 def normalize_address(text: str, tables: NameTables) -> str:
     """Comparable address text: folded, tokenized, street abbreviations unified."""
-    tokens = tokenize(fold_text(text, tables))
+    tokens = tokenize(fold_text(str(text)[:MAX_ADDRESS_CHARS], tables))
+    tokens = [t[:MAX_WORD_LETTERS] for t in tokens]
     return " ".join(tables.address_abbreviations.get(t, t) for t in tokens)
 
 

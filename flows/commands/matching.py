@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from cases.csv_cells import write_inert_csv
 from detectors.matching import Matcher, MatchSettings, score_pairs
 from flows.settings import CONFIGS_DIR, read_yaml
 from flows.sources import InputError
@@ -94,7 +95,7 @@ def screen_names(
         hits = matcher.screen(parties, progress=report)
     result = names_with_hits(frame, hits)
     out.parent.mkdir(parents=True, exist_ok=True)
-    result.to_csv(out, index=False)
+    write_inert_csv(result, out)  # opened in spreadsheets: formula cells made inert
     return result
 
 
@@ -122,5 +123,5 @@ def match_pairs(pairs: Path, out: Path, settings: MatchSettings | None = None) -
             report(min(start + PAIR_CHUNK, len(frame)), len(frame))
     result = pd.concat(parts, ignore_index=True) if parts else frame.assign(score=[], match=[])
     out.parent.mkdir(parents=True, exist_ok=True)
-    result.to_csv(out, index=False)
+    write_inert_csv(result, out)  # opened in spreadsheets: formula cells made inert
     return result

@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from flows.cli import WorkspaceOption, app, quiet_prefect, run_guarded, workspace_of
+from flows.commands.watchlist import AcceptShrinkOption, PartialOption
 
 console = Console()
 
@@ -314,6 +315,8 @@ def rescreen_command(
     dask_address: DaskAddressOption = None,
     progress: ProgressOption = None,
     workspace: WorkspaceOption = None,
+    accept_shrink: AcceptShrinkOption = False,
+    partial: PartialOption = False,
 ) -> None:
     """Load a new list version, diff it against the last one, and open cases for new hits in past orders."""
 
@@ -342,6 +345,8 @@ def rescreen_command(
             out=str(out) if out else None,
             config=str(config) if config else None,
             partitions=partitions,
+            accept_shrink=accept_shrink,
+            partial=partial,
         )
         return run_flow(rescreen, arguments, runner, dask_address, config, progress)
 
