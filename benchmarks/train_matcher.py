@@ -117,6 +117,12 @@ CAPS = (
         reason="only generic words agree exactly; the distinctive word is another spelling, "
         "not a believable typo",
     ),
+    ScoreCap(
+        "legal_form_clash",
+        at_least=1.0,
+        score=0.45,
+        reason="national legal forms of different kinds: another company of the same name",
+    ),
 )
 
 

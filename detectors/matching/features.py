@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
+from detectors.matching.legal_forms import forms_agree, forms_clash
 from detectors.matching.names import AnalyzedName, NameTables, phonetic_key
 from detectors.matching.spelling import typo_credibility
 
@@ -296,7 +297,12 @@ def legal_form_agree(p: PairContext) -> float:
     qf, cf = p.query.legal_forms, p.candidate.legal_forms
     if not qf or not cf:
         return 0.0
-    return 1.0 if qf & cf else -1.0
+    return 1.0 if forms_agree(qf, cf) else -1.0
+
+
+def legal_form_clash(p: PairContext) -> float:
+    """1 when both names carry national legal forms of different kinds (AG, GmbH)."""
+    return float(forms_clash(p.query.legal_forms, p.candidate.legal_forms))
 
 
 def weak_alias(p: PairContext) -> float:
@@ -378,6 +384,11 @@ FEATURES: tuple[Feature, ...] = (
     Feature("acronym", acronym_match, "one name is the acronym of the other"),
     Feature("numbers", numbers_agree, "numbers in the names agree (+1) or differ (-1)"),
     Feature("legal_form", legal_form_agree, "legal forms agree (+1) or differ (-1)"),
+    Feature(
+        "legal_form_clash",
+        legal_form_clash,
+        "national legal forms of different kinds (AG against GmbH, OOO against OAO)",
+    ),
     Feature("weak_alias", weak_alias, "the list name is a weak alias"),
     Feature("country", country_agree, "party country is (+1) or is not (-1) one of the entry's"),
     Feature("address", address_similarity, "similarity of the party address to the entry's"),

@@ -15,10 +15,14 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Any
 
+from pypinyin import lazy_pinyin
 from unidecode import unidecode
+
+from detectors.matching.legal_forms import form_code
 
 _BIS_SUFFIX = re.compile(r";?\s*(and\s+)?any\s+successor.*$", re.IGNORECASE)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]+")
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 _INNER_DOT = re.compile(r"(?<=\w)[.'’`?](?=\w)")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _HAS_DIGIT = re.compile(r"\d")
@@ -38,6 +42,10 @@ class NameTables:
     address_abbreviations: dict[str, str]
     cjk_words: dict[str, str]
     max_legal_len: int = 4
+    # pinyin of the Chinese generic words ("keji" -> technology, "jinchukou" -> import
+    # export), read from cjk_words with pypinyin: a name written in pinyin keeps them generic
+    pinyin_words: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    pinyin_max_syllables: int = 1
 
     @classmethod
     def from_config(cls, names_cfg: dict[str, Any]) -> NameTables:
@@ -45,9 +53,12 @@ class NameTables:
         native: dict[str, str] = {}
         for code, spellings in names_cfg.get("legal_forms", {}).items():
             latin = [s for s in spellings if s.isascii()]
+            # a spelling rigour does not know takes the form of one it knows in its group
+            known = [c for c in map(form_code, spellings) if c]
+            group_code = known[0] if known else code
             for spelling in spellings:
                 if spelling.isascii():
-                    legal[tuple(spelling.split())] = code
+                    legal[tuple(spelling.split())] = form_code(spelling) or group_code
                 else:
                     native[spelling] = latin[0] if latin else code
         places: set[str] = set()
@@ -68,6 +79,23 @@ class NameTables:
         abbreviations = {
             str(k): tuple(str(v).split()) for k, v in names_cfg.get("abbreviations", {}).items()
         }
+        pinyin_words: dict[str, tuple[str, ...]] = {}
+        syllables = 1
+        for word, latin in cjk_words.items():
+            spelled = lazy_pinyin(word)
+            joined, english = "".join(spelled), tuple(latin.split())
+            # words and places spelled as their pinyin (shenzhen) or dropped (市) stay as they are
+            if (
+                _HAN.fullmatch(word)
+                and english
+                and joined not in english
+                and len(spelled) > 1
+                and english not in legal  # gongsi is a legal form, with youxian gongsi
+            ):
+                pinyin_words[joined] = english
+                syllables = max(syllables, len(spelled))
+        for spelling, english in pinyin_words.items():
+            abbreviations.setdefault(spelling, english)
         return cls(
             legal_forms=legal,
             native_legal_forms=dict(sorted(native.items(), key=lambda kv: -len(kv[0]))),
@@ -81,6 +109,8 @@ class NameTables:
             },
             cjk_words=dict(sorted(cjk_words.items(), key=lambda kv: -len(kv[0]))),
             max_legal_len=max((len(k) for k in legal), default=1),
+            pinyin_words=pinyin_words,
+            pinyin_max_syllables=syllables,
         )
 
 
@@ -142,21 +172,48 @@ def fold_text(text: str, tables: NameTables) -> str:
             text = text.replace(spelling, f" {latin} ")
         for word, latin in tables.cjk_words.items():
             text = text.replace(word, latin)
-        # remaining CJK runs: one word per run, syllables joined ("华为" -> "huawei")
-        text = _CJK.sub(lambda m: " " + unidecode(m.group(0)).replace(" ", "") + " ", text)
+        # remaining CJK runs: one word per run, syllables joined ("华为" -> "huawei");
+        # Chinese characters by their pinyin (pypinyin reads "重庆" as chongqing)
+        text = _CJK.sub(lambda m: " " + _romanize_cjk(m.group(0)) + " ", text)
         text = unidecode(text).lower()
     text = text.replace("&", " and ").replace("+", " and ")
     text = _INNER_DOT.sub("", text)
     return text
 
 
+def _romanize_cjk(run: str) -> str:
+    if _HAN.fullmatch(run):
+        return "".join(lazy_pinyin(run))
+    return unidecode(run).replace(" ", "").lower()
+
+
 def tokenize(text: str) -> list[str]:
     return [t for t in _NON_ALNUM.split(text) if t]
 
 
+def join_pinyin_words(tokens: list[str], tables: NameTables) -> list[str]:
+    """Join the syllables of a pinyin generic word written apart ("jin chu kou",
+    "ke ji" -> "jinchukou", "keji")."""
+    if len(tokens) < 2 or not tables.pinyin_words:
+        return tokens
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        for width in range(min(tables.pinyin_max_syllables, len(tokens) - i), 1, -1):
+            joined = "".join(tokens[i : i + width])
+            if joined in tables.pinyin_words:
+                out.append(joined)
+                i += width
+                break
+        else:
+            out.append(tokens[i])
+            i += 1
+    return out
+
+
 def expand_abbreviations(tokens: list[str], tables: NameTables) -> list[str]:
     out: list[str] = []
-    for token in tokens:
+    for token in join_pinyin_words(tokens, tables):
         out.extend(tables.abbreviations.get(token, (token,)))
     return out
 
@@ -181,23 +238,44 @@ def join_places(tokens: list[str], tables: NameTables) -> list[str]:
     return out
 
 
+RIGOUR_FORM_WIDTH = 5  # longest legal form, in tokens, looked up in rigour's table
+
+
+def _legal_form(words: list[str], tables: NameTables) -> str | None:
+    """The code of a token sequence that is a legal form: the table of
+    configs/matching.yaml first, then rigour's organisation types (every language)."""
+    return tables.legal_forms.get(tuple(words)) or form_code(" ".join(words))
+
+
 def split_legal_forms(tokens: list[str], tables: NameTables) -> tuple[list[str], set[str]]:
-    """Strip legal-form token sequences from the end (repeatedly, longest first) and the
-    leading forms from the start. Never strips the last remaining token."""
+    """Strip legal-form token sequences from the end (repeatedly, longest first) and from
+    the start ("OAO Gazprom", "Open Joint Stock Company Gazprom"). Never strips the last
+    remaining token."""
     forms: set[str] = set()
+    longest = max(tables.max_legal_len, RIGOUR_FORM_WIDTH)
     changed = True
     while changed and len(tokens) > 1:
         changed = False
-        for width in range(min(tables.max_legal_len, len(tokens) - 1), 0, -1):
-            code = tables.legal_forms.get(tuple(tokens[-width:]))
+        for width in range(min(longest, len(tokens) - 1), 0, -1):
+            code = _legal_form(tokens[-width:], tables)
             if code:
                 forms.add(code)
                 tokens = tokens[:-width]
                 changed = True
                 break
-    while len(tokens) > 1 and tokens[0] in tables.leading_legal_forms:
-        forms.add(tables.legal_forms.get((tokens[0],), tokens[0]))
-        tokens = tokens[1:]
+    changed = True
+    while changed and len(tokens) > 1:
+        changed = False
+        for width in range(min(longest, len(tokens) - 1), 0, -1):
+            words = tokens[:width]
+            if width == 1 and words[0] not in tables.leading_legal_forms:
+                continue  # one leading word is a form only when listed ("PT", not "AS")
+            code = _legal_form(words, tables)
+            if code:
+                forms.add(code)
+                tokens = tokens[width:]
+                changed = True
+                break
     return tokens, forms
 
 
