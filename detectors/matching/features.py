@@ -77,11 +77,39 @@ def token_similarity(a: str, b: str) -> float:
     return _fuzzy_token_similarity(a, b)
 
 
+INITIAL_SIMILARITY = 0.8  # an initial against a given name it begins
+
+
+def rejoin(tokens: tuple[str, ...], other: tuple[str, ...]) -> tuple[str, ...]:
+    """Adjacent tokens whose concatenation is a token of the other name, joined
+    ("patr ushev" against "patrushev", "hong yuan" against "hongyuan")."""
+    if len(tokens) < 2:
+        return tokens
+    others = set(other)
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        if (
+            i + 1 < len(tokens)
+            and tokens[i] + tokens[i + 1] in others
+            and tokens[i] not in others
+            and tokens[i + 1] not in others
+        ):
+            out.append(tokens[i] + tokens[i + 1])
+            i += 2
+        else:
+            out.append(tokens[i])
+            i += 1
+    return tuple(out)
+
+
 @lru_cache(maxsize=262_144)
 def _fuzzy_token_similarity(a: str, b: str) -> float:
     if a.isdigit() or b.isdigit():
         return 0.0
     short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    if len(short) == 1:  # an initial: "j" for "jean"
+        return INITIAL_SIMILARITY if long_.startswith(short) and long_.isalpha() else 0.0
     if len(short) >= 3 and long_.startswith(short) and len(short) / len(long_) >= 0.5:
         return 0.8
     if min(len(a), len(b)) < 4:
@@ -97,6 +125,8 @@ def _fuzzy_token_similarity(a: str, b: str) -> float:
 def align(query: AnalyzedName, candidate: AnalyzedName, weights: TokenWeights) -> Alignment:
     """Greedy best one-to-one alignment of the two names' tokens, order ignored."""
     q_tokens, c_tokens = query.tokens, candidate.tokens
+    if len(q_tokens) != len(c_tokens):  # a word split on one side only
+        q_tokens, c_tokens = rejoin(q_tokens, c_tokens), rejoin(c_tokens, q_tokens)
     scored = sorted(
         [
             (token_similarity(q, c), i, j)

@@ -111,3 +111,30 @@ def test_a_latin_word_among_the_cjk_words_is_refused():
 
     with pytest.raises(ValueError, match="names.cjk_words: 'huawei' is not CJK script"):
         NameTables.from_config({"cjk_words": {"华为": "huawei", "huawei": "hua wei"}})
+
+
+@pytest.mark.parametrize(
+    ("name", "tokens"),
+    [
+        ("Ig0r Sech1n", ("igor", "sechin")),
+        ("1st International Bank", ("1", "international", "bank")),
+        ("First International Bank", ("1", "international", "bank")),
+        ("Brigade Forty-Four", ("brigade", "44")),
+        ("13th Research Institute", ("13", "research", "institute")),
+        ("Unit 61398", ("unit", "61398")),
+        ("Airbus A320", ("airbus", "a320")),
+    ],
+)
+def test_numbers_one_way(settings, name, tokens):
+    assert analyze_name(name, settings.tables).tokens == tokens
+
+
+def test_split_words_rejoin_against_the_other_name():
+    from detectors.matching.features import rejoin
+
+    assert rejoin(("nikolai", "patr", "ushev"), ("nikolai", "patrushev")) == (
+        "nikolai",
+        "patrushev",
+    )
+    assert rejoin(("hong", "yuan"), ("hongyuan",)) == ("hongyuan",)
+    assert rejoin(("hong", "yuan"), ("hong", "yuan")) == ("hong", "yuan")
