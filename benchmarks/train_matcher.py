@@ -120,8 +120,14 @@ CAPS = (
     ScoreCap(
         "legal_form_clash",
         at_least=1.0,
-        score=0.45,
+        score=0.40,
         reason="national legal forms of different kinds: another company of the same name",
+    ),
+    ScoreCap(
+        "one_word_differs",
+        at_least=1.0,
+        score=0.40,
+        reason="all words agree but one other word on each side: another company",
     ),
 )
 

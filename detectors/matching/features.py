@@ -68,6 +68,8 @@ class Alignment:
     missed_info: float  # rarity of the rarest distinctive token left unaligned, 0..1
     distinctive_agreement: float = 0.0  # rarity-weighted typo credibility of distinctive words
     fuzzy_only: float = 0.0  # 1 - best typo credibility when no distinctive word is exact
+    unaligned: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())  # party's, list name's
+    all_exact: bool = False  # every aligned pair is the same word
 
 
 def token_similarity(a: str, b: str) -> float:
@@ -122,9 +124,21 @@ def _fuzzy_token_similarity(a: str, b: str) -> float:
     return sim if sim >= 0.75 else 0.0
 
 
+def _without_forms_of(tokens: tuple[str, ...], other: AnalyzedName) -> tuple[str, ...]:
+    if len(other.full_tokens) == len(other.tokens) or len(tokens) < 2:
+        return tokens
+    forms = set(other.full_tokens) - set(other.tokens)
+    kept = tuple(t for t in tokens if t not in forms)
+    return kept or tokens
+
+
 def align(query: AnalyzedName, candidate: AnalyzedName, weights: TokenWeights) -> Alignment:
     """Greedy best one-to-one alignment of the two names' tokens, order ignored."""
     q_tokens, c_tokens = query.tokens, candidate.tokens
+    # words one name set aside as its legal form and the other kept ("Arm SRO Guga"
+    # against "GUGA ARM SRO") are no words of the name on either side
+    q_tokens = _without_forms_of(q_tokens, candidate)
+    c_tokens = _without_forms_of(c_tokens, query)
     if len(q_tokens) != len(c_tokens):  # a word split on one side only
         q_tokens, c_tokens = rejoin(q_tokens, c_tokens), rejoin(c_tokens, q_tokens)
     scored = sorted(
@@ -160,6 +174,11 @@ def align(query: AnalyzedName, candidate: AnalyzedName, weights: TokenWeights) -
     )
     return Alignment(
         pairs=tuple((q_tokens[i], c_tokens[j], s) for i, j, s in aligned),
+        unaligned=(
+            tuple(t for i, t in enumerate(q_tokens) if i not in used_q),
+            tuple(t for j, t in enumerate(c_tokens) if j not in used_c),
+        ),
+        all_exact=all(s >= 1.0 for _, _, s in aligned),
         distinctive_agreement=agreement,
         fuzzy_only=fuzzy_only,
         missed_info=min(1.0, max(missed, default=0.0) / weights.max_idf)
@@ -330,6 +349,38 @@ def legal_form_agree(p: PairContext) -> float:
     return 1.0 if forms_agree(qf, cf) else -1.0
 
 
+# words naming what kind of body a name is: lists give one body under several of them
+BODY_WORDS = frozenset(
+    "association organization organisation foundation society institute institution center "
+    "centre committee council union agency bureau office department house company group "
+    "holding holdings enterprise enterprises corporation firm establishment movement front "
+    "network party unit force forces brigade battalion".split()
+)
+
+
+def one_word_differs(p: PairContext) -> float:
+    """1 when two company names agree word for word but for one word on each side that
+    is neither a typo nor a place of the other ("China State Construction Equipment
+    Corporation" against "... Engineering Corporation"): another company."""
+    if "person" in (p.query_type, p.entry_type):
+        return 0.0
+    a = p.alignment
+    q_left, c_left = a.unaligned
+    if len(q_left) != 1 or len(c_left) != 1 or not a.all_exact or not a.pairs:
+        return 0.0
+    q, c = q_left[0], c_left[0]
+    if q in STOP_WORDS or c in STOP_WORDS or q.isdigit() or c.isdigit():
+        return 0.0
+    places = p.weights.tables.places
+    if q in places or c in places:  # a place added or moved is the same company
+        return 0.0
+    if min(len(q), len(c)) < 4 or q[:4] == c[:4] or fuzz.ratio(q, c) >= 70:
+        return 0.0  # a short word, an abbreviation, another form or a misspelling
+    if q in BODY_WORDS or c in BODY_WORDS:
+        return 0.0  # "Association" for "Organization": the same body named two ways
+    return 1.0
+
+
 def legal_form_clash(p: PairContext) -> float:
     """1 when both names carry national legal forms of different kinds (AG, GmbH)."""
     return float(forms_clash(p.query.legal_forms, p.candidate.legal_forms))
@@ -339,10 +390,22 @@ def weak_alias(p: PairContext) -> float:
     return float(p.weak_alias)
 
 
+# China's special administrative regions: a party there against an entry of China (an
+# address "..., Hong Kong, China") is no country mismatch
+SAR_CITIES = {"HK": ("hong kong", "hongkong"), "MO": ("macau", "macao")}
+
+
 def country_agree(p: PairContext) -> float:
     if not p.query_country or not p.entry_countries:
         return 0.0
-    return 1.0 if p.query_country in p.entry_countries else -1.0
+    if p.query_country in p.entry_countries:
+        return 1.0
+    sar = {p.query_country} | set(p.entry_countries)
+    if "CN" in sar and sar & SAR_CITIES.keys():
+        cities = SAR_CITIES.get(p.query_country, ())
+        said = any(city in address for city in cities for address in p.entry_addresses)
+        return 1.0 if said else 0.0
+    return -1.0
 
 
 def address_similarity(p: PairContext) -> float:
@@ -414,6 +477,11 @@ FEATURES: tuple[Feature, ...] = (
     Feature("acronym", acronym_match, "one name is the acronym of the other"),
     Feature("numbers", numbers_agree, "numbers in the names agree (+1) or differ (-1)"),
     Feature("legal_form", legal_form_agree, "legal forms agree (+1) or differ (-1)"),
+    Feature(
+        "one_word_differs",
+        one_word_differs,
+        "company names agree word for word but for one other word on each side",
+    ),
     Feature(
         "legal_form_clash",
         legal_form_clash,
