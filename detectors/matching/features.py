@@ -70,6 +70,8 @@ class Alignment:
     fuzzy_only: float = 0.0  # 1 - best typo credibility when no distinctive word is exact
     unaligned: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())  # party's, list name's
     all_exact: bool = False  # every aligned pair is the same word
+    query_text: str = ""  # the party name as compared (initials written out, words joined)
+    candidate_text: str = ""
 
 
 def token_similarity(a: str, b: str) -> float:
@@ -83,26 +85,25 @@ INITIAL_SIMILARITY = 0.8  # an initial against a given name it begins
 
 
 def rejoin(tokens: tuple[str, ...], other: tuple[str, ...]) -> tuple[str, ...]:
-    """Adjacent tokens whose concatenation is a token of the other name, joined
-    ("patr ushev" against "patrushev", "hong yuan" against "hongyuan")."""
+    """Two tokens whose concatenation, in either order, is a token of the other name
+    that this one lacks, joined ("patr ushev" against "patrushev", "sergei chemezov"
+    against "chemezovsergei", "hong yuan" against "hongyuan")."""
     if len(tokens) < 2:
         return tokens
-    others = set(other)
-    out: list[str] = []
-    i = 0
-    while i < len(tokens):
-        if (
-            i + 1 < len(tokens)
-            and tokens[i] + tokens[i + 1] in others
-            and tokens[i] not in others
-            and tokens[i + 1] not in others
-        ):
-            out.append(tokens[i] + tokens[i + 1])
-            i += 2
-        else:
-            out.append(tokens[i])
-            i += 1
-    return tuple(out)
+    mine = set(tokens)
+    wanted = {t for t in other if t not in mine and len(t) >= 4}
+    if not wanted:
+        return tokens
+    out = list(tokens)
+    for i in range(len(out)):
+        for j in range(len(out)):
+            if i == j or not out[i] or not out[j] or out[i] in wanted or out[j] in wanted:
+                continue
+            joined = out[i] + out[j]
+            if joined in wanted and out[i] not in other and out[j] not in other:
+                out[i], out[j] = joined, ""
+                wanted.discard(joined)
+    return tuple(t for t in out if t)
 
 
 @lru_cache(maxsize=262_144)
@@ -130,6 +131,16 @@ def _without_forms_of(tokens: tuple[str, ...], other: AnalyzedName) -> tuple[str
     forms = set(other.full_tokens) - set(other.tokens)
     kept = tuple(t for t in tokens if t not in forms)
     return kept or tokens
+
+
+def _as_compared(
+    tokens: tuple[str, ...], other: tuple[str, ...], pairs: list[tuple[int, int]]
+) -> str:
+    out = list(tokens)
+    for i, j in pairs:
+        if len(out[i]) == 1 and len(other[j]) > 1:
+            out[i] = other[j]
+    return " ".join(out)
 
 
 def align(query: AnalyzedName, candidate: AnalyzedName, weights: TokenWeights) -> Alignment:
@@ -179,6 +190,8 @@ def align(query: AnalyzedName, candidate: AnalyzedName, weights: TokenWeights) -
             tuple(t for j, t in enumerate(c_tokens) if j not in used_c),
         ),
         all_exact=all(s >= 1.0 for _, _, s in aligned),
+        query_text=_as_compared(q_tokens, c_tokens, [(i, j) for i, j, _ in aligned]),
+        candidate_text=_as_compared(c_tokens, q_tokens, [(j, i) for i, j, _ in aligned]),
         distinctive_agreement=agreement,
         fuzzy_only=fuzzy_only,
         missed_info=min(1.0, max(missed, default=0.0) / weights.max_idf)
@@ -313,16 +326,26 @@ def only_generic_words(p: PairContext) -> float:
     return 1.0
 
 
+def _texts(p: PairContext) -> tuple[str, str]:
+    """The two names as compared: initials written out as the given name they align
+    with, split words joined."""
+    a = p.alignment
+    return (a.query_text or p.query.core, a.candidate_text or p.candidate.core)
+
+
 def token_set_score(p: PairContext) -> float:
-    return fuzz.token_set_ratio(p.query.core, p.candidate.core) / 100.0
+    q, c = _texts(p)
+    return fuzz.token_set_ratio(q, c) / 100.0
 
 
 def token_sort_score(p: PairContext) -> float:
-    return fuzz.token_sort_ratio(p.query.core, p.candidate.core) / 100.0
+    q, c = _texts(p)
+    return fuzz.token_sort_ratio(q, c) / 100.0
 
 
 def compact_score(p: PairContext) -> float:
-    return fuzz.ratio(p.query.compact, p.candidate.compact) / 100.0
+    q, c = _texts(p)
+    return fuzz.ratio(q.replace(" ", ""), c.replace(" ", "")) / 100.0
 
 
 def acronym_match(p: PairContext) -> float:

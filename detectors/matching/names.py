@@ -331,7 +331,7 @@ def spell_numbers(tokens: list[str]) -> list[str]:
             elif 0 < _ORDINAL_WORDS.get(nxt, 0) < 10:
                 value, i = value + _ORDINAL_WORDS[nxt], i + 1
             out.append(str(value))
-        elif token in _UNITS and token not in ("one", "zero"):  # "One Bank", a brand
+        elif token in _UNITS:
             out.append(str(_UNITS[token]))
         elif _HAS_DIGIT.search(token) and not token.isdigit():
             letters = sum(c.isalpha() for c in token)
