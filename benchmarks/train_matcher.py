@@ -132,6 +132,19 @@ CAPS = (
 )
 
 
+# A brand alone against its full legal name ("Hikvision" against "Hangzhou Hikvision
+# Digital Technology Co., Ltd."): every distinctive word agrees and only places and generic
+# words differ, which the weighted coverage of the names reads as a weak match.
+FLOORS = (
+    ScoreCap(
+        "same_distinctive_words",
+        at_least=1.0,
+        score=0.60,
+        reason="every distinctive word agrees; only places and generic words differ",
+    ),
+)
+
+
 def write_token_df(matcher: Matcher) -> None:
     counts = np.diff(matcher.index.tokens.indptr)
     df = {t: int(c) for t, c in zip(matcher.index.tokens.vocab, counts, strict=True) if c >= 2}
@@ -162,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
     x = pair_features(matcher, train)
     y = np.array([s.label for s in train])
     coef, intercept, dropped = fit_sign_consistent(x, y)
-    scorer = ScorerModel(FEATURE_NAMES, coef, intercept, caps=CAPS)
+    scorer = ScorerModel(FEATURE_NAMES, coef, intercept, caps=CAPS, floors=FLOORS)
 
     valid = build_pairs(matcher, evaluation=True, seed=args.validation_seed)
     xv = pair_features(matcher, valid)

@@ -14,7 +14,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 
 from detectors.matching.legal_forms import forms_agree, forms_clash
-from detectors.matching.names import AnalyzedName, NameTables, phonetic_key
+from detectors.matching.names import AnalyzedName, NameTables, phonetic_key, skeleton_tokens
 from detectors.matching.spelling import typo_credibility
 
 STOP_WORDS = frozenset({"the", "and", "of", "for", "de", "la", "el", "al", "du", "des", "a", "y"})
@@ -150,13 +150,18 @@ def align(query: AnalyzedName, candidate: AnalyzedName, weights: TokenWeights) -
     # against "GUGA ARM SRO") are no words of the name on either side
     q_tokens = _without_forms_of(q_tokens, candidate)
     c_tokens = _without_forms_of(c_tokens, query)
+    if query.arabic != candidate.arabic:  # one name written in Arabic script
+        q_tokens, c_tokens = skeleton_tokens(q_tokens), skeleton_tokens(c_tokens)
     if len(q_tokens) != len(c_tokens):  # a word split on one side only
         q_tokens, c_tokens = rejoin(q_tokens, c_tokens), rejoin(c_tokens, q_tokens)
+    # initials stand for given names: a company's single letter ("M-Finance") is no initial
+    initials = not (_company_like(query, weights) or _company_like(candidate, weights))
     scored = sorted(
         [
             (token_similarity(q, c), i, j)
             for i, q in enumerate(q_tokens)
             for j, c in enumerate(c_tokens)
+            if initials or (len(q) > 1 and len(c) > 1) or q == c
         ],
         reverse=True,
     )
@@ -404,6 +409,28 @@ def one_word_differs(p: PairContext) -> float:
     return 1.0
 
 
+def same_distinctive_words(p: PairContext) -> float:
+    """1 when every distinctive word of both names is the same word on the other side
+    and the names differ only in places and generic words: the brand alone against the
+    full legal name ("Hikvision" against "Hangzhou Hikvision Digital Technology Co.,
+    Ltd.")."""
+    if "person" in (p.query_type, p.entry_type):
+        return 0.0
+    a = p.alignment
+    q_left, c_left = a.unaligned
+    if not (q_left or c_left) or not a.pairs:
+        return 0.0
+    distinctive = p.weights.distinctive
+    if any(distinctive(t) for t in (*q_left, *c_left)):
+        return 0.0
+    shared = [q for q, c, s in a.pairs if distinctive(q) and q == c and s >= 1.0]
+    if not shared or max(map(len, shared)) < 5:
+        return 0.0
+    if any(distinctive(q) and q != c for q, c, _ in a.pairs):
+        return 0.0
+    return 1.0
+
+
 def legal_form_clash(p: PairContext) -> float:
     """1 when both names carry national legal forms of different kinds (AG, GmbH)."""
     return float(forms_clash(p.query.legal_forms, p.candidate.legal_forms))
@@ -500,6 +527,12 @@ FEATURES: tuple[Feature, ...] = (
     Feature("acronym", acronym_match, "one name is the acronym of the other"),
     Feature("numbers", numbers_agree, "numbers in the names agree (+1) or differ (-1)"),
     Feature("legal_form", legal_form_agree, "legal forms agree (+1) or differ (-1)"),
+    Feature(
+        "same_distinctive_words",
+        same_distinctive_words,
+        "every distinctive word agrees; the names differ only in places and generic words "
+        "(a brand against its full legal name)",
+    ),
     Feature(
         "one_word_differs",
         one_word_differs,

@@ -124,6 +124,7 @@ class AnalyzedName:
     numbers: frozenset[str] = field(default_factory=frozenset)
     reordered: bool = False  # "SURNAME, Given" was turned into "Given SURNAME"
     full_tokens: tuple[str, ...] = ()  # tokens before the legal forms were set aside
+    arabic: bool = False  # written in Arabic script (its vowels mostly unwritten)
 
     @property
     def core(self) -> str:
@@ -353,7 +354,8 @@ def numbers_of(tokens: Iterable[str]) -> frozenset[str]:
 
 def analyze_name(name: str, tables: NameTables, kind: str = "unknown") -> AnalyzedName:
     """Take a name apart; `kind` is person, entity, vessel, aircraft or unknown."""
-    text = fold_text(name, tables)
+    arabic = bool(_ARABIC.search(str(name)))
+    text = fold_text(_ARABIC_ARTICLE.sub("", str(name)) if arabic else name, tables)
     text, reordered = reorder_person(text, tables, kind)
     tokens = join_places(expand_abbreviations(spell_numbers(tokenize(text)), tables), tables)
     core, forms = split_legal_forms(tokens, tables)
@@ -364,7 +366,34 @@ def analyze_name(name: str, tables: NameTables, kind: str = "unknown") -> Analyz
         numbers=numbers_of(core),
         reordered=reordered,
         full_tokens=tuple(tokens),
+        arabic=arabic,
     )
+
+
+_ARABIC = re.compile(r"[\u0600-\u06ff]")
+_ARABIC_ARTICLE = re.compile(r"(?<![\u0600-\u06ff])\u0627\u0644(?=[\u0600-\u06ff]{2})")
+_SKELETON_RULES = (("kh", "k"), ("gh", "g"), ("th", "t"), ("dh", "d"), ("sh", "s"), ("q", "k"), ("c", "k"))
+_SKELETON_DROP = re.compile(r"[aeiouyw`'’]")
+ARTICLES = frozenset({"al", "el", "ul"})
+
+
+@lru_cache(maxsize=262_144)
+def consonant_skeleton(token: str) -> str:
+    """A token's consonants, as Arabic script writes a name ("hussein" and the
+    transliterated "hsyn" are both "hsn"; "melli" and "mly" both "ml")."""
+    if token.isdigit():
+        return token
+    key = token
+    for old, new in _SKELETON_RULES:
+        key = key.replace(old, new)
+    key = _REPEATS.sub(r"\1", _SKELETON_DROP.sub("", key))
+    return key or token[:1]
+
+
+def skeleton_tokens(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    """A name's tokens by their consonants, articles ("al-") left out."""
+    kept = [t for t in tokens if t not in ARTICLES] or list(tokens)
+    return tuple(consonant_skeleton(t) for t in kept)
 
 
 def normalize_address(text: str, tables: NameTables) -> str:

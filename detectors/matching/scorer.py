@@ -50,6 +50,7 @@ class ScorerModel:
     intercept: float
     meta: dict[str, Any] = field(default_factory=dict)
     caps: tuple[ScoreCap, ...] = ()
+    floors: tuple[ScoreCap, ...] = ()  # the score is at least `score` (before the caps)
 
     @classmethod
     def load(cls, path: Path = WEIGHTS_PATH) -> ScorerModel:
@@ -62,7 +63,14 @@ class ScorerModel:
             for c in data.get("caps", [])
             if c["feature"] in FEATURE_NAMES
         )
-        return cls(FEATURE_NAMES, coef, float(data["intercept"]), data.get("meta", {}), caps)
+        floors = tuple(
+            ScoreCap(c["feature"], float(c["at_least"]), float(c["score"]), str(c["reason"]))
+            for c in data.get("floors", [])
+            if c["feature"] in FEATURE_NAMES
+        )
+        return cls(
+            FEATURE_NAMES, coef, float(data["intercept"]), data.get("meta", {}), caps, floors
+        )
 
     def save(self, path: Path = WEIGHTS_PATH) -> None:
         data = {
@@ -70,6 +78,7 @@ class ScorerModel:
             "coef": [round(float(c), 6) for c in self.coef],
             "intercept": round(float(self.intercept), 6),
             "caps": [cap.as_dict() for cap in self.caps],
+            "floors": [floor.as_dict() for floor in self.floors],
             "meta": self.meta,
         }
         Path(path).write_text(json.dumps(data, indent=2) + "\n")
@@ -80,10 +89,16 @@ class ScorerModel:
     def probability(self, x: np.ndarray) -> np.ndarray:
         x = np.asarray(x, dtype=float)
         p = 1.0 / (1.0 + np.exp(-self.logits(x)))
+        for floor in self.floors:
+            column = x[..., self.features.index(floor.feature)]
+            p = np.where(column >= floor.at_least, np.maximum(p, floor.score), p)
         for cap in self.caps:
             column = x[..., self.features.index(cap.feature)]
             p = np.where(column >= cap.at_least, np.minimum(p, cap.score), p)
         return p
+
+    def floors_applied(self, row: np.ndarray) -> list[ScoreCap]:
+        return [f for f in self.floors if row[self.features.index(f.feature)] >= f.at_least]
 
     def caps_applied(self, row: np.ndarray) -> list[ScoreCap]:
         return [c for c in self.caps if row[self.features.index(c.feature)] >= c.at_least]
@@ -110,5 +125,6 @@ def explain_contributions(model: ScorerModel, row: np.ndarray, top: int = 4) -> 
         parts.append("raised by " + ", ".join(up))
     if down:
         parts.append("lowered by " + ", ".join(down))
+    parts.extend(f"at least {f.score:.2f}: {f.reason}" for f in model.floors_applied(row))
     parts.extend(f"capped at {cap.score:.2f}: {cap.reason}" for cap in model.caps_applied(row))
     return "; ".join(parts) if parts else "no feature moved the score"
