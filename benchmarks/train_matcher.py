@@ -24,7 +24,8 @@ import detectors
 from detectors.matching import Matcher, MatchSettings
 from detectors.matching.features import FEATURE_NAMES
 from detectors.matching.pairs import TOKEN_DF_PATH
-from detectors.matching.scorer import WEIGHTS_PATH, ScoreCap, ScorerModel
+from detectors.matching.model import CAPS, FLOORS
+from detectors.matching.scorer import WEIGHTS_PATH, ScorerModel
 from detectors.matching.training import build_pairs, pair_features
 from watchlists import entries_to_frame, load_watchlist
 
@@ -104,47 +105,6 @@ def fit_sign_consistent(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float
         dropped.append(FEATURE_NAMES[worst])
 
 
-# Pairs whose only agreement beyond generic words is a distinctive word that is hardly a
-# typo of the listed one (typo credibility 0.5 or less: "handa"/"hana", "garen"/"green")
-# stay below every threshold: the scorer's weights add up, and cannot see that the long
-# exact agreement of generic words is worth nothing when the one word that names the
-# company differs.
-CAPS = (
-    ScoreCap(
-        "distinctive_words_only_fuzzy",
-        at_least=0.5,
-        score=0.40,
-        reason="only generic words agree exactly; the distinctive word is another spelling, "
-        "not a believable typo",
-    ),
-    ScoreCap(
-        "legal_form_clash",
-        at_least=1.0,
-        score=0.40,
-        reason="national legal forms of different kinds: another company of the same name",
-    ),
-    ScoreCap(
-        "one_word_differs",
-        at_least=1.0,
-        score=0.40,
-        reason="all words agree but one other word on each side: another company",
-    ),
-)
-
-
-# A brand alone against its full legal name ("Hikvision" against "Hangzhou Hikvision
-# Digital Technology Co., Ltd."): every distinctive word agrees and only places and generic
-# words differ, which the weighted coverage of the names reads as a weak match.
-FLOORS = (
-    ScoreCap(
-        "same_distinctive_words",
-        at_least=1.0,
-        score=0.60,
-        reason="every distinctive word agrees; only places and generic words differ",
-    ),
-)
-
-
 def write_token_df(matcher: Matcher) -> None:
     counts = np.diff(matcher.index.tokens.indptr)
     df = {t: int(c) for t, c in zip(matcher.index.tokens.vocab, counts, strict=True) if c >= 2}
@@ -200,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
         "features_dropped_for_sign": dropped,
         "seconds": round(time.time() - started, 1),
     }
-    scorer = ScorerModel(FEATURE_NAMES, coef, intercept, meta, CAPS)
+    scorer = ScorerModel(FEATURE_NAMES, coef, intercept, meta, CAPS, FLOORS)
     print(json.dumps(meta, indent=2))
     for name, coef in zip(FEATURE_NAMES, scorer.coef, strict=True):
         print(f"  {name:28s} {coef:+.3f}")
