@@ -23,8 +23,8 @@ from sklearn.metrics import precision_recall_fscore_support, roc_auc_score
 import detectors
 from detectors.matching import Matcher, MatchSettings
 from detectors.matching.features import FEATURE_NAMES
-from detectors.matching.pairs import TOKEN_DF_PATH
 from detectors.matching.model import CAPS, FLOORS
+from detectors.matching.pairs import TOKEN_DF_PATH
 from detectors.matching.scorer import WEIGHTS_PATH, ScorerModel
 from detectors.matching.training import build_pairs, pair_features
 from watchlists import entries_to_frame, load_watchlist

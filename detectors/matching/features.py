@@ -379,10 +379,43 @@ def legal_form_agree(p: PairContext) -> float:
 
 # words naming what kind of body a name is: lists give one body under several of them
 BODY_WORDS = frozenset(
-    "association organization organisation foundation society institute institution center "
-    "centre committee council union agency bureau office department house company group "
-    "holding holdings enterprise enterprises corporation firm establishment movement front "
-    "network party unit force forces brigade battalion".split()
+    [
+        "association",
+        "organization",
+        "organisation",
+        "foundation",
+        "society",
+        "institute",
+        "institution",
+        "center",
+        "centre",
+        "committee",
+        "council",
+        "union",
+        "agency",
+        "bureau",
+        "office",
+        "department",
+        "house",
+        "company",
+        "group",
+        "holding",
+        "holdings",
+        "enterprise",
+        "enterprises",
+        "corporation",
+        "firm",
+        "establishment",
+        "movement",
+        "front",
+        "network",
+        "party",
+        "unit",
+        "force",
+        "forces",
+        "brigade",
+        "battalion",
+    ]
 )
 
 

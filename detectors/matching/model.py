@@ -88,7 +88,9 @@ def model_table(weights: dict[str, float] | None = None) -> list[dict[str, Any]]
         weights = dict(zip(scorer.features, map(float, scorer.coef), strict=True))
     rows = []
     for feature in FEATURES:
-        bounds = [f"cap {c.score:.2f} at >= {c.at_least:g}" for c in CAPS if c.feature == feature.name]
+        bounds = [
+            f"cap {c.score:.2f} at >= {c.at_least:g}" for c in CAPS if c.feature == feature.name
+        ]
         bounds += [
             f"floor {f.score:.2f} at >= {f.at_least:g}" for f in FLOORS if f.feature == feature.name
         ]

@@ -26,7 +26,9 @@ def _context(settings, name1, name2, **extra) -> PairContext:
 
 
 def test_hong_kong_party_against_an_entry_in_hong_kong_china(settings):
-    address = normalize_address("Room 1201, 88 Queensway, Admiralty, Hong Kong, China", settings.tables)
+    address = normalize_address(
+        "Room 1201, 88 Queensway, Admiralty, Hong Kong, China", settings.tables
+    )
     p = _context(
         settings,
         "Acme Trading Ltd",
