@@ -7,6 +7,7 @@ and the party's and entry's other attributes; the scorer combines them.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -95,12 +96,14 @@ def rejoin(tokens: tuple[str, ...], other: tuple[str, ...]) -> tuple[str, ...]:
     if not wanted:
         return tokens
     out = list(tokens)
+    spare = Counter(tokens)  # copies of a token beyond those the other name has
+    spare.subtract(Counter(other))
     for i in range(len(out)):
         for j in range(len(out)):
             if i == j or not out[i] or not out[j] or out[i] in wanted or out[j] in wanted:
                 continue
             joined = out[i] + out[j]
-            if joined in wanted and out[i] not in other and out[j] not in other:
+            if joined in wanted and spare[out[i]] > 0 and spare[out[j]] > 0:
                 out[i], out[j] = joined, ""
                 wanted.discard(joined)
     return tuple(t for t in out if t)

@@ -381,7 +381,9 @@ def numbers_of(tokens: Iterable[str]) -> frozenset[str]:
 def analyze_name(name: str, tables: NameTables, kind: str = "unknown") -> AnalyzedName:
     """Take a name apart; `kind` is person, entity, vessel, aircraft or unknown."""
     arabic = bool(_ARABIC.search(str(name)))
-    text = fold_text(_ARABIC_ARTICLE.sub("", str(name)) if arabic else name, tables)
+    if arabic:
+        name = _ARABIC_ARTICLE.sub("", _ARABIC_ABD_AL.sub("\u0639\u0628\u062f ", str(name)))
+    text = fold_text(name, tables)
     text, reordered = reorder_person(text, tables, kind)
     tokens = join_places(expand_abbreviations(spell_numbers(tokenize(text)), tables), tables)
     core, forms = split_legal_forms(tokens, tables)
@@ -398,11 +400,14 @@ def analyze_name(name: str, tables: NameTables, kind: str = "unknown") -> Analyz
 
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
 _ARABIC_ARTICLE = re.compile(r"(?<![\u0600-\u06ff])\u0627\u0644(?=[\u0600-\u06ff]{2})")
+# "عبدال..." (Abd al-...): the article inside the compound, after "Abd"
+_ARABIC_ABD_AL = re.compile(r"\u0639\u0628\u062f\u0627\u0644(?=[\u0600-\u06ff]{2})")
+_LATIN_ABD = re.compile(r"^abd(?:u|e|a)l(?=[a-z]{3})|^abd(?:ul|el|al)?$")
 _SKELETON_RULES = (
     ("kh", "k"),
     ("gh", "g"),
     ("th", "t"),
-    ("dh", "d"),
+    ("dh", "z"),
     ("sh", "s"),
     ("q", "k"),
     ("c", "k"),
@@ -426,8 +431,18 @@ def consonant_skeleton(token: str) -> str:
 
 def skeleton_tokens(tokens: tuple[str, ...]) -> tuple[str, ...]:
     """A name's tokens by their consonants, articles ("al-") left out."""
-    kept = [t for t in tokens if t not in ARTICLES] or list(tokens)
-    return tuple(consonant_skeleton(t) for t in kept)
+    kept: list[str] = []
+    for token in tokens:
+        if token in ARTICLES:
+            continue
+        abd = _LATIN_ABD.match(token)  # "abdul", "abdelmalek": abd + (the article) + name
+        if abd and len(token) > 3:
+            kept.append("abd")
+            token = token[abd.end() :]
+            if not token:
+                continue
+        kept.append(token)
+    return tuple(consonant_skeleton(t) for t in (kept or tokens))
 
 
 def normalize_address(text: str, tables: NameTables) -> str:
