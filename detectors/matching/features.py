@@ -467,6 +467,16 @@ def same_distinctive_words(p: PairContext) -> float:
     return 1.0
 
 
+def no_word_exact(p: PairContext) -> float:
+    """When no word of the two names is the same word, how little the most believable
+    of the aligned words is a typo of its partner (1 - typo credibility; else 0):
+    "Falconis Integration" against "FALCON INTERNATIONAL" shares no word."""
+    pairs = p.alignment.pairs
+    if not pairs or any(q == c for q, c, _ in pairs):
+        return 0.0
+    return 1.0 - max(typo_credibility(q, c) for q, c, _ in pairs)
+
+
 def legal_form_clash(p: PairContext) -> float:
     """1 when both names carry national legal forms of different kinds (AG, GmbH)."""
     return float(forms_clash(p.query.legal_forms, p.candidate.legal_forms))
@@ -573,6 +583,11 @@ FEATURES: tuple[Feature, ...] = (
         "one_word_differs",
         one_word_differs,
         "company names agree word for word but for one other word on each side",
+    ),
+    Feature(
+        "no_word_exact",
+        no_word_exact,
+        "no word of the names is the same word, and the closest pair is hardly a typo",
     ),
     Feature(
         "legal_form_clash",

@@ -53,6 +53,12 @@ CAPS: tuple[ScoreCap, ...] = (
         "not a believable typo",
     ),
     ScoreCap(
+        "no_word_exact",
+        at_least=0.5,
+        score=0.40,
+        reason="no word is the same word and none is a believable typo of the other",
+    ),
+    ScoreCap(
         "legal_form_clash",
         at_least=1.0,
         score=0.40,
