@@ -32,10 +32,10 @@ from sklearn.metrics import roc_auc_score
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from matcher_pairs import build_pairs, pair_features, pairs_frame  # noqa: E402
 from train_matcher import DEFAULT_DATA, build_reference_matcher, load_settings, metrics_at  # noqa: E402
 
 from detectors.matching.scorer import ScorerModel  # noqa: E402
-from detectors.matching.training import build_pairs, pair_features, pairs_frame  # noqa: E402
 
 
 def group_metrics(frame: pd.DataFrame, threshold: float) -> dict[str, float]:

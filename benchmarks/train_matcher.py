@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import yaml
+from matcher_pairs import build_pairs, pair_features
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import precision_recall_fscore_support, roc_auc_score
 
@@ -26,7 +27,6 @@ from detectors.matching.features import FEATURE_NAMES
 from detectors.matching.model import CAPS, FLOORS
 from detectors.matching.pairs import TOKEN_DF_PATH
 from detectors.matching.scorer import WEIGHTS_PATH, ScorerModel
-from detectors.matching.training import build_pairs, pair_features
 from watchlists import entries_to_frame, load_watchlist
 
 REPO = Path(detectors.__file__).resolve().parents[1]

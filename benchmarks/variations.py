@@ -24,9 +24,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 import pandas as pd
+from matcher_pairs import PairSpec, _alias_resembles, held_out, pair_features
 
 from detectors.matching import Matcher
-from detectors.matching.training import PairSpec, _alias_resembles, held_out, pair_features
 
 # legal-form spellings and another spelling of the same form (what a customer writes)
 FORM_RESPELLINGS = {
