@@ -67,6 +67,11 @@ def execute_run(
             raise InputError(f"{item}: no such file")
     if partitions is not None and partitions < 1:
         raise InputError(f"--partitions: expected 1 or more (got {partitions})")
+    from flows.run_guard import check_run_inputs
+
+    check_run_inputs(
+        list(map(str, transactions)), config, column_map, list(map(str, watchlist or []))
+    )
     quiet_prefect()
     from flows.daily import daily_screening
 
@@ -103,10 +108,16 @@ def run_flow(
     except ValueError as error:
         raise InputError(str(error)) from None
     arguments = arguments | {"progress": sys.stderr.isatty() if progress is None else progress}
-    if chosen is None:
-        return flow(**arguments)
-    with shared_prefect_api():
-        return flow.with_options(task_runner=chosen)(**arguments)
+    from flows.run_guard import ended_on_signals, start_temporary_server, startup_seconds
+
+    with ended_on_signals():
+        start_temporary_server(
+            startup_seconds(settings), say=lambda line: typer.echo(f"redflag: {line}", err=True)
+        )
+        if chosen is None:
+            return flow(**arguments)
+        with shared_prefect_api():
+            return flow.with_options(task_runner=chosen)(**arguments)
 
 
 def print_summary(summary: dict) -> None:
