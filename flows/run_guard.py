@@ -248,3 +248,19 @@ def check_run_inputs(
         except MissingColumnsError as error:
             raise InputError(str(error)) from None
     return settings
+
+
+# ---- said, not hidden ------------------------------------------------------------------
+
+SAMPLE_LABEL = "bundled sample"  # the label flows/screening.py gives the sample's snapshot
+
+
+def sample_list_warning(snapshot: dict) -> str | None:
+    """The line a run screened against the bundled sample list prints, every time."""
+    if (snapshot or {}).get("label") != SAMPLE_LABEL:
+        return None
+    return (
+        "screened against the bundled sample list (40 fictional parties), not a real "
+        "restricted-party list: give --watchlist FILE (CSL, OFAC, UN …) or `redflag "
+        "watchlist add FILE` to screen for real"
+    )

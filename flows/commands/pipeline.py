@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from flows.cli import WorkspaceOption, app, quiet_prefect, run_guarded, workspace_of
+from flows.cli import WorkspaceOption, app, fail, quiet_prefect, run_guarded, workspace_of
 
 console = Console()
 
@@ -121,6 +121,11 @@ def run_flow(
 
 
 def print_summary(summary: dict) -> None:
+    from flows.run_guard import sample_list_warning
+
+    warning = sample_list_warning(summary.get("versions", {}).get("watchlist_snapshot", {}))
+    if warning:
+        typer.echo(f"redflag: warning: {warning}", err=True)
     counts = summary["counts"]
     console.print(
         f"[bold]run {summary['run_id']}[/]: {counts['rows_read']} rows read, "
@@ -220,6 +225,12 @@ def run_command(
         )
     )
     print_summary(summary)
+    counts = summary["counts"]
+    if counts["rows_read"] and not counts["rows_accepted"]:
+        fail(
+            f"every one of the {counts['rows_read']} order rows was rejected: nothing was "
+            f"screened (see {Path(summary['outputs']['folder']) / 'rejected_rows.csv'})"
+        )
 
 
 @app.command("demo")
@@ -406,6 +417,11 @@ def screen_names_command(
         entries = SnapshotStore(ws.watchlists).entries(snapshot.id)
         screen_names(names, out, entries, matcher=matcher)
         console.print(f"screened against snapshot {snapshot.id} ({snapshot.label}); wrote {out}")
+        from flows.run_guard import sample_list_warning
+
+        warning = sample_list_warning({"label": snapshot.label})
+        if warning:
+            typer.echo(f"redflag: warning: {warning}", err=True)
 
     run_guarded(body)
 
