@@ -65,15 +65,17 @@ def test_a_run_that_rejects_every_row_exits_2(prefect_harness, tmp_path: Path):
 
 @pytest.mark.parametrize("command", ["match-pairs", "screen-names"])
 def test_a_name_with_an_unquoted_comma_is_refused_not_scored(tmp_path: Path, command):
+    """Every row with an unquoted comma: the old reading took the first column as the
+    index and scored shifted, empty names 0.0 with exit 0."""
     source, out = tmp_path / "in.csv", tmp_path / "out.csv"
     if command == "match-pairs":
-        source.write_text("name1,name2\nAcme Trading,Acme Trading\nHuawei Co., Ltd,Huawei\n")
+        source.write_text("name1,name2\nHuawei Co., Ltd,Huawei\nAcme, Inc,Acme Inc\n")
         args = ["match-pairs", "--pairs", str(source), "--out", str(out)]
     else:
-        source.write_text("name,country\nAcme Trading,CN\nHuawei Co., Ltd,CN\n")
+        source.write_text("name,country\nHuawei Co., Ltd,CN\nAcme, Inc,US\n")
         args = ["--workspace", str(tmp_path / "ws"), "screen-names", "--names", str(source),
                 "--out", str(out)]  # fmt: skip
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 2, result.output
-    assert f"{source}: line 3 has 3 fields where the header has 2" in result.output
+    assert f"{source}: line 2 has 3 fields where the header has 2" in result.output
     assert not out.exists()
