@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
+import socket
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -101,7 +103,12 @@ def claim_run(
             )
         except (ValueError, KeyError, TypeError):
             claimed = None  # an unreadable marker: start afresh
-        if claimed is not None and not (claimed.out / RUN_SUMMARY).is_file():
+            found = {}
+        if (
+            claimed is not None
+            and not (claimed.out / RUN_SUMMARY).is_file()
+            and not still_running(found)
+        ):
             shutil.rmtree(work / claimed.run_id, ignore_errors=True)
             claimed.out.mkdir(parents=True, exist_ok=True)
             return claimed
@@ -117,12 +124,32 @@ def claim_run(
                 "run_id": run_id,
                 "started_at": claimed.started_at.isoformat(),
                 "out": str(out_dir.resolve()),
+                "pid": os.getpid(),
+                "host": socket.gethostname(),
             }
         ),
         encoding="utf-8",
     )
     temporary.replace(marker)
     return claimed
+
+
+def still_running(marker: dict[str, Any]) -> bool:
+    """Whether the run of a marker is still going in another process of this machine (the
+    same inputs run twice at once): that run is not taken over."""
+    pid = marker.get("pid")
+    if not isinstance(pid, int) or pid == os.getpid() or marker.get("host") != socket.gethostname():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:  # a zombie has ended
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return True
 
 
 def finish_run(runs: Path, key: str) -> None:
