@@ -43,7 +43,8 @@ def test_a_run_with_its_own_list_is_not_warned(prefect_harness, tmp_path: Path):
 
 
 @pytest.mark.flow
-def test_a_run_that_rejects_every_row_exits_2(prefect_harness, tmp_path: Path):
+def test_a_run_that_rejects_every_row_exits_2(prefect_harness, tmp_path: Path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # an empty partition once wrote its results here
     orders, listed = tmp_path / "orders.csv", tmp_path / "list.csv"
     generate_command(rows=60, seed=9, out=orders, labels=tmp_path / "labels.csv",
                      watchlist_out=listed)  # fmt: skip
@@ -61,6 +62,7 @@ def test_a_run_that_rejects_every_row_exits_2(prefect_harness, tmp_path: Path):
     assert result.exit_code == 2, result.output
     assert "every one of the 60 order rows was rejected" in result.output
     assert (tmp_path / "out" / "rejected_rows.csv").is_file()
+    assert not [p.name for p in tmp_path.glob("*.p*")], "results written to the current folder"
 
 
 @pytest.mark.parametrize("command", ["match-pairs", "screen-names"])
