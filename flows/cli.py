@@ -68,12 +68,15 @@ def workspace_of(ctx: typer.Context, override: Path | None = None) -> Path:
 
 def run_guarded(action):
     """Run a command body, turning known failures into one-line errors and exit codes."""
+    from flows.run_guard import OrchestrationFailure
     from flows.sources import InputError
 
     try:
         return action()
     except typer.Exit:
         raise
+    except OrchestrationFailure as error:
+        fail(str(error), 1)
     except (
         InputError,
         UsageFailure,
