@@ -9,7 +9,8 @@ from collections.abc import Mapping
 from typing import Any
 
 # Mappings whose keys are the user's own (spellings, currencies, ML settings merged over
-# configs/ml.yaml): any key is accepted there.
+# configs/ml.yaml, changes to dated policy layers, which the pack checks by layer id):
+# any key is accepted there.
 OPEN_SECTIONS = frozenset(
     {
         "ingest.fx_to_usd",
@@ -17,10 +18,11 @@ OPEN_SECTIONS = frozenset(
         "ingest.customer_types",
         "ingest.payment_methods",
         "ml",
+        "policy_layers",
     }
 )
 # Keys read by the pipeline without a default in configs/pipeline.yaml.
-EXTRA_KEYS: dict[str, tuple[str, ...]] = {"": ("ml",)}
+EXTRA_KEYS: dict[str, tuple[str, ...]] = {"": ("ml", "policy_layers")}
 
 
 def check_overrides(
