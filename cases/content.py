@@ -176,7 +176,7 @@ def _versions(text: str) -> dict[str, Any]:
 
 
 def event_record(row: Any) -> dict[str, Any]:
-    """One history entry of Contract 4 from an `events` row."""
+    """One history entry of Contract 4 (docs/ARCHITECTURE.md) from an `events` row."""
     record: dict[str, Any] = {
         "at": iso(row.at),
         "event": row.event,

@@ -1,4 +1,5 @@
-"""Case files as an investigator reads them: Contract 4 JSON and self-contained HTML.
+"""Case files as an investigator reads them: Contract 4 JSON
+(docs/ARCHITECTURE.md) and self-contained HTML.
 
 Every text that came from input data goes through Jinja2 autoescaping, so a party named
 `<script>alert(1)</script>` renders as text. Pages carry their CSS inline: a case file

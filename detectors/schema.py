@@ -1,5 +1,5 @@
 """Declared column sets shared by every detector: the canonical transaction frame
-(Contract 1 plus catalog-derived columns) and the one flag schema all detectors emit."""
+(Contract 1 in docs/ARCHITECTURE.md, plus catalog-derived columns) and the one flag schema all detectors emit."""
 
 from __future__ import annotations
 
@@ -55,7 +55,7 @@ OPTIONAL_COLUMNS: tuple[str, ...] = (
     "license_number",
     "license_exception",
     "ship_from_country",  # where the goods leave from; absent = the exporter's own country
-    # ownership data (DOMAIN.md: parent or headquarters in D:5 or Macau; red flag P5)
+    # ownership data (docs/ARCHITECTURE.md: parent or headquarters in D:5 or Macau; red flag P5)
     "customer_parent_name",
     "customer_parent_country",
 )

@@ -1,5 +1,5 @@
 """Licensed business with customers in China, Hong Kong and Macau, as the law allowed it on
-each order date (DOMAIN.md, "Since May 2025, dated"):
+each order date (docs/ARCHITECTURE.md, "Since May 2025, dated"):
 
 - before 2025-04-09 the H20 (below 3A090) needed no licence: it ships without one;
 - from 2025-04-09 it needs one by letter, and licences were issued from August 2025: from

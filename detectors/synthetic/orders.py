@@ -28,7 +28,7 @@ from detectors.synthetic.terms import compliance, payment, ship_from
 from detectors.synthetic.vocabulary import end_uses
 
 CONTROLLED_PREFIXES = ("3A090", "4A090")
-# The order file's columns: Contract 1's, plus ship_from_country (Contract 1 in DESIGN.md)
+# The order file's columns: Contract 1's, plus ship_from_country (Contract 1 in docs/ARCHITECTURE.md)
 # where the schema does not list it yet; ingest reads it once it does and ignores it before.
 OUTPUT_COLUMNS: tuple[str, ...] = INPUT_COLUMNS + tuple(
     c for c in ("ship_from_country",) if c not in INPUT_COLUMNS

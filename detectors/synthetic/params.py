@@ -17,7 +17,7 @@ Typologies (the `typology` value of a diverted line in the labels file):
   installation, no or vague end-use statement, changes after the order; `d5_parent`: a
   customer whose parent sits in China or Macau; `volume_spike`: an ordinary customer's
   order far above its history, sent to a hub.
-- Dated (DOMAIN.md, "Since May 2025"): `unlicensed_h20`: H20 or MI308 to China, Hong Kong
+- Dated (docs/ARCHITECTURE.md, "Since May 2025"): `unlicensed_h20`: H20 or MI308 to China, Hong Kong
   or Macau from 2025-04-09 with no licence; `implausible_license`: a licence recorded for
   China or Macau where none can exist (B200/GB200 class in 2026, an H200 re-exported from
   outside the US, an H200 dated before 2026-01-15).
@@ -214,7 +214,7 @@ class GeneratorParams:
     structuring_window_days: int = 28
     shell_account_age_days: tuple[int, int] = (3, 45)  # account opened this long before the order
     shell_first_order_h100e: tuple[float, float] = (48.0, 400.0)  # the large first order
-    # dated law (DOMAIN.md, "Since May 2025"), used by the dated typologies and the
+    # dated law (docs/ARCHITECTURE.md, "Since May 2025"), used by the dated typologies and the
     # licensed China business
     h20_letter_date: date = date(2025, 4, 9)  # licence required for H20/MI308 to China
     h20_licences_from: date = date(2025, 8, 1)  # first H20 licences issued

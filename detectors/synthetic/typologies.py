@@ -1,4 +1,4 @@
-"""Injected diversion typologies (shared/conventions: "Diversion typologies").
+"""Injected diversion typologies (docs/ARCHITECTURE.md: "Diversion typologies").
 
 Each typology is one function `(scene, n) -> columns of n order lines`: it creates (or
 borrows) the customers involved, starts from ordinary order lines and overwrites the

@@ -1,4 +1,4 @@
-"""Typologies of the law and enforcement of 2025-26 (DOMAIN.md, "Since May 2025, dated" and
+"""Typologies of the law and enforcement of 2025-26 (docs/ARCHITECTURE.md, "Since May 2025, dated" and
 "Enforcement patterns 2025-26"): unlicensed H20/MI308, licences that cannot exist,
 GPUs declared as parts or as adapters and modules, straw buyers, and Southeast-Asian data
 centres renting capacity onwards. Each builder is `(scene, n) -> columns of n lines`."""

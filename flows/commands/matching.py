@@ -1,4 +1,5 @@
-"""`redflag screen-names` and `redflag match-pairs` (Contract 2): ad hoc screening of a
+"""`redflag screen-names` and `redflag match-pairs` (Contract 2,
+docs/ARCHITECTURE.md): ad hoc screening of a
 name list against a watchlist, and scoring of given name pairs.
 
 The command layer reads files and configs/matching.yaml; the matching itself is
