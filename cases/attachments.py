@@ -23,6 +23,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from cases import tables as t
+from flows.errors import InputError
 
 KINDS: dict[str, str] = {
     "end_use_statement": "End-use statement",
@@ -45,7 +46,7 @@ _MARKUP = re.compile(rb"<\s*(?:script|html|svg|iframe|body|!doctype)", re.IGNORE
 _UNSAFE_NAME = re.compile(r"[^\w.\- ()]+", re.UNICODE)
 
 
-class AttachmentRefused(ValueError):
+class AttachmentRefused(InputError):
     """The file is empty, too large, or of a kind a case does not keep."""
 
 

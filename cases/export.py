@@ -20,6 +20,7 @@ from cases import tables as t
 from cases.dedup import chunks
 from cases.queue_terms import FLAG
 from cases.store import CaseSummary
+from flows.errors import InputError
 
 QUEUE_COLUMNS: tuple[str, ...] = (
     "case_id", "status", "priority", "risk_score", "subject_name", "case_key", "assignee",
@@ -124,7 +125,7 @@ def export_queue(
     """Write the queue in `fmt` (csv or json); returns the number of cases written.
     `extras` (see `export_extras`) fills the country, flags, value and decision columns."""
     if fmt not in EXPORT_FORMATS:
-        raise ValueError(f"unknown export format {fmt!r}; use csv or json")
+        raise InputError(f"unknown export format {fmt!r}; use csv or json")
     records = queue_records(cases, at, extras)
     (write_csv if fmt == "csv" else write_json)(records, path)
     return len(records)

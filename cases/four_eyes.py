@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 from cases.model import Case
+from flows.errors import ConfigError
 
 CONFIGS = Path(__file__).resolve().parents[1] / "configs"
 ROLES: frozenset[str] = frozenset({"analyst", "reviewer", "admin"})
@@ -50,10 +51,10 @@ class FourEyesRule:
 
 def _rule(entry: Mapping[str, Any], defaults: Mapping[str, Any]) -> FourEyesRule:
     if not entry.get("id") or not set(entry) & set(_CONDITIONS):
-        raise ValueError(f"four-eyes row {dict(entry)!r} needs an id and a condition")
+        raise ConfigError(f"four-eyes row {dict(entry)!r} needs an id and a condition")
     unknown = set(entry) - {"id", "title", "proposers", "approvers", *_CONDITIONS}
     if unknown:
-        raise ValueError(f"four-eyes row {entry['id']}: unknown keys {sorted(unknown)}")
+        raise ConfigError(f"four-eyes row {entry['id']}: unknown keys {sorted(unknown)}")
     conditions: dict[str, Any] = {}
     for name in _CONDITIONS:
         if name in entry:
@@ -64,7 +65,7 @@ def _rule(entry: Mapping[str, Any], defaults: Mapping[str, Any]) -> FourEyesRule
     }
     for kind, allowed in roles.items():
         if not allowed or not allowed <= ROLES:
-            raise ValueError(
+            raise ConfigError(
                 f"four-eyes row {entry['id']}: {kind} must be roles of {sorted(ROLES)}"
             )
     return FourEyesRule(str(entry["id"]), str(entry.get("title", entry["id"])), conditions,

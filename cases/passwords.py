@@ -27,6 +27,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from zxcvbn import zxcvbn
 
+from flows.errors import InputError
+
 MIN_LENGTH = 12
 MAX_LENGTH = 128
 MIN_GUESSES_LOG10 = 8.0  # zxcvbn's score 3 ("safely unguessable: moderate protection")
@@ -35,7 +37,7 @@ _HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)  # a
 _SLOTS = threading.BoundedSemaphore(CONCURRENT_HASHES)
 
 
-class PasswordRejected(ValueError):
+class PasswordRejected(InputError):
     """A new password that does not meet the rule; the message says why."""
 
 

@@ -23,6 +23,7 @@ from cases.content import OPEN_STATUSES
 from cases.model import PRIORITIES
 from cases.queue_terms import COUNTRY, FLAG, LIST, NAME, prefix_range, query_words
 from cases.store import CaseStore, CaseSummary, as_utc
+from flows.errors import InputError
 
 PAGE_SIZE = 50
 FEW = 3000  # term matches the queue reads one by one; above, it walks its sort index
@@ -76,15 +77,15 @@ class QueueFilter:
 
     def __post_init__(self) -> None:
         if self.status and self.status not in (*QUEUE_STATUSES, "all"):
-            raise ValueError(f"unknown status {self.status!r}")
+            raise InputError(f"unknown status {self.status!r}")
         if self.priority and self.priority not in PRIORITIES:
-            raise ValueError(f"unknown priority {self.priority!r}")
+            raise InputError(f"unknown priority {self.priority!r}")
         if self.sort not in SORTS:
-            raise ValueError(f"unknown sort {self.sort!r}; use one of {', '.join(SORTS)}")
+            raise InputError(f"unknown sort {self.sort!r}; use one of {', '.join(SORTS)}")
         if len(self.q) > 200:
-            raise ValueError("a search has at most 200 characters")
+            raise InputError("a search has at most 200 characters")
         if self.opened and not re.fullmatch(r"\d{4}-W(0[1-9]|[1-4]\d|5[0-3])", self.opened):
-            raise ValueError(f"opened must be an ISO week such as 2026-W48 (got {self.opened!r})")
+            raise InputError(f"opened must be an ISO week such as 2026-W48 (got {self.opened!r})")
 
     def statuses(self) -> Sequence[str]:
         if self.status == "all":

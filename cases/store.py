@@ -33,16 +33,17 @@ from cases.model import PRIORITIES, STATUSES, Case, CaseDraft
 from cases.policy import CasePolicy
 from cases.queue_terms import pending_by
 from cases.users import USER_ROLES as USER_ROLES  # re-exported for the CLI
+from flows.errors import InputError, RedflagError
 
 ACTIONS: tuple[str, ...] = ("opened", "updated", "unchanged", "follow_up", "suppressed")
 CHANGED: tuple[str, ...] = ("opened", "updated", "follow_up")  # actions that write case files
 
 
-class CaseNotFound(LookupError):
-    pass
+class CaseNotFound(InputError, LookupError):
+    """No case with the id asked for."""
 
 
-class ConcurrentChange(RuntimeError):
+class ConcurrentChange(RedflagError, RuntimeError):
     """The case changed between reading and writing it; read it again and retry."""
 
 
@@ -256,7 +257,9 @@ class CaseStore:
 
     def get_cases(self, case_ids: Sequence[str]) -> list[Case]:
         """Full cases (content, evidence, history) in the order asked; unknown ids skipped."""
-        rows, history, evidence = {}, {}, {}
+        rows: dict[str, Any] = {}
+        history: dict[str, Any] = {}
+        evidence: dict[str, Any] = {}
         with self.engine.connect() as conn:
             for part in chunks(list(case_ids)):
                 query = (
@@ -306,7 +309,7 @@ class CaseStore:
         )  # fmt: skip
         statuses = [status] if isinstance(status, str) else list(status or [])
         if unknown := set(statuses) - set(STATUSES):
-            raise ValueError(f"unknown status {sorted(unknown)}; use one of {', '.join(STATUSES)}")
+            raise InputError(f"unknown status {sorted(unknown)}; use one of {', '.join(STATUSES)}")
         if statuses:
             query = query.where(c.status.in_(statuses))
         if priority:
@@ -403,7 +406,9 @@ class CaseStore:
                 raise CaseNotFound(f"no case {row['case_id']} in the case store")
             result = conn.execute(t.attachments.insert().values(**row))
             self._append_event(conn, row["case_id"], event, utc_now())
-            return int(result.inserted_primary_key[0])
+            key = result.inserted_primary_key
+            assert key is not None  # an insert of one row
+            return int(key[0])
 
     # ---- suppressions -----------------------------------------------------------------
 

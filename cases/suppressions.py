@@ -20,6 +20,7 @@ from cases import tables as t
 from cases.dedup import chunks
 from cases.fingerprints import _normalize, entry_fingerprint, party_fingerprint
 from cases.model import CaseDraft, CaseFlag, WatchlistMatch
+from flows.errors import InputError
 
 ENTRY_CHANGED = "the list entry's names or addresses changed"
 PARTY_CHANGED = "the party's name, country or address changed"
@@ -114,7 +115,7 @@ def lift_one(conn: Connection, suppression_id: int, reason: str, at: datetime) -
         raise LookupError(f"no suppression {suppression_id}")
     found = _row_to_suppression(row)
     if found.state(at) != "active":
-        raise ValueError(f"suppression {suppression_id} is already {found.state(at)}")
+        raise InputError(f"suppression {suppression_id} is already {found.state(at)}")
     _lift(conn, {suppression_id: reason}, at)
     return found
 

@@ -22,6 +22,7 @@ from sqlalchemy.engine import Connection
 
 from cases import tables as t
 from cases.passwords import check_new_password, hash_password
+from flows.errors import InputError
 
 USER_ROLES: tuple[str, ...] = ("analyst", "reviewer", "admin")
 RESERVED_NAMES = frozenset({"system"})
@@ -33,7 +34,7 @@ _INVISIBLE = frozenset("\u034f\u115f\u1160\u17b4\u17b5\u180b\u180c\u180d\u3164\u
 log = logging.getLogger("redflag.accounts")
 
 
-class AccountError(ValueError):
+class AccountError(InputError):
     """A refused account change (bad name, role or password; unknown or duplicate user)."""
 
 

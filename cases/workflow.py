@@ -30,6 +30,7 @@ from cases.policy import CasePolicy
 from cases.store import CaseStore, ConcurrentChange, NewEvent, utc_now
 from cases.suppressions import match_fingerprints
 from cases.users import normalise_user_name
+from flows.errors import InputError
 
 OUTCOMES: tuple[str, ...] = ("cleared", "escalated", "reported")
 FINAL_STATUSES: tuple[str, ...] = ("cleared", "reported")
@@ -44,7 +45,7 @@ ANY = object()  # `assign(expected=ANY)`: whoever holds the case now
 DEFAULT_APPROVERS = frozenset({"reviewer", "admin"})
 
 
-class WorkflowError(ValueError):
+class WorkflowError(InputError):
     """A change the workflow does not allow (bad outcome, missing rationale, closed case)."""
 
 
@@ -67,7 +68,9 @@ class Decision:
 
 
 def same_person(a: str | None, b: str | None) -> bool:
-    return bool(a and b) and normalise_user_name(a) == normalise_user_name(b)
+    if not a or not b:
+        return False
+    return normalise_user_name(a) == normalise_user_name(b)
 
 
 class CaseWorkflow:
@@ -153,7 +156,7 @@ class CaseWorkflow:
                 raise AccessDenied(f"case {case_id} is assigned to {case.assignee}; "
                                    "a reviewer reassigns it")  # fmt: skip
         status = "in_review" if case.status == "open" else case.status
-        details = {"from": case.assignee, "to": account.name}
+        details: dict[str, Any] = {"from": case.assignee, "to": account.name}
         if case.assignee and not same_person(case.assignee, account.name):
             details["reassigned"] = True
         event = NewEvent("assigned", by.name, case.status, status, details=details)
@@ -180,9 +183,10 @@ class CaseWorkflow:
         name = safe_name(file_name)
         details = {"file_name": name, "kind": kind, "media_type": media_type,
                    "size": len(data), "sha256": digest}  # fmt: skip
+        kept_note = note.strip()[:MAX_NOTE] or None
         row = {**details, "case_id": case_id, "added_by": by.name, "added_at": utc_now(),
-               "note": note.strip()[:MAX_NOTE] or None}  # fmt: skip
-        event = NewEvent("attachment_added", by.name, rationale=row["note"], details=details)
+               "note": kept_note}  # fmt: skip
+        event = NewEvent("attachment_added", by.name, rationale=kept_note, details=details)
         return self.store.add_attachment(row, event)
 
     def revoke_suppression(self, suppression_id: int, reason: str, by: Actor) -> None:
@@ -276,9 +280,10 @@ class CaseWorkflow:
         if not self.policy.four_eyes:
             return []
         table = self.policy.four_eyes_table
-        other_pending = bool(case.pending_decision) and (
-            case.pending_decision["outcome"],
-            case.pending_decision.get("suppress_days"),
+        pending = case.pending_decision or {}
+        other_pending = bool(pending) and (
+            pending["outcome"],
+            pending.get("suppress_days"),
         ) != (outcome, suppress_days)
         return table.matching(table.facts(case, outcome, suppress_days, other_pending))
 

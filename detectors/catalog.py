@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from detectors.schema import H100_TPP
+from flows.errors import ConfigError
 
 CATALOG_COLUMNS: tuple[str, ...] = (
     "sku",
@@ -41,7 +42,7 @@ def catalog_frame(config: Mapping[str, Any]) -> pd.DataFrame:
     frame["chips_per_unit"] = pd.to_numeric(frame["chips_per_unit"], errors="coerce").fillna(1.0)
     duplicated = frame["sku"][frame["sku"].duplicated()]
     if len(duplicated):
-        raise ValueError(f"items.yaml: SKU listed twice: {', '.join(sorted(set(duplicated)))}")
+        raise ConfigError(f"items.yaml: SKU listed twice: {', '.join(sorted(set(duplicated)))}")
     return frame.reset_index(drop=True)
 
 

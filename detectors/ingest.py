@@ -35,12 +35,13 @@ from detectors.schema import (
     REQUIRED_COUNTRY_COLUMNS,
 )
 from detectors.seen_ids import SeenIds
+from flows.errors import ConfigError, InputError
 
 TRUE_WORDS = frozenset({"true", "t", "yes", "y", "1", "x"})
 FALSE_WORDS = frozenset({"false", "f", "no", "n", "0"})
 
 
-class MissingColumnsError(ValueError):
+class MissingColumnsError(InputError):
     """The file lacks required columns: it cannot be screened at all."""
 
 
@@ -102,7 +103,8 @@ class _FieldWarnings:
 
 
 def apply_column_map(raw: pd.DataFrame, column_map: Mapping[str, Any]) -> pd.DataFrame:
-    """Rename an ERP export's columns to Contract 1 names (configs/column_maps/*.yaml).
+    """Rename an ERP export's columns to Contract 1 names (docs/ARCHITECTURE.md;
+    configs/column_maps/*.yaml).
 
     `date_format` (strftime codes, e.g. `%d.%m.%Y`) turns the export's dates into ISO
     dates, and `decimal: ","` reads `1.234,56` as 1234.56; a value that does not fit is
@@ -118,7 +120,7 @@ def apply_column_map(raw: pd.DataFrame, column_map: Mapping[str, Any]) -> pd.Dat
             mapped[column] = _dates_as_iso(mapped[column], str(date_format))
     decimal = str(column_map.get("decimal") or ".")
     if decimal not in (".", ","):
-        raise ValueError(f"column map decimal {decimal!r}: expected '.' or ','")
+        raise ConfigError(f"column map decimal {decimal!r}: expected '.' or ','")
     if decimal == ",":
         for column in (c for c in NUMBER_COLUMNS if c in mapped):
             mapped[column] = _comma_decimals(mapped[column])
@@ -146,7 +148,7 @@ def check_required_columns(raw: pd.DataFrame, source: str) -> None:
     if missing:
         raise MissingColumnsError(
             f"{source}: missing required column(s): {', '.join(missing)} "
-            "(see Contract 1, or map your export's columns with --column-map)"
+            "(see Contract 1 in docs/ARCHITECTURE.md, or map your export's columns with --column-map)"
         )
 
 

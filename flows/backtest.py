@@ -21,6 +21,7 @@ from detectors.base import DetectionContext
 from detectors.catalog import catalog_frame
 from detectors.rules import RuleEngine, RulePack
 from detectors.schema import OPTIONAL_COLUMNS
+from flows.errors import InputError
 from flows.history import TransactionHistory
 from flows.settings import CONFIGS_DIR, Workspace, read_yaml
 
@@ -92,7 +93,7 @@ def run_backtest(
     history = TransactionHistory(ws.history) if ws.history.exists() else None
     orders = history.load(since=since) if history else pd.DataFrame()
     if orders.empty:
-        raise ValueError(
+        raise InputError(
             f"{ws.history}: no stored orders{f' since {since}' if since else ''} to backtest "
             "(a daily run stores them)"
         )

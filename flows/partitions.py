@@ -32,6 +32,7 @@ from detectors.partitioning import (
 )
 from detectors.schema import empty_canonical_frame
 from detectors.seen_ids import SeenIds
+from flows.errors import ConfigError
 from flows.history import TransactionHistory
 from flows.sources import ReadTally, raw_order_chunks
 from flows.spooling import ROW, ChunkSpooler, SpooledChunk
@@ -218,7 +219,7 @@ def partition_count(setting: Any, rows: int, workers: int = 1, local: bool = Tru
         return max(workers, -(-rows // max(per, 1)))
     count = int(value)
     if count < 1:
-        raise ValueError(f"partitions: expected a number of at least 1 or auto (got {value!r})")
+        raise ConfigError(f"partitions: expected a number of at least 1 or auto (got {value!r})")
     return count
 
 

@@ -26,13 +26,15 @@ from typing import Any
 
 import httpx
 
+from flows.errors import ConfigError, RunFailure
+
 STARTUP_ENV = "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"
 DEFAULT_STARTUP_SECONDS = 120
 ATTEMPTS = 2  # one retry
 PR_SET_PDEATHSIG = 1
 
 
-class OrchestrationFailure(RuntimeError):
+class OrchestrationFailure(RunFailure):
     """The run could not be orchestrated (the temporary server did not start): one line,
     exit 1."""
 
@@ -50,9 +52,9 @@ def startup_seconds(settings: Mapping[str, Any], environ: Mapping[str, str] = os
     try:
         seconds = float(given)
     except (TypeError, ValueError):
-        raise ValueError(f"{source}: expected a number of seconds (got {given!r})") from None
+        raise ConfigError(f"{source}: expected a number of seconds (got {given!r})") from None
     if seconds <= 0:
-        raise ValueError(f"{source}: expected a number of seconds above 0 (got {given!r})")
+        raise ConfigError(f"{source}: expected a number of seconds above 0 (got {given!r})")
     return seconds
 
 

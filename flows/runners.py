@@ -11,6 +11,8 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
+from flows.errors import ConfigError, InputError
+
 RUNNERS = ("default", "dask")
 
 
@@ -21,16 +23,16 @@ def task_runner(name: str | None, address: str | None, settings: Mapping[str, An
     name = name or config.get("kind", "default")
     address = address or config.get("dask_address") or None
     if name not in RUNNERS:
-        raise ValueError(f"runner: expected one of {', '.join(RUNNERS)} (got {name!r})")
+        raise ConfigError(f"runner: expected one of {', '.join(RUNNERS)} (got {name!r})")
     if name == "default":
         if address:
-            raise ValueError("--dask-address needs --runner dask")
+            raise InputError("--dask-address needs --runner dask")
         return None
     from prefect_dask import DaskTaskRunner
 
     if address:
         if not scheduler_reachable(address):
-            raise ValueError(
+            raise InputError(
                 f"--dask-address {address}: no Dask scheduler answers there; start one "
                 "(`dask scheduler`, then `dask worker ADDRESS` on each machine) or leave "
                 "out --dask-address for a local cluster"

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from detectors.matching import Matcher, MatchSettings
+from flows.errors import ConfigError
 from flows.settings import CONFIGS_DIR, Workspace, read_yaml
 from watchlists import SnapshotStore, sample_path
 from watchlists.list_sources import DEFAULT_MAX_SHRINK
@@ -31,9 +32,9 @@ def snapshot_store(root: Path) -> SnapshotStore:
     try:
         share = float(limit)
     except (TypeError, ValueError):
-        raise ValueError(f"configs/watchlists.yaml: max_shrink {limit!r} is not a share") from None
+        raise ConfigError(f"configs/watchlists.yaml: max_shrink {limit!r} is not a share") from None
     if not 0.0 <= share <= 1.0:
-        raise ValueError(f"configs/watchlists.yaml: max_shrink {share} is not between 0 and 1")
+        raise ConfigError(f"configs/watchlists.yaml: max_shrink {share} is not between 0 and 1")
     return SnapshotStore(root, max_shrink=share)
 
 

@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 
 import detectors
+from flows.errors import ConfigError
 from flows.settings_check import check_overrides
 
 CONFIGS_DIR = Path(detectors.__file__).resolve().parents[1] / "configs"
@@ -21,15 +22,15 @@ def read_yaml(path: Path) -> dict[str, Any]:
         with path.open(encoding="utf-8") as handle:
             data = yaml.safe_load(handle)
     except FileNotFoundError:
-        raise ValueError(f"{path}: no such configuration file") from None
+        raise ConfigError(f"{path}: no such configuration file") from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark else ""
-        raise ValueError(f"{path}:{where} not valid YAML") from None
+        raise ConfigError(f"{path}:{where} not valid YAML") from None
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise ValueError(f"{path}: expected a mapping at the top level")
+        raise ConfigError(f"{path}: expected a mapping at the top level")
     return data
 
 
@@ -54,13 +55,13 @@ def load_pipeline_settings(config_file: Path | None = None) -> dict[str, Any]:
         try:
             check_overrides(settings, overrides)
         except ValueError as error:
-            raise ValueError(f"{config_file}: {error}") from None
+            raise ConfigError(f"{config_file}: {error}") from None
         settings = merge(settings, overrides)
     try:
         for check in (ingest_workers, render_workers, watchlist_alongside):
             check(settings)
     except ValueError as error:
-        raise ValueError(f"{config_file or CONFIGS_DIR / 'pipeline.yaml'}: {error}") from None
+        raise ConfigError(f"{config_file or CONFIGS_DIR / 'pipeline.yaml'}: {error}") from None
     return settings
 
 
@@ -121,7 +122,9 @@ def watchlist_alongside(settings: dict[str, Any]) -> bool:
         return (os.cpu_count() or 1) > 1
     if isinstance(value, bool):
         return value
-    raise ValueError(f"screening.watchlist_alongside: expected auto, true or false (got {value!r})")
+    raise ConfigError(
+        f"screening.watchlist_alongside: expected auto, true or false (got {value!r})"
+    )
 
 
 def section(settings: Mapping[str, Any], name: str) -> Mapping[str, Any]:
@@ -131,7 +134,7 @@ def section(settings: Mapping[str, Any], name: str) -> Mapping[str, Any]:
     if found is None:
         return {}
     if not isinstance(found, Mapping):
-        raise ValueError(f"{name}: expected a mapping of settings (got {found!r})")
+        raise ConfigError(f"{name}: expected a mapping of settings (got {found!r})")
     return found
 
 
@@ -142,4 +145,4 @@ def worker_setting(settings: dict[str, Any], name: str, key: str) -> int:
     try:
         return max(1, int(value))
     except (TypeError, ValueError):
-        raise ValueError(f"{name}.{key}: expected a number or auto (got {value!r})") from None
+        raise ConfigError(f"{name}.{key}: expected a number or auto (got {value!r})") from None

@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from flows.errors import ConfigError
+
 # Mappings whose keys are the user's own (spellings, currencies, ML settings merged over
 # configs/ml.yaml, changes to dated policy layers, which the pack checks by layer id):
 # any key is accepted there.
@@ -35,22 +37,22 @@ def check_overrides(
             if key in EXTRA_KEYS.get(path, ()):
                 continue
             known = ", ".join(sorted(map(str, [*defaults, *EXTRA_KEYS.get(path, ())])))
-            raise ValueError(f"{dotted}: unknown setting (known here: {known})")
+            raise ConfigError(f"{dotted}: unknown setting (known here: {known})")
         default = defaults[key]
         if dotted in OPEN_SECTIONS:
             if value is not None and not isinstance(value, Mapping):
-                raise ValueError(f"{dotted}: expected a mapping (got {value!r})")
+                raise ConfigError(f"{dotted}: expected a mapping (got {value!r})")
             continue
         if isinstance(default, Mapping):
             if value is None:
                 continue
             if not isinstance(value, Mapping):
-                raise ValueError(f"{dotted}: expected a mapping of settings (got {value!r})")
+                raise ConfigError(f"{dotted}: expected a mapping of settings (got {value!r})")
             check_overrides(default, value, dotted)
             continue
         problem = kind_problem(default, value)
         if problem:
-            raise ValueError(f"{dotted}: {problem} (got {value!r})")
+            raise ConfigError(f"{dotted}: {problem} (got {value!r})")
 
 
 def kind_problem(default: Any, value: Any) -> str | None:

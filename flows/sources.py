@@ -30,11 +30,7 @@ from detectors.ingest import (
 )
 from detectors.schema import empty_canonical_frame
 from detectors.seen_ids import SeenIds
-
-
-class InputError(ValueError):
-    """Bad input from the user: the CLI prints it as one line and exits 2."""
-
+from flows.errors import InputError
 
 SKIPPED_LINE = re.compile(r"Skipping line (\d+): (.+)")
 

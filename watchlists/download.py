@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from flows.errors import RunFailure
 from watchlists.errors import WatchlistFormatError
 from watchlists.loader import file_sha256, load_watchlist
 from watchlists.snapshots import SnapshotStore
@@ -84,7 +85,7 @@ class DownloadResult:
         return self.status != "failed"
 
 
-class DownloadError(Exception):
+class DownloadError(RunFailure):
     """A fetch that cannot be trusted: network error, HTTP error, short or oversized body."""
 
 
@@ -138,9 +139,9 @@ def update_source(
         )
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    status = "updated" if created else "unchanged"
+    outcome = "updated" if created else "unchanged"
     message = f"snapshot {info.id}" + ("" if created else " already holds these files")
-    return DownloadResult(source.name, status, message, info.id, fetched)
+    return DownloadResult(source.name, outcome, message, info.id, fetched)
 
 
 def _fetch(file: SourceFile, cache: Path, target: Path, timeout: float) -> tuple[int, int, dict]:

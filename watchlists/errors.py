@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flows.errors import ListFormatError
+
 EXPECTED_FORMATS = (
     "expected CSL CSV with columns _id,source,entity_number,type,programs,name,…, "
     "CSL JSON with a results array, OFAC sdn.csv/add.csv/alt.csv/sdn_comments.csv, "
@@ -11,7 +13,7 @@ EXPECTED_FORMATS = (
 )
 
 
-class WatchlistFormatError(ValueError):
+class WatchlistFormatError(ListFormatError):
     """A file that is not a watchlist, or not the format it claims; the message is one line."""
 
     def __init__(self, message: str) -> None:

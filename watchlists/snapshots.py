@@ -12,6 +12,7 @@ becomes its source's active one.
 
 from __future__ import annotations
 
+import builtins
 import json
 import os
 import shutil
@@ -24,6 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from flows.errors import InputError
 from watchlists.errors import WatchlistFormatError
 from watchlists.list_sources import (
     DEFAULT_MAX_SHRINK,
@@ -72,7 +74,7 @@ class SnapshotInfo:
         return cls(**known)
 
 
-class SnapshotError(LookupError):
+class SnapshotError(InputError, LookupError):
     """An unknown snapshot id, or a store without snapshots where one is needed."""
 
 
@@ -120,7 +122,7 @@ class SnapshotStore:
             chosen = next(iter(by_source.values()), None)
         return self.get(chosen) if chosen else None
 
-    def active_snapshots(self) -> list[SnapshotInfo]:
+    def active_snapshots(self) -> builtins.list[SnapshotInfo]:
         """The active snapshot of each source, by source name."""
         by_source = self._index()["active_by_source"]
         return [self.get(by_source[source]) for source in sorted(by_source)]
@@ -146,7 +148,7 @@ class SnapshotStore:
             source="+".join(i.source for i in active),
         )
 
-    def series(self, source: str) -> list[SnapshotInfo]:
+    def series(self, source: str) -> builtins.list[SnapshotInfo]:
         """The snapshots of one source, oldest first."""
         return [s for s in self.list() if s.source == source]
 
@@ -221,7 +223,7 @@ class SnapshotStore:
         activate: bool = True,
         accept_shrink: bool = False,
         partial: bool = False,
-    ) -> list[tuple[SnapshotInfo, bool]]:
+    ) -> builtins.list[tuple[SnapshotInfo, bool]]:
         """One snapshot per list source found in `paths` (a folder may hold several).
         Every version is checked before any is stored, so a refused one stores nothing."""
         paths = _as_paths(paths)
@@ -331,7 +333,7 @@ class SnapshotStore:
 def _as_paths(paths: str | Path | Iterable[str | Path]) -> list[Path]:
     found = [Path(paths)] if isinstance(paths, (str, Path)) else [Path(p) for p in paths]
     if not found:
-        raise ValueError("no watchlist file given")
+        raise InputError("no watchlist file given")
     return found
 
 

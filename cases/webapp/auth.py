@@ -25,6 +25,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from flows.errors import InputError
+
 SESSION_COOKIE = "redflag_session"
 SECURE_SESSION_COOKIE = "__Host-redflag_session"  # the name over HTTPS (ASVS 3.4.4)
 SESSION_MAX_AGE = 12 * 3600  # seconds the cookie is kept (the server ends sessions sooner)
@@ -34,7 +36,7 @@ MAX_COOKIE = 1024
 _COOKIE_VALUE = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
 
 
-class MalformedCookie(ValueError):
+class MalformedCookie(InputError):
     """The session cookie is present but not of the form this app writes."""
 
 
@@ -74,7 +76,9 @@ class Session:
         self.issued, self.user, self.role, self.changed = int(time.time()), None, None, True
 
     def check_csrf(self, token: str | None) -> bool:
-        return bool(token) and hmac.compare_digest(token.encode(), self.csrf.encode())
+        if not token:
+            return False
+        return hmac.compare_digest(token.encode(), self.csrf.encode())
 
 
 def _b64(raw: bytes) -> str:

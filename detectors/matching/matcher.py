@@ -35,6 +35,7 @@ from detectors.matching.pairs import reference_weights
 from detectors.matching.parties import prepare_parties
 from detectors.matching.settings import MatchSettings
 from detectors.matching.sharing import share_out
+from flows.errors import StaleIndexError
 
 HIT_COLUMNS: tuple[str, ...] = (
     "party_id",
@@ -164,7 +165,7 @@ class Matcher:
         with Path(path).open("rb") as fh:
             state = pickle.load(fh)
         if not isinstance(state, tuple) or state[0] != CACHE_FORMAT:
-            raise ValueError(f"{path} was built by another version of the matcher; rebuild it")
+            raise StaleIndexError(f"{path} was built by another version of the matcher; rebuild it")
         _, entries, names, index, addresses = state
         return cls(entries, names, index, addresses, settings)
 

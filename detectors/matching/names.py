@@ -19,6 +19,7 @@ from pypinyin import lazy_pinyin
 from unidecode import unidecode
 
 from detectors.matching.legal_forms import form_code
+from flows.errors import ConfigError
 
 _BIS_SUFFIX = re.compile(r";?\s*(and\s+)?any\s+successor.*$", re.IGNORECASE)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]+")
@@ -72,7 +73,7 @@ class NameTables:
         cjk_words = {str(k): str(v) for k, v in names_cfg.get("cjk_words", {}).items()}
         for word in cjk_words:
             if word.isascii():  # fold_text skips these tables for ASCII text
-                raise ValueError(
+                raise ConfigError(
                     f"names.cjk_words: {word!r} is not CJK script; "
                     "list Latin spellings under names.abbreviations"
                 )

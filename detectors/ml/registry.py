@@ -26,10 +26,12 @@ from typing import Any
 
 import joblib
 
+from flows.errors import InputError
+
 KINDS: tuple[str, ...] = ("anomaly", "supervised")
 
 
-class RegistryError(ValueError):
+class RegistryError(InputError):
     """A version or kind the registry does not hold, or a damaged entry."""
 
 

@@ -34,12 +34,13 @@ from threadpoolctl import threadpool_limits
 from detectors.base import DetectionContext, DetectorResult
 from detectors.ml.explanations import MLDetector
 from detectors.ml.features import FEATURE_NAMES
+from flows.errors import InputError
 
 CODE = "ML-SUPERVISED"
 EXPLAIN_BLOCK_PAIRS = 50_000  # (transaction, feature) pairs predicted per block
 
 
-class NotEnoughLabels(ValueError):
+class NotEnoughLabels(InputError):
     """Too few labelled decisions (or only one class) to train and validate a model."""
 
 

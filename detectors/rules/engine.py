@@ -27,6 +27,7 @@ from detectors.rules.context import RuleContext
 from detectors.rules.pack import RulePack, RuleSpec
 from detectors.rules.registry import RULES, RuleHits, RuleNotEvaluable
 from detectors.schema import DERIVED_COLUMNS, FLAG_COLUMNS, REQUIRED_COLUMNS, NotEvaluable
+from flows.errors import PackError
 
 ALWAYS_PRESENT: frozenset[str] = frozenset(REQUIRED_COLUMNS) | frozenset(DERIVED_COLUMNS)
 
@@ -40,7 +41,7 @@ class RuleEngine:
     def __init__(self, pack: RulePack) -> None:
         unknown = [s.id for s in pack.enabled_rules() if s.id not in RULES]
         if unknown:
-            raise ValueError(
+            raise PackError(
                 f"policy pack {pack.id} enables rules with no implementation: {unknown}"
             )
         self.pack = pack

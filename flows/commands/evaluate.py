@@ -1,7 +1,8 @@
 """`redflag evaluate --labels FILE [--run DIR] [--out DIR]`: how well a run's flags find the
 labelled diversion, for rules and watchlists alone, ML alone and combined.
 
-Reads the run folder's `flags.parquet` and `scored_transactions.csv` (Contract 3), joins the
+Reads the run folder's `flags.parquet` and `scored_transactions.csv` (Contract 3 in
+docs/ARCHITECTURE.md), joins the
 labels (`transaction_id,label[,typology]`), and writes `evaluation.json` and
 `pr_curve.png` (default: into the run folder). The figures are `cases.evaluation`'s.
 Bad input raises ValueError with one line (exit 2 through the CLI). `evaluate_cli` is the
@@ -19,6 +20,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from flows.errors import InputError
 from flows.settings import load_pipeline_settings
 
 # cases.evaluation (scikit-learn, matplotlib) is imported where it is used, so that
@@ -34,7 +36,7 @@ def newest_run(workspace: Path) -> Path:
     runs = Path(workspace) / "runs"
     found = sorted(runs.glob("*/flags.parquet"), key=lambda p: (p.stat().st_mtime, p.parent.name))
     if not found:
-        raise ValueError(
+        raise InputError(
             f"no run with flags.parquet in {runs}; run `redflag run` first or give --run DIR"
         )
     return found[-1].parent
@@ -44,7 +46,7 @@ def read_run(run: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(flags, scored transactions) of one run folder."""
     missing = [name for name in RUN_FILES if not (run / name).is_file()]
     if missing:
-        raise ValueError(f"{run}: not a run folder with flags (missing {', '.join(missing)})")
+        raise InputError(f"{run}: not a run folder with flags (missing {', '.join(missing)})")
     flags = pd.read_parquet(run / "flags.parquet")
     scored = pd.read_csv(
         run / "scored_transactions.csv",
@@ -78,7 +80,7 @@ def evaluate_command(
     flags, scored = read_run(run)
     joined = scored[["transaction_id", "case_id"]].merge(truth, on="transaction_id", how="inner")
     if joined.empty:
-        raise ValueError(
+        raise InputError(
             f"none of the {len(truth)} labelled transaction(s) in {labels} is in the run {run}"
         )
     scores = family_scores(flags, joined["transaction_id"])

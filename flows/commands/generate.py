@@ -24,6 +24,7 @@ from detectors.synthetic import (
     write_transactions,
 )
 from detectors.synthetic.writers import TABLE_SUFFIXES
+from flows.errors import InputError
 
 CONFIGS = Path(detectors.__file__).resolve().parents[1] / "configs"
 
@@ -40,7 +41,7 @@ def _start_date(start: date | str | None) -> date | None:
     try:
         return date.fromisoformat(str(start))
     except ValueError:
-        raise ValueError(f"--start must be an ISO date such as 2026-01-01, got {start!r}") from None
+        raise InputError(f"--start must be an ISO date such as 2026-01-01, got {start!r}") from None
 
 
 def generate_command(
@@ -59,13 +60,13 @@ def generate_command(
     its dates."""
     out, labels = Path(out), Path(labels)
     if rows < 1:
-        raise ValueError(f"--rows must be at least 1, got {rows}")
+        raise InputError(f"--rows must be at least 1, got {rows}")
     if days is not None and days < 1:
-        raise ValueError(f"--days must be at least 1, got {days}")
+        raise InputError(f"--days must be at least 1, got {days}")
     if out.suffix.lower() not in TABLE_SUFFIXES:
-        raise ValueError(f"--out {out.name}: use a .csv or .parquet file name")
+        raise InputError(f"--out {out.name}: use a .csv or .parquet file name")
     if profile not in PROFILES:
-        raise ValueError(f"--profile must be one of {', '.join(PROFILES)}, got {profile!r}")
+        raise InputError(f"--profile must be one of {', '.join(PROFILES)}, got {profile!r}")
     params = GeneratorParams.profile(profile)
     first_day = _start_date(start)
     if first_day is not None:

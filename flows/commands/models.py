@@ -23,6 +23,7 @@ from detectors.ml.anomaly import AnomalyDetector, fit_anomaly
 from detectors.ml.features import SharedFeatures, build_features
 from detectors.ml.registry import ModelMetadata, ModelRegistry, RegistryError
 from detectors.ml.supervised import SupervisedDetector, train_supervised
+from flows.errors import InputError
 from flows.settings import CONFIGS_DIR, merge, read_yaml
 
 console = Console()
@@ -75,11 +76,11 @@ def read_labels(path: Path) -> pd.DataFrame:
 def read_label_csv(path: Path) -> pd.DataFrame:
     """A labels CSV as text columns (names stripped), unchecked; bad files raise ValueError."""
     if not Path(path).is_file():
-        raise ValueError(f"{path}: no such labels file")
+        raise InputError(f"{path}: no such labels file")
     try:
         raw = pd.read_csv(path, dtype=str, encoding="utf-8-sig", keep_default_na=False)
     except Exception as error:  # an unreadable file is the user's to fix
-        raise ValueError(f"{path}: cannot be read as CSV ({type(error).__name__})") from error
+        raise InputError(f"{path}: cannot be read as CSV ({type(error).__name__})") from error
     raw.columns = [str(c).strip() for c in raw.columns]
     return raw
 
@@ -89,19 +90,19 @@ def check_labels(labels: pd.DataFrame, source: str = "labels") -> pd.DataFrame:
     names the first bad row by its line in the file (the header being line 1)."""
     missing = {"transaction_id", "label"} - set(labels.columns)
     if missing:
-        raise ValueError(
+        raise InputError(
             f"{source}: missing column(s) {', '.join(sorted(missing))}; expected transaction_id,label"
         )
     values = pd.to_numeric(labels["label"], errors="coerce")
     bad = np.flatnonzero(~values.isin([0, 1]).to_numpy())
     if len(bad):
-        raise ValueError(
+        raise InputError(
             f"{source}: line {bad[0] + 2}: label must be 0 or 1, found "
             f"{labels['label'].iloc[bad[0]]!r} ({len(bad)} row(s))"
         )
     twice = np.flatnonzero(labels["transaction_id"].duplicated().to_numpy())
     if len(twice):
-        raise ValueError(
+        raise InputError(
             f"{source}: line {twice[0] + 2}: transaction "
             f"{labels['transaction_id'].iloc[twice[0]]} is labelled twice"
         )
@@ -134,7 +135,7 @@ def train_command(
     )
     known = labels[labels["transaction_id"].isin(position.index)]
     if known.empty:
-        raise ValueError("none of the labelled transaction ids is among the transactions given")
+        raise InputError("none of the labelled transaction ids is among the transactions given")
     rows = position.loc[known["transaction_id"]].to_numpy()
     params = ml.get("supervised", {})
     model = train_supervised(
@@ -170,7 +171,7 @@ def train_anomaly_command(
     ml = load_ml_settings(settings)
     policy, catalog = _reference(policy, catalog, settings)
     if len(transactions) < 10:
-        raise ValueError(
+        raise InputError(
             f"only {len(transactions)} transactions in the history; the anomaly model needs at least 10"
         )
     features = build_features(

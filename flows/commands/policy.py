@@ -13,6 +13,7 @@ from rich.table import Table
 
 from detectors.rules import RulePack
 from flows.commands.rules import CONFIGS_DIR, PackError, load_pack
+from flows.errors import InputError
 from flows.settings import load_pipeline_settings
 
 app = typer.Typer(help="Policy packs, their dated layers, and backtests.", no_args_is_help=True)
@@ -99,7 +100,7 @@ def backtest_command(
         try:
             day = date.fromisoformat(since) if since else None
         except ValueError as err:
-            raise ValueError(f"--since {since!r}: not an ISO date (YYYY-MM-DD)") from err
+            raise InputError(f"--since {since!r}: not an ISO date (YYYY-MM-DD)") from err
         current = pack_with_settings(None, config)
         tested = pack_with_settings(pack, config)
         workspace = workspace_of(ctx)

@@ -20,14 +20,11 @@ import detectors
 from detectors.rules import RULES, RulePack
 from detectors.rules.layers import load_layers
 from flows.commands.explain import citation_documents, detector_flag_text, expand_citation
+from flows.errors import PackError
 
 CONFIGS_DIR = Path(detectors.__file__).resolve().parents[1] / "configs"
 
 app = typer.Typer(help="Show the red-flag rules of a policy pack.", no_args_is_help=True)
-
-
-class PackError(ValueError):
-    """A policy pack that cannot be found or read."""
 
 
 def _pack_file(configs_dir: Path, name: str) -> Path:

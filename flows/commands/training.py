@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from flows.cli import WorkspaceOption, app, run_guarded, workspace_of
+from flows.errors import InputError
 
 models_app = typer.Typer(
     help="The model registry: list trained models, choose the active one.", no_args_is_help=True
@@ -28,7 +29,7 @@ def _labels_and_history(workspace: Path, labels_file: Path | None):
     ws = Workspace(workspace)
     history = TransactionHistory(ws.history).load()
     if history.empty:
-        raise ValueError(
+        raise InputError(
             f"{ws.history}: no transaction history yet; run `redflag run` on your orders first"
         )
     parts = []
@@ -71,7 +72,7 @@ def train_cli(
         home = workspace_of(ctx, workspace)
         settings = load_pipeline_settings()
         if kind not in ("supervised", "anomaly"):
-            raise ValueError(f"--kind {kind!r}: use supervised or anomaly")
+            raise InputError(f"--kind {kind!r}: use supervised or anomaly")
         if kind == "anomaly":
             from flows.history import TransactionHistory
             from flows.settings import Workspace
