@@ -8,6 +8,7 @@ argon2id verification stands in), says only "no" on failure, and replaces an old
 
 from __future__ import annotations
 
+import builtins
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -65,7 +66,7 @@ class Accounts:
         with self.engine.connect() as conn:
             return users.list_accounts(conn)
 
-    def clashes(self) -> list[Account]:
+    def clashes(self) -> builtins.list[Account]:
         """Accounts disabled because their names clashed once normalised."""
         return [a for a in self.list() if (a.disabled_reason or "").startswith("name clash")]
 
@@ -145,6 +146,7 @@ class Accounts:
             verify_dummy(password[:MAX_PASSWORD_INPUT])
             self._failed(key, client, via, "password too long" if stored else "unknown account")
             return None
+        assert account is not None  # a stored hash belongs to an account
         checked = verify_password(password, stored)
         if not checked.ok or not account.enabled:
             self._failed(key, client, via, "wrong password" if not checked.ok else "disabled")

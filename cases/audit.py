@@ -54,7 +54,7 @@ def event_hash(row: Mapping[str, Any], prev_hash: str) -> str:
     return _digest("case", prev_hash, row, _CASE_FIELDS)
 
 
-def auth_hash(row: Mapping[str, Any], prev_hash: str) -> str:
+def auth_hash(row: Mapping[Any, Any], prev_hash: str) -> str:
     return _digest("auth", prev_hash, row, _AUTH_FIELDS)
 
 

@@ -4,6 +4,7 @@ timeline as sentences. Plain data for the templates (the case file and the revie
 
 from __future__ import annotations
 
+import builtins
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -78,10 +79,10 @@ class MatchCard:
     score: float
     strength: str
     kind: str
-    explanations: list[str]
-    transaction_ids: list[str]
-    rows: list[tuple[str, str, str]]  # (field, party side, entry side)
-    links: list[tuple[str, str]]  # (text, URL)
+    explanations: builtins.list[str]
+    transaction_ids: builtins.list[str]
+    rows: builtins.list[tuple[str, str, str]]  # (field, party side, entry side)
+    links: builtins.list[tuple[str, str]]  # (text, URL)
     new: bool = False
 
 
@@ -193,10 +194,10 @@ def history_chart(case: Case) -> HistoryChart | None:
                                    "w": round(max(bar * 0.8, 1.0), 1), "h": round(h, 1),
                                    "kind": kind, "title": f"{day}: {money(value)}"})  # fmt: skip
     history = case.order_history
-    earlier = f"{history.get('lines', 0)} earlier order line(s) since {history.get('first_day')}"
+    seen = f"{history.get('lines', 0)} earlier order line(s) since {history.get('first_day')}"
     largest = money(history.get("largest_line_usd"))
     chart.summary = (
-        f"{earlier}, the largest {largest}" if history.get("lines") else "no earlier orders known"
+        f"{seen}, the largest {largest}" if history.get("lines") else "no earlier orders known"
     ) + f"; this case's orders {money(sum(v[1] for _, v in ordered))}"
     return chart
 

@@ -367,7 +367,7 @@ def _insert(conn: Connection, table: sa.Table, rows: list[dict[str, Any]]) -> No
         return
     statement = table.insert().compile(dialect=conn.dialect, column_keys=list(rows[0]))
     columns = []
-    for name in statement.positiontup:
+    for name in statement.positiontup or ():
         values = [row[name] for row in rows]
         convert = table.c[name].type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
         if convert is not None:

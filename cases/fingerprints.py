@@ -34,7 +34,7 @@ def party_fingerprint(name: object, country: object = None, address: object = No
     return _digest([_normalize(name), _normalize(country), _normalize(address)])
 
 
-def entry_fingerprint(entry: Mapping[str, Any] | Any) -> str:
+def entry_fingerprint(entry: Any) -> str:
     """Entry id + every name and address of a watchlist entry (a `WatchlistEntry` or its dict)."""
     if is_dataclass(entry) and not isinstance(entry, type):
         entry = asdict(entry)

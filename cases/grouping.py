@@ -220,7 +220,7 @@ def _parties(columns: Mapping[str, list[Any]], rows: range) -> list[dict[str, An
     customer's lines in the column lists)."""
     parties: dict[tuple, dict[str, Any]] = {}
     for role, fields in PARTY_ROLES.items():
-        names, countries = columns[fields["name"]], columns[fields["country"]]
+        names, countries = columns[str(fields["name"])], columns[str(fields["country"])]
         addresses = columns[fields["address"]] if fields["address"] else None
         for i in rows:
             name = names[i]

@@ -1,7 +1,9 @@
-"""The case model: what an investigator opens. `Case.to_json()` is Contract 4."""
+"""The case model: what an investigator opens. `Case.to_json()` is Contract 4
+(docs/ARCHITECTURE.md)."""
 
 from __future__ import annotations
 
+import builtins
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,7 +42,7 @@ class WatchlistMatch:
     matched_name: str
     score: float
     explanation: str
-    transaction_ids: list[str] = field(default_factory=list)
+    transaction_ids: builtins.list[str] = field(default_factory=builtins.list)
     match_kind: str = "name"  # name or address
     list_code: str = ""
     entry: dict[str, Any] = field(default_factory=dict)  # the list entry as screened

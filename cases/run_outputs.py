@@ -1,4 +1,4 @@
-"""The files of one run folder (Contract 3): scored transactions, rejected rows, the run
+"""The files of one run folder (Contract 3, docs/ARCHITECTURE.md): scored transactions, rejected rows, the run
 summary, one JSON and one HTML file per case the run opened or updated, and index.html."""
 
 from __future__ import annotations
@@ -145,6 +145,7 @@ def _write_case_files(folder: Path, cases: list[Case]) -> int:
 
 
 def _write_forked_slice(bounds: tuple[int, int]) -> int:
+    assert _PENDING is not None  # set before the workers are forked
     folder, cases = _PENDING
     return _write_case_files(folder, cases[bounds[0] : bounds[1]])
 

@@ -7,8 +7,9 @@ the case files see `WatchlistEntry` objects or the entries frame built from them
 
 from __future__ import annotations
 
+import builtins
 from dataclasses import asdict, dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import pandas as pd
 
@@ -38,21 +39,22 @@ class WatchlistEntry:
     list_code: str  # short code of the (sub-)list: EL, MEU, UVL, DPL, SDN, NS-CMIC, UN, ...
     type: EntryType
     name: str
-    aliases: list[Alias] = field(default_factory=list)
-    addresses: list[Address] = field(default_factory=list)
-    countries: list[str] = field(default_factory=list)
-    programs: list[str] = field(default_factory=list)
+    aliases: builtins.list[Alias] = field(default_factory=builtins.list)
+    addresses: builtins.list[Address] = field(default_factory=builtins.list)
+    countries: builtins.list[str] = field(default_factory=builtins.list)
+    programs: builtins.list[str] = field(default_factory=builtins.list)
     license_requirement: str | None = None
     license_policy: str | None = None
     citation: str | None = None  # e.g. a Federal Register notice
     start_date: str | None = None  # ISO date
     end_date: str | None = None
-    source_urls: list[str] = field(default_factory=list)
+    source_urls: builtins.list[str] = field(default_factory=builtins.list)
     remarks: str | None = None
 
-    def all_names(self) -> list[tuple[str, AliasStrength]]:
+    def all_names(self) -> builtins.list[tuple[str, AliasStrength]]:
         """The primary name (strong) followed by every alias with its strength."""
-        return [(self.name, "strong")] + [(a.name, a.strength) for a in self.aliases]
+        primary: builtins.list[tuple[str, AliasStrength]] = [(self.name, "strong")]
+        return primary + [(a.name, a.strength) for a in self.aliases]
 
 
 ENTRY_COLUMNS: tuple[str, ...] = tuple(WatchlistEntry.__dataclass_fields__)
@@ -68,7 +70,7 @@ def entries_to_frame(entries: list[WatchlistEntry]) -> pd.DataFrame:
 def frame_to_entries(frame: pd.DataFrame) -> list[WatchlistEntry]:
     """Inverse of `entries_to_frame` (also accepts a frame read back from Parquet)."""
 
-    def as_list(value: object) -> list:
+    def as_list(value: Any) -> list:
         if value is None or (isinstance(value, float) and pd.isna(value)):
             return []
         return list(value)

@@ -101,7 +101,7 @@ def open_by_age(store: CaseStore, at: datetime) -> list[tuple[str, int]]:
     )
     query = sa.select(bucket, sa.func.count()).where(c.status.in_(OPEN_STATUSES)).group_by(bucket)
     with store.engine.connect() as conn:
-        found = dict(conn.execute(query).all())
+        found: dict[str, int] = dict(conn.execute(query).all())
     labels = [label for label, _ in AGE_BUCKETS] + [OLDEST_BUCKET]
     return [(label, int(found.get(label, 0))) for label in labels]
 

@@ -16,7 +16,7 @@ import pandas as pd
 from watchlists.cleaning import clean_name, clean_names, null_text, plain_records, split_values
 from watchlists.countries import address_country, country_code
 from watchlists.errors import WatchlistFormatError
-from watchlists.model import Address, Alias, WatchlistEntry
+from watchlists.model import Address, Alias, EntryType, WatchlistEntry
 
 CSL_COLUMNS: tuple[str, ...] = (
     "_id",
@@ -50,7 +50,7 @@ CSL_COLUMNS: tuple[str, ...] = (
     "ids",
 )
 REQUIRED_COLUMNS = ("_id", "source", "name", "alt_names", "addresses")
-ENTRY_TYPES = {
+ENTRY_TYPES: dict[str, EntryType] = {
     "individual": "person",
     "entity": "entity",
     "vessel": "vessel",

@@ -17,7 +17,7 @@ import pandas as pd
 from watchlists.cleaning import clean_names, plain_records
 from watchlists.countries import country_code
 from watchlists.errors import WatchlistFormatError
-from watchlists.model import Address, Alias, WatchlistEntry
+from watchlists.model import Address, Alias, EntryType, WatchlistEntry
 
 MAIN_COLUMNS = [
     "ent_num",
@@ -39,7 +39,11 @@ COMMENT_COLUMNS = ["ent_num", "remarks_extension"]
 
 WEAK_ALIAS = r"a\.k\.a\.,?\s+'(?P<alias>.+?)'(?=[;.,]|\s*$)"
 NATIONALITY = r"(?:nationality|citizen)\s+(?P<country>[A-Z][^;.]*)"
-ENTRY_TYPES = {"individual": "person", "vessel": "vessel", "aircraft": "aircraft"}
+ENTRY_TYPES: dict[str, EntryType] = {
+    "individual": "person",
+    "vessel": "vessel",
+    "aircraft": "aircraft",
+}
 
 # Non-SDN programs name the consolidated sub-list an entry sits on, first match wins.
 CONSOLIDATED_SUB_LISTS: list[tuple[str, str, str]] = [
