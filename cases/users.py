@@ -31,7 +31,7 @@ MAX_NAME_INPUT = 256  # longer input is refused before any other work
 _NAME = re.compile(r"[^\W_][\w.@-]*")
 # characters that render as nothing besides the format (Cf) and control (Cc) categories
 _INVISIBLE = frozenset("\u034f\u115f\u1160\u17b4\u17b5\u180b\u180c\u180d\u3164\uffa0\u2800")
-log = logging.getLogger("redflag.accounts")
+log = logging.getLogger(__name__)
 
 
 class AccountError(InputError):

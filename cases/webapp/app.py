@@ -38,7 +38,7 @@ from cases.webapp.auth import (
     SessionSigner,
 )
 
-log = logging.getLogger("redflag.review")
+log = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent / "static"
 MAX_BODY_BYTES = 64 * 1024  # the largest request body the app reads (its forms are small)
 # ...but an attachment's upload, which may carry a file up to the policy's limit

@@ -37,7 +37,7 @@ from cases.webapp.trends import cases_opened_by_week, false_positive_share, list
 from cases.webapp.work import WORK_ROUTES, pdf_available
 from cases.workflow import ALLOWED, ANY, AccessDenied, CaseWorkflow, WorkflowError, same_person
 
-log = logging.getLogger("redflag.review")
+log = logging.getLogger(__name__)
 # ---- login ----------------------------------------------------------------------------
 
 

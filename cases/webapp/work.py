@@ -29,7 +29,7 @@ from cases.webapp.pages import (
 )
 from cases.workflow import AccessDenied, CaseWorkflow, WorkflowError
 
-log = logging.getLogger("redflag.review")
+log = logging.getLogger(__name__)
 DOWNLOAD_TYPES = frozenset({"application/pdf", "image/png", "image/jpeg", "image/tiff",
                             "text/plain"})  # fmt: skip
 
