@@ -1,4 +1,4 @@
-"""The `redflag` command line (Contract 2).
+"""The `redflag` command line (Contract 2 in docs/ARCHITECTURE.md).
 
 Exit codes: 0 success, 2 bad usage or bad input, 1 internal failure — each failure with
 one clear line on stderr. Heavy imports (Prefect, the matcher) happen inside commands so
@@ -15,6 +15,8 @@ from typing import Annotated
 
 import typer
 
+from flows.errors import RedflagError, first_line
+from flows.logs import configure_logging
 from flows.settings import default_workspace
 
 app = typer.Typer(
@@ -35,7 +37,7 @@ WorkspaceOption = Annotated[
 ]
 
 
-class UsageFailure(Exception):
+class UsageFailure(RedflagError):
     """Bad usage or bad input: one line on stderr, exit 2."""
 
 
@@ -67,25 +69,21 @@ def workspace_of(ctx: typer.Context, override: Path | None = None) -> Path:
 
 
 def run_guarded(action):
-    """Run a command body, turning known failures into one-line errors and exit codes."""
-    from flows.run_guard import OrchestrationFailure
-    from flows.sources import InputError
+    """Run a command body, turning known failures into one-line errors and exit codes.
 
+    A `RedflagError` (bad input or config: 2; a stale cache, a run that could not be
+    carried out: 1) exits with its kind's code; a file the user named that is missing,
+    unreadable or a folder exits 2; anything else is an internal failure (exit 1), so a
+    bug is never reported as bad input (docs/ARCHITECTURE.md, "Errors").
+    """
     try:
         return action()
     except typer.Exit:
         raise
-    except OrchestrationFailure as error:
-        fail(str(error), 1)
-    except (
-        InputError,
-        UsageFailure,
-        ValueError,
-        FileNotFoundError,
-        PermissionError,
-        IsADirectoryError,
-    ) as error:
-        fail(str(error).splitlines()[0] if str(error) else type(error).__name__, 2)
+    except RedflagError as error:
+        fail(first_line(error), error.exit_code)
+    except (FileNotFoundError, PermissionError, IsADirectoryError) as error:
+        fail(first_line(error), 2)
     except Exception as error:  # an internal failure: one line, details only on request
         if os.environ.get("REDFLAG_DEBUG"):
             traceback.print_exc()
@@ -179,6 +177,7 @@ def hoist_workspace(argv: list[str]) -> list[str]:
 
 def main() -> None:
     os.umask(0o077)  # what redflag writes (case store, runs, snapshots) is the owner's alone
+    configure_logging()
     try:
         argv = hoist_workspace(expand_multi_value_options(sys.argv[1:]))
         app(args=argv, prog_name="redflag")
