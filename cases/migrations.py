@@ -1,21 +1,29 @@
-"""Versioned schema migrations of the case store.
+"""Versioned schema migrations of the case store, run by Alembic.
 
-A workspace made by an older version opens in a newer one: `migrate(engine)` reads the
-`schema_version` table and applies, in order and each in its own transaction, every
-migration above the recorded version. A migration is frozen once released: it builds its
-tables from its own definitions here, never from `cases.tables` (which is the current
-schema the store queries).
+A workspace made by an older version opens in a newer one: `migrate(engine)` has Alembic
+apply, in order and each in its own transaction, every revision above the store's (the
+revisions are `cases/alembic/versions/`, one per schema version, each calling `apply`).
+A store from before Alembic (a `schema_version` table, no `alembic_version`) is first
+stamped with the revision of its recorded version. Every migration also records its
+number in `schema_version`, which stays the store's own statement of its version.
+
+A migration is frozen once released: it builds its tables from its own definitions here,
+never from `cases.tables` (which is the current schema the store queries).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
 from sqlalchemy.engine import Connection, Engine
 
 from cases.schema_v5 import v5_queue_search_and_attachments
+from flows.errors import RunFailure
 
 Migration = Callable[[Connection], None]
 
@@ -330,6 +338,33 @@ def current_version(engine: Engine) -> int:
         return int(conn.execute(sa.select(sa.func.max(_schema_version.c.version))).scalar() or 0)
 
 
+SCRIPTS = Path(__file__).resolve().parent / "alembic"
+
+
+def revision_of(version: int) -> str:
+    """The Alembic revision that brings a store to schema `version`."""
+    return f"{version:04d}"
+
+
+def apply(version: int) -> None:
+    """Schema version `version`'s migration, on Alembic's connection, and its record in
+    `schema_version` (called by the revision files)."""
+    from alembic import op
+
+    conn = op.get_bind()
+    dict(MIGRATIONS)[version](conn)
+    now = datetime.now(UTC).replace(tzinfo=None)
+    conn.execute(_schema_version.insert().values(version=version, applied_at=now))
+
+
+def _alembic(conn: Connection | None) -> Config:
+    """Alembic's configuration for the case store: no alembic.ini, the scripts here."""
+    config = Config()
+    config.set_main_option("script_location", str(SCRIPTS))
+    config.attributes["connection"] = conn
+    return config
+
+
 def migrate(engine: Engine, target: int = LATEST_VERSION) -> int:
     """Apply every migration above the store's version up to `target`; returns the new version."""
     if target > LATEST_VERSION:
@@ -337,15 +372,19 @@ def migrate(engine: Engine, target: int = LATEST_VERSION) -> int:
     _schema_version.create(engine, checkfirst=True)
     version = current_version(engine)
     if version > LATEST_VERSION:
-        raise RuntimeError(
+        raise RunFailure(
             f"the case store has schema version {version}, newer than this redflag "
             f"understands ({LATEST_VERSION}); upgrade redflag"
         )
-    for number, migration in MIGRATIONS:
-        if version < number <= target:
-            with engine.begin() as conn:
-                migration(conn)
-                now = datetime.now(UTC).replace(tzinfo=None)
-                conn.execute(_schema_version.insert().values(version=number, applied_at=now))
-            version = number
-    return version
+    stamped = sa.inspect(engine).has_table("alembic_version")
+    if version >= target and (stamped or version == 0):
+        return version
+    with engine.connect() as conn:
+        config = _alembic(conn)
+        if version and not stamped:  # made by the runner before Alembic: same schema
+            command.stamp(config, revision_of(version))
+        if version < target:
+            command.upgrade(config, revision_of(target))
+        if conn.in_transaction():
+            conn.commit()
+    return current_version(engine)
