@@ -12,8 +12,9 @@ bug is never shown as bad input (docs/ARCHITECTURE.md, "Errors").
     ├── StaleIndexError          a cache in the workspace was built by another version (exit 1)
     └── RunFailure               the run could not be carried out; not the user's input (exit 1)
 
-The input and config kinds also derive from `ValueError`, so code and tests that catch
-`ValueError` keep working. This module imports nothing of ours: every package may use it.
+The input, config and stale-index kinds also derive from `ValueError` (what they were
+raised as before), so code and tests that catch `ValueError` keep working; the command line
+looks at the kind first. This module imports nothing of ours: every package may use it.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ class PackError(ConfigError):
     """A policy pack, its layers or its rule parameters are wrong. Exit 2."""
 
 
-class StaleIndexError(RedflagError):
+class StaleIndexError(RedflagError, ValueError):
     """A cache kept in the workspace (a matcher index, say) was built by another version of
     the code and must be rebuilt. Not bad input, not a bug: exit 1, with what to do."""
 
