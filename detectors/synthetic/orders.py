@@ -69,7 +69,7 @@ class ItemTable:
     tpp: np.ndarray
     list_price: np.ndarray
     prc_developed: np.ndarray
-    controlled: np.ndarray  # 3A090 / 4A090, or H20/MI308 class; not PRC-developed
+    controlled: np.ndarray  # 3A090 / 4A090 and not PRC-developed
     above_line: np.ndarray  # B200/GB200 class: above TPP 21,000 a chip (no China licence can exist)
     h20_class: np.ndarray  # H20 / MI308: licence by letter for China from April 2025
     h200_class: np.ndarray  # H100/H200/H800-class chips and their 8-GPU servers
@@ -87,7 +87,6 @@ class ItemTable:
         item_class = catalog["item_class"].astype(object).to_numpy()
         tpp = catalog["tpp"].astype(float).to_numpy()
         chip_tpp = np.where(item_class == "server", tpp / 8.0, tpp)
-        h20_class = text.contains(r"\bH20\b|MI308").to_numpy()
         return cls(
             sku=catalog["sku"].astype(object).to_numpy(),
             description=catalog["description"].astype(object).to_numpy(),
@@ -97,11 +96,11 @@ class ItemTable:
             tpp=tpp,
             list_price=catalog["list_price"].astype(float).to_numpy(),
             prc_developed=prc,
-            controlled=(advanced | h20_class) & ~prc,
+            controlled=advanced & ~prc,
             above_line=advanced
             & ~prc
             & ((chip_tpp >= tpp_line) | text.contains(r"\bG?B[23]00").to_numpy()),
-            h20_class=h20_class,
+            h20_class=text.contains(r"\bH20\b|MI308").to_numpy(),
             h200_class=advanced & ~prc & text.contains(r"H[128]00").to_numpy(),
         )
 

@@ -1,13 +1,11 @@
 """Ordinary buyers and wording the rules must not read as red flags: a bank running its own
-models, data-centre landlords, agricultural robotics, and the H20 before its licence
-requirement (below 3A090, so no licence was needed for China until 2025-04-09)."""
+models, data-centre landlords, agricultural robotics."""
 
 from __future__ import annotations
 
 import pytest
 from rule_orders import codes_of, flag_of
 
-CHINA = {"ship_to_country": "CN", "end_user_country": "CN", "customer_country": "CN"}
 CASES = {
     "bank-end-user": {
         "customer_name": "Harborview Savings Bank",
@@ -45,14 +43,6 @@ CASES = {
     },
     "farm-drones": {"end_use": "Farm drone imagery analysis"},
     "realtor-buys-servers": {"customer_name": "Sunrise Realty LLC", "customer_type": "other"},
-    "h20-catalog-eccn-before-letter": {**CHINA, "item_sku": "NV-H20-96G", "order_date": "2025-03-01"},
-    "h20-catalog-eccn-after-letter": {**CHINA, "item_sku": "NV-H20-96G", "order_date": "2025-06-01"},
-    "h20-declared-3a090": {
-        **CHINA,
-        "item_sku": "NV-H20-96G",
-        "eccn": "3A090.b",
-        "order_date": "2025-03-01",
-    },
 }  # fmt: skip
 
 
@@ -81,11 +71,3 @@ def test_data_centre_landlords_are_in_the_data_centre_trade(result):
 def test_agricultural_robotics_and_imaging_are_technology_work(result):
     assert "Q1" not in codes_of(result, "agri-robots")
     assert "Q1" not in codes_of(result, "farm-drones")
-
-
-def test_h20_by_its_catalog_eccn_needs_no_licence_before_the_letter(result):
-    before = codes_of(result, "h20-catalog-eccn-before-letter")
-    assert "E1" not in before and "E2" not in before
-    assert "E2" in codes_of(result, "h20-catalog-eccn-after-letter")
-    # an exporter that declares the H20 3A090 is judged by what it declared
-    assert "E1" in codes_of(result, "h20-declared-3a090")

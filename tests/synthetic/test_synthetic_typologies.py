@@ -17,11 +17,7 @@ CONTROLS = pd.Timestamp("2022-10-07")
 @pytest.fixture(scope="module")
 def items(catalog: pd.DataFrame) -> pd.DataFrame:
     frame = catalog.set_index("sku")
-    # advanced ICs, and the H20/MI308 class (below 3A090, licensed by letter for China on
-    # these 2026 dates): what the generator draws as controlled items
-    advanced = frame["eccn"].str.match(r"^(3A090|4A090)")
-    letter = frame["description"].str.contains(r"\bH20\b|MI308")
-    frame["controlled"] = (advanced | letter) & ~frame["prc_developed"]
+    frame["controlled"] = frame["eccn"].str.match(r"^(3A090|4A090)") & ~frame["prc_developed"]
     return frame
 
 
