@@ -22,10 +22,12 @@ def intermediary_consignee(tx: pd.DataFrame, ctx: RuleContext, params: dict[str,
     `weight_no_end_user_only`."""
     named_end_user = tx["end_user_name"].notna()
     consignee = tx["end_user_name"].where(named_end_user, tx["ship_to_name"])
-    by_name = matches(consignee, ctx.policy.patterns("intermediary_name_patterns")) | (
-        ~named_end_user
-        & matches(tx["ship_to_name"], ctx.policy.patterns("consignee_only_name_patterns"))
-    )
+    by_name = matches(consignee, ctx.policy.patterns("intermediary_name_patterns"))
+    if (~named_end_user).any():
+        open_rows = tx.loc[~named_end_user, "ship_to_name"]
+        by_name |= matches(open_rows, ctx.policy.patterns("consignee_only_name_patterns")).reindex(
+            tx.index, fill_value=False
+        )
     is_forwarder = (
         (name_key(consignee) == name_key(tx["freight_forwarder_name"])).fillna(False).astype(bool)
     )
