@@ -1,10 +1,14 @@
 """How many labelled diversion transactions end in a case, per typology, and how many clean ones do.
 
     python benchmarks/typology_recall.py --rows 20000 --seed 20261127
+    python benchmarks/typology_recall.py --rows 20000 --seed 20261127 --population independent
 
 Generates labelled data with the bundled generator (use a seed not used in development),
 runs the real daily flow on it against the generated restricted list, and joins
-`scored_transactions.csv` with the labels.
+`scored_transactions.csv` with the labels. `--population independent` draws the clean
+customers, their names and end uses from the population written apart from the rules
+(generator profile "independent", orders of 2025-01-01 to 2026-11-30); `--profile` names any
+other generator profile.
 """
 
 from __future__ import annotations
@@ -68,7 +72,17 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=20_000)
     parser.add_argument("--seed", type=int, default=20261127)
     parser.add_argument("--keep", type=Path, default=None, help="keep inputs and outputs here")
+    parser.add_argument(
+        "--population",
+        choices=("standard", "independent"),
+        default="standard",
+        help="clean population: standard (the default profile) or independent",
+    )
+    parser.add_argument(
+        "--profile", default=None, help="generator profile (overrides --population)"
+    )
     args = parser.parse_args()
+    profile = args.profile or ("independent" if args.population == "independent" else "default")
     folder = args.keep or Path(tempfile.mkdtemp(prefix="redflag-recall-"))
     folder.mkdir(parents=True, exist_ok=True)
 
@@ -81,6 +95,7 @@ def main() -> int:
         out=folder / "orders.csv",
         labels=folder / "labels.csv",
         watchlist_out=folder / "restricted_parties.csv",
+        profile=profile,
     )
     daily_screening(
         transactions=[str(folder / "orders.csv")],

@@ -57,10 +57,14 @@ def letter_licence(tx: pd.DataFrame, ctx: RuleContext, params: dict[str, Any]) -
     requirement by letter, it judges the lines dated while that layer is in force."""
     spec = ctx.policy.get("letter_licence_items") or {}
     where = ctx.policy.countries("letter_licence_items", "destinations")
-    going, country = destined_to(tx, where)
-    mask = (letter_items(tx, ctx) & going & ~license_recorded(tx, ctx)).astype(bool)
-    if not mask.any():
+    letter = letter_items(tx, ctx)  # few lines: the rest is judged on them alone
+    if not letter.any():
         return RuleHits.none(tx)
+    lines, tx = tx, tx[letter]
+    going, country = destined_to(tx, where)
+    mask = (going & ~license_recorded(tx, ctx)).astype(bool)
+    if not mask.any():
+        return RuleHits.none(lines)
     hit = tx[mask]
     reason = (
         "Item "
@@ -86,7 +90,9 @@ def letter_licence(tx: pd.DataFrame, ctx: RuleContext, params: dict[str, Any]) -
             "license_number": hit["license_number"],
         }
     )
-    return RuleHits(mask=mask, reason=reason, evidence=evidence)
+    return RuleHits(
+        mask=mask.reindex(lines.index, fill_value=False), reason=reason, evidence=evidence
+    )
 
 
 def item_figures(tx: pd.DataFrame, ctx: RuleContext) -> pd.DataFrame:
@@ -122,13 +128,18 @@ def implausible_licence(tx: pd.DataFrame, ctx: RuleContext, params: dict[str, An
     review = ctx.policy.get("case_by_case_review") or {}
     letter = ctx.policy.get("letter_licence_items") or {}
     where = ctx.policy.countries("case_by_case_review", "destinations")
+    lines = tx
+    written = (tx["license_number"].notna() | tx["license_exception"].notna()).to_numpy()
+    tx = tx[written]  # the rest only on lines with a licence written on them
     going, country = destined_to(tx, where)
     advanced = ctx.controlled.reindex(tx.index, fill_value=False).astype(bool) | letter_items(
         tx, ctx
     )
-    candidates = going & license_recorded(tx, ctx) & advanced
+    candidates = (going & license_recorded(tx, ctx) & advanced).astype(bool)
     if not candidates.any():
-        return RuleHits.none(tx)
+        return RuleHits.none(lines)
+    tx, country = tx[candidates], country[candidates]
+    candidates = candidates[candidates]
     figures = item_figures(tx, ctx)
     tpp_line = float(review.get("tpp_line", 21_000))
     bandwidth_line = float(review.get("dram_bandwidth_line_gbps", 6_500))
@@ -155,7 +166,7 @@ def implausible_licence(tx: pd.DataFrame, ctx: RuleContext, params: dict[str, An
     above = above.astype(bool) & ~is_letter
     mask = (candidates & (above | abroad | too_early)).astype(bool)
     if not mask.any():
-        return RuleHits.none(tx)
+        return RuleHits.none(lines)
     hit = tx[mask]
     f = figures[mask]
     why_above = (
@@ -208,7 +219,9 @@ def implausible_licence(tx: pd.DataFrame, ctx: RuleContext, params: dict[str, An
             "predates_policy": too_early[mask],
         }
     )
-    return RuleHits(mask=mask, reason=reason, evidence=evidence)
+    return RuleHits(
+        mask=mask.reindex(lines.index, fill_value=False), reason=reason, evidence=evidence
+    )
 
 
 @rule("M1")

@@ -17,7 +17,9 @@ from detectors.rules.registry import RuleHits, rule
 def sea_capacity_onwards(tx: pd.DataFrame, ctx: RuleContext, params: dict[str, Any]) -> RuleHits:
     """A data centre or cloud provider in a Southeast-Asian hub whose end use rents the
     capacity to Chinese firms or remote users, or names a Chinese end user; or whose order
-    alone is far beyond local demand (`min_h100e`)."""
+    alone is far beyond local demand (`min_h100e` H100-equivalents, or `min_chips`
+    advanced chips of any class: a thousand A100s or L40S are as many accelerators to host
+    and rent as a thousand H100s)."""
     countries = ctx.policy.countries("sea_data_centres")
     hosts = in_set(tx["customer_country"], countries) & in_set(
         tx["customer_type"], params.get("customer_types") or ("data_center", "cloud_provider")
@@ -27,7 +29,11 @@ def sea_capacity_onwards(tx: pd.DataFrame, ctx: RuleContext, params: dict[str, A
     china = ctx.policy.group("china_macau")
     chinese_user = in_set(tx["end_user_country"], china) | in_set(tx["payer_country"], china)
     volume = tx["h100_equivalents"].astype(float).fillna(0.0)
-    large = (volume >= float(params.get("min_h100e", 512.0))).astype(bool)
+    chips = advanced_chips(tx, ctx)
+    large = (
+        (volume >= float(params.get("min_h100e", 512.0)))
+        | (chips >= float(params.get("min_chips", np.inf)))
+    ).astype(bool)
     mask = (hosts & (onward | chinese_user | large)).astype(bool)
     if not mask.any():
         return RuleHits.none(tx)
@@ -47,8 +53,10 @@ def sea_capacity_onwards(tx: pd.DataFrame, ctx: RuleContext, params: dict[str, A
                     )
                 ),
                 "one line of "
+                + number(chips[mask], 0)
+                + " advanced chips ("
                 + number(hit["h100_equivalents"], 0)
-                + " H100-equivalents is far beyond local demand",
+                + " H100-equivalents) is far beyond local demand",
             ),
         ),
         index=hit.index,
@@ -74,9 +82,25 @@ def sea_capacity_onwards(tx: pd.DataFrame, ctx: RuleContext, params: dict[str, A
             "end_user_country": hit["end_user_country"],
             "payer_country": hit["payer_country"],
             "h100_equivalents": hit["h100_equivalents"],
+            "advanced_chips": chips[mask],
         }
     )
     return RuleHits(mask=mask, reason=reason, evidence=evidence, weight=weight)
+
+
+def advanced_chips(tx: pd.DataFrame, ctx: RuleContext) -> pd.Series:
+    """Advanced chips on each line: the quantity times the catalog's chips per unit (8 for
+    an 8-GPU server; 1 for a chip, or a SKU the catalog does not know)."""
+    catalog = ctx.catalog
+    if "chips_per_unit" in catalog:
+        per_unit = catalog.set_index(catalog["sku"].astype("str").str.upper())["chips_per_unit"]
+        per_unit = per_unit[~per_unit.index.duplicated()].astype(float)
+        sku = tx["item_sku"].astype("str").str.strip().str.upper()
+        chips_per_unit = per_unit.reindex(sku).fillna(1.0).to_numpy(dtype=float)
+    else:
+        chips_per_unit = np.ones(len(tx))
+    quantity = tx["quantity"].astype(float).fillna(0.0).to_numpy()
+    return pd.Series(quantity * chips_per_unit, index=tx.index)
 
 
 @rule("S1")

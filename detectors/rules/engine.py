@@ -77,7 +77,9 @@ class RuleEngine:
             tx = in_scope[spec.scope]
             layer = self.pack.layer_of(spec.id)
             if layer is not None:  # a dated rule judges only the lines dated while in force
-                tx = tx[layer.in_force_mask(tx["order_date"]).to_numpy()]
+                in_force = layer.in_force_mask(tx["order_date"]).to_numpy()
+                if not in_force.all():  # copy the frame only when some lines fall outside
+                    tx = tx[in_force]
                 layers.setdefault(layer.id, {"version": layer.version, "lines_in_force": 0})
                 layers[layer.id]["lines_in_force"] = max(
                     layers[layer.id]["lines_in_force"], len(tx)

@@ -15,12 +15,19 @@ from detectors.rules.registry import RuleHits, rule
 @rule("L1")
 def intermediary_consignee(tx: pd.DataFrame, ctx: RuleContext, params: dict[str, Any]) -> RuleHits:
     """The ultimate consignee (the end user, else the ship-to party) is a freight forwarder,
-    trading company or bank — by name (`intermediary_name_patterns`), by being the named
-    forwarder, or by the customer's own type with no end user named. Only the end user
-    missing weighs `weight_no_end_user_only`."""
+    trading company or bank — by name (`intermediary_name_patterns`; a bank,
+    `consignee_only_name_patterns`, only as the ship-to with no end user named, since a
+    bank named as the end user uses the goods itself), by being the named forwarder, or by
+    the customer's own type with no end user named. Only the end user missing weighs
+    `weight_no_end_user_only`."""
     named_end_user = tx["end_user_name"].notna()
     consignee = tx["end_user_name"].where(named_end_user, tx["ship_to_name"])
     by_name = matches(consignee, ctx.policy.patterns("intermediary_name_patterns"))
+    if (~named_end_user).any():
+        open_rows = tx.loc[~named_end_user, "ship_to_name"]
+        by_name |= matches(open_rows, ctx.policy.patterns("consignee_only_name_patterns")).reindex(
+            tx.index, fill_value=False
+        )
     is_forwarder = (
         (name_key(consignee) == name_key(tx["freight_forwarder_name"])).fillna(False).astype(bool)
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
@@ -56,13 +57,20 @@ def first_word(series: pd.Series) -> pd.Series:
     return extract(series, r"(?P<found>[0-9A-Za-z]+)").str.lower()
 
 
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
 def romanise(value: str) -> str:
-    """A name in Latin letters: Chinese characters in pinyin syllables (pypinyin), other
-    scripts by unidecode ('深圳华强' -> 'shen zhen hua qiang')."""
+    """A name in Latin letters: Chinese characters in pinyin syllables (pypinyin, loaded
+    only when a name holds them), other scripts by unidecode ('深圳华强' ->
+    'shen zhen hua qiang', 'Müller' -> 'Muller')."""
     if value.isascii():
         return value
-    from pypinyin import lazy_pinyin
     from unidecode import unidecode
+
+    if not _HAN.search(value):
+        return unidecode(value)
+    from pypinyin import lazy_pinyin
 
     return unidecode(" ".join(lazy_pinyin(value)))
 
@@ -70,6 +78,12 @@ def romanise(value: str) -> str:
 def romanised(series: pd.Series) -> pd.Series:
     """`romanise` once per distinct value; names already in Latin letters are unchanged."""
     return per_value(series, lambda values: values.map(romanise, na_action="ignore").astype("str"))
+
+
+def same_text(a: pd.Series, b: pd.Series) -> pd.Series:
+    """Whether two names are written the same, in any script (names in Latin letters that
+    differ in case or form are compared by their first word)."""
+    return (a == b).fillna(False).astype(bool)
 
 
 def same_party(first_a: pd.Series, key_a: pd.Series, first_b: pd.Series, key_b: pd.Series,
@@ -108,7 +122,10 @@ def third_party_payment(tx: pd.DataFrame, ctx: RuleContext, params: dict[str, An
     `weight_one_sign`."""
     parties = ("customer_name", "ship_to_name", "end_user_name")
     plain = {c: first_word(tx[c]) for c in ("payer_name", *parties)}
-    own = pd.concat([plain[c] == plain["payer_name"] for c in parties], axis=1)
+    own = pd.concat(
+        [(plain[c] == plain["payer_name"]) | same_text(tx[c], tx["payer_name"]) for c in parties],
+        axis=1,
+    )
     own = own.fillna(False).any(axis=1).astype(bool)
     payer = plain["payer_name"].astype(object)
     payer_latin = pd.Series(np.nan, index=tx.index, dtype=object)
@@ -116,7 +133,11 @@ def third_party_payment(tx: pd.DataFrame, ctx: RuleContext, params: dict[str, An
     if open_rows.any():  # names in another script are compared again, romanised
         sub = tx.loc[open_rows]
         names = {c: sub[c] for c in ("payer_name", *parties)}
-        latin = {c: romanised(v) for c, v in names.items()}
+        stacked = romanised(pd.concat(list(names.values()), ignore_index=True))  # once a name
+        latin = {
+            c: stacked.iloc[k * len(sub) : (k + 1) * len(sub)].set_axis(sub.index)
+            for k, c in enumerate(names)
+        }
         changed = {
             c: (latin[c] != names[c].astype("str")).fillna(False).astype(bool) for c in names
         }

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from detectors.schema import INPUT_COLUMNS
+from detectors.synthetic import independent
 from detectors.synthetic.geography import COUNTRY_NAMES, FORWARDER_WORDS
 from detectors.synthetic.params import GeneratorParams
 from detectors.synthetic.population import (
@@ -183,18 +184,26 @@ def order_lines(
     cols["order_date"] = iso_days(params.start, day)
     controlled = items.controlled[item_idx]
     _consignees(rng, cols, customers, cust_idx, controlled, params)
-    cols["end_use"] = np.where(
-        pd.notna(cols["end_user_name"]),
-        end_uses(
+    if params.population == "independent":
+        written = independent.end_uses(
+            rng,
+            industry,
+            cols["customer_country"],
+            customers["city"].to_numpy(dtype=object)[cust_idx],
+            independent.country_words(cols["customer_country"]),
+            params.local_language_rate,
+            params.end_use_blank_rate,
+        )
+    else:
+        written = end_uses(
             rng,
             industry,
             cols["customer_country"],
             params.end_use_vocabulary,
             params.local_language_rate,
             params.end_use_blank_rate,
-        ),
-        None,
-    )
+        )
+    cols["end_use"] = np.where(pd.notna(cols["end_user_name"]), written, None)
     _logistics(rng, cols, customers, cust_idx, params)
     _item_fields(rng, cols, items, item_idx, quantity, day, params)
     payment(rng, cols, params)

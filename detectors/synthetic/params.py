@@ -61,6 +61,9 @@ TYPOLOGIES: tuple[str, ...] = (
     "sea_datacenter",
 )
 END_USE_VOCABULARIES: tuple[str, ...] = ("standard", "alternate", "mixed", "legacy")
+# "standard": the customers, names and end uses of `names` and `vocabulary`; "independent":
+# those of `independent`, written from how buyers describe themselves, not from the rules.
+POPULATIONS: tuple[str, ...] = ("standard", "independent")
 
 
 def _frozen(mapping: dict) -> Mapping:
@@ -154,6 +157,7 @@ class GeneratorParams:
         0.25  # other licensed destinations: NAC/ACA instead of a number
     )
     end_use_vocabulary: str = "standard"
+    population: str = "standard"  # or "independent" (its own sectors, names and end uses)
     local_language_rate: float = (
         0.10  # end uses written in the customer's language, where it has one
     )
@@ -231,6 +235,10 @@ class GeneratorParams:
                 f"end_use_vocabulary must be one of {', '.join(END_USE_VOCABULARIES)}, "
                 f"got {self.end_use_vocabulary!r}"
             )
+        if self.population not in POPULATIONS:
+            raise ValueError(
+                f"population must be one of {', '.join(POPULATIONS)}, got {self.population!r}"
+            )
         if self.price_level <= 0:
             raise ValueError(f"price_level must be positive, got {self.price_level}")
 
@@ -265,6 +273,21 @@ _SHIFTED_COUNTRIES = {
     "ID": 0.025, "TH": 0.02, "VN": 0.02, "AE": 0.03, "SA": 0.018, "CN": 0.03, "HK": 0.03,
     "BR": 0.03, "MX": 0.02, "TR": 0.018, "KR": 0.05, "TW": 0.05,
 }  # fmt: skip
+# The "independent" population: customers, names and end uses from
+# `detectors.synthetic.independent` (written apart from the rules), more business in China
+# (licensed), Vietnam, the UAE, India, Brazil, Israel and Korea, more hospitals, schools and
+# public bodies, over the dates of the long history (every dated policy change in span).
+_INDEPENDENT_COUNTRIES = {
+    **DEFAULT_COUNTRY_MIX,
+    "US": 0.2, "CN": 0.04, "HK": 0.025, "VN": 0.03, "AE": 0.03, "IN": 0.045, "BR": 0.03,
+    "IL": 0.025, "KR": 0.05, "SA": 0.015, "TR": 0.015, "MX": 0.015, "ID": 0.02, "TH": 0.018,
+    "MY": 0.025, "PL": 0.015, "CL": 0.008, "ZA": 0.01, "PH": 0.01,
+}  # fmt: skip
+_INDEPENDENT_TYPES = {
+    "distributor": 0.17, "reseller": 0.14, "system_integrator": 0.11, "cloud_provider": 0.08,
+    "data_center": 0.06, "oem": 0.07, "research": 0.12, "end_user": 0.2, "trading_company": 0.015,
+    "other": 0.035,
+}  # fmt: skip
 PROFILES: dict[str, dict[str, object]] = {
     "default": {},
     "history": {"start": date(2025, 1, 1), "days": 699},
@@ -287,5 +310,14 @@ PROFILES: dict[str, dict[str, object]] = {
         "free_mail_share": 0.08,
         "leasing_payer_rate": 0.02,
         "off_catalog_rate": 0.03,
+    },
+    "independent": {
+        "start": date(2025, 1, 1),
+        "days": 699,
+        "population": "independent",
+        "country_mix": _frozen(_INDEPENDENT_COUNTRIES),
+        "customer_type_mix": _frozen(_INDEPENDENT_TYPES),
+        "licensed_china_share": 0.3,
+        "local_language_rate": 0.12,
     },
 }

@@ -12,6 +12,7 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
+from detectors.synthetic import independent
 from detectors.synthetic.contacts import domains, emails, phones, websites
 from detectors.synthetic.geography import (
     ASIA_PREFIXES,
@@ -209,6 +210,26 @@ def _names(
     return name, brands, slug, native
 
 
+def _independent_names(
+    rng: np.random.Generator, countries: np.ndarray, types: np.ndarray, params: GeneratorParams
+) -> tuple[np.ndarray, ...]:
+    """(sector, name, brand, slug, native script, city) per customer of the independent
+    population (`detectors.synthetic.independent`)."""
+    sectors = independent.pick_sectors(rng, types)
+    cities = per_country(rng, countries, "cities")
+    legal = per_country(rng, countries, "legal_forms")
+    names, brands, slugs, native = independent.customer_names(
+        rng,
+        countries,
+        sectors,
+        cities,
+        legal,
+        independent.country_words(countries),
+        params.native_script_rate,
+    )
+    return sectors, names, brands, slugs, native, cities
+
+
 def _parents(
     rng: np.random.Generator,
     names: np.ndarray,
@@ -251,10 +272,16 @@ def build_customers(
     n = len(countries)
     countries = np.asarray(countries, dtype=object)
     types = np.asarray(types, dtype=object)
-    industries = pick_industries(rng, types)
-    names, brands, slugs, native = _names(rng, countries, industries, params)
-    cities = per_country(rng, countries, "cities")
-    research = industries == "research"
+    if params.population == "independent":
+        industries, names, brands, slugs, native, cities = _independent_names(
+            rng, countries, types, params
+        )
+        research = np.isin(industries, independent.ACADEMIC_SECTORS)
+    else:
+        industries = pick_industries(rng, types)
+        names, brands, slugs, native = _names(rng, countries, industries, params)
+        cities = per_country(rng, countries, "cities")
+        research = industries == "research"
     web = domains(rng, slugs, countries, per_country(rng, countries, "tld"), research)
 
     start_offset = (params.start - _EPOCH_START).days
@@ -271,7 +298,10 @@ def build_customers(
     names, parent, parent_country = _parents(rng, names, brands, countries, params)
     k = CLIENTS_PER_CUSTOMER
     home = np.repeat(countries, k)
-    clients = company_names(rng, home).reshape(n, k)
+    if params.population == "independent":
+        clients = independent.client_names(rng, home).reshape(n, k)
+    else:
+        clients = company_names(rng, home).reshape(n, k)
     sites = street_addresses(rng, home, per_country(rng, home, "cities")).reshape(n, k)
     return pd.DataFrame(
         {

@@ -120,7 +120,8 @@ def generate_cli(
             "--profile",
             help="Generator configuration: default; shifted (another population: other "
             "countries, prices, end-use wording, mix, 2025-01-01 to 2026-11-30); history "
-            "(the default population over 2025-01-01 to 2026-11-30).",
+            "(the default population over 2025-01-01 to 2026-11-30); independent (customers, "
+            "names and end uses written apart from the rules, same dates as history).",
         ),
     ] = "default",
 ) -> None:

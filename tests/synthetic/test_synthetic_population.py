@@ -153,7 +153,7 @@ def test_profiles_differ_where_a_model_could_learn_by_heart(catalog):
 
 
 def test_profile_names_overrides_and_bad_knobs():
-    assert set(PROFILES) == {"default", "shifted", "history"}
+    assert set(PROFILES) == {"default", "shifted", "history", "independent"}
     params = GeneratorParams.profile("shifted", price_level=0.9)
     assert params.profile_name == "shifted" and params.price_level == 0.9
     assert params.end == date(2026, 11, 30)
