@@ -95,12 +95,14 @@ def train_supervised(
     order_dates: pd.Series,
     min_labels: int = 60,
     settings: Mapping[str, Any] | None = None,
+    decisions: int | None = None,
 ) -> TrainedModel:
     """Train on labelled transactions (`labels` 1/0 aligned with `features`); `settings` is
-    the `supervised` section of configs/ml.yaml."""
+    the `supervised` section of configs/ml.yaml. `decisions` is the number of decisions the
+    labels come from (a decided case labels all its order lines; default: one per line)."""
     settings = dict(settings or {})
     y = pd.to_numeric(pd.Series(labels).reset_index(drop=True), errors="coerce")
-    _check_labels(y, int(min_labels), int(settings.get("min_per_class", 10)))
+    _check_labels(y, int(min_labels), int(settings.get("min_per_class", 10)), decisions)
     X = features[list(FEATURE_NAMES)].reset_index(drop=True)
     dates = pd.to_datetime(pd.Series(order_dates).reset_index(drop=True))
     order = np.argsort(dates.to_numpy(), kind="stable")
@@ -142,13 +144,20 @@ def train_supervised(
     )
 
 
-def _check_labels(y: pd.Series, min_labels: int, min_per_class: int) -> None:
+def _check_labels(
+    y: pd.Series, min_labels: int, min_per_class: int, decisions: int | None = None
+) -> None:
     if y.isna().any() or not y.isin([0, 1]).all():
         raise NotEnoughLabels("labels must be 0 or 1 (cleared = 0, escalated or reported = 1)")
     positives, total = int(y.sum()), len(y)
     if total < min_labels:
+        counted = (
+            f"only {total} labelled decisions"
+            if decisions is None or decisions == total
+            else f"only {decisions} labelled decision(s), covering {total} order lines"
+        )
         raise NotEnoughLabels(
-            f"only {total} labelled decisions; at least {min_labels} are needed to train "
+            f"{counted}; at least {min_labels} are needed to train "
             "(the pipeline runs on rules and the anomaly model until then)"
         )
     if min(positives, total - positives) < min_per_class:

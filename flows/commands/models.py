@@ -105,9 +105,13 @@ def check_labels(labels: pd.DataFrame, source: str = "labels") -> pd.DataFrame:
             f"{source}: line {twice[0] + 2}: transaction "
             f"{labels['transaction_id'].iloc[twice[0]]} is labelled twice"
         )
-    return pd.DataFrame(
+    checked = pd.DataFrame(
         {"transaction_id": labels["transaction_id"].astype("str"), "label": values.astype(int)}
     )
+    # the decision a label comes from: a decided case labels all its lines at once; a
+    # labels file row is one decision about one line
+    decision = labels["decision"] if "decision" in labels.columns else labels["transaction_id"]
+    return checked.assign(decision=decision.astype("str").to_numpy())
 
 
 def train_command(
@@ -143,6 +147,7 @@ def train_command(
         transactions["order_date"].iloc[rows],
         min_labels=int(params.get("min_labels", 60)),
         settings=params,
+        decisions=int(known["decision"].nunique()),
     )
     meta = ModelMetadata(
         kind="supervised",
@@ -152,7 +157,8 @@ def train_command(
         rows=model.training["rows"],
         metrics=model.metrics,
         params={k: v for k, v in params.items() if not isinstance(v, dict)},
-        notes=f"{model.training['positives']} positive, {model.training['negatives']} negative labels; "
+        notes=f"{known['decision'].nunique()} decision(s) over {len(known)} order lines: "
+        f"{model.training['positives']} positive, {model.training['negatives']} negative labels; "
         f"{len(labels) - len(known)} label(s) for unknown transactions ignored",
     )
     return _store(workspace, model, meta, activate)

@@ -132,3 +132,16 @@ def test_a_damaged_model_is_skipped_not_fatal(tmp_path, book):
     assert any(
         meta.version in s["reason"] and "could not be loaded" in s["reason"] for s in skipped
     )
+
+
+def test_too_few_labels_counts_decisions_not_order_lines(tmp_path, book):
+    orders, labels = book
+    few = pd.DataFrame(
+        {
+            "transaction_id": orders["transaction_id"][:27],
+            "label": labels[:27],
+            "decision": [f"CASE-{i // 9}" for i in range(27)],  # three decided cases
+        }
+    )
+    with pytest.raises(NotEnoughLabels, match="only 3 labelled decision\\(s\\), covering 27"):
+        train_command(tmp_path, orders, few, settings=QUICK)
