@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from actors import ANN
+
 from cases.feedback import decision_labels
 from cases.policy import CasePolicy
 from cases.store import CaseStore, RunInfo
 from cases.workflow import CaseWorkflow
-from actors import ANN
 
 
 def test_three_decided_cases_are_three_decisions_over_all_their_lines(tmp_path, make_draft):
