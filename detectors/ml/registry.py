@@ -26,7 +26,7 @@ from typing import Any
 
 import joblib
 
-KINDS: tuple[str, ...] = ("anomaly", "supervised")
+KINDS: tuple[str, ...] = ("anomaly", "supervised", "combination")
 
 
 class RegistryError(ValueError):

@@ -22,7 +22,7 @@ from detectors.catalog import catalog_frame
 from detectors.ml.anomaly import AnomalyDetector, fit_anomaly
 from detectors.ml.features import SharedFeatures, build_features
 from detectors.ml.registry import ModelMetadata, ModelRegistry, RegistryError
-from detectors.ml.supervised import SupervisedDetector, train_supervised
+from detectors.ml.supervised import NotEnoughLabels, SupervisedDetector, train_supervised
 from flows.settings import CONFIGS_DIR, merge, read_yaml
 
 console = Console()
@@ -123,10 +123,13 @@ def train_command(
     settings: Mapping[str, Any] | None = None,
     activate: bool = True,
     gated: bool = True,
+    combine: bool = True,
 ) -> ModelMetadata:
     """Train the supervised model on labelled transactions and store it; it becomes active
     when `activate` and, if `gated`, when it passes the gate (`detectors.ml.gate`): a model
     trained without the latest customers' decisions beats the active configuration on them.
+    With `combine`, the learned combination of flags and features is trained and gated
+    next (`flows.combination_training`).
 
     `transactions` is the canonical frame the labels refer to, with the history before them
     (features are point-in-time over it); labels not found among them are ignored and counted."""
@@ -173,7 +176,18 @@ def train_command(
     )
     if gate is not None:
         console.print(f"gate: {gate.reason}")
-    return _store(workspace, model, meta, activate and (gate is None or gate.passed))
+    stored = _store(workspace, model, meta, activate and (gate is None or gate.passed))
+    if combine and ml.get("combination", {}).get("enabled", True):
+        from flows.combination_training import train_combination
+
+        try:
+            train_combination(
+                workspace, transactions.iloc[rows], features.iloc[rows], y, settings, catalog,
+                activate,
+            )  # fmt: skip
+        except NotEnoughLabels as error:
+            console.print(f"combination: {error}; the fixed noisy-OR stays the risk")
+    return stored
 
 
 def _gate(
