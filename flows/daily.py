@@ -39,6 +39,7 @@ from cases.run_outputs import (
 )
 from cases.store import CaseStore, RunInfo
 from flows.assembly import RunSetup, add_ml, anomaly_refit_needed, prepare_run
+from flows.drift_check import run_drift
 from flows.history import TransactionHistory
 from flows.memory import release_memory
 from flows.partition_tasks import (
@@ -382,6 +383,9 @@ def daily_screening(
     }
     summary["skipped_detectors"] = setup.skipped
     summary["versions"] = setup.versions
+    summary["drift"] = run_drift(results, setup, ws, summary)
+    if summary["drift"]["drifted"]:
+        report(f"drift: {summary['drift']['message']}")
     close_run(run_folder, cases.index_lines, summary, clock)
     report(
         f"run {run_id}: {summary['counts']['cases_opened']} case(s) opened, "

@@ -26,6 +26,7 @@ from detectors.ml.supervised import NotEnoughLabels, SupervisedDetector, train_s
 from flows.settings import CONFIGS_DIR, merge, read_yaml
 
 console = Console()
+REFIT_REQUEST = "anomaly-refit-requested.json"  # written by a run that found drift
 
 
 def load_ml_settings(settings: Mapping[str, Any] | None = None) -> dict[str, Any]:
@@ -287,13 +288,16 @@ def store_anomaly(
         if sampled
         else "",
     )
-    return _store(workspace, model, meta, activate)
+    stored = _store(workspace, model, meta, activate)
+    (Path(workspace) / "models" / REFIT_REQUEST).unlink(missing_ok=True)
+    return stored
 
 
 def anomaly_refit_due(workspace: Path, as_of: date, every_days: int) -> bool:
-    """True when no anomaly model is active or the active one is older than `every_days`."""
+    """True when no anomaly model is active, the active one is older than `every_days`, or
+    a run found the orders drifted from its training data (`REFIT_REQUEST`)."""
     meta = ModelRegistry(Path(workspace) / "models").active("anomaly")
-    if meta is None:
+    if meta is None or (Path(workspace) / "models" / REFIT_REQUEST).exists():
         return True
     trained = datetime.fromisoformat(meta.trained_at).astimezone(UTC).date()
     return (as_of - trained).days >= every_days
