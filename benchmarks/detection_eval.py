@@ -154,7 +154,18 @@ def main() -> None:
         "(all training rows are always added)",
     )
     parser.add_argument("--out", type=Path, default=Path("docs/evaluation"), help="output folder")
+    parser.add_argument(
+        "--cross",
+        action="store_true",
+        help="cross-population mode: train on one generator configuration, evaluate on others "
+        "(benchmarks/cross_eval.py)",
+    )
     args = parser.parse_args()
+    if args.cross:
+        from benchmarks.cross_eval import main as cross_main
+
+        cross_main(args.rows, args.out)
+        return
     started = time.perf_counter()
     settings = load_pipeline_settings()
     catalog = catalog_frame(read_yaml(CONFIGS_DIR / "items.yaml"))

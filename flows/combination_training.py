@@ -6,7 +6,7 @@ model) and given a supervised score out of fold: the lines are cut into customer
 each fold is scored by a booster trained on the others, so that the combination learns how
 much the supervised score is worth on orders its model has not seen. The customers decided
 last form the hold-out (`detectors.ml.gate.holdout_split`); a combination fitted on the
-others must beat the active configuration there (the active combination, or the fixed
+earlier lines of the others must beat the active configuration there (the active combination, or the fixed
 noisy-OR) before it goes live. The combination kept is then fitted on all labelled lines.
 """
 
@@ -22,11 +22,11 @@ import pandas as pd
 from cases.grouping import score_transactions
 from detectors.base import DetectionContext, concat_flags
 from detectors.ml.combination import Combination, fit_combination, noisy_or
-from detectors.ml.features import FEATURE_NAMES, SharedFeatures
-from detectors.ml.gate import GateVerdict, holdout_figures, holdout_split, verdict
+from detectors.ml.features import SharedFeatures
+from detectors.ml.gate import GateVerdict, compare, holdout_split
 from detectors.ml.registry import ModelMetadata, ModelRegistry
 from detectors.ml.supervised import CODE as SUPERVISED
-from detectors.ml.supervised import NotEnoughLabels, _fit, _threads
+from detectors.ml.supervised import NotEnoughLabels, _fit, _threads, model_features
 from detectors.schema import FLAG_COLUMNS
 
 FOLDS = 3
@@ -96,7 +96,7 @@ def out_of_fold(
     None when a fold lacks a class."""
     codes = pd.Series(customers).astype("str")
     fold = pd.util.hash_array(codes.to_numpy(dtype=object)) % FOLDS
-    values = table[list(FEATURE_NAMES)].reset_index(drop=True)
+    values = table[model_features(params)].reset_index(drop=True)
     out = np.zeros(len(y))
     for k in range(FOLDS):
         train, score = fold != k, fold == k
@@ -117,9 +117,10 @@ def _supervised_probability(
     ys = pd.Series(y)
     if min(int(ys.sum()), int(len(ys) - ys.sum())) < int(params.get("calibration_folds", 3)):
         return None
-    model = _fit(train_table[list(FEATURE_NAMES)].reset_index(drop=True), ys, params)
+    names = model_features(params)
+    model = _fit(train_table[names].reset_index(drop=True), ys, params)
     with _threads(params.get("threads", 1)):
-        return model.predict_proba(table[list(FEATURE_NAMES)].to_numpy(dtype=float))[:, 1]
+        return model.predict_proba(table[names].to_numpy(dtype=float))[:, 1]
 
 
 def combination_risk(
@@ -159,12 +160,12 @@ def train_combination(
     ids = lines["transaction_id"].astype("str")
     flags, detectors, context = base_flags(workspace, lines, table, settings or {}, catalog)
 
-    held = holdout_split(
+    fit, held = holdout_split(
         lines["order_date"],
         lines["customer_id"],
         float(ml.get("gate", {}).get("holdout_share", 0.25)),
     )
-    tr, ho = np.flatnonzero(~held), np.flatnonzero(held)
+    tr, ho = np.flatnonzero(fit), np.flatnonzero(held)
     oof_train = out_of_fold(table.iloc[tr], y[tr], lines["customer_id"].iloc[tr], sup)
     parts = [flags[flags["transaction_id"].astype("str").isin(set(ids.iloc[tr]))]]
     if oof_train is not None:
@@ -188,14 +189,17 @@ def train_combination(
     hard = score_transactions(lines_h, new_h)["hard_stop"].to_numpy()
     hard_old = score_transactions(lines_h, old_h)["hard_stop"].to_numpy()
     threshold = int(cases.get("open_threshold", 40))
+    floor = float(cases.get("hard_stop_floor", 80))
     risk_new = combination_risk(candidate, new_h, lines_h, table_h)
     risk_old = combination_risk(active, old_h, lines_h, table_h)
     label = f"the active combination {active_meta.version}" if active_meta else "the fixed noisy-OR"
-    gate = verdict(
-        holdout_figures(y[ho], risk_new, (risk_new >= threshold) | hard),
-        holdout_figures(y[ho], risk_old, (risk_old >= threshold) | hard_old),
+    gate = compare(
+        y[ho],
+        (risk_new, (risk_new >= threshold) | hard, hard),
+        (risk_old, (risk_old >= threshold) | hard_old, hard_old),
         label,
-        float(ml.get("gate", {}).get("min_pr_auc_gain", 0.0)),
+        ml.get("gate", {}),
+        floor,
     )
 
     oof_all = out_of_fold(table, y, lines["customer_id"], sup)

@@ -21,7 +21,7 @@ import pandas as pd
 from cases.grouping import in_case, score_transactions
 from detectors.base import DetectionContext, concat_flags
 from detectors.ml.features import SharedFeatures
-from detectors.ml.gate import GateVerdict, holdout_figures, verdict
+from detectors.ml.gate import GateVerdict, compare
 from detectors.ml.supervised import SupervisedDetector, TrainedModel
 
 
@@ -71,11 +71,15 @@ def gate_supervised(
     else:
         old, label = base[0].iloc[:0], "rules without a supervised model"
     cases = pipeline.get("cases", {})
-    figures = []
+    sides = []
     for extra in (new, old):
         scored = score_transactions(holdout, concat_flags([*base, extra]))
-        figures.append(
-            holdout_figures(y, scored["risk_score"].to_numpy(), in_case(scored, cases).to_numpy())
+        sides.append(
+            (
+                scored["risk_score"].to_numpy(float),
+                in_case(scored, cases).to_numpy(),
+                scored["hard_stop"].to_numpy(),
+            )
         )
-    gain = float(ml.get("gate", {}).get("min_pr_auc_gain", 0.0))
-    return verdict(figures[0], figures[1], label, gain)
+    floor = float(cases.get("hard_stop_floor", 80))
+    return compare(y, sides[0], sides[1], label, ml.get("gate", {}), floor)

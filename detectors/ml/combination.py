@@ -11,9 +11,10 @@ Terms of one transaction (its design row):
                      (`CARRY_OVER`): ratios, levels, flags and counts, no identifiers and
                      no absolute amounts (a population's prices and order sizes do not
                      transfer); signed log, missing values at the training median
-Model: L2-regularised logistic regression on standardised terms (a strong penalty: robust
-to a share of wrong labels, and close to the prior where the labels say little). Logistic
-regression is calibrated by its loss; the Brier score on the hold-out is recorded.
+Model: logistic regression with the prior as an offset, log-odds = prior + b . z + c over
+the standardised terms z, with an L2 penalty on b: with no labels it is the noisy-OR (up to
+the intercept), and the labels move it only as far as they agree (robust to a share of
+wrong labels). Logistic regression is calibrated by its loss.
 
 Risk = round(100 x probability). Hard stops (E1, a strong list hit) still open a case and
 keep their floor: `cases.grouping.in_case` and the drafts apply them to whatever risk.
@@ -34,17 +35,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.linear_model import LogisticRegression
+from scipy.optimize import minimize
 
-from detectors.ml.features import FEATURE_NAMES
+from detectors.ml.features import ABSOLUTE, CARRY_OVER
 from detectors.ml.supervised import NotEnoughLabels, _check_labels
 
-# absolute amounts and sizes: they describe one population's prices and order sizes
-ABSOLUTE = frozenset(
-    {"order_value_usd", "h100_equivalents", "quantity", "unit_tpp"}
-    | {f for f in FEATURE_NAMES if f.startswith("prior_value_usd_")}
-)
-CARRY_OVER: tuple[str, ...] = tuple(f for f in FEATURE_NAMES if f not in ABSOLUTE)
 PRIOR = "prior"
 LOGIT_CLIP = 6.0  # noisy-OR risk 0 and 100 as log-odds of -6 and +6
 
@@ -100,7 +95,7 @@ class Combination:
         return _design(flags, transaction_ids, table, self.codes, self.features, self.fill)
 
     def log_odds(self, design: np.ndarray) -> np.ndarray:
-        return ((design - self.mean) / self.scale) @ self.coef + self.intercept
+        return design[:, 0] + ((design - self.mean) / self.scale) @ self.coef + self.intercept
 
     def probability(
         self, flags: pd.DataFrame, transaction_ids: pd.Series, table: pd.DataFrame | None
@@ -111,11 +106,14 @@ class Combination:
         """Rows x terms, in risk points: 100 x (p - p with the term at its training mean)."""
         z = self.log_odds(design)
         each = (design - self.mean) / self.scale * self.coef
+        each[:, 0] += design[:, 0] - self.mean[0]  # the prior is also the offset
         return 100.0 * (_sigmoid(z)[:, None] - _sigmoid(z[:, None] - each))
 
     def importance(self) -> dict[str, float]:
-        """Share of each term in the summed |coefficient| (terms are standardised)."""
+        """Share of each term in the summed |coefficient| (terms are standardised; the
+        prior counts with its offset)."""
         size = np.abs(self.coef)
+        size[0] = abs(self.coef[0] + self.scale[0])
         total = float(size.sum()) or 1.0
         return {t: round(float(s / total), 4) for t, s in zip(self.terms, size, strict=True)}
 
@@ -175,18 +173,18 @@ def fit_combination(
         design[:, 1 + len(codes) :] = np.where(np.isnan(block), fill, block)
     mean, scale = design.mean(axis=0), design.std(axis=0)
     scale = np.where(scale > 1e-9, scale, 1.0)
-    model = LogisticRegression(
-        C=float(settings.get("C", 0.1)), max_iter=int(settings.get("max_iter", 1000))
-    )
-    model.fit((design - mean) / scale, y.to_numpy(dtype=int))
+    coef, intercept = _fit_offset_logistic(
+        (design - mean) / scale, design[:, 0], y.to_numpy(dtype=float),
+        float(settings.get("C", 0.1)), int(settings.get("max_iter", 1000)),
+    )  # fmt: skip
     fitted = Combination(
         codes=codes,
         features=features,
         fill=fill,
         mean=mean,
         scale=scale,
-        coef=model.coef_[0].copy(),
-        intercept=float(model.intercept_[0]),
+        coef=coef,
+        intercept=intercept,
         training={"rows": len(y), "positives": int(y.sum()), "negatives": int(len(y) - y.sum())},
     )
     importance = fitted.importance()
@@ -198,6 +196,27 @@ def fit_combination(
         "max_term_share": float(settings.get("max_term_share", 0.5)),
     }
     return fitted
+
+
+def _fit_offset_logistic(
+    z: np.ndarray, offset: np.ndarray, y: np.ndarray, C: float, max_iter: int
+) -> tuple[np.ndarray, float]:
+    """argmin over (b, c) of  C x sum log-loss(y, offset + z b + c) + |b|^2 / 2, as
+    scikit-learn's LogisticRegression scales its penalty."""
+
+    def loss(params: np.ndarray) -> tuple[float, np.ndarray]:
+        b, c = params[:-1], params[-1]
+        eta = offset + z @ b + c
+        p = _sigmoid(eta)
+        # log(1 + e^eta) - y eta, computed stably
+        nll = np.sum(np.logaddexp(0.0, eta) - y * eta)
+        residual = p - y
+        grad = np.r_[C * (z.T @ residual) + b, C * residual.sum()]
+        return float(C * nll + 0.5 * b @ b), grad
+
+    start = np.zeros(z.shape[1] + 1)
+    found = minimize(loss, start, jac=True, method="L-BFGS-B", options={"maxiter": max_iter})
+    return found.x[:-1].copy(), float(found.x[-1])
 
 
 def explain(combination: Combination, design_row: np.ndarray, top: int = 5) -> list[dict]:
@@ -217,6 +236,7 @@ def explain(combination: Combination, design_row: np.ndarray, top: int = 5) -> l
 
 
 __all__ = [
+    "ABSOLUTE",
     "CARRY_OVER",
     "Combination",
     "NotEnoughLabels",

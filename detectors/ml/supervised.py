@@ -33,7 +33,7 @@ from threadpoolctl import threadpool_limits
 
 from detectors.base import DetectionContext, DetectorResult
 from detectors.ml.explanations import MLDetector
-from detectors.ml.features import FEATURE_NAMES
+from detectors.ml.features import CARRY_OVER, FEATURE_NAMES
 
 CODE = "ML-SUPERVISED"
 EXPLAIN_BLOCK_PAIRS = 50_000  # (transaction, feature) pairs predicted per block
@@ -103,7 +103,8 @@ def train_supervised(
     settings = dict(settings or {})
     y = pd.to_numeric(pd.Series(labels).reset_index(drop=True), errors="coerce")
     _check_labels(y, int(min_labels), int(settings.get("min_per_class", 10)), decisions)
-    X = features[list(FEATURE_NAMES)].reset_index(drop=True)
+    names = model_features(settings)
+    X = features[names].reset_index(drop=True)
     dates = pd.to_datetime(pd.Series(order_dates).reset_index(drop=True))
     order = np.argsort(dates.to_numpy(), kind="stable")
     X, y, dates = (
@@ -130,7 +131,7 @@ def train_supervised(
     final = _fit(X, y, settings)
     return TrainedModel(
         classifier=final,
-        feature_names=list(FEATURE_NAMES),
+        feature_names=names,
         median={n: float(v) for n, v in X.median().fillna(0.0).items()},
         metrics=metrics,
         threads=settings.get("threads", 1),
@@ -142,6 +143,15 @@ def train_supervised(
             "data_to": dates.iloc[-1].date().isoformat(),
         },
     )
+
+
+def model_features(settings: Mapping[str, Any] | None) -> list[str]:
+    """The features a supervised model learns from: `features: carry_over` (the default)
+    leaves out absolute amounts (`features.ABSOLUTE`), `all` keeps every feature."""
+    chosen = str((settings or {}).get("features", "carry_over"))
+    if chosen not in ("carry_over", "all"):
+        raise ValueError(f"supervised features {chosen!r}: use carry_over or all")
+    return list(CARRY_OVER if chosen == "carry_over" else FEATURE_NAMES)
 
 
 def _check_labels(

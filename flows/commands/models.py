@@ -209,12 +209,12 @@ def _gate(
     params = ml.get("supervised", {})
     share = float(ml.get("gate", {}).get("holdout_share", 0.25))
     lines = transactions.iloc[rows]
-    held = holdout_split(lines["order_date"], lines["customer_id"], share)
+    fit, held = holdout_split(lines["order_date"], lines["customer_id"], share)
     try:
         candidate = train_supervised(
-            features.iloc[rows[~held]],
-            y[~held],
-            lines["order_date"].iloc[np.flatnonzero(~held)],
+            features.iloc[rows[fit]],
+            y[fit],
+            lines["order_date"].iloc[np.flatnonzero(fit)],
             min_labels=int(params.get("min_labels", 60)),
             settings=params,
         )
@@ -226,7 +226,7 @@ def _gate(
         )
         return GateVerdict(
             False,
-            f"kept inactive: without the hold-out of {int(held.sum())} lines the rest cannot "
+            f"kept inactive: the {int(fit.sum())} lines before the hold-out cannot "
             f"train a model to compare ({error})",
             nothing,
             nothing,

@@ -37,8 +37,8 @@ def screened(book, policy, catalog, tmp_path_factory):
     orders, y = book
     table = build_features(orders, orders.iloc[:0], policy, catalog, {})
     flags, _, _ = base_flags(tmp_path_factory.mktemp("ws"), orders, table, QUICK, catalog)
-    held = holdout_split(orders["order_date"], orders["customer_id"], 0.3)
-    return orders, y, table, flags, held
+    fit, held = holdout_split(orders["order_date"], orders["customer_id"], 0.3)
+    return orders, y, table, flags, (fit, held)
 
 
 def test_no_identifier_or_absolute_amount_is_a_term():
@@ -54,22 +54,22 @@ def test_too_few_labels_leave_the_noisy_or(screened):
 
 
 def test_the_combination_beats_the_noisy_or_on_customers_it_has_not_seen(screened):
-    orders, y, table, flags, held = screened
+    orders, y, table, flags, (fit, held) = screened
     ids = orders["transaction_id"]
-    model = fit_combination(flags, ids[~held], y[~held], table[~held])
+    model = fit_combination(flags, ids[fit], y[fit], table[fit])
     learned = model.probability(flags, ids[held], table[held])
     fixed = noisy_or(flags, ids[held])
     assert average_precision_score(y[held], learned) > average_precision_score(y[held], fixed) + 0.1
 
 
 def test_ten_percent_wrong_labels_still_beat_the_noisy_or(screened):
-    orders, y, table, flags, held = screened
+    orders, y, table, flags, (fit, held) = screened
     ids = orders["transaction_id"]
     wrong = y.copy()
-    rows = np.flatnonzero(~held)
+    rows = np.flatnonzero(fit)
     flip = np.random.default_rng(11).choice(rows, len(rows) // 10, replace=False)
     wrong[flip] = 1 - wrong[flip]
-    model = fit_combination(flags, ids[~held], wrong[~held], table[~held])
+    model = fit_combination(flags, ids[fit], wrong[fit], table[fit])
     learned = model.probability(flags, ids[held], table[held])
     assert average_precision_score(y[held], learned) > average_precision_score(
         y[held], noisy_or(flags, ids[held])
@@ -77,7 +77,7 @@ def test_ten_percent_wrong_labels_still_beat_the_noisy_or(screened):
 
 
 def test_each_term_explains_its_share_and_importance_is_spread(screened):
-    orders, y, table, flags, held = screened
+    orders, y, table, flags, _ = screened
     ids = orders["transaction_id"]
     model = fit_combination(flags, ids, y, table)
     design = model.design(flags, ids, table)

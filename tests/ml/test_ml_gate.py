@@ -47,14 +47,14 @@ def book():
     return book.iloc[order].reset_index(drop=True), labels.iloc[order].reset_index(drop=True)
 
 
-def test_the_holdout_is_the_customers_decided_last_with_all_their_lines():
-    dates = pd.to_datetime(
-        ["2026-01-01", "2026-06-01", "2026-02-01", "2026-03-01", "2026-07-01", "2026-05-01"]
-    )
-    customers = pd.Series(["A", "A", "B", "B", "C", "D"])
-    held = holdout_split(pd.Series(dates), customers, share=0.4)
-    assert set(customers[held]) == {"C", "A"}  # C decided last, then A; all A's lines go
-    assert not set(customers[held]) & set(customers[~held])
+def test_the_holdout_comes_after_training_and_shares_no_customer():
+    rng = np.random.default_rng(2)
+    dates = pd.Series(pd.Timestamp("2026-01-01") + pd.to_timedelta(rng.integers(0, 300, 900), "D"))
+    customers = pd.Series([f"C{i}" for i in rng.integers(0, 60, 900)])
+    fit, held = holdout_split(dates, customers, share=0.25)
+    assert held.sum() > 50 and fit.sum() > 200 and not (fit & held).any()
+    assert dates[held].min() >= dates[fit].max()
+    assert not set(customers[held]) & set(customers[fit])
 
 
 def test_a_good_model_is_activated_and_lists_its_holdout_figures(tmp_path, book):
@@ -64,20 +64,20 @@ def test_a_good_model_is_activated_and_lists_its_holdout_figures(tmp_path, book)
     gate = meta.metrics["holdout"]
     assert meta.active and gate["passed"], gate["reason"]
     assert gate["candidate"]["pr_auc"] > gate["active"]["pr_auc"]
-    assert [m.version for m in models_list(tmp_path) if m.active] == [meta.version]
+    assert [m.version for m in models_list(tmp_path, "supervised") if m.active] == [meta.version]
 
 
 def test_a_model_trained_on_shuffled_labels_is_refused(tmp_path, book, policy, catalog):
     orders, labels = book
     y = labels.to_numpy()
-    held = holdout_split(orders["order_date"], orders["customer_id"], 0.25)
+    fit, held = holdout_split(orders["order_date"], orders["customer_id"], 0.25)
     table = build_features(orders, orders.iloc[:0], policy, catalog, QUICK.get("features", {}))
-    shuffled = np.random.default_rng(7).permutation(y[~held])
+    shuffled = np.random.default_rng(7).permutation(y[fit])
     bad = train_supervised(
-        table[~held], shuffled, orders["order_date"][~held], settings={"max_iter": 40}
+        table[fit], shuffled, orders["order_date"][fit], settings={"max_iter": 40}
     )
     good = train_supervised(
-        table[~held], y[~held], orders["order_date"][~held], settings={"max_iter": 40}
+        table[fit], y[fit], orders["order_date"][fit], settings={"max_iter": 40}
     )
     rows = np.flatnonzero(held)
     args = (orders.iloc[rows], table.iloc[rows], y[held])
@@ -96,7 +96,7 @@ def test_a_model_no_better_than_the_active_one_stays_inactive(tmp_path, book):
     second = train_command(tmp_path, orders, noisy, settings=QUICK)
     assert first.active and not second.active
     assert "kept inactive" in second.metrics["holdout"]["reason"]
-    assert [m.version for m in models_list(tmp_path) if m.active] == [first.version]
+    assert [m.version for m in models_list(tmp_path, "supervised") if m.active] == [first.version]
 
 
 def test_models_list_shows_the_holdout_figures_beside_the_active_ones(tmp_path, book, capsys):
