@@ -57,6 +57,8 @@ def test_the_next_day_is_scored_by_the_learned_combination(prefect_harness, tmp_
     assert code == 0, stderr + stdout
     summary = json.loads((out / "run_summary.json").read_text())
     assert "combination" in summary["versions"]["models"]
+    drift = summary["drift"]  # today's features against the anomaly model's training data
+    assert drift["psi"] and set(drift["psi"]) <= set(drift["psi"]) and "message" in drift
     cases = [json.loads(p.read_text()) for p in Path(out / "cases").glob("*.json")]
     assert cases
     for case in cases:
