@@ -12,7 +12,8 @@ Evaluation populations (each a seed never used in training):
     prices_x1.3      every price 1.3 times the catalog's, seed 4
     diversion_2pct   2 % diversion instead of 4 %, seed 5
     shifted          the whole "shifted" profile (countries, prices, vocabulary, dates), seed 6
-    flipped_10pct    seed 2, the workspace trained on labels of which 10 % are flipped
+    flipped_10pct    seed 2, the workspace trained on wrong labels: 10 % of the diversion
+                     lines labelled clean, as many clean lines labelled diversion
 
 For each: rules and lists alone, ML alone, combined; before and after training. Figures:
 PR-AUC of the risk (hard stops at their floor) and the share of clean lines in a case.
@@ -158,10 +159,12 @@ def main(rows: int, out: Path) -> dict[str, Any]:
         home = root / ("trained-flipped" if flipped else "trained")
         store_anomaly(home, table, train["order_date"], settings)
         labels = y_train.copy()
-        if flipped:
+        if flipped:  # 10 % of the diversion labels wrong, as many clean lines called diversion
             rng = np.random.default_rng(10)
-            flip = rng.choice(len(labels), len(labels) // 10, replace=False)
-            labels[flip] = 1 - labels[flip]
+            positives, negatives = np.flatnonzero(labels == 1), np.flatnonzero(labels == 0)
+            count = len(positives) // 10
+            labels[rng.choice(positives, count, replace=False)] = 0
+            labels[rng.choice(negatives, count, replace=False)] = 1
         frame = pd.DataFrame({"transaction_id": train["transaction_id"], "label": labels})
         t0 = time.perf_counter()
         train_command(home, train, frame, catalog=catalog, settings=settings)

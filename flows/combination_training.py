@@ -7,7 +7,7 @@ each fold is scored by a booster trained on the others, so that the combination 
 much the supervised score is worth on orders its model has not seen. The customers decided
 last form the hold-out (`detectors.ml.gate.holdout_split`); a combination fitted on the
 earlier lines of the others must beat the active configuration there (the active combination, or the fixed
-noisy-OR) before it goes live. The combination kept is then fitted on all labelled lines.
+noisy-OR, over the same flags) before it goes live. The combination kept is then fitted on all labelled lines.
 """
 
 from __future__ import annotations
@@ -158,7 +158,7 @@ def train_combination(
     lines, table = lines.reset_index(drop=True), table.reset_index(drop=True)
     y = np.asarray(y, dtype=int)
     ids = lines["transaction_id"].astype("str")
-    flags, detectors, context = base_flags(workspace, lines, table, settings or {}, catalog)
+    flags, _, _ = base_flags(workspace, lines, table, settings or {}, catalog)
 
     fit, held = holdout_split(
         lines["order_date"],
@@ -182,10 +182,9 @@ def train_combination(
     registry = ModelRegistry(Path(workspace) / "models")
     active_meta = registry.active("combination")
     active = registry.load(active_meta.version) if active_meta else None
-    old_parts = [base_h]
-    if "ml_supervised" in detectors:
-        old_parts.append(detectors["ml_supervised"].detect(lines_h, context).flags)
-    old_h = concat_flags(old_parts)
+    # both sides see the same flags, the supervised one from a booster that never saw the
+    # hold-out: the active supervised model may have learned from these very lines
+    old_h = new_h
     hard = score_transactions(lines_h, new_h)["hard_stop"].to_numpy()
     hard_old = score_transactions(lines_h, old_h)["hard_stop"].to_numpy()
     threshold = int(cases.get("open_threshold", 40))

@@ -114,7 +114,7 @@ def bootstrap_share(
     y: np.ndarray, new: np.ndarray, old: np.ndarray, rounds: int = 200, seed: int = 0
 ) -> float:
     """Share of paired bootstrap resamples of the hold-out where `new` ranks better (higher
-    PR-AUC) than `old`; resamples with one class only are skipped."""
+    PR-AUC) than `old`, a tie counting half; resamples with one class only are skipped."""
     y = np.asarray(y, dtype=int)
     rng = np.random.default_rng(seed)
     wins = counted = 0
@@ -123,9 +123,11 @@ def bootstrap_share(
         if not 0 < y[pick].sum() < len(pick):
             continue
         counted += 1
-        wins += average_precision_score(y[pick], new[pick]) > average_precision_score(
-            y[pick], old[pick]
+        a, b = (
+            average_precision_score(y[pick], new[pick]),
+            average_precision_score(y[pick], old[pick]),
         )
+        wins += 1.0 if a > b else 0.5 if a == b else 0.0
     return wins / counted if counted else 0.0
 
 

@@ -25,9 +25,9 @@ from flows.combination_training import base_flags, combination_risk, train_combi
 
 @pytest.fixture(scope="module")
 def book():
-    parts = [regular_orders(500, seed=53), lookalikes(200, 54), shell_orders(200, seed=55)]
+    parts = [regular_orders(1200, seed=53), lookalikes(400, 54), shell_orders(400, seed=55)]
     book = pd.concat(parts, ignore_index=True)
-    labels = np.r_[np.zeros(700), np.ones(200)].astype(int)
+    labels = np.r_[np.zeros(1600), np.ones(400)].astype(int)
     order = np.argsort(book["order_date"].to_numpy(), kind="stable")
     return book.iloc[order].reset_index(drop=True), labels[order]
 
