@@ -175,7 +175,7 @@ def fit_combination(
     scale = np.where(scale > 1e-9, scale, 1.0)
     coef, intercept = _fit_offset_logistic(
         (design - mean) / scale, design[:, 0], y.to_numpy(dtype=float),
-        float(settings.get("C", 0.1)), int(settings.get("max_iter", 1000)),
+        float(settings.get("C", 0.01)), int(settings.get("max_iter", 1000)),
     )  # fmt: skip
     fitted = Combination(
         codes=codes,
