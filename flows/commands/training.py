@@ -92,7 +92,8 @@ def train_cli(
 def models_list_cli(
     ctx: typer.Context,
     kind: Annotated[
-        str | None, typer.Option("--kind", help="Only this kind: anomaly, supervised or combination.")
+        str | None,
+        typer.Option("--kind", help="Only this kind: anomaly, supervised or combination."),
     ] = None,
     workspace: WorkspaceOption = None,
 ) -> None:
