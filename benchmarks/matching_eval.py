@@ -1,7 +1,7 @@
 """Evaluate the matcher on labelled pairs built from the real list files.
 
     python benchmarks/matching_eval.py [--data DIR] [--seed 2024] [--size N] [--weights FILE]
-        [--orders FILE]
+        [--orders FILE] [--kinds]
 
 Pairs come from the held-out entries (never used in training) with a seed the training
 run did not use. Prints precision, recall and F1 at the configured default threshold,
@@ -10,6 +10,11 @@ the share of held-out name variants whose own entry `Matcher.screen` returns; wi
 `--orders`, the hits of generated (fictional) parties against the real OFAC SDN list:
     redflag generate --rows 100000 --seed 5 --out /tmp/o.csv --labels /tmp/l.csv
     python benchmarks/matching_eval.py --orders /tmp/o.csv
+With `--kinds`, variations of the held-out names by kind (legal form, script, joined or
+split words, digits, initials, numbers, pinyin words, place moved, brand only, real
+aliases) and one-word-different negatives, screened end to end: precision, recall, F1
+per kind, for companies and overall (benchmarks/variations.py). Run from the repository
+root with PYTHONPATH=. so the checkout's own package is imported.
 """
 
 from __future__ import annotations
@@ -27,10 +32,10 @@ from sklearn.metrics import roc_auc_score
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from matcher_pairs import build_pairs, pair_features, pairs_frame  # noqa: E402
 from train_matcher import DEFAULT_DATA, build_reference_matcher, load_settings, metrics_at  # noqa: E402
 
 from detectors.matching.scorer import ScorerModel  # noqa: E402
-from detectors.matching.training import build_pairs, pair_features, pairs_frame  # noqa: E402
 
 
 def group_metrics(frame: pd.DataFrame, threshold: float) -> dict[str, float]:
@@ -122,6 +127,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument(
+        "--kinds",
+        action="store_true",
+        help="also screen variations of held-out names by kind (benchmarks/variations.py)",
+    )
+    parser.add_argument("--per-kind", type=int, default=400, help="names per variation kind")
+    parser.add_argument(
         "--weights", type=Path, help="scorer weights to evaluate (default: the shipped ones)"
     )
     parser.add_argument(
@@ -158,6 +169,11 @@ def main(argv: list[str] | None = None) -> int:
         },
         "screening": screening_recall(matcher, specs, args.screen, args.seed),
     }
+    if args.kinds:
+        from variations import evaluate, kind_table, variations
+
+        items = variations(matcher, args.seed, args.per_kind)
+        report["by_variation_kind"] = kind_table(evaluate(matcher, items))
     if args.orders:
         report["false_hits_on_generated_orders"] = false_hits(settings, args.orders, args.data)
     text = json.dumps(report, indent=2)

@@ -17,15 +17,16 @@ from pathlib import Path
 
 import numpy as np
 import yaml
+from matcher_pairs import build_pairs, pair_features
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import precision_recall_fscore_support, roc_auc_score
 
 import detectors
 from detectors.matching import Matcher, MatchSettings
 from detectors.matching.features import FEATURE_NAMES
+from detectors.matching.model import CAPS, FLOORS
 from detectors.matching.pairs import TOKEN_DF_PATH
-from detectors.matching.scorer import WEIGHTS_PATH, ScoreCap, ScorerModel
-from detectors.matching.training import build_pairs, pair_features
+from detectors.matching.scorer import WEIGHTS_PATH, ScorerModel
 from watchlists import entries_to_frame, load_watchlist
 
 REPO = Path(detectors.__file__).resolve().parents[1]
@@ -104,22 +105,6 @@ def fit_sign_consistent(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float
         dropped.append(FEATURE_NAMES[worst])
 
 
-# Pairs whose only agreement beyond generic words is a distinctive word that is hardly a
-# typo of the listed one (typo credibility 0.5 or less: "handa"/"hana", "garen"/"green")
-# stay below every threshold: the scorer's weights add up, and cannot see that the long
-# exact agreement of generic words is worth nothing when the one word that names the
-# company differs.
-CAPS = (
-    ScoreCap(
-        "distinctive_words_only_fuzzy",
-        at_least=0.5,
-        score=0.40,
-        reason="only generic words agree exactly; the distinctive word is another spelling, "
-        "not a believable typo",
-    ),
-)
-
-
 def write_token_df(matcher: Matcher) -> None:
     counts = np.diff(matcher.index.tokens.indptr)
     df = {t: int(c) for t, c in zip(matcher.index.tokens.vocab, counts, strict=True) if c >= 2}
@@ -150,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
     x = pair_features(matcher, train)
     y = np.array([s.label for s in train])
     coef, intercept, dropped = fit_sign_consistent(x, y)
-    scorer = ScorerModel(FEATURE_NAMES, coef, intercept, caps=CAPS)
+    scorer = ScorerModel(FEATURE_NAMES, coef, intercept, caps=CAPS, floors=FLOORS)
 
     valid = build_pairs(matcher, evaluation=True, seed=args.validation_seed)
     xv = pair_features(matcher, valid)
@@ -175,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
         "features_dropped_for_sign": dropped,
         "seconds": round(time.time() - started, 1),
     }
-    scorer = ScorerModel(FEATURE_NAMES, coef, intercept, meta, CAPS)
+    scorer = ScorerModel(FEATURE_NAMES, coef, intercept, meta, CAPS, FLOORS)
     print(json.dumps(meta, indent=2))
     for name, coef in zip(FEATURE_NAMES, scorer.coef, strict=True):
         print(f"  {name:28s} {coef:+.3f}")

@@ -15,6 +15,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from cases.bulk import collector_paused
+from cases.csv_cells import write_inert_csv
 from cases.json_text import indented_json
 from cases.model import Case
 from cases.render import case_html, case_json, run_index_html
@@ -114,7 +115,19 @@ def write_rejected(out: Path, rejected: pd.DataFrame) -> Path | None:
         if path.exists():
             path.unlink()
         return None
-    rejected.to_csv(path, index=False)
+    write_inert_csv(rejected, path)  # opened in spreadsheets: formula cells made inert
+    return path
+
+
+def write_field_warnings(out: Path, warnings: pd.DataFrame) -> Path | None:
+    """Optional values left blank (transaction_id, place, field, value, warning);
+    written only when there are any."""
+    path = out / "field_warnings.csv"
+    if warnings.empty:
+        if path.exists():
+            path.unlink()
+        return None
+    write_inert_csv(warnings, path)
     return path
 
 

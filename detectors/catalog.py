@@ -20,6 +20,8 @@ CATALOG_COLUMNS: tuple[str, ...] = (
     "tpp",
     "list_price",
     "prc_developed",
+    "dram_bandwidth_gbps",
+    "chips_per_unit",
     "note",
 )
 
@@ -35,6 +37,8 @@ def catalog_frame(config: Mapping[str, Any]) -> pd.DataFrame:
     frame["tpp"] = pd.to_numeric(frame["tpp"], errors="coerce").fillna(0.0).astype(float)
     frame["list_price"] = pd.to_numeric(frame["list_price"], errors="coerce").astype(float)
     frame["prc_developed"] = frame["prc_developed"].fillna(False).astype(bool)
+    frame["dram_bandwidth_gbps"] = pd.to_numeric(frame["dram_bandwidth_gbps"], errors="coerce")
+    frame["chips_per_unit"] = pd.to_numeric(frame["chips_per_unit"], errors="coerce").fillna(1.0)
     duplicated = frame["sku"][frame["sku"].duplicated()]
     if len(duplicated):
         raise ValueError(f"items.yaml: SKU listed twice: {', '.join(sorted(set(duplicated)))}")

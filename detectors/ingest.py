@@ -2,11 +2,16 @@
 
 Pure functions on frames: reading files lives in `flows/sources.py`. A row that cannot be
 used is never dropped silently: it comes back in `IngestResult.rejected` with its original
-values and a `reject_reason`, so that rows_read = rows_accepted + rows_rejected.
+values and a `reject_reason`, so that rows_read = rows_accepted + rows_rejected. An
+unusable value in an optional field (a `customer_since` that is no date, an unknown
+`end_user_country`) does not cost the row: the field is blanked and the row comes back
+in `IngestResult.field_warnings` (id, place, field, value, warning), so that its parties
+are still screened.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -23,9 +28,11 @@ from detectors.schema import (
     CUSTOMER_TYPES,
     DATE_COLUMNS,
     INPUT_COLUMNS,
+    NUMBER_COLUMNS,
     OPTIONAL_COLUMNS,
     PAYMENT_METHODS,
     REQUIRED_COLUMNS,
+    REQUIRED_COUNTRY_COLUMNS,
 )
 from detectors.seen_ids import SeenIds
 
@@ -44,16 +51,94 @@ class IngestResult:
     present_columns: frozenset[str]  # optional columns the input carried
     rows_read: int = 0
     reject_counts: dict[str, int] = field(default_factory=dict)
+    field_warnings: pd.DataFrame = field(default_factory=lambda: empty_field_warnings())
+
+
+FIELD_WARNING_COLUMNS: tuple[str, ...] = (
+    "transaction_id",
+    "source_file",
+    "source_row",
+    "field",
+    "value",
+    "warning",
+)
+
+
+def empty_field_warnings() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="str") for c in FIELD_WARNING_COLUMNS})
+
+
+class _FieldWarnings:
+    """Optional values that could not be used: each blanked, and noted here."""
+
+    def __init__(self, text: pd.DataFrame) -> None:
+        self.text = text
+        self.parts: list[pd.DataFrame] = []
+
+    def add(self, mask: pd.Series, column: str, warning: str) -> None:
+        mask = mask.fillna(False).astype(bool)
+        if not mask.any():
+            return
+        self.parts.append(
+            pd.DataFrame(
+                {
+                    "transaction_id": self.text["transaction_id"][mask].to_numpy(),
+                    "row": np.flatnonzero(mask.to_numpy()),
+                    "field": column,
+                    "value": self.text[column][mask].to_numpy(),
+                    "warning": warning,
+                }
+            )
+        )
+
+    def frame(self, source: str, first_row: int, kept: np.ndarray) -> pd.DataFrame:
+        """The warnings of the rows kept (a rejected row's problems are its reasons)."""
+        if not self.parts:
+            return empty_field_warnings()
+        found = pd.concat(self.parts, ignore_index=True)
+        found = found[kept[found["row"].to_numpy()]].sort_values("row", kind="stable")
+        found = found.assign(source_file=source, source_row=found["row"] + first_row)
+        return found.loc[:, list(FIELD_WARNING_COLUMNS)].reset_index(drop=True)
 
 
 def apply_column_map(raw: pd.DataFrame, column_map: Mapping[str, Any]) -> pd.DataFrame:
-    """Rename an ERP export's columns to Contract 1 names (configs/column_maps/*.yaml)."""
+    """Rename an ERP export's columns to Contract 1 names (configs/column_maps/*.yaml).
+
+    `date_format` (strftime codes, e.g. `%d.%m.%Y`) turns the export's dates into ISO
+    dates, and `decimal: ","` reads `1.234,56` as 1234.56; a value that does not fit is
+    left as it is, so it is rejected (or blanked) with its own text."""
     renames = {src: dst for src, dst in (column_map.get("columns") or {}).items() if src in raw}
     mapped = raw.rename(columns=renames)
     for column, value in (column_map.get("constants") or {}).items():
         if column not in mapped:
             mapped[column] = str(value)
+    date_format = column_map.get("date_format")
+    if date_format:
+        for column in (c for c in DATE_COLUMNS if c in mapped):
+            mapped[column] = _dates_as_iso(mapped[column], str(date_format))
+    decimal = str(column_map.get("decimal") or ".")
+    if decimal not in (".", ","):
+        raise ValueError(f"column map decimal {decimal!r}: expected '.' or ','")
+    if decimal == ",":
+        for column in (c for c in NUMBER_COLUMNS if c in mapped):
+            mapped[column] = _comma_decimals(mapped[column])
     return mapped
+
+
+_COMMA_DECIMAL = re.compile(r"[+-]?\d{1,3}([. \u00a0\u202f]?\d{3})*(,\d+)?|[+-]?\d+(,\d+)?")
+
+
+def _dates_as_iso(values: pd.Series, date_format: str) -> pd.Series:
+    text = values.astype("str").str.strip()
+    parsed = pd.to_datetime(text, format=date_format, errors="coerce")
+    return text.where(parsed.isna(), parsed.dt.strftime("%Y-%m-%d"))
+
+
+def _comma_decimals(values: pd.Series) -> pd.Series:
+    text = values.astype("str").str.strip()
+    fits = text.str.fullmatch(_COMMA_DECIMAL).fillna(False).astype(bool)
+    plain = text.str.replace(r"[. \u00a0\u202f]", "", regex=True).str.replace(",", ".")
+    return text.where(~fits, plain)
 
 
 def check_required_columns(raw: pd.DataFrame, source: str) -> None:
@@ -212,10 +297,14 @@ def normalize_orders(
     reject.add(repeated, Quoted("duplicate transaction_id '", ids, "'"), "duplicate_id")
 
     frame = text.copy()
+    warn = _FieldWarnings(text)
     for column in DATE_COLUMNS:
         parsed = pd.to_datetime(text[column], errors="coerce", format="ISO8601")
         bad = text[column].notna() & parsed.isna()
-        reject.add(bad, Quoted(f"unparseable {column} '", text[column], "'"), "bad_date")
+        if column in REQUIRED_COLUMNS:
+            reject.add(bad, Quoted(f"unparseable {column} '", text[column], "'"), "bad_date")
+        else:
+            warn.add(bad, column, "not a date (ISO YYYY-MM-DD); left blank")
         frame[column] = parsed.astype("datetime64[ns]")
 
     for column in ("quantity", "unit_price"):
@@ -238,21 +327,23 @@ def normalize_orders(
     for column in COUNTRY_COLUMNS:
         codes = normalize_countries(text[column], countries)
         bad = text[column].notna() & codes.isna()
-        reject.add(bad, Quoted("unknown country '", text[column], f"' in {column}"), "bad_country")
+        if column in REQUIRED_COUNTRY_COLUMNS:
+            message = Quoted("unknown country '", text[column], f"' in {column}")
+            reject.add(bad, message, "bad_country")
+        else:
+            warn.add(bad, column, "unknown country; left blank")
         frame[column] = codes.astype("str")
     routes = text["route"].dropna()
     normalized_routes = normalize_routes(routes, countries).astype("str")
     bad_route = pd.Series(False, index=text.index)
     bad_route[routes.index] = normalized_routes.isna()
-    reject.add(bad_route, Quoted("unknown country in route '", text["route"], "'"), "bad_country")
+    warn.add(bad_route, "route", "unknown country in the route; left blank")
     frame["route"] = pd.Series(np.nan, index=text.index, dtype="str")
     frame.loc[routes.index, "route"] = normalized_routes
 
     for column in BOOLEAN_COLUMNS:
         parsed, bad = _parse_booleans(text[column])
-        reject.add(
-            bad, Quoted(f"not a yes/no value in {column} '", text[column], "'"), "bad_boolean"
-        )
+        warn.add(bad, column, "not a yes/no value; left blank")
         frame[column] = parsed
 
     fx = {k.upper(): float(v) for k, v in settings.get("fx_to_usd", {"USD": 1.0}).items()}
@@ -291,4 +382,5 @@ def normalize_orders(
         present_columns=present,
         rows_read=len(raw),
         reject_counts=reject.counts,
+        field_warnings=warn.frame(source, first_row, ~bad.to_numpy()),
     )

@@ -54,6 +54,7 @@ OPTIONAL_COLUMNS: tuple[str, ...] = (
     "changed_after_order",
     "license_number",
     "license_exception",
+    "ship_from_country",  # where the goods leave from; absent = the exporter's own country
     # ownership data (DOMAIN.md: parent or headquarters in D:5 or Macau; red flag P5)
     "customer_parent_name",
     "customer_parent_country",
@@ -76,6 +77,7 @@ COUNTRY_COLUMNS: tuple[str, ...] = (
     "freight_forwarder_country",
     "payer_country",
     "customer_parent_country",
+    "ship_from_country",
 )
 # Countries that must be present and recognised; the rest are rejected only when given
 # and unrecognisable.

@@ -86,13 +86,19 @@ def prepare_run(
     from detectors.rules.engine import RuleEngine
     from flows.commands.rules import load_pack
 
-    pack = load_pack(CONFIGS_DIR, settings.get("policy_pack", "default"))
+    pack = load_pack(
+        CONFIGS_DIR, settings.get("policy_pack", "default"), settings.get("policy_layers")
+    )
     setup = RunSetup(
         settings=settings,
         catalog=catalog,
         policy=pack.policy,
         column_map=load_column_map(column_map),
-        versions={"code": code_version(), "policy_pack": pack.version_label},
+        versions={
+            "code": code_version(),
+            "policy_pack": pack.version_label,
+            "policy_layers": [layer.summary() for layer in pack.layers],
+        },
         watchlist_alongside=watchlist_alongside(settings),
     )
     families = settings.get("detectors", {})

@@ -68,12 +68,15 @@ def workspace_of(ctx: typer.Context, override: Path | None = None) -> Path:
 
 def run_guarded(action):
     """Run a command body, turning known failures into one-line errors and exit codes."""
+    from flows.run_guard import OrchestrationFailure
     from flows.sources import InputError
 
     try:
         return action()
     except typer.Exit:
         raise
+    except OrchestrationFailure as error:
+        fail(str(error), 1)
     except (
         InputError,
         UsageFailure,
@@ -98,6 +101,7 @@ from flows.commands import accounts as account_commands  # noqa: E402
 from flows.commands import audit as audit_commands  # noqa: E402
 from flows.commands import cases as case_commands  # noqa: E402
 from flows.commands import pipeline, training  # noqa: E402,F401  (they register their commands)
+from flows.commands import policy as policy_commands  # noqa: E402
 from flows.commands import rules as rule_commands  # noqa: E402
 from flows.commands import watchlist as watchlist_commands  # noqa: E402
 from flows.commands.evaluate import evaluate_cli  # noqa: E402
@@ -108,6 +112,7 @@ app.add_typer(audit_commands.app, name="audit")
 app.add_typer(watchlist_commands.app, name="watchlist")
 app.add_typer(case_commands.app, name="cases")
 app.add_typer(rule_commands.app, name="rules")
+app.add_typer(policy_commands.app, name="policy")
 app.command("generate")(generate_cli)
 app.command("evaluate")(evaluate_cli)
 

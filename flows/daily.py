@@ -33,6 +33,7 @@ from cases.run_outputs import (
     ScoredCsv,
     action_counts,
     touched_cases,
+    write_field_warnings,
     write_index,
     write_json,
     write_rejected,
@@ -59,6 +60,7 @@ from flows.partitions import (
     write_merged_flags,
 )
 from flows.progress import Progress
+from flows.resume import actions_before, claim_run, finish_run, run_key
 from flows.runners import dask_client, retire_local_workers, run_each, runner_workers
 from flows.settings import Workspace, ingest_workers, render_workers
 from flows.shipping import publish, withdraw
@@ -95,11 +97,18 @@ class RunFolder:
     started_at: datetime
     workspace: Workspace
     out: Path
+    key: str | None = None  # a daily run's pending-marker key (flows/resume.py)
+    resumed: bool = False  # finishing a run that was killed
 
 
-def begin_run(workspace: str, out: str | None, prefix: str = "") -> RunFolder:
-    run_id = new_run_id()
+def begin_run(
+    workspace: str, out: str | None, prefix: str = "", key: str | None = None
+) -> RunFolder:
     ws = Workspace(Path(workspace)).ensure()
+    if key is not None:
+        claimed = claim_run(ws.runs, ws.root / "work", key, out, prefix, new_run_id)
+        return RunFolder(claimed.run_id, claimed.started_at, ws, claimed.out, key, claimed.resumed)
+    run_id = new_run_id()
     out_dir = Path(out) if out else ws.runs / f"{prefix}{run_id}"
     out_dir.mkdir(parents=True, exist_ok=True)
     return RunFolder(run_id, datetime.now(UTC), ws, out_dir)
@@ -113,6 +122,8 @@ def close_run(run: RunFolder, cases: list, summary: dict[str, Any], clock: Stage
     write_index(run.out, cases, summary)
     write_json(run.out / "run_summary.json", summary)
     record_run(run.workspace.case_store_url, run.run_id, quote(summary))
+    if run.key is not None:
+        finish_run(run.workspace.runs, run.key)
     return summary
 
 
@@ -160,11 +171,13 @@ class StoredBatch:
 
 
 @task(name="store-cases", **TASK_OPTIONS)
-def store_cases(store_url: str, drafts: list, run: RunInfo) -> StoredBatch:
-    """Dedup against the case store; full cases come back only for those this run touched."""
+def store_cases(store_url: str, drafts: list, run: RunInfo, resumed: bool = False) -> StoredBatch:
+    """Dedup against the case store; full cases come back only for those this run touched
+    (for a resumed run, also those the killed run had stored)."""
     store = CaseStore(store_url, load_case_policy())
     try:
-        return StoredBatch(store.upsert_drafts(drafts, run, load="changed"))
+        upserts = store.upsert_drafts(drafts, run, load="changed")
+        return StoredBatch(actions_before(store, run.run_id, upserts) if resumed else upserts)
     finally:
         store.close()
 
@@ -259,6 +272,7 @@ def store_and_write_cases(
     settings: dict[str, Any],
     clock: StageClock,
     report: Progress,
+    resumed: bool = False,
 ) -> StoredCases:
     """Stores the partitions' drafts (deduplicated against the case store) in case-key
     order across all partitions, so that case ids do not depend on the partitioning, and
@@ -278,7 +292,7 @@ def store_and_write_cases(
                 if not batch:
                     break
                 with clock("cases"):
-                    upserts = store_cases(ws.case_store_url, quote(batch), run).upserts
+                    upserts = store_cases(ws.case_store_url, quote(batch), run, resumed).upserts
                 stored.case_of_key.update({u.case_key: u.case_id for u in upserts if u.case_id})
                 for action, n in action_counts(upserts).items():
                     stored.action_counts[action] = stored.action_counts.get(action, 0) + n
@@ -313,7 +327,10 @@ def daily_screening(
     (`partitions`, else the `partitions` setting); each partition is screened as its own
     task, and the results are merged into the same outputs whatever the partitioning."""
     report = Progress(get_run_logger(), progress)
-    run_folder = begin_run(workspace, out)
+    key = run_key(transactions, watchlist, config, column_map, partitions, out)
+    run_folder = begin_run(workspace, out, key=key)
+    if run_folder.resumed:
+        report(f"finishing run {run_folder.run_id}, which was stopped before its end")
     run_id, started_at, ws, out_dir = (
         run_folder.run_id,
         run_folder.started_at,
@@ -365,11 +382,14 @@ def daily_screening(
             )
             retire_local_workers(client)
         run = RunInfo(run_id=run_id, started_at=started_at.isoformat(), versions=setup.versions)
-        cases = store_and_write_cases(results, ws, run, out_dir, setup.settings, clock, report)
+        cases = store_and_write_cases(
+            results, ws, run, out_dir, setup.settings, clock, report, run_folder.resumed
+        )
         with clock("outputs"):
             scored = write_merged_scored(results, out_dir, cases.case_of_key, setup.settings)
             write_merged_flags([r.flags for r in results], out_dir / "flags.parquet")
             write_rejected(out_dir, tally.rejected_frame())
+            write_field_warnings(out_dir, tally.field_warnings_frame())
     finally:
         withdraw(run_id, client)
         shutil.rmtree(work, ignore_errors=True)
@@ -437,6 +457,7 @@ def run_summary(
             "rows_accepted": spool.rows_accepted,
             "rows_rejected": tally.rows_rejected,
             "reject_reasons": tally.reject_counts,
+            "field_warnings": sum(len(w) for w in tally.field_warnings),
             "parties_screened": detail_total(results, "watchlist", "parties_screened"),
             "watchlist_hits": detail_total(results, "watchlist", "hits_count"),
             "flags_by_code": dict(sorted(by_code.items())),

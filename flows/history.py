@@ -36,7 +36,11 @@ class TransactionHistory:
 
     def _dataset(self, own_run: str | None = None) -> ds.Dataset | None:
         parts = self._parts(own_run)
-        return ds.dataset([str(p) for p in parts], format="parquet") if parts else None
+        if not parts:
+            return None
+        # parts written before a column was added lack it: read them as nulls
+        schema = pa.unify_schemas([pq.read_schema(p) for p in parts], promote_options="permissive")
+        return ds.dataset([str(p) for p in parts], schema=schema, format="parquet")
 
     def stored_ids(self) -> set[str]:
         dataset = self._dataset()

@@ -100,7 +100,7 @@ def screen_orders(
     seconds["history"] = time.perf_counter() - started
     orders = batch.drop(columns=[ROW])
     context = setup.context(orders, history, present_columns, as_of=as_of)
-    folder = part.files[0].parent if part.files else Path(".")
+    folder = part.files[0].parent if part.files else (part.folder or Path("."))
     results, detection_seconds = detect_all(setup, orders, context, folder)
     seconds.update(detection_seconds)
     started = time.perf_counter()

@@ -66,6 +66,7 @@ class Partition:
     files: tuple[Path, ...]
     rows: int
     customers: tuple[str, ...] = field(repr=False)
+    folder: Path | None = None  # where its files are, and its results go (even with none)
 
     @property
     def label(self) -> str:
@@ -190,6 +191,7 @@ def split_partitions(
             files=tuple(files[p]),
             rows=rows[p],
             customers=tuple(sorted(str(c) for c in customers_of.get(p, []))),
+            folder=folders[p],
         )
         for p in range(partitions)
     ]

@@ -1,9 +1,11 @@
 """The rescreen flow: a new watchlist version arrives — who in our history is now a hit?
 
-Snapshot the new version, diff it against the active one, screen the parties of past
+Snapshot the new version of each list source, diff it against the version of the same
+source the history was last rescreened against (a new source is all additions), screen the parties of past
 transactions (default look-back: the five-year record-keeping period) against only the
 added and changed entries, and open cases for new hits only. Entries removed from a list
-are noted on the open cases they caused.
+are noted on the open cases they caused. The new versions become active only once the
+rescreen went through.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import pandas as pd
 from prefect import flow, get_run_logger, task
 from prefect.utilities.annotations import quote
 
+from cases.csv_cells import write_inert_csv
 from cases.grouping import build_drafts, score_transactions
 from cases.policy import load_case_policy
 from cases.run_outputs import action_counts, touched_cases, write_cases
@@ -32,24 +35,53 @@ from flows.history import TransactionHistory
 from flows.partitions import partition_count
 from flows.progress import Progress
 from flows.runners import dask_client, retire_local_workers, run_each, runner_workers
-from flows.screening import match_settings
+from flows.screening import match_settings, snapshot_store
 from flows.settings import Workspace, load_pipeline_settings, render_workers
 from flows.shipping import publish, published, withdraw
 from flows.sources import expand_sources
-from watchlists import SnapshotStore, WatchlistDiff, diff_entries, entries_to_frame
+from watchlists import SnapshotInfo, SnapshotStore, WatchlistDiff, diff_entries, entries_to_frame
+from watchlists.diff import combine_diffs
 from watchlists.loader import file_sha256
 
 TRIGGER = "watchlist change"
 
 
+@dataclass(frozen=True)
+class SourceChange:
+    """One list source's new version and the version it is diffed against (None: a new
+    source, all additions)."""
+
+    new: SnapshotInfo
+    previous: SnapshotInfo | None
+    counts: dict[str, int]
+
+
 @task(name="snapshot-and-diff", **TASK_OPTIONS)
-def snapshot_and_diff(workspace: Workspace, paths: list[Path]) -> tuple[Any, Any, WatchlistDiff]:
+def snapshot_and_diff(
+    workspace: Workspace, paths: list[Path], accept_shrink: bool = False, partial: bool = False
+) -> tuple[list[SourceChange], WatchlistDiff]:
+    """Snapshot each source's new version (not yet active) and diff it against the version
+    of the same source the history was last rescreened against."""
+    store = snapshot_store(workspace.watchlists)
+    added = store.add_sources(paths, activate=False, accept_shrink=accept_shrink, partial=partial)
+    changes, diffs = [], []
+    for new, _created in added:
+        previous = store.rescreen_baseline(new)
+        old = store.entries(previous.id) if previous else entries_to_frame([])
+        diff = diff_entries(old, store.entries(new.id))
+        changes.append(SourceChange(new, previous, diff.counts()))
+        diffs.append(diff)
+    return changes, combine_diffs(diffs)
+
+
+def activate_rescreened(workspace: Workspace, changes: list[SourceChange]) -> None:
+    """After a rescreen that went through: its versions become their sources' active ones.
+    A rescreen that fails before this leaves the previous versions active, and the next
+    attempt diffs against them again."""
     store = SnapshotStore(workspace.watchlists)
-    previous = store.active()
-    new, _created = store.add(paths)
-    old_entries = store.entries(previous.id) if previous else entries_to_frame([])
-    store.activate(new.id)
-    return previous, new, diff_entries(old_entries, store.entries(new.id))
+    for change in changes:
+        store.activate(change.new.id)
+        store.mark_rescreened(change.new)
 
 
 @dataclass(frozen=True)
@@ -149,6 +181,8 @@ def rescreen(
     config: str | None = None,
     partitions: int | None = None,
     progress: bool = False,
+    accept_shrink: bool = False,
+    partial: bool = False,
 ) -> dict[str, Any]:
     """Rescreen past parties against what changed in a new watchlist version; the past
     transactions are screened in partitions of customers (`partitions`, else the
@@ -169,7 +203,7 @@ def rescreen(
     clock = StageClock()
 
     with clock("snapshot"):
-        previous, new, diff = snapshot_and_diff(ws, paths)
+        sources_changed, diff = snapshot_and_diff(ws, paths, accept_shrink, partial)
         shutil.rmtree(ws.root / "work" / run_id, ignore_errors=True)
     changes = diff.screening_entries()
     client = dask_client()
@@ -203,10 +237,19 @@ def rescreen(
     versions = {
         "code": code_version(),
         "watchlist_snapshot": {
-            "id": new.id,
-            "label": new.label,
-            "previous": previous.id if previous else None,
+            "id": "+".join(c.new.id for c in sources_changed),
+            "label": " + ".join(c.new.label for c in sources_changed),
+            "previous": "+".join(c.previous.id for c in sources_changed if c.previous) or None,
         },
+        "watchlist_sources": [
+            {
+                "source": c.new.source,
+                "id": c.new.id,
+                "previous": c.previous.id if c.previous else None,
+                "diff": c.counts,
+            }
+            for c in sources_changed
+        ],
         "watchlist_diff": diff.counts(),
     }
     for draft in drafts:
@@ -218,7 +261,7 @@ def rescreen(
         noted = note_removed(ws.case_store_url, diff.removed, run_id)
     touched = touched_cases(upserts)
 
-    diff.to_csv(out_dir / "watchlist_diff.csv")
+    write_inert_csv(diff.to_frame(), out_dir / "watchlist_diff.csv")
     summary = {
         "run_id": run_id,
         "kind": "rescreen",
@@ -244,6 +287,7 @@ def rescreen(
         "versions": versions,
     }
     write_cases(out_dir, touched, render_workers(settings))
+    activate_rescreened(ws, sources_changed)
     close_run(run_folder, touched, summary, clock)
     report(f"rescreen {run_id}: {summary['counts']}")
     return summary

@@ -1,8 +1,9 @@
 """The watchlist side of a run: which snapshot is screened against, and its matcher.
 
-Lists given with --watchlist become a snapshot (an identical one is reused); otherwise the
-workspace's active snapshot is used, and a fresh workspace starts from the bundled sample.
-The matcher index is built once per snapshot and cached beside it.
+Lists given with --watchlist become snapshots of their sources (an identical one is
+reused); every source's active snapshot is screened, and a workspace without any starts
+from the bundled sample. The matcher index is built once per set of active snapshots and
+cached beside them.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 from detectors.matching import Matcher, MatchSettings
 from flows.settings import CONFIGS_DIR, Workspace, read_yaml
 from watchlists import SnapshotStore, sample_path
+from watchlists.list_sources import DEFAULT_MAX_SHRINK
 
 
 def match_settings(settings: Mapping[str, Any]) -> MatchSettings:
@@ -22,15 +24,29 @@ def match_settings(settings: Mapping[str, Any]) -> MatchSettings:
     )
 
 
+def snapshot_store(root: Path) -> SnapshotStore:
+    """The workspace's snapshots, with the share of entries a new version may lose
+    (`max_shrink` in configs/watchlists.yaml)."""
+    limit = read_yaml(CONFIGS_DIR / "watchlists.yaml").get("max_shrink", DEFAULT_MAX_SHRINK)
+    try:
+        share = float(limit)
+    except (TypeError, ValueError):
+        raise ValueError(f"configs/watchlists.yaml: max_shrink {limit!r} is not a share") from None
+    if not 0.0 <= share <= 1.0:
+        raise ValueError(f"configs/watchlists.yaml: max_shrink {share} is not between 0 and 1")
+    return SnapshotStore(root, max_shrink=share)
+
+
 def resolve_snapshot(workspace: Workspace, watchlist: list[str] | None):
-    store = SnapshotStore(workspace.watchlists)
+    """The store and what screening uses: every source's active snapshot, after the lists
+    given (if any) became their sources' active versions."""
+    store = snapshot_store(workspace.watchlists)
     if watchlist:
-        snapshot, _created = store.add([Path(p) for p in watchlist])
-        return store, snapshot
-    active = store.active()
-    if active is None:
-        active, _created = store.add([sample_path()], label="bundled sample")
-    return store, active
+        store.add_sources([Path(p) for p in watchlist])
+    screened = store.screened()
+    if screened is None:
+        screened, _created = store.add([sample_path()], label="bundled sample")
+    return store, screened
 
 
 def active_matcher(workspace: Workspace, watchlist: list[str] | None, settings: Mapping[str, Any]):

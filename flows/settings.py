@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 
 import detectors
+from flows.settings_check import check_overrides
 
 CONFIGS_DIR = Path(detectors.__file__).resolve().parents[1] / "configs"
 
@@ -49,7 +50,12 @@ def load_pipeline_settings(config_file: Path | None = None) -> dict[str, Any]:
     value is refused in one line naming the file and the key before anything is read."""
     settings = read_yaml(CONFIGS_DIR / "pipeline.yaml")
     if config_file is not None:
-        settings = merge(settings, read_yaml(config_file))
+        overrides = read_yaml(config_file)
+        try:
+            check_overrides(settings, overrides)
+        except ValueError as error:
+            raise ValueError(f"{config_file}: {error}") from None
+        settings = merge(settings, overrides)
     try:
         for check in (ingest_workers, render_workers, watchlist_alongside):
             check(settings)

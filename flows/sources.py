@@ -6,6 +6,7 @@ the reason; row-level problems go to the rejected rows (see `detectors.ingest`).
 
 from __future__ import annotations
 
+import codecs
 import glob
 import re
 import warnings
@@ -24,6 +25,7 @@ from detectors.ingest import (
     MissingColumnsError,
     apply_column_map,
     check_required_columns,
+    empty_field_warnings,
     normalize_orders,
 )
 from detectors.schema import empty_canonical_frame
@@ -37,8 +39,40 @@ class InputError(ValueError):
 SKIPPED_LINE = re.compile(r"Skipping line (\d+): (.+)")
 
 
+@dataclass(frozen=True)
+class CsvOptions:
+    """How an order CSV is written: a column map may set `delimiter` and `encoding`."""
+
+    delimiter: str = ","
+    encoding: str = "utf-8-sig"  # UTF-8, with or without a byte-order mark
+
+    @classmethod
+    def of(cls, column_map: Mapping[str, Any] | None) -> CsvOptions:
+        """The map's CSV options, checked; a bad one is an InputError naming the map."""
+        column_map = column_map or {}
+        name = column_map.get("name", "the column map")
+        delimiter = str(column_map.get("delimiter") or ",")
+        if delimiter == "\\t":
+            delimiter = "\t"
+        if len(delimiter) != 1 or delimiter in '"\r\n':
+            raise InputError(f"{name}: delimiter {delimiter!r} must be one character, e.g. ';'")
+        encoding = str(column_map.get("encoding") or "utf-8-sig")
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise InputError(
+                f"{name}: unknown encoding {encoding!r} (e.g. utf-8, cp1252)"
+            ) from None
+        if codecs.lookup(encoding).name == "utf-8":
+            encoding = "utf-8-sig"
+        return cls(delimiter, encoding)
+
+
 def _csv_chunks(
-    path: Path, chunk_rows: int, malformed: list[tuple[int, str]]
+    path: Path,
+    chunk_rows: int,
+    malformed: list[tuple[int, str]],
+    options: CsvOptions = CsvOptions(),
 ) -> Iterator[pd.DataFrame]:
     """The file's rows as text; a line with more fields than the header is not dropped but
     noted in `malformed` as (line number, what is wrong) for the rejected rows."""
@@ -47,7 +81,8 @@ def _csv_chunks(
             path,
             dtype=str,
             keep_default_na=False,
-            encoding="utf-8-sig",
+            encoding=options.encoding,
+            sep=options.delimiter,
             chunksize=chunk_rows,
             on_bad_lines="warn",
         )
@@ -66,8 +101,14 @@ def _csv_chunks(
             f"{path}: the file is empty (expected a header row and order lines)"
         ) from None
     except UnicodeDecodeError as error:
+        if options.encoding != "utf-8-sig":
+            raise InputError(
+                f"{path}: not {options.encoding} text as the column map says "
+                f"({error.reason} at byte {error.start})"
+            ) from None
         raise InputError(
-            f"{path}: not UTF-8 text ({error.reason} at byte {error.start}); save it as UTF-8 and retry"
+            f"{path}: not UTF-8 text ({error.reason} at byte {error.start}); save it as UTF-8 "
+            "and retry, or set `encoding` in a column map"
         ) from None
     except pd.errors.ParserError as error:
         first_line = str(error).strip().splitlines()[0]
@@ -75,12 +116,16 @@ def _csv_chunks(
 
 
 def malformed_rows(
-    path: Path, malformed: list[tuple[int, str]], columns: list[str], label: str | None = None
+    path: Path,
+    malformed: list[tuple[int, str]],
+    columns: list[str],
+    label: str | None = None,
+    encoding: str = "utf-8-sig",
 ) -> pd.DataFrame:
     """Rejected rows for lines the CSV parser could not split: the line's text is kept."""
     wanted = {line for line, _ in malformed}
     texts: dict[int, str] = {}
-    with path.open(encoding="utf-8-sig", errors="replace") as handle:
+    with path.open(encoding=encoding, errors="replace") as handle:
         for number, text in enumerate(handle, start=1):
             if number in wanted:
                 texts[number] = text.rstrip("\r\n")
@@ -115,7 +160,10 @@ def _xlsx_chunks(path: Path) -> Iterator[pd.DataFrame]:
 
 
 def raw_chunks(
-    path: Path, chunk_rows: int, malformed: list[tuple[int, str]] | None = None
+    path: Path,
+    chunk_rows: int,
+    malformed: list[tuple[int, str]] | None = None,
+    options: CsvOptions = CsvOptions(),
 ) -> Iterator[pd.DataFrame]:
     """The file's rows as string frames, a chunk at a time, whatever its format."""
     if not path.exists():
@@ -128,7 +176,9 @@ def raw_chunks(
     elif suffix in {".xlsx", ".xlsm"}:
         yield from _xlsx_chunks(path)
     elif suffix in {".csv", ".txt", ""}:
-        yield from _csv_chunks(path, chunk_rows, malformed if malformed is not None else [])
+        yield from _csv_chunks(
+            path, chunk_rows, malformed if malformed is not None else [], options
+        )
     else:
         raise InputError(f"{path}: unknown file type '{suffix}' (expected .csv, .parquet or .xlsx)")
 
@@ -141,12 +191,15 @@ class ReadTally:
     rejected: list[pd.DataFrame] = field(default_factory=list)
     present_columns: set[str] = field(default_factory=set)
     reject_counts: dict[str, int] = field(default_factory=dict)
+    field_warnings: list[pd.DataFrame] = field(default_factory=list)
 
     def add(self, part: Any) -> None:
         """What normalizing one chunk rejected and found (an IngestResult or a spooled
-        chunk: `rejected`, `present_columns`, `reject_counts`)."""
+        chunk: `rejected`, `present_columns`, `reject_counts`, `field_warnings`)."""
         if len(part.rejected):
             self.rejected.append(part.rejected)
+        if len(part.field_warnings):
+            self.field_warnings.append(part.field_warnings)
         self.present_columns |= part.present_columns
         self.count(part.reject_counts)
 
@@ -157,6 +210,12 @@ class ReadTally:
     @property
     def rows_rejected(self) -> int:
         return sum(len(frame) for frame in self.rejected)
+
+    def field_warnings_frame(self) -> pd.DataFrame:
+        """Blanked optional values of accepted rows (see `detectors.ingest`)."""
+        if not self.field_warnings:
+            return empty_field_warnings()
+        return pd.concat(self.field_warnings, ignore_index=True)
 
     def rejected_frame(self) -> pd.DataFrame:
         return pd.concat(self.rejected, ignore_index=True) if self.rejected else pd.DataFrame()
@@ -182,15 +241,19 @@ def raw_order_chunks(
     """Every file's rows a chunk at a time, in file order, with the run's column map
     applied; rows read and malformed lines go to `tally`."""
     chunk_rows = int(ingest_settings.get("csv_chunk_rows", 250_000))
+    options = CsvOptions.of(column_map)
     for path in paths:
         label = (names or {}).get(path, str(path))  # a fetched file is named by its URL
         file_rows = 0
         malformed: list[tuple[int, str]] = []
         columns: list[str] = []
-        for raw in raw_chunks(path, chunk_rows, malformed):
+        for raw in raw_chunks(path, chunk_rows, malformed, options):
             columns = columns or list(raw.columns)
             if column_map:
-                raw = apply_column_map(raw, column_map)
+                try:
+                    raw = apply_column_map(raw, column_map)
+                except ValueError as error:
+                    raise InputError(f"{label}: {error}") from None
             try:
                 check_required_columns(raw, label)
             except MissingColumnsError as error:
@@ -198,7 +261,7 @@ def raw_order_chunks(
             yield RawChunk(raw, label, file_rows + 1, tally.rows_read + file_rows)
             file_rows += len(raw)
         if malformed:
-            tally.rejected.append(malformed_rows(path, malformed, columns, label))
+            tally.rejected.append(malformed_rows(path, malformed, columns, label, options.encoding))
             tally.count({"malformed_line": len(malformed)})
             file_rows += len(malformed)
         if file_rows == 0:
@@ -240,6 +303,7 @@ def read_orders(
         present_columns=frozenset(tally.present_columns),
         rows_read=tally.rows_read,
         reject_counts=tally.reject_counts,
+        field_warnings=tally.field_warnings_frame(),
     )
 
 

@@ -39,6 +39,7 @@ class SpooledChunk:
     rejected: pd.DataFrame
     present_columns: frozenset[str]
     reject_counts: dict[str, int]
+    field_warnings: pd.DataFrame
     links: pd.DataFrame
     customer_rows: pd.Series
     first_date: pd.Timestamp | None
@@ -74,6 +75,7 @@ def spool_chunk(
         rejected=part.rejected,
         present_columns=part.present_columns,
         reject_counts=dict(part.reject_counts),
+        field_warnings=part.field_warnings,
         links=links,
         customer_rows=counts,
         first_date=first,

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from watchlists.diff import WatchlistDiff, diff_entries
 from watchlists.errors import WatchlistFormatError
+from watchlists.list_sources import SAMPLE_FILE, WatchlistSanityError
 from watchlists.loader import FORMAT_LABELS, WatchlistLoad, detect_format, load_watchlist
 from watchlists.model import (
     ENTRY_COLUMNS,
@@ -23,8 +24,6 @@ from watchlists.model import (
     frame_to_entries,
 )
 from watchlists.snapshots import SnapshotError, SnapshotInfo, SnapshotStore
-
-SAMPLE_FILE = "redflag-sample-list.csv"
 
 
 def sample_path() -> Path:
@@ -44,6 +43,7 @@ __all__ = [
     "WatchlistEntry",
     "WatchlistFormatError",
     "WatchlistLoad",
+    "WatchlistSanityError",
     "detect_format",
     "diff_entries",
     "entries_to_frame",

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 CSV_COLUMNS: tuple[str, ...] = (
@@ -49,7 +50,8 @@ def _addresses_key(value: object) -> tuple:
 
 
 def _sorted_texts(value: object) -> tuple:
-    return tuple(sorted(str(v) for v in _items(value)))
+    # a missing item (None from Parquet, NaN from a parser) is no value, not the text "nan"
+    return tuple(sorted(t for t in (_text(v) for v in _items(value)) if t and t != "nan"))
 
 
 # every field the matcher or the flag reads: a change in any of them can turn a miss into a hit
@@ -128,9 +130,26 @@ def diff_entries(old: pd.DataFrame, new: pd.DataFrame) -> WatchlistDiff:
     for name, key in FIELD_KEYS.items():
         before = both_old[name].map(key).tolist()
         after = both_new[name].map(key).tolist()
-        differs = [b != a for b, a in zip(before, after, strict=True)]
+        # a plain bool array: an empty list would be taken as object dtype and `~` fails
+        differs = np.array([b != a for b, a in zip(before, after, strict=True)], dtype=bool)
         changed_fields = changed_fields.mask(differs, changed_fields + ";" + name)
     changed_fields = changed_fields.str.lstrip(";")
     changed = both_new[changed_fields != ""].reset_index()
     changed["changed_fields"] = changed_fields[changed_fields != ""].to_numpy()
     return WatchlistDiff(added=added, removed=removed, changed=changed)
+
+
+def combine_diffs(diffs: list[WatchlistDiff]) -> WatchlistDiff:
+    """Several sources' diffs as one (their entry ids never overlap: ids carry the source)."""
+    if len(diffs) == 1:
+        return diffs[0]
+
+    def joined(frames: list[pd.DataFrame]) -> pd.DataFrame:
+        kept = [f for f in frames if not f.empty]
+        return pd.concat(kept, ignore_index=True) if kept else frames[0]
+
+    return WatchlistDiff(
+        added=joined([d.added for d in diffs]),
+        removed=joined([d.removed for d in diffs]),
+        changed=joined([d.changed for d in diffs]),
+    )

@@ -137,6 +137,27 @@ def _ofac_set(folder: Path, fmt: str) -> list[Path]:
 
 
 def _load_folder(folder: Path) -> WatchlistLoad:
+    loads = folder_loads(folder)
+    if len(loads) == 1:
+        only = loads[0]
+        only.label = f"{FORMAT_LABELS[only.format]} ({folder.name})"
+        return only
+    return combine_loads(loads, label=folder.name)
+
+
+def load_watchlist_parts(path: str | Path) -> list[WatchlistLoad]:
+    """Like `load_watchlist`, but a folder holding several lists gives one load each."""
+    path = Path(path)
+    if path.is_dir():
+        loads = folder_loads(path)
+        if len(loads) == 1:
+            loads[0].label = f"{FORMAT_LABELS[loads[0].format]} ({path.name})"
+        return loads
+    return [load_watchlist(path)]
+
+
+def folder_loads(folder: Path) -> list[WatchlistLoad]:
+    """Every list in a folder, one load each (OFAC's files grouped by list)."""
     candidates = sorted(
         p
         for p in folder.iterdir()
@@ -151,12 +172,7 @@ def _load_folder(folder: Path) -> WatchlistLoad:
             groups[f"{fmt}:{path.name}"] = [path]
     if not groups:
         raise WatchlistFormatError(f"{folder}: folder holds no watchlist file ({EXPECTED_FORMATS})")
-    loads = [_load(key.split(":")[0], files, label="") for key, files in groups.items()]
-    if len(loads) == 1:
-        only = loads[0]
-        only.label = f"{FORMAT_LABELS[only.format]} ({folder.name})"
-        return only
-    return combine_loads(loads, label=folder.name)
+    return [_load(key.split(":")[0], files, label="") for key, files in groups.items()]
 
 
 def combine_loads(loads: list[WatchlistLoad], label: str) -> WatchlistLoad:

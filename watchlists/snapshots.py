@@ -3,9 +3,11 @@
 Each snapshot is a folder `wl-NNNN/` holding the normalized entries (`entries.parquet`),
 its description (`snapshot.json`) and a copy of the source files as read, so that a
 screening decision can be reproduced for the five-year record-keeping period. The
-folder `index.json` lists the snapshots and names the active one (by default the newest).
-Adding the same files again (same set of sha256) is a no-op that returns the existing
-snapshot.
+folder `index.json` lists the snapshots and names the active one of each list source
+(`watchlists.list_sources`): every active snapshot is screened together. Adding the same
+files again (same set of sha256) returns the existing snapshot (and makes it active). An
+index written before list sources existed (one `active` id) still opens: that snapshot
+becomes its source's active one.
 """
 
 from __future__ import annotations
@@ -23,7 +25,13 @@ from pathlib import Path
 import pandas as pd
 
 from watchlists.errors import WatchlistFormatError
-from watchlists.loader import combine_loads, load_watchlist
+from watchlists.list_sources import (
+    DEFAULT_MAX_SHRINK,
+    SAMPLE_SOURCE,
+    check_version,
+    source_of,
+)
+from watchlists.loader import WatchlistLoad, combine_loads, load_watchlist, load_watchlist_parts
 from watchlists.model import entries_to_frame
 
 INDEX_FILE = "index.json"
@@ -44,6 +52,7 @@ class SnapshotInfo:
     loaded_at: str  # ISO 8601, UTC
     entry_count: int = 0
     notes: list[str] = field(default_factory=list)
+    source: str = ""  # the list source whose series this snapshot belongs to
 
     @property
     def sha256_set(self) -> frozenset[str]:
@@ -56,6 +65,10 @@ class SnapshotInfo:
     def from_dict(cls, data: dict) -> SnapshotInfo:
         known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
         known["files"] = [tuple(f) for f in known.get("files", [])]
+        if not known.get("source"):  # written before list sources existed
+            known["source"] = source_of(
+                known.get("format", ""), known["files"], known.get("counts_by_list")
+            )
         return cls(**known)
 
 
@@ -66,8 +79,9 @@ class SnapshotError(LookupError):
 class SnapshotStore:
     """The workspace's watchlist snapshots: add, list, read entries, choose the active one."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, max_shrink: float = DEFAULT_MAX_SHRINK) -> None:
         self.root = Path(root)
+        self.max_shrink = max_shrink
 
     # -- reading -------------------------------------------------------------------------
     def list(self) -> list[SnapshotInfo]:
@@ -82,18 +96,68 @@ class SnapshotStore:
         raise SnapshotError(f"no watchlist snapshot {snapshot_id!r} (known: {known})")
 
     def entries(self, snapshot_id: str) -> pd.DataFrame:
-        """The snapshot's entries frame (columns `watchlists.model.ENTRY_COLUMNS`)."""
-        self.get(snapshot_id)
-        return pd.read_parquet(self.root / snapshot_id / ENTRIES_FILE)
+        """The snapshot's entries frame (columns `watchlists.model.ENTRY_COLUMNS`); for
+        several ids joined with `+` (see `screened`), their entries together."""
+        ids = snapshot_id.split("+")
+        for one in ids:
+            self.get(one)
+        frames = [pd.read_parquet(self.root / one / ENTRIES_FILE) for one in ids]
+        if len(frames) == 1:
+            return frames[0]
+        joined = pd.concat(frames, ignore_index=True)
+        return joined.drop_duplicates("entry_id").reset_index(drop=True)
 
     def latest(self) -> SnapshotInfo | None:
         snapshots = self.list()
         return snapshots[-1] if snapshots else None
 
     def active(self) -> SnapshotInfo | None:
-        """The snapshot screening uses: the one activated last, else the newest."""
-        active_id = self._index().get("active")
-        return self.get(active_id) if active_id else self.latest()
+        """The active snapshot activated last (one of `active_snapshots`)."""
+        index = self._index()
+        chosen = index.get("active")
+        by_source = index["active_by_source"]
+        if chosen not in by_source.values():
+            chosen = next(iter(by_source.values()), None)
+        return self.get(chosen) if chosen else None
+
+    def active_snapshots(self) -> list[SnapshotInfo]:
+        """The active snapshot of each source, by source name."""
+        by_source = self._index()["active_by_source"]
+        return [self.get(by_source[source]) for source in sorted(by_source)]
+
+    def screened(self) -> SnapshotInfo | None:
+        """What screening uses: the active snapshots as one (ids and labels joined with
+        `+`, counts summed); `entries(info.id)` reads them together."""
+        active = self.active_snapshots()
+        if len(active) <= 1:
+            return active[0] if active else None
+        counts: Counter[str] = Counter()
+        for info in active:
+            counts.update(info.counts_by_list)
+        return SnapshotInfo(
+            id="+".join(i.id for i in active),
+            label=" + ".join(i.label for i in active),
+            format="+".join(i.format for i in active),
+            files=[f for i in active for f in i.files],
+            counts_by_list=dict(sorted(counts.items())),
+            source_date=max((i.source_date for i in active if i.source_date), default=None),
+            loaded_at=max(i.loaded_at for i in active),
+            entry_count=sum(i.entry_count for i in active),
+            source="+".join(i.source for i in active),
+        )
+
+    def series(self, source: str) -> list[SnapshotInfo]:
+        """The snapshots of one source, oldest first."""
+        return [s for s in self.list() if s.source == source]
+
+    def rescreen_baseline(self, new: SnapshotInfo) -> SnapshotInfo | None:
+        """The version of `new`'s source the history was last rescreened against, else the
+        version before `new` in its series; None for a new source (all additions)."""
+        marked = self._index().get("rescreened_by_source", {}).get(new.source)
+        if marked:
+            return self.get(marked)
+        earlier = [s for s in self.series(new.source) if s.id < new.id]
+        return earlier[-1] if earlier else None
 
     def find_identical(self, sha256_set: Iterable[str]) -> SnapshotInfo | None:
         wanted = frozenset(sha256_set)
@@ -101,47 +165,129 @@ class SnapshotStore:
 
     # -- writing -------------------------------------------------------------------------
     def activate(self, snapshot_id: str) -> SnapshotInfo:
+        """Make a snapshot its source's active one; a real list retires the bundled sample."""
         info = self.get(snapshot_id)
         index = self._index()
+        by_source = index["active_by_source"]
+        if info.source != SAMPLE_SOURCE:
+            by_source.pop(SAMPLE_SOURCE, None)
+        by_source[info.source] = snapshot_id
         index["active"] = snapshot_id
         self._write_index(index)
         return info
 
+    def deactivate(self, source: str) -> SnapshotInfo:
+        """Stop screening against a source; its snapshots stay (reactivate with `activate`)."""
+        index = self._index()
+        by_source = index["active_by_source"]
+        if source not in by_source:
+            known = ", ".join(sorted(by_source)) or "none"
+            raise SnapshotError(f"no active list source {source!r} (active: {known})")
+        info = self.get(by_source.pop(source))
+        if index.get("active") == info.id:
+            index["active"] = next(iter(by_source.values()), None)
+        self._write_index(index)
+        return info
+
+    def mark_rescreened(self, info: SnapshotInfo) -> None:
+        """Record that the history has been rescreened against this version of its source."""
+        index = self._index()
+        index.setdefault("rescreened_by_source", {})[info.source] = info.id
+        self._write_index(index)
+
     def add(
-        self, paths: str | Path | Iterable[str | Path], label: str | None = None
+        self,
+        paths: str | Path | Iterable[str | Path],
+        label: str | None = None,
+        *,
+        activate: bool = True,
+        accept_shrink: bool = False,
+        partial: bool = False,
     ) -> tuple[SnapshotInfo, bool]:
-        """Snapshot one or several lists (combined); (existing, False) when identical files exist."""
-        paths = [Path(paths)] if isinstance(paths, (str, Path)) else [Path(p) for p in paths]
-        if not paths:
-            raise ValueError("no watchlist file given")
+        """Snapshot one or several lists (combined); (existing, False) when identical files
+        exist. Use `add_sources` to give each list source its own snapshot."""
+        paths = _as_paths(paths)
         loads = [load_watchlist(p) for p in paths]
-        for path, one in zip(paths, loads, strict=True):
-            if not one.entries:  # an active empty snapshot would clear every party unseen
-                raise WatchlistFormatError(
-                    f"{path.name}: no watchlist entries in it; the active snapshot is unchanged"
-                )
+        _refuse_empty(paths, loads)
         load = loads[0] if len(loads) == 1 else combine_loads(loads, label="")
+        name = label or (load.label if len(loads) == 1 else " + ".join(x.label for x in loads))
+        return self._add_load(load, name, activate, accept_shrink, partial)
+
+    def add_sources(
+        self,
+        paths: str | Path | Iterable[str | Path],
+        label: str | None = None,
+        *,
+        activate: bool = True,
+        accept_shrink: bool = False,
+        partial: bool = False,
+    ) -> list[tuple[SnapshotInfo, bool]]:
+        """One snapshot per list source found in `paths` (a folder may hold several).
+        Every version is checked before any is stored, so a refused one stores nothing."""
+        paths = _as_paths(paths)
+        by_source: dict[str, list[WatchlistLoad]] = {}
+        for path in paths:
+            parts = load_watchlist_parts(path)
+            _refuse_empty([path] * len(parts), parts)
+            for load in parts:
+                by_source.setdefault(_load_source(load), []).append(load)
+        loads = [
+            group[0] if len(group) == 1 else combine_loads(group, label=group[0].label)
+            for group in by_source.values()
+        ]
+        for load in loads:
+            self._check(load, accept_shrink, partial)
+        return [
+            self._add_load(load, label or load.label, activate, accept_shrink=True, partial=True)
+            for load in loads
+        ]
+
+    def _check(self, load: WatchlistLoad, accept_shrink: bool, partial: bool) -> None:
+        source = _load_source(load)
+        if self.find_identical(sha for _, sha in load.files) is not None:
+            return
+        series = self.series(source)
+        previous = (series[-1].id, series[-1].entry_count) if series else None
+        check_version(
+            source,
+            load.format,
+            load.files,
+            len(load.entries),
+            previous,
+            self.max_shrink,
+            accept_shrink,
+            partial,
+        )
+
+    def _add_load(
+        self, load: WatchlistLoad, label: str, activate: bool, accept_shrink: bool, partial: bool
+    ) -> tuple[SnapshotInfo, bool]:
         existing = self.find_identical(sha for _, sha in load.files)
         if existing is not None:
+            if activate:
+                self.activate(existing.id)
             return existing, False
+        self._check(load, accept_shrink, partial)
         self.root.mkdir(parents=True, exist_ok=True)
         snapshot_id = self._next_id()
         counts = Counter(e.list_code for e in load.entries)
         info = SnapshotInfo(
             id=snapshot_id,
-            label=label or (load.label if len(loads) == 1 else " + ".join(x.label for x in loads)),
+            label=label,
             format=load.format,
             files=[(path, sha) for path, sha in load.files],
             counts_by_list=dict(sorted(counts.items())),
             source_date=load.source_date,
             loaded_at=datetime.now(UTC).isoformat(timespec="seconds"),
             entry_count=len(load.entries),
+            source=_load_source(load),
         )
         self._write_snapshot(info, entries_to_frame(load.entries))
         index = self._index()
         index["snapshots"].append(info.to_dict())
-        index["active"] = snapshot_id
         self._write_index(index)
+        if activate:
+            self.activate(snapshot_id)
         return info, True
 
     def _write_snapshot(self, info: SnapshotInfo, frame: pd.DataFrame) -> None:
@@ -165,11 +311,37 @@ class SnapshotStore:
     def _index(self) -> dict:
         path = self.root / INDEX_FILE
         if not path.exists():
-            return {"active": None, "snapshots": []}
-        return json.loads(path.read_text(encoding="utf-8"))
+            return {"active": None, "active_by_source": {}, "snapshots": []}
+        index = json.loads(path.read_text(encoding="utf-8"))
+        index.setdefault("snapshots", [])
+        if "active_by_source" not in index:  # one active snapshot, before list sources
+            snapshots = index["snapshots"]
+            active = index.get("active") or (snapshots[-1]["id"] if snapshots else None)
+            found = [SnapshotInfo.from_dict(s) for s in snapshots if s["id"] == active]
+            index["active_by_source"] = {found[0].source: active} if found else {}
+        return index
 
     def _write_index(self, index: dict) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
         temporary = self.root / f".{INDEX_FILE}.tmp"
         temporary.write_text(json.dumps(index, indent=2), encoding="utf-8")
         os.replace(temporary, self.root / INDEX_FILE)
+
+
+def _as_paths(paths: str | Path | Iterable[str | Path]) -> list[Path]:
+    found = [Path(paths)] if isinstance(paths, (str, Path)) else [Path(p) for p in paths]
+    if not found:
+        raise ValueError("no watchlist file given")
+    return found
+
+
+def _refuse_empty(paths: list[Path], loads: list[WatchlistLoad]) -> None:
+    for path, one in zip(paths, loads, strict=True):
+        if not one.entries:  # an active empty snapshot would clear every party unseen
+            raise WatchlistFormatError(
+                f"{path.name}: no watchlist entries in it; the active snapshot is unchanged"
+            )
+
+
+def _load_source(load: WatchlistLoad) -> str:
+    return source_of(load.format, load.files, Counter(e.list_code for e in load.entries))

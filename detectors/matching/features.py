@@ -7,13 +7,15 @@ and the party's and entry's other attributes; the scorer combines them.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from detectors.matching.names import AnalyzedName, NameTables, phonetic_key
+from detectors.matching.legal_forms import forms_agree, forms_clash
+from detectors.matching.names import AnalyzedName, NameTables, phonetic_key, skeleton_tokens
 from detectors.matching.spelling import typo_credibility
 
 STOP_WORDS = frozenset({"the", "and", "of", "for", "de", "la", "el", "al", "du", "des", "a", "y"})
@@ -67,6 +69,10 @@ class Alignment:
     missed_info: float  # rarity of the rarest distinctive token left unaligned, 0..1
     distinctive_agreement: float = 0.0  # rarity-weighted typo credibility of distinctive words
     fuzzy_only: float = 0.0  # 1 - best typo credibility when no distinctive word is exact
+    unaligned: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())  # party's, list name's
+    all_exact: bool = False  # every aligned pair is the same word
+    query_text: str = ""  # the party name as compared (initials written out, words joined)
+    candidate_text: str = ""
 
 
 def token_similarity(a: str, b: str) -> float:
@@ -76,11 +82,40 @@ def token_similarity(a: str, b: str) -> float:
     return _fuzzy_token_similarity(a, b)
 
 
+INITIAL_SIMILARITY = 0.8  # an initial against a given name it begins
+
+
+def rejoin(tokens: tuple[str, ...], other: tuple[str, ...]) -> tuple[str, ...]:
+    """Two tokens whose concatenation, in either order, is a token of the other name
+    that this one lacks, joined ("patr ushev" against "patrushev", "sergei chemezov"
+    against "chemezovsergei", "hong yuan" against "hongyuan")."""
+    if len(tokens) < 2:
+        return tokens
+    mine = set(tokens)
+    wanted = {t for t in other if t not in mine and len(t) >= 4}
+    if not wanted:
+        return tokens
+    out = list(tokens)
+    spare = Counter(tokens)  # copies of a token beyond those the other name has
+    spare.subtract(Counter(other))
+    for i in range(len(out)):
+        for j in range(len(out)):
+            if i == j or not out[i] or not out[j] or out[i] in wanted or out[j] in wanted:
+                continue
+            joined = out[i] + out[j]
+            if joined in wanted and spare[out[i]] > 0 and spare[out[j]] > 0:
+                out[i], out[j] = joined, ""
+                wanted.discard(joined)
+    return tuple(t for t in out if t)
+
+
 @lru_cache(maxsize=262_144)
 def _fuzzy_token_similarity(a: str, b: str) -> float:
     if a.isdigit() or b.isdigit():
         return 0.0
     short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    if len(short) == 1:  # an initial: "j" for "jean"
+        return INITIAL_SIMILARITY if long_.startswith(short) and long_.isalpha() else 0.0
     if len(short) >= 3 and long_.startswith(short) and len(short) / len(long_) >= 0.5:
         return 0.8
     if min(len(a), len(b)) < 4:
@@ -93,14 +128,43 @@ def _fuzzy_token_similarity(a: str, b: str) -> float:
     return sim if sim >= 0.75 else 0.0
 
 
+def _without_forms_of(tokens: tuple[str, ...], other: AnalyzedName) -> tuple[str, ...]:
+    if len(other.full_tokens) == len(other.tokens) or len(tokens) < 2:
+        return tokens
+    forms = set(other.full_tokens) - set(other.tokens)
+    kept = tuple(t for t in tokens if t not in forms)
+    return kept or tokens
+
+
+def _as_compared(
+    tokens: tuple[str, ...], other: tuple[str, ...], pairs: list[tuple[int, int]]
+) -> str:
+    out = list(tokens)
+    for i, j in pairs:
+        if len(out[i]) == 1 and len(other[j]) > 1:
+            out[i] = other[j]
+    return " ".join(out)
+
+
 def align(query: AnalyzedName, candidate: AnalyzedName, weights: TokenWeights) -> Alignment:
     """Greedy best one-to-one alignment of the two names' tokens, order ignored."""
     q_tokens, c_tokens = query.tokens, candidate.tokens
+    # words one name set aside as its legal form and the other kept ("Arm SRO Guga"
+    # against "GUGA ARM SRO") are no words of the name on either side
+    q_tokens = _without_forms_of(q_tokens, candidate)
+    c_tokens = _without_forms_of(c_tokens, query)
+    if query.arabic != candidate.arabic:  # one name written in Arabic script
+        q_tokens, c_tokens = skeleton_tokens(q_tokens), skeleton_tokens(c_tokens)
+    if len(q_tokens) != len(c_tokens):  # a word split on one side only
+        q_tokens, c_tokens = rejoin(q_tokens, c_tokens), rejoin(c_tokens, q_tokens)
+    # initials stand for given names: a company's single letter ("M-Finance") is no initial
+    initials = not (_company_like(query, weights) or _company_like(candidate, weights))
     scored = sorted(
         [
             (token_similarity(q, c), i, j)
             for i, q in enumerate(q_tokens)
             for j, c in enumerate(c_tokens)
+            if initials or (len(q) > 1 and len(c) > 1) or q == c
         ],
         reverse=True,
     )
@@ -129,6 +193,13 @@ def align(query: AnalyzedName, candidate: AnalyzedName, weights: TokenWeights) -
     )
     return Alignment(
         pairs=tuple((q_tokens[i], c_tokens[j], s) for i, j, s in aligned),
+        unaligned=(
+            tuple(t for i, t in enumerate(q_tokens) if i not in used_q),
+            tuple(t for j, t in enumerate(c_tokens) if j not in used_c),
+        ),
+        all_exact=all(s >= 1.0 for _, _, s in aligned),
+        query_text=_as_compared(q_tokens, c_tokens, [(i, j) for i, j, _ in aligned]),
+        candidate_text=_as_compared(c_tokens, q_tokens, [(j, i) for i, j, _ in aligned]),
         distinctive_agreement=agreement,
         fuzzy_only=fuzzy_only,
         missed_info=min(1.0, max(missed, default=0.0) / weights.max_idf)
@@ -263,16 +334,26 @@ def only_generic_words(p: PairContext) -> float:
     return 1.0
 
 
+def _texts(p: PairContext) -> tuple[str, str]:
+    """The two names as compared: initials written out as the given name they align
+    with, split words joined."""
+    a = p.alignment
+    return (a.query_text or p.query.core, a.candidate_text or p.candidate.core)
+
+
 def token_set_score(p: PairContext) -> float:
-    return fuzz.token_set_ratio(p.query.core, p.candidate.core) / 100.0
+    q, c = _texts(p)
+    return fuzz.token_set_ratio(q, c) / 100.0
 
 
 def token_sort_score(p: PairContext) -> float:
-    return fuzz.token_sort_ratio(p.query.core, p.candidate.core) / 100.0
+    q, c = _texts(p)
+    return fuzz.token_sort_ratio(q, c) / 100.0
 
 
 def compact_score(p: PairContext) -> float:
-    return fuzz.ratio(p.query.compact, p.candidate.compact) / 100.0
+    q, c = _texts(p)
+    return fuzz.ratio(q.replace(" ", ""), c.replace(" ", "")) / 100.0
 
 
 def acronym_match(p: PairContext) -> float:
@@ -296,17 +377,131 @@ def legal_form_agree(p: PairContext) -> float:
     qf, cf = p.query.legal_forms, p.candidate.legal_forms
     if not qf or not cf:
         return 0.0
-    return 1.0 if qf & cf else -1.0
+    return 1.0 if forms_agree(qf, cf) else -1.0
+
+
+# words naming what kind of body a name is: lists give one body under several of them
+BODY_WORDS = frozenset(
+    [
+        "association",
+        "organization",
+        "organisation",
+        "foundation",
+        "society",
+        "institute",
+        "institution",
+        "center",
+        "centre",
+        "committee",
+        "council",
+        "union",
+        "agency",
+        "bureau",
+        "office",
+        "department",
+        "house",
+        "company",
+        "group",
+        "holding",
+        "holdings",
+        "enterprise",
+        "enterprises",
+        "corporation",
+        "firm",
+        "establishment",
+        "movement",
+        "front",
+        "network",
+        "party",
+        "unit",
+        "force",
+        "forces",
+        "brigade",
+        "battalion",
+    ]
+)
+
+
+def one_word_differs(p: PairContext) -> float:
+    """1 when two company names agree word for word but for one word on each side that
+    is neither a typo nor a place of the other ("China State Construction Equipment
+    Corporation" against "... Engineering Corporation"): another company."""
+    if "person" in (p.query_type, p.entry_type):
+        return 0.0
+    a = p.alignment
+    q_left, c_left = a.unaligned
+    if len(q_left) != 1 or len(c_left) != 1 or not a.all_exact or not a.pairs:
+        return 0.0
+    q, c = q_left[0], c_left[0]
+    if q in STOP_WORDS or c in STOP_WORDS or q.isdigit() or c.isdigit():
+        return 0.0
+    places = p.weights.tables.places
+    if q in places or c in places:  # a place added or moved is the same company
+        return 0.0
+    if min(len(q), len(c)) < 4 or q[:4] == c[:4] or fuzz.ratio(q, c) >= 70:
+        return 0.0  # a short word, an abbreviation, another form or a misspelling
+    if q in BODY_WORDS or c in BODY_WORDS:
+        return 0.0  # "Association" for "Organization": the same body named two ways
+    return 1.0
+
+
+def same_distinctive_words(p: PairContext) -> float:
+    """1 when every distinctive word of both names is the same word on the other side
+    and the names differ only in places and generic words: the brand alone against the
+    full legal name ("Hikvision" against "Hangzhou Hikvision Digital Technology Co.,
+    Ltd.")."""
+    if "person" in (p.query_type, p.entry_type):
+        return 0.0
+    a = p.alignment
+    q_left, c_left = a.unaligned
+    if not (q_left or c_left) or not a.pairs:
+        return 0.0
+    distinctive = p.weights.distinctive
+    if any(distinctive(t) for t in (*q_left, *c_left)):
+        return 0.0
+    shared = [q for q, c, s in a.pairs if distinctive(q) and q == c and s >= 1.0]
+    if not shared or max(map(len, shared)) < 5:
+        return 0.0
+    if any(distinctive(q) and q != c for q, c, _ in a.pairs):
+        return 0.0
+    return 1.0
+
+
+def no_word_exact(p: PairContext) -> float:
+    """When no word of the two names is the same word, how little the most believable
+    of the aligned words is a typo of its partner (1 - typo credibility; else 0):
+    "Falconis Integration" against "FALCON INTERNATIONAL" shares no word."""
+    pairs = p.alignment.pairs
+    if not pairs or any(q == c for q, c, _ in pairs):
+        return 0.0
+    return 1.0 - max(typo_credibility(q, c) for q, c, _ in pairs)
+
+
+def legal_form_clash(p: PairContext) -> float:
+    """1 when both names carry national legal forms of different kinds (AG, GmbH)."""
+    return float(forms_clash(p.query.legal_forms, p.candidate.legal_forms))
 
 
 def weak_alias(p: PairContext) -> float:
     return float(p.weak_alias)
 
 
+# China's special administrative regions: a party there against an entry of China (an
+# address "..., Hong Kong, China") is no country mismatch
+SAR_CITIES = {"HK": ("hong kong", "hongkong"), "MO": ("macau", "macao")}
+
+
 def country_agree(p: PairContext) -> float:
     if not p.query_country or not p.entry_countries:
         return 0.0
-    return 1.0 if p.query_country in p.entry_countries else -1.0
+    if p.query_country in p.entry_countries:
+        return 1.0
+    sar = {p.query_country} | set(p.entry_countries)
+    if "CN" in sar and sar & SAR_CITIES.keys():
+        cities = SAR_CITIES.get(p.query_country, ())
+        said = any(city in address for city in cities for address in p.entry_addresses)
+        return 1.0 if said else 0.0
+    return -1.0
 
 
 def address_similarity(p: PairContext) -> float:
@@ -378,6 +573,27 @@ FEATURES: tuple[Feature, ...] = (
     Feature("acronym", acronym_match, "one name is the acronym of the other"),
     Feature("numbers", numbers_agree, "numbers in the names agree (+1) or differ (-1)"),
     Feature("legal_form", legal_form_agree, "legal forms agree (+1) or differ (-1)"),
+    Feature(
+        "same_distinctive_words",
+        same_distinctive_words,
+        "every distinctive word agrees; the names differ only in places and generic words "
+        "(a brand against its full legal name)",
+    ),
+    Feature(
+        "one_word_differs",
+        one_word_differs,
+        "company names agree word for word but for one other word on each side",
+    ),
+    Feature(
+        "no_word_exact",
+        no_word_exact,
+        "no word of the names is the same word, and the closest pair is hardly a typo",
+    ),
+    Feature(
+        "legal_form_clash",
+        legal_form_clash,
+        "national legal forms of different kinds (AG against GmbH, OOO against OAO)",
+    ),
     Feature("weak_alias", weak_alias, "the list name is a weak alias"),
     Feature("country", country_agree, "party country is (+1) or is not (-1) one of the entry's"),
     Feature("address", address_similarity, "similarity of the party address to the entry's"),

@@ -15,10 +15,14 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Any
 
+from pypinyin import lazy_pinyin
 from unidecode import unidecode
+
+from detectors.matching.legal_forms import form_code
 
 _BIS_SUFFIX = re.compile(r";?\s*(and\s+)?any\s+successor.*$", re.IGNORECASE)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]+")
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 _INNER_DOT = re.compile(r"(?<=\w)[.'’`?](?=\w)")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _HAS_DIGIT = re.compile(r"\d")
@@ -38,6 +42,10 @@ class NameTables:
     address_abbreviations: dict[str, str]
     cjk_words: dict[str, str]
     max_legal_len: int = 4
+    # pinyin of the Chinese generic words ("keji" -> technology, "jinchukou" -> import
+    # export), read from cjk_words with pypinyin: a name written in pinyin keeps them generic
+    pinyin_words: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    pinyin_max_syllables: int = 1
 
     @classmethod
     def from_config(cls, names_cfg: dict[str, Any]) -> NameTables:
@@ -45,9 +53,12 @@ class NameTables:
         native: dict[str, str] = {}
         for code, spellings in names_cfg.get("legal_forms", {}).items():
             latin = [s for s in spellings if s.isascii()]
+            # a spelling rigour does not know takes the form of one it knows in its group
+            known = [c for c in map(form_code, spellings) if c]
+            group_code = known[0] if known else code
             for spelling in spellings:
                 if spelling.isascii():
-                    legal[tuple(spelling.split())] = code
+                    legal[tuple(spelling.split())] = form_code(spelling) or group_code
                 else:
                     native[spelling] = latin[0] if latin else code
         places: set[str] = set()
@@ -68,6 +79,23 @@ class NameTables:
         abbreviations = {
             str(k): tuple(str(v).split()) for k, v in names_cfg.get("abbreviations", {}).items()
         }
+        pinyin_words: dict[str, tuple[str, ...]] = {}
+        syllables = 1
+        for word, latin in cjk_words.items():
+            spelled = lazy_pinyin(word)
+            joined, english = "".join(spelled), tuple(latin.split())
+            # words and places spelled as their pinyin (shenzhen) or dropped (市) stay as they are
+            if (
+                _HAN.fullmatch(word)
+                and english
+                and joined not in english
+                and len(spelled) > 1
+                and english not in legal  # gongsi is a legal form, with youxian gongsi
+            ):
+                pinyin_words[joined] = english
+                syllables = max(syllables, len(spelled))
+        for spelling, english in pinyin_words.items():
+            abbreviations.setdefault(spelling, english)
         return cls(
             legal_forms=legal,
             native_legal_forms=dict(sorted(native.items(), key=lambda kv: -len(kv[0]))),
@@ -81,6 +109,8 @@ class NameTables:
             },
             cjk_words=dict(sorted(cjk_words.items(), key=lambda kv: -len(kv[0]))),
             max_legal_len=max((len(k) for k in legal), default=1),
+            pinyin_words=pinyin_words,
+            pinyin_max_syllables=syllables,
         )
 
 
@@ -94,6 +124,7 @@ class AnalyzedName:
     numbers: frozenset[str] = field(default_factory=frozenset)
     reordered: bool = False  # "SURNAME, Given" was turned into "Given SURNAME"
     full_tokens: tuple[str, ...] = ()  # tokens before the legal forms were set aside
+    arabic: bool = False  # written in Arabic script (its vowels mostly unwritten)
 
     @property
     def core(self) -> str:
@@ -142,21 +173,48 @@ def fold_text(text: str, tables: NameTables) -> str:
             text = text.replace(spelling, f" {latin} ")
         for word, latin in tables.cjk_words.items():
             text = text.replace(word, latin)
-        # remaining CJK runs: one word per run, syllables joined ("华为" -> "huawei")
-        text = _CJK.sub(lambda m: " " + unidecode(m.group(0)).replace(" ", "") + " ", text)
+        # remaining CJK runs: one word per run, syllables joined ("华为" -> "huawei");
+        # Chinese characters by their pinyin (pypinyin reads "重庆" as chongqing)
+        text = _CJK.sub(lambda m: " " + _romanize_cjk(m.group(0)) + " ", text)
         text = unidecode(text).lower()
     text = text.replace("&", " and ").replace("+", " and ")
     text = _INNER_DOT.sub("", text)
     return text
 
 
+def _romanize_cjk(run: str) -> str:
+    if _HAN.fullmatch(run):
+        return "".join(lazy_pinyin(run))
+    return unidecode(run).replace(" ", "").lower()
+
+
 def tokenize(text: str) -> list[str]:
     return [t for t in _NON_ALNUM.split(text) if t]
 
 
+def join_pinyin_words(tokens: list[str], tables: NameTables) -> list[str]:
+    """Join the syllables of a pinyin generic word written apart ("jin chu kou",
+    "ke ji" -> "jinchukou", "keji")."""
+    if len(tokens) < 2 or not tables.pinyin_words:
+        return tokens
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        for width in range(min(tables.pinyin_max_syllables, len(tokens) - i), 1, -1):
+            joined = "".join(tokens[i : i + width])
+            if joined in tables.pinyin_words:
+                out.append(joined)
+                i += width
+                break
+        else:
+            out.append(tokens[i])
+            i += 1
+    return out
+
+
 def expand_abbreviations(tokens: list[str], tables: NameTables) -> list[str]:
     out: list[str] = []
-    for token in tokens:
+    for token in join_pinyin_words(tokens, tables):
         out.extend(tables.abbreviations.get(token, (token,)))
     return out
 
@@ -181,23 +239,44 @@ def join_places(tokens: list[str], tables: NameTables) -> list[str]:
     return out
 
 
+RIGOUR_FORM_WIDTH = 5  # longest legal form, in tokens, looked up in rigour's table
+
+
+def _legal_form(words: list[str], tables: NameTables) -> str | None:
+    """The code of a token sequence that is a legal form: the table of
+    configs/matching.yaml first, then rigour's organisation types (every language)."""
+    return tables.legal_forms.get(tuple(words)) or form_code(" ".join(words))
+
+
 def split_legal_forms(tokens: list[str], tables: NameTables) -> tuple[list[str], set[str]]:
-    """Strip legal-form token sequences from the end (repeatedly, longest first) and the
-    leading forms from the start. Never strips the last remaining token."""
+    """Strip legal-form token sequences from the end (repeatedly, longest first) and from
+    the start ("OAO Gazprom", "Open Joint Stock Company Gazprom"). Never strips the last
+    remaining token."""
     forms: set[str] = set()
+    longest = max(tables.max_legal_len, RIGOUR_FORM_WIDTH)
     changed = True
     while changed and len(tokens) > 1:
         changed = False
-        for width in range(min(tables.max_legal_len, len(tokens) - 1), 0, -1):
-            code = tables.legal_forms.get(tuple(tokens[-width:]))
+        for width in range(min(longest, len(tokens) - 1), 0, -1):
+            code = _legal_form(tokens[-width:], tables)
             if code:
                 forms.add(code)
                 tokens = tokens[:-width]
                 changed = True
                 break
-    while len(tokens) > 1 and tokens[0] in tables.leading_legal_forms:
-        forms.add(tables.legal_forms.get((tokens[0],), tokens[0]))
-        tokens = tokens[1:]
+    changed = True
+    while changed and len(tokens) > 1:
+        changed = False
+        for width in range(min(longest, len(tokens) - 1), 0, -1):
+            words = tokens[:width]
+            if width == 1 and words[0] not in tables.leading_legal_forms:
+                continue  # one leading word is a form only when listed ("PT", not "AS")
+            code = _legal_form(words, tables)
+            if code:
+                forms.add(code)
+                tokens = tokens[width:]
+                changed = True
+                break
     return tokens, forms
 
 
@@ -214,16 +293,116 @@ def reorder_person(text: str, tables: NameTables, kind: str) -> tuple[str, bool]
     return f"{given} {surname}", True
 
 
+_ORDINAL = re.compile(r"^(\d+)(st|nd|rd|th)$")
+_LEET = re.compile(r"(?<=[a-z])[013457]+(?=[a-z])")
+_LEET_LETTERS = str.maketrans("013457", "oieast")
+_UNITS = {
+    w: i
+    for i, w in enumerate(
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+        ]
+    )
+}
+_TENS = {
+    w: 10 * i
+    for i, w in enumerate(
+        ["_", "_", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+    )
+    if i >= 2
+}
+_ORDINAL_WORDS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+    "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13,
+    "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18,
+    "nineteenth": 19, "twentieth": 20, "thirtieth": 30, "fortieth": 40, "fiftieth": 50,
+}  # fmt: skip
+
+
+def spell_numbers(tokens: list[str]) -> list[str]:
+    """Numbers one way: ordinals and number words as digits ("13th" and "thirteenth" ->
+    "13", "1st" and "first" -> "1", "forty four" -> "44"); digits standing for letters
+    inside a word read as the letters ("ig0r" -> "igor", "sech1n" -> "sechin")."""
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        ordinal = _ORDINAL.match(token)
+        if ordinal:
+            out.append(ordinal.group(1))
+        elif token in _ORDINAL_WORDS:
+            out.append(str(_ORDINAL_WORDS[token]))
+        elif token in _TENS:
+            value, nxt = _TENS[token], tokens[i + 1] if i + 1 < len(tokens) else ""
+            if 0 < _UNITS.get(nxt, 0) < 10:
+                value, i = value + _UNITS[nxt], i + 1
+            elif 0 < _ORDINAL_WORDS.get(nxt, 0) < 10:
+                value, i = value + _ORDINAL_WORDS[nxt], i + 1
+            out.append(str(value))
+        elif token in _UNITS:
+            out.append(str(_UNITS[token]))
+        elif _HAS_DIGIT.search(token) and not token.isdigit():
+            letters = sum(c.isalpha() for c in token)
+            out.append(
+                _LEET.sub(lambda m: m.group(0).translate(_LEET_LETTERS), token)
+                if letters >= 3 and letters > len(token) - letters
+                else token
+            )
+        else:
+            out.append(token)
+        i += 1
+    return out
+
+
 def numbers_of(tokens: Iterable[str]) -> frozenset[str]:
     """The tokens of a name that carry a digit: two names' numbers must agree."""
     return frozenset(t for t in tokens if _HAS_DIGIT.search(t))
 
 
+# Bounds on the work one name can cause. Typo neighbours of a word grow with the square
+# of its length (a 10,000-letter word took minutes and gigabytes), so the comparable
+# parts of a name are cut to these sizes; the full name is still stored and shown
+# (`AnalyzedName.raw`). The longest name in the CSL, OFAC and UN lists has 324
+# characters, 56 words, and its longest word 24 letters, so no listed name is cut.
+MAX_NAME_CHARS = 1000  # characters of a name read for matching
+MAX_WORD_LETTERS = 40  # letters of a word kept for matching
+MAX_WORDS = 80  # words of a name kept for matching
+MAX_ADDRESS_CHARS = 2000  # characters of an address read for matching
+
+
+def bounded_tokens(text: str) -> list[str]:
+    """The words of folded text, each cut to MAX_WORD_LETTERS, at most MAX_WORDS of them."""
+    return [t[:MAX_WORD_LETTERS] for t in tokenize(text)[:MAX_WORDS]]
+
+
 def analyze_name(name: str, tables: NameTables, kind: str = "unknown") -> AnalyzedName:
-    """Take a name apart; `kind` is person, entity, vessel, aircraft or unknown."""
-    text = fold_text(name, tables)
+    """Take a name apart; `kind` is person, entity, vessel, aircraft or unknown. The
+    parts compared are bounded (MAX_NAME_CHARS, MAX_WORD_LETTERS, MAX_WORDS)."""
+    arabic = bool(_ARABIC.search(str(name)))
+    if arabic:
+        name = _ARABIC_ARTICLE.sub("", _ARABIC_ABD_AL.sub("\u0639\u0628\u062f ", str(name)))
+    text = fold_text(str(name)[:MAX_NAME_CHARS], tables)
     text, reordered = reorder_person(text, tables, kind)
-    tokens = join_places(expand_abbreviations(tokenize(text), tables), tables)
+    tokens = join_places(expand_abbreviations(spell_numbers(bounded_tokens(text)), tables), tables)
     core, forms = split_legal_forms(tokens, tables)
     return AnalyzedName(
         raw=str(name),
@@ -232,12 +411,61 @@ def analyze_name(name: str, tables: NameTables, kind: str = "unknown") -> Analyz
         numbers=numbers_of(core),
         reordered=reordered,
         full_tokens=tuple(tokens),
+        arabic=arabic,
     )
+
+
+_ARABIC = re.compile(r"[\u0600-\u06ff]")
+_ARABIC_ARTICLE = re.compile(r"(?<![\u0600-\u06ff])\u0627\u0644(?=[\u0600-\u06ff]{2})")
+# "عبدال..." (Abd al-...): the article inside the compound, after "Abd"
+_ARABIC_ABD_AL = re.compile(r"\u0639\u0628\u062f\u0627\u0644(?=[\u0600-\u06ff]{2})")
+_LATIN_ABD = re.compile(r"^abd(?:u|e|a)l(?=[a-z]{3})|^abd(?:ul|el|al)?$")
+_SKELETON_RULES = (
+    ("kh", "k"),
+    ("gh", "g"),
+    ("th", "t"),
+    ("dh", "z"),
+    ("sh", "s"),
+    ("q", "k"),
+    ("c", "k"),
+)
+_SKELETON_DROP = re.compile(r"[aeiouyw`'’]")
+ARTICLES = frozenset({"al", "el", "ul"})
+
+
+@lru_cache(maxsize=262_144)
+def consonant_skeleton(token: str) -> str:
+    """A token's consonants, as Arabic script writes a name ("hussein" and the
+    transliterated "hsyn" are both "hsn"; "melli" and "mly" both "ml")."""
+    if token.isdigit():
+        return token
+    key = token
+    for old, new in _SKELETON_RULES:
+        key = key.replace(old, new)
+    key = _REPEATS.sub(r"\1", _SKELETON_DROP.sub("", key))
+    return key or token[:1]
+
+
+def skeleton_tokens(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    """A name's tokens by their consonants, articles ("al-") left out."""
+    kept: list[str] = []
+    for token in tokens:
+        if token in ARTICLES:
+            continue
+        abd = _LATIN_ABD.match(token)  # "abdul", "abdelmalek": abd + (the article) + name
+        if abd and len(token) > 3:
+            kept.append("abd")
+            token = token[abd.end() :]
+            if not token:
+                continue
+        kept.append(token)
+    return tuple(consonant_skeleton(t) for t in (kept or tokens))
 
 
 def normalize_address(text: str, tables: NameTables) -> str:
     """Comparable address text: folded, tokenized, street abbreviations unified."""
-    tokens = tokenize(fold_text(text, tables))
+    tokens = tokenize(fold_text(str(text)[:MAX_ADDRESS_CHARS], tables))
+    tokens = [t[:MAX_WORD_LETTERS] for t in tokens]
     return " ".join(tables.address_abbreviations.get(t, t) for t in tokens)
 
 

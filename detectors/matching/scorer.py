@@ -1,11 +1,13 @@
-"""The calibrated pair scorer: a logistic regression over the named features, and caps.
+"""The calibrated pair scorer: a logistic regression over the named features, caps and
+floors (the model in one place: `model.py`).
 
 Its weights ship beside the code (`scorer_weights.json`, written by
 `benchmarks/train_matcher.py` with the seed, data sizes and metrics of the training run),
-so scoring needs no list files. Every score can say which features raised or lowered it.
-A cap bounds the score of a kind of pair no sum of weights can tell apart ("Handa
-Electronics" against "HANA ELECTRONICS": everything but one short distinctive word agrees
-exactly, and that word is another name, not a typo); the explanation names it.
+so scoring needs no list files. Every score can say which features raised or lowered it,
+with their descriptions. A cap bounds the score of a kind of pair no sum of weights can
+tell apart ("Handa Electronics" against "HANA ELECTRONICS": everything but one short
+distinctive word agrees exactly, and that word is another name, not a typo); a floor
+lifts one (a brand alone against its full legal name); the explanation names them.
 """
 
 from __future__ import annotations
@@ -17,28 +19,10 @@ from typing import Any
 
 import numpy as np
 
-from detectors.matching.features import FEATURE_NAMES, FEATURES
+from detectors.matching.features import FEATURE_NAMES
+from detectors.matching.model import CAPS, DESCRIPTIONS, FLOORS, ScoreCap
 
 WEIGHTS_PATH = Path(__file__).with_name("scorer_weights.json")
-DESCRIPTIONS = {f.name: f.description for f in FEATURES}
-
-
-@dataclass(frozen=True)
-class ScoreCap:
-    """The score is at most `score` when `feature` is at least `at_least`."""
-
-    feature: str
-    at_least: float
-    score: float
-    reason: str
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "feature": self.feature,
-            "at_least": self.at_least,
-            "score": self.score,
-            "reason": self.reason,
-        }
 
 
 @dataclass(frozen=True)
@@ -50,6 +34,7 @@ class ScorerModel:
     intercept: float
     meta: dict[str, Any] = field(default_factory=dict)
     caps: tuple[ScoreCap, ...] = ()
+    floors: tuple[ScoreCap, ...] = ()  # the score is at least `score` (before the caps)
 
     @classmethod
     def load(cls, path: Path = WEIGHTS_PATH) -> ScorerModel:
@@ -57,19 +42,15 @@ class ScorerModel:
         weights = dict(zip(data["features"], data["coef"], strict=True))
         # a feature added after training counts for nothing until the model is retrained
         coef = np.array([weights.get(name, 0.0) for name in FEATURE_NAMES], dtype=float)
-        caps = tuple(
-            ScoreCap(c["feature"], float(c["at_least"]), float(c["score"]), str(c["reason"]))
-            for c in data.get("caps", [])
-            if c["feature"] in FEATURE_NAMES
-        )
-        return cls(FEATURE_NAMES, coef, float(data["intercept"]), data.get("meta", {}), caps)
+        # the caps and floors are set by hand in model.py, not learned
+        meta = data.get("meta", {})
+        return cls(FEATURE_NAMES, coef, float(data["intercept"]), meta, CAPS, FLOORS)
 
     def save(self, path: Path = WEIGHTS_PATH) -> None:
         data = {
             "features": list(self.features),
             "coef": [round(float(c), 6) for c in self.coef],
             "intercept": round(float(self.intercept), 6),
-            "caps": [cap.as_dict() for cap in self.caps],
             "meta": self.meta,
         }
         Path(path).write_text(json.dumps(data, indent=2) + "\n")
@@ -80,10 +61,16 @@ class ScorerModel:
     def probability(self, x: np.ndarray) -> np.ndarray:
         x = np.asarray(x, dtype=float)
         p = 1.0 / (1.0 + np.exp(-self.logits(x)))
+        for floor in self.floors:
+            column = x[..., self.features.index(floor.feature)]
+            p = np.where(column >= floor.at_least, np.maximum(p, floor.score), p)
         for cap in self.caps:
             column = x[..., self.features.index(cap.feature)]
             p = np.where(column >= cap.at_least, np.minimum(p, cap.score), p)
         return p
+
+    def floors_applied(self, row: np.ndarray) -> list[ScoreCap]:
+        return [f for f in self.floors if row[self.features.index(f.feature)] >= f.at_least]
 
     def caps_applied(self, row: np.ndarray) -> list[ScoreCap]:
         return [c for c in self.caps if row[self.features.index(c.feature)] >= c.at_least]
@@ -100,15 +87,20 @@ class ScorerModel:
         ]
 
 
+def _described(name: str, contribution: float) -> str:
+    return f"{name} {contribution:+.2f} ({DESCRIPTIONS[name]})"
+
+
 def explain_contributions(model: ScorerModel, row: np.ndarray, top: int = 4) -> str:
     """'raised by: name_overlap +3.1, ...; lowered by: numbers -2.4' for one pair."""
     contribs = model.contributions(row)
-    up = [f"{name} {c:+.2f}" for name, _, c in contribs if c > 0][:top]
-    down = [f"{name} {c:+.2f}" for name, _, c in contribs if c < 0][:top]
+    up = [_described(name, c) for name, _, c in contribs if c > 0][:top]
+    down = [_described(name, c) for name, _, c in contribs if c < 0][:top]
     parts = []
     if up:
         parts.append("raised by " + ", ".join(up))
     if down:
         parts.append("lowered by " + ", ".join(down))
+    parts.extend(f"at least {f.score:.2f}: {f.reason}" for f in model.floors_applied(row))
     parts.extend(f"capped at {cap.score:.2f}: {cap.reason}" for cap in model.caps_applied(row))
     return "; ".join(parts) if parts else "no feature moved the score"

@@ -32,9 +32,13 @@ def declined_installation(tx: pd.DataFrame, ctx: RuleContext, params: dict[str, 
 @rule("B1")
 def evasive_end_use(tx: pd.DataFrame, ctx: RuleContext, params: dict[str, Any]) -> RuleHits:
     """No end-use statement was received, or the stated end use is evasive
-    (`evasive_end_use_patterns`: 'general use', 'resale', …)."""
+    (`evasive_end_use_patterns`: 'general use', 'resale', …). No statement and no real end
+    use either (evasive or blank) weighs `weight_no_statement_no_use`."""
     no_statement = is_false(tx["end_use_statement_received"])
     evasive = matches(tx["end_use"], ctx.policy.patterns("evasive_end_use_patterns"))
+    blank = (tx["end_use"].isna() | (tx["end_use"].astype("str").str.strip() == "")).astype(bool)
+    if not ctx.has("end_use"):
+        blank = pd.Series(False, index=tx.index)
     mask = no_statement | evasive
     if not mask.any():
         return RuleHits.none(tx)
@@ -56,4 +60,9 @@ def evasive_end_use(tx: pd.DataFrame, ctx: RuleContext, params: dict[str, Any]) 
             "evasive_end_use": evasive[mask],
         }
     )
-    return RuleHits(mask=mask, reason=reason, evidence=evidence)
+    both = (no_statement & (evasive | blank))[mask]
+    heavier = params.get("weight_no_statement_no_use")
+    weight = None
+    if heavier is not None:
+        weight = pd.Series(np.where(both, float(heavier), np.nan), index=hit.index)
+    return RuleHits(mask=mask, reason=reason, evidence=evidence, weight=weight)

@@ -3,7 +3,7 @@ customer history combined with the current frame for the history rules."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from detectors.rules.pack import RulePack
-from detectors.rules.policy import Policy
+from detectors.rules.policy import Policy, matches
 
 # Columns the history rules read from earlier and current orders alike.
 HISTORY_COLUMNS: tuple[str, ...] = (
@@ -29,6 +29,8 @@ HISTORY_COLUMNS: tuple[str, ...] = (
     "eccn",
     "tpp",
     "h100_equivalents",
+    "item_description",
+    "catalog_known",
 )
 
 
@@ -43,7 +45,19 @@ def controlled_mask(frame: pd.DataFrame, policy: Policy) -> pd.Series:
     if spec.get("require_positive_tpp", True):
         tpp = frame["tpp"].astype(float)
         by_eccn &= (tpp > 0) | tpp.isna()
-    return by_eccn
+    return by_eccn | recognised_by_description(frame, policy)
+
+
+def recognised_by_description(frame: pd.DataFrame, policy: Policy) -> pd.Series:
+    """Lines with no ECCN and a SKU the catalog does not know whose description names an
+    advanced IC or an 8-GPU server (`controlled_items.recognised_description_patterns`:
+    H100, B200, MI300X, Ascend 910, HGX, SXM, ...): judged as advanced ICs."""
+    patterns = policy.patterns("controlled_items", "recognised_description_patterns")
+    if not patterns or "item_description" not in frame or "catalog_known" not in frame:
+        return pd.Series(False, index=frame.index)
+    no_eccn = frame["eccn"].isna() | (frame["eccn"].astype("str").str.strip() == "")
+    unknown = ~frame["catalog_known"].astype("boolean").fillna(False).astype(bool)
+    return (no_eccn & unknown & matches(frame["item_description"], patterns)).astype(bool)
 
 
 @dataclass
@@ -57,10 +71,17 @@ class RuleContext:
     present_columns: frozenset[str]
     as_of: date
     cache: dict[str, Any] = field(default_factory=dict)
+    settings: Mapping[str, Any] = field(default_factory=dict)  # pipeline settings
+    watchlist: Any = None  # the restricted-party matcher of the run, if any
 
     @cached_property
     def policy(self) -> Policy:
         return Policy(self.pack.policy)
+
+    @property
+    def exporter_country(self) -> str:
+        """The exporter's own country: where a line without `ship_from_country` leaves from."""
+        return str(self.settings.get("exporter_country") or "US").strip().upper()
 
     def has(self, column: str) -> bool:
         return column in self.present_columns

@@ -12,17 +12,20 @@ import pandas as pd
 from detectors.base import DetectionContext, DetectorResult, concat_flags, empty_flags
 from detectors.rules import (  # noqa: F401  (importing registers the rules)
     behaviour,
+    dated,
     diffusion,
+    enforcement,
     history,
     items,
     license,
     logistics,
     parties,
     payments,
+    unknown_items,
 )
 from detectors.rules.context import RuleContext
 from detectors.rules.pack import RulePack, RuleSpec
-from detectors.rules.registry import RULES, RuleHits
+from detectors.rules.registry import RULES, RuleHits, RuleNotEvaluable
 from detectors.schema import DERIVED_COLUMNS, FLAG_COLUMNS, REQUIRED_COLUMNS, NotEvaluable
 
 ALWAYS_PRESENT: frozenset[str] = frozenset(REQUIRED_COLUMNS) | frozenset(DERIVED_COLUMNS)
@@ -50,12 +53,15 @@ class RuleEngine:
             catalog=context.catalog,
             present_columns=frozenset(context.present_columns) | ALWAYS_PRESENT,
             as_of=context.as_of,
+            settings=context.settings or {},
+            watchlist=context.watchlist,
         )
         in_scope = {"all": transactions}
         frames: list[pd.DataFrame] = []
         not_evaluable: list[NotEvaluable] = []
         hits_by_rule: dict[str, int] = {}
         seconds: dict[str, float] = {}
+        layers: dict[str, dict[str, Any]] = {}
         for spec in self.pack.enabled_rules():
             missing = spec.missing_columns(rctx.present_columns)
             if missing:
@@ -68,16 +74,28 @@ class RuleEngine:
                 in_scope[spec.scope] = transactions[rctx.controlled]
             started = time.perf_counter()
             tx = in_scope[spec.scope]
+            layer = self.pack.layer_of(spec.id)
+            if layer is not None:  # a dated rule judges only the lines dated while in force
+                tx = tx[layer.in_force_mask(tx["order_date"]).to_numpy()]
+                layers.setdefault(layer.id, {"version": layer.version, "lines_in_force": 0})
+                layers[layer.id]["lines_in_force"] = max(
+                    layers[layer.id]["lines_in_force"], len(tx)
+                )
             if tx.empty:
                 hits_by_rule[spec.id] = 0
                 continue
-            hits = RULES[spec.id](tx, rctx, dict(spec.parameters))
-            frames.append(flag_rows(spec, tx, hits))
+            try:
+                hits = RULES[spec.id](tx, rctx, dict(spec.parameters))
+            except RuleNotEvaluable as err:
+                not_evaluable.append(NotEvaluable(spec.id, str(err)))
+                continue
+            frames.append(flag_rows(spec, tx, hits, layer.label if layer else None))
             hits_by_rule[spec.id] = hits.count
             seconds[spec.id] = round(time.perf_counter() - started, 3)
         flags = concat_flags(frames)
         details: dict[str, Any] = {
             "policy_pack": {"id": self.pack.id, "version": self.pack.version},
+            "policy_layers": layers,
             "hits_by_rule": hits_by_rule,
             "seconds_by_rule": seconds,
             "controlled_lines": int(rctx.controlled.sum()),
@@ -85,8 +103,11 @@ class RuleEngine:
         return DetectorResult(flags=flags, not_evaluable=not_evaluable, details=details)
 
 
-def flag_rows(spec: RuleSpec, tx: pd.DataFrame, hits: RuleHits) -> pd.DataFrame:
-    """The flag rows (one schema) of one rule's hits."""
+def flag_rows(
+    spec: RuleSpec, tx: pd.DataFrame, hits: RuleHits, layer: str | None = None
+) -> pd.DataFrame:
+    """The flag rows (one schema) of one rule's hits; a rule brought by a dated layer
+    records the layer (`<id>@<version>`) in its evidence."""
     hit_index = hits.mask.index[hits.mask.to_numpy(dtype=bool)]
     if not len(hit_index):
         return empty_flags()
@@ -94,6 +115,8 @@ def flag_rows(spec: RuleSpec, tx: pd.DataFrame, hits: RuleHits) -> pd.DataFrame:
     if hits.weight is not None:
         weight = hits.weight.reindex(hit_index).astype(float).fillna(spec.weight).to_numpy()
     evidence = hits.evidence.reindex(hit_index)
+    if layer is not None:
+        evidence = evidence.assign(policy_layer=layer)
     frame = pd.DataFrame(
         {
             "transaction_id": tx.loc[hit_index, "transaction_id"].astype(object).to_numpy(),

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from detectors.rules.context import RuleContext
-from detectors.rules.policy import first_match, in_set, matches, text
+from detectors.rules.policy import any_pattern, first_match, in_set, matches, per_value, text
 from detectors.rules.registry import RuleHits, rule
 
 
@@ -21,16 +21,19 @@ def unfitting_buyer(tx: pd.DataFrame, ctx: RuleContext, params: dict[str, Any]) 
     odd_type = in_set(
         tx["customer_type"], ctx.policy.get("customer_types_not_fitting_advanced_chips") or ()
     )
-    odd_name = matches(tx["customer_name"], unrelated)
-    odd_use = matches(tx["end_use"], unrelated)
+    exceptions = ctx.policy.patterns("unrelated_business_exceptions")
+    names = without(tx["customer_name"], exceptions)
+    uses = without(tx["end_use"], exceptions)
+    odd_name = matches(names, unrelated)
+    odd_use = matches(uses, unrelated)
     mask = odd_type | odd_name | odd_use
     if not mask.any():
         return RuleHits.none(tx)
     hit = tx[mask]
     clue = (
-        first_match(hit["customer_name"], unrelated)
+        first_match(names[mask], unrelated)
         .where(odd_name[mask])
-        .fillna(first_match(hit["end_use"], unrelated).where(odd_use[mask]))
+        .fillna(first_match(uses[mask], unrelated).where(odd_use[mask]))
     )
     reason = (
         "Customer "
@@ -57,6 +60,18 @@ def unfitting_buyer(tx: pd.DataFrame, ctx: RuleContext, params: dict[str, Any]) 
         }
     )
     return RuleHits(mask=mask, reason=reason, evidence=evidence)
+
+
+def without(series: pd.Series, patterns: list[str]) -> pd.Series:
+    """The text with every fragment matching one of `patterns` blanked out (e.g. 'render
+    farm' before looking for a farming business)."""
+    if not patterns:
+        return series
+
+    def blank(values: pd.Series) -> pd.Series:
+        return values.str.replace(f"(?i){any_pattern(patterns)}", " ", regex=True)
+
+    return per_value(series, blank).where(series.notna())
 
 
 @rule("Q3")

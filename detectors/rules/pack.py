@@ -6,9 +6,12 @@ from __future__ import annotations
 import copy
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from detectors.schema import SEVERITIES
+
+if TYPE_CHECKING:
+    from detectors.rules.layers import PolicyLayer
 
 SCOPES: tuple[str, ...] = ("controlled", "all")
 
@@ -100,15 +103,30 @@ class RulePack:
     effective_date: str
     policy: dict[str, Any]
     rules: tuple[RuleSpec, ...]
+    layers: tuple[PolicyLayer, ...] = ()  # dated amendments layered on the pack
 
     @classmethod
-    def from_config(cls, cfg: Mapping[str, Any], base: Mapping[str, Any] | None = None) -> RulePack:
-        """Build a pack from its parsed YAML; `base` is the parsed pack named by `extends`."""
+    def from_config(
+        cls,
+        cfg: Mapping[str, Any],
+        base: Mapping[str, Any] | None = None,
+        layers: tuple[PolicyLayer, ...] = (),
+    ) -> RulePack:
+        """Build a pack from its parsed YAML; `base` is the parsed pack named by `extends`;
+        `layers` add their policy data and rules (judging only the dates they are in force)."""
         if cfg.get("extends") and base is None:
             raise ValueError(
                 f"policy pack {cfg.get('id', '?')} extends {cfg['extends']!r}: pass that pack as base"
             )
         merged = merge_policy(base, cfg) if base is not None else copy.deepcopy(dict(cfg))
+        for layer in layers:
+            data = copy.deepcopy(layer.policy)
+            for value in data.values():  # each section knows the dates of its layer
+                if isinstance(value, dict):
+                    value.setdefault("in_force_from", layer.effective_from.isoformat())
+                    value.setdefault("layer", layer.id)
+            merged = merge_policy(merged, {**data, "rules": list(layer.rules)})
+            merged.setdefault("sources", {}).update(layer.sources)
         specs = tuple(RuleSpec.from_config(entry) for entry in merged.get("rules") or ())
         ids = [s.id for s in specs]
         duplicated = sorted({i for i in ids if ids.count(i) > 1})
@@ -121,7 +139,21 @@ class RulePack:
             effective_date=str(merged.get("effective_date", "")),
             policy=merged,
             rules=specs,
+            layers=tuple(layers),
         )
+
+    def layer_of(self, rule_id: str) -> PolicyLayer | None:
+        """The dated layer that brings rule `rule_id`, if any."""
+        for layer in self.layers:
+            if rule_id in layer.rule_ids:
+                return layer
+        return None
+
+    def layer(self, layer_id: str) -> PolicyLayer:
+        for layer in self.layers:
+            if layer.id == layer_id:
+                return layer
+        raise KeyError(f"pack {self.id} has no layer {layer_id!r}")
 
     def rule(self, rule_id: str) -> RuleSpec:
         for spec in self.rules:

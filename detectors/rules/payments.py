@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from detectors.rules.context import RuleContext
-from detectors.rules.policy import extract, in_set, number, text
+from detectors.rules.policy import extract, in_set, name_key, number, per_value, text
 from detectors.rules.registry import RuleHits, rule
 
 
@@ -56,24 +56,91 @@ def first_word(series: pd.Series) -> pd.Series:
     return extract(series, r"(?P<found>[0-9A-Za-z]+)").str.lower()
 
 
+def romanise(value: str) -> str:
+    """A name in Latin letters: Chinese characters in pinyin syllables (pypinyin), other
+    scripts by unidecode ('深圳华强' -> 'shen zhen hua qiang')."""
+    if value.isascii():
+        return value
+    from pypinyin import lazy_pinyin
+    from unidecode import unidecode
+
+    return unidecode(" ".join(lazy_pinyin(value)))
+
+
+def romanised(series: pd.Series) -> pd.Series:
+    """`romanise` once per distinct value; names already in Latin letters are unchanged."""
+    return per_value(series, lambda values: values.map(romanise, na_action="ignore").astype("str"))
+
+
+def same_party(first_a: pd.Series, key_a: pd.Series, first_b: pd.Series, key_b: pd.Series,
+               romanised_a: pd.Series, romanised_b: pd.Series) -> pd.Series:  # fmt: skip
+    """Whether two names stand for the same party: the same first word, or, when one was
+    written in another script, the other's first word (four letters or more) within its
+    romanised letters ('Shenzhen Huaqiang' and '深圳华强电子')."""
+    same = (first_a == first_b).fillna(False).astype(bool)
+    rows = np.flatnonzero((romanised_a | romanised_b).to_numpy() & ~same.to_numpy())
+    if len(rows):
+        pairs = pd.DataFrame(
+            {
+                "fa": first_a.to_numpy(object)[rows],
+                "ka": key_a.to_numpy(object)[rows],
+                "fb": first_b.to_numpy(object)[rows],
+                "kb": key_b.to_numpy(object)[rows],
+            }
+        )
+        codes, distinct = pd.factorize(pd.MultiIndex.from_frame(pairs.fillna("")))
+        found = np.array(
+            [(len(x) >= 4 and x in kb) or (len(y) >= 4 and y in ka) for x, ka, y, kb in distinct],
+            dtype=bool,
+        )
+        values = same.to_numpy().copy()
+        values[rows] = found[codes]
+        same = pd.Series(values, index=same.index)
+    return same
+
+
 @rule("F1")
 def third_party_payment(tx: pd.DataFrame, ctx: RuleContext, params: dict[str, Any]) -> RuleHits:
     """The payer is a third party (its name shares no leading word with the customer,
-    ship-to or end user), or pays from `payer_countries_of_concern` (China, Hong Kong,
+    ship-to or end user; names in Chinese or another script are compared in Latin letters,
+    pinyin for Chinese), or pays from `payer_countries_of_concern` (China, Hong Kong,
     Macau) while the goods ship elsewhere. Both signs weigh the rule's weight, one alone
     `weight_one_sign`."""
-    payer = first_word(tx["payer_name"])
-    own = (
-        pd.concat(
+    parties = ("customer_name", "ship_to_name", "end_user_name")
+    plain = {c: first_word(tx[c]) for c in ("payer_name", *parties)}
+    own = pd.concat([plain[c] == plain["payer_name"] for c in parties], axis=1)
+    own = own.fillna(False).any(axis=1).astype(bool)
+    payer = plain["payer_name"].astype(object)
+    payer_latin = pd.Series(np.nan, index=tx.index, dtype=object)
+    open_rows = (tx["payer_name"].notna() & ~own).to_numpy()
+    if open_rows.any():  # names in another script are compared again, romanised
+        sub = tx.loc[open_rows]
+        names = {c: sub[c] for c in ("payer_name", *parties)}
+        latin = {c: romanised(v) for c, v in names.items()}
+        changed = {
+            c: (latin[c] != names[c].astype("str")).fillna(False).astype(bool) for c in names
+        }
+        first = {c: first_word(latin[c]) for c in names}
+        key = {c: name_key(latin[c]).str.replace(" ", "", regex=False) for c in names}
+        same = pd.concat(
             [
-                first_word(tx[c]) == payer
-                for c in ("customer_name", "ship_to_name", "end_user_name")
+                same_party(
+                    first["payer_name"],
+                    key["payer_name"],
+                    first[c],
+                    key[c],
+                    changed["payer_name"],
+                    changed[c],
+                )  # fmt: skip
+                for c in parties
             ],
             axis=1,
+        ).any(axis=1)
+        own.loc[open_rows] = same.to_numpy()
+        payer.loc[open_rows] = first["payer_name"].astype(object).to_numpy()
+        payer_latin.loc[open_rows] = (
+            latin["payer_name"].astype(object).where(changed["payer_name"]).to_numpy()
         )
-        .fillna(False)
-        .any(axis=1)
-    )
     third_party = (payer.notna() & ~own).astype(bool)
     concern = ctx.policy.countries("payer_countries_of_concern")
     from_concern = (
@@ -112,6 +179,7 @@ def third_party_payment(tx: pd.DataFrame, ctx: RuleContext, params: dict[str, An
     evidence = pd.DataFrame(
         {
             "payer_name": hit["payer_name"],
+            "payer_name_romanised": payer_latin[mask],
             "payer_country": hit["payer_country"],
             "customer_name": hit["customer_name"],
             "ship_to_country": hit["ship_to_country"],

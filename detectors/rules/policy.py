@@ -160,3 +160,11 @@ def number(series: pd.Series, decimals: int = 1) -> pd.Series:
     values = series.astype(float).round(decimals).to_numpy()
     formatted = pd.Series(np.char.mod(f"%.{decimals}f", values), index=series.index, dtype=object)
     return formatted.where(~np.isnan(values), "-").astype(str)
+
+
+def through(route: pd.Series, countries: Iterable[str]) -> pd.Series:
+    """Rows whose `;`-separated route of ISO codes passes through one of `countries`."""
+    codes = sorted({str(c).upper() for c in countries})
+    if not codes:
+        return pd.Series(False, index=route.index)
+    return matches(route, [rf"(?:^|;)\s*(?:{'|'.join(codes)})\s*(?:;|$)"])

@@ -33,6 +33,11 @@ def rule(code: str) -> Callable[[RuleFunction], RuleFunction]:
     return register
 
 
+class RuleNotEvaluable(Exception):
+    """Raised by a rule that cannot judge this input (e.g. no restricted-party list); the
+    engine reports the message as the rule's not-evaluable reason."""
+
+
 @dataclass
 class RuleHits:
     """What one rule found: which rows fired, why, and on what values.

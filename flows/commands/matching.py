@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from cases.csv_cells import write_inert_csv
 from detectors.matching import Matcher, MatchSettings, score_pairs
 from flows.settings import CONFIGS_DIR, read_yaml
 from flows.sources import InputError
@@ -40,9 +41,12 @@ def read_table(path: Path, required: tuple[str, ...]) -> pd.DataFrame:
         elif suffix in (".xlsx", ".xls"):
             frame = pd.read_excel(path, dtype=str)
         else:
+            check_row_shapes(path)
             frame = pd.read_csv(
                 path, dtype=str, encoding="utf-8-sig", keep_default_na=False, na_values=[""]
             )
+    except InputError:
+        raise
     except Exception as error:  # unreadable input is the user's to fix
         raise InputError(f"{path}: cannot be read ({type(error).__name__}: {error})") from error
     frame.columns = [str(c).strip() for c in frame.columns]
@@ -52,6 +56,27 @@ def read_table(path: Path, required: tuple[str, ...]) -> pd.DataFrame:
             f"{path}: missing column(s) {', '.join(missing)}; found {', '.join(frame.columns)}"
         )
     return frame
+
+
+def check_row_shapes(path: Path) -> None:
+    """InputError naming the first CSV line whose fields do not match the header's: a name
+    with an unquoted comma would otherwise shift every column of its row."""
+    import csv
+
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            rows = csv.reader(handle)
+            header = next(rows, None)
+            if header is None:
+                raise InputError(f"{path}: the file is empty (expected a header row)")
+            for row in rows:
+                if row and len(row) != len(header):
+                    raise InputError(
+                        f"{path}: line {rows.line_num} has {len(row)} fields where the header "
+                        f'has {len(header)} (quote a value that holds a comma: "Acme, Ltd")'
+                    )
+    except (UnicodeDecodeError, csv.Error) as error:
+        raise InputError(f"{path}: not a readable UTF-8 CSV file ({error})") from None
 
 
 @contextmanager
@@ -94,7 +119,7 @@ def screen_names(
         hits = matcher.screen(parties, progress=report)
     result = names_with_hits(frame, hits)
     out.parent.mkdir(parents=True, exist_ok=True)
-    result.to_csv(out, index=False)
+    write_inert_csv(result, out)  # opened in spreadsheets: formula cells made inert
     return result
 
 
@@ -122,5 +147,5 @@ def match_pairs(pairs: Path, out: Path, settings: MatchSettings | None = None) -
             report(min(start + PAIR_CHUNK, len(frame)), len(frame))
     result = pd.concat(parts, ignore_index=True) if parts else frame.assign(score=[], match=[])
     out.parent.mkdir(parents=True, exist_ok=True)
-    result.to_csv(out, index=False)
+    write_inert_csv(result, out)  # opened in spreadsheets: formula cells made inert
     return result

@@ -12,7 +12,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from flows.cli import WorkspaceOption, app, quiet_prefect, run_guarded, workspace_of
+from flows.cli import WorkspaceOption, app, fail, quiet_prefect, run_guarded, workspace_of
+from flows.commands.watchlist import AcceptShrinkOption, PartialOption
 
 console = Console()
 
@@ -67,6 +68,11 @@ def execute_run(
             raise InputError(f"{item}: no such file")
     if partitions is not None and partitions < 1:
         raise InputError(f"--partitions: expected 1 or more (got {partitions})")
+    from flows.run_guard import check_run_inputs
+
+    check_run_inputs(
+        list(map(str, transactions)), config, column_map, list(map(str, watchlist or []))
+    )
     quiet_prefect()
     from flows.daily import daily_screening
 
@@ -103,13 +109,24 @@ def run_flow(
     except ValueError as error:
         raise InputError(str(error)) from None
     arguments = arguments | {"progress": sys.stderr.isatty() if progress is None else progress}
-    if chosen is None:
-        return flow(**arguments)
-    with shared_prefect_api():
-        return flow.with_options(task_runner=chosen)(**arguments)
+    from flows.run_guard import ended_on_signals, start_temporary_server, startup_seconds
+
+    with ended_on_signals():
+        start_temporary_server(
+            startup_seconds(settings), say=lambda line: typer.echo(f"redflag: {line}", err=True)
+        )
+        if chosen is None:
+            return flow(**arguments)
+        with shared_prefect_api():
+            return flow.with_options(task_runner=chosen)(**arguments)
 
 
 def print_summary(summary: dict) -> None:
+    from flows.run_guard import sample_list_warning
+
+    warning = sample_list_warning(summary.get("versions", {}).get("watchlist_snapshot", {}))
+    if warning:
+        typer.echo(f"redflag: warning: {warning}", err=True)
     counts = summary["counts"]
     console.print(
         f"[bold]run {summary['run_id']}[/]: {counts['rows_read']} rows read, "
@@ -209,6 +226,12 @@ def run_command(
         )
     )
     print_summary(summary)
+    counts = summary["counts"]
+    if counts["rows_read"] and not counts["rows_accepted"]:
+        fail(
+            f"every one of the {counts['rows_read']} order rows was rejected: nothing was "
+            f"screened (see {Path(summary['outputs']['folder']) / 'rejected_rows.csv'})"
+        )
 
 
 @app.command("demo")
@@ -314,6 +337,8 @@ def rescreen_command(
     dask_address: DaskAddressOption = None,
     progress: ProgressOption = None,
     workspace: WorkspaceOption = None,
+    accept_shrink: AcceptShrinkOption = False,
+    partial: PartialOption = False,
 ) -> None:
     """Load a new list version, diff it against the last one, and open cases for new hits in past orders."""
 
@@ -342,6 +367,8 @@ def rescreen_command(
             out=str(out) if out else None,
             config=str(config) if config else None,
             partitions=partitions,
+            accept_shrink=accept_shrink,
+            partial=partial,
         )
         return run_flow(rescreen, arguments, runner, dask_address, config, progress)
 
@@ -395,6 +422,11 @@ def screen_names_command(
         entries = SnapshotStore(ws.watchlists).entries(snapshot.id)
         screen_names(names, out, entries, matcher=matcher)
         console.print(f"screened against snapshot {snapshot.id} ({snapshot.label}); wrote {out}")
+        from flows.run_guard import sample_list_warning
+
+        warning = sample_list_warning({"label": snapshot.label})
+        if warning:
+            typer.echo(f"redflag: warning: {warning}", err=True)
 
     run_guarded(body)
 

@@ -6,6 +6,7 @@ extends; `rules_list` and `rules_explain` print the pack with Rich."""
 from __future__ import annotations
 
 import inspect
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -17,6 +18,8 @@ from rich.table import Table
 
 import detectors
 from detectors.rules import RULES, RulePack
+from detectors.rules.layers import load_layers
+from flows.commands.explain import citation_documents, detector_flag_text, expand_citation
 
 CONFIGS_DIR = Path(detectors.__file__).resolve().parents[1] / "configs"
 
@@ -61,12 +64,20 @@ def _read_pack_config(
     return cfg, base
 
 
-def load_pack(configs_dir: Path, name: str = "default") -> RulePack:
+def load_pack(
+    configs_dir: Path, name: str = "default", layer_overrides: Mapping[str, Any] | None = None
+) -> RulePack:
     """The policy pack `name` (a file in `configs_dir/policy/`, or a path to a YAML file),
-    merged onto the pack it `extends`."""
+    merged onto the pack it `extends`, with the dated layers it names (`layers:`) from
+    `configs_dir/policy/layers/`; `layer_overrides` ({layer id: {key: value}}, the
+    `policy_layers` setting) change a layer's dates."""
     cfg, base = _read_pack_config(Path(configs_dir), name)
+    names = cfg.get("layers")
+    if names is None and base is not None:
+        names = base.get("layers")
     try:
-        return RulePack.from_config(cfg, base)
+        layers = tuple(load_layers(Path(configs_dir), list(names or ()), layer_overrides))
+        return RulePack.from_config(cfg, base, layers)
     except (KeyError, TypeError, ValueError) as err:
         raise PackError(f"policy pack {name}: {err}") from err
 
@@ -91,11 +102,25 @@ def rules_list(pack: RulePack, console: Console | None = None) -> Table:
 
 
 def rules_explain(pack: RulePack, rule_id: str, console: Console | None = None) -> str:
-    """Print (and return) what one rule checks, its parameters, citation and next step."""
+    """Print (and return) what one rule checks, its parameters, citation (with the documents
+    its keys stand for) and next step; P1 and the ML codes are explained from their configs."""
+    documents = citation_documents(CONFIGS_DIR, pack.policy.get("sources") or {})
+    if rule_id.upper() not in {r.upper() for r in pack.rule_ids}:
+        lines = detector_flag_text(rule_id, CONFIGS_DIR)
+        if lines is not None:
+            citation = next(
+                (x[len("Citation: ") :] for x in lines if x.startswith("Citation: ")), ""
+            )
+            docs = expand_citation(citation, documents)
+            text = "\n".join([*lines, *(["Documents:", *(f"  {d}" for d in docs)] if docs else [])])
+            (console or Console()).print(text, markup=False, highlight=False)
+            return text
     spec = pack.rule(rule_id)
     function = RULES.get(spec.id)
     checks = inspect.getdoc(function) if function else "(no implementation registered)"
     parameters = "\n".join(f"  {k}: {v}" for k, v in spec.parameters.items()) or "  (none)"
+    docs = expand_citation(spec.citation, documents)
+    layer = pack.layer_of(spec.id)
     text = "\n".join(
         [
             f"{spec.id} — {spec.title}",
@@ -111,12 +136,22 @@ def rules_explain(pack: RulePack, rule_id: str, console: Console | None = None) 
             parameters,
             "",
             f"Citation: {spec.citation}",
+            *(["Documents:"] if docs else []),
+            *(f"  {d}" for d in docs),
             f"Recommended action: {spec.recommended_action}",
             f"Policy pack: {pack.version_label}",
+            *([f"Dated layer: {layer.label}, {layer_dates(layer)}"] if layer else []),
         ]
     )
     (console or Console()).print(text, markup=False, highlight=False)
     return text
+
+
+def layer_dates(layer) -> str:
+    """'in force 2025-09-29 to 2025-11-09, 2026-11-10 onwards' from a layer's periods."""
+    parts = [f"{a.isoformat()} to {b.isoformat()}" if b else f"{a.isoformat()} onwards"
+             for a, b in layer.periods()]  # fmt: skip
+    return "in force " + ", ".join(parts) if parts else "never in force"
 
 
 PackOption = Annotated[

@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.table import Table
 
 import detectors
+from cases.csv_cells import write_inert_csv
 from watchlists import (
     SnapshotError,
     SnapshotInfo,
@@ -33,6 +34,24 @@ app = typer.Typer(help="Manage restricted-party list snapshots.", no_args_is_hel
 CONFIG_FILE = Path(detectors.__file__).resolve().parents[1] / "configs" / "watchlists.yaml"
 
 
+# Options that let a new list version through the sanity checks (`watchlist add`, `rescreen`).
+AcceptShrinkOption = Annotated[
+    bool,
+    typer.Option(
+        "--accept-shrink",
+        help="Accept a version that lost more than `max_shrink` (configs/watchlists.yaml) "
+        "of its source's last version's entries.",
+    ),
+]
+PartialOption = Annotated[
+    bool,
+    typer.Option(
+        "--partial",
+        help="Accept a list without files its format expects (OFAC without alt.csv/add.csv).",
+    ),
+]
+
+
 def _console() -> Console:
     """A console made per command, so width and colour follow the current terminal."""
     return Console(soft_wrap=True)
@@ -46,7 +65,14 @@ def _workspace(ctx: typer.Context) -> Path:
 
 
 def _store(ctx: typer.Context) -> SnapshotStore:
-    return SnapshotStore(_workspace(ctx) / "watchlists")
+    from flows.screening import snapshot_store
+
+    return snapshot_store(_workspace(ctx) / "watchlists")
+
+
+def _active_text(store: SnapshotStore) -> str:
+    active = store.active_snapshots()
+    return ", ".join(f"{i.source} {i.id}" for i in active) or "none"
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
@@ -71,36 +97,48 @@ def add_command(
         str | None,
         typer.Option("--label", help="Name for the snapshot (default: the detected list)."),
     ] = None,
+    accept_shrink: AcceptShrinkOption = False,
+    partial: PartialOption = False,
 ) -> None:
-    """Store the given list(s) as one new snapshot and make it active."""
+    """Store each list source given as a new snapshot of its series and make it active;
+    the active snapshots of all sources are screened together."""
+    store = _store(ctx)
     try:
-        info, created = _store(ctx).add(files, label=label)
+        added = store.add_sources(files, label=label, accept_shrink=accept_shrink, partial=partial)
     except WatchlistFormatError as exc:
         raise _fail(str(exc)) from exc
-    if not created:
-        _console().print(f"No change: these files are already snapshot {info.id} ({info.label}).")
-        return
-    _console().print(
-        f"Added snapshot [bold]{info.id}[/bold] ({info.label}, {info.format}): "
-        f"{info.entry_count} entries — {_counts_text(info)}. It is now active."
-    )
+    for info, created in added:
+        if not created:
+            _console().print(
+                f"No change: these files are already snapshot {info.id} ({info.label}); "
+                f"it is the active {info.source} version."
+            )
+            continue
+        _console().print(
+            f"Added snapshot [bold]{info.id}[/bold] ({info.label}, {info.format}): "
+            f"{info.entry_count} entries — {_counts_text(info)}. "
+            f"It is now the active {info.source} version."
+        )
+    _console().print(f"Active sources: {_active_text(store)}.")
 
 
 @app.command("list")
 def list_command(ctx: typer.Context) -> None:
-    """Show every snapshot, oldest first; the active one is marked with *."""
+    """Show every snapshot, oldest first; the active one of each source is marked with *."""
     store = _store(ctx)
     snapshots = store.list()
     if not snapshots:
         _console().print("No watchlist snapshots yet: add one with `redflag watchlist add FILE`.")
         return
-    active = store.active()
+    active = {info.id for info in store.active_snapshots()}
     table = Table(title=f"Watchlist snapshots in {store.root}")
-    for column in ("", "id", "label", "format", "entries", "by list", "source date", "loaded at"):
+    columns = ("", "source", "id", "label", "format", "entries", "by list", "source date")
+    for column in (*columns, "loaded at"):
         table.add_column(column)
     for info in snapshots:
         table.add_row(
-            "*" if active and info.id == active.id else "",
+            "*" if info.id in active else "",
+            info.source,
             info.id,
             info.label,
             info.format,
@@ -110,6 +148,7 @@ def list_command(ctx: typer.Context) -> None:
             info.loaded_at,
         )
     _console().print(table)
+    _console().print(f"Screened together (* above): {_active_text(store)}.")
 
 
 @app.command("activate")
@@ -117,12 +156,31 @@ def activate_command(
     ctx: typer.Context,
     snapshot_id: Annotated[str, typer.Argument(help="Snapshot id, e.g. wl-0002.")],
 ) -> None:
-    """Make an earlier (or later) snapshot the one screening uses."""
+    """Make an earlier (or later) snapshot the one its source is screened with."""
     try:
         info = _store(ctx).activate(snapshot_id)
     except SnapshotError as exc:
         raise _fail(str(exc)) from exc
-    _console().print(f"Active watchlist snapshot: {info.id} ({info.label}).")
+    _console().print(f"Active watchlist snapshot: {info.id} ({info.label}), for {info.source}.")
+
+
+@app.command("deactivate")
+def deactivate_command(
+    ctx: typer.Context,
+    source: Annotated[
+        str, typer.Argument(help="List source, as `watchlist list` shows it (e.g. un, own:mine).")
+    ],
+) -> None:
+    """Stop screening against a list source; its snapshots are kept."""
+    store = _store(ctx)
+    try:
+        info = store.deactivate(source)
+    except SnapshotError as exc:
+        raise _fail(str(exc)) from exc
+    _console().print(
+        f"{source} is no longer screened (its last active snapshot was {info.id}); "
+        f"active sources: {_active_text(store)}."
+    )
 
 
 @app.command("diff")
@@ -151,7 +209,7 @@ def diff_command(
     )
     _print_diff(diff, limit)
     if csv is not None:
-        diff.to_csv(csv)
+        write_inert_csv(diff.to_frame(), csv)
         _console().print(f"Wrote {sum(counts.values())} changes to {csv}.")
 
 

@@ -91,3 +91,52 @@ def test_rescreen_rejects_a_file_that_is_not_a_list(tmp_path):
     result = CliRunner().invoke(app, ["--workspace", str(tmp_path / "ws"), "rescreen", "-w", str(bogus)])
     assert result.exit_code == 2
     assert "orders.csv" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_list_added_first_is_a_new_source_that_rescreen_screens_in_full(prefect_harness, tmp_path):
+    home = tmp_path / "ws"
+    orders = tmp_path / "orders.csv"
+    clean_orders().to_csv(orders, index=False)
+    own = tmp_path / "own.csv"
+    pd.DataFrame([NEW_ENTRY]).to_csv(own, index=False)
+    invoke("--workspace", str(home), "run", "-t", str(orders), "--out", str(tmp_path / "day"))
+    invoke("--workspace", str(home), "watchlist", "add", str(own))
+    invoke("--workspace", str(home), "rescreen", "-w", str(own), "--since", "2021-01-01", "--out", str(tmp_path / "r1"))
+    summary = json.loads((tmp_path / "r1" / "run_summary.json").read_text())
+    assert summary["counts"]["entries_added"] == 1 and summary["counts"]["cases_opened"] == 1
+    [source] = summary["versions"]["watchlist_sources"]
+    assert source["source"] == "own:internal-denied-parties" and source["previous"] is None
+
+
+def test_a_failed_rescreen_leaves_the_previous_version_active_and_the_retry_finds_the_hit(
+    prefect_harness, tmp_path, monkeypatch
+):
+    import flows.rescreen
+    from watchlists import SnapshotStore
+
+    home = tmp_path / "ws"
+    orders = tmp_path / "orders.csv"
+    clean_orders().to_csv(orders, index=False)
+    version_a, version_b = tmp_path / "internal_a.csv", tmp_path / "internal_b.csv"
+    pd.DataFrame(LIST_A).to_csv(version_a, index=False)
+    pd.DataFrame(LIST_A + [NEW_ENTRY]).to_csv(version_b, index=False)
+    invoke("--workspace", str(home), "run", "-t", str(orders), "-w", str(version_a), "--out", str(tmp_path / "day"))
+
+    def store_down(*args, **kwargs):
+        raise ConnectionError("case store unreachable")
+
+    with monkeypatch.context() as patch:  # the rescreen fails after the list was snapshotted
+        patch.setattr(flows.rescreen, "store_cases", store_down)
+        failed = CliRunner().invoke(app, ["--workspace", str(home), "rescreen", "-w", str(version_b),
+                                          "--since", "2021-01-01", "--out", str(tmp_path / "r1")])
+    assert failed.exit_code != 0
+    store = SnapshotStore(home / "watchlists")
+    assert [s.label for s in store.active_snapshots()] == [store.get("wl-0001").label]
+    assert store.active().id == "wl-0001"
+
+    invoke("--workspace", str(home), "rescreen", "-w", str(version_b), "--since", "2021-01-01", "--out", str(tmp_path / "r2"))
+    retry = json.loads((tmp_path / "r2" / "run_summary.json").read_text())
+    assert retry["counts"]["entries_added"] == 1
+    assert retry["counts"]["cases_opened"] == 1
+    assert len(list((tmp_path / "r2" / "cases").glob("*.json"))) == 1
+    assert SnapshotStore(home / "watchlists").active().id == "wl-0002"

@@ -85,3 +85,33 @@ def test_screen_names_reads_parquet_with_an_empty_country_column(tmp_path, entri
     written = screen_names(names, tmp_path / "hits.csv", entries_frame, settings)
     assert "t:haige" in set(written.loc[written["id"] == "1", "entry_id"])
     assert written.loc[written["id"] == "2", "entry_id"].isna().all()
+
+
+def test_a_hostile_name_is_bounded_and_still_written_in_full(tmp_path, entries_frame, settings):
+    # typo neighbours of a word grow with the square of its length: a 10,000-letter word
+    # once took minutes; the full name must still come out as given
+    import random
+    import string
+    import time
+
+    from detectors.matching.names import MAX_WORD_LETTERS, analyze_name
+
+    word = "".join(random.Random(11).choice(string.ascii_lowercase) for _ in range(10_000))
+    analyzed = analyze_name(f"{word} Trading Ltd", settings.tables)
+    assert analyzed.raw.startswith(word) and max(map(len, analyzed.tokens)) == MAX_WORD_LETTERS
+    names = tmp_path / "names.csv"
+    pd.DataFrame({"id": ["c1", "c2"], "name": [word, "HAIGE GUANGZHOU"]}).to_csv(names, index=False)
+    started = time.perf_counter()
+    written = screen_names(names, tmp_path / "hits.csv", entries_frame, settings)
+    assert time.perf_counter() - started < 20
+    assert written["name"].iat[0] == word and written["entry_id"].isna().iat[0]
+    assert "t:haige" in set(written.loc[written["id"] == "c2", "entry_id"])
+
+
+def test_screen_names_output_is_inert_in_a_spreadsheet(tmp_path, entries_frame, settings):
+    names = tmp_path / "names.csv"
+    hostile = '=HYPERLINK("http://x.test","HAIGE GUANGZHOU")'
+    pd.DataFrame({"id": ["=1+1"], "name": [hostile]}).to_csv(names, index=False)
+    screen_names(names, tmp_path / "hits.csv", entries_frame, settings)
+    written = pd.read_csv(tmp_path / "hits.csv", dtype=str, keep_default_na=False)
+    assert set(written["id"]) == {"'=1+1"} and set(written["name"]) == {"'" + hostile}

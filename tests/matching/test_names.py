@@ -10,15 +10,54 @@ from detectors.matching.names import analyze_name, normalize_address, phonetic_k
 def test_legal_forms_are_set_aside(settings):
     a = analyze_name("Guangzhou Haige Communication Group Co., Ltd.", settings.tables)
     assert a.tokens == ("guangzhou", "haige", "communication", "group")
-    assert a.legal_forms == {"co_ltd"}
+    assert a.legal_forms == {"llc.coltd"}
 
 
 def test_multilingual_legal_forms(settings):
     t = settings.tables
     assert analyze_name("OOO Rosneft", t).tokens == ("rosneft",)
-    assert analyze_name("Sinar Jaya Sdn. Bhd.", t).legal_forms == {"sdn_bhd"}
-    assert analyze_name("Acme Pte. Ltd.", t).legal_forms == {"pte_ltd"}
-    assert analyze_name("华为技术有限公司", t).legal_forms == {"co_ltd"}
+    assert analyze_name("Sinar Jaya Sdn. Bhd.", t).legal_forms == {"llc.sdn bhd"}
+    assert analyze_name("Acme Pte. Ltd.", t).legal_forms == {"llc.pte ltd"}
+    assert analyze_name("华为技术有限公司", t).legal_forms == {"llc.coltd"}
+
+
+@pytest.mark.parametrize(
+    ("name", "tokens", "kind"),
+    [
+        ("Siemens Aktiengesellschaft", ("siemens",), "jsc"),
+        ("Siemens AG", ("siemens",), "jsc"),
+        ("Open Joint Stock Company Gazprom", ("gazprom",), "jsc"),
+        ("OAO Gazprom", ("gazprom",), "jsc"),
+        ("Deutsche Bank GmbH", ("deutsche", "bank"), "llc"),
+        ("Huawei Keji Youxian Gongsi", ("huawei", "technology"), "llc"),
+        ("Acme Sociedad Anonima", ("acme",), "jsc"),
+    ],
+)
+def test_legal_forms_by_canonical_kind(settings, name, tokens, kind):
+    """rigour's organisation types: written-out and foreign forms are set aside, by kind."""
+    a = analyze_name(name, settings.tables)
+    assert a.tokens == tokens
+    assert {f.split(".")[0] for f in a.legal_forms} == {kind}
+
+
+def test_legal_form_kinds_agree_and_clash():
+    from detectors.matching.legal_forms import forms_agree, forms_clash
+
+    assert forms_agree({"jsc.ag"}, {"jsc.ojsc"})
+    assert forms_clash({"jsc.ag"}, {"llc.gmbh"})
+    assert not forms_clash({"llc.coltd"}, {"jsc.ag"})  # Co., Ltd. translates many forms
+    assert not forms_clash({"corp"}, {"llc.gmbh"})
+
+
+def test_pinyin_generic_words_read_as_english(settings):
+    t = settings.tables
+    assert analyze_name("Shenzhen Hongyuan Maoyi Youxian Gongsi", t).tokens == (
+        "shenzhen",
+        "hongyuan",
+        "trading",
+    )
+    assert analyze_name("Ningbo Jin Chu Kou Co", t).tokens == ("ningbo", "import", "export")
+    assert analyze_name("重庆长安工业公司", t).tokens == ("chongqing", "changan", "industrial")
 
 
 def test_abbreviations_expand(settings):
@@ -72,3 +111,30 @@ def test_a_latin_word_among_the_cjk_words_is_refused():
 
     with pytest.raises(ValueError, match="names.cjk_words: 'huawei' is not CJK script"):
         NameTables.from_config({"cjk_words": {"华为": "huawei", "huawei": "hua wei"}})
+
+
+@pytest.mark.parametrize(
+    ("name", "tokens"),
+    [
+        ("Ig0r Sech1n", ("igor", "sechin")),
+        ("1st International Bank", ("1", "international", "bank")),
+        ("First International Bank", ("1", "international", "bank")),
+        ("Brigade Forty-Four", ("brigade", "44")),
+        ("13th Research Institute", ("13", "research", "institute")),
+        ("Unit 61398", ("unit", "61398")),
+        ("Airbus A320", ("airbus", "a320")),
+    ],
+)
+def test_numbers_one_way(settings, name, tokens):
+    assert analyze_name(name, settings.tables).tokens == tokens
+
+
+def test_split_words_rejoin_against_the_other_name():
+    from detectors.matching.features import rejoin
+
+    assert rejoin(("nikolai", "patr", "ushev"), ("nikolai", "patrushev")) == (
+        "nikolai",
+        "patrushev",
+    )
+    assert rejoin(("hong", "yuan"), ("hongyuan",)) == ("hongyuan",)
+    assert rejoin(("hong", "yuan"), ("hong", "yuan")) == ("hong", "yuan")

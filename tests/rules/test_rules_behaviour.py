@@ -57,3 +57,16 @@ def test_b1_needs_the_statement_or_the_end_use(scenarios):
     )
     only_end_use = scenarios({"resale": CASES["resale"]}, present={"end_use"})
     assert "B1" in codes_of(only_end_use, "resale")
+
+
+def test_b1_weighs_more_with_neither_statement_nor_real_end_use(scenarios):
+    result = scenarios({
+        "no-statement-blank-use": {"end_use_statement_received": False, "end_use": None},
+        "no-statement-vague-use": {"end_use_statement_received": False, "end_use": "customer project"},
+        "no-statement-real-use": {"end_use_statement_received": False},
+        "statement-vague-use": {"end_use": "IT equipment"},
+    })  # fmt: skip
+    assert flag_of(result, "B1", "no-statement-blank-use")["weight"] == 0.3
+    assert flag_of(result, "B1", "no-statement-vague-use")["weight"] == 0.3
+    assert flag_of(result, "B1", "no-statement-real-use")["weight"] == 0.2
+    assert flag_of(result, "B1", "statement-vague-use")["weight"] == 0.2

@@ -134,18 +134,55 @@ ALARMING = {
 }
 
 
+# Rules whose alarm cannot sit on the same line as the others (E1 fires on no licence, E3
+# on a licence that cannot exist) get a line of their own.
+ALARMING_ALONE = {
+    "E2": {**ALARMING, "item_sku": "NV-H20-96G", "eccn": "3A991.p", "order_date": "2025-06-02"},
+    "E3": {**ALARMING, "item_sku": "NV-B200-SXM6-192G", "license_number": "D1234567"},
+    "L5": {
+        **ALARMING,
+        "customer_country": "MY",
+        "customer_type": "data_center",
+        "end_use": "GPU capacity leased to a tenant in Shenzhen",
+    },  # fmt: skip
+}
+
+
+def alarming_rows() -> dict[str, dict]:
+    return {"x": ALARMING, **ALARMING_ALONE}
+
+
+def raised(result, spec_id: str) -> bool:
+    return spec_id in codes_of(result, spec_id if spec_id in ALARMING_ALONE else "x")
+
+
+# P7 also needs a restricted-party list, which these runs lack (see test_policy_layers.py).
+NEEDS_A_WATCHLIST = {"P7"}
+
+
 def test_the_alarming_line_raises_every_rule_with_columns(scenarios):
-    assert {s.id for s in RULES_WITH_COLUMNS} <= codes_of(scenarios({"x": ALARMING}), "x")
+    result = scenarios(alarming_rows())
+    judged = [s for s in RULES_WITH_COLUMNS if s.id not in NEEDS_A_WATCHLIST]
+    assert all(raised(result, s.id) for s in judged), [
+        s.id for s in judged if not raised(result, s.id)
+    ]
 
 
 @pytest.mark.parametrize("spec", RULES_WITH_COLUMNS, ids=lambda s: s.id)
 def test_rule_without_its_columns_is_not_evaluable(pack, spec):
     needed = {c for need in spec.requires for c in (need if isinstance(need, tuple) else (need,))}
-    result = run_pack(pack, scenario_rows({"x": ALARMING}), present=set(OPTIONAL_COLUMNS) - needed)
+    result = run_pack(pack, scenario_rows(alarming_rows()), present=set(OPTIONAL_COLUMNS) - needed)
     reasons = {n.code: n.reason for n in result.not_evaluable}
     assert reasons.pop(spec.id) == f"needs column(s) {spec.requires_text()}"
+    present = frozenset(set(OPTIONAL_COLUMNS) - needed)
+    sharing = {  # other rules needing the same columns are skipped as well
+        other.id
+        for other in RULES_WITH_COLUMNS
+        if other.id != spec.id and other.missing_columns(present)
+    }
+    assert all(reasons.pop(code).startswith("needs column") for code in sharing)
     assert all(reason.startswith("partly evaluated") for reason in reasons.values()), reasons
-    assert spec.id not in codes_of(result, "x")
+    assert not raised(result, spec.id)
 
 
 def test_input_with_only_required_columns(pack):

@@ -82,3 +82,28 @@ def test_one_sign_of_third_party_payment(result, pack, case):
 @pytest.mark.parametrize("case", ["parent-pays", "hk-payer-for-hk-goods", "clean"])
 def test_own_or_related_payer_is_quiet(result, case):
     assert "F1" not in codes_of(result, case)
+
+
+CROSS_SCRIPT = {
+    "macau-payer-in-chinese": {
+        "customer_name": "Shenzhen Huaqiang Electronics Co Ltd", "customer_country": "CN",
+        "ship_to_name": "Shenzhen Huaqiang Electronics Co Ltd", "ship_to_country": "SG",
+        "end_user_name": "Shenzhen Huaqiang Electronics Co Ltd", "end_user_country": "SG",
+        "payer_name": "澳门新濠贸易有限公司", "payer_country": "MO",
+    },
+    "own-name-in-chinese": {
+        "customer_name": "Shenzhen Huaqiang Electronics Co Ltd", "customer_country": "SG",
+        "ship_to_name": "Shenzhen Huaqiang Electronics Co Ltd", "ship_to_country": "SG",
+        "end_user_name": "Shenzhen Huaqiang Electronics Co Ltd", "end_user_country": "SG",
+        "payer_name": "深圳华强电子有限公司", "payer_country": "SG",
+    },
+}  # fmt: skip
+
+
+def test_payer_in_chinese_characters_is_compared_in_pinyin(scenarios):
+    result = scenarios(CROSS_SCRIPT)
+    flag = flag_of(result, "F1", "macau-payer-in-chinese")
+    assert flag["evidence"]["third_party"] and flag["evidence"]["payer_name_romanised"].startswith(
+        "ao men"
+    )
+    assert "F1" not in codes_of(result, "own-name-in-chinese")

@@ -80,3 +80,25 @@ def test_diff_of_snapshots_read_back_from_parquet_and_its_csv(tmp_path):
     ]
     assert written.to_dict("records")[0]["change"] == "changed"
     assert "JHT Limited" in written.to_dict("records")[0]["aliases"]
+
+
+def test_two_lists_without_a_shared_entry_diff_as_all_added_and_removed(
+    sdn_frame, shared_watchlists
+):
+    # nothing in common: no entry is compared field by field, and that must not crash
+    un = entries_to_frame(load_watchlist(shared_watchlists / "un").entries)
+    diff = diff_entries(sdn_frame, un)
+    assert diff.counts() == {"added": len(un), "removed": len(sdn_frame), "changed": 0}
+
+
+def test_a_snapshot_diffed_against_its_own_files_shows_no_change(tmp_path, shared_watchlists):
+    # OFAC addresses without a country once came back as NaN beside None from Parquet
+    store = SnapshotStore(tmp_path / "watchlists")
+    info, _ = store.add(shared_watchlists / "ofac-sdn")
+    again = entries_to_frame(load_watchlist(shared_watchlists / "ofac-sdn").entries)
+    assert diff_entries(store.entries(info.id), again).counts() == {
+        "added": 0,
+        "removed": 0,
+        "changed": 0,
+    }
+    assert not any(isinstance(c, float) for countries in again["countries"] for c in countries)

@@ -124,3 +124,44 @@ def test_update_from_a_local_mirror_uses_last_modified_and_reports_failures(tmp_
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+def test_sources_listed_with_their_active_snapshot_and_deactivated(tmp_path, shared_watchlists):
+    assert run(tmp_path, "add", shared_watchlists / "un").exit_code == 0
+    added = run(tmp_path, "add", shared_watchlists / "ofac-consolidated")
+    assert "It is now the active ofac_consolidated version" in added.output
+    assert "Active sources: ofac_consolidated wl-0002, un wl-0001." in added.output
+    listing = run(tmp_path, "list")
+    assert "Screened together (* above): ofac_consolidated wl-0002, un wl-0001." in listing.output
+    dropped = run(tmp_path, "deactivate", "un")
+    assert dropped.exit_code == 0 and "active sources: ofac_consolidated wl-0002" in dropped.output
+    unknown = run(tmp_path, "deactivate", "un")
+    assert unknown.exit_code == 2 and unknown.stderr.startswith("error: no active list source 'un'")
+
+
+def test_an_sdn_without_its_aliases_file_is_refused_in_one_line(tmp_path, shared_watchlists):
+    folder = tmp_path / "sdn"
+    folder.mkdir()
+    for name in ("sdn.csv", "add.csv"):
+        (folder / name).write_bytes((shared_watchlists / "ofac-sdn" / name).read_bytes())
+    refused = run(tmp_path / "ws", "add", folder)
+    assert refused.exit_code == 2 and refused.stderr.count("\n") == 1
+    assert refused.stderr.startswith("error: ofac_sdn: alt.csv (aliases) missing")
+    assert run(tmp_path / "ws", "add", folder, "--partial").exit_code == 0
+
+
+def test_diff_csv_cells_are_inert_in_a_spreadsheet(tmp_path):
+    old = tmp_path / "own-v1.csv"
+    new = tmp_path / "own-v2.csv"
+    header = "id,name,aliases,country,address,list,notes\n"
+    old.write_text(header + "A-1,Acme Trading,,CN,,Own list,\n", encoding="utf-8")
+    new.write_text(
+        header
+        + 'A-1,Acme Trading,,CN,,Own list,\nA-2,"=HYPERLINK(""http://x.test"")",,CN,,Own list,\n',
+        encoding="utf-8",
+    )
+    result = run(tmp_path / "ws", "diff", old, new, "--csv", tmp_path / "diff.csv")
+    assert result.exit_code == 0, result.output
+    with (tmp_path / "diff.csv").open(encoding="utf-8", newline="") as handle:
+        [row] = list(csv.DictReader(handle))
+    assert row["change"] == "added" and row["name"] == '\'=HYPERLINK("http://x.test")'

@@ -128,7 +128,9 @@ def read_ofac(files: list[Path], layout: OfacLayout) -> list[WatchlistEntry]:
     aliases = _optional(by_name, layout.aliases, ALIAS_COLUMNS)
 
     extension = comments.groupby("ent_num")["remarks_extension"].agg("".join)
-    remarks = main["remarks"].fillna("") + main["ent_num"].map(extension).fillna("")
+    # without a comments file the mapped extensions are all missing (float): text first
+    extensions = main["ent_num"].map(extension).astype("str").fillna("")
+    remarks = main["remarks"].fillna("") + extensions
     main = main.assign(remarks=remarks.str.strip(), name=clean_names(main["name"]))
 
     alias_map = _strong_aliases(aliases)
@@ -176,10 +178,11 @@ def _addresses(addresses: pd.DataFrame) -> tuple[dict[str, list[Address]], dict[
     ]
     text = (parts[0] + ", " + parts[1] + ", " + parts[2]).str.replace(r"(, )+", ", ", regex=True)
     text = text.str.strip(", ")
-    codes = addresses["country"].map(country_code)
+    # a list, not `Series.map`: on a text column a None result would come back as NaN
+    codes = [country_code(c) for c in addresses["country"].tolist()]
     by_ent: dict[str, list[Address]] = {}
     countries: dict[str, list[str]] = {}
-    rows = zip(addresses["ent_num"].tolist(), text.tolist(), codes.tolist(), strict=True)
+    rows = zip(addresses["ent_num"].tolist(), text.tolist(), codes, strict=True)
     for ent, line, code in rows:
         if line:
             by_ent.setdefault(ent, []).append(Address(line, code))

@@ -4,9 +4,10 @@ True pairs: an entry's name against its own aliases, and against realistic varia
 itself (typos, dropped or abbreviated words, reordering, transliteration variants,
 legal-form changes, "SURNAME, Given" order). Hard negatives: the closest names of other
 entries that the candidate index proposes for the same query, and the decoys of
-`decoys.py` (other parties that share all but the words that name the listed one).
+`matcher_decoys.py` (other parties that share all but the words that name the listed one).
 Entries are split by a stable hash of their id, so the evaluation set never shares an
-entry with the training set whatever the seed.
+entry with the training set whatever the seed. Offline code: the runtime package
+(`detectors/matching`) never imports it.
 """
 
 from __future__ import annotations
@@ -17,9 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from rapidfuzz import fuzz
-
-from detectors.matching.decoys import (
+from matcher_decoys import (
     LEGAL_FORMS,
     NamesakeVocabulary,
     company_named_after,
@@ -27,6 +26,8 @@ from detectors.matching.decoys import (
     near_namesake,
     swap_distinctive,
 )
+from rapidfuzz import fuzz
+
 from detectors.matching.features import PairContext, acronym_match
 from detectors.matching.matcher import Matcher, items_of, record_of
 from detectors.matching.names import normalize_address

@@ -1,0 +1,121 @@
+"""The matcher's model in one place: every feature with its description, its weight,
+and the caps and floors that bound the score.
+
+The features are computed in `features.py` (`FEATURES`: name, function, description);
+their weights are learned offline (`benchmarks/train_matcher.py` writes
+`scorer_weights.json`); the caps and floors are set here, by hand, for kinds of pairs no
+sum of weights tells apart. Both scoring paths (`match-pairs` through `score_pairs`, and
+screening through `Matcher`) score with the one `ScorerModel` loaded from these, and
+every explanation names the features (with their descriptions) that moved a score.
+
+    python -m detectors.matching.model      # the table: feature, weight, bound, description
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from detectors.matching.features import FEATURES
+
+
+@dataclass(frozen=True)
+class ScoreCap:
+    """A bound on the score when `feature` is at least `at_least`: at most `score` for a
+    cap, at least `score` for a floor."""
+
+    feature: str
+    at_least: float
+    score: float
+    reason: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "feature": self.feature,
+            "at_least": self.at_least,
+            "score": self.score,
+            "reason": self.reason,
+        }
+
+
+DESCRIPTIONS: dict[str, str] = {f.name: f.description for f in FEATURES}
+
+# Caps sit below every threshold of configs/matching.yaml (0.45 at the lowest).
+CAPS: tuple[ScoreCap, ...] = (
+    # Pairs whose only agreement beyond generic words is a distinctive word that is hardly
+    # a typo of the listed one ("handa"/"hana", "garen"/"green"): the long exact agreement
+    # of generic words is worth nothing when the word that names the company differs.
+    ScoreCap(
+        "distinctive_words_only_fuzzy",
+        at_least=0.5,
+        score=0.40,
+        reason="only generic words agree exactly; the distinctive word is another spelling, "
+        "not a believable typo",
+    ),
+    ScoreCap(
+        "no_word_exact",
+        at_least=0.5,
+        score=0.40,
+        reason="no word is the same word and none is a believable typo of the other",
+    ),
+    ScoreCap(
+        "legal_form_clash",
+        at_least=1.0,
+        score=0.40,
+        reason="national legal forms of different kinds: another company of the same name",
+    ),
+    ScoreCap(
+        "one_word_differs",
+        at_least=1.0,
+        score=0.40,
+        reason="all words agree but one other word on each side: another company",
+    ),
+)
+
+# A brand alone against its full legal name ("Hikvision" against "Hangzhou Hikvision
+# Digital Technology Co., Ltd."): every distinctive word agrees and only places and
+# generic words differ, which the weighted coverage of the names reads as a weak match.
+FLOORS: tuple[ScoreCap, ...] = (
+    ScoreCap(
+        "same_distinctive_words",
+        at_least=1.0,
+        score=0.60,
+        reason="every distinctive word agrees; only places and generic words differ",
+    ),
+)
+
+
+def model_table(weights: dict[str, float] | None = None) -> list[dict[str, Any]]:
+    """One row per feature: name, weight, the caps and floors it triggers, description."""
+    if weights is None:
+        from detectors.matching.scorer import ScorerModel
+
+        scorer = ScorerModel.load()
+        weights = dict(zip(scorer.features, map(float, scorer.coef), strict=True))
+    rows = []
+    for feature in FEATURES:
+        bounds = [
+            f"cap {c.score:.2f} at >= {c.at_least:g}" for c in CAPS if c.feature == feature.name
+        ]
+        bounds += [
+            f"floor {f.score:.2f} at >= {f.at_least:g}" for f in FLOORS if f.feature == feature.name
+        ]
+        rows.append(
+            {
+                "feature": feature.name,
+                "weight": round(weights.get(feature.name, 0.0), 4),
+                "bounds": "; ".join(bounds),
+                "description": feature.description,
+            }
+        )
+    return rows
+
+
+def main() -> None:
+    for row in model_table():
+        bounds = f" [{row['bounds']}]" if row["bounds"] else ""
+        print(f"{row['feature']:<28} {row['weight']:>+8.3f}{bounds}  {row['description']}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,138 @@
+"""Enforcement patterns of 2025-26: Southeast-Asian data centres renting GPU capacity
+onwards to Chinese firms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from detectors.rules.context import RuleContext
+from detectors.rules.policy import first_match, in_set, matches, number, text, through
+from detectors.rules.registry import RuleHits, rule
+
+
+@rule("L5")
+def sea_capacity_onwards(tx: pd.DataFrame, ctx: RuleContext, params: dict[str, Any]) -> RuleHits:
+    """A data centre or cloud provider in a Southeast-Asian hub whose end use rents the
+    capacity to Chinese firms or remote users, or names a Chinese end user; or whose order
+    alone is far beyond local demand (`min_h100e`)."""
+    countries = ctx.policy.countries("sea_data_centres")
+    hosts = in_set(tx["customer_country"], countries) & in_set(
+        tx["customer_type"], params.get("customer_types") or ("data_center", "cloud_provider")
+    )
+    onward_words = ctx.policy.patterns("sea_data_centres", "onward_patterns")
+    onward = matches(tx["end_use"], onward_words)
+    china = ctx.policy.group("china_macau")
+    chinese_user = in_set(tx["end_user_country"], china) | in_set(tx["payer_country"], china)
+    volume = tx["h100_equivalents"].astype(float).fillna(0.0)
+    large = (volume >= float(params.get("min_h100e", 512.0))).astype(bool)
+    mask = (hosts & (onward | chinese_user | large)).astype(bool)
+    if not mask.any():
+        return RuleHits.none(tx)
+    hit = tx[mask]
+    strong = (onward | chinese_user)[mask]
+    clue = first_match(hit["end_use"], onward_words)
+    why = pd.Series(
+        np.where(
+            onward[mask],
+            "its end use rents capacity onwards ('" + text(clue) + "')",
+            np.where(
+                chinese_user[mask],
+                "its end user or payer is in "
+                + text(
+                    hit["end_user_country"].where(
+                        in_set(hit["end_user_country"], china), hit["payer_country"]
+                    )
+                ),
+                "one line of "
+                + number(hit["h100_equivalents"], 0)
+                + " H100-equivalents is far beyond local demand",
+            ),
+        ),
+        index=hit.index,
+    )
+    reason = (
+        text(hit["customer_type"])
+        + " "
+        + text(hit["customer_name"])
+        + " in "
+        + text(hit["customer_country"])
+        + ": "
+        + why
+    )
+    weight = pd.Series(
+        np.where(strong, 0.0, float(params.get("weight_volume_only", 0.3))), index=hit.index
+    ).replace(0.0, np.nan)
+    evidence = pd.DataFrame(
+        {
+            "customer_country": hit["customer_country"],
+            "customer_type": hit["customer_type"],
+            "end_use": hit["end_use"],
+            "onward_wording": clue,
+            "end_user_country": hit["end_user_country"],
+            "payer_country": hit["payer_country"],
+            "h100_equivalents": hit["h100_equivalents"],
+        }
+    )
+    return RuleHits(mask=mask, reason=reason, evidence=evidence, weight=weight)
+
+
+@rule("S1")
+def straw_buyer(tx: pd.DataFrame, ctx: RuleContext, params: dict[str, Any]) -> RuleHits:
+    """A buyer in a country that needs no licence (`straw_buyers.claim_countries`: the US,
+    Taiwan, Thailand) keeping the goods at home, with China, Hong Kong or Macau money (the
+    payer) or logistics (forwarder, intermediate consignee, route through Hong Kong). A
+    stated domestic use ('our own data centre', 'not for export') weighs the full weight,
+    the tie alone `weight_tie_only`."""
+    spec = ctx.policy.get("straw_buyers") or {}
+    claim = frozenset(str(c).upper() for c in spec.get("claim_countries") or ())
+    china = ctx.policy.group("china_macau")
+    home = in_set(tx["customer_country"], claim) & in_set(tx["ship_to_country"], claim)
+    home &= tx["end_user_country"].isna() | in_set(tx["end_user_country"], claim)
+    via = through(tx["route"], china)
+    ties = pd.DataFrame(
+        {
+            "payer": in_set(tx["payer_country"], china),
+            "forwarder": in_set(tx["freight_forwarder_country"], china),
+            "consignee": in_set(tx["intermediate_consignee_country"], china),
+            "route": via,
+        }
+    )
+    tied = ties.any(axis=1)
+    mask = (home & tied).astype(bool)
+    if not mask.any():
+        return RuleHits.none(tx)
+    hit = tx[mask]
+    words = [str(p) for p in spec.get("domestic_use_patterns") or ()]
+    claimed = matches(hit["end_use"], words)
+    which = ties.loc[mask].apply(lambda r: ", ".join(k for k, v in r.items() if v), axis=1)
+    reason = (
+        "Customer "
+        + text(hit["customer_name"])
+        + " in "
+        + text(hit["customer_country"])
+        + " keeps the goods at home"
+        + pd.Series(
+            np.where(claimed, " and states domestic use ('" + text(hit["end_use"]) + "')", ""),
+            index=hit.index,
+        )
+        + ", with China/Hong Kong/Macau ties: "
+        + which
+    )
+    weight = pd.Series(
+        np.where(claimed, np.nan, float(params.get("weight_tie_only", 0.3))), index=hit.index
+    )
+    evidence = pd.DataFrame(
+        {
+            "customer_country": hit["customer_country"],
+            "end_use": hit["end_use"],
+            "domestic_use_claimed": claimed,
+            "payer_country": hit["payer_country"],
+            "freight_forwarder_country": hit["freight_forwarder_country"],
+            "intermediate_consignee_country": hit["intermediate_consignee_country"],
+            "route": hit["route"],
+        }
+    )
+    return RuleHits(mask=mask, reason=reason, evidence=evidence, weight=weight)
