@@ -160,11 +160,21 @@ def main() -> None:
         help="cross-population mode: train on one generator configuration, evaluate on others "
         "(benchmarks/cross_eval.py)",
     )
+    parser.add_argument(
+        "--seed-offset",
+        type=int,
+        default=0,
+        help="with --cross: added to every seed (confirm on seeds nothing was tuned on)",
+    )
+    parser.add_argument(
+        "--settings", default="", help="with --cross: comma-separated settings to run (all)"
+    )
     args = parser.parse_args()
     if args.cross:
         from benchmarks.cross_eval import main as cross_main
 
-        cross_main(args.rows, args.out)
+        only = [s for s in args.settings.split(",") if s] or None
+        cross_main(args.rows, args.out, args.seed_offset, only)
         return
     started = time.perf_counter()
     settings = load_pipeline_settings()
