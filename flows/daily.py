@@ -218,7 +218,7 @@ def fit_anomaly_if_due(
     from flows.commands.models import load_ml_settings
 
     ml = load_ml_settings(setup.settings)
-    limit = int(ml.get("anomaly", {}).get("max_training_rows", 100_000))
+    limit = int(ml.get("anomaly", {}).get("max_training_rows", 20_000))
     fraction = min(1.0, 1.2 * limit / spool.rows_accepted)
     rows = each_partition(
         anomaly_training_rows,

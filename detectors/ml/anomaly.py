@@ -104,7 +104,7 @@ def fit_anomaly(
             f"anomaly model needs at least 10 transactions to fit, got {len(features)}"
         )
     names = list(FEATURE_NAMES)
-    limit = int(settings.get("max_training_rows", 100_000))
+    limit = int(settings.get("max_training_rows", 20_000))
     sample = features[names]
     if len(sample) > limit:
         sample = sample.sample(n=limit, random_state=int(settings.get("random_state", 0)))
