@@ -49,6 +49,12 @@ def main() -> int:
         "--json", type=Path, default=None, help="also write the figures as JSON here"
     )
     parser.add_argument("--partitions", type=int, default=None, help="default: the setting")
+    parser.add_argument(
+        "--config",
+        default=None,
+        help="settings file merged over configs/pipeline.yaml (e.g. `detectors: {ml: false}` "
+        "to time a run without the ML family)",
+    )
     args = parser.parse_args()
 
     folder = args.keep or Path(tempfile.mkdtemp(prefix="redflag-bench-"))
@@ -89,6 +95,7 @@ def main() -> int:
         watchlist=[str(folder / "restricted_parties.csv")],
         out=str(folder / "run"),
         partitions=args.partitions,
+        config=args.config,
     )
     run_seconds = time.perf_counter() - started
     figures = {
