@@ -29,6 +29,7 @@ With fewer labels than `min_labels` (or too few of a class) training refuses wit
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -165,7 +166,9 @@ def fit_combination(
     codes = sorted(mine["code"].astype("str").unique().tolist())
     features = [f for f in settings.get("features", CARRY_OVER) if table is not None]
     raw = _design(mine, ids, table, codes, features, None)
-    fill = np.nanmedian(raw[:, 1 + len(codes) :], axis=0) if features else np.zeros(0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a feature missing on every line
+        fill = np.nanmedian(raw[:, 1 + len(codes) :], axis=0) if features else np.zeros(0)
     fill = np.where(np.isnan(fill), 0.0, fill)
     design = raw.copy()
     if features:
