@@ -29,6 +29,15 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
+def ml_share(summary: dict, run_seconds: float) -> float:
+    """(ml-fit stage + ML detector seconds in the partitions) / run time. With several
+    partitions running at once their seconds add up, so this over-counts then."""
+    fit = float(summary.get("timings_seconds", {}).get("ml-fit", 0.0))
+    stages = summary.get("partitions", {}).get("seconds_by_stage", {})
+    detect = sum(float(v) for k, v in stages.items() if k.startswith("ml_"))
+    return round((fit + detect) / run_seconds, 3) if run_seconds else 0.0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000, help="order lines to screen")
@@ -40,6 +49,12 @@ def main() -> int:
         "--json", type=Path, default=None, help="also write the figures as JSON here"
     )
     parser.add_argument("--partitions", type=int, default=None, help="default: the setting")
+    parser.add_argument(
+        "--config",
+        default=None,
+        help="settings file merged over configs/pipeline.yaml (e.g. `detectors: {ml: false}` "
+        "to time a run without the ML family)",
+    )
     args = parser.parse_args()
 
     folder = args.keep or Path(tempfile.mkdtemp(prefix="redflag-bench-"))
@@ -80,6 +95,7 @@ def main() -> int:
         watchlist=[str(folder / "restricted_parties.csv")],
         out=str(folder / "run"),
         partitions=args.partitions,
+        config=args.config,
     )
     run_seconds = time.perf_counter() - started
     figures = {
@@ -91,6 +107,9 @@ def main() -> int:
         "partitions": summary.get("partitions", {}).get("count"),
         # inside the partition tasks, summed over partitions: detectors, case drafts, history
         "partition_stages_seconds": summary.get("partitions", {}).get("seconds_by_stage", {}),
+        # the ML family's share of the run: fitting the anomaly model when due, and the ML
+        # detectors inside the partitions (features and scoring), over the run's wall time
+        "ml_share": ml_share(summary, run_seconds),
         "peak_rss_mb_before_run": round(memory_before),
         "peak_rss_mb": round(peak_rss_mb()),
         "counts": {k: v for k, v in summary["counts"].items() if k != "flags_by_code"},

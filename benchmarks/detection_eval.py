@@ -154,7 +154,28 @@ def main() -> None:
         "(all training rows are always added)",
     )
     parser.add_argument("--out", type=Path, default=Path("docs/evaluation"), help="output folder")
+    parser.add_argument(
+        "--cross",
+        action="store_true",
+        help="cross-population mode: train on one generator configuration, evaluate on others "
+        "(benchmarks/cross_eval.py)",
+    )
+    parser.add_argument(
+        "--seed-offset",
+        type=int,
+        default=0,
+        help="with --cross: added to every seed (confirm on seeds nothing was tuned on)",
+    )
+    parser.add_argument(
+        "--settings", default="", help="with --cross: comma-separated settings to run (all)"
+    )
     args = parser.parse_args()
+    if args.cross:
+        from benchmarks.cross_eval import main as cross_main
+
+        only = [s for s in args.settings.split(",") if s] or None
+        cross_main(args.rows, args.out, args.seed_offset, only)
+        return
     started = time.perf_counter()
     settings = load_pipeline_settings()
     catalog = catalog_frame(read_yaml(CONFIGS_DIR / "items.yaml"))

@@ -88,6 +88,8 @@ def merge_content(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     """The content of an open case after a later run's draft attached to it."""
     old_ml, new_ml = old.get("ml") or {}, new.get("ml") or {}
     better_ml = new_ml if new_ml.get("score", -1) >= old_ml.get("score", -1) else old_ml
+    if "risk_explanation" in new_ml:  # the latest risk is explained by the latest run
+        better_ml = {**better_ml, "risk_explanation": new_ml["risk_explanation"]}
     return {
         "transaction_ids": _union(old["transaction_ids"], new["transaction_ids"]),
         "flags": _merge_flags(old["flags"], new["flags"]),

@@ -36,6 +36,7 @@ VIEWS: dict[str, str] = {
     "unassigned": "Unassigned",
 }
 _c = t.cases.c
+UNCERTAIN_AT = 50  # risk of a probability of one half
 SORTS: dict[str, tuple[str, tuple]] = {
     "risk": (
         "highest risk first",
@@ -44,6 +45,12 @@ SORTS: dict[str, tuple[str, tuple]] = {
     "value": ("largest order value first", (_c.order_value.desc().nulls_last(), _c.seq)),
     "due": ("earliest due date first", (_c.due_at, _c.seq)),
     "age": ("oldest first", (_c.opened_at, _c.seq)),
+    # where the learned combination is least sure (probability near one half, risk near
+    # UNCERTAIN_AT), a decision teaches the model most
+    "uncertainty": (
+        "most uncertain first (a decision teaches the model most)",
+        (sa.func.abs(_c.risk_score - UNCERTAIN_AT), _c.risk_score.desc(), _c.seq),
+    ),
 }
 DEFAULT_SORT = "risk"
 _CASE_NUMBER = re.compile(r"^(?:c-?)?0*(\d{1,9})$", re.IGNORECASE)

@@ -44,6 +44,7 @@ class RunSetup:
     versions: dict[str, Any] = field(default_factory=dict)
     matcher: Any = None
     watchlist_alongside: bool = False  # the watchlist screens in a forked process (if may fork)
+    combination: Any = None  # the active learned combination (None: the fixed noisy-OR)
 
     def context(
         self,
@@ -148,6 +149,11 @@ def add_ml(setup: RunSetup, workspace: Workspace) -> None:
     from flows.commands.models import ml_detectors
 
     detectors, versions, skipped = ml_detectors(workspace.models, setup.settings)
+    from flows.combination_training import active_combination
+
+    setup.combination, combined = active_combination(workspace.models)
+    if combined:
+        versions["combination"] = combined
     setup.detectors.update(detectors)
     setup.versions["models"] = versions
     setup.skipped.extend(skipped)

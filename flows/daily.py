@@ -40,6 +40,7 @@ from cases.run_outputs import (
 )
 from cases.store import CaseStore, RunInfo
 from flows.assembly import RunSetup, add_ml, anomaly_refit_needed, prepare_run
+from flows.drift_check import run_drift
 from flows.history import TransactionHistory
 from flows.memory import release_memory
 from flows.partition_tasks import (
@@ -217,7 +218,7 @@ def fit_anomaly_if_due(
     from flows.commands.models import load_ml_settings
 
     ml = load_ml_settings(setup.settings)
-    limit = int(ml.get("anomaly", {}).get("max_training_rows", 100_000))
+    limit = int(ml.get("anomaly", {}).get("max_training_rows", 20_000))
     fraction = min(1.0, 1.2 * limit / spool.rows_accepted)
     rows = each_partition(
         anomaly_training_rows,
@@ -402,6 +403,9 @@ def daily_screening(
     }
     summary["skipped_detectors"] = setup.skipped
     summary["versions"] = setup.versions
+    summary["drift"] = run_drift(results, setup, ws, summary)
+    if summary["drift"]["drifted"]:
+        report(f"drift: {summary['drift']['message']}")
     close_run(run_folder, cases.index_lines, summary, clock)
     report(
         f"run {run_id}: {summary['counts']['cases_opened']} case(s) opened, "

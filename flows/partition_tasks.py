@@ -24,13 +24,15 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from cases.customer_history import attach_run_context
-from cases.grouping import build_drafts, score_transactions
+from cases.grouping import build_drafts
 from detectors.base import DetectionContext, DetectorResult, concat_flags
 from detectors.forking import can_fork
 from detectors.ml.features import build_features
 from detectors.schema import CANONICAL_COLUMNS
+from flows.drift_check import partition_drift_counts
 from flows.forked import ForkedCall
 from flows.history import TransactionHistory
+from flows.learned_risk import explain_drafts, learned_scores
 from flows.memory import release_memory
 from flows.partitions import ROW, Partition
 from flows.settings import Workspace
@@ -103,10 +105,12 @@ def screen_orders(
     seconds.update(detection_seconds)
     started = time.perf_counter()
     flags = concat_flags([r.flags for r in results.values()])
-    scored = score_transactions(orders, flags)
+    scored, learned = learned_scores(setup, orders, flags, context)
     drafts = sorted(
         build_drafts(orders, flags, scored, setup.settings["cases"]), key=lambda d: d.case_key
     )
+    explain_drafts(drafts, scored, learned)
+    drift = partition_drift_counts(setup, orders, context)
     gaps = [{"family": f, "code": n.code, "reason": n.reason}
             for f, r in results.items() for n in r.not_evaluable]  # fmt: skip
     attach_run_context(drafts, history, gaps, setup.policy)
@@ -144,7 +148,8 @@ def screen_orders(
         flags=flags_path,
         drafts=drafts_path,
         draft_count=len(drafts),
-        details={family: dict(r.details) for family, r in results.items()},
+        details={family: dict(r.details) for family, r in results.items()}
+        | ({"drift": {"counts": drift}} if drift else {}),
         not_evaluable=[
             {"family": family, "code": n.code, "reason": n.reason}
             for family, r in results.items()

@@ -19,6 +19,7 @@ from cases.render import case_context
 from cases.store import CaseNotFound, ConcurrentChange, utc_now
 from cases.users import MAX_NAME, shown_name
 from cases.webapp.dashboard import dashboard_charts
+from cases.webapp.drift_notice import latest_drift
 from cases.webapp.pages import (
     User,
     client_of,
@@ -160,7 +161,7 @@ def dashboard(request: Request) -> Response:
     shares, share_table = false_positive_share(store, now)
     return render(
         request, "dashboard.html", charts=dashboard_charts(store, now),
-        trend_charts=[cases_opened_by_week(store, now), shares],
+        drift=latest_drift(store), trend_charts=[cases_opened_by_week(store, now), shares],
         tables=[list_hits_by_week(store, now), share_table],
     )  # fmt: skip
 

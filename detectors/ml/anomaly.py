@@ -34,6 +34,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer, RobustScaler
 
 from detectors.base import DetectionContext, DetectorResult
+from detectors.ml.drift import reference_profile
 from detectors.ml.explanations import MLDetector
 from detectors.ml.features import FEATURE_NAMES
 
@@ -103,7 +104,7 @@ def fit_anomaly(
             f"anomaly model needs at least 10 transactions to fit, got {len(features)}"
         )
     names = list(FEATURE_NAMES)
-    limit = int(settings.get("max_training_rows", 100_000))
+    limit = int(settings.get("max_training_rows", 20_000))
     sample = features[names]
     if len(sample) > limit:
         sample = sample.sample(n=limit, random_state=int(settings.get("random_state", 0)))
@@ -115,7 +116,11 @@ def fit_anomaly(
     pipeline.fit(sample)
     scores = -pipeline.score_samples(sample)
     centre, spread = _robust_scale(signed_log(sample.to_numpy(dtype=float)))
-    training = {"rows": int(len(features)), "fitted_rows": int(len(sample))}
+    training = {
+        "rows": int(len(features)),
+        "fitted_rows": int(len(sample)),
+        "reference": reference_profile(sample),  # what drift is measured against
+    }
     if order_dates is not None and len(order_dates):
         training |= {"data_from": _iso(order_dates.min()), "data_to": _iso(order_dates.max())}
     return AnomalyModel(

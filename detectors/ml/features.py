@@ -129,6 +129,13 @@ FEATURES: tuple[Feature, ...] = (
 
 FEATURE_NAMES: tuple[str, ...] = tuple(f.name for f in FEATURES)
 FEATURES_BY_NAME: dict[str, Feature] = {f.name: f for f in FEATURES}
+# absolute amounts and sizes describe one population's prices and order sizes; a model
+# meant to carry over to other populations uses the rest (ratios, levels, flags, counts)
+ABSOLUTE = frozenset(
+    {"order_value_usd", "h100_equivalents", "quantity", "unit_tpp"}
+    | {f for f in FEATURE_NAMES if f.startswith("prior_value_usd_")}
+)
+CARRY_OVER: tuple[str, ...] = tuple(f for f in FEATURE_NAMES if f not in ABSOLUTE)
 
 
 def build_features(

@@ -28,7 +28,7 @@ import joblib
 
 from flows.errors import InputError
 
-KINDS: tuple[str, ...] = ("anomaly", "supervised")
+KINDS: tuple[str, ...] = ("anomaly", "supervised", "combination")
 
 
 class RegistryError(InputError):

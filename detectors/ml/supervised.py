@@ -33,8 +33,8 @@ from threadpoolctl import threadpool_limits
 
 from detectors.base import DetectionContext, DetectorResult
 from detectors.ml.explanations import MLDetector
-from detectors.ml.features import FEATURE_NAMES
-from flows.errors import InputError
+from detectors.ml.features import CARRY_OVER, FEATURE_NAMES
+from flows.errors import ConfigError, InputError
 
 CODE = "ML-SUPERVISED"
 EXPLAIN_BLOCK_PAIRS = 50_000  # (transaction, feature) pairs predicted per block
@@ -96,13 +96,16 @@ def train_supervised(
     order_dates: pd.Series,
     min_labels: int = 60,
     settings: Mapping[str, Any] | None = None,
+    decisions: int | None = None,
 ) -> TrainedModel:
     """Train on labelled transactions (`labels` 1/0 aligned with `features`); `settings` is
-    the `supervised` section of configs/ml.yaml."""
+    the `supervised` section of configs/ml.yaml. `decisions` is the number of decisions the
+    labels come from (a decided case labels all its order lines; default: one per line)."""
     settings = dict(settings or {})
     y = pd.to_numeric(pd.Series(labels).reset_index(drop=True), errors="coerce")
-    _check_labels(y, int(min_labels), int(settings.get("min_per_class", 10)))
-    X = features[list(FEATURE_NAMES)].reset_index(drop=True)
+    _check_labels(y, int(min_labels), int(settings.get("min_per_class", 10)), decisions)
+    names = model_features(settings)
+    X = features[names].reset_index(drop=True)
     dates = pd.to_datetime(pd.Series(order_dates).reset_index(drop=True))
     order = np.argsort(dates.to_numpy(), kind="stable")
     X, y, dates = (
@@ -129,7 +132,7 @@ def train_supervised(
     final = _fit(X, y, settings)
     return TrainedModel(
         classifier=final,
-        feature_names=list(FEATURE_NAMES),
+        feature_names=names,
         median={n: float(v) for n, v in X.median().fillna(0.0).items()},
         metrics=metrics,
         threads=settings.get("threads", 1),
@@ -143,13 +146,29 @@ def train_supervised(
     )
 
 
-def _check_labels(y: pd.Series, min_labels: int, min_per_class: int) -> None:
+def model_features(settings: Mapping[str, Any] | None) -> list[str]:
+    """The features a supervised model learns from: `features: carry_over` (the default)
+    leaves out absolute amounts (`features.ABSOLUTE`), `all` keeps every feature."""
+    chosen = str((settings or {}).get("features", "carry_over"))
+    if chosen not in ("carry_over", "all"):
+        raise ConfigError(f"supervised features {chosen!r}: use carry_over or all")
+    return list(CARRY_OVER if chosen == "carry_over" else FEATURE_NAMES)
+
+
+def _check_labels(
+    y: pd.Series, min_labels: int, min_per_class: int, decisions: int | None = None
+) -> None:
     if y.isna().any() or not y.isin([0, 1]).all():
         raise NotEnoughLabels("labels must be 0 or 1 (cleared = 0, escalated or reported = 1)")
     positives, total = int(y.sum()), len(y)
     if total < min_labels:
+        counted = (
+            f"only {total} labelled decisions"
+            if decisions is None or decisions == total
+            else f"only {decisions} labelled decision(s), covering {total} order lines"
+        )
         raise NotEnoughLabels(
-            f"only {total} labelled decisions; at least {min_labels} are needed to train "
+            f"{counted}; at least {min_labels} are needed to train "
             "(the pipeline runs on rules and the anomaly model until then)"
         )
     if min(positives, total - positives) < min_per_class:

@@ -89,7 +89,7 @@ def list_cases(
     ] = None,
     limit: Annotated[int, typer.Option(help="Show at most this many cases (0 = all).")] = 200,
 ) -> None:
-    """The queue, highest risk first (or --sort value, due or age)."""
+    """The queue, highest risk first (or --sort value, due, age or uncertainty)."""
     _choice(status, (*QUEUE_STATUSES, "all"), "--status")
     _choice(priority, PRIORITIES, "--priority")
     _choice(sort, tuple(SORTS), "--sort")

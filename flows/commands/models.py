@@ -22,11 +22,12 @@ from detectors.catalog import catalog_frame
 from detectors.ml.anomaly import AnomalyDetector, fit_anomaly
 from detectors.ml.features import SharedFeatures, build_features
 from detectors.ml.registry import ModelMetadata, ModelRegistry, RegistryError
-from detectors.ml.supervised import SupervisedDetector, train_supervised
+from detectors.ml.supervised import NotEnoughLabels, SupervisedDetector, train_supervised
 from flows.errors import InputError
 from flows.settings import CONFIGS_DIR, merge, read_yaml
 
 console = Console()
+REFIT_REQUEST = "anomaly-refit-requested.json"  # written by a run that found drift
 
 
 def load_ml_settings(settings: Mapping[str, Any] | None = None) -> dict[str, Any]:
@@ -106,9 +107,13 @@ def check_labels(labels: pd.DataFrame, source: str = "labels") -> pd.DataFrame:
             f"{source}: line {twice[0] + 2}: transaction "
             f"{labels['transaction_id'].iloc[twice[0]]} is labelled twice"
         )
-    return pd.DataFrame(
+    checked = pd.DataFrame(
         {"transaction_id": labels["transaction_id"].astype("str"), "label": values.astype(int)}
     )
+    # the decision a label comes from: a decided case labels all its lines at once; a
+    # labels file row is one decision about one line
+    decision = labels["decision"] if "decision" in labels.columns else labels["transaction_id"]
+    return checked.assign(decision=decision.astype("str").to_numpy())
 
 
 def train_command(
@@ -119,8 +124,14 @@ def train_command(
     catalog: pd.DataFrame | None = None,
     settings: Mapping[str, Any] | None = None,
     activate: bool = True,
+    gated: bool = True,
+    combine: bool = True,
 ) -> ModelMetadata:
-    """Train the supervised model on labelled transactions and store it (active by default).
+    """Train the supervised model on labelled transactions and store it; it becomes active
+    when `activate` and, if `gated`, when it passes the gate (`detectors.ml.gate`): a model
+    trained without the latest customers' decisions beats the active configuration on them.
+    With `combine`, the learned combination of flags and features is trained and gated
+    next (`flows.combination_training`).
 
     `transactions` is the canonical frame the labels refer to, with the history before them
     (features are point-in-time over it); labels not found among them are ignored and counted."""
@@ -138,25 +149,94 @@ def train_command(
         raise InputError("none of the labelled transaction ids is among the transactions given")
     rows = position.loc[known["transaction_id"]].to_numpy()
     params = ml.get("supervised", {})
+    decisions = int(known["decision"].nunique())
+    y = known["label"].to_numpy()
+    dates = transactions["order_date"].iloc[rows]
     model = train_supervised(
         features.iloc[rows],
-        known["label"].to_numpy(),
-        transactions["order_date"].iloc[rows],
+        y,
+        dates,
         min_labels=int(params.get("min_labels", 60)),
         settings=params,
+        decisions=decisions,
     )
+    gate = (
+        _gate(workspace, transactions, features, rows, y, ml, settings, catalog) if gated else None
+    )
+    metrics = dict(model.metrics) | ({"holdout": gate.as_dict()} if gate else {})
     meta = ModelMetadata(
         kind="supervised",
         features=model.feature_names,
         data_from=model.training["data_from"],
         data_to=model.training["data_to"],
         rows=model.training["rows"],
-        metrics=model.metrics,
+        metrics=metrics,
         params={k: v for k, v in params.items() if not isinstance(v, dict)},
-        notes=f"{model.training['positives']} positive, {model.training['negatives']} negative labels; "
+        notes=f"{decisions} decision(s) over {len(known)} order lines: "
+        f"{model.training['positives']} positive, {model.training['negatives']} negative labels; "
         f"{len(labels) - len(known)} label(s) for unknown transactions ignored",
     )
-    return _store(workspace, model, meta, activate)
+    if gate is not None:
+        console.print(f"gate: {gate.reason}")
+    stored = _store(workspace, model, meta, activate and (gate is None or gate.passed))
+    if combine and ml.get("combination", {}).get("enabled", True):
+        from flows.combination_training import train_combination
+
+        try:
+            train_combination(
+                workspace, transactions.iloc[rows], features.iloc[rows], y, settings, catalog,
+                activate,
+            )  # fmt: skip
+        except NotEnoughLabels as error:
+            console.print(f"combination: {error}; the fixed noisy-OR stays the risk")
+    return stored
+
+
+def _gate(
+    workspace: Path,
+    transactions: pd.DataFrame,
+    features: pd.DataFrame,
+    rows: np.ndarray,
+    y: np.ndarray,
+    ml: Mapping[str, Any],
+    settings: Mapping[str, Any] | None,
+    catalog: pd.DataFrame,
+) -> Any:
+    """The gate's verdict on a model trained without the hold-out (see detectors.ml.gate)."""
+    from detectors.ml.gate import holdout_split
+    from detectors.ml.supervised import NotEnoughLabels
+    from flows.model_gate import gate_supervised
+
+    params = ml.get("supervised", {})
+    share = float(ml.get("gate", {}).get("holdout_share", 0.25))
+    lines = transactions.iloc[rows]
+    fit, held = holdout_split(lines["order_date"], lines["customer_id"], share)
+    try:
+        candidate = train_supervised(
+            features.iloc[rows[fit]],
+            y[fit],
+            lines["order_date"].iloc[np.flatnonzero(fit)],
+            min_labels=int(params.get("min_labels", 60)),
+            settings=params,
+        )
+    except NotEnoughLabels as error:
+        from detectors.ml.gate import GateVerdict, holdout_figures
+
+        nothing = holdout_figures(
+            y[held], np.zeros(int(held.sum())), np.zeros(int(held.sum()), bool)
+        )
+        return GateVerdict(
+            False,
+            f"kept inactive: the {int(fit.sum())} lines before the hold-out cannot "
+            f"train a model to compare ({error})",
+            nothing,
+            nothing,
+            "the active configuration",
+        )
+    return gate_supervised(
+        workspace, lines.iloc[np.flatnonzero(held)], features.iloc[rows[held]], y[held],
+        candidate, settings or {}, catalog,
+    )  # fmt: skip
 
 
 def train_anomaly_command(
@@ -209,13 +289,16 @@ def store_anomaly(
         if sampled
         else "",
     )
-    return _store(workspace, model, meta, activate)
+    stored = _store(workspace, model, meta, activate)
+    (Path(workspace) / "models" / REFIT_REQUEST).unlink(missing_ok=True)
+    return stored
 
 
 def anomaly_refit_due(workspace: Path, as_of: date, every_days: int) -> bool:
-    """True when no anomaly model is active or the active one is older than `every_days`."""
+    """True when no anomaly model is active, the active one is older than `every_days`, or
+    a run found the orders drifted from its training data (`REFIT_REQUEST`)."""
     meta = ModelRegistry(Path(workspace) / "models").active("anomaly")
-    if meta is None:
+    if meta is None or (Path(workspace) / "models" / REFIT_REQUEST).exists():
         return True
     trained = datetime.fromisoformat(meta.trained_at).astimezone(UTC).date()
     return (as_of - trained).days >= every_days
@@ -227,7 +310,10 @@ def models_list(workspace: Path, kind: str | None = None) -> list[ModelMetadata]
     if not metas:
         console.print(f"no models in {Path(workspace) / 'models'}; train one with `redflag train`")
         return metas
-    table = Table("version", "kind", "active", "trained at (UTC)", "data", "rows", "validation")
+    table = Table(
+        "version", "kind", "active", "trained at (UTC)", "data", "rows", "validation",
+        "hold-out (this / active then)",
+    )  # fmt: skip
     table.columns[0].no_wrap = True
     for meta in metas:
         table.add_row(
@@ -238,6 +324,7 @@ def models_list(workspace: Path, kind: str | None = None) -> list[ModelMetadata]
             f"{meta.data_from or '?'} .. {meta.data_to or '?'}",
             str(meta.rows),
             _metrics_line(meta),
+            holdout_line(meta),
         )
     (console if console.is_terminal else Console(width=200)).print(table)
     return metas
@@ -259,6 +346,22 @@ def _store(workspace: Path, model: Any, meta: ModelMetadata, activate: bool) -> 
         f"stored {meta.kind} model {version}{' (active)' if activate else ''}: {_metrics_line(meta)}"
     )
     return meta
+
+
+def holdout_line(meta: ModelMetadata) -> str:
+    """The gate's figures of a model: its hold-out PR-AUC and precision at the case
+    threshold beside those of the configuration active when it was trained."""
+    gate = meta.metrics.get("holdout")
+    if not isinstance(gate, dict):
+        return ""
+    this, then = gate.get("candidate", {}), gate.get("active", {})
+
+    def pair(key: str) -> str:
+        a, b = this.get(key), then.get(key)
+        return f"{'n/a' if a is None else f'{a:.3f}'} / {'n/a' if b is None else f'{b:.3f}'}"
+
+    verdict = "passed" if gate.get("passed") else "refused"
+    return f"{verdict}: PR-AUC {pair('pr_auc')}, precision {pair('precision_at_threshold')}"
 
 
 def _metrics_line(meta: ModelMetadata) -> str:

@@ -63,7 +63,8 @@ def train_cli(
     ] = "supervised",
     workspace: WorkspaceOption = None,
 ) -> None:
-    """Train a model on the workspace's transaction history and make it the active one."""
+    """Train a model on the workspace's transaction history; a supervised model becomes
+    active only if it beats the active configuration on a hold-out of recent decisions."""
 
     def body() -> None:
         from flows.commands.models import train_anomaly_command, train_command
@@ -92,7 +93,8 @@ def train_cli(
 def models_list_cli(
     ctx: typer.Context,
     kind: Annotated[
-        str | None, typer.Option("--kind", help="Only this kind: anomaly or supervised.")
+        str | None,
+        typer.Option("--kind", help="Only this kind: anomaly, supervised or combination."),
     ] = None,
     workspace: WorkspaceOption = None,
 ) -> None:

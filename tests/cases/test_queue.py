@@ -60,6 +60,9 @@ def test_every_sort_order_pages_like_sorting_in_python(store, filled):
         "value": sorted(cases, key=lambda i: (-value[i], i)),
         "due": sorted(cases, key=lambda i: (cases[i].due_at, i)),
         "age": sorted(cases, key=lambda i: (cases[i].opened_at, i)),
+        "uncertainty": sorted(
+            cases, key=lambda i: (abs(cases[i].risk_score - 50), -cases[i].risk_score, i)
+        ),
     }
     for sort, order in expected.items():
         pages = [queue_page(store, QueueFilter(sort=sort), page, AT, size=25) for page in (1, 2, 3)]

@@ -121,3 +121,13 @@ def test_scoring_in_threads_gives_every_row_the_same_score(
     one = anomaly.score_in_parts(detector.model.score, table, 1)
     three = anomaly.score_in_parts(detector.model.score, table, 3)
     assert len(one) == len(table) and (one == three).all()
+
+
+def test_the_fit_uses_a_sample_of_at_most_the_configured_rows(book, policy, catalog, ml_settings):
+    history, _ = book
+    table = build_features(history, history.iloc[:0], policy, catalog, ml_settings["features"])
+    model = fit_anomaly(table, ml_settings["anomaly"] | {"max_training_rows": 1000}, None)
+    assert model.training["rows"] == len(table) > 1000
+    assert model.training["fitted_rows"] == 1000
+    # the shipped setting keeps the fit to a sample: more rows only cost time
+    assert 10_000 <= ml_settings["anomaly"]["max_training_rows"] <= 20_000

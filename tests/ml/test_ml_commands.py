@@ -41,7 +41,8 @@ def test_a_fresh_workspace_runs_without_ml_and_says_why(tmp_path):
 def test_train_then_screen_records_the_model_version(tmp_path, book, policy, catalog):
     orders, labels = book
     label_frame = pd.DataFrame({"transaction_id": orders["transaction_id"], "label": labels})
-    supervised = train_command(tmp_path, orders, label_frame, settings=QUICK)
+    # the rules alone already separate this book: without the gate, to screen with the model
+    supervised = train_command(tmp_path, orders, label_frame, settings=QUICK, gated=False)
     anomaly = train_anomaly_command(tmp_path, orders, settings=QUICK)
     assert supervised.active and anomaly.active
     assert supervised.metrics["pr_auc"] > supervised.metrics["base_rate"]
@@ -132,3 +133,16 @@ def test_a_damaged_model_is_skipped_not_fatal(tmp_path, book):
     assert any(
         meta.version in s["reason"] and "could not be loaded" in s["reason"] for s in skipped
     )
+
+
+def test_too_few_labels_counts_decisions_not_order_lines(tmp_path, book):
+    orders, labels = book
+    few = pd.DataFrame(
+        {
+            "transaction_id": orders["transaction_id"][:27],
+            "label": labels[:27],
+            "decision": [f"CASE-{i // 9}" for i in range(27)],  # three decided cases
+        }
+    )
+    with pytest.raises(NotEnoughLabels, match="only 3 labelled decision\\(s\\), covering 27"):
+        train_command(tmp_path, orders, few, settings=QUICK)

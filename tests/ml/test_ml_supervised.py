@@ -105,6 +105,7 @@ def test_a_contribution_is_the_change_when_that_feature_takes_its_median(model, 
     contribution = model.contributions(row)[0]
     j = int(np.argmax(np.abs(contribution)))
     swapped = row.copy()
-    swapped.iloc[0, j] = model.median[table.columns[j]]
+    name = model.feature_names[j]  # contributions follow the model's features
+    swapped[name] = model.median[name]
     expected = model.probability(row)[0] - model.probability(swapped)[0]
     assert contribution[j] == pytest.approx(expected) and abs(expected) > 0

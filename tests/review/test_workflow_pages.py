@@ -177,3 +177,18 @@ def test_dashboard_draws_its_charts_as_inline_svg(client, login):
     assert html.count("<svg") >= 5  # four charts and cases opened by week
     for label in ("Open cases by priority", "under 1 day", "EL", ">L2<", ">20<"):
         assert label in html
+
+
+def test_the_dashboard_says_when_the_latest_run_drifted(client, store, login):
+    from cases.store import RunInfo, utc_now
+
+    login(client, "ann")
+    assert "Drift in run" not in client.get("/dashboard").text
+    later = utc_now()  # after the seeded run
+    store.upsert_drafts([], RunInfo("run-drifted", later))
+    message = (
+        "1 feature(s) drifted from the training data (PSI over 0.25): price_to_list_ratio 0.61"
+    )
+    store.finish_run("run-drifted", later, {"drift": {"drifted": True, "message": message}})
+    html = client.get("/dashboard").text
+    assert "Drift in run run-drifted" in html and "price_to_list_ratio 0.61" in html

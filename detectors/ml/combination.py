@@ -1,0 +1,250 @@
+"""The learned combination: the risk that opens a case, from a calibrated model over the red
+flags and the point-in-time features, trained on investigators' decisions.
+
+Terms of one transaction (its design row):
+    prior            logit of the fixed noisy-OR risk of its flags (`cases.grouping`): the
+                     configured weights are the starting point the model corrects
+    flag:<CODE>      the strongest weight of each flag code seen in training (rule weights,
+                     list-match scores x list weight, anomaly and supervised scores); 0 when
+                     the code did not fire
+    feature:<NAME>   point-in-time features that carry over to other populations
+                     (`CARRY_OVER`): ratios, levels, flags and counts, no identifiers and
+                     no absolute amounts (a population's prices and order sizes do not
+                     transfer); signed log, missing values at the training median
+Model: logistic regression with the prior as an offset, log-odds = prior + b . z + c over
+the standardised terms z, with an L2 penalty on b: with no labels it is the noisy-OR (up to
+the intercept), and the labels move it only as far as they agree (robust to a share of
+wrong labels). Logistic regression is calibrated by its loss.
+
+Risk = round(100 x probability). Hard stops (E1, a strong list hit) still open a case and
+keep their floor: `cases.grouping.in_case` and the drafts apply them to whatever risk.
+
+Explanation: in log-odds the model is a sum, so term j contributes coef_j x (z_j - mean
+z_j); its share of the risk is the change in probability when that term alone is at its
+training mean, in risk points. Every case names the terms that raised and lowered it.
+
+With fewer labels than `min_labels` (or too few of a class) training refuses with
+`NotEnoughLabels` and the fixed noisy-OR stays the risk.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import minimize
+
+from detectors.ml.features import ABSOLUTE, CARRY_OVER
+from detectors.ml.supervised import NotEnoughLabels, _check_labels
+
+PRIOR = "prior"
+LOGIT_CLIP = 6.0  # noisy-OR risk 0 and 100 as log-odds of -6 and +6
+
+
+def noisy_or(flags: pd.DataFrame, transaction_ids: pd.Series) -> np.ndarray:
+    """The fixed combination, 1 - prod(1 - w) over the strongest weight per code, 0..1."""
+    ids = pd.Series(transaction_ids).astype("str").to_numpy()
+    if flags.empty:
+        return np.zeros(len(ids))
+    strongest = flags.assign(transaction_id=flags["transaction_id"].astype("str"))
+    strongest = strongest.groupby(["transaction_id", "code"], sort=False)["weight"].max()
+    keep = np.log1p(-strongest.astype(float).clip(0.0, 0.999999)).groupby(level=0).sum()
+    return 1.0 - np.exp(pd.Series(ids).map(keep).fillna(0.0).to_numpy())
+
+
+def flag_weights(flags: pd.DataFrame, transaction_ids: pd.Series, codes: list[str]) -> np.ndarray:
+    """Rows x codes: the strongest weight of each code per transaction, 0 when absent."""
+    ids = pd.Series(transaction_ids).astype("str")
+    out = np.zeros((len(ids), len(codes)))
+    if flags.empty or not codes:
+        return out
+    wide = (
+        flags.assign(transaction_id=flags["transaction_id"].astype("str"))
+        .pivot_table(index="transaction_id", columns="code", values="weight", aggfunc="max")
+        .reindex(columns=codes)
+    )
+    aligned = wide.reindex(ids.to_numpy()).fillna(0.0)
+    return aligned.to_numpy(dtype=float)
+
+
+@dataclass
+class Combination:
+    """A fitted combination: its terms, their scaling and coefficients, and figures."""
+
+    codes: list[str]
+    features: list[str]
+    fill: np.ndarray  # training median of each feature term (after the signed log)
+    mean: np.ndarray  # per term, for standardising and as the explanation baseline
+    scale: np.ndarray
+    coef: np.ndarray
+    intercept: float
+    metrics: dict[str, Any] = field(default_factory=dict)
+    training: dict[str, Any] = field(default_factory=dict)
+    kind: str = "combination"
+
+    @property
+    def terms(self) -> list[str]:
+        return [PRIOR, *(f"flag:{c}" for c in self.codes), *(f"feature:{f}" for f in self.features)]
+
+    def design(
+        self, flags: pd.DataFrame, transaction_ids: pd.Series, table: pd.DataFrame | None
+    ) -> np.ndarray:
+        return _design(flags, transaction_ids, table, self.codes, self.features, self.fill)
+
+    def log_odds(self, design: np.ndarray) -> np.ndarray:
+        return design[:, 0] + ((design - self.mean) / self.scale) @ self.coef + self.intercept
+
+    def probability(
+        self, flags: pd.DataFrame, transaction_ids: pd.Series, table: pd.DataFrame | None
+    ) -> np.ndarray:
+        return _sigmoid(self.log_odds(self.design(flags, transaction_ids, table)))
+
+    def contributions(self, design: np.ndarray) -> np.ndarray:
+        """Rows x terms, in risk points: 100 x (p - p with the term at its training mean)."""
+        z = self.log_odds(design)
+        each = (design - self.mean) / self.scale * self.coef
+        each[:, 0] += design[:, 0] - self.mean[0]  # the prior is also the offset
+        return 100.0 * (_sigmoid(z)[:, None] - _sigmoid(z[:, None] - each))
+
+    def importance(self) -> dict[str, float]:
+        """Share of each term in the summed |coefficient| (terms are standardised; the
+        prior counts with its offset)."""
+        size = np.abs(self.coef)
+        size[0] = abs(self.coef[0] + self.scale[0])
+        total = float(size.sum()) or 1.0
+        return {t: round(float(s / total), 4) for t, s in zip(self.terms, size, strict=True)}
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -40, 40)))
+
+
+def _signed_log(values: np.ndarray) -> np.ndarray:
+    return np.sign(values) * np.log1p(np.abs(values))
+
+
+def _design(
+    flags: pd.DataFrame,
+    transaction_ids: pd.Series,
+    table: pd.DataFrame | None,
+    codes: list[str],
+    features: list[str],
+    fill: np.ndarray | None,
+) -> np.ndarray:
+    risk = noisy_or(flags, transaction_ids).clip(1e-3, 1 - 1e-3)
+    prior = np.clip(np.log(risk / (1 - risk)), -LOGIT_CLIP, LOGIT_CLIP)[:, None]
+    parts = [prior, flag_weights(flags, transaction_ids, codes)]
+    if features:
+        if table is None:
+            raise ValueError("the combination needs the feature table of the transactions")
+        values = _signed_log(table[features].to_numpy(dtype=float))
+        if fill is not None:
+            values = np.where(np.isnan(values), fill, values)
+        parts.append(values)
+    return np.hstack(parts)
+
+
+def fit_combination(
+    flags: pd.DataFrame,
+    transaction_ids: pd.Series,
+    labels: np.ndarray,
+    table: pd.DataFrame | None = None,
+    settings: Mapping[str, Any] | None = None,
+) -> Combination:
+    """Fit on labelled transactions: their flags, their feature table (rows aligned with
+    `transaction_ids`; None for flags only) and labels 1/0. `settings` is the
+    `combination` section of configs/ml.yaml."""
+    settings = dict(settings or {})
+    y = pd.Series(np.asarray(labels)).astype(float)
+    _check_labels(y, int(settings.get("min_labels", 60)), int(settings.get("min_per_class", 10)))
+    ids = pd.Series(transaction_ids).astype("str")
+    mine = flags[flags["transaction_id"].astype("str").isin(set(ids))]
+    codes = sorted(mine["code"].astype("str").unique().tolist())
+    features = [f for f in settings.get("features", CARRY_OVER) if table is not None]
+    raw = _design(mine, ids, table, codes, features, None)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a feature missing on every line
+        fill = np.nanmedian(raw[:, 1 + len(codes) :], axis=0) if features else np.zeros(0)
+    fill = np.where(np.isnan(fill), 0.0, fill)
+    design = raw.copy()
+    if features:
+        block = design[:, 1 + len(codes) :]
+        design[:, 1 + len(codes) :] = np.where(np.isnan(block), fill, block)
+    mean, scale = design.mean(axis=0), design.std(axis=0)
+    scale = np.where(scale > 1e-9, scale, 1.0)
+    coef, intercept = _fit_offset_logistic(
+        (design - mean) / scale, design[:, 0], y.to_numpy(dtype=float),
+        float(settings.get("C", 0.01)), int(settings.get("max_iter", 1000)),
+    )  # fmt: skip
+    fitted = Combination(
+        codes=codes,
+        features=features,
+        fill=fill,
+        mean=mean,
+        scale=scale,
+        coef=coef,
+        intercept=intercept,
+        training={"rows": len(y), "positives": int(y.sum()), "negatives": int(len(y) - y.sum())},
+    )
+    importance = fitted.importance()
+    top = max((t for t in importance if t != PRIOR), key=importance.get, default=None)
+    fitted.metrics = {
+        "importance": importance,
+        "largest_term": top,
+        "largest_term_share": importance.get(top, 0.0) if top else 0.0,
+        "max_term_share": float(settings.get("max_term_share", 0.5)),
+    }
+    return fitted
+
+
+def _fit_offset_logistic(
+    z: np.ndarray, offset: np.ndarray, y: np.ndarray, C: float, max_iter: int
+) -> tuple[np.ndarray, float]:
+    """argmin over (b, c) of  C x sum log-loss(y, offset + z b + c) + |b|^2 / 2, as
+    scikit-learn's LogisticRegression scales its penalty."""
+
+    def loss(params: np.ndarray) -> tuple[float, np.ndarray]:
+        b, c = params[:-1], params[-1]
+        eta = offset + z @ b + c
+        p = _sigmoid(eta)
+        # log(1 + e^eta) - y eta, computed stably
+        nll = np.sum(np.logaddexp(0.0, eta) - y * eta)
+        residual = p - y
+        grad = np.r_[C * (z.T @ residual) + b, C * residual.sum()]
+        return float(C * nll + 0.5 * b @ b), grad
+
+    start = np.zeros(z.shape[1] + 1)
+    found = minimize(loss, start, jac=True, method="L-BFGS-B", options={"maxiter": max_iter})
+    return found.x[:-1].copy(), float(found.x[-1])
+
+
+def explain(combination: Combination, design_row: np.ndarray, top: int = 5) -> list[dict]:
+    """The terms that moved one transaction's risk most, in risk points (signed)."""
+    points = combination.contributions(design_row[None, :])[0]
+    row_values = design_row
+    order = np.argsort(-np.abs(points), kind="stable")[:top]
+    return [
+        {
+            "term": combination.terms[j],
+            "value": round(float(row_values[j]), 4),
+            "risk_points": round(float(points[j]), 1),
+        }
+        for j in order
+        if abs(points[j]) >= 0.05
+    ]
+
+
+__all__ = [
+    "ABSOLUTE",
+    "CARRY_OVER",
+    "Combination",
+    "NotEnoughLabels",
+    "explain",
+    "fit_combination",
+    "flag_weights",
+    "noisy_or",
+]
