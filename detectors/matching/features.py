@@ -7,16 +7,29 @@ and the party's and entry's other attributes; the scorer combines them.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 from rapidfuzz import fuzz
 
 from detectors.matching.legal_forms import forms_agree, forms_clash
 from detectors.matching.names import AnalyzedName, NameTables, phonetic_key, skeleton_tokens
-from detectors.matching.spelling import typo_credibility
+from detectors.matching.spelling import one_edit_kind, typo_credibility
+
+REFERENCE_DF_PATH = Path(__file__).with_name("list_token_df.json")
+
+
+@lru_cache(maxsize=1)
+def reference_words() -> frozenset[str]:
+    """The words of the reference lists (`list_token_df.json`), empty when absent."""
+    if not REFERENCE_DF_PATH.exists():
+        return frozenset()
+    return frozenset(json.loads(REFERENCE_DF_PATH.read_text())["df"])
+
 
 STOP_WORDS = frozenset({"the", "and", "of", "for", "de", "la", "el", "al", "du", "des", "a", "y"})
 SOUND_ALIKE = 0.85  # similarity of two words with one sound key
@@ -53,6 +66,15 @@ class TokenWeights:
         elif token in self.tables.places:
             w *= self.place_factor
         return max(w, 0.05)
+
+    def known_word(self, token: str) -> bool:
+        """A word of the list snapshot, of the reference lists or of the name tables."""
+        return (
+            token in self.idf
+            or token in reference_words()
+            or token in self.tables.generic
+            or token in self.tables.places
+        )
 
     def distinctive(self, token: str) -> bool:
         return not (
@@ -467,6 +489,59 @@ def same_distinctive_words(p: PairContext) -> float:
     return 1.0
 
 
+def rarest_word_changed(p: PairContext) -> float:
+    """1 when, in two company names, the rarest distinctive word aligned is a short word
+    with one consonant changed, added or dropped so that it sounds otherwise ("Qirun
+    Computing Inc." against "Qiqun Computing Co."): in a word that short the change is
+    another name as often as a slip. Abbreviations, slips of the hand and one sound spelt
+    two ways are no change."""
+    if "person" in (p.query_type, p.entry_type):
+        return 0.0
+    weight, distinctive = p.weights.weight, p.weights.distinctive
+    rarest, best = None, -1.0
+    for q, c, _ in p.alignment.pairs:
+        if distinctive(q) or distinctive(c):
+            w = min(weight(q), weight(c))
+            if w > best:
+                rarest, best = (q, c), w
+    if rarest is None or rarest[0] == rarest[1]:
+        return 0.0
+    q, c = rarest
+    if max(len(q), len(c)) > SHORT_WORD or q in c or c in q:
+        return 0.0
+    if one_edit_kind(q, c) != "change" or phonetic_key(q) == phonetic_key(c):
+        return 0.0
+    return 1.0
+
+
+SHORT_WORD = 7  # letters up to which one changed consonant makes another name
+
+
+def compound_word(p: PairContext) -> float:
+    """1 when a word of one company name is a word of the other with another whole word
+    joined to it ("silverwave" against "silver", "gazpromneft" against "gazprom"): a name
+    made of two words, not the shorter word abbreviated, nor a word the other name
+    writes apart ("bashiruddin" against "bashir ud din")."""
+    if "person" in (p.query_type, p.entry_type) or p.query.arabic != p.candidate.arabic:
+        return 0.0
+    known = p.weights.known_word
+    for q, c, s in p.alignment.pairs:
+        if q == c or s >= 1.0:
+            continue
+        (short, long_), other = ((q, c), p.query) if len(q) < len(c) else ((c, q), p.candidate)
+        if len(short) < 3 or not long_.isalpha():
+            continue
+        if long_.startswith(short):
+            rest = long_[len(short) :]
+        elif long_.endswith(short):
+            rest = long_[: -len(short)]
+        else:
+            continue
+        if len(rest) >= 3 and rest not in other.compact and known(rest) and known(short):
+            return 1.0
+    return 0.0
+
+
 def no_word_exact(p: PairContext) -> float:
     """When no word of the two names is the same word, how little the most believable
     of the aligned words is a typo of its partner (1 - typo credibility; else 0):
@@ -583,6 +658,17 @@ FEATURES: tuple[Feature, ...] = (
         "one_word_differs",
         one_word_differs,
         "company names agree word for word but for one other word on each side",
+    ),
+    Feature(
+        "rarest_word_changed",
+        rarest_word_changed,
+        "company names whose rarest aligned word is a short word with one consonant "
+        "changed, added or dropped, sounding otherwise",
+    ),
+    Feature(
+        "compound_word",
+        compound_word,
+        "a word of one company name is a word of the other joined to another whole word",
     ),
     Feature(
         "no_word_exact",
