@@ -115,6 +115,11 @@ def rejoin(tokens: tuple[str, ...], other: tuple[str, ...]) -> tuple[str, ...]:
         return tokens
     mine = set(tokens)
     wanted = {t for t in other if t not in mine and len(t) >= 4}
+    # most pairs have no such token: look for a split of a wanted token into two of
+    # this name's before pairing every two tokens
+    wanted = {
+        t for t in wanted if any(t[:k] in mine and t[k:] in mine for k in range(1, len(t)))
+    }
     if not wanted:
         return tokens
     out = list(tokens)
@@ -181,9 +186,10 @@ def align(query: AnalyzedName, candidate: AnalyzedName, weights: TokenWeights) -
         q_tokens, c_tokens = rejoin(q_tokens, c_tokens), rejoin(c_tokens, q_tokens)
     # initials stand for given names: a company's single letter ("M-Finance") is no initial
     initials = not (_company_like(query, weights) or _company_like(candidate, weights))
+    fuzzy = _fuzzy_token_similarity
     scored = sorted(
         [
-            (token_similarity(q, c), i, j)
+            (1.0 if q == c else fuzzy(q, c), i, j)
             for i, q in enumerate(q_tokens)
             for j, c in enumerate(c_tokens)
             if initials or (len(q) > 1 and len(c) > 1) or q == c
@@ -489,39 +495,35 @@ def same_distinctive_words(p: PairContext) -> float:
     return 1.0
 
 
-def rarest_word_changed(p: PairContext) -> float:
-    """1 when, in two company names, the rarest distinctive word aligned is a short word
-    with one consonant changed, added or dropped so that it sounds otherwise ("Qirun
-    Computing Inc." against "Qiqun Computing Co."): in a word that short the change is
-    another name as often as a slip. Abbreviations, slips of the hand and one sound spelt
-    two ways are no change."""
+def short_word_changed(p: PairContext) -> float:
+    """1 when, in two company names, a distinctive word aligned is a short word with one
+    letter changed, added or dropped so that it sounds otherwise ("Qirun Computing Inc."
+    against "Qiqun Computing Co.", "Kangrong" against "Kangbong"): in a word that short
+    the change is another name as often as a slip. Abbreviations, slips of the hand and
+    one sound spelt two ways are no change."""
     if "person" in (p.query_type, p.entry_type):
         return 0.0
-    weight, distinctive = p.weights.weight, p.weights.distinctive
-    rarest, best = None, -1.0
+    distinctive = p.weights.distinctive
     for q, c, _ in p.alignment.pairs:
-        if distinctive(q) or distinctive(c):
-            w = min(weight(q), weight(c))
-            if w > best:
-                rarest, best = (q, c), w
-    if rarest is None or rarest[0] == rarest[1]:
-        return 0.0
-    q, c = rarest
-    if max(len(q), len(c)) > SHORT_WORD or q in c or c in q:
-        return 0.0
-    if one_edit_kind(q, c) != "change" or phonetic_key(q) == phonetic_key(c):
-        return 0.0
-    return 1.0
+        if q == c or max(len(q), len(c)) > SHORT_WORD or q in c or c in q:
+            continue
+        if not (distinctive(q) or distinctive(c)):
+            continue
+        if one_edit_kind(q, c) == "change" and phonetic_key(q) != phonetic_key(c):
+            return 1.0
+    return 0.0
 
 
-SHORT_WORD = 7  # letters up to which one changed consonant makes another name
+SHORT_WORD = 8  # letters up to which one changed consonant makes another name
 
 
 def compound_word(p: PairContext) -> float:
-    """1 when a word of one company name is a word of the other with another whole word
-    joined to it ("silverwave" against "silver", "gazpromneft" against "gazprom"): a name
-    made of two words, not the shorter word abbreviated, nor a word the other name
-    writes apart ("bashiruddin" against "bashir ud din")."""
+    """1 when a word of one company name is a listed word of the other with more letters
+    joined to it: another listed word ("silverwave" against "silver", "gazpromneft"
+    against "gazprom"), or letters that make a word no list holds ("falconwell",
+    "silverar" against "falcon", "silver"). A name coined from a word, not the word
+    abbreviated ("constr", "intl"), nor a word the other name writes apart
+    ("bashiruddin" against "bashir ud din")."""
     if "person" in (p.query_type, p.entry_type) or p.query.arabic != p.candidate.arabic:
         return 0.0
     known = p.weights.known_word
@@ -537,7 +539,11 @@ def compound_word(p: PairContext) -> float:
             rest = long_[: -len(short)]
         else:
             continue
-        if len(rest) >= 3 and rest not in other.compact and known(rest) and known(short):
+        if rest in other.compact or not known(short):
+            continue
+        # the rest a listed word, or the longer word a coined one no list holds
+        coined = not (known(long_) or long_ in p.candidate.tokens)
+        if (len(rest) >= 3 and known(rest)) or (len(rest) >= 2 and coined):
             return 1.0
     return 0.0
 
@@ -660,10 +666,10 @@ FEATURES: tuple[Feature, ...] = (
         "company names agree word for word but for one other word on each side",
     ),
     Feature(
-        "rarest_word_changed",
-        rarest_word_changed,
-        "company names whose rarest aligned word is a short word with one consonant "
-        "changed, added or dropped, sounding otherwise",
+        "short_word_changed",
+        short_word_changed,
+        "company names with a distinctive short word one letter changed, added or dropped, "
+        "sounding otherwise",
     ),
     Feature(
         "compound_word",

@@ -58,13 +58,14 @@ CAPS: tuple[ScoreCap, ...] = (
         score=0.40,
         reason="no word is the same word and none is a believable typo of the other",
     ),
-    # A consonant changed in a short word that names the firm is another firm as often
-    # as a slip ("Qirun"/"Qiqun"); a transliteration variant keeps its sound key.
+    # A letter changed in a short word that names the firm is another firm as often as
+    # a slip ("Qirun"/"Qiqun"); a transliteration variant keeps its sound key.
     ScoreCap(
-        "rarest_word_changed",
+        "short_word_changed",
         at_least=1.0,
         score=0.40,
-        reason="the rarest word is a short word with a consonant changed: a near namesake",
+        reason="a short distinctive word has a letter changed and sounds otherwise: "
+        "a near namesake",
     ),
     ScoreCap(
         "compound_word",
