@@ -47,6 +47,22 @@ class TokenWeights:
     generic_factor: float = 0.25
     place_factor: float = 0.5
     known: dict[str, float] = field(default_factory=dict, compare=False, repr=False)
+    profiles: dict[tuple[str, ...], tuple[list[float], list[bool]]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    def profile(self, tokens: tuple[str, ...]) -> tuple[list[float], list[bool]]:
+        """The weight and distinctiveness of each token of a name, remembered per name:
+        a party name meets several list names, a list name many party names."""
+        found = self.profiles.get(tokens)
+        if found is None:
+            if len(self.profiles) > 500_000:
+                self.profiles.clear()
+            found = self.profiles[tokens] = (
+                [self.weight(t) for t in tokens],
+                [self.distinctive(t) for t in tokens],
+            )
+        return found
 
     def weight(self, token: str) -> float:
         """Remembered per token: a screening run asks for the same words many times."""
@@ -205,11 +221,8 @@ def align(query: AnalyzedName, candidate: AnalyzedName, weights: TokenWeights) -
         used_q.add(i)
         used_c.add(j)
         aligned.append((i, j, sim))
-    weight, distinctive = weights.weight, weights.distinctive
-    qw = [weight(t) for t in q_tokens]
-    cw = [weight(t) for t in c_tokens]
-    q_distinctive = [distinctive(t) for t in q_tokens]
-    c_distinctive = [distinctive(t) for t in c_tokens]
+    qw, q_distinctive = weights.profile(q_tokens)
+    cw, c_distinctive = weights.profile(c_tokens)
     q_hit = sum(qw[i] * s for i, _, s in aligned)
     c_hit = sum(cw[j] * s for _, j, s in aligned)
     info = sum(min(qw[i], cw[j]) * s for i, j, s in aligned if q_distinctive[i] or c_distinctive[j])
@@ -329,8 +342,13 @@ def distinctive_words_only_fuzzy(p: PairContext) -> float:
 
 
 def _company_like(name: AnalyzedName, weights: TokenWeights) -> bool:
-    generic = weights.tables.generic
-    return bool(name.legal_forms) or any(t in generic and t not in STOP_WORDS for t in name.tokens)
+    return bool(name.legal_forms) or _has_business_word(name.tokens, weights.tables.generic)
+
+
+@lru_cache(maxsize=262_144)
+def _has_business_word(tokens: tuple[str, ...], generic: frozenset[str]) -> bool:
+    """Remembered per name: every pair of a screening run asks it of both names."""
+    return any(t in generic and t not in STOP_WORDS for t in tokens)
 
 
 def person_against_company(p: PairContext) -> float:
