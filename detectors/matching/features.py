@@ -18,6 +18,7 @@ from rapidfuzz import fuzz
 
 from detectors.matching.legal_forms import forms_agree, forms_clash
 from detectors.matching.names import AnalyzedName, NameTables, phonetic_key, skeleton_tokens
+from detectors.matching.nicknames import is_nickname
 from detectors.matching.spelling import one_edit_kind, typo_credibility
 
 REFERENCE_DF_PATH = Path(__file__).with_name("list_token_df.json")
@@ -133,9 +134,7 @@ def rejoin(tokens: tuple[str, ...], other: tuple[str, ...]) -> tuple[str, ...]:
     wanted = {t for t in other if t not in mine and len(t) >= 4}
     # most pairs have no such token: look for a split of a wanted token into two of
     # this name's before pairing every two tokens
-    wanted = {
-        t for t in wanted if any(t[:k] in mine and t[k:] in mine for k in range(1, len(t)))
-    }
+    wanted = {t for t in wanted if any(t[:k] in mine and t[k:] in mine for k in range(1, len(t)))}
     if not wanted:
         return tokens
     out = list(tokens)
@@ -171,6 +170,17 @@ def _fuzzy_token_similarity(a: str, b: str) -> float:
     return sim if sim >= 0.75 else 0.0
 
 
+NICKNAME_SIMILARITY = 0.85  # a given name against one of its known nicknames
+
+
+def _nickname_similarity(a: str, b: str) -> float:
+    return NICKNAME_SIMILARITY if is_nickname(a, b) else 0.0
+
+
+def _no_similarity(a: str, b: str) -> float:
+    return 0.0
+
+
 def _without_forms_of(tokens: tuple[str, ...], other: AnalyzedName) -> tuple[str, ...]:
     if len(other.full_tokens) == len(other.tokens) or len(tokens) < 2:
         return tokens
@@ -180,11 +190,18 @@ def _without_forms_of(tokens: tuple[str, ...], other: AnalyzedName) -> tuple[str
 
 
 def _as_compared(
-    tokens: tuple[str, ...], other: tuple[str, ...], pairs: list[tuple[int, int]]
+    tokens: tuple[str, ...],
+    other: tuple[str, ...],
+    pairs: list[tuple[int, int, float]],
+    nicknames: bool = False,
 ) -> str:
+    """The name with its initials (and, when asked, its nicknames) written out as the
+    given names of the other that they align with."""
     out = list(tokens)
-    for i, j in pairs:
-        if len(out[i]) == 1 and len(other[j]) > 1:
+    for i, j, sim in pairs:
+        initial = len(out[i]) == 1 and len(other[j]) > 1
+        nickname = nicknames and sim == NICKNAME_SIMILARITY and is_nickname(out[i], other[j])
+        if initial or nickname:
             out[i] = other[j]
     return " ".join(out)
 
@@ -203,9 +220,11 @@ def align(query: AnalyzedName, candidate: AnalyzedName, weights: TokenWeights) -
     # initials stand for given names: a company's single letter ("M-Finance") is no initial
     initials = not (_company_like(query, weights) or _company_like(candidate, weights))
     fuzzy = _fuzzy_token_similarity
+    # a given name against its nickname ("bill", "william"), as for initials: persons only
+    nick = _nickname_similarity if initials else _no_similarity
     scored = sorted(
         [
-            (1.0 if q == c else fuzzy(q, c), i, j)
+            (1.0 if q == c else fuzzy(q, c) or nick(q, c), i, j)
             for i, q in enumerate(q_tokens)
             for j, c in enumerate(c_tokens)
             if initials or (len(q) > 1 and len(c) > 1) or q == c
@@ -239,8 +258,8 @@ def align(query: AnalyzedName, candidate: AnalyzedName, weights: TokenWeights) -
             tuple(t for j, t in enumerate(c_tokens) if j not in used_c),
         ),
         all_exact=all(s >= 1.0 for _, _, s in aligned),
-        query_text=_as_compared(q_tokens, c_tokens, [(i, j) for i, j, _ in aligned]),
-        candidate_text=_as_compared(c_tokens, q_tokens, [(j, i) for i, j, _ in aligned]),
+        query_text=_as_compared(q_tokens, c_tokens, aligned, nicknames=initials),
+        candidate_text=_as_compared(c_tokens, q_tokens, [(j, i, s) for i, j, s in aligned]),
         distinctive_agreement=agreement,
         fuzzy_only=fuzzy_only,
         missed_info=min(1.0, max(missed, default=0.0) / weights.max_idf)
