@@ -167,3 +167,11 @@ def test_a_nickname_aligns_with_its_given_name_for_persons_only(settings):
         weights,
     )
     assert ("bob", "robert") not in {(q, c) for q, c, _ in company.pairs}
+
+
+def test_ghain_in_arabic_script_is_no_legal_form(settings):
+    """unidecode writes ghain as "G": "آغا" (Agha) lower-cased was "ag", read as the
+    legal form AG and dropped from the name."""
+    name = analyze_name("تورک آغا", settings.tables, "person")
+    assert len(name.tokens) == 2 and not name.legal_forms
+    assert name.tokens[0] == "twrk"  # the Persian kaf is k
