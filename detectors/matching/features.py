@@ -151,6 +151,26 @@ def rejoin(tokens: tuple[str, ...], other: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(t for t in out if t)
 
 
+def join_letters(tokens: tuple[str, ...], other: tuple[str, ...]) -> tuple[str, ...]:
+    """Letters written apart that the other name writes as one word, joined ("M D S
+    THMORDA" against "MDS THMORDA")."""
+    if len(tokens) < 2 or not any(len(t) == 1 for t in tokens):
+        return tokens
+    words = set(other)
+    out: list[str] = []
+    run: list[str] = []
+    for token in (*tokens, ""):
+        if len(token) == 1 and token.isalpha():
+            run.append(token)
+            continue
+        joined = "".join(run)
+        out.extend([joined] if len(run) >= 2 and joined in words else run)
+        run = []
+        if token:
+            out.append(token)
+    return tuple(out)
+
+
 @lru_cache(maxsize=262_144)
 def _fuzzy_token_similarity(a: str, b: str) -> float:
     if a.isdigit() or b.isdigit():
@@ -216,6 +236,7 @@ def align(query: AnalyzedName, candidate: AnalyzedName, weights: TokenWeights) -
     if query.arabic != candidate.arabic:  # one name written in Arabic script
         q_tokens, c_tokens = skeleton_tokens(q_tokens), skeleton_tokens(c_tokens)
     if len(q_tokens) != len(c_tokens):  # a word split on one side only
+        q_tokens, c_tokens = join_letters(q_tokens, c_tokens), join_letters(c_tokens, q_tokens)
         q_tokens, c_tokens = rejoin(q_tokens, c_tokens), rejoin(c_tokens, q_tokens)
     # initials stand for given names: a company's single letter ("M-Finance") is no initial
     initials = not (_company_like(query, weights) or _company_like(candidate, weights))
