@@ -150,6 +150,7 @@ KINDS = (
     "pinyin_words",
     "place_moved",
     "brand_only",
+    "nickname",
 )
 NEGATIVE_KINDS = ("one_word_negative",)
 
@@ -279,6 +280,29 @@ def brand_only(matcher: Matcher, name: str) -> str | None:
     return " ".join(w.capitalize() for w in kept)
 
 
+def nickname(name: str, rng: random.Random) -> str | None:
+    """A given name replaced by one of its known nicknames ("SMITH, Robert" -> "Bob
+    SMITH"), from the `nicknames` package's table."""
+    from nicknames import NickNamer
+
+    if "," in name:
+        surname, given = (p.strip() for p in name.split(",", 1))
+        given_words = given.split()
+    else:
+        *given_words, surname = name.split() or [""]
+    namer = NickNamer()
+    options = [
+        (i, sorted(n for n in namer.nicknames_of(w) if len(n) >= 3 and n.isalpha()))
+        for i, w in enumerate(given_words)
+    ]
+    options = [(i, nicks) for i, nicks in options if nicks]
+    if not surname or not options:
+        return None
+    i, nicks = options[0]
+    given_words[i] = rng.choice(nicks).capitalize()
+    return " ".join([*given_words, surname])
+
+
 def _script(name: str) -> bool:
     return any(ord(ch) >= 0x370 and ch.isalpha() for ch in name)
 
@@ -286,6 +310,7 @@ def _script(name: str) -> bool:
 def variations(matcher: Matcher, seed: int, per_kind: int = 400) -> list[Variation]:
     """Variations of the held-out entries' names, at most `per_kind` of each kind."""
     rng = random.Random(seed)
+    nick_rng = random.Random(seed + 1)  # its own draws: the other kinds stay as they were
     by_kind: dict[str, list[Variation]] = defaultdict(list)
     names_of_row: dict[int, list[int]] = defaultdict(list)
     for name_id, row in enumerate(matcher.names.entry_row.tolist()):
@@ -320,6 +345,7 @@ def variations(matcher: Matcher, seed: int, per_kind: int = 400) -> list[Variati
         else:
             made["initials"] = initials(primary, rng)
             made["reordered"] = reordered(primary)
+            made["nickname"] = nickname(primary, nick_rng)
         made["joined_split"] = joined_split(primary, kind, rng)
         made["digits"] = digits(primary, rng)
         for variation, query in made.items():
@@ -328,7 +354,8 @@ def variations(matcher: Matcher, seed: int, per_kind: int = 400) -> list[Variati
     out: list[Variation] = []
     for variation in KINDS:
         found = by_kind.get(variation, [])
-        out.extend(rng.sample(found, min(per_kind, len(found))))
+        draw = nick_rng if variation == "nickname" else rng
+        out.extend(draw.sample(found, min(per_kind, len(found))))
     out.extend(one_word_negatives(matcher, rng, per_kind))
     return out
 

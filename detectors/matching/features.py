@@ -7,16 +7,30 @@ and the party's and entry's other attributes; the scorer combines them.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 from rapidfuzz import fuzz
 
 from detectors.matching.legal_forms import forms_agree, forms_clash
 from detectors.matching.names import AnalyzedName, NameTables, phonetic_key, skeleton_tokens
-from detectors.matching.spelling import typo_credibility
+from detectors.matching.nicknames import is_nickname
+from detectors.matching.spelling import one_edit_kind, typo_credibility
+
+REFERENCE_DF_PATH = Path(__file__).with_name("list_token_df.json")
+
+
+@lru_cache(maxsize=1)
+def reference_words() -> frozenset[str]:
+    """The words of the reference lists (`list_token_df.json`), empty when absent."""
+    if not REFERENCE_DF_PATH.exists():
+        return frozenset()
+    return frozenset(json.loads(REFERENCE_DF_PATH.read_text())["df"])
+
 
 STOP_WORDS = frozenset({"the", "and", "of", "for", "de", "la", "el", "al", "du", "des", "a", "y"})
 SOUND_ALIKE = 0.85  # similarity of two words with one sound key
@@ -34,6 +48,22 @@ class TokenWeights:
     generic_factor: float = 0.25
     place_factor: float = 0.5
     known: dict[str, float] = field(default_factory=dict, compare=False, repr=False)
+    profiles: dict[tuple[str, ...], tuple[list[float], list[bool]]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    def profile(self, tokens: tuple[str, ...]) -> tuple[list[float], list[bool]]:
+        """The weight and distinctiveness of each token of a name, remembered per name:
+        a party name meets several list names, a list name many party names."""
+        found = self.profiles.get(tokens)
+        if found is None:
+            if len(self.profiles) > 500_000:
+                self.profiles.clear()
+            found = self.profiles[tokens] = (
+                [self.weight(t) for t in tokens],
+                [self.distinctive(t) for t in tokens],
+            )
+        return found
 
     def weight(self, token: str) -> float:
         """Remembered per token: a screening run asks for the same words many times."""
@@ -53,6 +83,15 @@ class TokenWeights:
         elif token in self.tables.places:
             w *= self.place_factor
         return max(w, 0.05)
+
+    def known_word(self, token: str) -> bool:
+        """A word of the list snapshot, of the reference lists or of the name tables."""
+        return (
+            token in self.idf
+            or token in reference_words()
+            or token in self.tables.generic
+            or token in self.tables.places
+        )
 
     def distinctive(self, token: str) -> bool:
         return not (
@@ -93,6 +132,9 @@ def rejoin(tokens: tuple[str, ...], other: tuple[str, ...]) -> tuple[str, ...]:
         return tokens
     mine = set(tokens)
     wanted = {t for t in other if t not in mine and len(t) >= 4}
+    # most pairs have no such token: look for a split of a wanted token into two of
+    # this name's before pairing every two tokens
+    wanted = {t for t in wanted if any(t[:k] in mine and t[k:] in mine for k in range(1, len(t)))}
     if not wanted:
         return tokens
     out = list(tokens)
@@ -107,6 +149,26 @@ def rejoin(tokens: tuple[str, ...], other: tuple[str, ...]) -> tuple[str, ...]:
                 out[i], out[j] = joined, ""
                 wanted.discard(joined)
     return tuple(t for t in out if t)
+
+
+def join_letters(tokens: tuple[str, ...], other: tuple[str, ...]) -> tuple[str, ...]:
+    """Letters written apart that the other name writes as one word, joined ("M D S
+    THMORDA" against "MDS THMORDA")."""
+    if len(tokens) < 2 or not any(len(t) == 1 for t in tokens):
+        return tokens
+    words = set(other)
+    out: list[str] = []
+    run: list[str] = []
+    for token in (*tokens, ""):
+        if len(token) == 1 and token.isalpha():
+            run.append(token)
+            continue
+        joined = "".join(run)
+        out.extend([joined] if len(run) >= 2 and joined in words else run)
+        run = []
+        if token:
+            out.append(token)
+    return tuple(out)
 
 
 @lru_cache(maxsize=262_144)
@@ -128,6 +190,17 @@ def _fuzzy_token_similarity(a: str, b: str) -> float:
     return sim if sim >= 0.75 else 0.0
 
 
+NICKNAME_SIMILARITY = 0.85  # a given name against one of its known nicknames
+
+
+def _nickname_similarity(a: str, b: str) -> float:
+    return NICKNAME_SIMILARITY if is_nickname(a, b) else 0.0
+
+
+def _no_similarity(a: str, b: str) -> float:
+    return 0.0
+
+
 def _without_forms_of(tokens: tuple[str, ...], other: AnalyzedName) -> tuple[str, ...]:
     if len(other.full_tokens) == len(other.tokens) or len(tokens) < 2:
         return tokens
@@ -137,11 +210,18 @@ def _without_forms_of(tokens: tuple[str, ...], other: AnalyzedName) -> tuple[str
 
 
 def _as_compared(
-    tokens: tuple[str, ...], other: tuple[str, ...], pairs: list[tuple[int, int]]
+    tokens: tuple[str, ...],
+    other: tuple[str, ...],
+    pairs: list[tuple[int, int, float]],
+    nicknames: bool = False,
 ) -> str:
+    """The name with its initials (and, when asked, its nicknames) written out as the
+    given names of the other that they align with."""
     out = list(tokens)
-    for i, j in pairs:
-        if len(out[i]) == 1 and len(other[j]) > 1:
+    for i, j, sim in pairs:
+        initial = len(out[i]) == 1 and len(other[j]) > 1
+        nickname = nicknames and sim == NICKNAME_SIMILARITY and is_nickname(out[i], other[j])
+        if initial or nickname:
             out[i] = other[j]
     return " ".join(out)
 
@@ -156,12 +236,16 @@ def align(query: AnalyzedName, candidate: AnalyzedName, weights: TokenWeights) -
     if query.arabic != candidate.arabic:  # one name written in Arabic script
         q_tokens, c_tokens = skeleton_tokens(q_tokens), skeleton_tokens(c_tokens)
     if len(q_tokens) != len(c_tokens):  # a word split on one side only
+        q_tokens, c_tokens = join_letters(q_tokens, c_tokens), join_letters(c_tokens, q_tokens)
         q_tokens, c_tokens = rejoin(q_tokens, c_tokens), rejoin(c_tokens, q_tokens)
     # initials stand for given names: a company's single letter ("M-Finance") is no initial
     initials = not (_company_like(query, weights) or _company_like(candidate, weights))
+    fuzzy = _fuzzy_token_similarity
+    # a given name against its nickname ("bill", "william"), as for initials: persons only
+    nick = _nickname_similarity if initials else _no_similarity
     scored = sorted(
         [
-            (token_similarity(q, c), i, j)
+            (1.0 if q == c else fuzzy(q, c) or nick(q, c), i, j)
             for i, q in enumerate(q_tokens)
             for j, c in enumerate(c_tokens)
             if initials or (len(q) > 1 and len(c) > 1) or q == c
@@ -177,11 +261,8 @@ def align(query: AnalyzedName, candidate: AnalyzedName, weights: TokenWeights) -
         used_q.add(i)
         used_c.add(j)
         aligned.append((i, j, sim))
-    weight, distinctive = weights.weight, weights.distinctive
-    qw = [weight(t) for t in q_tokens]
-    cw = [weight(t) for t in c_tokens]
-    q_distinctive = [distinctive(t) for t in q_tokens]
-    c_distinctive = [distinctive(t) for t in c_tokens]
+    qw, q_distinctive = weights.profile(q_tokens)
+    cw, c_distinctive = weights.profile(c_tokens)
     q_hit = sum(qw[i] * s for i, _, s in aligned)
     c_hit = sum(cw[j] * s for _, j, s in aligned)
     info = sum(min(qw[i], cw[j]) * s for i, j, s in aligned if q_distinctive[i] or c_distinctive[j])
@@ -198,8 +279,8 @@ def align(query: AnalyzedName, candidate: AnalyzedName, weights: TokenWeights) -
             tuple(t for j, t in enumerate(c_tokens) if j not in used_c),
         ),
         all_exact=all(s >= 1.0 for _, _, s in aligned),
-        query_text=_as_compared(q_tokens, c_tokens, [(i, j) for i, j, _ in aligned]),
-        candidate_text=_as_compared(c_tokens, q_tokens, [(j, i) for i, j, _ in aligned]),
+        query_text=_as_compared(q_tokens, c_tokens, aligned, nicknames=initials),
+        candidate_text=_as_compared(c_tokens, q_tokens, [(j, i, s) for i, j, s in aligned]),
         distinctive_agreement=agreement,
         fuzzy_only=fuzzy_only,
         missed_info=min(1.0, max(missed, default=0.0) / weights.max_idf)
@@ -301,8 +382,13 @@ def distinctive_words_only_fuzzy(p: PairContext) -> float:
 
 
 def _company_like(name: AnalyzedName, weights: TokenWeights) -> bool:
-    generic = weights.tables.generic
-    return bool(name.legal_forms) or any(t in generic and t not in STOP_WORDS for t in name.tokens)
+    return bool(name.legal_forms) or _has_business_word(name.tokens, weights.tables.generic)
+
+
+@lru_cache(maxsize=262_144)
+def _has_business_word(tokens: tuple[str, ...], generic: frozenset[str]) -> bool:
+    """Remembered per name: every pair of a screening run asks it of both names."""
+    return any(t in generic and t not in STOP_WORDS for t in tokens)
 
 
 def person_against_company(p: PairContext) -> float:
@@ -467,6 +553,59 @@ def same_distinctive_words(p: PairContext) -> float:
     return 1.0
 
 
+def short_word_changed(p: PairContext) -> float:
+    """1 when, in two company names, a distinctive word aligned is a short word with one
+    letter changed, added or dropped so that it sounds otherwise ("Qirun Computing Inc."
+    against "Qiqun Computing Co.", "Kangrong" against "Kangbong"): in a word that short
+    the change is another name as often as a slip. Abbreviations, slips of the hand and
+    one sound spelt two ways are no change."""
+    if "person" in (p.query_type, p.entry_type):
+        return 0.0
+    distinctive = p.weights.distinctive
+    for q, c, _ in p.alignment.pairs:
+        if q == c or max(len(q), len(c)) > SHORT_WORD or q in c or c in q:
+            continue
+        if not (distinctive(q) or distinctive(c)):
+            continue
+        if one_edit_kind(q, c) == "change" and phonetic_key(q) != phonetic_key(c):
+            return 1.0
+    return 0.0
+
+
+SHORT_WORD = 8  # letters up to which one changed consonant makes another name
+
+
+def compound_word(p: PairContext) -> float:
+    """1 when a word of one company name is a listed word of the other with more letters
+    joined to it: another listed word ("silverwave" against "silver", "gazpromneft"
+    against "gazprom"), or letters that make a word no list holds ("falconwell",
+    "silverar" against "falcon", "silver"). A name coined from a word, not the word
+    abbreviated ("constr", "intl"), nor a word the other name writes apart
+    ("bashiruddin" against "bashir ud din")."""
+    if "person" in (p.query_type, p.entry_type) or p.query.arabic != p.candidate.arabic:
+        return 0.0
+    known = p.weights.known_word
+    for q, c, s in p.alignment.pairs:
+        if q == c or s >= 1.0:
+            continue
+        (short, long_), other = ((q, c), p.query) if len(q) < len(c) else ((c, q), p.candidate)
+        if len(short) < 3 or not long_.isalpha():
+            continue
+        if long_.startswith(short):
+            rest = long_[len(short) :]
+        elif long_.endswith(short):
+            rest = long_[: -len(short)]
+        else:
+            continue
+        if rest in other.compact or not known(short):
+            continue
+        # the rest a listed word, or the longer word a coined one no list holds
+        coined = not (known(long_) or long_ in p.candidate.tokens)
+        if (len(rest) >= 3 and known(rest)) or (len(rest) >= 2 and coined):
+            return 1.0
+    return 0.0
+
+
 def no_word_exact(p: PairContext) -> float:
     """When no word of the two names is the same word, how little the most believable
     of the aligned words is a typo of its partner (1 - typo credibility; else 0):
@@ -583,6 +722,17 @@ FEATURES: tuple[Feature, ...] = (
         "one_word_differs",
         one_word_differs,
         "company names agree word for word but for one other word on each side",
+    ),
+    Feature(
+        "short_word_changed",
+        short_word_changed,
+        "company names with a distinctive short word one letter changed, added or dropped, "
+        "sounding otherwise",
+    ),
+    Feature(
+        "compound_word",
+        compound_word,
+        "a word of one company name is a word of the other joined to another whole word",
     ),
     Feature(
         "no_word_exact",

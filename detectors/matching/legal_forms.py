@@ -9,7 +9,10 @@ not know keep the code of configs/matching.yaml (`corp`, `company`, ...), withou
 Two names' forms agree when they share a kind. They clash when no kind is shared and
 both carry a national form (AG against GmbH, OOO against OAO): English forms (Ltd,
 Co., Ltd., Inc, LLC, PLC, JSC) are how other forms are translated ("股份有限公司" is
-written "Co., Ltd." as often as "Joint Stock Company"), so they clash with nothing.
+written "Co., Ltd." as often as "Joint Stock Company"), so they clash with nothing,
+but for PLC against a private company's form (Ltd, LLC, Inc): a public limited company
+is a form a private one cannot carry, "Silverbridge Shipping plc" is not "SILVER BRIDGE
+SHIPPING CO., LIMITED".
 """
 
 from __future__ import annotations
@@ -62,10 +65,22 @@ def forms_agree(a: Iterable[str], b: Iterable[str]) -> bool:
     return bool({kind_of(c) for c in a} & {kind_of(c) for c in b} - {None})
 
 
+# public companies' forms no private company carries, against the private kind
+PUBLIC_ONLY = frozenset({"jsc.plc"})
+PRIVATE_KIND = "llc"
+
+
+def _public_against_private(a: set[str], b: set[str]) -> bool:
+    return bool(a & PUBLIC_ONLY) and all(kind_of(c) == PRIVATE_KIND for c in b)
+
+
 def forms_clash(a: Iterable[str], b: Iterable[str]) -> bool:
     """Both names carry a national legal form and no form of one is of a kind of the
-    other's (AG against GmbH)."""
+    other's (AG against GmbH), or one is a public limited company (PLC) and the other
+    only a private company's form (Ltd, LLC, Inc)."""
     a, b = set(a), set(b)
     if not a or not b or forms_agree(a, b):
         return False
+    if _public_against_private(a, b) or _public_against_private(b, a):
+        return True
     return any(_native(c) for c in a) and any(_native(c) for c in b)

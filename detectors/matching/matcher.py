@@ -51,7 +51,7 @@ HIT_COLUMNS: tuple[str, ...] = (
     "features",
 )
 CHUNK = 512
-CACHE_FORMAT = "redflag-matcher-6"  # bump when the saved structures change
+CACHE_FORMAT = "redflag-matcher-7"  # bump when the saved structures or name analysis change
 Progress = Callable[[int, int], None]
 
 

@@ -58,6 +58,21 @@ CAPS: tuple[ScoreCap, ...] = (
         score=0.40,
         reason="no word is the same word and none is a believable typo of the other",
     ),
+    # A letter changed in a short word that names the firm is another firm as often as
+    # a slip ("Qirun"/"Qiqun"); a transliteration variant keeps its sound key.
+    ScoreCap(
+        "short_word_changed",
+        at_least=1.0,
+        score=0.40,
+        reason="a short distinctive word has a letter changed and sounds otherwise: "
+        "a near namesake",
+    ),
+    ScoreCap(
+        "compound_word",
+        at_least=1.0,
+        score=0.40,
+        reason="a word agrees only as part of a longer word made of two words",
+    ),
     ScoreCap(
         "legal_form_clash",
         at_least=1.0,

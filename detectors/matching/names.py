@@ -401,6 +401,7 @@ def analyze_name(name: str, tables: NameTables, kind: str = "unknown") -> Analyz
     arabic = bool(_ARABIC.search(str(name)))
     if arabic:
         name = _ARABIC_ARTICLE.sub("", _ARABIC_ABD_AL.sub("\u0639\u0628\u062f ", str(name)))
+        name = name.translate(_ARABIC_LETTERS)
     text = fold_text(str(name)[:MAX_NAME_CHARS], tables)
     text, reordered = reorder_person(text, tables, kind)
     tokens = join_places(expand_abbreviations(spell_numbers(bounded_tokens(text)), tables), tables)
@@ -417,6 +418,10 @@ def analyze_name(name: str, tables: NameTables, kind: str = "unknown") -> Analyz
 
 
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
+# letters unidecode renders in a way no Latin spelling of the name shares: ghain as "G"
+# (lower case, "آغا" became "ag", read as the legal form AG and dropped), the Persian
+# kaf as "kh"
+_ARABIC_LETTERS = str.maketrans({"\u063a": "gh", "\u06a9": "k"})
 _ARABIC_ARTICLE = re.compile(r"(?<![\u0600-\u06ff])\u0627\u0644(?=[\u0600-\u06ff]{2})")
 # "عبدال..." (Abd al-...): the article inside the compound, after "Abd"
 _ARABIC_ABD_AL = re.compile(r"\u0639\u0628\u062f\u0627\u0644(?=[\u0600-\u06ff]{2})")

@@ -82,6 +82,17 @@ def one_edit_kind(a: str, b: str) -> str | None:
     return _insertion_kind(long_, i)
 
 
+# English spellings of one sound that brand names swap ("brite" for "bright", "fone"
+# for "phone", "tekniks" for "technics"): a word respelled so is the same word
+RESPELLINGS = (("ight", "ite"), ("ph", "f"), ("cks", "x"), ("ks", "x"), ("cs", "x"))
+
+
+def respelled(word: str) -> str:
+    for old, new in RESPELLINGS:
+        word = word.replace(old, new)
+    return word
+
+
 @lru_cache(maxsize=262_144)
 def typo_credibility(a: str, b: str) -> float:
     """1 for equal words; for different ones, how believable it is that one is a
@@ -90,6 +101,8 @@ def typo_credibility(a: str, b: str) -> float:
         return 1.0
     if a.isdigit() or b.isdigit():
         return 0.0
+    if respelled(a) == respelled(b):  # "sinobrite"/"sinobright"
+        return 0.9
     shortest = min(len(a), len(b))
     if shortest < 3:
         return 0.0

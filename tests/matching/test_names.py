@@ -138,3 +138,40 @@ def test_split_words_rejoin_against_the_other_name():
     )
     assert rejoin(("hong", "yuan"), ("hongyuan",)) == ("hongyuan",)
     assert rejoin(("hong", "yuan"), ("hong", "yuan")) == ("hong", "yuan")
+
+
+def test_known_nicknames_of_given_names_are_read_both_ways():
+    from detectors.matching.nicknames import is_nickname
+
+    assert is_nickname("bob", "robert") and is_nickname("robert", "bob")
+    assert is_nickname("alec", "alexander")
+    assert not is_nickname("robert", "william")
+    assert not is_nickname("smith", "robert")
+
+
+def test_a_nickname_aligns_with_its_given_name_for_persons_only(settings):
+    from detectors.matching.features import align
+    from detectors.matching.pairs import reference_weights
+
+    weights = reference_weights(settings)
+    person = align(
+        analyze_name("Bob Smith", settings.tables, "person"),
+        analyze_name("SMITH, Robert", settings.tables, "person"),
+        weights,
+    )
+    assert ("bob", "robert") in {(q, c) for q, c, _ in person.pairs}
+    assert person.query_text == "robert smith"  # compared as the given name
+    company = align(
+        analyze_name("Bob Trading Co., Ltd.", settings.tables, "entity"),
+        analyze_name("ROBERT TRADING CO., LTD.", settings.tables, "entity"),
+        weights,
+    )
+    assert ("bob", "robert") not in {(q, c) for q, c, _ in company.pairs}
+
+
+def test_ghain_in_arabic_script_is_no_legal_form(settings):
+    """unidecode writes ghain as "G": "آغا" (Agha) lower-cased was "ag", read as the
+    legal form AG and dropped from the name."""
+    name = analyze_name("تورک آغا", settings.tables, "person")
+    assert len(name.tokens) == 2 and not name.legal_forms
+    assert name.tokens[0] == "twrk"  # the Persian kaf is k

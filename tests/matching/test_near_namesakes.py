@@ -121,3 +121,78 @@ def test_misspelt_party_finds_its_entry_among_many_similar_names(settings, small
     names = ["Guangzhou Hagie Comunication Group", "Guangzhuo Haiga Communication Grp"]
     hits = matcher.screen(pd.DataFrame({"party_id": ["a", "b"], "name": names}))
     assert set(hits.loc[hits["entry_id"] == "t:haige", "party_id"]) == {"a", "b"}
+
+
+def test_a_letter_changed_in_the_firms_short_name_is_another_firm(settings):
+    """A distinctive word of two company names, one letter apart and sounding otherwise
+    ("qirun"/"qiqun"), is a near namesake; a transliteration variant that keeps its
+    sound is not."""
+    pairs = pd.DataFrame(
+        {
+            "name1": ["Qirun Computing Inc.", "Qirun Computing Inc.", "Bank Sepah Iran"],
+            "name2": ["Qiqun Computing Co.", "QIRUN COMPUTING CO.", "BANK SEPEH IRAN"],
+            "schema": ["Company", "Company", "Company"],
+        }
+    )
+    scored = score_pairs(pairs, settings)
+    assert scored["score"].iat[0] < min(settings.role_thresholds.values())
+    assert "a letter changed and sounds otherwise" in scored["explanation"].iat[0]
+    assert scored["match"].iat[1]
+    assert "a letter changed" not in scored["explanation"].iat[2]
+
+
+def test_a_word_joined_to_another_word_is_no_abbreviation(settings):
+    pairs = pd.DataFrame(
+        {
+            "name1": ["Silverwave Cloud LLC", "Silverwave Cloud LLC"],
+            "name2": ["SILVER CLOUD", "SILVER WAVE CLOUD LLC"],
+            "schema": ["Company", "Company"],
+        }
+    )
+    scored = score_pairs(pairs, settings)
+    assert not scored["match"].iat[0]
+    assert "longer word made of two words" in scored["explanation"].iat[0]
+    assert scored["match"].iat[1]  # the same two words written apart
+
+
+def test_a_public_limited_company_clashes_with_a_private_ones_form():
+    from detectors.matching.legal_forms import forms_clash
+
+    assert forms_clash({"jsc.plc"}, {"llc.ltd"})
+    assert forms_clash({"llc.coltd"}, {"jsc.plc"})
+    assert not forms_clash({"jsc.plc"}, {"jsc.plc"})
+    assert not forms_clash({"jsc.plc"}, {"llc.ltd", "jsc.jsc"})
+    assert not forms_clash({"llc.ltd"}, {"llc.inc"})
+
+
+def test_an_english_respelling_is_the_same_word():
+    from detectors.matching.spelling import typo_credibility
+
+    assert typo_credibility("sinobrite", "sinobright") >= 0.9
+    assert typo_credibility("tekfone", "tekphone") >= 0.9
+    assert typo_credibility("sinobrite", "sinosite") < 0.5
+
+
+def test_screening_keeps_the_typo_and_drops_the_near_namesakes(settings):
+    listed = [
+        WatchlistEntry(
+            entry_id=f"t:{i}", source="custom", list="SDN", list_code="SDN", type="entity", name=n
+        )
+        for i, n in enumerate(
+            ["QIQUN COMPUTING CO.", "SILVER CLOUD", "SILVER BRIDGE SHIPPING CO., LIMITED"]
+        )
+    ]
+    matcher = Matcher.build(entries_to_frame(listed), settings)
+    parties = pd.DataFrame(
+        {
+            "party_id": ["near1", "near2", "near3", "typo"],
+            "name": [
+                "Qirun Computing Inc.",
+                "Silverwave Cloud LLC",
+                "Silverbridge Shipping plc",
+                "Qiqun Computting Co., Ltd.",
+            ],
+        }
+    )
+    hits = matcher.screen(parties)
+    assert set(hits["party_id"]) == {"typo"}
