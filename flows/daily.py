@@ -39,6 +39,12 @@ from cases.run_outputs import (
     write_rejected,
 )
 from cases.store import CaseStore, RunInfo
+from cases.suppressed_hits import (
+    SuppressedHits,
+    apply_to_scored,
+    rescore_without,
+    write_suppressed_hits,
+)
 from flows.assembly import RunSetup, add_ml, anomaly_refit_needed, prepare_run
 from flows.history import TransactionHistory
 from flows.memory import release_memory
@@ -54,6 +60,7 @@ from flows.partitions import (
     history_since,
     in_input_order,
     partition_count,
+    read_flags_of,
     split_partitions,
     spool_orders,
     write_merged_flags,
@@ -245,6 +252,7 @@ class StoredCases:
     case_of_key: dict[str, str] = field(default_factory=dict)
     action_counts: dict[str, int] = field(default_factory=dict)
     index_lines: list[SimpleNamespace] = field(default_factory=list)
+    suppressed: SuppressedHits = field(default_factory=SuppressedHits)
 
 
 def index_line(case: Any) -> SimpleNamespace:
@@ -293,6 +301,7 @@ def store_and_write_cases(
                 with clock("cases"):
                     upserts = store_cases(ws.case_store_url, quote(batch), run, resumed).upserts
                 stored.case_of_key.update({u.case_key: u.case_id for u in upserts if u.case_id})
+                stored.suppressed.add(batch, upserts)
                 for action, n in action_counts(upserts).items():
                     stored.action_counts[action] = stored.action_counts.get(action, 0) + n
                 touched = touched_cases(upserts)
@@ -385,7 +394,8 @@ def daily_screening(
             results, ws, run, out_dir, setup.settings, clock, report, run_folder.resumed
         )
         with clock("outputs"):
-            scored = write_merged_scored(results, out_dir, cases.case_of_key, setup.settings)
+            scored = write_merged_scored(results, out_dir, cases, setup.settings)
+            write_suppressed_hits(out_dir, cases.suppressed)
             write_merged_flags([r.flags for r in results], out_dir / "flags.parquet")
             write_rejected(out_dir, tally.rejected_frame())
             write_field_warnings(out_dir, tally.field_warnings_frame())
@@ -413,16 +423,28 @@ def daily_screening(
 def write_merged_scored(
     results: list[PartitionResult],
     out_dir: Path,
-    case_of_key: dict[str, str],
+    cases: StoredCases,
     settings: dict[str, Any],
 ) -> dict[str, int]:
     """scored_transactions.csv in input order, with each row's case, written a window of
-    rows at a time; returns the transactions flagged and in a case."""
-    counts = {"transactions_flagged": 0, "transactions_in_cases": 0}
+    rows at a time; a transaction with a suppressed hit is scored without it, as its
+    case is. Returns the transactions flagged and in a case, and the hits held back."""
+    held_back = cases.suppressed
+    counts = {
+        "transactions_flagged": 0,
+        "transactions_in_cases": 0,
+        "watchlist_hits_suppressed": len(held_back.hits),
+    }
+    rescored = None
+    if held_back.hits:
+        flags = read_flags_of([r.flags for r in results], held_back.transaction_ids)
+        rescored = rescore_without(flags, held_back.hits)
     with ScoredCsv(out_dir) as writer:
         for table in in_input_order([r.scored for r in results]):
             scored = table.to_pandas()
-            scored = attach_case_ids(scored, scored, case_of_key, settings["cases"])
+            scored = attach_case_ids(scored, scored, cases.case_of_key, settings["cases"])
+            if rescored is not None:
+                scored = apply_to_scored(scored, rescored, held_back.case_of_transaction)
             writer.append(scored)
             counts["transactions_flagged"] += int((scored["flags"] != "").sum())
             counts["transactions_in_cases"] += int((scored["case_id"] != "").sum())
