@@ -328,6 +328,8 @@ def daily_screening(
     column_map: str | None = None,
     partitions: int | None = None,
     progress: bool = False,
+    accept_shrink: bool = False,
+    partial: bool = False,
 ) -> dict[str, Any]:
     """Screen one day's orders and write Contract 3's outputs; returns the run summary.
 
@@ -352,7 +354,8 @@ def daily_screening(
         with clock("setup"):
             sources = expand_sources(transactions, work / "inputs")
             lists = expand_inputs(watchlist, work / "lists") if watchlist else None
-            setup = prepare_run(ws, config, [str(p) for p in lists] if lists else None, column_map)
+            list_paths = [str(p) for p in lists] if lists else None
+            setup = prepare_run(ws, config, list_paths, column_map, accept_shrink, partial)
         with clock("ingest"):
             spool = ingest(quote(setup), sources, work / "orders")
         release_memory()

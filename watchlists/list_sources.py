@@ -88,7 +88,7 @@ def check_version(
     if missing and not partial:
         raise WatchlistSanityError(
             f"{source}: {', '.join(missing)} missing, so the list would screen without "
-            "them; refused (accept it with `watchlist add --partial` or `rescreen --partial`)"
+            "them; refused (accept it with --partial on `watchlist add`, `run` or `rescreen`)"
         )
     if previous is None or accept_shrink:
         return
@@ -98,5 +98,5 @@ def check_version(
         raise WatchlistSanityError(
             f"{source}: {entry_count:,} entries, {lost:.0%} fewer than {previous_id} "
             f"({previous_count:,}); more than {max_shrink:.0%} lost, refused "
-            "(if the list really shrank: `watchlist add --accept-shrink` or `rescreen --accept-shrink`)"
+            "(if the list really shrank: --accept-shrink on `watchlist add`, `run` or `rescreen`)"
         )
