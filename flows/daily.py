@@ -121,13 +121,15 @@ def begin_run(
 
 
 def close_run(run: RunFolder, cases: list, summary: dict[str, Any], clock: StageClock) -> dict:
-    """Completes the summary, writes index.html and run_summary.json, records the run."""
+    """Completes the summary, writes index.html, records the run in the case store, and
+    only then writes run_summary.json, the mark of a finished run folder: a run whose
+    store failed at the end stays pending, and its rerun finishes it."""
     summary["timings_seconds"] = clock.seconds
     summary["finished_at"] = datetime.now(UTC).isoformat()
     summary["outputs"] = {"folder": str(run.out), "index": str(run.out / "index.html")}
     write_index(run.out, cases, summary)
-    write_json(run.out / "run_summary.json", summary)
     record_run(run.workspace.case_store_url, run.run_id, quote(summary))
+    write_json(run.out / "run_summary.json", summary)
     if run.key is not None:
         finish_run(run.workspace.runs, run.key)
     return summary
