@@ -154,6 +154,7 @@ def test_the_database_stopped_mid_run_then_a_rerun_loses_nothing(
     print(f"stopped at {trigger!r}: exit {code}; {last}")
     assert code != 0, "a run whose database went away must not report success"
     assert len(last) < 400 and "Traceback" not in stderr
+    assert "the case store's database failed" in last and "run the same command again" in last
 
     rerun = subprocess.run(args, env=env, capture_output=True, text=True, timeout=900)
     assert rerun.returncode == 0, rerun.stderr[-2000:]
