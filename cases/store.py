@@ -29,7 +29,7 @@ from cases.bulk import collector_paused
 from cases.content import OPEN_STATUSES, build_case, dumps, event_record, evidence_record
 from cases.dedup import chunks, plan_and_write
 from cases.migrations import migrate
-from cases.model import PRIORITIES, STATUSES, Case, CaseDraft
+from cases.model import PRIORITIES, STATUSES, Case, CaseDraft, WatchlistMatch
 from cases.policy import CasePolicy
 from cases.queue_terms import pending_by
 from cases.users import USER_ROLES as USER_ROLES  # re-exported for the CLI
@@ -71,6 +71,9 @@ class UpsertResult:
     action: str  # one of ACTIONS
     case: Case | None  # see `CaseStore.upsert_drafts(load=...)`
     case_key: str = ""  # the draft's key
+    # the draft's watchlist matches held back by a suppression (kept out of the case),
+    # each with the cleared case whose suppression held it back
+    suppressed_matches: list[tuple[WatchlistMatch, str | None]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -179,7 +182,8 @@ class CaseStore:
         with self.engine.begin() as conn:
             self._lock_for_upsert(conn)
             self._record_run(conn, run)
-            kept, suppressed = sup.filter_drafts(conn, drafts, now)
+            filtered = sup.filter_drafts(conn, drafts, now)
+            kept, suppressed = filtered.kept, filtered.suppressed_by
             live = [d for d in kept if d is not None]
             outcomes, opened = plan_and_write(
                 conn, live, run.run_id, run.versions, self.policy, now
@@ -192,7 +196,8 @@ class CaseStore:
             else:
                 outcome = next(live_outcomes)
                 action, case_id = outcome.action, outcome.case_id
-            results.append(UpsertResult(case_id, action, None, drafts[index].case_key))
+            dropped = filtered.dropped.get(index, [])
+            results.append(UpsertResult(case_id, action, None, drafts[index].case_key, dropped))
         wanted = {
             r.case_id
             for r in results

@@ -170,14 +170,18 @@ def _risk_without(flags: Sequence[CaseFlag], transaction_ids: Sequence[str]) -> 
     return round(100 * best)
 
 
-def filter_drafts(
-    conn: Connection, drafts: list[CaseDraft], at: datetime
-) -> tuple[list[CaseDraft | None], dict[int, str | None]]:
-    """Drop suppressed watchlist matches from the drafts.
+@dataclass
+class FilteredDrafts:
+    """The drafts once suppressed hits are dropped (None where nothing else was left); for
+    those, the case whose clearing suppressed them; and each draft's dropped matches."""
 
-    Returns the drafts (None where nothing but suppressed hits was left) and, for those,
-    the case whose clearing suppressed them.
-    """
+    kept: list[CaseDraft | None]
+    suppressed_by: dict[int, str | None]
+    dropped: dict[int, list[tuple[WatchlistMatch, str | None]]]  # (match, suppressing case)
+
+
+def filter_drafts(conn: Connection, drafts: list[CaseDraft], at: datetime) -> FilteredDrafts:
+    """Drop suppressed watchlist matches from the drafts."""
     entry_ids = {m.entry_id for d in drafts for m in d.watchlist_matches}
     by_entry: dict[str, list[Suppression]] = {}
     for s in _active(conn, sorted(entry_ids), at) if entry_ids else []:
@@ -185,6 +189,7 @@ def filter_drafts(
     lifted: dict[int, str] = {}
     kept: list[CaseDraft | None] = []
     suppressed: dict[int, str | None] = {}
+    dropped: dict[int, list[tuple[WatchlistMatch, str | None]]] = {}
     for index, draft in enumerate(drafts):
         keep, covered_by = [], None
         for match in draft.watchlist_matches:
@@ -195,6 +200,7 @@ def filter_drafts(
                 keep.append(match)
             else:
                 covered_by = hit.case_id
+                dropped.setdefault(index, []).append((match, hit.case_id))
         if len(keep) == len(draft.watchlist_matches):
             kept.append(draft)
             continue
@@ -206,4 +212,4 @@ def filter_drafts(
         risk = _risk_without(flags, draft.transaction_ids)
         kept.append(replace(draft, watchlist_matches=keep, flags=flags, risk_score=risk))
     _lift(conn, lifted, at)
-    return kept, suppressed
+    return FilteredDrafts(kept, suppressed, dropped)

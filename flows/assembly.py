@@ -80,6 +80,8 @@ def prepare_run(
     config: str | None,
     watchlist: list[str] | None,
     column_map: str | None,
+    accept_shrink: bool = False,
+    partial: bool = False,
 ) -> RunSetup:
     settings = load_pipeline_settings(Path(config) if config else None)
     catalog = catalog_frame(read_yaml(CONFIGS_DIR / "items.yaml"))
@@ -103,7 +105,7 @@ def prepare_run(
     )
     families = settings.get("detectors", {})
     if families.get("watchlist", True):
-        _add_watchlist(setup, workspace, watchlist)
+        _add_watchlist(setup, workspace, watchlist, accept_shrink, partial)
     else:
         setup.skipped.append({"family": "watchlist", "reason": "disabled in config"})
     if families.get("rules", True):
@@ -115,10 +117,16 @@ def prepare_run(
     return setup
 
 
-def _add_watchlist(setup: RunSetup, workspace: Workspace, watchlist: list[str] | None) -> None:
+def _add_watchlist(
+    setup: RunSetup,
+    workspace: Workspace,
+    watchlist: list[str] | None,
+    accept_shrink: bool,
+    partial: bool,
+) -> None:
     from flows.screening import active_matcher
 
-    matcher, snapshot = active_matcher(workspace, watchlist, setup.settings)
+    matcher, snapshot = active_matcher(workspace, watchlist, setup.settings, accept_shrink, partial)
     from detectors.matching import WatchlistScreening
 
     setup.matcher = matcher

@@ -87,6 +87,10 @@ def run_guarded(action):
     except Exception as error:  # an internal failure: one line, details only on request
         if os.environ.get("REDFLAG_DEBUG"):
             traceback.print_exc()
+        from flows.run_guard import store_outage
+
+        if outage := store_outage(error):
+            fail(outage, 1)
         fail(
             f"internal failure: {type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''} "
             "(set REDFLAG_DEBUG=1 for the traceback)",

@@ -39,6 +39,12 @@ from cases.run_outputs import (
     write_rejected,
 )
 from cases.store import CaseStore, RunInfo
+from cases.suppressed_hits import (
+    SuppressedHits,
+    apply_to_scored,
+    rescore_without,
+    write_suppressed_hits,
+)
 from flows.assembly import RunSetup, add_ml, anomaly_refit_needed, prepare_run
 from flows.drift_check import run_drift
 from flows.history import TransactionHistory
@@ -55,6 +61,7 @@ from flows.partitions import (
     history_since,
     in_input_order,
     partition_count,
+    read_flags_of,
     split_partitions,
     spool_orders,
     write_merged_flags,
@@ -115,13 +122,15 @@ def begin_run(
 
 
 def close_run(run: RunFolder, cases: list, summary: dict[str, Any], clock: StageClock) -> dict:
-    """Completes the summary, writes index.html and run_summary.json, records the run."""
+    """Completes the summary, writes index.html, records the run in the case store, and
+    only then writes run_summary.json, the mark of a finished run folder: a run whose
+    store failed at the end stays pending, and its rerun finishes it."""
     summary["timings_seconds"] = clock.seconds
     summary["finished_at"] = datetime.now(UTC).isoformat()
     summary["outputs"] = {"folder": str(run.out), "index": str(run.out / "index.html")}
     write_index(run.out, cases, summary)
-    write_json(run.out / "run_summary.json", summary)
     record_run(run.workspace.case_store_url, run.run_id, quote(summary))
+    write_json(run.out / "run_summary.json", summary)
     if run.key is not None:
         finish_run(run.workspace.runs, run.key)
     return summary
@@ -246,6 +255,7 @@ class StoredCases:
     case_of_key: dict[str, str] = field(default_factory=dict)
     action_counts: dict[str, int] = field(default_factory=dict)
     index_lines: list[SimpleNamespace] = field(default_factory=list)
+    suppressed: SuppressedHits = field(default_factory=SuppressedHits)
 
 
 def index_line(case: Any) -> SimpleNamespace:
@@ -294,6 +304,7 @@ def store_and_write_cases(
                 with clock("cases"):
                     upserts = store_cases(ws.case_store_url, quote(batch), run, resumed).upserts
                 stored.case_of_key.update({u.case_key: u.case_id for u in upserts if u.case_id})
+                stored.suppressed.add(batch, upserts)
                 for action, n in action_counts(upserts).items():
                     stored.action_counts[action] = stored.action_counts.get(action, 0) + n
                 touched = touched_cases(upserts)
@@ -320,6 +331,8 @@ def daily_screening(
     column_map: str | None = None,
     partitions: int | None = None,
     progress: bool = False,
+    accept_shrink: bool = False,
+    partial: bool = False,
 ) -> dict[str, Any]:
     """Screen one day's orders and write Contract 3's outputs; returns the run summary.
 
@@ -344,7 +357,8 @@ def daily_screening(
         with clock("setup"):
             sources = expand_sources(transactions, work / "inputs")
             lists = expand_inputs(watchlist, work / "lists") if watchlist else None
-            setup = prepare_run(ws, config, [str(p) for p in lists] if lists else None, column_map)
+            list_paths = [str(p) for p in lists] if lists else None
+            setup = prepare_run(ws, config, list_paths, column_map, accept_shrink, partial)
         with clock("ingest"):
             spool = ingest(quote(setup), sources, work / "orders")
         release_memory()
@@ -386,7 +400,8 @@ def daily_screening(
             results, ws, run, out_dir, setup.settings, clock, report, run_folder.resumed
         )
         with clock("outputs"):
-            scored = write_merged_scored(results, out_dir, cases.case_of_key, setup.settings)
+            scored = write_merged_scored(results, out_dir, cases, setup.settings)
+            write_suppressed_hits(out_dir, cases.suppressed)
             write_merged_flags([r.flags for r in results], out_dir / "flags.parquet")
             write_rejected(out_dir, tally.rejected_frame())
             write_field_warnings(out_dir, tally.field_warnings_frame())
@@ -417,16 +432,28 @@ def daily_screening(
 def write_merged_scored(
     results: list[PartitionResult],
     out_dir: Path,
-    case_of_key: dict[str, str],
+    cases: StoredCases,
     settings: dict[str, Any],
 ) -> dict[str, int]:
     """scored_transactions.csv in input order, with each row's case, written a window of
-    rows at a time; returns the transactions flagged and in a case."""
-    counts = {"transactions_flagged": 0, "transactions_in_cases": 0}
+    rows at a time; a transaction with a suppressed hit is scored without it, as its
+    case is. Returns the transactions flagged and in a case, and the hits held back."""
+    held_back = cases.suppressed
+    counts = {
+        "transactions_flagged": 0,
+        "transactions_in_cases": 0,
+        "watchlist_hits_suppressed": len(held_back.hits),
+    }
+    rescored = None
+    if held_back.hits:
+        flags = read_flags_of([r.flags for r in results], held_back.transaction_ids)
+        rescored = rescore_without(flags, held_back.hits)
     with ScoredCsv(out_dir) as writer:
         for table in in_input_order([r.scored for r in results]):
             scored = table.to_pandas()
-            scored = attach_case_ids(scored, scored, case_of_key, settings["cases"])
+            scored = attach_case_ids(scored, scored, cases.case_of_key, settings["cases"])
+            if rescored is not None:
+                scored = apply_to_scored(scored, rescored, held_back.case_of_transaction)
             writer.append(scored)
             counts["transactions_flagged"] += int((scored["flags"] != "").sum())
             counts["transactions_in_cases"] += int((scored["case_id"] != "").sum())

@@ -293,3 +293,17 @@ def write_merged_flags(paths: list[Path], target: Path) -> int:
             writer.write_table(table.drop_columns([ROW]).cast(schema))
             written += table.num_rows
     return written
+
+
+def read_flags_of(paths: list[Path], transaction_ids: set[str]) -> pd.DataFrame:
+    """Every flag the partitions' files hold for these transactions (evidence as JSON)."""
+    wanted = sorted(transaction_ids)
+    tables = [
+        pq.read_table(path, filters=[("transaction_id", "in", wanted)]).drop_columns([ROW])
+        for path in paths
+        if path.exists()
+    ]
+    if not tables:
+        columns = ["transaction_id", "code", "source", "weight", "hard_stop", "evidence"]
+        return pd.DataFrame(columns=columns)
+    return pa.concat_tables(tables, promote_options="default").to_pandas()

@@ -266,3 +266,21 @@ def sample_list_warning(snapshot: dict) -> str | None:
         "restricted-party list: give --watchlist FILE (CSL, OFAC, UN …) or `redflag "
         "watchlist add FILE` to screen for real"
     )
+
+
+# ---- the case store gone away ----------------------------------------------------------
+
+
+def store_outage(error: BaseException) -> str | None:
+    """The line for a failure to reach the case store's database (a stopped PostgreSQL
+    server, a lost connection), else None. The run stays pending, so its rerun finishes it."""
+    from sqlalchemy.exc import InterfaceError, OperationalError
+
+    if not isinstance(error, (OperationalError, InterfaceError)):
+        return None
+    cause = error.orig if getattr(error, "orig", None) is not None else error
+    first = str(cause).strip().splitlines()[0] if str(cause).strip() else type(cause).__name__
+    return (
+        f"the case store's database failed ({type(cause).__name__}: {first[:240]}); "
+        "run the same command again once it is back: an unfinished run is taken over"
+    )

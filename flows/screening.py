@@ -38,20 +38,33 @@ def snapshot_store(root: Path) -> SnapshotStore:
     return SnapshotStore(root, max_shrink=share)
 
 
-def resolve_snapshot(workspace: Workspace, watchlist: list[str] | None):
+def resolve_snapshot(
+    workspace: Workspace,
+    watchlist: list[str] | None,
+    accept_shrink: bool = False,
+    partial: bool = False,
+):
     """The store and what screening uses: every source's active snapshot, after the lists
-    given (if any) became their sources' active versions."""
+    given (if any) became their sources' active versions (`accept_shrink`, `partial`: let
+    a shrunk or partial version through the checks, as `watchlist add` does)."""
     store = snapshot_store(workspace.watchlists)
     if watchlist:
-        store.add_sources([Path(p) for p in watchlist])
+        paths = [Path(p) for p in watchlist]
+        store.add_sources(paths, accept_shrink=accept_shrink, partial=partial)
     screened = store.screened()
     if screened is None:
         screened, _created = store.add([sample_path()], label="bundled sample")
     return store, screened
 
 
-def active_matcher(workspace: Workspace, watchlist: list[str] | None, settings: Mapping[str, Any]):
-    store, snapshot = resolve_snapshot(workspace, watchlist)
+def active_matcher(
+    workspace: Workspace,
+    watchlist: list[str] | None,
+    settings: Mapping[str, Any],
+    accept_shrink: bool = False,
+    partial: bool = False,
+):
+    store, snapshot = resolve_snapshot(workspace, watchlist, accept_shrink, partial)
     match = match_settings(settings)
     cached = workspace.watchlists / f"{snapshot.id}.matcher"
     if cached.exists():

@@ -132,6 +132,7 @@ def update_source(
             )
         if not load.entries:
             raise WatchlistFormatError(f"{source.name}: the downloaded list has no entries")
+        store.check(load)  # a partial or shrunk version must not replace the cached copy
         info, created = store.add(_keep(staging, cache, fresh), label=source.label)
     except (DownloadError, WatchlistFormatError) as exc:
         return DownloadResult(

@@ -3,7 +3,7 @@
 Each source -- the CSL, OFAC's SDN list, OFAC's consolidated non-SDN list, the UN list,
 OpenSanctions, and each own list (named after the list its rows declare) -- has its own series of
 snapshots; the active snapshot of every source is screened together. A new version that
-lacks files its format expects, or that loses more than a set share of the entries of
+lacks files its format expects or whose files look cut off, or that loses more than a set share of the entries of
 the source's last version, is refused unless the caller accepts it.
 """
 
@@ -70,6 +70,31 @@ def missing_parts(fmt: str, files: Iterable[tuple[str, str]]) -> list[str]:
     return missing
 
 
+OFAC_END_MARK = b"\x1a"  # Ctrl-Z: the last byte of OFAC's own main, address and alias files
+
+
+def cut_parts(fmt: str, files: Iterable[tuple[str, str]]) -> list[str]:
+    """OFAC files that end without the end-of-file mark OFAC's own copies end with: a
+    download cut off (even on a line boundary, where the rows still parse), or a copy
+    edited by hand. Files no longer on disk are not judged."""
+    cut = []
+    for part in fmt.split("+"):
+        layout = OFAC_LAYOUTS.get(part)
+        if layout is None:
+            continue
+        marked = {layout.main, layout.addresses, layout.aliases}
+        for path, _ in files:
+            file = Path(path)
+            if file.name.lower() not in marked or not file.is_file():
+                continue
+            with file.open("rb") as handle:
+                handle.seek(max(0, file.stat().st_size - 16))
+                tail = handle.read().rstrip(b"\r\n\t ")
+            if not tail.endswith(OFAC_END_MARK):
+                cut.append(file.name)
+    return cut
+
+
 def check_version(
     source: str,
     fmt: str,
@@ -80,15 +105,23 @@ def check_version(
     accept_shrink: bool = False,
     partial: bool = False,
 ) -> None:
-    """Refuse a version with missing files (unless `partial`) or one that lost more than
-    `max_shrink` of the previous version's entries (unless `accept_shrink`).
+    """Refuse a version with missing files or files that look cut off (unless `partial`)
+    or one that lost more than `max_shrink` of the previous version's entries (unless
+    `accept_shrink`).
 
     `previous` is (snapshot id, entry count) of the source's last version, if any."""
     missing = missing_parts(fmt, files)
     if missing and not partial:
         raise WatchlistSanityError(
             f"{source}: {', '.join(missing)} missing, so the list would screen without "
-            "them; refused (accept it with `watchlist add --partial` or `rescreen --partial`)"
+            "them; refused (accept it with --partial on `watchlist add`, `run` or `rescreen`)"
+        )
+    cut = cut_parts(fmt, files) if not partial else []
+    if cut:
+        raise WatchlistSanityError(
+            f"{source}: {', '.join(cut)} ends without OFAC's end-of-file mark (Ctrl-Z), so it "
+            "looks cut off; refused (accept it with --partial on `watchlist add`, `run` or "
+            "`rescreen`)"
         )
     if previous is None or accept_shrink:
         return
@@ -98,5 +131,5 @@ def check_version(
         raise WatchlistSanityError(
             f"{source}: {entry_count:,} entries, {lost:.0%} fewer than {previous_id} "
             f"({previous_count:,}); more than {max_shrink:.0%} lost, refused "
-            "(if the list really shrank: `watchlist add --accept-shrink` or `rescreen --accept-shrink`)"
+            "(if the list really shrank: --accept-shrink on `watchlist add`, `run` or `rescreen`)"
         )

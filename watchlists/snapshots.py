@@ -244,6 +244,13 @@ class SnapshotStore:
             for load in loads
         ]
 
+    def check(
+        self, load: WatchlistLoad, accept_shrink: bool = False, partial: bool = False
+    ) -> None:
+        """Refuse (WatchlistSanityError) a new version of a source that looks partial or
+        shrunk, before anything of it is kept; files already snapshotted pass."""
+        self._check(load, accept_shrink, partial)
+
     def _check(self, load: WatchlistLoad, accept_shrink: bool, partial: bool) -> None:
         source = _load_source(load)
         if self.find_identical(sha for _, sha in load.files) is not None:

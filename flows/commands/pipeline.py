@@ -58,6 +58,8 @@ def execute_run(
     runner: str | None = None,
     dask_address: str | None = None,
     progress: bool | None = None,
+    accept_shrink: bool = False,
+    partial: bool = False,
 ) -> dict:
     """One daily run in-process, on Prefect's local mode; with `runner="dask"` its partitions
     run on a local Dask cluster, or on the cluster at `dask_address`."""
@@ -84,6 +86,8 @@ def execute_run(
         out=str(out) if out else None,
         column_map=column_map,
         partitions=partitions,
+        accept_shrink=accept_shrink,
+        partial=partial,
     )
     return run_flow(daily_screening, arguments, runner, dask_address, config, progress)
 
@@ -208,6 +212,8 @@ def run_command(
     runner: RunnerOption = None,
     dask_address: DaskAddressOption = None,
     progress: ProgressOption = None,
+    accept_shrink: AcceptShrinkOption = False,
+    partial: PartialOption = False,
     workspace: WorkspaceOption = None,
 ) -> None:
     """Screen one day's orders: parties against the lists, red-flag rules, ML; write case files."""
@@ -223,6 +229,8 @@ def run_command(
             runner,
             dask_address,
             progress,
+            accept_shrink,
+            partial,
         )
     )
     print_summary(summary)

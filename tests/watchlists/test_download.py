@@ -165,3 +165,19 @@ def test_ofac_four_files_download_as_one_snapshot(server, store, tmp_path, share
     assert store.get(result.snapshot_id).entry_count == 442
     [again] = update_from_sources([source], store, tmp_path / "cache")
     assert again.status == "not_modified" and [f[1] for f in again.fetched] == [304] * 4
+
+
+def test_a_refused_shrunk_download_leaves_the_cache_as_it_was(server, store, tmp_path):
+    """A version refused by the list checks must not replace the cached copy: its
+    validators would otherwise make the next conditional request answer 304 with the
+    refused files, and the good version could not be fetched again."""
+    source = sample_source(server, min_bytes=100)
+    update_from_sources([source], store, tmp_path / "cache")
+    cache = tmp_path / "cache" / "csl"
+    before = {p.name: p.read_bytes() for p in cache.iterdir()}
+    lines = sample_path().read_bytes().splitlines(keepends=True)
+    server.bodies["/csl/consolidated.csv"] = b"".join(lines[:11])  # 10 of 40 entries
+    [result] = update_from_sources([source], store, tmp_path / "cache")
+    assert result.status == "failed" and "75% fewer than wl-0001" in result.message
+    assert {p.name: p.read_bytes() for p in cache.iterdir()} == before
+    assert [s.id for s in store.list()] == ["wl-0001"]

@@ -82,7 +82,7 @@ def sdn_cut_to(tmp_path, shared_watchlists, rows: int):
     shutil.copytree(shared_watchlists / "ofac-sdn", folder)
     lines = (folder / "sdn.csv").read_bytes().splitlines(keepends=True)
     (folder / "sdn.csv").chmod(0o644)
-    (folder / "sdn.csv").write_bytes(b"".join(lines[:rows]))
+    (folder / "sdn.csv").write_bytes(b"".join(lines[:rows]) + b"\x1a")  # OFAC's end mark
     return folder
 
 
@@ -140,3 +140,23 @@ def test_an_own_list_keeps_its_series_across_file_names(store, tmp_path):
     assert one.source == two.source == "own:internal-denied-parties"
     assert [s.id for s in store.active_snapshots()] == [two.id]
     assert store.rescreen_baseline(two).id == one.id
+
+
+def test_an_ofac_file_cut_on_a_line_boundary_is_refused_unless_partial(
+    store, tmp_path, shared_watchlists
+):
+    """Cut after a whole line, the aliases file still parses and the entry count does not
+    move: only the missing end-of-file mark shows that 40 % of the aliases are gone."""
+    [(full, _)] = store.add_sources(shared_watchlists / "ofac-sdn")
+    folder = tmp_path / "sdn-cut-aliases"
+    shutil.copytree(shared_watchlists / "ofac-sdn", folder)
+    aliases = folder / "alt.csv"
+    aliases.chmod(0o644)
+    body = aliases.read_bytes()[: int(aliases.stat().st_size * 0.6)]
+    aliases.write_bytes(body[: body.rfind(b"\n") + 1])
+    with pytest.raises(WatchlistSanityError) as refused:
+        store.add_sources(folder)
+    assert "alt.csv ends without OFAC's end-of-file mark (Ctrl-Z)" in str(refused.value)
+    assert [s.id for s in store.list()] == [full.id] and store.active().id == full.id
+    [(accepted, created)] = store.add_sources(folder, partial=True)
+    assert created and accepted.entry_count == full.entry_count
