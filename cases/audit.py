@@ -8,6 +8,10 @@ a link, and `verify_trail` reports the first broken one. The database's triggers
 UPDATE and DELETE on both tables and a change of `cases.status` that no event records
 (see `cases.migrations`); the chains catch what happens with a trigger dropped.
 
+Times are stored and hashed as naive UTC (a time zone-aware time is converted to UTC and
+loses its tzinfo first): SQLite hands back what was stored without a zone, PostgreSQL's
+`timestamp` column without one, so a hash over a zone-aware time would not be found again.
+
 Writers append under a lock: a case's events after a write to its row (which serialises
 changes to one case on every database), the account log under a table lock.
 """
@@ -18,7 +22,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -37,9 +41,14 @@ _AUTH_FIELDS = ("at", "actor", "event", "subject", "client", "details_json")
 _CHUNK = 500
 
 
+def naive_utc(moment: datetime) -> datetime:
+    """A time as the store keeps it: UTC without tzinfo (a naive time is taken as UTC)."""
+    return moment if moment.tzinfo is None else moment.astimezone(UTC).replace(tzinfo=None)
+
+
 def _text(value: Any) -> Any:
     if isinstance(value, datetime):
-        return value.isoformat(timespec="microseconds")
+        return naive_utc(value).isoformat(timespec="microseconds")
     return value
 
 
@@ -60,8 +69,11 @@ def auth_hash(row: Mapping[Any, Any], prev_hash: str) -> str:
 
 def chain_rows(rows: Iterable[dict[str, Any]], heads: dict[str, str]) -> None:
     """Set `prev_hash` and `hash` on event rows about to be inserted, in order; `heads`
-    (case id -> hash of its latest stored event) is advanced as it goes."""
+    (case id -> hash of its latest stored event) is advanced as it goes. A zone-aware `at`
+    is stored as naive UTC."""
     for row in rows:
+        if isinstance(row.get("at"), datetime):
+            row["at"] = naive_utc(row["at"])
         prev = heads.get(row["case_id"], GENESIS)
         row["prev_hash"] = prev
         row["hash"] = heads[row["case_id"]] = event_hash(row, prev)
@@ -118,7 +130,7 @@ def append_auth_event(
     a = t.audit_log.c
     head = conn.execute(sa.select(a.hash).order_by(a.entry_id.desc()).limit(1)).scalar()
     row: dict[str, Any] = {
-        "at": at, "actor": actor[:100], "event": event,
+        "at": naive_utc(at), "actor": actor[:100], "event": event,
         "subject": subject[:100] if subject else None, "client": client[:64] if client else None,
         "details_json": json.dumps(details, sort_keys=True, ensure_ascii=False)
         if details else None,

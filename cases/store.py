@@ -55,7 +55,7 @@ def as_utc(moment: datetime | str) -> datetime:
     """Naive UTC, as the store keeps every timestamp (ISO strings accepted)."""
     if isinstance(moment, str):
         moment = datetime.fromisoformat(moment.replace("Z", "+00:00"))
-    return moment if moment.tzinfo is None else moment.astimezone(UTC).replace(tzinfo=None)
+    return audit.naive_utc(moment)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import stat
-from datetime import datetime
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
@@ -14,7 +14,17 @@ from actors import ANN, BOB, decide_fully
 from sqlalchemy.exc import DBAPIError
 from typer.testing import CliRunner
 
-from cases.audit import GENESIS, event_hash, verify_checkpoint, verify_trail
+from cases import tables as t
+from cases.audit import (
+    GENESIS,
+    append_auth_event,
+    append_case_event,
+    auth_hash,
+    event_hash,
+    lock_case,
+    verify_checkpoint,
+    verify_trail,
+)
 from cases.migrations import STATUS_BY_EVENTS
 from cases.store import CaseStore, RunInfo
 from cases.workflow import CaseWorkflow
@@ -114,6 +124,51 @@ def test_a_forged_chain_is_found_against_a_checkpoint(trail, tmp_path):
     assert verify_trail(trail.engine).ok  # the forged chain links
     recorded = json.loads(checkpoint.read_text())
     assert "chain C-000002" in verify_checkpoint(trail.engine, recorded)
+
+
+def test_zone_aware_times_are_stored_as_naive_utc_and_the_trail_verifies(store, make_draft):
+    """An event written with a zone-aware time (UTC or another zone) is stored and hashed
+    as naive UTC, so the time read back hashes the same; on PostgreSQL even when the
+    session's time zone is not UTC."""
+    case_id = store.upsert_drafts([make_draft()], RunInfo("r1", datetime(2026, 11, 2)))[0].case_id
+    shanghai = timezone(timedelta(hours=8))
+    with store.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql("SET LOCAL TIME ZONE 'Asia/Shanghai'")
+        append_auth_event(conn, "probe", "system", datetime(2026, 12, 5, 22, 0, tzinfo=shanghai))
+        append_auth_event(conn, "probe", "system", datetime(2026, 12, 5, 14, 1, tzinfo=UTC))
+        assert lock_case(conn, case_id)
+        append_case_event(conn, {
+            "case_id": case_id, "at": datetime(2026, 12, 5, 23, 2, 3, 456789, tzinfo=shanghai),
+            "by": "ann", "event": "note", "rationale": "called the customer",
+        })  # fmt: skip
+    report = verify_trail(store.engine)
+    assert report.ok, report.broken
+    with store.engine.connect() as conn:
+        log, events = t.audit_log.c, t.events.c
+        logged = conn.execute(sa.select(log.at).order_by(log.entry_id)).scalars().all()
+        noted = conn.execute(sa.select(events.at).where(events.event == "note")).scalar_one()
+    assert logged == [datetime(2026, 12, 5, 14, 0), datetime(2026, 12, 5, 14, 1)]
+    assert noted == datetime(2026, 12, 5, 15, 2, 3, 456789)
+
+
+def test_chains_written_with_naive_times_keep_their_hashes():
+    """Hashes of events stored before times were normalised are unchanged, and a time read
+    back zone-aware hashes as its naive UTC equal."""
+    note = {"case_id": "C-000001", "at": datetime(2026, 12, 5, 14, 0, 0, 123456), "by": "ann",
+            "event": "note", "rationale": "called"}  # fmt: skip
+    login = {"at": datetime(2026, 12, 5, 14, 0), "actor": "root", "event": "login",
+             "client": "cli:x"}  # fmt: skip
+    assert event_hash(note, GENESIS) == (
+        "f9c06774fab1a4767c007d501fc5621224821fc853e37beba58cc00612a4763e"
+    )
+    assert auth_hash(login, GENESIS) == (
+        "e5134d4e5e384828d2bdec6e5ce4d36034dbdfc8ac08e12ec190ef06cf1fcf85"
+    )
+    aware = note | {
+        "at": datetime(2026, 12, 5, 9, 0, 0, 123456, tzinfo=timezone(-timedelta(hours=5)))
+    }
+    assert event_hash(aware, GENESIS) == event_hash(note, GENESIS)
 
 
 def test_audit_verify_command_reports_the_first_broken_link(tmp_path, make_draft):
