@@ -191,4 +191,8 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    # `python -m flows.cli` runs this file as `__main__`, a module apart from `flows.cli`,
+    # on whose `app` the command modules register their commands: run that one.
+    from flows.cli import main as cli_main
+
+    cli_main()

@@ -124,6 +124,19 @@ def _admin(store: CaseStore, user: str | None, token: str | None, what: str) -> 
     return actor
 
 
+def admin_or_system(
+    store: CaseStore, user: str | None, token: str | None, what: str, meanwhile: str
+) -> str:
+    """Who does an admin's job: an authenticated admin once the store has an enabled one
+    (else exit 2); before that "system", with a warning saying `meanwhile` (what happens
+    without a login until the first admin is added)."""
+    if store.accounts.has_admin():
+        return _admin(store, user, token, what).name
+    typer.echo(f"redflag: warning: no admin account yet: {meanwhile} until the first admin "
+               "is added", err=True)  # fmt: skip
+    return "system"
+
+
 def _guarded(action: Callable[[], object]) -> object:
     try:
         return action()
@@ -139,15 +152,11 @@ def users_add(
     admin yet."""
     if role not in USER_ROLES:
         raise fail(f"--role must be one of {', '.join(USER_ROLES)} (got {role!r})")
-    if store.accounts.has_admin():
-        by = _admin(store, user, token, "adding an account").name
-    else:
-        # Contract 2's `users add NAME --role ROLE` keeps working on a store set up before
-        # accounts had an admin: until the first admin exists, whoever can open the store
-        # adds accounts; from then on only an admin does.
-        by = "system"
-        typer.echo("redflag: warning: no admin account yet: accounts are added without a "
-                   "login until the first admin is added", err=True)  # fmt: skip
+    # Contract 2's `users add NAME --role ROLE` keeps working on a store set up before
+    # accounts had an admin: until the first admin exists, whoever can open the store adds
+    # accounts; from then on only an admin does.
+    by = admin_or_system(store, user, token, "adding an account",
+                         "accounts are added without a login")  # fmt: skip
     if password is None:
         password = read_new_password(normalise_user_name(name))
     key = _guarded(lambda: store.accounts.add(name, role, password, by))
@@ -227,12 +236,17 @@ def users_token(store: CaseStore, name: str, days: int) -> None:
 
 
 def open_store(ctx: typer.Context) -> CaseStore:
+    return open_store_at(ctx.obj["case_store_url"])
+
+
+def open_store_at(url: str) -> CaseStore:
+    """The case store at `url`; a database that cannot be opened exits 1 with one line."""
     from sqlalchemy.exc import SQLAlchemyError
 
     from cases.policy import load_case_policy
 
     try:
-        return CaseStore(ctx.obj["case_store_url"], load_case_policy())
+        return CaseStore(url, load_case_policy())
     except SQLAlchemyError as error:
         reason = str(getattr(error, "orig", None) or error).splitlines()[0]
         raise fail(f"cannot open the case store: {reason}", 1) from None

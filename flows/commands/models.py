@@ -330,8 +330,38 @@ def models_list(workspace: Path, kind: str | None = None) -> list[ModelMetadata]
     return metas
 
 
-def models_activate(workspace: Path, version: str) -> ModelMetadata:
-    """`redflag models activate VERSION`: the daily run uses this model from now on."""
+def gate_refusal(meta: ModelMetadata) -> str | None:
+    """Why the gate refused the model (`detectors.ml.gate`), or None when it passed or
+    the model was never gated (an anomaly model, a model trained without the gate)."""
+    gate = meta.metrics.get("holdout")
+    if isinstance(gate, dict) and gate.get("passed") is False:
+        return str(gate.get("reason") or "refused")
+    return None
+
+
+def check_activation(workspace: Path, version: str, reason: str | None) -> ModelMetadata:
+    """The stored model `version`, when it may be activated: a model the gate refused
+    needs a reason (an investigator's override, kept in the audit trail)."""
+    meta = ModelRegistry(Path(workspace) / "models").metadata(version)
+    refused = gate_refusal(meta)
+    if refused and not (reason or "").strip():
+        raise InputError(
+            f"model {version} was refused by the gate ({refused.rstrip('.')}); "
+            "activating it needs --reason TEXT"
+        )
+    return meta
+
+
+def active_version(workspace: Path, kind: str) -> str | None:
+    """The version of the active model of `kind`, or None."""
+    active = (m for m in ModelRegistry(Path(workspace) / "models").list(kind) if m.active)
+    return next((m.version for m in active), None)
+
+
+def models_activate(workspace: Path, version: str, reason: str | None = None) -> ModelMetadata:
+    """`redflag models activate VERSION`: the daily run uses this model from now on. A
+    model the gate refused is activated only with a `reason`."""
+    check_activation(workspace, version, reason)
     meta = ModelRegistry(Path(workspace) / "models").activate(version)
     console.print(f"active {meta.kind} model: {meta.version}")
     return meta

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from flows.cli import WorkspaceOption, app, run_guarded, workspace_of
+from flows.commands.accounts import TokenOption, UserOption
 from flows.errors import InputError
 
 models_app = typer.Typer(
@@ -108,9 +109,41 @@ def models_list_cli(
 def models_activate_cli(
     ctx: typer.Context,
     version: Annotated[str, typer.Argument(help="The model version to use from now on.")],
+    reason: Annotated[
+        str | None,
+        typer.Option(
+            "--reason",
+            help="Why, for the audit trail; required for a model the gate refused.",
+        ),
+    ] = None,
+    user: UserOption = None,
+    token: TokenOption = None,
     workspace: WorkspaceOption = None,
 ) -> None:
-    """Make a stored model the one daily runs use."""
-    from flows.commands.models import models_activate
+    """Make a stored model the one daily runs use (an admin's job once the case store
+    has an admin; recorded in the audit trail). A model the gate refused needs --reason."""
+    from flows.commands.accounts import admin_or_system, cli_client, open_store_at
+    from flows.commands.models import (
+        active_version,
+        check_activation,
+        gate_refusal,
+        models_activate,
+    )
+    from flows.settings import Workspace
 
-    run_guarded(lambda: models_activate(workspace_of(ctx, workspace), version))
+    def body() -> None:
+        home = workspace_of(ctx, workspace)
+        meta = check_activation(home, version, reason)
+        store = open_store_at(Workspace(home).case_store_url)
+        try:
+            by = admin_or_system(store, user, token, "activating a model",
+                                 "models are activated without a login")  # fmt: skip
+            previous = active_version(home, meta.kind)
+            models_activate(home, version, reason)
+            details = {"kind": meta.kind, "previous": previous, "reason": reason,
+                       "gate_refused": gate_refusal(meta)}  # fmt: skip
+            store.accounts.record("model_activated", by, cli_client(), details, subject=version)
+        finally:
+            store.close()
+
+    run_guarded(body)

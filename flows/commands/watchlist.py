@@ -8,6 +8,7 @@ The workspace comes from the main callback (`ctx.obj["workspace"]`); snapshots l
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -18,6 +19,7 @@ from rich.table import Table
 
 import detectors
 from cases.csv_cells import write_inert_csv
+from flows.commands.accounts import TokenOption, UserOption
 from watchlists import (
     SnapshotError,
     SnapshotInfo,
@@ -151,16 +153,57 @@ def list_command(ctx: typer.Context) -> None:
     _console().print(f"Screened together (* above): {_active_text(store)}.")
 
 
+ReasonOption = Annotated[str | None, typer.Option("--reason", help="Why, for the audit trail.")]
+
+
+@contextmanager
+def _admin_change(ctx: typer.Context, what: str, user: str | None, token: str | None):
+    """Who changes what every later run screens with: an authenticated admin once the case
+    store has one, else "system" (with a warning). Yields `record(event, subject, details)`,
+    which writes the change to the audit trail as theirs."""
+    from flows.commands.accounts import admin_or_system, cli_client, open_store_at
+    from flows.settings import Workspace
+
+    obj = ctx.obj or {}
+    cases = open_store_at(obj.get("case_store_url") or Workspace(_workspace(ctx)).case_store_url)
+    try:
+        by = admin_or_system(cases, user, token, what,
+                             "watchlists are switched without a login")  # fmt: skip
+
+        def record(event: str, subject: str, details: dict) -> None:
+            cases.accounts.record(event, by, cli_client(), details, subject=subject)
+
+        yield record
+    finally:
+        cases.close()
+
+
 @app.command("activate")
 def activate_command(
     ctx: typer.Context,
     snapshot_id: Annotated[str, typer.Argument(help="Snapshot id, e.g. wl-0002.")],
+    reason: ReasonOption = None,
+    user: UserOption = None,
+    token: TokenOption = None,
 ) -> None:
-    """Make an earlier (or later) snapshot the one its source is screened with."""
+    """Make an earlier (or later) snapshot the one its source is screened with (an
+    admin's job once the case store has an admin; recorded in the audit trail)."""
+    store = _store(ctx)
     try:
-        info = _store(ctx).activate(snapshot_id)
+        store.get(snapshot_id)  # an unknown id fails before the login
     except SnapshotError as exc:
         raise _fail(str(exc)) from exc
+    before = {i.source: i.id for i in store.active_snapshots()}
+    with _admin_change(ctx, "activating a watchlist snapshot", user, token) as record:
+        try:
+            info = store.activate(snapshot_id)
+        except SnapshotError as exc:
+            raise _fail(str(exc)) from exc
+        after = {i.source: i.id for i in store.active_snapshots()}
+        record("watchlist_activated", info.id, {
+            "source": info.source, "label": info.label, "previous": before.get(info.source),
+            "retired": sorted(set(before) - set(after)), "reason": reason,
+        })  # fmt: skip
     _console().print(f"Active watchlist snapshot: {info.id} ({info.label}), for {info.source}.")
 
 
@@ -170,13 +213,24 @@ def deactivate_command(
     source: Annotated[
         str, typer.Argument(help="List source, as `watchlist list` shows it (e.g. un, own:mine).")
     ],
+    reason: ReasonOption = None,
+    user: UserOption = None,
+    token: TokenOption = None,
 ) -> None:
-    """Stop screening against a list source; its snapshots are kept."""
+    """Stop screening against a list source; its snapshots are kept (an admin's job once
+    the case store has an admin; recorded in the audit trail)."""
     store = _store(ctx)
-    try:
-        info = store.deactivate(source)
-    except SnapshotError as exc:
-        raise _fail(str(exc)) from exc
+    active = {i.source for i in store.active_snapshots()}
+    if source not in active:
+        raise _fail(
+            f"no active list source {source!r} (active: {', '.join(sorted(active)) or 'none'})"
+        )
+    with _admin_change(ctx, "deactivating a watchlist source", user, token) as record:
+        try:
+            info = store.deactivate(source)
+        except SnapshotError as exc:
+            raise _fail(str(exc)) from exc
+        record("watchlist_deactivated", source, {"snapshot": info.id, "reason": reason})
     _console().print(
         f"{source} is no longer screened (its last active snapshot was {info.id}); "
         f"active sources: {_active_text(store)}."
