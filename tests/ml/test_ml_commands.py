@@ -3,14 +3,21 @@ gets from the workspace."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pandas as pd
 import pytest
+import sqlalchemy as sa
 from canonical_frames import labelled_book, odd_order
+from typer.testing import CliRunner
 
+from cases import tables as t
+from cases.audit import verify_trail
+from cases.store import CaseStore
 from detectors.base import DetectionContext
 from detectors.ml.supervised import NotEnoughLabels
+from flows.cli import app as cli
 from flows.commands.models import (
     ml_detectors,
     models_activate,
@@ -146,3 +153,66 @@ def test_too_few_labels_counts_decisions_not_order_lines(tmp_path, book):
     )
     with pytest.raises(NotEnoughLabels, match="only 3 labelled decision\\(s\\), covering 27"):
         train_command(tmp_path, orders, few, settings=QUICK)
+
+
+ROOT_PASSWORD, ANN_PASSWORD = "maple-kettle-orbit-93", "river-candle-fjord-27"
+
+
+def redflag(workspace, *args: str, secret: str | None = None):
+    """The command line as a user runs it; `secret` is the password piped on stdin."""
+    line = None if secret is None else secret + "\n"
+    return CliRunner().invoke(cli, ["--workspace", str(workspace), *args], input=line)
+
+
+def audit_entries(workspace, event: str) -> list[tuple[str, str, dict]]:
+    store = CaseStore.for_workspace(workspace)
+    try:
+        a = t.audit_log.c
+        with store.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(a.actor, a.subject, a.details_json)
+                .where(a.event == event)
+                .order_by(a.entry_id)
+            ).all()
+        assert verify_trail(store.engine).ok
+    finally:
+        store.close()
+    return [(actor, subject, json.loads(details)) for actor, subject, details in rows]
+
+
+def test_activating_a_model_needs_an_admin_and_is_audited(tmp_path, book):
+    orders, _ = book
+    first = train_anomaly_command(tmp_path, orders, settings=QUICK)
+    second = train_anomaly_command(tmp_path, orders, settings=QUICK)
+    # no admin in the case store yet: the change is the system's, with a warning
+    early = redflag(tmp_path, "models", "activate", first.version, "--reason", "roll back")
+    assert early.exit_code == 0, early.output
+    assert "warning: no admin account yet" in early.stderr
+    store = CaseStore.for_workspace(tmp_path)
+    store.accounts.add("root", "admin", ROOT_PASSWORD)
+    store.accounts.add("ann", "reviewer", ANN_PASSWORD)
+    store.close()
+
+    refused = redflag(tmp_path, "models", "activate", second.version, "--user", "ann",
+                      secret=ANN_PASSWORD)  # fmt: skip
+    assert refused.exit_code == 2
+    assert refused.stderr.strip().splitlines() == [
+        "redflag: error: ann is reviewer; activating a model needs admin"
+    ]
+    wrong = redflag(tmp_path, "models", "activate", second.version, "--user", "root",
+                    secret="not-the-password")  # fmt: skip
+    assert wrong.exit_code == 2 and len(wrong.stderr.strip().splitlines()) == 1
+    assert [m.version for m in models_list(tmp_path) if m.active] == [first.version]
+
+    done = redflag(tmp_path, "models", "activate", second.version, "--user", "root",
+                   "--reason", "refitted on November", secret=ROOT_PASSWORD)  # fmt: skip
+    assert done.exit_code == 0, done.output
+    assert [m.version for m in models_list(tmp_path) if m.active] == [second.version]
+    assert audit_entries(tmp_path, "model_activated") == [
+        ("system", first.version, {"kind": "anomaly", "previous": second.version,
+                                   "reason": "roll back", "gate_refused": None}),
+        ("root", second.version, {"kind": "anomaly", "previous": first.version,
+                                  "reason": "refitted on November", "gate_refused": None}),
+    ]  # fmt: skip
+    verified = redflag(tmp_path, "audit", "verify")
+    assert verified.exit_code == 0 and "audit trail intact" in verified.stdout

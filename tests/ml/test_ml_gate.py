@@ -3,15 +3,24 @@ model trained on shuffled labels refused, a good one activated."""
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
+import sqlalchemy as sa
 from canonical_frames import regular_orders, shell_orders
+from typer.testing import CliRunner
 
+from cases import tables as t
+from cases.audit import verify_trail
+from cases.store import CaseStore
 from detectors.ml.features import build_features
 from detectors.ml.gate import holdout_split
 from detectors.ml.supervised import train_supervised
-from flows.commands.models import models_list, train_command
+from flows.cli import app as cli
+from flows.commands.models import models_activate, models_list, train_command
+from flows.errors import InputError
 from flows.model_gate import gate_supervised
 
 QUICK = {
@@ -97,6 +106,35 @@ def test_a_model_no_better_than_the_active_one_stays_inactive(tmp_path, book):
     assert first.active and not second.active
     assert "kept inactive" in second.metrics["holdout"]["reason"]
     assert [m.version for m in models_list(tmp_path, "supervised") if m.active] == [first.version]
+
+    # the investigators' override of the gate needs a reason, kept in the audit trail
+    with pytest.raises(InputError, match="refused by the gate .*needs --reason TEXT"):
+        models_activate(tmp_path, second.version)
+    bare = CliRunner().invoke(
+        cli, ["--workspace", str(tmp_path), "models", "activate", second.version]
+    )
+    assert bare.exit_code == 2
+    assert bare.stderr.strip().splitlines() == [
+        f"redflag: error: model {second.version} was refused by the gate "
+        f"({second.metrics['holdout']['reason'].rstrip('.')}); activating it needs --reason TEXT"
+    ]
+    assert [m.version for m in models_list(tmp_path, "supervised") if m.active] == [first.version]
+    why = "hold-out of two weeks only; the shells it misses are on a list now"
+    forced = CliRunner().invoke(
+        cli,
+        ["--workspace", str(tmp_path), "models", "activate", second.version, "--reason", why],
+    )
+    assert forced.exit_code == 0, forced.output
+    assert [m.version for m in models_list(tmp_path, "supervised") if m.active] == [second.version]
+    store = CaseStore.for_workspace(tmp_path)
+    with store.engine.connect() as conn:
+        logged = conn.execute(
+            sa.select(t.audit_log.c.details_json).where(t.audit_log.c.event == "model_activated")
+        ).scalar_one()
+    assert verify_trail(store.engine).ok
+    store.close()
+    details = json.loads(logged)
+    assert details["reason"] == why and "kept inactive" in details["gate_refused"]
 
 
 def test_models_list_shows_the_holdout_figures_beside_the_active_ones(tmp_path, book, capsys):

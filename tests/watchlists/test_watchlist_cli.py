@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import csv
 import functools
+import json
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
+import sqlalchemy as sa
 from typer.testing import CliRunner
 
+from cases import tables as t
+from cases.audit import verify_trail
+from cases.store import CaseStore
 from flows.commands.watchlist import app
 from watchlists import sample_path
 
@@ -165,3 +170,59 @@ def test_diff_csv_cells_are_inert_in_a_spreadsheet(tmp_path):
     with (tmp_path / "diff.csv").open(encoding="utf-8", newline="") as handle:
         [row] = list(csv.DictReader(handle))
     assert row["change"] == "added" and row["name"] == '\'=HYPERLINK("http://x.test")'
+
+
+def test_switching_lists_needs_an_admin_and_is_audited(tmp_path):
+    """`watchlist activate/deactivate` change what every later run screens with: the
+    system's (with a warning) before the case store has an admin, an admin's after;
+    each change is in the audit trail with who, what and why."""
+    run(tmp_path, "add", sample_path())
+    edited = tmp_path / "v2.csv"
+    edited.write_text(sample_path().read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    run(tmp_path, "add", edited)
+    early = run(tmp_path, "activate", "wl-0001", "--reason", "compare with the sample")
+    assert early.exit_code == 0 and "no admin account yet" in early.stderr
+    store = CaseStore.for_workspace(tmp_path)
+    store.accounts.add("root", "admin", "maple-kettle-orbit-93")
+    store.accounts.add("ann", "analyst", "river-candle-fjord-27")
+    store.close()
+
+    refused = runner.invoke(
+        app, ["deactivate", "csl", "--user", "ann"], obj={"workspace": tmp_path},
+        input="river-candle-fjord-27\n",
+    )  # fmt: skip
+    assert refused.exit_code == 2
+    assert refused.stderr.strip().splitlines() == [
+        "redflag: error: ann is analyst; deactivating a watchlist source needs admin"
+    ]
+    assert "csl wl-0002, sample wl-0001" in run(tmp_path, "list").output
+    done = runner.invoke(
+        app, ["deactivate", "csl", "--user", "root", "--reason", "screened elsewhere"],
+        obj={"workspace": tmp_path}, input="maple-kettle-orbit-93\n",
+    )  # fmt: skip
+    assert done.exit_code == 0, done.output
+    again = runner.invoke(
+        app, ["activate", "wl-0002", "--user", "root"], obj={"workspace": tmp_path},
+        input="maple-kettle-orbit-93\n",
+    )  # fmt: skip
+    assert again.exit_code == 0, again.output
+
+    store = CaseStore.for_workspace(tmp_path)
+    a = t.audit_log.c
+    with store.engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(a.actor, a.event, a.subject, a.details_json)
+            .where(a.event.like("watchlist%"))
+            .order_by(a.entry_id)
+        ).all()
+    assert verify_trail(store.engine).ok
+    store.close()
+    assert [(r.actor, r.event, r.subject) for r in rows] == [
+        ("system", "watchlist_activated", "wl-0001"),
+        ("root", "watchlist_deactivated", "csl"),
+        ("root", "watchlist_activated", "wl-0002"),
+    ]
+    details = [json.loads(r.details_json) for r in rows]
+    assert details[0]["previous"] is None and details[0]["reason"] == "compare with the sample"
+    assert details[1] == {"snapshot": "wl-0002", "reason": "screened elsewhere"}
+    assert details[2]["retired"] == ["sample"] and details[2]["reason"] is None
