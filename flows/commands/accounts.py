@@ -5,8 +5,9 @@ A command that changes a case or an account acts as an account: the user named b
 `--user` (else `$REDFLAG_USER`, else the login name), authenticated by a token from
 `redflag users token NAME` (`--token`, or `$REDFLAG_TOKEN`) or by the user's password, read
 from stdin when stdin is not a terminal (one line per secret) and prompted otherwise.
-Account administration needs an admin; a store without an enabled admin takes its first
-admin without one.
+Account administration, and switching the live model or watchlist (`models activate`,
+`watchlist activate/deactivate`), needs an admin (`admin_or_system`); a store without an
+enabled admin takes its first admin without one, and acts as "system" meanwhile.
 """
 
 from __future__ import annotations
