@@ -140,6 +140,19 @@ def append_auth_event(
     conn.execute(t.audit_log.insert().values(**row))
 
 
+def auth_log(engine: Engine, events: Sequence[str] = (), limit: int = 50) -> list[Any]:
+    """The latest `limit` entries of the account log (of `events` only, when given), oldest
+    first (0 = every one)."""
+    a = t.audit_log.c
+    query = sa.select(t.audit_log).order_by(a.entry_id.desc())
+    if events:
+        query = query.where(a.event.in_(list(events)))
+    if limit:
+        query = query.limit(limit)
+    with engine.connect() as conn:
+        return list(reversed(conn.execute(query).all()))
+
+
 # ---- verification ------------------------------------------------------------------------
 
 

@@ -1,4 +1,5 @@
-"""`redflag audit verify`: walk the hash chains of the audit trail."""
+"""`redflag audit verify`: walk the hash chains of the audit trail; `redflag audit log`:
+the account log (logins, account changes, switches of the live model or list)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from cases.audit import heads_digest, verify_checkpoint, verify_trail
+from cases.audit import auth_log, heads_digest, verify_checkpoint, verify_trail
 from flows.commands.accounts import fail, open_store
 
 app = typer.Typer(help="The tamper-evident audit trail.", no_args_is_help=True)
@@ -49,3 +50,38 @@ def verify(
         f"audit trail intact: {report.events} event(s) in {report.chains} chain(s); "
         f"heads digest {heads_digest(report)}"
     )
+
+
+def _printable(text: str) -> str:
+    """Control characters (a login attempt's name is anyone's input) shown escaped."""
+    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
+
+
+@app.command("log")
+def log(
+    ctx: typer.Context,
+    event: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--event",
+            help="Only this event (repeatable): login, login_failed, user_added, "
+            "model_activated, watchlist_activated, watchlist_deactivated, ...",
+        ),
+    ] = None,
+    limit: Annotated[int, typer.Option(help="The latest this many entries (0 = all).")] = 50,
+) -> None:
+    """The account log, oldest first: logins, account changes and switches of the live
+    model or list, each with its time (UTC), actor, event, subject and details."""
+    if limit < 0:
+        raise fail(f"--limit must be 0 or more (got {limit})")
+    store = open_store(ctx)
+    try:
+        entries = auth_log(store.engine, event or (), limit)
+    finally:
+        store.close()
+    for entry in entries:
+        parts = [f"#{entry.entry_id}", entry.at.strftime("%Y-%m-%d %H:%M:%S"), entry.actor,
+                 entry.event, entry.subject or "-", entry.details_json or ""]  # fmt: skip
+        typer.echo(_printable(" ".join(parts).rstrip()))
+    if not entries:
+        typer.echo("no entries in the account log", err=True)

@@ -216,3 +216,9 @@ def test_activating_a_model_needs_an_admin_and_is_audited(tmp_path, book):
     ]  # fmt: skip
     verified = redflag(tmp_path, "audit", "verify")
     assert verified.exit_code == 0 and "audit trail intact" in verified.stdout
+    shown = redflag(tmp_path, "audit", "log", "--event", "model_activated").stdout.splitlines()
+    assert [line.split()[3:6] for line in shown] == [
+        ["system", "model_activated", first.version],
+        ["root", "model_activated", second.version],
+    ]
+    assert '"reason": "refitted on November"' in shown[1]
