@@ -79,6 +79,22 @@ CAPS: tuple[ScoreCap, ...] = (
         score=0.40,
         reason="national legal forms of different kinds: another company of the same name",
     ),
+    # The list's common words ("properties", "leasing") tell no more than generic ones
+    # ("Binya Properties Inc." against "BENA PROPERTIES").
+    ScoreCap(
+        "common_words_only_fuzzy",
+        at_least=0.7,
+        score=0.40,
+        reason="only words common in the list agree exactly; the distinctive word is "
+        "another spelling, not a believable typo",
+    ),
+    ScoreCap(
+        "lone_fuzzy_word",
+        at_least=1.0,
+        score=0.40,
+        reason="one word spelled alike is all that agrees, each name has a word the other "
+        "lacks and the countries differ: another company",
+    ),
     ScoreCap(
         "one_word_differs",
         at_least=1.0,
