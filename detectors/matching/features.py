@@ -649,11 +649,14 @@ def common_words_only_fuzzy(p: PairContext) -> float:
     if not _company_pair(p):
         return 0.0
     weights = p.weights
+    generic = weights.tables.generic
     exact, fuzzy = [], []
     for q, c, _ in p.alignment.pairs:
         if q == c:
             exact.append(q)
-        elif weights.distinctive(q) and weights.distinctive(c):
+        elif (weights.distinctive(q) or weights.distinctive(c)) and not (
+            q in generic or c in generic
+        ):
             fuzzy.append((q, c))  # a misspelled generic word ("grup") is no distinctive word
     if not fuzzy or not any(weights.common(q) for q in exact):
         return 0.0
