@@ -685,6 +685,21 @@ def lone_fuzzy_word(p: PairContext) -> float:
     return 0.0
 
 
+def common_person_name(p: PairContext) -> float:
+    """1 when a listed person's name is a given and a family name, both common in the
+    list ("Ali Hassan"), the party's name is the same two words, and no country backs
+    the match: many people carry that name, so it is a possible match to review, not a
+    hard stop. An identical rare name, or a country that agrees, is not capped."""
+    if p.entry_type != "person" or p.query_type == "entity":
+        return 0.0
+    a = p.alignment
+    if len(a.pairs) != 2 or any(a.unaligned) or not a.all_exact:
+        return 0.0
+    if not all(p.weights.common(q) for q, _, _ in a.pairs):
+        return 0.0
+    return 1.0 if country_agree(p) <= 0 else 0.0
+
+
 def legal_form_clash(p: PairContext) -> float:
     """1 when both names carry national legal forms of different kinds (AG, GmbH)."""
     return float(forms_clash(p.query.legal_forms, p.candidate.legal_forms))
@@ -824,6 +839,12 @@ FEATURES: tuple[Feature, ...] = (
         lone_fuzzy_word,
         "company names share no word exactly, one word is spelled alike, each name has "
         "a word the other lacks, and the countries differ",
+    ),
+    Feature(
+        "common_person_name",
+        common_person_name,
+        "a listed person's given and family name, both common in the list, agree and no "
+        "country backs the match",
     ),
     Feature("weak_alias", weak_alias, "the list name is a weak alias"),
     Feature("country", country_agree, "party country is (+1) or is not (-1) one of the entry's"),
