@@ -80,7 +80,9 @@ def screening_recall(matcher, specs, limit: int, seed: int) -> dict[str, float]:
 def false_hits(settings, orders: Path, data: Path, top: int = 10) -> dict:
     """Hits of the parties of generated orders (`redflag generate`: fictional names, so
     nearly every hit is false) against the real OFAC SDN list, screened as the daily
-    flow screens them (distinct parties, each at its most sensitive role's threshold)."""
+    flow screens them (distinct parties, each at its most sensitive role's threshold).
+    A hit on a listed name that is the party's name word for word is a true hit (the
+    generator made a real name): counted apart from the false ones."""
     from detectors.matching import Matcher
     from detectors.matching.screening import distinct_parties, party_occurrences
     from watchlists import entries_to_frame, load_watchlist
@@ -92,11 +94,22 @@ def false_hits(settings, orders: Path, data: Path, top: int = 10) -> dict:
     )
     hits = matcher.screen(parties)
     hits = hits[hits["match_kind"] == "name"].merge(parties[["party_id", "name"]], on="party_id")
-    flagged = occurrences.merge(hits[["party_id", "list_code", "score"]], on="party_id")
+    flagged = occurrences.merge(
+        hits[["party_id", "list_code", "score", "matched_name"]], on="party_id"
+    )
     reach = [
         settings.threshold(c, r) for c, r in zip(flagged["list_code"], flagged["role"], strict=True)
     ]
     flagged = flagged[flagged["score"] >= reach]
+    # a generated name that is a listed name word for word is a true hit, not a false one
+    identical = pd.Series(
+        [
+            matcher.analyze(name).tokens == matcher.analyze(listed).tokens
+            for name, listed in zip(flagged["name"], flagged["matched_name"], strict=True)
+        ],
+        index=flagged.index,
+        dtype=bool,
+    )
     best = hits.sort_values("score", ascending=False).drop_duplicates("name").head(top)
     return {
         "orders": str(orders),
@@ -104,6 +117,10 @@ def false_hits(settings, orders: Path, data: Path, top: int = 10) -> dict:
         "name_hits": int(len(hits)),
         "party_names_hit": int(hits["name"].nunique()),
         "transactions_flagged": int(flagged["transaction_id"].nunique()),
+        "transactions_flagged_identical_name": int(
+            flagged.loc[identical, "transaction_id"].nunique()
+        ),
+        "transactions_flagged_false": int(flagged.loc[~identical, "transaction_id"].nunique()),
         "top_hits": [
             f"{n} -> {m} ({s:.2f})"
             for n, m, s in zip(best["name"], best["matched_name"], best["score"], strict=True)

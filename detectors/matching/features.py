@@ -8,6 +8,7 @@ and the party's and entry's other attributes; the scorer combines them.
 from __future__ import annotations
 
 import json
+import math
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -33,6 +34,11 @@ def reference_words() -> frozenset[str]:
 
 
 STOP_WORDS = frozenset({"the", "and", "of", "for", "de", "la", "el", "al", "du", "des", "a", "y"})
+# a word carried by at least this share of the list's names is a common word of the list
+# ("properties", "leasing", "marine"; "ali", "hassan" among given names): it says what a
+# business does, or which family, not which one it is
+COMMON_SHARE = 1 / 3000
+COMMON_IDF = math.log(1 / COMMON_SHARE) + 1.0  # the IDF of a word at that share
 SOUND_ALIKE = 0.85  # similarity of two words with one sound key
 SOUND_ALIKE_MIN_RATIO = 0.6  # ...when their spellings are at least this alike
 
@@ -92,6 +98,16 @@ class TokenWeights:
             or token in self.tables.generic
             or token in self.tables.places
         )
+
+    def common(self, token: str) -> bool:
+        """A generic word, or one carried by at least `COMMON_SHARE` of the list's names
+        (IDF as `list_token_df.json` and the index count: log((N+1)/(df+1)) + 1)."""
+        if token in STOP_WORDS:
+            return False
+        if token in self.tables.generic:
+            return True
+        idf = self.idf.get(token)
+        return idf is not None and idf <= COMMON_IDF
 
     def distinctive(self, token: str) -> bool:
         return not (
@@ -616,6 +632,74 @@ def no_word_exact(p: PairContext) -> float:
     return 1.0 - max(typo_credibility(q, c) for q, c, _ in pairs)
 
 
+def _company_pair(p: PairContext) -> bool:
+    """Neither side is a person's name, and one of them reads as a company's."""
+    if "person" in (p.query_type, p.entry_type):
+        return False
+    return _company_like(p.query, p.weights) or _company_like(p.candidate, p.weights)
+
+
+def common_words_only_fuzzy(p: PairContext) -> float:
+    """In two company names whose only exact agreement is on words common in the list
+    (generic words, or words many listed names carry: "Binya Properties Inc." against
+    "BENA PROPERTIES", "Daya Leasing K.K." against "DAY LEASING COMPANY"), how little the
+    most believable distinctive word aligned is a typo of its partner (1 - typo
+    credibility; else 0). The list's own word frequencies, not a word table, say which
+    words are common."""
+    if not _company_pair(p):
+        return 0.0
+    weights = p.weights
+    generic = weights.tables.generic
+    exact, fuzzy = [], []
+    for q, c, _ in p.alignment.pairs:
+        if q == c:
+            exact.append(q)
+        elif (weights.distinctive(q) or weights.distinctive(c)) and not (
+            q in generic or c in generic
+        ):
+            fuzzy.append((q, c))  # a misspelled generic word ("grup") is no distinctive word
+    if not fuzzy or not any(weights.common(q) for q in exact):
+        return 0.0
+    if any(q not in STOP_WORDS and not weights.common(q) for q in exact):
+        return 0.0  # a rarer word agrees exactly, or a place
+    if any(q in weights.tables.places for q in exact):
+        return 0.0
+    return 1.0 - max(typo_credibility(q, c) for q, c in fuzzy)
+
+
+def lone_fuzzy_word(p: PairContext) -> float:
+    """1 when two company names share no word exactly, their only agreement is a word
+    spelled alike, and each name has another word the other lacks ("Blueland Research
+    Corp." against "BLUELANE OVERSEAS SA") and the party's country is none of the
+    entry's: one word almost alike is all the evidence, and the rest disagrees."""
+    if not _company_pair(p) or p.query.arabic != p.candidate.arabic:
+        return 0.0
+    if country_agree(p) >= 0:  # a transliterated alias of the same country keeps its score
+        return 0.0
+    a = p.alignment
+    if not a.pairs or any(q == c for q, c, _ in a.pairs):
+        return 0.0
+    q_left, c_left = a.unaligned
+    if any(t not in STOP_WORDS for t in q_left) and any(t not in STOP_WORDS for t in c_left):
+        return 1.0
+    return 0.0
+
+
+def common_person_name(p: PairContext) -> float:
+    """1 when a listed person's name is a given and a family name, both common in the
+    list ("Ali Hassan"), the party's name is the same two words, and no country backs
+    the match: many people carry that name, so it is a possible match to review, not a
+    hard stop. An identical rare name, or a country that agrees, is not capped."""
+    if p.entry_type != "person" or p.query_type == "entity":
+        return 0.0
+    a = p.alignment
+    if len(a.pairs) != 2 or any(a.unaligned) or not a.all_exact:
+        return 0.0
+    if not all(p.weights.common(q) for q, _, _ in a.pairs):
+        return 0.0
+    return 1.0 if country_agree(p) <= 0 else 0.0
+
+
 def legal_form_clash(p: PairContext) -> float:
     """1 when both names carry national legal forms of different kinds (AG, GmbH)."""
     return float(forms_clash(p.query.legal_forms, p.candidate.legal_forms))
@@ -743,6 +827,24 @@ FEATURES: tuple[Feature, ...] = (
         "legal_form_clash",
         legal_form_clash,
         "national legal forms of different kinds (AG against GmbH, OOO against OAO)",
+    ),
+    Feature(
+        "common_words_only_fuzzy",
+        common_words_only_fuzzy,
+        "company names agree exactly only on words common in the list, and the closest "
+        "distinctive word is hardly a typo of the other",
+    ),
+    Feature(
+        "lone_fuzzy_word",
+        lone_fuzzy_word,
+        "company names share no word exactly, one word is spelled alike, each name has "
+        "a word the other lacks, and the countries differ",
+    ),
+    Feature(
+        "common_person_name",
+        common_person_name,
+        "a listed person's given and family name, both common in the list, agree and no "
+        "country backs the match",
     ),
     Feature("weak_alias", weak_alias, "the list name is a weak alias"),
     Feature("country", country_agree, "party country is (+1) or is not (-1) one of the entry's"),

@@ -40,7 +40,8 @@ class ScoreCap:
 
 DESCRIPTIONS: dict[str, str] = {f.name: f.description for f in FEATURES}
 
-# Caps sit below every threshold of configs/matching.yaml (0.45 at the lowest).
+# Caps sit below every threshold of configs/matching.yaml (0.45 at the lowest), but for
+# the cap of a common person's name, which sits below the hard stop only.
 CAPS: tuple[ScoreCap, ...] = (
     # Pairs whose only agreement beyond generic words is a distinctive word that is hardly
     # a typo of the listed one ("handa"/"hana", "garen"/"green"): the long exact agreement
@@ -78,6 +79,31 @@ CAPS: tuple[ScoreCap, ...] = (
         at_least=1.0,
         score=0.40,
         reason="national legal forms of different kinds: another company of the same name",
+    ),
+    # The list's common words ("properties", "leasing") tell no more than generic ones
+    # ("Binya Properties Inc." against "BENA PROPERTIES").
+    ScoreCap(
+        "common_words_only_fuzzy",
+        at_least=0.7,
+        score=0.40,
+        reason="only words common in the list agree exactly; the distinctive word is "
+        "another spelling, not a believable typo",
+    ),
+    ScoreCap(
+        "lone_fuzzy_word",
+        at_least=1.0,
+        score=0.40,
+        reason="one word spelled alike is all that agrees, each name has a word the other "
+        "lacks and the countries differ: another company",
+    ),
+    # Not below the thresholds: a common two-word name of a person is a possible match
+    # to review, but no hard stop (thresholds.strong, 0.90) without a country or more.
+    ScoreCap(
+        "common_person_name",
+        at_least=1.0,
+        score=0.70,
+        reason="a common given and family name with nothing else to back it: a possible "
+        "match to review, not a hard stop",
     ),
     ScoreCap(
         "one_word_differs",

@@ -16,7 +16,15 @@ CASES = yaml.safe_load((Path(__file__).with_name("hard_cases.yaml")).read_text()
 @pytest.mark.parametrize("case", CASES, ids=[f"{c['name1']} | {c['name2']}" for c in CASES])
 def test_hard_case_decision(case, settings):
     pairs = pd.DataFrame(
-        [{"name1": case["name1"], "name2": case["name2"], "schema": case.get("schema")}]
+        [
+            {
+                "name1": case["name1"],
+                "name2": case["name2"],
+                "schema": case.get("schema"),
+                "country1": case.get("country1"),
+                "country2": case.get("country2"),
+            }
+        ]
     )
     scored = score_pairs(pairs, settings)
     assert bool(scored["match"].iat[0]) is case["match"], (
