@@ -60,10 +60,10 @@ def resolved_parties(tx: pd.DataFrame, ctx: RuleContext) -> pd.DataFrame:
             )
             frames.append(part[part["name"].notna()])
         lines = pd.concat(frames, ignore_index=True)
-        lines["party_id"] = (
-            lines["role"] + "\x1f" + lines["name"].astype(str) + "\x1f"
-            + lines["country"].astype(str) + "\x1f" + lines["customer_id"].astype(str)
-        )  # fmt: skip
+        lines["party_id"] = lines["role"].astype(str)
+        for column in ("name", "country", "customer_id"):
+            text = lines[column].astype(object).where(lines[column].notna(), "").astype(str)
+            lines["party_id"] = lines["party_id"] + "\x1f" + text
         parties = lines.drop_duplicates("party_id").drop(columns=["tx_index"])
         matches = screen.resolve_parties(parties, ctx.watchlist.settings)
         out = lines.merge(matches, on="party_id")
