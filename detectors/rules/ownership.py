@@ -138,12 +138,35 @@ def hits_of(
             "listed_share": hit["listed_share"].round(2),
             "threshold": float(threshold),
             "lists": "/".join(lists),
+            "chain": pd.Series([chain_text(t) for t in tops], index=hit.index, dtype=object),
             "chains": pd.Series(tops, index=hit.index, dtype=object),
             "ownership_snapshot": str(screen.snapshot.get("id", "")),
         },
         index=hit.index,
     )
     return RuleHits(mask=mask, reason=reason, evidence=evidence)
+
+
+def chain_text(chains: list[dict[str, Any]]) -> str:
+    """The chains as one readable line each (the case page shows them as text):
+    listed entry at the top, then every link with its share, source, date and score."""
+    lines = []
+    for chain in chains:
+        entry = chain["listed_entry"]
+        text = (
+            f"[{entry.get('list_code', '?')} {entry.get('entry_id', '?')} "
+            f"'{entry.get('matched_name', '?')}', score {entry.get('score', 0):.2f}] "
+            f"{chain['listed_owner']}"
+        )
+        for link in chain["links"]:
+            score = link["owner_resolution_score"]
+            share = "?" if link["share"] is None else f"{link['share']:g}"
+            text += (
+                f" -({share} %; {link['source'] or 'no source'}, {link['as_of'] or 'undated'}"
+                f"{'' if score is None else f'; owner score {score:.2f}'})-> {link['owned']}"
+            )
+        lines.append(f"{text} = {chain['effective_share']:g} % effective")
+    return " | ".join(lines)
 
 
 @rule("O1")

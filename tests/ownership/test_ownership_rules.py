@@ -34,12 +34,18 @@ def test_indirect_owner_blocks_the_customer_with_its_chain(matcher):
     assert found["aggregate_share"] == 60.0 and found["party_role"] == "customer"
     assert found["resolution_score"] >= 0.5
     chain = found["chains"][0]
-    assert chain["listed_entry"]["entry_id"] == "t:volkov" and chain["listed_entry"]["list_code"] == "SDN"
+    assert (
+        chain["listed_entry"]["entry_id"] == "t:volkov"
+        and chain["listed_entry"]["list_code"] == "SDN"
+    )
     assert [(x["owner"], x["owned"], x["share"]) for x in chain["links"]] == [
         ("Volkov Trading House", "Harbour Holdings Ltd", 100.0),
         ("Harbour Holdings Ltd", "Lion Gate Pte Ltd", 60.0),
     ]
-    assert chain["links"][0]["source"] == "company registry" and chain["links"][0]["as_of"] == "2025-06-30"
+    assert (
+        chain["links"][0]["source"] == "company registry"
+        and chain["links"][0]["as_of"] == "2025-06-30"
+    )
     assert chain["links"][0]["owner_resolution_score"] >= 0.9
 
 
@@ -70,7 +76,9 @@ def test_just_under_half_gives_only_the_minority_flag(matcher):
 
 
 def test_entity_list_owner_only_while_the_affiliates_rule_is_in_force(matcher):
-    screen = screen_of([("Dawning Information Industry Co., Ltd.", "Lion Gate Pte Ltd", 60)], matcher)
+    screen = screen_of(
+        [("Dawning Information Industry Co., Ltd.", "Lion Gate Pte Ltd", 60)], matcher
+    )
     dates = {"before": "2025-09-28", "in-force": "2025-09-29", "last-day": "2025-11-09",
              "suspended": "2025-11-10", "still-suspended": "2026-11-09", "back": "2026-11-10"}  # fmt: skip
     result = run_orders({name: {"customer_name": "Lion Gate Pte Ltd", "order_date": day}
