@@ -134,7 +134,10 @@ def main() -> None:
     print(f"{len(links)} links ({int((links['relation'] == 'ownership').sum())} ownership)")
     results: dict[str, Any] = {}
     screen = measured(
-        "resolution", results, lambda: OwnershipScreen.build(links, matcher, ShareSettings()), trace=False
+        "resolution",
+        results,
+        lambda: OwnershipScreen.build(links, matcher, ShareSettings()),
+        trace=False,
     )
 
     def shares() -> dict[str, int]:
