@@ -92,3 +92,14 @@ def test_rules_explain_knows_the_ownership_codes():
     }.items():
         result = invoke("rules", "explain", code)
         assert code in result.stdout and words.lower() in result.stdout.lower()
+
+
+def test_rescreen_rejects_a_bad_ownership_file_before_anything(tmp_path):
+    bad = tmp_path / "own.jsonl"
+    bad.write_text('{"id": "c1", "schema": "Company", "properties": {"name": ["A"]}}\n{oops\n')
+    listed = tmp_path / "internal_list.csv"
+    pd.DataFrame(LISTED).to_csv(listed, index=False)
+    result = invoke("--workspace", str(tmp_path / "ws"), "rescreen", "-w", str(listed), "--ownership", str(bad),
+                    code=2)  # fmt: skip
+    assert "own.jsonl: line 2: not JSON" in result.stderr
+    assert not (tmp_path / "ws" / "ownership" / "index.json").exists()

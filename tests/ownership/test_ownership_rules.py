@@ -113,3 +113,11 @@ def test_without_ownership_data_the_rules_say_so(matcher):
     result = run_orders({"t": {"customer_name": "Lion Gate Pte Ltd"}}, None, matcher)
     gaps = {n.code: n.reason for n in result.not_evaluable}
     assert "ownership data" in gaps["O1"] and "ownership data" in gaps["O3"]
+
+
+def test_a_customer_is_also_found_by_its_customer_id(matcher):
+    screen = screen_of([("Crimson Star Holdings", "CUST-1", 75)], matcher)
+    result = run_orders({"t": {"customer_name": "Some Other Trading Name Ltd"}}, screen, matcher)
+    assert "O1" in codes(result, "t")
+    found = evidence(result, "O1", "t")
+    assert found["resolution_score"] == 1.0 and found["aggregate_share"] == 75.0
