@@ -11,8 +11,9 @@ cycles, one directorship per fifty companies), then times, on one process:
 3. parties: `--rows` order lines' customers resolved to the graph, and the chains of the
    blocked ones traced back for the case file.
 
-Reports wall seconds per stage, the peak of Python allocations of the shares and parties
-stages (tracemalloc) and the process's peak resident memory after each stage.
+Reports wall seconds per stage, the peak of Python allocations of the shares stage
+(tracemalloc; the two matcher stages run without it, which slows the matcher several
+times over) and the process's peak resident memory after each stage.
 """
 
 from __future__ import annotations
@@ -171,7 +172,7 @@ def main() -> None:
             "flagged_blocked": int(blocked["party_id"].nunique()),
         }
 
-    counts |= measured("parties", results, parties)
+    counts |= measured("parties", results, parties, trace=False)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     for stage, figures in results.items():
         traced = figures["peak_traced_mb"]
