@@ -28,6 +28,7 @@ class DetectionContext:
     as_of: date  # the screening date
     watchlist: Any = None  # a built matcher over the active watchlist snapshot, or None
     settings: Mapping[str, Any] = field(default_factory=dict)  # pipeline settings
+    ownership: Any = None  # the OwnershipScreen of the active ownership snapshot, or None
 
 
 @dataclass

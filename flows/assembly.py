@@ -45,6 +45,7 @@ class RunSetup:
     matcher: Any = None
     watchlist_alongside: bool = False  # the watchlist screens in a forked process (if may fork)
     combination: Any = None  # the active learned combination (None: the fixed noisy-OR)
+    ownership: Any = None  # the OwnershipScreen of the active ownership snapshot, if any
 
     def context(
         self,
@@ -63,6 +64,7 @@ class RunSetup:
             as_of=as_of,
             watchlist=self.matcher,
             settings=self.settings,
+            ownership=self.ownership,
         )
 
 
@@ -108,6 +110,7 @@ def prepare_run(
         _add_watchlist(setup, workspace, watchlist, accept_shrink, partial)
     else:
         setup.skipped.append({"family": "watchlist", "reason": "disabled in config"})
+    _add_ownership(setup, workspace)
     if families.get("rules", True):
         setup.detectors["rules"] = RuleEngine(pack)
     else:
@@ -135,6 +138,29 @@ def _add_watchlist(
         "id": snapshot.id,
         "label": snapshot.label,
         "counts_by_list": snapshot.counts_by_list,
+    }
+
+
+def _add_ownership(setup: RunSetup, workspace: Workspace) -> None:
+    """The workspace's active ownership snapshot, its names screened against the list."""
+    from detectors.ownership import OwnershipScreen, ShareSettings
+    from watchlists.ownership import OwnershipStore
+
+    store = OwnershipStore(workspace.ownership)
+    info = store.active()
+    if info is None:
+        return
+    setup.ownership = OwnershipScreen.build(
+        store.links(info.id),
+        setup.matcher,
+        ShareSettings.from_config(setup.settings.get("ownership")),
+        snapshot=info.to_dict(),
+    )
+    setup.versions["ownership_snapshot"] = {
+        "id": info.id,
+        "loaded_at": info.loaded_at,
+        "files": [{"path": p, "sha256": s} for p, s in info.files],
+        "counts": info.counts,
     }
 
 

@@ -45,6 +45,7 @@ from cases.suppressed_hits import (
     rescore_without,
     write_suppressed_hits,
 )
+from detectors.ownership import resolution_report
 from flows.assembly import RunSetup, add_ml, anomaly_refit_needed, prepare_run
 from flows.drift_check import run_drift
 from flows.history import TransactionHistory
@@ -418,6 +419,8 @@ def daily_screening(
     }
     summary["skipped_detectors"] = setup.skipped
     summary["versions"] = setup.versions
+    if setup.ownership is not None:
+        summary["ownership"] = resolution_report(setup.ownership)
     summary["drift"] = run_drift(results, setup, ws, summary)
     if summary["drift"]["drifted"]:
         report(f"drift: {summary['drift']['message']}")

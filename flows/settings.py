@@ -92,6 +92,10 @@ class Workspace:
         return self.root / "models"
 
     @property
+    def ownership(self) -> Path:
+        return self.root / "ownership"
+
+    @property
     def case_store_url(self) -> str:
         return (
             os.environ.get("REDFLAG_CASE_STORE_URL")

@@ -73,6 +73,7 @@ class RuleContext:
     cache: dict[str, Any] = field(default_factory=dict)
     settings: Mapping[str, Any] = field(default_factory=dict)  # pipeline settings
     watchlist: Any = None  # the restricted-party matcher of the run, if any
+    ownership: Any = None  # the run's OwnershipScreen (detectors/ownership.py), if any
 
     @cached_property
     def policy(self) -> Policy:

@@ -19,6 +19,7 @@ from detectors.rules import (  # noqa: F401  (importing registers the rules)
     items,
     license,
     logistics,
+    ownership,
     parties,
     payments,
     unknown_items,
@@ -56,6 +57,7 @@ class RuleEngine:
             as_of=context.as_of,
             settings=context.settings or {},
             watchlist=context.watchlist,
+            ownership=context.ownership,
         )
         in_scope = {"all": transactions}
         frames: list[pd.DataFrame] = []

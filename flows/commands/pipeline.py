@@ -38,6 +38,15 @@ DaskAddressOption = Annotated[
     str | None,
     typer.Option("--dask-address", help="Scheduler of an existing Dask cluster, tcp://host:8786."),
 ]
+OwnershipOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--ownership",
+        help="Ownership data: CSV owner,owned,share (percent; optional owner_country, "
+        "owned_country, source, as_of) or OpenSanctions FtM JSON lines (Ownership, "
+        "Directorship). Kept in the workspace; later runs use the last one given.",
+    ),
+]
 ProgressOption = Annotated[
     bool | None,
     typer.Option(
@@ -60,6 +69,7 @@ def execute_run(
     progress: bool | None = None,
     accept_shrink: bool = False,
     partial: bool = False,
+    ownership: list[Path] | None = None,
 ) -> dict:
     """One daily run in-process, on Prefect's local mode; with `runner="dask"` its partitions
     run on a local Dask cluster, or on the cluster at `dask_address`."""
@@ -75,6 +85,7 @@ def execute_run(
     check_run_inputs(
         list(map(str, transactions)), config, column_map, list(map(str, watchlist or []))
     )
+    add_ownership(workspace, ownership)
     quiet_prefect()
     from flows.daily import daily_screening
 
@@ -90,6 +101,24 @@ def execute_run(
         partial=partial,
     )
     return run_flow(daily_screening, arguments, runner, dask_address, config, progress)
+
+
+def add_ownership(workspace: Path, ownership: list[Path] | None) -> None:
+    """Ownership files given to a run become the workspace's active ownership snapshot
+    (read and checked whole first: a bad file exits 2 and nothing is kept)."""
+    if not ownership:
+        return
+    from flows.settings import Workspace
+    from watchlists.ownership import OwnershipStore
+
+    info, created = OwnershipStore(Workspace(Path(workspace)).ownership).add(ownership)
+    counts = info.counts
+    typer.echo(
+        f"redflag: ownership snapshot {info.id} {'loaded' if created else 'reused'}: "
+        f"{counts.get('ownership_links', 0)} ownership links, "
+        f"{counts.get('directorships', 0)} directorships",
+        err=True,
+    )
 
 
 def run_flow(
@@ -214,6 +243,7 @@ def run_command(
     progress: ProgressOption = None,
     accept_shrink: AcceptShrinkOption = False,
     partial: PartialOption = False,
+    ownership: OwnershipOption = None,
     workspace: WorkspaceOption = None,
 ) -> None:
     """Screen one day's orders: parties against the lists, red-flag rules, ML; write case files."""
@@ -231,6 +261,7 @@ def run_command(
             progress,
             accept_shrink,
             partial,
+            ownership,
         )
     )
     print_summary(summary)
@@ -347,6 +378,7 @@ def rescreen_command(
     workspace: WorkspaceOption = None,
     accept_shrink: AcceptShrinkOption = False,
     partial: PartialOption = False,
+    ownership: OwnershipOption = None,
 ) -> None:
     """Load a new list version, diff it against the last one, and open cases for new hits in past orders."""
 
@@ -365,6 +397,7 @@ def rescreen_command(
                 raise InputError(f"--since {since!r}: not an ISO date (YYYY-MM-DD)") from None
         if partitions is not None and partitions < 1:
             raise InputError(f"--partitions: expected 1 or more (got {partitions})")
+        add_ownership(workspace_of(ctx, workspace), ownership)
         quiet_prefect()
         from flows.rescreen import rescreen
 

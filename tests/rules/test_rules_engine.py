@@ -181,7 +181,9 @@ def test_rule_without_its_columns_is_not_evaluable(pack, spec):
         if other.id != spec.id and other.missing_columns(present)
     }
     assert all(reasons.pop(code).startswith("needs column") for code in sharing)
-    assert all(reason.startswith("partly evaluated") for reason in reasons.values()), reasons
+    # the ownership rules need ownership data, which these runs lack (tests/ownership/)
+    allowed = ("partly evaluated", "needs ownership data")
+    assert all(reason.startswith(allowed) for reason in reasons.values()), reasons
     assert not raised(result, spec.id)
 
 
