@@ -84,7 +84,7 @@ def order_links(orders: pd.DataFrame, rules: ContactRules) -> pd.DataFrame:
     present = [c for c in order_columns() if c in orders]
     rows = orders[present].drop_duplicates(ignore_index=True)
     customer = "customer:" + rows["customer_id"].astype("str")
-    names = rows["customer_name"] if "customer_name" in rows else customer
+    names = rows.get("customer_name", customer)
     parts = []
     contacts = {
         "address": lambda: address_keys(rows["customer_address"], rules.abbreviations),
