@@ -73,15 +73,28 @@ def network_view(case: Case) -> NetworkView | None:
     view = NetworkView()
     view.nodes.append(Node(subject, _short(str(case.subject.get("name", ""))), "customer",
                            cx, cy, "subject", f"{case.subject.get('name', '')} (this case)"))  # fmt: skip
+    angles: dict[str, float] = {}
     firsts = list(dict.fromkeys(link["party"] for link in links if link.get("hop") == 1))
-    seconds = list(dict.fromkeys(link["party"] for link in links if link.get("hop") == 2))
-    for hop, parties in ((1, firsts), (2, seconds)):
-        for i, party in enumerate(parties):
-            angle = 2 * math.pi * (i + 0.5 * (hop - 1)) / max(len(parties), 1) - math.pi / 2
-            places[party] = (
-                cx + RINGS[hop] * math.cos(angle),
-                cy + RINGS[hop] * 0.8 * math.sin(angle),
-            )
+    for i, party in enumerate(firsts):
+        angles[party] = 2 * math.pi * i / max(len(firsts), 1) - math.pi / 2
+    # two hops out: beside the party they were reached through, fanned out around its angle
+    children: dict[str, list[str]] = {}
+    for link in links:
+        if link.get("hop") == 2 and link["party"] not in angles:
+            via = str(link.get("via"))
+            if link["party"] not in children.get(via, []):
+                children.setdefault(via, []).append(link["party"])
+                angles[link["party"]] = math.nan
+    spread = min(0.5, math.pi / max(len(firsts), 1))
+    for via, parties in children.items():
+        base = angles.get(via, -math.pi / 2)
+        for j, party in enumerate(parties):
+            angles[party] = base + (j - (len(parties) - 1) / 2) * spread / max(len(parties), 1)
+    for link in links:
+        angle, ring = angles[link["party"]], RINGS[2 if link.get("hop") == 2 else 1]
+        places.setdefault(
+            link["party"], (cx + ring * math.cos(angle), cy + ring * 0.8 * math.sin(angle))
+        )
     for link in links:
         party = link["party"]
         if party in {n.party for n in view.nodes}:

@@ -121,11 +121,8 @@ def _flag_rows(hit: pd.DataFrame, code: str, why: str) -> pd.DataFrame:
         }  # fmt: skip
     )
     evidence = {
-        party: {
-            "linked_parties": rows.drop(columns="party").head(EVIDENCE_PARTIES).to_dict("records"),
-            "linked_count": int(len(rows)),
-        }  # fmt: skip
-        for party, rows in records.groupby("party", sort=False)
+        party: {"linked_parties": rows[:EVIDENCE_PARTIES], "linked_count": len(rows)}
+        for party, rows in grouped_records(records, "party").items()
     }
     return pd.DataFrame({
         "party": first["party"].to_numpy(), "code": code, "reason": reason.to_numpy(),
@@ -219,6 +216,16 @@ def related_parties(
         "case_status": near["status"].fillna("").astype(str).to_numpy(),
     })  # fmt: skip
     return {
-        str(subject): {"hops": hops, "links": rows.drop(columns="subject").to_dict("records")}
-        for subject, rows in frame.groupby("subject", sort=False)
+        subject: {"hops": hops, "links": links}
+        for subject, links in grouped_records(frame, "subject").items()
     }
+
+
+def grouped_records(frame: pd.DataFrame, by: str) -> dict[str, list[dict[str, Any]]]:
+    """`by` value -> the records (dicts, without `by`) of its rows, in frame order; one
+    `to_dict` over the whole frame, not one per group."""
+    records = frame.drop(columns=by).to_dict("records")
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for key, record in zip(frame[by].astype(str), records, strict=True):
+        grouped.setdefault(key, []).append(record)
+    return grouped
