@@ -113,7 +113,9 @@ def main() -> int:
         # the network of related parties (one stage after screening) over the run's time
         "network_share": round(
             float(summary.get("timings_seconds", {}).get("network", 0.0)) / run_seconds, 3
-        ) if run_seconds else 0.0,
+        )
+        if run_seconds
+        else 0.0,
         "network": summary.get("network", {}),
         "peak_rss_mb_before_run": round(memory_before),
         "peak_rss_mb": round(peak_rss_mb()),

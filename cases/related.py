@@ -5,8 +5,9 @@ cases from the store, the related parties put on each draft, and the network fla
 
 from __future__ import annotations
 
+import itertools
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,7 +19,7 @@ from cases.grouping import case_priority
 from cases.model import CaseDraft, CaseFlag
 from cases.tables import case_contents, cases
 from detectors.network.flags import customer_node, network_flags, related_parties
-from detectors.network.graph import build_network
+from detectors.network.graph import Network, build_network
 from detectors.rules.policy import name_key
 
 # watchlist roles -> the network's party kinds (an intermediate consignee is not linked)
@@ -32,9 +33,30 @@ ROLE_KINDS: dict[str, str] = {
 class RunNetwork:
     """What the network gives the run's drafts: related parties and flags per customer."""
 
-    related: dict[str, dict[str, Any]] = field(default_factory=dict)
+    network: Network | None = None
+    listed: pd.DataFrame = field(default_factory=pd.DataFrame)
+    cased: pd.DataFrame = field(default_factory=pd.DataFrame)
+    settings: Mapping[str, Any] = field(default_factory=dict)
     flags: dict[str, list[CaseFlag]] = field(default_factory=dict)  # by customer node
     counts: dict[str, int] = field(default_factory=dict)
+    related: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def attach_all(
+        self, drafts: Iterator[CaseDraft], case_settings: Mapping[str, Any], batch: int = 2_000
+    ) -> Iterator[CaseDraft]:
+        """The drafts with their related parties (found for a batch of drafts at a time:
+        only the customers with a case need theirs) and network flags."""
+        while True:
+            chunk = list(itertools.islice(drafts, batch))
+            if not chunk:
+                return
+            if self.network is not None:
+                subjects = ["customer:" + str(d.subject.get("customer_id")) for d in chunk]
+                self.related = related_parties(
+                    self.network, subjects, self.listed, self.cased,
+                    int(self.settings.get("hops", 2)), int(self.settings.get("max_related", 40)),
+                )  # fmt: skip
+            yield from (self.attach(d, case_settings) for d in chunk)
 
     def attach(self, draft: CaseDraft, case_settings: Mapping[str, Any]) -> CaseDraft:
         node = "customer:" + str(draft.subject.get("customer_id"))
@@ -135,29 +157,20 @@ def run_network(
         customer_of = pd.Series(customer_node(orders["customer_id"]).to_numpy(),
                                 index=orders["transaction_id"].to_numpy())  # fmt: skip
         flags = flags.assign(party=flags["transaction_id"].map(customer_of))
-        for (party, code), rows in flags.groupby(["party", "code"], sort=False):
-            first = rows.iloc[0]
+        ids = flags.groupby(["party", "code"], sort=False)["transaction_id"].agg(list)
+        first = flags.drop_duplicates(["party", "code"]).set_index(["party", "code"])
+        for (party, code), row in zip(first.index, first.itertuples(index=False), strict=True):
             by_customer.setdefault(str(party), []).append(CaseFlag(
-                code=str(code), source="rule", title=str(first["title"]),
-                severity=str(first["severity"]),
-                transaction_ids=rows["transaction_id"].astype(str).tolist(),
-                evidence=dict(first["evidence"]), citation=str(first["citation"]),
-                weight=float(first["weight"]), reason=str(first["reason"]),
-                recommended_action=str(first["recommended_action"]),
+                code=str(code), source="rule", title=str(row.title), severity=str(row.severity),
+                transaction_ids=[str(t) for t in ids[(party, code)]],
+                evidence=dict(row.evidence), citation=str(row.citation),
+                weight=float(row.weight), reason=str(row.reason),
+                recommended_action=str(row.recommended_action),
             ))  # fmt: skip
-    subjects = customer_node(orders["customer_id"]).unique().tolist()
-    related = related_parties(
-        network,
-        subjects,
-        listed,
-        cased,
-        int(settings.get("hops", 2)),
-        int(settings.get("max_related", 40)),
-    )
     counts = {
         "parties_linked": network.parties,
         "links": len(network.links),
         "hub_keys_left_out": len(network.common_keys),
         **{f"flags_{c}": int(n) for c, n in flags["code"].value_counts().items()},
     }
-    return RunNetwork(related, by_customer, counts)
+    return RunNetwork(network, listed, cased, settings, by_customer, counts)

@@ -332,7 +332,7 @@ def store_and_write_cases(
         *(iter_drafts(r) for r in results), key=lambda d: d.case_key
     )
     if network is not None:
-        merged = (network.attach(d, settings["cases"]) for d in merged)
+        merged = network.attach_all(merged, settings["cases"])
     total = sum(r.draft_count for r in results)
     done = 0
     with CaseFileWriter(out_dir, render_workers(settings)) as writer:
