@@ -181,6 +181,7 @@ def relate_parties(
     results: list[PartitionResult],
     since: Any,
     as_of: Any,
+    run_id: str | None = None,
 ) -> RunNetwork | None:
     """The network of related parties over the run's orders and the kept history, with
     this run's watchlist hits and the case store's listed parties and cases."""
@@ -190,7 +191,10 @@ def relate_parties(
     columns = list(dict.fromkeys([*order_columns(), "transaction_id", "customer_since"]))
     frames = [pd.read_parquet(f, columns=columns) for p in parts for f in p.files]
     orders = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
-    history = TransactionHistory(workspace.history).load(since=since, columns=columns)
+    # the earlier runs' orders: this run's partitions have added its own to the history
+    history = TransactionHistory(workspace.history).load(
+        since=since, columns=columns, own_run=run_id
+    )
     matching = read_yaml(CONFIGS_DIR / setup.settings.get("matching_config", "matching.yaml"))
     abbreviations = (matching.get("names") or {}).get("address_abbreviations") or {}
     rules = contact_rules(setup.policy, abbreviations, settings)
@@ -439,7 +443,9 @@ def daily_screening(
             retire_local_workers(client)
         with clock("network"):
             as_of = spool.last_date or datetime.now(UTC).date()
-            network = relate_parties(quote(setup), ws, quote(parts), quote(results), since, as_of)
+            network = relate_parties(
+                quote(setup), ws, quote(parts), quote(results), since, as_of, run_id
+            )
         run = RunInfo(run_id=run_id, started_at=started_at.isoformat(), versions=setup.versions)
         cases = store_and_write_cases(
             results, ws, run, out_dir, setup.settings, clock, report, run_folder.resumed, network

@@ -83,7 +83,9 @@ def test_the_case_json_and_the_static_case_file_list_the_related_parties(store):
     assert by_party["customer:CUST-0102"]["hop"] == 2
     assert by_party["customer:CUST-0102"]["listed_as"].startswith("Entity List")
     assert by_party["payer:golden bridge ltd"]["kind"] == "payer"
-    assert by_party["customer:CUST-0103"]["why"].lower() == "paid by the same payer golden bridge ltd"
+    assert (
+        by_party["customer:CUST-0103"]["why"].lower() == "paid by the same payer golden bridge ltd"
+    )
     html = case_html(case)
     assert "Related parties and cases (4)" in html
     assert "Red Lotus Trading" in html and "C-000001" in html and "listed" in html
