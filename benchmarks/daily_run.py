@@ -110,6 +110,13 @@ def main() -> int:
         # the ML family's share of the run: fitting the anomaly model when due, and the ML
         # detectors inside the partitions (features and scoring), over the run's wall time
         "ml_share": ml_share(summary, run_seconds),
+        # the network of related parties (one stage after screening) over the run's time
+        "network_share": round(
+            float(summary.get("timings_seconds", {}).get("network", 0.0)) / run_seconds, 3
+        )
+        if run_seconds
+        else 0.0,
+        "network": summary.get("network", {}),
         "peak_rss_mb_before_run": round(memory_before),
         "peak_rss_mb": round(peak_rss_mb()),
         "counts": {k: v for k, v in summary["counts"].items() if k != "flags_by_code"},

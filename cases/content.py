@@ -39,6 +39,7 @@ def draft_content(draft: CaseDraft) -> dict[str, Any]:
         "trigger": draft.trigger,
         "not_evaluable": list(draft.not_evaluable),
         "order_history": dict(draft.order_history),
+        "related": dict(draft.related),
     }
 
 
@@ -112,6 +113,8 @@ def merge_content(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
         ),
         # the later run saw the longer history
         "order_history": new.get("order_history") or old.get("order_history") or {},
+        # the later run saw the network as it is now
+        "related": new.get("related") or old.get("related") or {},
     }
 
 
@@ -163,6 +166,7 @@ def case_from_parts(
         pending_decision=json.loads(row.pending_json) if row.pending_json else None,
         not_evaluable=content.get("not_evaluable") or [],
         order_history=content.get("order_history") or {},
+        related=content.get("related") or {},
     )
 
 

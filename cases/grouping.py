@@ -111,6 +111,11 @@ def attach_case_ids(
     return scored.assign(case_id=case_id.to_numpy())
 
 
+def case_priority(risk: int, hard_stop: bool, thresholds: Mapping[str, Any]) -> str:
+    """high, medium or low from a case's risk (a hard stop is always high)."""
+    return _priority(risk, hard_stop, thresholds)
+
+
 def _priority(risk: int, hard_stop: bool, thresholds: Mapping[str, Any]) -> str:
     if hard_stop or risk >= thresholds.get("high", 70):
         return "high"

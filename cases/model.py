@@ -70,6 +70,8 @@ class CaseDraft:
     not_evaluable: list[dict[str, Any]] = field(default_factory=list)
     # the customer's earlier orders as the run saw them (see cases.customer_history)
     order_history: dict[str, Any] = field(default_factory=dict)
+    # the parties and cases related to the customer (detectors.network): {"hops", "links"}
+    related: dict[str, Any] = field(default_factory=dict)
 
     def evidence_keys(self) -> set[str]:
         """What the evidence consists of, so a later run can tell new evidence from old:
@@ -113,6 +115,7 @@ class Case:
     pending_decision: dict[str, Any] | None = None
     not_evaluable: list[dict[str, Any]] = field(default_factory=list)  # see CaseDraft
     order_history: dict[str, Any] = field(default_factory=dict)  # see CaseDraft
+    related: dict[str, Any] = field(default_factory=dict)  # see CaseDraft
 
     def to_json(self) -> dict[str, Any]:
         """Contract 4: the required keys first, then the extras."""
@@ -143,4 +146,5 @@ class Case:
             "parties": self.parties,
             "not_evaluable": self.not_evaluable,
             "order_history": self.order_history,
+            "related": self.related,
         }

@@ -19,6 +19,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from cases.case_view import event_sentence, history_chart, match_cards
 from cases.model import Case
+from cases.network_view import network_view
 from cases.presentation import filters as presentation_filters
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -171,6 +172,7 @@ def case_context(case: Case) -> dict[str, Any]:
         "new_flags": new_flags,
         "cards": match_cards(case, new_entries),
         "chart": history_chart(case),
+        "network": network_view(case),
     }
 
 

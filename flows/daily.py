@@ -28,6 +28,13 @@ from prefect.utilities.annotations import quote
 from cases.bulk import collector_paused
 from cases.grouping import attach_case_ids
 from cases.policy import load_case_policy
+from cases.related import (
+    RunNetwork,
+    listed_from_hits,
+    ownership_network,
+    run_network,
+    store_context,
+)
 from cases.run_outputs import (
     CaseFileWriter,
     ScoredCsv,
@@ -45,7 +52,8 @@ from cases.suppressed_hits import (
     rescore_without,
     write_suppressed_hits,
 )
-from detectors.ownership import resolution_report
+from detectors.network.links import contact_rules, distinct, order_columns, order_links
+from detectors.ownership import resolution_report, resolved_links
 from flows.assembly import RunSetup, add_ml, anomaly_refit_needed, prepare_run
 from flows.drift_check import run_drift
 from flows.history import TransactionHistory
@@ -70,7 +78,7 @@ from flows.partitions import (
 from flows.progress import Progress
 from flows.resume import actions_before, claim_run, finish_run, run_key
 from flows.runners import dask_client, retire_local_workers, run_each, runner_workers
-from flows.settings import Workspace, ingest_workers, render_workers
+from flows.settings import CONFIGS_DIR, Workspace, ingest_workers, read_yaml, render_workers
 from flows.shipping import publish, withdraw
 from flows.sources import expand_inputs, expand_sources
 from watchlists.loader import file_sha256
@@ -170,6 +178,49 @@ def fit_anomaly_model(
     rows = rows.sort_values("transaction_id", kind="stable").reset_index(drop=True)
     features = rows.drop(columns=["transaction_id", "order_date"])
     store_anomaly(workspace.root, features, rows["order_date"], settings, rows_seen=rows_seen)
+
+
+@task(name="network", **TASK_OPTIONS)
+def relate_parties(
+    setup: RunSetup,
+    workspace: Workspace,
+    parts: list[Partition],
+    results: list[PartitionResult],
+    since: Any,
+    as_of: Any,
+    run_id: str | None = None,
+) -> RunNetwork | None:
+    """The network of related parties over the run's orders and the kept history, with
+    this run's watchlist hits and the case store's listed parties and cases."""
+    settings = setup.settings.get("network") or {}
+    if not settings.get("enabled", True):
+        return None
+    columns = list(dict.fromkeys([*order_columns(), "transaction_id", "customer_since"]))
+    frames = [pd.read_parquet(f, columns=columns) for p in parts for f in p.files]
+    orders = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+    # the earlier runs' orders: this run's partitions have added its own to the history
+    history = TransactionHistory(workspace.history).load(
+        since=since, columns=columns, own_run=run_id
+    )
+    matching = read_yaml(CONFIGS_DIR / setup.settings.get("matching_config", "matching.yaml"))
+    abbreviations = (matching.get("names") or {}).get("address_abbreviations") or {}
+    rules = contact_rules(setup.policy, abbreviations, settings)
+    links = order_links(pd.concat([orders, history], ignore_index=True), rules)
+    hit_frames = [pd.read_parquet(r.flags, columns=["transaction_id", "source", "evidence"])
+                  for r in results]  # fmt: skip
+    hits = pd.concat(hit_frames, ignore_index=True) if hit_frames else pd.DataFrame(
+        columns=["transaction_id", "source", "evidence"])  # fmt: skip
+    store = CaseStore(workspace.case_store_url, load_case_policy())
+    try:
+        listed_before, cased = store_context(store.engine)
+    finally:
+        store.close()
+    listed = pd.concat([listed_from_hits(hits, orders), listed_before], ignore_index=True)
+    if setup.ownership is not None:
+        owned, listed_owners = ownership_network(resolved_links(setup.ownership), orders)
+        links = distinct([links, owned])
+        listed = pd.concat([listed, listed_owners], ignore_index=True)
+    return run_network(orders, links, listed, cased, settings, pd.Timestamp(as_of))
 
 
 @dataclass
@@ -284,6 +335,7 @@ def store_and_write_cases(
     clock: StageClock,
     report: Progress,
     resumed: bool = False,
+    network: RunNetwork | None = None,
 ) -> StoredCases:
     """Stores the partitions' drafts (deduplicated against the case store) in case-key
     order across all partitions, so that case ids do not depend on the partitioning, and
@@ -291,7 +343,11 @@ def store_and_write_cases(
     does not grow with the number of cases. A batch's files are written by forked workers
     while the next batch is stored."""
     stored = StoredCases(action_counts=action_counts([]))
-    merged = heapq.merge(*(iter_drafts(r) for r in results), key=lambda d: d.case_key)
+    merged: Iterator[Any] = heapq.merge(
+        *(iter_drafts(r) for r in results), key=lambda d: d.case_key
+    )
+    if network is not None:
+        merged = network.attach_all(merged, settings["cases"])
     total = sum(r.draft_count for r in results)
     done = 0
     with CaseFileWriter(out_dir, render_workers(settings)) as writer:
@@ -396,9 +452,14 @@ def daily_screening(
                 present_columns=spool.present_columns,
             )
             retire_local_workers(client)
+        with clock("network"):
+            as_of = spool.last_date or datetime.now(UTC).date()
+            network = relate_parties(
+                quote(setup), ws, quote(parts), quote(results), since, as_of, run_id
+            )
         run = RunInfo(run_id=run_id, started_at=started_at.isoformat(), versions=setup.versions)
         cases = store_and_write_cases(
-            results, ws, run, out_dir, setup.settings, clock, report, run_folder.resumed
+            results, ws, run, out_dir, setup.settings, clock, report, run_folder.resumed, network
         )
         with clock("outputs"):
             scored = write_merged_scored(results, out_dir, cases, setup.settings)
@@ -417,6 +478,7 @@ def daily_screening(
         "rows": [p.rows for p in parts],
         "seconds_by_stage": partition_seconds(results),
     }
+    summary["network"] = network.counts if network is not None else {"enabled": False}
     summary["skipped_detectors"] = setup.skipped
     summary["versions"] = setup.versions
     if setup.ownership is not None:

@@ -82,9 +82,9 @@ class NameTables:
         }
         pinyin_words: dict[str, tuple[str, ...]] = {}
         syllables = 1
-        for word, latin in cjk_words.items():
+        for word, meaning in cjk_words.items():
             spelled = lazy_pinyin(word)
-            joined, english = "".join(spelled), tuple(latin.split())
+            joined, english = "".join(spelled), tuple(meaning.split())
             # words and places spelled as their pinyin (shenzhen) or dropped (市) stay as they are
             if (
                 _HAN.fullmatch(word)

@@ -235,7 +235,9 @@ class NearWords:
         # as one number per pair, sorted: duplicates side by side (sorting beats np.unique's
         # hashing, and 32-bit numbers, when they do, sort faster)
         small = np.int32 if len(depths) * vocabulary < np.iinfo(np.int32).max else np.int64
-        pairs = np.sort(positions.astype(small) * small(vocabulary) + word_ids.astype(small))
+        pairs = np.sort(
+            np.add(np.multiply(positions, vocabulary, dtype=small), word_ids, dtype=small)
+        )
         pairs = pairs[np.r_[True, pairs[1:] != pairs[:-1]]]
         return pairs // vocabulary, (pairs % vocabulary).astype(np.int32)
 

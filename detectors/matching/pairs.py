@@ -72,14 +72,14 @@ def score_pairs(pairs: pd.DataFrame, settings: MatchSettings) -> pd.DataFrame:
         kind = schema_kind(sch)
         q = analyze_name(str(n1) if _text(n1) else "", settings.tables, kind)
         c = analyze_name(str(n2) if _text(n2) else "", settings.tables, kind)
-        country2 = _text(k2)
+        country1, country2 = _text(k1), _text(k2)
         contexts.append(
             PairContext(
                 query=q,
                 candidate=c,
                 alignment=align(q, c, weights),
                 weights=weights,
-                query_country=_text(k1).upper() if _text(k1) else None,
+                query_country=country1.upper() if country1 else None,
                 query_type=kind if kind in ("person", "entity") else "unknown",
                 entry_countries=frozenset([country2.upper()]) if country2 else frozenset(),
                 entry_type=kind if kind in ("person", "entity") else "unknown",

@@ -126,20 +126,20 @@ class EvidenceReader:
             words = sorted((self._words[t].df, t) for t in set(query.tokens))
             sounds: set[int] = set()
             mask = 0
-            for rank, (_, token) in enumerate(words):
-                e = self._words[token]
-                word = rank if rank < COVERED_WORDS else -1
-                if word >= 0 and (e.df or len(e.near_df) or len(e.common_token)):
-                    mask |= 1 << word
+            for rank, (_, listed) in enumerate(words):
+                e = self._words[listed]
+                slot = rank if rank < COVERED_WORDS else -1
+                if slot >= 0 and (e.df or len(e.near_df) or len(e.common_token)):
+                    mask |= 1 << slot
                 if e.df and (e.df <= cap or rank == 0):
-                    own.append((e.df, e.token, e.token, e.idf, word, at))
+                    own.append((e.df, e.token, e.token, e.idf, slot, at))
                 elif e.df:
-                    unread.append((e.token, e.idf, word, at))
+                    unread.append((e.token, e.idf, slot, at))
                 if e.sound_row >= 0 and 0 < e.sound_df <= cap and e.sound_row not in sounds:
                     sounds.add(e.sound_row)
                     own.append((e.sound_df, e.sound_row, -1, 0.5 * idf(e.sound_df), -1, at))
                 near.append(e)
-                near_word.append(word)
+                near_word.append(slot)
                 near_of.append(at)
             required.append(mask)
         o_df, o_row, o_token, o_weight, o_word, o_of = (

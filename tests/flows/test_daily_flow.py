@@ -142,3 +142,14 @@ def test_missing_required_column_exits_2_with_one_line(prefect_harness, generate
 def test_missing_file_exits_2(tmp_path):
     code, _stdout, stderr = invoke("--workspace", str(tmp_path), "run", "-t", str(tmp_path / "nope.csv"))
     assert code == 2 and "nope.csv: no such file" in stderr
+
+
+def test_cases_carry_their_related_parties_and_network_flags(first_run):
+    summary = json.loads((first_run["out"] / "run_summary.json").read_text())
+    assert summary["network"]["links"] > 0 and "network" in summary["timings_seconds"]
+    cases = [json.loads(p.read_text()) for p in (first_run["out"] / "cases").glob("*.json")]
+    related = [link for case in cases for link in case["related"].get("links", [])]
+    assert related, "the generated rings share addresses, phones and payers"
+    assert all(link["why"] and link["hop"] in (1, 2) for link in related)
+    network_flags = [f for case in cases for f in case["flags"] if f["code"] in {"N1", "N2", "N3"}]
+    assert network_flags and all("RPN" in f["citation"] for f in network_flags)

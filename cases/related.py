@@ -1,0 +1,197 @@
+"""The network of related parties around each case of a run (detectors.network): the
+listed parties (this run's watchlist hits and those of past cases) and the customers'
+cases from the store, the related parties put on each draft, and the network flags
+(N1-N3) added to the drafts they concern, their risk raised by the same noisy-OR."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+import sqlalchemy as sa
+
+from cases.content import higher_priority
+from cases.grouping import case_priority
+from cases.model import CaseDraft, CaseFlag
+from cases.tables import case_contents, cases
+from detectors.network.flags import customer_node, network_flags, related_parties
+from detectors.network.graph import Network, build_network
+from detectors.network.links import owner_links
+from detectors.rules.policy import name_key
+
+# watchlist roles -> the network's party kinds (an intermediate consignee is not linked)
+ROLE_KINDS: dict[str, str] = {
+    "ship_to": "consignee", "end_user": "end_user", "payer": "payer",
+    "freight_forwarder": "forwarder",
+}  # fmt: skip
+
+
+@dataclass
+class RunNetwork:
+    """What the network gives the run's drafts: related parties and flags per customer."""
+
+    network: Network | None = None
+    listed: pd.DataFrame = field(default_factory=pd.DataFrame)
+    cased: pd.DataFrame = field(default_factory=pd.DataFrame)
+    settings: Mapping[str, Any] = field(default_factory=dict)
+    flags: dict[str, list[CaseFlag]] = field(default_factory=dict)  # by customer node
+    counts: dict[str, int] = field(default_factory=dict)
+    related: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def attach_all(
+        self, drafts: Iterator[CaseDraft], case_settings: Mapping[str, Any], batch: int = 2_000
+    ) -> Iterator[CaseDraft]:
+        """The drafts with their related parties (found for a batch of drafts at a time:
+        only the customers with a case need theirs) and network flags."""
+        while True:
+            chunk = list(itertools.islice(drafts, batch))
+            if not chunk:
+                return
+            if self.network is not None:
+                subjects = ["customer:" + str(d.subject.get("customer_id")) for d in chunk]
+                self.related = related_parties(
+                    self.network, subjects, self.listed, self.cased,
+                    int(self.settings.get("hops", 2)), int(self.settings.get("max_related", 40)),
+                )  # fmt: skip
+            yield from (self.attach(d, case_settings) for d in chunk)
+
+    def attach(self, draft: CaseDraft, case_settings: Mapping[str, Any]) -> CaseDraft:
+        node = "customer:" + str(draft.subject.get("customer_id"))
+        draft.related = self.related.get(node, {})
+        added = [f for f in self.flags.get(node, []) if f.code not in {g.code for g in draft.flags}]
+        if added:
+            keep = 1.0 - draft.risk_score / 100.0
+            for flag in added:
+                keep *= 1.0 - flag.weight
+                flag.transaction_ids = [
+                    t for t in flag.transaction_ids if t in set(draft.transaction_ids)
+                ] or flag.transaction_ids
+            draft.flags = [*draft.flags, *added]
+            draft.risk_score = max(draft.risk_score, round(100 * (1.0 - keep)))
+            computed = case_priority(draft.risk_score, False, case_settings.get("priority", {}))
+            draft.priority = higher_priority(draft.priority, computed)
+            actions = [f.recommended_action for f in added if f.recommended_action]
+            draft.recommended_actions = list(dict.fromkeys([*draft.recommended_actions, *actions]))
+        return draft
+
+
+def listed_from_hits(hit_flags: pd.DataFrame, orders: pd.DataFrame) -> pd.DataFrame:
+    """This run's listed parties (party, listed_as) from its watchlist flags (`evidence`
+    a dict or JSON text with role, party_name, list, matched_name, score)."""
+    hits = hit_flags[hit_flags["source"] == "watchlist"]
+    if hits.empty:
+        return pd.DataFrame(columns=["party", "listed_as"])
+    evidence = [e if isinstance(e, dict) else json.loads(e) for e in hits["evidence"]]
+    frame = pd.DataFrame({
+        "transaction_id": hits["transaction_id"].astype(str).to_numpy(),
+        "role": [str(e.get("role", "")) for e in evidence],
+        "name": [str(e.get("party_name", "")) for e in evidence],
+        "listed_as": [f"{e.get('list', 'list')} hit in this run: {e.get('matched_name', '')}"
+                      f" ({float(e.get('score', 0)):.2f})" for e in evidence],
+    })  # fmt: skip
+    customer_of = pd.Series(
+        orders["customer_id"].astype(str).to_numpy(), index=orders["transaction_id"].astype(str)
+    )
+    customer_of = customer_of[~customer_of.index.duplicated()]
+    kind = frame["role"].map(ROLE_KINDS)
+    party = (kind + ":" + name_key(frame["name"].astype("str"))).where(kind.notna())
+    party = party.fillna(
+        customer_node(frame["transaction_id"].map(customer_of)).where(frame["role"] == "customer")
+    )
+    return pd.DataFrame({"party": party, "listed_as": frame["listed_as"]}).dropna()
+
+
+def ownership_network(
+    resolved: pd.DataFrame, orders: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The links (LINK_COLUMNS) and the listed owners (party, listed_as) of the ownership
+    data (`detectors.ownership.resolved_links`): an owned company whose name is a
+    customer's is that customer, and two parties with the same owner are related through
+    it; an owner the matcher resolved to a list entry is a listed party."""
+    owning = resolved[resolved["relation"] == "ownership"]
+    links = owner_links(owning[["owner_name", "owned_name", "share", "source"]], orders)
+    on_list = owning[owning["owner_entry_id"].notna()].drop_duplicates("owner_name")
+    listed = pd.DataFrame({
+        "party": ("owner:" + name_key(on_list["owner_name"].astype("str"))).to_numpy(),
+        "listed_as": [f"{lst} entry {name} ({float(score):.2f}), owner in the ownership data"
+                      for lst, name, score in zip(on_list["owner_list"],
+                                                  on_list["owner_matched_name"],
+                                                  on_list["owner_score"], strict=True)],
+    })  # fmt: skip
+    return links, listed
+
+
+def store_context(engine: sa.Engine) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """From the case store: the listed parties of past cases (party, listed_as) and every
+    customer's cases (party, case_id, status), the latest first."""
+    with engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(cases.c.case_id, cases.c.case_key, cases.c.status).order_by(
+                cases.c.seq.desc()
+            )
+        ).all()
+        matched = conn.execute(
+            sa.select(cases.c.case_id, cases.c.case_key, case_contents.c.content_json)
+            .join(case_contents, case_contents.c.case_id == cases.c.case_id)
+            .where(case_contents.c.content_json.like('%"watchlist_matches":[{%'))
+        ).all()
+    cased = pd.DataFrame(
+        [(k.replace("customer:", "customer:", 1), i, s) for i, k, s in rows
+         if k.startswith("customer:")], columns=["party", "case_id", "status"],
+    )  # fmt: skip
+    listed = []
+    for case_id, key, content in matched:
+        for match in json.loads(content).get("watchlist_matches") or []:
+            role, name = str(match.get("role", "")), str(match.get("party_name", ""))
+            why = f"{match.get('list', 'list')} hit of case {case_id}: {match.get('matched_name', '')}"
+            if role == "customer":
+                listed.append((key, why))
+            elif role in ROLE_KINDS:
+                listed.append((f"{ROLE_KINDS[role]}:{name}", why))
+    frame = pd.DataFrame(listed, columns=["party", "listed_as"])
+    if len(frame):
+        kinds = frame["party"].str.extract(r"^([a-z_]+):(.*)$")
+        named = kinds[0] != "customer"
+        keyed = kinds[0] + ":" + name_key(kinds[1].astype("str"))
+        frame = frame.assign(party=frame["party"].where(~named, keyed))
+    return frame, cased
+
+
+def run_network(
+    orders: pd.DataFrame,
+    links: pd.DataFrame,
+    listed: pd.DataFrame,
+    cased: pd.DataFrame,
+    settings: Mapping[str, Any],
+    as_of: pd.Timestamp,
+) -> RunNetwork:
+    """The network over `links` (the run's and the history's orders, and any ownership)
+    and what it gives each of the run's customers."""
+    network = build_network(links, int(settings.get("max_parties_per_key", 25)))
+    flags = network_flags(orders, network, listed, cased, settings, as_of)
+    by_customer: dict[str, list[CaseFlag]] = {}
+    if len(flags):
+        customer_of = pd.Series(customer_node(orders["customer_id"]).to_numpy(),
+                                index=orders["transaction_id"].to_numpy())  # fmt: skip
+        flags = flags.assign(party=flags["transaction_id"].map(customer_of))
+        ids = flags.groupby(["party", "code"], sort=False)["transaction_id"].agg(list)
+        first = flags.drop_duplicates(["party", "code"]).set_index(["party", "code"])
+        for (party, code), row in zip(first.index, first.itertuples(index=False), strict=True):
+            by_customer.setdefault(str(party), []).append(CaseFlag(
+                code=str(code), source="rule", title=str(row.title), severity=str(row.severity),
+                transaction_ids=[str(t) for t in ids[(party, code)]],
+                evidence=dict(row.evidence), citation=str(row.citation),
+                weight=float(row.weight), reason=str(row.reason),
+                recommended_action=str(row.recommended_action),
+            ))  # fmt: skip
+    counts = {
+        "parties_linked": network.parties,
+        "links": len(network.links),
+        "hub_keys_left_out": len(network.common_keys),
+        **{f"flags_{c}": int(n) for c, n in flags["code"].value_counts().items()},
+    }
+    return RunNetwork(network, listed, cased, settings, by_customer, counts)

@@ -1,0 +1,231 @@
+"""The red flags the network shows, and the related parties a case records.
+
+- N1: the customer shares an address, phone, e-mail domain, website, payer, forwarder,
+  consignee, end user or owner with a listed party (a watchlist hit of this run or of a
+  past case);
+- N2: the customer shares one with a customer whose case was escalated or reported;
+- N3: the customer is one of a group of recently created customers sharing contact
+  details.
+
+Each flag's title, severity, weight, citation and recommended action come from the
+`network.flags` settings (configs/pipeline.yaml); the evidence names every linked party,
+the kind of link and the shared value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from detectors.base import empty_flags
+from detectors.network.graph import Network, neighbourhood, new_customer_groups, pairs
+from detectors.network.links import LINK_TITLES
+from detectors.schema import FLAG_COLUMNS
+
+LISTED_COLUMNS: tuple[str, ...] = ("party", "listed_as")  # a listed party and why
+CASED_COLUMNS: tuple[str, ...] = ("party", "case_id", "status")  # a party's case
+REPORTED_STATUSES: tuple[str, ...] = ("escalated", "reported")
+EVIDENCE_PARTIES = 10  # linked parties named in one flag's evidence
+
+
+def customer_node(customer_ids: pd.Series) -> pd.Series:
+    return "customer:" + customer_ids.astype("str")
+
+
+def network_flags(
+    orders: pd.DataFrame,
+    network: Network,
+    listed: pd.DataFrame,
+    cased: pd.DataFrame,
+    settings: Mapping[str, Any],
+    as_of: pd.Timestamp,
+) -> pd.DataFrame:
+    """Flags (FLAG_COLUMNS) on the orders of the customers the network relates to a listed
+    party (N1), to a customer with an escalated or reported case (N2), or to a group of
+    new customers (N3)."""
+    customers = customer_node(orders["customer_id"]).unique()
+    near = pairs(network.links, customers)
+    near = near[near["other"] != near["key"]]  # the customer's own payer etc.: P1's concern
+    found = []
+    hit = near.merge(listed[list(LISTED_COLUMNS)].drop_duplicates("party"),
+                     left_on="other", right_on="party", suffixes=("", "_l"))  # fmt: skip
+    found.append(_flag_rows(hit, "N1", "listed_as"))
+    reported = cased[cased["status"].isin(REPORTED_STATUSES)].drop_duplicates("party")
+    hit = near.merge(reported[list(CASED_COLUMNS)], left_on="other", right_on="party",
+                     suffixes=("", "_c"))  # fmt: skip
+    hit = hit.assign(case=hit["case_id"] + " (" + hit["status"] + ")")
+    found.append(_flag_rows(hit, "N2", "case"))
+    found.append(_new_groups(orders, network, settings, as_of))
+    summary = (
+        pd.concat([f for f in found if len(f)], ignore_index=True)
+        if any(len(f) for f in found)
+        else None
+    )
+    if summary is None:
+        return empty_flags()
+    lines = pd.DataFrame({
+        "transaction_id": orders["transaction_id"].to_numpy(),
+        "party": customer_node(orders["customer_id"]).to_numpy(),
+    })  # fmt: skip
+    flagged = lines.merge(summary, on="party")
+    meta = settings.get("flags", {})
+    code = flagged["code"]
+    column = lambda name, default: code.map(  # noqa: E731
+        {c: (meta.get(c) or {}).get(name, default) for c in code.unique()}
+    )
+    frame = pd.DataFrame({
+        "transaction_id": flagged["transaction_id"].to_numpy(),
+        "code": code.to_numpy(), "source": "rule",
+        "title": column("title", "").to_numpy(),
+        "severity": column("severity", "medium").to_numpy(),
+        "weight": column("weight", 0.3).astype(float).to_numpy(),
+        "reason": flagged["reason"].to_numpy(),
+        "evidence": flagged["evidence"].to_numpy(),
+        "citation": column("citation", "").to_numpy(),
+        "recommended_action": column("recommended_action", "").to_numpy(),
+        "hard_stop": False,
+    })  # fmt: skip
+    return frame[list(FLAG_COLUMNS)]
+
+
+def _flag_rows(hit: pd.DataFrame, code: str, why: str) -> pd.DataFrame:
+    """One row per customer: code, reason, evidence (the linked parties)."""
+    if hit.empty:
+        return pd.DataFrame(columns=["party", "code", "reason", "evidence"])
+    hit = hit.assign(
+        shared=hit["link"].map(LINK_TITLES).fillna(hit["link"]) + " " + hit["value"]
+    ).drop_duplicates(["party", "other", "key"])
+    first = hit.drop_duplicates("party")
+    count = hit.groupby("party", sort=False)["other"].nunique()
+    more = count.reindex(first["party"]).to_numpy() - 1
+    reason = (
+        "Customer "
+        + first["shared"]
+        + " with "
+        + first["other_name"]
+        + " ("
+        + first[why]
+        + ")"
+        + np.where(more > 0, " and " + more.astype(str) + " more related part(ies)", "")
+    )
+    records = hit[["party", "other", "other_kind", "other_name", "link", "value", why]].rename(
+        columns={
+            "other": "linked_party",
+            "other_kind": "kind",
+            "other_name": "name",
+            "value": "shared_value",
+            why: "why",
+        }  # fmt: skip
+    )
+    evidence = {
+        party: {"linked_parties": rows[:EVIDENCE_PARTIES], "linked_count": len(rows)}
+        for party, rows in grouped_records(records, "party").items()
+    }
+    return pd.DataFrame({
+        "party": first["party"].to_numpy(), "code": code, "reason": reason.to_numpy(),
+        "evidence": first["party"].map(evidence).to_numpy(),
+    })  # fmt: skip
+
+
+def _new_groups(
+    orders: pd.DataFrame, network: Network, settings: Mapping[str, Any], as_of: pd.Timestamp
+) -> pd.DataFrame:
+    empty = pd.DataFrame(columns=["party", "code", "reason", "evidence"])
+    if "customer_since" not in orders:
+        return empty
+    since = pd.Series(
+        pd.to_datetime(orders["customer_since"], errors="coerce").to_numpy(),
+        index=customer_node(orders["customer_id"]).to_numpy(),
+    ).dropna()
+    since = since[~since.index.duplicated()]
+    days = int(settings.get("new_customer_days", 365))
+    grouped = new_customer_groups(
+        network, since, as_of, days, int(settings.get("new_customer_group", 3))
+    )
+    grouped = grouped[grouped["party"].isin(customer_node(orders["customer_id"]))]
+    if grouped.empty:
+        return empty
+    members = network.links[network.links["party"].isin(grouped["party"])]
+    members = members.merge(grouped, on="party")
+    evidence = {
+        group: {
+            "group_size": int(rows["size"].iloc[0]),
+            "customers": sorted(rows["party"].unique().tolist())[:EVIDENCE_PARTIES],
+            "shared": rows[rows["link"].isin(["address", "phone", "email_domain", "website"])]
+            .drop_duplicates("key")[["link", "value"]]
+            .head(EVIDENCE_PARTIES)
+            .to_dict("records"),
+        }  # fmt: skip
+        for group, rows in members.groupby("group", sort=False)
+    }
+    reason = (
+        "Customer created within "
+        + str(days)
+        + " days is one of "
+        + grouped["size"].astype(str)
+        + " new customers sharing contact details"
+    )
+    return pd.DataFrame({
+        "party": grouped["party"].to_numpy(), "code": "N3", "reason": reason.to_numpy(),
+        "evidence": grouped["group"].map(evidence).to_numpy(),
+    })  # fmt: skip
+
+
+def related_parties(
+    network: Network,
+    subjects: list[str],
+    listed: pd.DataFrame,
+    cased: pd.DataFrame,
+    hops: int = 2,
+    limit: int = 40,
+) -> dict[str, dict[str, Any]]:
+    """customer node -> {"links": [...], "hops": hops} for the case file: every party within
+    `hops` of the subject, how it was reached (`via`), the kind of link and the shared
+    value, whether it is listed and its case."""
+    near = neighbourhood(network.links, subjects, hops, limit)
+    if near.empty:
+        return {}
+    near = near.merge(
+        listed[list(LISTED_COLUMNS)].drop_duplicates("party"),
+        left_on="other",
+        right_on="party",
+        how="left",
+        suffixes=("", "_l"),
+    )
+    near = near.merge(
+        cased[list(CASED_COLUMNS)].drop_duplicates("party"),
+        left_on="other",
+        right_on="party",
+        how="left",
+        suffixes=("", "_c"),
+    )
+    # fmt: skip
+    frame = pd.DataFrame({
+        "subject": near["subject"].to_numpy(), "party": near["other"].to_numpy(),
+        "kind": near["other_kind"].to_numpy(), "name": near["other_name"].to_numpy(),
+        "hop": near["hop"].astype(int).to_numpy(), "via": near["party"].to_numpy(),
+        "link": near["link"].to_numpy(),
+        "why": (near["link"].map(LINK_TITLES).fillna(near["link"]) + " "
+                + near["value"]).to_numpy(),
+        "value": near["value"].to_numpy(),
+        "listed_as": near["listed_as"].fillna("").astype(str).to_numpy(),
+        "case_id": near["case_id"].fillna("").astype(str).to_numpy(),
+        "case_status": near["status"].fillna("").astype(str).to_numpy(),
+    })  # fmt: skip
+    return {
+        subject: {"hops": hops, "links": links}
+        for subject, links in grouped_records(frame, "subject").items()
+    }
+
+
+def grouped_records(frame: pd.DataFrame, by: str) -> dict[str, list[dict[str, Any]]]:
+    """`by` value -> the records (dicts, without `by`) of its rows, in frame order; one
+    `to_dict` over the whole frame, not one per group."""
+    records = frame.drop(columns=by).to_dict("records")
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for key, record in zip(frame[by].astype(str), records, strict=True):
+        grouped.setdefault(key, []).append(record)
+    return grouped

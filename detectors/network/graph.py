@@ -1,0 +1,141 @@
+"""The graph over the links: groups of related parties (scipy's connected components on a
+sparse party-key graph), the parties one hop from a party (sharing a key, or the key
+itself), a case's neighbourhood up to two hops, and the groups of new customers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+from detectors.network.links import CONTACT_LINKS, LINK_COLUMNS
+
+PAIR_COLUMNS: tuple[str, ...] = (
+    "party", "other", "other_kind", "other_name", "link", "value", "other_value", "key",
+)  # fmt: skip
+
+
+@dataclass
+class Network:
+    """The usable links (a key shared by at least two parties and at most
+    `max_parties_per_key`: an address shared by five hundred customers is a logistics hub,
+    not a ring) and the group of each party."""
+
+    links: pd.DataFrame
+    group: pd.Series  # party -> group label (the smallest party id of its group)
+    common_keys: pd.DataFrame  # key, link, parties: the keys left out as too common
+
+    @property
+    def parties(self) -> int:
+        return int(self.group.size)
+
+
+def build_network(links: pd.DataFrame, max_parties_per_key: int = 25) -> Network:
+    links = with_key_parties(links)
+    sharing = links.groupby("key", sort=False)["party"].transform("size")
+    common = links[sharing > max_parties_per_key]
+    common_keys = common.groupby(["key", "link"], sort=True).size().rename("parties").reset_index()
+    usable = links[(sharing >= 2) & (sharing <= max_parties_per_key)].reset_index(drop=True)
+    return Network(usable, groups(usable), common_keys)
+
+
+def with_key_parties(links: pd.DataFrame) -> pd.DataFrame:
+    """`links` plus, for every key that is a party (a payer, a forwarder, an owner ...), the
+    party's own row on its key, so that it is found among the parties sharing the key."""
+    kinds = links["key"].str.extract(r"^([a-z_]+):")[0]
+    named = ~kinds.isin(list(CONTACT_LINKS)) & kinds.notna()
+    if not named.any():
+        return links
+    own = links[named].drop_duplicates("key")
+    own = pd.DataFrame({
+        "party": own["key"].to_numpy(), "party_kind": kinds[named].loc[own.index].to_numpy(),
+        "party_name": own["value"].to_numpy(), "key": own["key"].to_numpy(),
+        "link": own["link"].to_numpy(), "value": own["value"].to_numpy(),
+    })  # fmt: skip
+    both = pd.concat([links[list(LINK_COLUMNS)], own], ignore_index=True)
+    return both.drop_duplicates(["party", "key"], ignore_index=True)
+
+
+def groups(links: pd.DataFrame) -> pd.Series:
+    """Party -> the smallest party id of its connected group."""
+    if links.empty:
+        return pd.Series(dtype="str", name="group")
+    party_codes, parties = pd.factorize(links["party"])
+    key_codes, keys = pd.factorize(links["key"])
+    size = len(parties) + len(keys)
+    graph = coo_matrix(
+        (np.ones(len(links), dtype=np.int8), (party_codes, len(parties) + key_codes)),
+        shape=(size, size),
+    )
+    _count, labels = connected_components(graph, directed=False)
+    ids = pd.Series(np.asarray(parties, dtype=object), dtype="str")
+    first = ids.groupby(labels[: len(parties)]).transform("min")
+    return pd.Series(first.to_numpy(), index=pd.Index(ids, name="party"), name="group")
+
+
+def pairs(links: pd.DataFrame, parties: pd.Series | list[str]) -> pd.DataFrame:
+    """One row per (party of `parties`, other party sharing one of its keys) and key:
+    PAIR_COLUMNS, `value` as the party's text, `other_value` as the other's."""
+    mine = links[links["party"].isin(list(parties))]
+    found = mine.merge(links, on="key", suffixes=("", "_o"))
+    found = found[found["party"] != found["party_o"]]
+    return pd.DataFrame({
+        "party": found["party"].to_numpy(), "other": found["party_o"].to_numpy(),
+        "other_kind": found["party_kind_o"].to_numpy(),
+        "other_name": found["party_name_o"].to_numpy(), "link": found["link"].to_numpy(),
+        "value": found["value"].to_numpy(), "other_value": found["value_o"].to_numpy(),
+        "key": found["key"].to_numpy(),
+    }).astype("str")  # fmt: skip
+
+
+def neighbourhood(
+    links: pd.DataFrame, subjects: list[str], hops: int = 2, limit: int = 40
+) -> pd.DataFrame:
+    """The parties within `hops` of each subject: PAIR_COLUMNS with `party` the one they
+    were reached from, plus `subject` and `hop` (1 or 2); at most `limit` parties per
+    subject, the nearest first."""
+    first = pairs(links, subjects).assign(subject=lambda f: f["party"], hop=1)
+    found = [first]
+    if hops >= 2 and len(first):
+        via = first[["subject", "other"]].drop_duplicates()
+        second = pairs(links, via["other"].unique()).merge(
+            via.rename(columns={"other": "party"}), on="party"
+        )
+        near = set(zip(first["subject"], first["other"], strict=True))
+        keep = [
+            s != o and (s, o) not in near
+            for s, o in zip(second["subject"], second["other"], strict=True)
+        ]
+        found.append(second[keep].assign(hop=2))
+    every = pd.concat(found, ignore_index=True)
+    if every.empty:
+        return every.assign(subject=pd.Series(dtype="str"), hop=pd.Series(dtype="int64"))
+    nearest = every.groupby(["subject", "other"], sort=False)["hop"].transform("min")
+    every = every[every["hop"] == nearest]
+    rank = every.drop_duplicates(["subject", "other"]).assign(
+        order=lambda f: f.groupby("subject", sort=False).cumcount()
+    )
+    allowed = rank[rank["order"] < limit][["subject", "other"]]
+    return every.merge(allowed, on=["subject", "other"]).reset_index(drop=True)
+
+
+def new_customer_groups(
+    network: Network, since: pd.Series, as_of: pd.Timestamp, days: int, min_size: int
+) -> pd.DataFrame:
+    """Customers created within `days` of `as_of` (`since`: customer node -> date) that
+    share contact details (address, phone, e-mail domain, website) with other such
+    customers, in groups of at least `min_size`: columns party, group, size."""
+    recent = since[(since >= as_of - pd.Timedelta(days=days)) & (since <= as_of)]
+    links = network.links
+    contact = links[links["link"].isin(list(CONTACT_LINKS)) & links["party"].isin(recent.index)]
+    shared = contact[contact.groupby("key")["party"].transform("size") >= 2]
+    group = groups(shared)
+    size = group.groupby(group).transform("size")
+    big = size >= min_size
+    return pd.DataFrame({
+        "party": group.index[big].to_numpy(), "group": group[big].to_numpy(),
+        "size": size[big].to_numpy(),
+    })  # fmt: skip
