@@ -119,8 +119,8 @@ def order_links(orders: pd.DataFrame, rules: ContactRules) -> pd.DataFrame:
 def owner_links(ownership: pd.DataFrame, customers: pd.DataFrame) -> pd.DataFrame:
     """Links from ownership data: columns owner_name, owned_name, share (percent), source.
     An owned name that is a customer's name (same name key) is that customer; any other is
-    a party of its own kind `company`. The owner is the key: two parties with the same
-    owner are related through it."""
+    a party of its own kind `company` (the owner's node when it owns another in turn). The
+    owner is the key: two parties with the same owner are related through it."""
     if ownership.empty:
         return empty_links()
     known = customers.dropna(subset=["customer_name"]).drop_duplicates("customer_id")
@@ -132,6 +132,9 @@ def owner_links(ownership: pd.DataFrame, customers: pd.DataFrame) -> pd.DataFram
     owned_key = name_key(ownership["owned_name"])
     owned = owned_key.map(by_name)
     kind = pd.Series("customer", index=ownership.index).where(owned.notna(), "company")
+    # a company that owns another in turn is one node, its owner node: a chain stays a chain
+    owner_keys = set(name_key(ownership["owner_name"]))
+    owned = owned.fillna(("owner:" + owned_key).where(owned_key.isin(owner_keys)))
     owned = owned.fillna("company:" + owned_key)
     share = pd.to_numeric(ownership.get("share"), errors="coerce")
     source = ownership["source"] if "source" in ownership else pd.Series("", index=ownership.index)

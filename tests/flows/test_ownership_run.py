@@ -66,6 +66,9 @@ def test_run_with_ownership_flags_the_chain_and_the_next_run_reuses_it(prefect_h
     assert "OF14" in flag["citation"]
     html = (tmp_path / "r1" / "cases" / f"{case['case_id']}.html").read_text()
     assert "Harbour Holdings Ltd" in html and "ACRA Singapore" in html and "60 %" in html
+    # the network shows the chain as related parties: the holding and the listed house
+    related = json.dumps(case["related"])
+    assert "Harbour Holdings Ltd" in related and "Volkov Trading House" in related
 
     invoke("--workspace", str(home), "run", "-t", str(day), "--out", str(tmp_path / "r2"))
     again = json.loads((tmp_path / "r2" / "run_summary.json").read_text())

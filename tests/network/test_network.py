@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 import yaml
 
+from cases.related import ownership_network
 from detectors.network.flags import network_flags, related_parties
 from detectors.network.graph import build_network, neighbourhood
 from detectors.network.links import contact_rules, order_links, owner_links
@@ -146,6 +147,29 @@ def test_owner_links_fed_from_a_frame_relate_two_customers_with_one_owner(rules)
     near = neighbourhood(network.links, ["customer:A"], hops=2)
     assert set(near.loc[near["other"] == "customer:B", "link"]) == {"owner"}
     assert "Dragon Holdings (60 %), source registry" in set(near["value"])
+
+
+def test_an_ownership_chain_stays_one_chain_and_a_listed_owner_is_a_listed_party(rules, settings):
+    frame = orders({"customer_id": "A"}, {"customer_id": "B"})
+    resolved = pd.DataFrame({
+        "relation": ["ownership", "ownership", "directorship"],
+        "owner_name": ["Volkov Trading House", "Harbour Holdings Ltd", "Ivan Petrov"],
+        "owned_name": ["Harbour Holdings Ltd", "Name A", "Name B"],
+        "share": [100, 60, None], "source": ["HK registry", "ACRA", "ACRA"],
+        "owner_entry_id": ["SDN-1", None, None], "owner_list": ["OFAC SDN", None, None],
+        "owner_matched_name": ["VOLKOV TRADING HOUSE", None, None],
+        "owner_score": [0.97, None, None],
+    })  # fmt: skip
+    links, listed = ownership_network(resolved, frame)
+    assert set(links["link"]) == {"owner"}  # a director is not an owner
+    assert listed["party"].tolist() == ["owner:volkov trading house"]
+    assert "OFAC SDN entry VOLKOV TRADING HOUSE (0.97)" in listed["listed_as"].iloc[0]
+    network = build_network(pd.concat([order_links(frame, rules), links]))
+    near = neighbourhood(network.links, ["customer:A"], hops=2)
+    # A is owned by the holding, which the listed house owns: two hops, one chain
+    assert "owner:volkov trading house" in set(near["other"])
+    assert network.group["customer:A"] == network.group["owner:volkov trading house"]
+    assert "customer:B" not in set(near["other"])
 
 
 RING = (
