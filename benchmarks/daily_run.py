@@ -1,8 +1,15 @@
 """Wall time and peak memory of one daily run, with the stages' split.
 
     python benchmarks/daily_run.py --rows 1000000 [--seed 11] [--keep DIR]
+        [--ownership-links 100000 [--next-rows N]]
 
 Generates the input first (not timed), then runs the real Prefect flow in this process.
+With `--ownership-links`, also generates an ownership file (holding chains whose tops are
+partly entries of the generated list, cross-holdings making cycles, a fifth of the owned
+companies being customers of the orders), loads it as `redflag run --ownership` does,
+and runs the flow with it; then runs a next day (`--next-rows` order lines of another
+seed, default as many) in the same workspace, reusing the ownership snapshot, the
+resolution of its names kept from the first run, and the first run's history.
 Prefect's start-up (its temporary local server) is timed separately and reported aside.
 Peak memory is this process's maximum resident set size: the input is generated in a
 separate process, and the temporary Prefect server runs in its own process; neither counts.
@@ -38,6 +45,78 @@ def ml_share(summary: dict, run_seconds: float) -> float:
     return round((fit + detect) / run_seconds, 3) if run_seconds else 0.0
 
 
+def generate_input(rows: int, seed: int, folder: Path, watchlist: bool = True) -> Path:
+    """The generator's orders (and restricted list) in `folder`, in another process."""
+    orders = folder / "orders.parquet"
+    subprocess.run(
+        [
+            sys.executable, "-c",
+            "import sys; from pathlib import Path; from flows.commands.generate import generate_command; "
+            "generate_command(rows=int(sys.argv[1]), seed=int(sys.argv[2]), out=Path(sys.argv[3]), "
+            "labels=Path(sys.argv[4]), watchlist_out=Path(sys.argv[5]) if sys.argv[5] else None)",
+            str(rows), str(seed), str(orders), str(folder / "labels.csv"),
+            str(folder / "restricted_parties.csv") if watchlist else "",
+        ],
+        check=True,
+    )  # fmt: skip
+    return orders
+
+
+def ownership_file(links: int, orders: Path, listed: Path, seed: int, out: Path) -> Path:
+    """An ownership CSV of `links` links (benchmarks/ownership.py's forest of holding
+    chains, tops partly list entries, cross-holdings), a fifth of the owned companies
+    renamed to customers of the orders so that the run finds them."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import numpy as np
+    import pandas as pd
+    from ownership import generate_links
+
+    rng = np.random.default_rng(seed)
+    names = pd.read_csv(listed, usecols=["name"])["name"].dropna().tolist()
+    frame = generate_links(links, names, rng)
+    customers = pd.read_parquet(orders, columns=["customer_name"])["customer_name"].dropna()
+    customers = customers.drop_duplicates().to_numpy()
+    owned = frame["owned"].drop_duplicates()
+    renamed = owned.sample(frac=0.2, random_state=seed)
+    renamed = renamed.iloc[: len(customers)]
+    rename = dict(
+        zip(renamed, rng.choice(customers, size=len(renamed), replace=False), strict=True)
+    )
+    frame = frame.assign(owner=frame["owner"].replace(rename), owned=frame["owned"].replace(rename))
+    ownership = frame[frame["relation"] == "ownership"]
+    pd.DataFrame({
+        "owner": ownership["owner"], "owned": ownership["owned"], "share": ownership["share"],
+        "source": ownership["source"], "as_of": ownership["as_of"],
+    }).to_csv(out, index=False)  # fmt: skip
+    return out
+
+
+def run_figures(summary: dict, run_seconds: float) -> dict:
+    """The figures of one run from its summary."""
+    timings = summary.get("timings_seconds", {})
+    return {
+        "run_seconds": round(run_seconds, 1),
+        "stages_seconds": timings,
+        "partitions": summary.get("partitions", {}).get("count"),
+        # inside the partition tasks, summed over partitions: detectors, case drafts, history
+        "partition_stages_seconds": summary.get("partitions", {}).get("seconds_by_stage", {}),
+        # the ML family's share of the run: fitting the anomaly model when due, and the ML
+        # detectors inside the partitions (features and scoring), over the run's wall time
+        "ml_share": ml_share(summary, run_seconds),
+        # the network of related parties (one stage after screening) over the run's time
+        "network_share": round(float(timings.get("network", 0.0)) / run_seconds, 3)
+        if run_seconds
+        else 0.0,
+        "network": summary.get("network", {}),
+        "ownership": summary.get("ownership"),
+        "peak_rss_mb": round(peak_rss_mb()),
+        "load_average": Path("/proc/loadavg").read_text().split()[:3]
+        if Path("/proc/loadavg").exists()
+        else None,
+        "counts": {k: v for k, v in summary["counts"].items() if k != "flags_by_code"},
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000, help="order lines to screen")
@@ -55,24 +134,28 @@ def main() -> int:
         help="settings file merged over configs/pipeline.yaml (e.g. `detectors: {ml: false}` "
         "to time a run without the ML family)",
     )
+    parser.add_argument(
+        "--ownership-links",
+        type=int,
+        default=0,
+        help="generate this many ownership links and run with them, then run a next day",
+    )
+    parser.add_argument(
+        "--next-rows", type=int, default=None, help="order lines of the next day (default: --rows)"
+    )
     args = parser.parse_args()
 
     folder = args.keep or Path(tempfile.mkdtemp(prefix="redflag-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
-    orders = folder / "orders.parquet"
     started = time.perf_counter()
     # generated in another process, so that the peak memory below is the run's own
-    subprocess.run(
-        [
-            sys.executable, "-c",
-            "import sys; from pathlib import Path; from flows.commands.generate import generate_command; "
-            "generate_command(rows=int(sys.argv[1]), seed=int(sys.argv[2]), out=Path(sys.argv[3]), "
-            "labels=Path(sys.argv[4]), watchlist_out=Path(sys.argv[5]))",
-            str(args.rows), str(args.seed), str(orders), str(folder / "labels.csv"),
-            str(folder / "restricted_parties.csv"),
-        ],
-        check=True,
-    )  # fmt: skip
+    orders = generate_input(args.rows, args.seed, folder)
+    ownership = None
+    if args.ownership_links:
+        ownership = ownership_file(
+            args.ownership_links, orders, folder / "restricted_parties.csv", args.seed,
+            folder / "ownership.csv",
+        )  # fmt: skip
     generation = time.perf_counter() - started
     memory_before = peak_rss_mb()
 
@@ -88,39 +171,39 @@ def main() -> int:
 
     from flows.daily import daily_screening
 
-    started = time.perf_counter()
-    summary = daily_screening(
-        transactions=[str(orders)],
-        workspace=str(folder / "workspace"),
-        watchlist=[str(folder / "restricted_parties.csv")],
-        out=str(folder / "run"),
-        partitions=args.partitions,
-        config=args.config,
-    )
-    run_seconds = time.perf_counter() - started
+    def run(orders: Path, out: str) -> dict:
+        started = time.perf_counter()
+        summary = daily_screening(
+            transactions=[str(orders)],
+            workspace=str(folder / "workspace"),
+            watchlist=[str(folder / "restricted_parties.csv")],
+            out=str(folder / out),
+            partitions=args.partitions,
+            config=args.config,
+        )
+        return run_figures(summary, time.perf_counter() - started)
+
+    loading = None
+    if ownership is not None:
+        from flows.commands.pipeline import add_ownership
+
+        started = time.perf_counter()
+        add_ownership(folder / "workspace", [ownership])
+        loading = round(time.perf_counter() - started, 1)
     figures = {
         "rows": args.rows,
+        "ownership_links": args.ownership_links,
         "generation_seconds": round(generation, 1),
         "prefect_start_up_seconds": round(prefect_start, 1),
-        "run_seconds": round(run_seconds, 1),
-        "stages_seconds": summary.get("timings_seconds", {}),
-        "partitions": summary.get("partitions", {}).get("count"),
-        # inside the partition tasks, summed over partitions: detectors, case drafts, history
-        "partition_stages_seconds": summary.get("partitions", {}).get("seconds_by_stage", {}),
-        # the ML family's share of the run: fitting the anomaly model when due, and the ML
-        # detectors inside the partitions (features and scoring), over the run's wall time
-        "ml_share": ml_share(summary, run_seconds),
-        # the network of related parties (one stage after screening) over the run's time
-        "network_share": round(
-            float(summary.get("timings_seconds", {}).get("network", 0.0)) / run_seconds, 3
-        )
-        if run_seconds
-        else 0.0,
-        "network": summary.get("network", {}),
+        "ownership_loading_seconds": loading,
         "peak_rss_mb_before_run": round(memory_before),
-        "peak_rss_mb": round(peak_rss_mb()),
-        "counts": {k: v for k, v in summary["counts"].items() if k != "flags_by_code"},
+        **run(orders, "run"),
     }
+    if ownership is not None:
+        next_folder = folder / "next"
+        next_folder.mkdir(exist_ok=True)
+        next_orders = generate_input(args.next_rows or args.rows, args.seed + 1, next_folder, False)
+        figures["next_run"] = {"rows": args.next_rows or args.rows, **run(next_orders, "run-next")}
     print(json.dumps(figures, indent=2))
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2))

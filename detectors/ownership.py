@@ -18,10 +18,14 @@ chain behind a figure is traced back for the case file (`chains`).
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 import itertools
 import math
+import pickle
+import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -80,6 +84,7 @@ class OwnershipScreen:
     _groups: dict[tuple[str, ...], GroupShares] = field(default_factory=dict, repr=False)
     _party_matcher: Any = field(default=None, repr=False)
     _match_settings: Any = field(default=None, repr=False)
+    resolution: dict[str, Any] = field(default_factory=dict)  # seconds, reused (a kept one)
 
     # ---- building -------------------------------------------------------------------
 
@@ -90,9 +95,12 @@ class OwnershipScreen:
         matcher: Any,
         settings: ShareSettings | None = None,
         snapshot: dict[str, Any] | None = None,
+        resolved: Path | None = None,
     ) -> OwnershipScreen:
         """Nodes from the links' names, every node screened against the watchlist
-        matcher (None: no list, no node is listed)."""
+        matcher (None: no list, no node is listed). `resolved`: where the screening of
+        these nodes by this matcher is kept, read instead of screening again when there
+        (the nodes of the same links are numbered the same way)."""
         links = links.reset_index(drop=True)
         ends = pd.DataFrame(
             {
@@ -118,8 +126,13 @@ class OwnershipScreen:
         )
         nodes["country"] = countries.reindex(nodes["node"]).to_numpy()
         links = links.assign(owner_node=codes[: len(links)], owned_node=codes[len(links) :])
-        hits = screen_nodes(nodes, matcher)
-        return cls(links, nodes, hits, settings or ShareSettings(), dict(snapshot or {}))
+        started = time.perf_counter()
+        hits, reused = kept_hits(resolved, nodes, matcher)
+        screen = cls(links, nodes, hits, settings or ShareSettings(), dict(snapshot or {}))
+        screen.resolution = {
+            "seconds": round(time.perf_counter() - started, 3), "reused": reused,
+        }  # fmt: skip
+        return screen
 
     @property
     def size(self) -> int:
@@ -311,6 +324,29 @@ def clean(value: Any) -> Any:
     return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
 
 
+def kept_hits(path: Path | None, nodes: pd.DataFrame, matcher: Any) -> tuple[pd.DataFrame, bool]:
+    """`screen_nodes`, kept at `path` (a pickle of the hits and the node keys they were
+    found for) and read back from it while the node keys are the same; and whether it
+    was read back."""
+    keys = hashlib.sha256("\n".join(nodes["key"].astype(str)).encode()).hexdigest()
+    if path is not None and path.exists():
+        try:
+            with path.open("rb") as fh:
+                kept_keys, hits = pickle.load(fh)
+            if kept_keys == keys:
+                return hits, True
+        except Exception:  # unreadable or from another version: screen again
+            pass
+    hits = screen_nodes(nodes, matcher)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(".tmp")
+        with temporary.open("wb") as fh:
+            pickle.dump((keys, hits), fh, protocol=pickle.HIGHEST_PROTOCOL)
+        temporary.replace(path)
+    return hits, False
+
+
 def screen_nodes(nodes: pd.DataFrame, matcher: Any) -> pd.DataFrame:
     """Every node name against the watchlist, in one batch: one row per (node, entry)."""
     columns = ["node", *RESOLUTION_COLUMNS, "explanation"]
@@ -493,4 +529,6 @@ def resolution_report(screen: OwnershipScreen, sample: int = 20) -> dict[str, An
         "owners_not_on_lists": int((~on_lists).sum()),
         "names_unusable": unusable.head(sample).tolist(),
         "names_unusable_count": len(unusable),
+        "resolution_seconds": screen.resolution.get("seconds"),
+        "resolution_reused": bool(screen.resolution.get("reused", False)),
     }

@@ -7,12 +7,17 @@ and the run summary says which and why.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from detectors.base import DetectionContext
@@ -150,11 +155,16 @@ def _add_ownership(setup: RunSetup, workspace: Workspace) -> None:
     info = store.active()
     if info is None:
         return
+    resolved = None
+    if setup.matcher is not None:
+        listed = setup.versions.get("watchlist_snapshot", {}).get("id", "none")
+        resolved = store.resolution_path(info.id, str(listed), matcher_version(setup.matcher))
     setup.ownership = OwnershipScreen.build(
         store.links(info.id),
         setup.matcher,
         ShareSettings.from_config(setup.settings.get("ownership")),
         snapshot=info.to_dict(),
+        resolved=resolved,
     )
     setup.versions["ownership_snapshot"] = {
         "id": info.id,
@@ -162,6 +172,33 @@ def _add_ownership(setup: RunSetup, workspace: Workspace) -> None:
         "files": [{"path": p, "sha256": s} for p, s in info.files],
         "counts": info.counts,
     }
+
+
+def matcher_version(matcher: Any) -> str:
+    """A fingerprint of what decides the matcher's hits besides its list: the code's
+    version, the saved-index format and every match setting (name tables, thresholds,
+    scorer weights)."""
+    from detectors.matching.matcher import CACHE_FORMAT
+
+    state = json.dumps([code_version(), CACHE_FORMAT, _canonical(matcher.settings)])
+    return hashlib.sha256(state.encode()).hexdigest()[:16]
+
+
+def _canonical(value: Any) -> Any:
+    """`value` as JSON-ready data that does not depend on set order or hash seeds."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _canonical(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Mapping):
+        return sorted([repr(_canonical(k)), _canonical(v)] for k, v in value.items())
+    if isinstance(value, set | frozenset):
+        return sorted(repr(_canonical(v)) for v in value)
+    if isinstance(value, list | tuple):
+        return [_canonical(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    return repr(value)
 
 
 def anomaly_refit_needed(setup: RunSetup, workspace: Workspace, as_of: date) -> bool:

@@ -347,6 +347,12 @@ class OwnershipStore:
     def links(self, snapshot_id: str) -> pd.DataFrame:
         return pd.read_parquet(self.root / snapshot_id / LINKS_FILE)
 
+    def resolution_path(self, snapshot_id: str, watchlist_id: str, matcher_version: str) -> Path:
+        """Where a snapshot's names resolved against a watchlist snapshot by a matcher
+        version are kept: the next run with the same three reads them instead of
+        screening every name again."""
+        return self.root / snapshot_id / f"resolved-{watchlist_id}-{matcher_version}.pickle"
+
     def add(self, paths: list[str] | list[Path]) -> tuple[OwnershipSnapshot, bool]:
         """Read and check every file, then keep them as the active snapshot (the same
         files again: the snapshot kept before becomes active). Returns (snapshot, created)."""

@@ -18,6 +18,8 @@ from collections.abc import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from detectors.rules.policy import per_value
 
@@ -25,24 +27,56 @@ MIN_ADDRESS_TOKENS = 3
 MIN_PHONE_DIGITS = 7
 
 
+# Python's \s in RE2 (pyarrow) terms: RE2's own is ASCII only
+SPACES = r"[\s\x{1c}-\x{1f}\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}]+"
+
+
 def address_keys(values: pd.Series, abbreviations: Mapping[str, str]) -> pd.Series:
-    """Normalised address text, NaN when missing or too short to relate two parties."""
+    """Normalised address text, NaN when missing or too short to relate two parties.
+
+    Runs on pyarrow over the distinct addresses."""
     table = {str(k).lower(): str(v).lower() for k, v in abbreviations.items()}
-    pattern = r"\b(?:" + "|".join(map(re.escape, sorted(table, key=len, reverse=True))) + r")\b"
 
     def normalise(unique: pd.Series) -> pd.Series:
-        text = (
-            unique.str.lower()
-            .str.replace("&", " and ", regex=False)
-            .str.replace(r"[^0-9a-z\u00c0-\uffff]+", " ", regex=True)
-        )
-        if table:
-            text = text.str.replace(pattern, lambda m: table[m.group(0)], regex=True)
-        text = text.str.replace(r"\s+", " ", regex=True).str.strip()
-        short = text.str.count(" ").fillna(0) < MIN_ADDRESS_TOKENS - 1
-        return text.mask(short | (text == ""))
+        text = pa.array(unique.array)
+        if isinstance(text, pa.ChunkedArray):
+            text = text.combine_chunks()
+        text = pc.utf8_lower(text)
+        text = pc.replace_substring(text, "&", " and ")
+        text = pc.replace_substring_regex(text, r"[^0-9a-z\x{00c0}-\x{ffff}]+", " ")
+        text = _replace_words(text, table)
+        text = pc.utf8_trim_whitespace(pc.replace_substring_regex(text, SPACES, " "))
+        short = pc.less(pc.count_substring(text, " "), MIN_ADDRESS_TOKENS - 1)
+        unusable = pc.fill_null(pc.or_(short, pc.equal(text, "")), True)
+        return pd.Series(pd.array(pc.if_else(unusable, None, text), dtype="str"))
 
     return per_value(values, normalise)
+
+
+def _replace_words(text: pa.Array, table: Mapping[str, str]) -> pa.Array:
+    """Each word of `table` replaced by its value where it stands as a whole word: in an
+    ASCII text (nearly all) the words are the space-separated tokens, looked up all at
+    once; any other text goes through Python's `re` and its Unicode word boundaries."""
+    if not table:
+        return text
+    ascii_text = pc.fill_null(pc.string_is_ascii(text), True)
+    tokens = pc.split_pattern(pc.if_else(ascii_text, text, ""), " ")
+    words = pc.list_flatten(tokens)
+    found = pc.index_in(words, value_set=pa.array(list(table), type=words.type))
+    replaced = pc.if_else(
+        pc.is_valid(found), pc.take(pa.array(list(table.values()), type=words.type), found), words
+    )
+    rebuilt = type(tokens).from_arrays(tokens.offsets, replaced, mask=pc.is_null(tokens))
+    joined = pc.binary_join(rebuilt, pa.scalar(" ", type=words.type))
+    other = np.flatnonzero(~ascii_text.to_numpy(zero_copy_only=False))
+    if not len(other):
+        return joined
+    words_pattern = "|".join(map(re.escape, sorted(table, key=len, reverse=True)))
+    pattern = re.compile(r"\b(?:" + words_pattern + r")\b")
+    python = joined.to_pylist()
+    for i, value in zip(other, text.take(pa.array(other)).to_pylist(), strict=True):
+        python[i] = pattern.sub(lambda m: table[m.group(0)], value)
+    return pa.array(python, type=text.type)
 
 
 def phone_keys(

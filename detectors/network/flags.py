@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from detectors.base import empty_flags
-from detectors.network.graph import Network, neighbourhood, new_customer_groups, pairs
+from detectors.network.graph import Network, among, neighbourhood, new_customer_groups, pairs
 from detectors.network.links import LINK_TITLES
 from detectors.schema import FLAG_COLUMNS
 
@@ -31,8 +31,8 @@ REPORTED_STATUSES: tuple[str, ...] = ("escalated", "reported")
 EVIDENCE_PARTIES = 10  # linked parties named in one flag's evidence
 
 
-def customer_node(customer_ids: pd.Series) -> pd.Series:
-    return "customer:" + customer_ids.astype("str")
+def customer_node(customer_ids: pd.Series | np.ndarray) -> pd.Series:
+    return "customer:" + pd.Series(customer_ids).astype("str")
 
 
 def network_flags(
@@ -68,7 +68,7 @@ def network_flags(
         return empty_flags()
     lines = pd.DataFrame({
         "transaction_id": orders["transaction_id"].to_numpy(),
-        "party": customer_node(orders["customer_id"]).to_numpy(),
+        "party": customer_node(orders["customer_id"]).array,
     })  # fmt: skip
     flagged = lines.merge(summary, on="party")
     meta = settings.get("flags", {})
@@ -136,19 +136,19 @@ def _new_groups(
     empty = pd.DataFrame(columns=["party", "code", "reason", "evidence"])
     if "customer_since" not in orders:
         return empty
-    since = pd.Series(
-        pd.to_datetime(orders["customer_since"], errors="coerce").to_numpy(),
-        index=customer_node(orders["customer_id"]).to_numpy(),
-    ).dropna()
-    since = since[~since.index.duplicated()]
+    # a customer's first order line with a date, as before: one line per customer
+    dated = orders[["customer_id", "customer_since"]].drop_duplicates()
+    dated = dated.assign(since=pd.to_datetime(dated["customer_since"], errors="coerce"))
+    dated = dated.dropna(subset=["since"]).drop_duplicates("customer_id")
+    since = pd.Series(dated["since"].to_numpy(), index=customer_node(dated["customer_id"]).array)
     days = int(settings.get("new_customer_days", 365))
     grouped = new_customer_groups(
         network, since, as_of, days, int(settings.get("new_customer_group", 3))
     )
-    grouped = grouped[grouped["party"].isin(customer_node(orders["customer_id"]))]
+    grouped = grouped[among(grouped["party"], customer_node(orders["customer_id"].unique()))]
     if grouped.empty:
         return empty
-    members = network.links[network.links["party"].isin(grouped["party"])]
+    members = network.links[among(network.links["party"], grouped["party"])]
     members = members.merge(grouped, on="party")
     evidence = {
         group: {

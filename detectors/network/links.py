@@ -167,10 +167,10 @@ def _links(
     key = (link + ":" + keys.astype("str")) if link in CONTACT_LINKS else keys.astype("str")
     usable = (keys.notna() & party.notna()).to_numpy(dtype=bool)
     return pd.DataFrame({
-        "party": party[usable].to_numpy(), "party_kind": kind,
-        "party_name": names[usable].astype("str").to_numpy(),
-        "key": key[usable].to_numpy(), "link": link,
-        "value": values[usable].astype("str").to_numpy(),
+        "party": party[usable].astype("str").array, "party_kind": kind,
+        "party_name": names[usable].astype("str").array,
+        "key": key[usable].array, "link": link,
+        "value": values[usable].astype("str").array,
     })  # fmt: skip
 
 

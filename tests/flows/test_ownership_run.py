@@ -74,6 +74,10 @@ def test_run_with_ownership_flags_the_chain_and_the_next_run_reuses_it(prefect_h
     again = json.loads((tmp_path / "r2" / "run_summary.json").read_text())
     assert again["versions"]["ownership_snapshot"]["id"] == "own-0001"
     assert again["counts"]["flags_by_code"].get("O1") == 1
+    # the names were resolved once: the next run read the kept resolution
+    assert summary["ownership"]["resolution_reused"] is False
+    assert again["ownership"]["resolution_reused"] is True
+    assert list((home / "ownership" / "own-0001").glob("resolved-*.pickle"))
 
     bad = tmp_path / "bad.csv"
     bad.write_text("owner,owned,share\nVolkov Trading House,Evergreen Cloud Inc,150\n")

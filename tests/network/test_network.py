@@ -3,6 +3,7 @@ not), the groups, the flags N1-N3 and the related parties a case records."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -10,8 +11,9 @@ import pytest
 import yaml
 
 from cases.related import ownership_network
+from detectors.network.contacts import address_keys
 from detectors.network.flags import network_flags, related_parties
-from detectors.network.graph import build_network, neighbourhood
+from detectors.network.graph import among, build_network, neighbourhood
 from detectors.network.links import contact_rules, order_links, owner_links
 
 CONFIGS = Path(__file__).resolve().parents[2] / "configs"
@@ -233,3 +235,35 @@ def test_a_case_records_its_related_parties_two_hops_deep(rules):
     assert links["customer:C"]["hop"] == 2 and links["customer:C"]["via"] == "customer:B"
     assert links["customer:C"]["listed_as"] == "BIS Entity List"
     assert "customer:D" not in links
+
+
+def python_address_key(text: str | None, abbreviations: dict) -> str | None:
+    """The address key as plain Python `re` computes it, one value at a time."""
+    if text is None:
+        return None
+    table = {str(k).lower(): str(v).lower() for k, v in abbreviations.items()}
+    words = re.compile(
+        r"\b(?:" + "|".join(sorted(map(re.escape, table), key=len, reverse=True)) + r")\b"
+    )
+    text = re.sub(r"[^0-9a-z\u00c0-\uffff]+", " ", text.lower().replace("&", " and "))
+    text = re.sub(r"\s+", " ", words.sub(lambda m: table[m.group(0)], text)).strip()
+    return None if text.count(" ") < 2 else text
+
+
+def test_address_keys_on_arrow_agree_with_python_re_on_awkward_text(rules):
+    addresses = [
+        "12 Main St", "Rd，Shenzhen Rd St", "rd\u3000rd st x", "Flat 3, 12/F, Bldg A & B", "  ",
+        None, "Ärd Rd Str.", "5 Ind Pk Rd", "St St St St", "rd×st × no", "深圳 南山区 科技园 Rd",
+        "x_rd st_ y", "RD–ST—NO 5", "12 Main St\u00a0Rd", "ROAD 7 Ave\tBlvd", "st", "Centre Ctr Twr",
+    ]  # fmt: skip
+    found = address_keys(pd.Series(addresses, dtype="str"), rules.abbreviations)
+    assert found.index.equals(pd.RangeIndex(len(addresses)))
+    got = [None if pd.isna(v) else v for v in found]
+    assert got == [python_address_key(a, rules.abbreviations) for a in addresses]
+    assert got[1] == "road，shenzhen road street" and got[2] == "road road street x"
+
+
+def test_among_is_isin_for_text_with_missing_values():
+    series = pd.Series(["a", None, "b", "c", "a"], index=[5, 6, 7, 8, 9], dtype="str")
+    for values in (["a", "c"], pd.Index(["b"]), [], ["z"], pd.Series(["a", None], dtype="str")):
+        pd.testing.assert_series_equal(among(series, values), series.isin(list(values)))
