@@ -25,11 +25,16 @@ class ListNames:
     form_sets: list[frozenset[str]]  # distinct sets of legal forms
     forms: np.ndarray  # int16 per name: its set of legal forms in `form_sets`
     reordered: np.ndarray  # bool: "SURNAME, Given" was turned into "Given SURNAME"
+    scripts: list[str]  # distinct scripts the names were written in ("latin" first)
+    script: np.ndarray  # int8 per name: its script in `scripts`
+    arabic: np.ndarray  # bool: written (in part) in Arabic script
 
     @classmethod
     def of(cls, rows: list[int], weak: list[bool], analyzed: list[AnalyzedName]) -> ListNames:
         form_sets: dict[frozenset[str], int] = {}
         forms = [form_sets.setdefault(a.legal_forms, len(form_sets)) for a in analyzed]
+        scripts: dict[str, int] = {"latin": 0}
+        script = [scripts.setdefault(a.script, len(scripts)) for a in analyzed]
         return cls(
             entry_row=np.asarray(rows, dtype=np.int32),
             weak=np.asarray(weak, dtype=bool),
@@ -39,6 +44,9 @@ class ListNames:
             form_sets=list(form_sets),
             forms=np.asarray(forms, dtype=np.int16),
             reordered=np.asarray([a.reordered for a in analyzed], dtype=bool),
+            scripts=list(scripts),
+            script=np.asarray(script, dtype=np.int8),
+            arabic=np.asarray([a.arabic for a in analyzed], dtype=bool),
         )
 
     def __post_init__(self) -> None:
@@ -61,13 +69,17 @@ class ListNames:
     def packed_core(self) -> PackedText:
         return self._core
 
+    def foreign(self) -> np.ndarray:
+        """Ids of the names written in a script other than Latin."""
+        return np.flatnonzero(self.script != 0)
+
     def analyzed(self, name_id: int) -> AnalyzedName:
         return self.analyzed_many([name_id])[0]
 
     def analyzed_many(self, name_ids: list[int]) -> list[AnalyzedName]:
         """The analysis of each name, its texts gathered for all of them at once."""
         ids = np.asarray(name_ids, dtype=np.int64)
-        form_sets = self.form_sets
+        form_sets, scripts = self.form_sets, self.scripts
         return [
             AnalyzedName(
                 raw=raw,
@@ -78,13 +90,17 @@ class ListNames:
                 else NO_NUMBERS,
                 reordered=reordered,
                 full_tokens=tuple(full.split()),
+                arabic=arabic,
+                script=scripts[script],
             )
-            for raw, core, full, form, reordered in zip(
+            for raw, core, full, form, reordered, arabic, script in zip(
                 self._raw.take(ids),
                 self._core.take(ids),
                 self._full.take(ids),
                 self.forms[ids].tolist(),
                 self.reordered[ids].tolist(),
+                self.arabic[ids].tolist(),
+                self.script[ids].tolist(),
                 strict=True,
             )
         ]

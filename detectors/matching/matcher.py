@@ -51,7 +51,7 @@ HIT_COLUMNS: tuple[str, ...] = (
     "features",
 )
 CHUNK = 512
-CACHE_FORMAT = "redflag-matcher-8"  # bump when the saved structures or name analysis change
+CACHE_FORMAT = "redflag-matcher-9"  # bump when the saved structures or name analysis change
 Progress = Callable[[int, int], None]
 
 

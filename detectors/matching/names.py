@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -126,6 +127,7 @@ class AnalyzedName:
     reordered: bool = False  # "SURNAME, Given" was turned into "Given SURNAME"
     full_tokens: tuple[str, ...] = ()  # tokens before the legal forms were set aside
     arabic: bool = False  # written in Arabic script (its vowels mostly unwritten)
+    script: str = "latin"  # the script it was written in (`name_script`), before folding
 
     @property
     def core(self) -> str:
@@ -162,6 +164,61 @@ def acronym_forms(tokens: list[str], core: list[str]) -> frozenset[str]:
         forms.add(initials_of(words))
         forms.add(initials_of([w for w in words if w not in ACRONYM_SKIP]))
     return frozenset(f for f in forms if len(f) >= 2)
+
+
+# Unicode blocks of the scripts names are written in, other than Latin
+_SCRIPT_BLOCKS: tuple[tuple[int, int, str], ...] = (
+    (0x0370, 0x03FF, "greek"),
+    (0x0400, 0x052F, "cyrillic"),
+    (0x0530, 0x058F, "armenian"),
+    (0x0590, 0x05FF, "hebrew"),
+    (0x0600, 0x06FF, "arabic"),
+    (0x0750, 0x077F, "arabic"),
+    (0x08A0, 0x08FF, "arabic"),
+    (0x0900, 0x0DFF, "indic"),
+    (0x0E00, 0x0EFF, "thai"),
+    (0x10A0, 0x10FF, "georgian"),
+    (0x1100, 0x11FF, "hangul"),
+    (0x3040, 0x30FF, "kana"),
+    (0x3400, 0x4DBF, "han"),
+    (0x4E00, 0x9FFF, "han"),
+    (0xAC00, 0xD7AF, "hangul"),
+    (0xF900, 0xFAFF, "han"),
+    (0xFB50, 0xFDFF, "arabic"),
+    (0xFE70, 0xFEFF, "arabic"),
+)
+_SCRIPT_STARTS = [start for start, _, _ in _SCRIPT_BLOCKS]
+LATIN_LAST = 0x024F  # Basic Latin to Latin Extended-B
+LATIN_EXTENDED = (0x1E00, 0x1EFF)  # Latin Extended Additional (Vietnamese)
+
+
+def _letter_script(ch: str) -> str:
+    cp = ord(ch)
+    if cp <= LATIN_LAST or LATIN_EXTENDED[0] <= cp <= LATIN_EXTENDED[1]:
+        return "latin"
+    i = bisect_right(_SCRIPT_STARTS, cp) - 1
+    if i >= 0 and cp <= _SCRIPT_BLOCKS[i][1]:
+        return _SCRIPT_BLOCKS[i][2]
+    return "other"
+
+
+def name_script(text: str) -> str:
+    """The script a name is written in: "latin", or the script of most of its letters
+    that are not Latin ("cyrillic", "arabic", "han", "hangul", "kana", "greek", ...);
+    "" for a name without letters. Computed on the name as given, before folding."""
+    if str(text).isascii():
+        return "latin" if any(ch.isalpha() for ch in str(text)) else ""
+    counts: dict[str, int] = {}
+    for ch in str(text):
+        if ch.isalpha():
+            script = _letter_script(ch)
+            counts[script] = counts.get(script, 0) + 1
+    if not counts:
+        return ""
+    other = {k: v for k, v in counts.items() if k != "latin"}
+    if not other:
+        return "latin"
+    return max(other.items(), key=lambda kv: kv[1])[0]
 
 
 def fold_text(text: str, tables: NameTables) -> str:
@@ -398,6 +455,7 @@ def bounded_tokens(text: str) -> list[str]:
 def analyze_name(name: str, tables: NameTables, kind: str = "unknown") -> AnalyzedName:
     """Take a name apart; `kind` is person, entity, vessel, aircraft or unknown. The
     parts compared are bounded (MAX_NAME_CHARS, MAX_WORD_LETTERS, MAX_WORDS)."""
+    script = name_script(str(name)[:MAX_NAME_CHARS])
     arabic = bool(_ARABIC.search(str(name)))
     if arabic:
         name = _ARABIC_ARTICLE.sub("", _ARABIC_ABD_AL.sub("\u0639\u0628\u062f ", str(name)))
@@ -414,6 +472,7 @@ def analyze_name(name: str, tables: NameTables, kind: str = "unknown") -> Analyz
         reordered=reordered,
         full_tokens=tuple(tokens),
         arabic=arabic,
+        script=script or "latin",
     )
 
 
