@@ -1,8 +1,11 @@
 """Wall time and peak memory of one daily run, with the stages' split.
 
     python benchmarks/daily_run.py --rows 1000000 [--seed 11] [--keep DIR]
+    python benchmarks/daily_run.py --orders DIR/orders.parquet --watchlist DIR/restricted_parties.csv
 
-Generates the input first (not timed), then runs the real Prefect flow in this process.
+Generates the input first (not timed), or takes a generated one (`--orders`, `--watchlist`:
+to time two versions of the code on the same order book), then runs the real Prefect flow
+in this process.
 Prefect's start-up (its temporary local server) is timed separately and reported aside.
 Peak memory is this process's maximum resident set size: the input is generated in a
 separate process, and the temporary Prefect server runs in its own process; neither counts.
@@ -55,24 +58,34 @@ def main() -> int:
         help="settings file merged over configs/pipeline.yaml (e.g. `detectors: {ml: false}` "
         "to time a run without the ML family)",
     )
+    parser.add_argument(
+        "--orders", type=Path, default=None, help="a generated order file instead of a new one"
+    )
+    parser.add_argument(
+        "--watchlist", type=Path, default=None, help="with --orders: its restricted-party list"
+    )
     args = parser.parse_args()
+    if (args.orders is None) != (args.watchlist is None):
+        parser.error("--orders and --watchlist go together")
 
     folder = args.keep or Path(tempfile.mkdtemp(prefix="redflag-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
-    orders = folder / "orders.parquet"
+    orders = args.orders or folder / "orders.parquet"
+    watchlist = args.watchlist or folder / "restricted_parties.csv"
     started = time.perf_counter()
     # generated in another process, so that the peak memory below is the run's own
-    subprocess.run(
-        [
-            sys.executable, "-c",
-            "import sys; from pathlib import Path; from flows.commands.generate import generate_command; "
-            "generate_command(rows=int(sys.argv[1]), seed=int(sys.argv[2]), out=Path(sys.argv[3]), "
-            "labels=Path(sys.argv[4]), watchlist_out=Path(sys.argv[5]))",
-            str(args.rows), str(args.seed), str(orders), str(folder / "labels.csv"),
-            str(folder / "restricted_parties.csv"),
-        ],
-        check=True,
-    )  # fmt: skip
+    if args.orders is None:
+        subprocess.run(
+            [
+                sys.executable, "-c",
+                "import sys; from pathlib import Path; from flows.commands.generate import generate_command; "
+                "generate_command(rows=int(sys.argv[1]), seed=int(sys.argv[2]), out=Path(sys.argv[3]), "
+                "labels=Path(sys.argv[4]), watchlist_out=Path(sys.argv[5]))",
+                str(args.rows), str(args.seed), str(orders), str(folder / "labels.csv"),
+                str(watchlist),
+            ],
+            check=True,
+        )  # fmt: skip
     generation = time.perf_counter() - started
     memory_before = peak_rss_mb()
 
@@ -92,14 +105,15 @@ def main() -> int:
     summary = daily_screening(
         transactions=[str(orders)],
         workspace=str(folder / "workspace"),
-        watchlist=[str(folder / "restricted_parties.csv")],
+        watchlist=[str(watchlist)],
         out=str(folder / "run"),
         partitions=args.partitions,
         config=args.config,
     )
     run_seconds = time.perf_counter() - started
     figures = {
-        "rows": args.rows,
+        "rows": args.rows if args.orders is None else summary["counts"].get("rows_read"),
+        "orders": str(orders),
         "generation_seconds": round(generation, 1),
         "prefect_start_up_seconds": round(prefect_start, 1),
         "run_seconds": round(run_seconds, 1),
