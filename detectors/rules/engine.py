@@ -65,6 +65,7 @@ class RuleEngine:
         hits_by_rule: dict[str, int] = {}
         seconds: dict[str, float] = {}
         layers: dict[str, dict[str, Any]] = {}
+        in_force_of: dict[str, np.ndarray] = {}  # layer id -> its days in force, every line
         for spec in self.pack.enabled_rules():
             missing = spec.missing_columns(rctx.present_columns)
             if missing:
@@ -79,7 +80,13 @@ class RuleEngine:
             tx = in_scope[spec.scope]
             layer = self.pack.layer_of(spec.id)
             if layer is not None:  # a dated rule judges only the lines dated while in force
-                in_force = layer.in_force_mask(tx["order_date"]).to_numpy()
+                if layer.id not in in_force_of:  # once per layer, not once per rule
+                    in_force_of[layer.id] = layer.in_force_mask(
+                        transactions["order_date"]
+                    ).to_numpy()
+                in_force = in_force_of[layer.id]
+                if spec.scope != "all":
+                    in_force = in_force[rctx.controlled.to_numpy(dtype=bool)]
                 if not in_force.all():  # copy the frame only when some lines fall outside
                     tx = tx[in_force]
                 layers.setdefault(layer.id, {"version": layer.version, "lines_in_force": 0})

@@ -101,7 +101,7 @@ def _clean_orders(
     scale = customers["scale"].to_numpy(dtype=float)[cust_idx]
     quantity = draw_quantities(rng, items, item_idx, scale, params)
     cols = order_lines(rng, customers, cust_idx, item_idx, quantity, day, items, params)
-    licences_by_date(cols, items, item_idx, params)
+    licences_by_date(rng, cols, items, item_idx, params)
     off_catalog_lines(rng, cols, params)
     return cols, cust_idx, day
 

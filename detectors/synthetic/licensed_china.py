@@ -17,6 +17,7 @@ import numpy as np
 from detectors.synthetic.orders import ItemTable, draw_from
 from detectors.synthetic.params import GeneratorParams
 from detectors.synthetic.population import among
+from detectors.synthetic.terms import licence_numbers
 
 
 def _offset(params: GeneratorParams, when) -> int:
@@ -62,16 +63,24 @@ def china_items(
 
 
 def licences_by_date(
-    cols: dict[str, np.ndarray], items: ItemTable, item_idx: np.ndarray, params: GeneratorParams
+    rng: np.random.Generator,
+    cols: dict[str, np.ndarray],
+    items: ItemTable,
+    item_idx: np.ndarray,
+    params: GeneratorParams,
 ) -> None:
-    """No licence on an H20 line to China dated before the letter requirement; a licensed
-    China line leaves from the US."""
+    """No licence on an H20 line to China dated before the letter requirement, one from it
+    (the H20 is below 3A090: only the letter makes it licensable); a licensed China line
+    leaves from the US."""
     china = among(cols["customer_country"], params.china_destinations) | among(
         cols["ship_to_country"], params.china_destinations
     )
     before = cols["order_date"] < params.h20_letter_date.isoformat()  # ISO dates sort as text
     free = china & items.h20_class[item_idx] & before
     cols["license_number"] = np.where(free, None, cols["license_number"])
-    licensed = china & items.controlled[item_idx] & ~free
+    letter = china & items.h20_class[item_idx] & ~before
+    wanting = np.flatnonzero(letter & (cols["license_number"] == None))  # noqa: E711
+    cols["license_number"][wanting] = licence_numbers(rng, len(wanting))
+    licensed = china & (items.controlled[item_idx] | letter) & ~free
     stated = cols["ship_from_country"]
     cols["ship_from_country"] = np.where(licensed & (stated != "US"), None, stated)

@@ -121,7 +121,9 @@ def draw_items(
     """An item per row: a controlled GPU/server with the given probability, else an ordinary item."""
     n = len(controlled_prob)
     controlled = items.where(items.controlled)
-    ordinary = items.where(~items.controlled & ~items.prc_developed)
+    # the H20 (below 3A090, licensed by letter from April 2025) is neither: it appears only
+    # where its dated licence requirement is drawn (licensed China business, unlicensed_h20)
+    ordinary = items.where(~items.controlled & ~items.prc_developed & ~items.h20_class)
     server_weight = np.where(items.item_class[controlled] == "server", 0.6, 1.0)
     picks = draw_from(rng, ordinary, n)
     is_controlled = rng.random(n) < controlled_prob

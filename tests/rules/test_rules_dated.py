@@ -17,6 +17,9 @@ PARTS = {"item_sku": "PRT-CP-40897-M", "item_description": "Computer parts", "ec
 CASES = {
     "h20-day-before": {**H20, "order_date": "2025-04-08"},
     "h20-day-of": {**H20, "order_date": "2025-04-09"},
+    # no ECCN on the order: the catalog's (3A991.p, below 3A090) applies
+    "h20-catalog-day-before": {**H20, "eccn": None, "order_date": "2025-04-08"},
+    "h20-catalog-day-of": {**H20, "eccn": None, "order_date": "2025-04-09"},
     "h20-licensed": {**H20, "order_date": "2025-09-01", "license_number": "D7654321"},
     "mi308-no-eccn": {**MI308, "order_date": "2025-06-10"},
     "h20-to-sg": {
@@ -127,6 +130,18 @@ def test_h20_letter_requirement_starts_on_2025_04_09(result):
     assert (
         flag["hard_stop"] and "2025-04-09" in flag["reason"] and flag["evidence"]["country"] == "CN"
     )
+
+
+def test_h20_by_its_catalog_eccn_is_no_hard_stop_before_the_letter(result):
+    """The catalog places the H20 below 3A090: before 2025-04-09 an unlicensed H20 for
+    China is no controlled item (no E1, no hard stop); from that day E2 requires the
+    licence by letter."""
+    before = result.flags[result.flags["transaction_id"] == "h20-catalog-day-before"]
+    assert "E1" not in set(before["code"])
+    assert not before["hard_stop"].astype(bool).any()
+    assert "E1" not in codes_of(result, "h20-catalog-day-of")
+    flag = flag_of(result, "E2", "h20-catalog-day-of")
+    assert flag["hard_stop"] and flag["evidence"]["eccn"] == "3A991.p"
 
 
 def test_h20_letter_by_description_whatever_the_eccn(result):
