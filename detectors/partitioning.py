@@ -22,10 +22,9 @@ import heapq
 
 import numpy as np
 import pandas as pd
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
 from detectors.ml.order_columns import normalised
+from detectors.network.graph import groups
 from detectors.rules.policy import name_key
 
 LINK_COLUMNS: tuple[str, ...] = ("customer_address", "payer_name")
@@ -65,20 +64,8 @@ def _keyed(ids: pd.Series, keys: pd.Series) -> pd.DataFrame:
 def related_customer_groups(links: pd.DataFrame) -> pd.Series:
     """For each customer of `links`: the first (smallest) customer id of its group of
     customers connected through shared keys."""
-    if links.empty:
-        return pd.Series(dtype="str", name="group")
-    customer_codes, customers = pd.factorize(links["customer_id"])
-    key_codes, keys = pd.factorize(links["key"])
-    size = len(customers) + len(keys)
-    graph = coo_matrix(
-        (np.ones(len(links), dtype=np.int8), (customer_codes, len(customers) + key_codes)),
-        shape=(size, size),
-    )
-    _count, labels = connected_components(graph, directed=False)
-    customer_labels = labels[: len(customers)]
-    ids = pd.Series(np.asarray(customers, dtype=object), dtype="str")
-    first = ids.groupby(customer_labels).transform("min")
-    return pd.Series(first.to_numpy(), index=pd.Index(ids, name="customer_id"), name="group")
+    found = groups(links.rename(columns={"customer_id": "party"}))
+    return found.rename_axis("customer_id")
 
 
 def partition_numbers(

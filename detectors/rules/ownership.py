@@ -79,21 +79,34 @@ def list_param(params: dict[str, Any], key: str, default: tuple[str, ...]) -> tu
     return tuple(str(x).upper() for x in (params.get(key) or default))
 
 
-def blocked_lines(
-    tx: pd.DataFrame, ctx: RuleContext, lists: tuple[str, ...], threshold: float, code: str
-) -> RuleHits:
-    """Lines whose party is owned `threshold` % or more by blocked owners of `lists`
-    (and is not itself on those lists: that is a list hit of its own)."""
-    screen = ownership_of(ctx)
+def owned_parties(
+    tx: pd.DataFrame,
+    ctx: RuleContext,
+    screen: Any,
+    lists: tuple[str, ...],
+    blocking: float,
+    at_least: float,
+) -> tuple[Any, pd.DataFrame]:
+    """The shares of `lists` (owners blocking at `blocking`, a fraction) and the line
+    parties they own `at_least` % or more of in aggregate, not listed themselves."""
     parties = resolved_parties(tx, ctx)
-    group = screen.shares(lists, threshold / 100.0)
+    group = screen.shares(lists, blocking)
     nodes = parties["node"].to_numpy(dtype=np.int64)
     found = parties.assign(
         aggregate_share=group.blocked_share[nodes] * 100.0,
         listed_share=group.listed_share[nodes] * 100.0,
         self_listed=group.listed[nodes],
     )
-    found = found[(found["aggregate_share"] >= threshold - 1e-9) & ~found["self_listed"]]
+    return group, found[(found["aggregate_share"] >= at_least - 1e-9) & ~found["self_listed"]]
+
+
+def blocked_lines(
+    tx: pd.DataFrame, ctx: RuleContext, lists: tuple[str, ...], threshold: float, code: str
+) -> RuleHits:
+    """Lines whose party is owned `threshold` % or more by blocked owners of `lists`
+    (and is not itself on those lists: that is a list hit of its own)."""
+    screen = ownership_of(ctx)
+    group, found = owned_parties(tx, ctx, screen, lists, threshold / 100.0, threshold)
     if found.empty:
         return RuleHits.none(tx)
     return hits_of(tx, found, screen, group, lists, threshold, code)
@@ -192,15 +205,7 @@ def listed_minority_owner(tx: pd.DataFrame, ctx: RuleContext, params: dict[str, 
     screen = ownership_of(ctx)
     lists = list_param(params, "lists", ("SDN", "EL", "MEU"))
     minority = float(params.get("minority_percent", 25))
-    parties = resolved_parties(tx, ctx)
-    group = screen.shares(lists, 0.5)
-    nodes = parties["node"].to_numpy(dtype=np.int64)
-    found = parties.assign(
-        aggregate_share=group.blocked_share[nodes] * 100.0,
-        listed_share=group.listed_share[nodes] * 100.0,
-        self_listed=group.listed[nodes],
-    )
-    found = found[(found["aggregate_share"] >= minority - 1e-9) & ~found["self_listed"]]
+    group, found = owned_parties(tx, ctx, screen, lists, 0.5, minority)
     found = found[~blocked_on_line(found, tx, ctx)]
     if found.empty:
         return RuleHits.none(tx)
