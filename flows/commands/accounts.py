@@ -47,6 +47,7 @@ TokenOption = Annotated[
         "$REDFLAG_TOKEN); without one the password is read from stdin or prompted.",
     ),
 ]
+ReasonOption = Annotated[str | None, typer.Option("--reason", help="Why, for the audit trail.")]
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
@@ -126,15 +127,16 @@ def _admin(store: CaseStore, user: str | None, token: str | None, what: str) -> 
 
 
 def admin_or_system(
-    store: CaseStore, user: str | None, token: str | None, what: str, meanwhile: str
+    store: CaseStore, user: str | None, token: str | None, what: str, meanwhile: str | None
 ) -> str:
     """Who does an admin's job: an authenticated admin once the store has an enabled one
     (else exit 2); before that "system", with a warning saying `meanwhile` (what happens
-    without a login until the first admin is added)."""
+    without a login until the first admin is added) unless it is None."""
     if store.accounts.has_admin():
         return _admin(store, user, token, what).name
-    typer.echo(f"redflag: warning: no admin account yet: {meanwhile} until the first admin "
-               "is added", err=True)  # fmt: skip
+    if meanwhile is not None:
+        typer.echo(f"redflag: warning: no admin account yet: {meanwhile} until the first "
+                   "admin is added", err=True)  # fmt: skip
     return "system"
 
 

@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from flows.cli import WorkspaceOption, app, fail, quiet_prefect, run_guarded, workspace_of
+from flows.commands.accounts import ReasonOption, TokenOption, UserOption
 from flows.commands.watchlist import AcceptShrinkOption, PartialOption
 
 console = Console()
@@ -379,8 +380,13 @@ def rescreen_command(
     accept_shrink: AcceptShrinkOption = False,
     partial: PartialOption = False,
     ownership: OwnershipOption = None,
+    reason: ReasonOption = None,
+    user: UserOption = None,
+    token: TokenOption = None,
 ) -> None:
-    """Load a new list version, diff it against the last one, and open cases for new hits in past orders."""
+    """Load a new list version, diff it against the last one, and open cases for new hits
+    in past orders (an admin's job once the case store has an admin; recorded in the
+    audit trail)."""
 
     def body() -> dict:
         from datetime import date
@@ -397,21 +403,42 @@ def rescreen_command(
                 raise InputError(f"--since {since!r}: not an ISO date (YYYY-MM-DD)") from None
         if partitions is not None and partitions < 1:
             raise InputError(f"--partitions: expected 1 or more (got {partitions})")
-        add_ownership(workspace_of(ctx, workspace), ownership)
-        quiet_prefect()
-        from flows.rescreen import rescreen
+        from flows.audited import record_change, restore_point
+        from flows.commands.accounts import admin_or_system, cli_client, open_store_at
+        from flows.settings import Workspace
+        from watchlists.snapshots import INDEX_FILE
 
-        arguments = dict(
-            watchlist=[str(p) for p in watchlist],
-            workspace=str(workspace_of(ctx, workspace)),
-            since=since,
-            out=str(out) if out else None,
-            config=str(config) if config else None,
-            partitions=partitions,
-            accept_shrink=accept_shrink,
-            partial=partial,
-        )
-        return run_flow(rescreen, arguments, runner, dask_address, config, progress)
+        home = Workspace(workspace_of(ctx, workspace))
+        cases = open_store_at(home.case_store_url)
+        try:
+            by = admin_or_system(cases, user, token, "rescreening against a watchlist", None)
+            add_ownership(home.root, ownership)
+            quiet_prefect()
+            from flows.rescreen import rescreen
+
+            arguments = dict(
+                watchlist=[str(p) for p in watchlist],
+                workspace=str(home.root),
+                since=since,
+                out=str(out) if out else None,
+                config=str(config) if config else None,
+                partitions=partitions,
+                accept_shrink=accept_shrink,
+                partial=partial,
+            )
+            restore = restore_point(home.watchlists, [INDEX_FILE])
+            summary = run_flow(rescreen, arguments, runner, dask_address, config, progress)
+            counts = summary["counts"]
+            details = {
+                "since": summary["since"], "inputs": summary["inputs"],
+                "watchlist_sources": summary["versions"].get("watchlist_sources", []),
+                "cases_opened": counts.get("cases_opened"),
+                "cases_updated": counts.get("cases_updated"), "reason": reason,
+            }  # fmt: skip
+            record_change(cases, "rescreen", by, cli_client(), details, summary["run_id"], restore)
+            return summary
+        finally:
+            cases.close()
 
     summary = run_guarded(body)
     counts = summary["counts"]
