@@ -25,8 +25,9 @@ from detectors.base import DetectionContext
 from detectors.catalog import catalog_frame
 from detectors.ingest import normalize_orders
 from detectors.rules import RuleEngine
+from detectors.rules.loading import load_pack
 from detectors.synthetic.generator import generate
-from flows.commands.rules import CONFIGS_DIR, load_pack
+from flows.settings import CONFIGS_DIR
 
 
 def by_typology(flags: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:

@@ -409,7 +409,7 @@ def _reference(
     """The policy pack of the pipeline settings (merged onto the pack it `extends`, as the
     daily run reads it) and the catalog, unless given."""
     if policy is None:
-        from flows.commands.rules import load_pack
+        from detectors.rules.loading import load_pack
 
         name = (settings or read_yaml(CONFIGS_DIR / "pipeline.yaml")).get("policy_pack", "default")
         policy = load_pack(CONFIGS_DIR, name).policy

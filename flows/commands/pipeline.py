@@ -1,4 +1,5 @@
-"""`redflag run`, `redflag demo` and `redflag serve`: the daily screening job."""
+"""`redflag run`, `demo` and `serve` (the daily screening job), `rescreen`, `screen-names`
+and `match-pairs`."""
 
 from __future__ import annotations
 
@@ -12,11 +13,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from flows.cli import WorkspaceOption, app, fail, quiet_prefect, run_guarded, workspace_of
 from flows.commands.accounts import ReasonOption, TokenOption, UserOption
+from flows.commands.guard import WorkspaceOption, fail, quiet_prefect, run_guarded, workspace_of
 from flows.commands.watchlist import AcceptShrinkOption, PartialOption
 
 console = Console()
+app = typer.Typer()  # `redflag run`, `demo`, `serve`, `rescreen`, `screen-names`, `match-pairs`
 
 # Options of the commands that run a flow over partitions (`run`, `rescreen`).
 PartitionsOption = Annotated[

@@ -1,4 +1,5 @@
-"""`redflag train` and `redflag models list/activate` (the functions live in models.py)."""
+"""`redflag train` (`app`) and `redflag models list/activate` (`models_app`); the
+functions live in models.py."""
 
 from __future__ import annotations
 
@@ -8,14 +9,14 @@ from typing import Annotated, Any
 
 import typer
 
-from flows.cli import WorkspaceOption, app, run_guarded, workspace_of
 from flows.commands.accounts import ReasonOption, TokenOption, UserOption
+from flows.commands.guard import WorkspaceOption, run_guarded, workspace_of
 from flows.errors import InputError
 
-models_app = typer.Typer(
+app = typer.Typer()  # `redflag train`
+models_app = typer.Typer(  # `redflag models …`
     help="The model registry: list trained models, choose the active one.", no_args_is_help=True
 )
-app.add_typer(models_app, name="models")
 
 
 def _labels_and_history(workspace: Path, labels_file: Path | None):

@@ -18,9 +18,9 @@ import yaml
 from rich.console import Console
 from rich.table import Table
 
-import detectors
 from cases.csv_cells import write_inert_csv
 from flows.commands.accounts import ReasonOption, TokenOption, UserOption
+from flows.settings import CONFIGS_DIR
 from watchlists import (
     SnapshotError,
     SnapshotInfo,
@@ -34,7 +34,7 @@ from watchlists import (
 from watchlists.download import sources_from_config, update_from_sources
 
 app = typer.Typer(help="Manage restricted-party list snapshots.", no_args_is_help=True)
-CONFIG_FILE = Path(detectors.__file__).resolve().parents[1] / "configs" / "watchlists.yaml"
+CONFIG_FILE = CONFIGS_DIR / "watchlists.yaml"
 
 
 # Options that let a new list version through the sanity checks (`watchlist add`, `rescreen`).
