@@ -138,7 +138,7 @@ def close_run(run: RunFolder, cases: list, summary: dict[str, Any], clock: Stage
     summary["finished_at"] = datetime.now(UTC).isoformat()
     summary["outputs"] = {"folder": str(run.out), "index": str(run.out / "index.html")}
     write_index(run.out, cases, summary)
-    record_run(run.workspace.case_store_url, run.run_id, quote(summary))
+    record_run(run.workspace.case_store_url, run.run_id, quote(summary))  # type: ignore[call-overload]  # Prefect's Task types take no quote()
     write_json(run.out / "run_summary.json", summary)
     if run.key is not None:
         finish_run(run.workspace.runs, run.key)
@@ -359,7 +359,7 @@ def store_and_write_cases(
                 if not batch:
                     break
                 with clock("cases"):
-                    upserts = store_cases(ws.case_store_url, quote(batch), run, resumed).upserts
+                    upserts = store_cases(ws.case_store_url, quote(batch), run, resumed).upserts  # type: ignore[call-overload]
                 stored.case_of_key.update({u.case_key: u.case_id for u in upserts if u.case_id})
                 stored.suppressed.add(batch, upserts)
                 for action, n in action_counts(upserts).items():
@@ -417,7 +417,7 @@ def daily_screening(
             list_paths = [str(p) for p in lists] if lists else None
             setup = prepare_run(ws, config, list_paths, column_map, accept_shrink, partial)
         with clock("ingest"):
-            spool = ingest(quote(setup), sources, work / "orders")
+            spool = ingest(quote(setup), sources, work / "orders")  # type: ignore[call-overload]  # Prefect's Task types take no quote()
         release_memory()
         tally = spool.tally
         report(
@@ -429,7 +429,7 @@ def daily_screening(
             setup.settings, spool.rows_accepted, *runner_workers()
         )
         with clock("partition"):
-            parts = partition(quote(spool), ws, lookback, count)
+            parts = partition(quote(spool), ws, lookback, count)  # type: ignore[call-overload]  # Prefect's Task types take no quote()
             release_memory()
         report(
             f"partitions: {count} of {min(p.rows for p in parts)}-{max(p.rows for p in parts)} rows"
@@ -454,7 +454,7 @@ def daily_screening(
             retire_local_workers(client)
         with clock("network"):
             as_of = spool.last_date or datetime.now(UTC).date()
-            network = relate_parties(
+            network = relate_parties(  # type: ignore[call-overload]  # Prefect's Task types take no quote()
                 quote(setup), ws, quote(parts), quote(results), since, as_of, run_id
             )
         run = RunInfo(run_id=run_id, started_at=started_at.isoformat(), versions=setup.versions)

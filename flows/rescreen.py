@@ -257,7 +257,7 @@ def rescreen(
         draft.versions = versions
     run = RunInfo(run_id=run_id, started_at=started_at.isoformat(), versions=versions)
     with clock("cases"):
-        upserts = store_cases(ws.case_store_url, quote(drafts), run).upserts
+        upserts = store_cases(ws.case_store_url, quote(drafts), run).upserts  # type: ignore[call-overload]  # Prefect's Task types take no quote()
         noted = note_removed(ws.case_store_url, diff.removed, run_id)
     touched = touched_cases(upserts)
 

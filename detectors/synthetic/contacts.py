@@ -13,6 +13,7 @@ from detectors.synthetic.geography import (
     FREE_MAIL_FACTOR,
     LOCAL_FREE_MAIL,
 )
+from detectors.synthetic.missing import MISSING
 
 # fmt: off
 _MAIL_LOCALS = ("purchasing", "procurement", "orders", "info", "sales", "it.buying", "ap",
@@ -60,7 +61,7 @@ def websites(rng: np.random.Generator, domains_: np.ndarray, none_share: float) 
         np.where(form < 0.85, "https://" + domains_, "http://www." + domains_),
     )
     url = np.where(rng.random(n) < 0.1, url + "/", url)
-    return np.where(rng.random(n) < none_share, None, url)
+    return np.where(rng.random(n) < none_share, MISSING, url)
 
 
 def emails(

@@ -22,6 +22,7 @@ from string import Formatter
 import numpy as np
 import pandas as pd
 
+from detectors.synthetic.missing import MISSING
 from detectors.synthetic.names import NATIVE, native_names
 
 # Which sectors each customer type comes from (relative weights).
@@ -554,7 +555,7 @@ def end_uses(
     number = rng.integers(1000, 99999, size=n).astype(str).astype(object)
     text = _fill(text, city=cities, country=country_names, n=number)
     odd = rng.random(n)
-    text = np.where(odd < blank_rate, None, text)
+    text = np.where(odd < blank_rate, MISSING, text)
     blank_like = (odd >= blank_rate) & (odd < blank_rate * 1.3)
     text[blank_like] = _draw(rng, _BLANK_LIKE, int(blank_like.sum()))
     return text

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from detectors.synthetic.missing import MISSING
 from detectors.synthetic.params import GeneratorParams
 from detectors.synthetic.population import among, pick
 
@@ -81,7 +82,7 @@ def _fill(
     lo, hi = low.astype(float)[kind], high.astype(float)[kind]
     cols["item_sku"][rows] = unknown_skus(rng, len(rows), _VENDOR_PREFIXES)
     cols["item_description"][rows] = description[kind]
-    cols["eccn"][rows] = np.where(rng.random(len(rows)) < params.missing_rate, None, eccn[kind])
+    cols["eccn"][rows] = np.where(rng.random(len(rows)) < params.missing_rate, MISSING, eccn[kind])
     cols["hs_code"][rows] = hs[kind]
     price = rng.uniform(lo, hi) * params.price_level
     cols["unit_price"][rows] = np.round(price, 2)

@@ -24,6 +24,7 @@ from detectors.synthetic.geography import (
     WEST_PREFIXES,
     WEST_SUFFIXES,
 )
+from detectors.synthetic.missing import MISSING
 from detectors.synthetic.names import NATIVE, industry_words, native_names, pick_industries
 from detectors.synthetic.params import GeneratorParams
 
@@ -115,7 +116,7 @@ def positions_in(index: pd.Index, values: np.ndarray) -> np.ndarray:
 def mapped(values: np.ndarray, mapping: dict) -> np.ndarray:
     """`values` translated through `mapping` (None where a value has no entry)."""
     keys = pd.Index(list(mapping), dtype=object)
-    out = np.append(np.array(list(mapping.values()), dtype=object), None)
+    out = np.append(np.array(list(mapping.values()), dtype=object), MISSING)
     return out[positions_in(keys, values)]
 
 
@@ -257,8 +258,8 @@ def _parents(
     names = np.where(renamed & (countries == "ID"), "PT " + names, names)
     return (
         names,
-        np.where(has_parent, parent, None),
-        np.where(has_parent, parent_country, None),
+        np.where(has_parent, parent, MISSING),
+        np.where(has_parent, parent_country, MISSING),
     )
 
 

@@ -212,11 +212,13 @@ def users_passwd(store: CaseStore, name: str, user: str | None, token: str | Non
         if actor is None:
             raise fail(f"cannot authenticate {shown_name(name)}: unknown or disabled account, "
                        "or wrong password")  # fmt: skip
+        whose = actor.name
     else:
         actor = _admin(store, user, token, "changing another user's password")
         if target is None:
             raise fail(f"no user {normalise_user_name(name)!r}")
-    new = read_new_password(actor.name if own else target.name)
+        whose = target.name
+    new = read_new_password(whose)
     _guarded(lambda: store.accounts.set_password(name, new, actor.name))
     typer.echo(f"password of {normalise_user_name(name)} changed; their sessions and tokens "
                "ended", err=True)  # fmt: skip

@@ -278,7 +278,7 @@ def store_anomaly(
         features=model.feature_names,
         data_from=model.training.get("data_from"),
         data_to=model.training.get("data_to"),
-        rows=int(rows_seen) if sampled else model.training["rows"],
+        rows=int(rows_seen) if sampled and rows_seen is not None else model.training["rows"],
         metrics={
             "threshold": model.threshold,
             "score_max": model.score_max,
