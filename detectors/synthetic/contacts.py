@@ -49,7 +49,8 @@ def domains(
     tld = np.where(academic & pd.notna(uni), uni, tld)
     hyphen = rng.random(n) < 0.15
     suffix = _choice(rng, ("-tech", "-group", "-global", "-it"), n)
-    return np.where(hyphen & ~academic, lower + suffix, lower) + "." + tld
+    domains: np.ndarray = np.where(hyphen & ~academic, lower + suffix, lower) + "." + tld
+    return domains
 
 
 def websites(rng: np.random.Generator, domains_: np.ndarray, none_share: float) -> np.ndarray:
@@ -90,7 +91,8 @@ def emails(
     slug = pd.Series(slugs, dtype=object).str.lower().str.replace(r"[^a-z0-9]", "", regex=True)
     number = rng.integers(1, 9999, size=n).astype(str).astype(object)
     handle = slug.to_numpy(dtype=object) + np.where(rng.random(n) < 0.6, number, "")
-    return np.where(free, handle + "@" + provider, corporate)
+    emails: np.ndarray = np.where(free, handle + "@" + provider, corporate)
+    return emails
 
 
 def _digits(rng: np.random.Generator, n: int, lo: int, hi: int) -> np.ndarray:

@@ -397,7 +397,8 @@ def country_words(countries: np.ndarray) -> np.ndarray:
     from detectors.synthetic.geography import COUNTRY_NAMES  # noqa: PLC0415
 
     names = {**COUNTRY_NAMES, **_COUNTRY_WORDS}
-    return pd.Series(countries, dtype=object).map(names).to_numpy(dtype=object)
+    mapped: np.ndarray = pd.Series(countries, dtype=object).map(names).to_numpy(dtype=object)
+    return mapped
 
 
 def pick_sectors(rng: np.random.Generator, types: np.ndarray) -> np.ndarray:
@@ -445,12 +446,13 @@ def _fill(templates: np.ndarray, **parts: np.ndarray) -> np.ndarray:
                 value = np.asarray(parts[field], dtype=object)[rows]
                 text = text + np.where(pd.isna(value), "", value)
         out[rows] = text
-    return (
+    tidied: np.ndarray = (
         pd.Series(out, dtype=object)
         .str.replace(r"\s+", " ", regex=True)
         .str.strip()
         .to_numpy(dtype=object)
     )
+    return tidied
 
 
 def customer_names(

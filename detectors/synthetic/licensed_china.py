@@ -12,6 +12,8 @@ rest of a Chinese customer's business is ordinary items."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import numpy as np
 
 from detectors.synthetic.missing import MISSING
@@ -21,7 +23,7 @@ from detectors.synthetic.population import among
 from detectors.synthetic.terms import licence_numbers
 
 
-def _offset(params: GeneratorParams, when) -> int:
+def _offset(params: GeneratorParams, when: date) -> int:
     return (when - params.start).days
 
 

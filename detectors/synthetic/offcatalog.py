@@ -7,6 +7,8 @@ SKU shapes for relabelled GPUs."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from detectors.synthetic.missing import MISSING
@@ -66,14 +68,15 @@ def unknown_skus(
         + rng.integers(100, 999, size=n).astype(str).astype(object)
         + "-000"
     )
-    return np.where(rng.random(n) < part_number_share, nvidia, vendor)
+    numbers: np.ndarray = np.where(rng.random(n) < part_number_share, nvidia, vendor)
+    return numbers
 
 
 def _fill(
     rng: np.random.Generator,
     cols: dict[str, np.ndarray],
     rows: np.ndarray,
-    table: tuple,
+    table: tuple[Any, ...],
     params: GeneratorParams,
 ) -> None:
     kind = rng.integers(0, len(table), size=len(rows))

@@ -143,7 +143,8 @@ def draw_quantities(
         item_idx
     ]
     noise = rng.lognormal(0.0, params.quantity_sigma, size=len(item_idx))
-    return np.maximum(1, np.rint(median * scale * noise)).astype(np.int64)
+    quantities: np.ndarray = np.maximum(1, np.rint(median * scale * noise)).astype(np.int64)
+    return quantities
 
 
 def list_prices(
@@ -157,7 +158,8 @@ def list_prices(
     discount = np.minimum(params.max_volume_discount, 0.02 * np.log2(quantity))
     noise = rng.lognormal(0.0, params.price_noise_sigma, size=len(item_idx))
     level = params.price_level
-    return np.round(items.list_price[item_idx] * level * noise * (1.0 - discount), 2)
+    prices: np.ndarray = np.round(items.list_price[item_idx] * level * noise * (1.0 - discount), 2)
+    return prices
 
 
 def blank_some(rng: np.random.Generator, values: np.ndarray, rate: float) -> np.ndarray:

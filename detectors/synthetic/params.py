@@ -67,7 +67,7 @@ END_USE_VOCABULARIES: tuple[str, ...] = ("standard", "alternate", "mixed", "lega
 POPULATIONS: tuple[str, ...] = ("standard", "independent")
 
 
-def _frozen(mapping: dict) -> Mapping:
+def _frozen(mapping: dict[str, Any]) -> Mapping[str, Any]:
     return MappingProxyType(dict(mapping))
 
 

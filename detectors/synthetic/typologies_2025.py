@@ -132,7 +132,15 @@ def _gpu_lines(scene: Scene, countries: np.ndarray, types: np.ndarray, n: int) -
     return scene.lines(customers, who, scene.controlled(n, ("gpu",)), scene.days(n), 1.0)
 
 
-def _relabel(scene: Scene, cols: Columns, sku, text, price_range, hs, eccn) -> None:
+def _relabel(
+    scene: Scene,
+    cols: Columns,
+    sku: np.ndarray,
+    text: np.ndarray,
+    price_range: tuple[float, float],
+    hs: np.ndarray,
+    eccn: np.ndarray,
+) -> None:
     rng, n = scene.rng, len(cols["item_sku"])
     cols["item_sku"], cols["item_description"] = sku, text
     lo, hi = price_range

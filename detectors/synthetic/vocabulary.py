@@ -234,9 +234,12 @@ def _table(vocabulary: str) -> tuple[np.ndarray, np.ndarray]:
     return table, np.array([len(r) for r in rows])
 
 
-def _pick_rows(rng: np.random.Generator, table: np.ndarray, lengths: np.ndarray, at: np.ndarray):
+def _pick_rows(
+    rng: np.random.Generator, table: np.ndarray, lengths: np.ndarray, at: np.ndarray
+) -> np.ndarray:
     choice = (rng.random(len(at)) * lengths[at]).astype(np.int64)
-    return table[at, choice]
+    rows: np.ndarray = table[at, choice]
+    return rows
 
 
 _LOCAL_INDEX = pd.Index(list(_LOCAL))
