@@ -90,8 +90,8 @@ def ownership_replay(
     info = owners.active()
     if info is None or changed.empty:
         return None
+    from detectors.rules.loading import load_pack
     from flows.assembly import matcher_version
-    from flows.commands.rules import load_pack
 
     pack = load_pack(
         CONFIGS_DIR, settings.get("policy_pack", "default"), settings.get("policy_layers")
