@@ -488,11 +488,16 @@ _ARABIC = re.compile(r"[\u0600-\u06ff]")
 # (lower case, "آغا" became "ag", read as the legal form AG and dropped), the Persian
 # kaf as "kh"
 _ARABIC_LETTERS = str.maketrans({"\u063a": "gh", "\u06a9": "k"})
-_ARABIC_ARTICLE = re.compile(r"(?<![\u0600-\u06ff])\u0627\u0644(?=[\u0600-\u06ff]{2})")
+# the article "al-", but not the first letters of "Allah" (الله, in "Abdallah" and "-ullah")
+_ARABIC_ARTICLE = re.compile(
+    r"(?<![\u0600-\u06ff])\u0627\u0644(?!\u0644\u0647(?![\u0600-\u06ff]))(?=[\u0600-\u06ff]{2})"
+)
 # "عبدال..." (Abd al-...): the article inside the compound, after "Abd"
 _ARABIC_ABD_AL = re.compile(r"\u0639\u0628\u062f\u0627\u0644(?=[\u0600-\u06ff]{2})")
 _LATIN_ABD = re.compile(r"^abd(?:u|e|a)l(?=[a-z]{3})|^abd(?:ul|el|al)?$")
 _SKELETON_RULES = (
+    ("dj", "j"),  # French transliteration of jim ("Djamel")
+    ("ch", "sh"),  # ...and of shin ("Achour", "Akkacha")
     ("kh", "k"),
     ("gh", "g"),
     ("th", "t"),

@@ -116,7 +116,10 @@ def name_keys(name: AnalyzedName, latin_side: bool) -> set[str]:
         return set()
     keys: set[str] = set()
     if latin_side or name.arabic:
-        keys.update("s:" + k for k in skeleton_tokens(words) if len(k) > 1 or k.isdigit())
+        skeleton = skeleton_tokens(words)
+        keys.update("s:" + k for k in skeleton if len(k) > 1 or k.isdigit())
+        if not latin_side:  # two words Arabic script writes apart, Latin as one
+            keys.update("s:" + a + b for a, b in zip(skeleton, skeleton[1:], strict=False))
     if latin_side or not name.arabic:
         keys.update("k:" + translit_key(t) for t in words)
     return keys
