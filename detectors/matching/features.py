@@ -752,17 +752,20 @@ def same_after_transliteration(p: PairContext) -> float:
     names' words that are one word once transliterated: the same word, or the same key
     (`transliteration.key_method`: the consonant skeleton against Arabic script, the
     transliteration key against other scripts). 1 when every word agrees; 0 for two
-    names of one script."""
+    names of one script, or when fewer than two words agree."""
     method = key_method(p.query, p.candidate)
     if method is None:
         return 0.0
     a = p.alignment
     weight = (p.weights.skeletal() if method == SKELETON else p.weights).weight
-    agreed = sum(
-        weight(q) + weight(c)
+    one = [
+        (q, c)
         for q, c, _ in a.pairs
         if q == c or (method == TRANSLIT and translit_key(q) == translit_key(c))
-    )
+    ]
+    if len(one) < 2:  # one word alike by its consonants is a collision as often as a name
+        return 0.0
+    agreed = sum(weight(q) + weight(c) for q, c in one)
     total = sum(weight(q) + weight(c) for q, c, _ in a.pairs)
     total += sum(weight(t) for side in a.unaligned for t in side if t not in STOP_WORDS)
     return agreed / total if total else 0.0
