@@ -140,6 +140,16 @@ def admin_or_system(
     return "system"
 
 
+def recorded_actor(store: CaseStore, user: str | None, token: str | None) -> str:
+    """Who makes a change that Contract 2 lets any operator make (`watchlist add/update`,
+    `rescreen`, `train`): not gated, but recorded. With `--token`, its account; with
+    `--user` once the store has an admin, that account after its password; else "system"
+    (the client column of the entry still names the login)."""
+    if token or (user and store.accounts.has_admin()):
+        return authenticate(store, user, token).name
+    return "system"
+
+
 def _guarded(action: Callable[[], object]) -> object:
     try:
         return action()

@@ -387,8 +387,8 @@ def rescreen_command(
     token: TokenOption = None,
 ) -> None:
     """Load a new list version, diff it against the last one, and open cases for new hits
-    in past orders (an admin's job once the case store has an admin; recorded in the
-    audit trail)."""
+    in past orders (recorded in the audit trail as whoever logged in with --user or
+    --token, else as "system")."""
 
     def body() -> dict:
         from datetime import date
@@ -406,14 +406,14 @@ def rescreen_command(
         if partitions is not None and partitions < 1:
             raise InputError(f"--partitions: expected 1 or more (got {partitions})")
         from flows.audited import record_change, restore_point
-        from flows.commands.accounts import admin_or_system, cli_client, open_store_at
+        from flows.commands.accounts import cli_client, open_store_at, recorded_actor
         from flows.settings import Workspace
         from watchlists.snapshots import INDEX_FILE
 
         home = Workspace(workspace_of(ctx, workspace))
         cases = open_store_at(home.case_store_url)
         try:
-            by = admin_or_system(cases, user, token, "rescreening against a watchlist", None)
+            by = recorded_actor(cases, user, token)
             add_ownership(home.root, ownership)
             quiet_prefect()
             from flows.rescreen import rescreen

@@ -71,7 +71,7 @@ def train_cli(
 ) -> None:
     """Train a model on the workspace's transaction history; a supervised model becomes
     active only if it beats the active configuration on a hold-out of recent decisions
-    (an admin's job once the case store has an admin; recorded in the audit trail)."""
+    (recorded in the audit trail as whoever logged in, else as "system")."""
 
     def train(home: Path) -> Any:
         from flows.commands.models import train_anomaly_command, train_command
@@ -106,18 +106,18 @@ def _audited_training(
     token: str | None,
     train: Callable[[Path], Any],
 ) -> None:
-    """Train as an admin (or "system" before the case store has one) and record the new
-    model and every activation it caused in the audit trail; when the record cannot be
-    written, the registry is put back as it was."""
+    """Train and record the new model and every activation it caused in the audit trail,
+    as whoever logged in (`recorded_actor`); when the record cannot be written, the
+    registry is put back as it was."""
     from detectors.ml.registry import KINDS
     from flows.audited import record_change, restore_point
-    from flows.commands.accounts import admin_or_system, cli_client, open_store_at
+    from flows.commands.accounts import cli_client, open_store_at, recorded_actor
     from flows.commands.models import active_version
     from flows.settings import Workspace
 
     store = open_store_at(Workspace(home).case_store_url)
     try:
-        by = admin_or_system(store, user, token, "training a model", None)
+        by = recorded_actor(store, user, token)
         restore = restore_point(Workspace(home).models, ["active.json"])
         before = {k: active_version(home, k) for k in KINDS}
         meta = train(home)

@@ -107,11 +107,11 @@ def add_command(
     token: TokenOption = None,
 ) -> None:
     """Store each list source given as a new snapshot of its series and make it active;
-    the active snapshots of all sources are screened together (an admin's job once the
-    case store has an admin; recorded in the audit trail)."""
+    the active snapshots of all sources are screened together (recorded in the audit
+    trail as whoever logged in with --user or --token, else as "system")."""
     store = _store(ctx)
     before = {i.source: i.id for i in store.active_snapshots()}
-    with _admin_change(ctx, "adding a watchlist version", user, token, None) as record:
+    with _admin_change(ctx, "adding a watchlist version", user, token, gated=False) as record:
         try:
             added = store.add_sources(
                 files, label=label, accept_shrink=accept_shrink, partial=partial
@@ -176,20 +176,31 @@ def _admin_change(
     user: str | None,
     token: str | None,
     meanwhile: str | None = "watchlists are switched without a login",
+    gated: bool = True,
 ) -> Iterator[Callable[[str, str, dict[str, Any]], None]]:
-    """Who changes what every later run screens with: an authenticated admin once the case
-    store has one, else "system" (with a warning saying `meanwhile`, when given). Yields
+    """Who changes what every later run screens with: when `gated`, an authenticated admin
+    once the case store has one, else "system" (with a warning saying `meanwhile`, when
+    given); when not (Contract 2's `watchlist add`, and `update`), whoever logged in, else
+    "system" (`recorded_actor`). Yields
     `record(event, subject, details)`, which writes the change to the audit trail as
     theirs; when that fails, the snapshot folder is put back as it was on entering."""
     from flows.audited import record_change, restore_point
-    from flows.commands.accounts import admin_or_system, cli_client, open_store_at
+    from flows.commands.accounts import (
+        admin_or_system,
+        cli_client,
+        open_store_at,
+        recorded_actor,
+    )
     from flows.settings import Workspace
     from watchlists.snapshots import INDEX_FILE
 
     obj = ctx.obj or {}
     cases = open_store_at(obj.get("case_store_url") or Workspace(_workspace(ctx)).case_store_url)
     try:
-        by = admin_or_system(cases, user, token, what, meanwhile)
+        if gated:
+            by = admin_or_system(cases, user, token, what, meanwhile)
+        else:
+            by = recorded_actor(cases, user, token)
         restore = restore_point(_store(ctx).root, [INDEX_FILE])
 
         def record(event: str, subject: str, details: dict[str, Any]) -> None:
@@ -329,8 +340,8 @@ def update_command(
     token: TokenOption = None,
 ) -> None:
     """Download the official lists; snapshot those that changed, keep the last good one
-    otherwise (an admin's job once the case store has an admin; each new active version
-    is recorded in the audit trail)."""
+    otherwise (each new active version is recorded in the audit trail as whoever
+    logged in, else as "system")."""
     try:
         sources = sources_from_config(yaml.safe_load(config.read_text(encoding="utf-8")))
     except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
@@ -343,7 +354,7 @@ def update_command(
     chosen = [s for s in sources if not source or s.name in source]
     store = _store(ctx)
     before = {i.source: i.id for i in store.active_snapshots()}
-    with _admin_change(ctx, "updating the watchlists", user, token, None) as record:
+    with _admin_change(ctx, "updating the watchlists", user, token, gated=False) as record:
         results = update_from_sources(chosen, store, store.root / "downloads", timeout=timeout)
         for result in results:
             if result.snapshot_id is None or result.snapshot_id in before.values():
