@@ -79,10 +79,11 @@ class RunNetwork:
         added = [f for f in self.flags.get(node, []) if f.code not in {g.code for g in draft.flags}]
         if added:
             keep = 1.0 - draft.risk_score / 100.0
+            lines = set(draft.transaction_ids)
             for flag in added:
                 keep *= 1.0 - flag.weight
                 flag.transaction_ids = [
-                    t for t in flag.transaction_ids if t in set(draft.transaction_ids)
+                    t for t in flag.transaction_ids if t in lines
                 ] or flag.transaction_ids
             draft.flags = [*draft.flags, *added]
             self.attached.extend(
