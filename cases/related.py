@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -51,6 +52,9 @@ class RunNetwork:
     related: dict[str, dict[str, Any]] = field(default_factory=dict)
     # the flags put on the drafts, by transaction: (transaction_id, code, weight)
     attached: list[tuple[str, str, float]] = field(default_factory=list)
+    # wall seconds spent finding related parties and attaching them (the run's "network"
+    # stage counts them: the drafts are attached lazily, between the cases' batches)
+    seconds: float = 0.0
 
     def attach_all(
         self, drafts: Iterator[CaseDraft], case_settings: Mapping[str, Any], batch: int = 2_000
@@ -61,13 +65,16 @@ class RunNetwork:
             chunk = list(itertools.islice(drafts, batch))
             if not chunk:
                 return
+            started = time.perf_counter()
             if self.network is not None:
                 subjects = ["customer:" + str(d.subject.get("customer_id")) for d in chunk]
                 self.related = related_parties(
                     self.network, subjects, self.listed, self.cased,
                     int(self.settings.get("hops", 2)), int(self.settings.get("max_related", 40)),
                 )  # fmt: skip
-            yield from (self.attach(d, case_settings) for d in chunk)
+            attached = [self.attach(d, case_settings) for d in chunk]
+            self.seconds += time.perf_counter() - started
+            yield from attached
 
     def attached_flags(self) -> pd.DataFrame:
         """The network flags put on drafts: transaction_id, code, weight."""

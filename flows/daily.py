@@ -387,6 +387,8 @@ def store_and_write_cases(
             report(f"cases: {done} of {total} stored")
         with clock("outputs"):
             writer.wait()
+    if network is not None:  # the related parties were found as the batches were taken
+        clock.seconds["network"] = round(clock.seconds.get("network", 0.0) + network.seconds, 3)
     report(f"cases: the files of {len(stored.index_lines)} written")
     return stored
 
