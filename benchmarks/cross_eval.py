@@ -35,7 +35,6 @@ from sklearn.metrics import average_precision_score
 from cases.grouping import score_transactions
 from detectors.base import DetectionContext, concat_flags
 from detectors.catalog import catalog_frame
-from detectors.ingest import normalize_orders
 from detectors.matching import Matcher, WatchlistScreening
 from detectors.ml.features import SharedFeatures, build_features
 from detectors.rules.engine import RuleEngine
@@ -44,6 +43,7 @@ from detectors.synthetic import generator
 from detectors.synthetic.params import PROFILES, GeneratorParams
 from flows.combination_training import active_combination
 from flows.commands.models import load_ml_settings, ml_detectors, store_anomaly, train_command
+from flows.ingest.normalize import normalize_orders
 from flows.screening import match_settings
 from flows.settings import CONFIGS_DIR, load_pipeline_settings, read_yaml
 from watchlists.model import entries_to_frame

@@ -46,7 +46,6 @@ from cases.evaluation import (  # noqa: E402
 )
 from detectors.base import DetectionContext, concat_flags  # noqa: E402
 from detectors.catalog import catalog_frame  # noqa: E402
-from detectors.ingest import normalize_orders  # noqa: E402
 from detectors.matching import Matcher, WatchlistScreening  # noqa: E402
 from detectors.ml.anomaly import AnomalyDetector, fit_anomaly  # noqa: E402
 from detectors.ml.features import SharedFeatures, build_features  # noqa: E402
@@ -60,6 +59,7 @@ from detectors.synthetic.params import (  # noqa: E402
     GeneratorParams,
 )
 from flows.commands.models import load_ml_settings  # noqa: E402
+from flows.ingest.normalize import normalize_orders  # noqa: E402
 from flows.screening import match_settings  # noqa: E402
 from flows.settings import CONFIGS_DIR, load_pipeline_settings, read_yaml  # noqa: E402
 from watchlists.model import entries_to_frame  # noqa: E402

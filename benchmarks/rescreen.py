@@ -73,8 +73,8 @@ def main() -> int:
 
     from detectors.synthetic import generate
     from flows.commands.generate import read_catalog
+    from flows.ingest.sources import read_orders
     from flows.settings import load_pipeline_settings
-    from flows.sources import read_orders
     from watchlists import diff_entries, entries_to_frame
 
     catalog = read_catalog()

@@ -28,10 +28,10 @@ import yaml
 
 from detectors.base import DetectionContext
 from detectors.catalog import catalog_frame
-from detectors.ingest import normalize_orders
 from detectors.rules import RuleEngine
 from detectors.rules.loading import load_pack
 from detectors.synthetic.generator import generate
+from flows.ingest.normalize import normalize_orders
 from flows.settings import CONFIGS_DIR
 
 

@@ -58,14 +58,7 @@ from flows.assembly import RunSetup, add_ml, anomaly_refit_needed, prepare_run
 from flows.drift_check import run_drift
 from flows.history import TransactionHistory
 from flows.history_links import history_links
-from flows.memory import release_memory
-from flows.partition_tasks import (
-    PartitionResult,
-    anomaly_training_rows,
-    iter_drafts,
-    screen_partition,
-)
-from flows.partitions import (
+from flows.ingest.partitions import (
     Partition,
     SpooledOrders,
     history_since,
@@ -76,12 +69,19 @@ from flows.partitions import (
     spool_orders,
     write_merged_flags,
 )
+from flows.ingest.sources import expand_inputs, expand_sources
+from flows.memory import release_memory
+from flows.partition_tasks import (
+    PartitionResult,
+    anomaly_training_rows,
+    iter_drafts,
+    screen_partition,
+)
 from flows.progress import Progress
 from flows.resume import actions_before, claim_run, finish_run, run_key
 from flows.runners import dask_client, retire_local_workers, run_each, runner_workers
 from flows.settings import CONFIGS_DIR, Workspace, ingest_workers, read_yaml, render_workers
 from flows.shipping import publish, withdraw
-from flows.sources import expand_inputs, expand_sources
 from watchlists.loader import file_sha256
 
 TASK_OPTIONS: dict[str, Any] = {"cache_policy": NO_CACHE, "persist_result": False}

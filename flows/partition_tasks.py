@@ -32,9 +32,9 @@ from detectors.schema import CANONICAL_COLUMNS
 from flows.drift_check import partition_drift_counts
 from flows.forked import ForkedCall
 from flows.history import TransactionHistory
+from flows.ingest.partitions import ROW, Partition
 from flows.learned_risk import explain_drafts, learned_scores
 from flows.memory import release_memory
-from flows.partitions import ROW, Partition
 from flows.settings import Workspace
 from flows.shipping import published
 

@@ -27,19 +27,19 @@ from cases.run_outputs import action_counts, touched_cases, write_cases
 from cases.store import CaseStore, RunInfo
 from detectors.base import DetectionContext, DetectorResult, concat_flags
 from detectors.matching import Matcher, WatchlistScreening
-from detectors.partitioning import partition_numbers
 from detectors.schema import OPTIONAL_COLUMNS
 from flows.assembly import code_version
 from flows.daily import TASK_OPTIONS, StageClock, begin_run, close_run, store_cases
 from flows.history import TransactionHistory
-from flows.partitions import partition_count
+from flows.ingest.partitioning import partition_numbers
+from flows.ingest.partitions import partition_count
+from flows.ingest.sources import expand_sources
 from flows.progress import Progress
 from flows.rescreen_ownership import OwnershipReplay, ownership_replay
 from flows.runners import dask_client, retire_local_workers, run_each, runner_workers
 from flows.screening import match_settings, snapshot_store
 from flows.settings import Workspace, load_pipeline_settings, render_workers
 from flows.shipping import publish, published, withdraw
-from flows.sources import expand_sources
 from watchlists import SnapshotInfo, SnapshotStore, WatchlistDiff, diff_entries, entries_to_frame
 from watchlists.diff import combine_diffs
 from watchlists.loader import file_sha256

@@ -30,7 +30,7 @@ RUN_SUMMARY = "run_summary.json"
 
 def _fingerprint(item: str) -> Any:
     """A file by its content, a folder by its files' names, sizes and times, else the text."""
-    from flows.sources import is_url
+    from flows.ingest.sources import is_url
 
     if is_url(item) and not item.startswith("file://"):
         return item

@@ -15,7 +15,6 @@ from cases.attachments import AttachmentRefused
 from cases.passwords import PasswordRejected
 from cases.store import CaseNotFound, ConcurrentChange
 from cases.workflow import AccessDenied, FourEyesError, WorkflowError
-from detectors.ingest import MissingColumnsError
 from detectors.matching.matcher import Matcher
 from detectors.ml.registry import RegistryError
 from detectors.ml.supervised import NotEnoughLabels
@@ -30,9 +29,10 @@ from flows.errors import (
     RunFailure,
     StaleIndexError,
 )
+from flows.ingest.normalize import MissingColumnsError
+from flows.ingest.sources import InputError as SourcesInputError
 from flows.run_guard import OrchestrationFailure
 from flows.settings import load_pipeline_settings
-from flows.sources import InputError as SourcesInputError
 from watchlists import SnapshotError, WatchlistFormatError, WatchlistSanityError
 from watchlists.download import DownloadError
 

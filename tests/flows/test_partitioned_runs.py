@@ -150,7 +150,7 @@ def test_related_customers_share_a_partition(prefect_harness, orders, single):
     """The structuring typology's shell customers share an address or payer: whatever the
     partition count, the B4 flags of the single run are all found (checked above) because
     related customers are never split; here: the grouping itself."""
-    from detectors.partitioning import customer_links, partition_numbers, related_customer_groups
+    from flows.ingest.partitioning import customer_links, partition_numbers, related_customer_groups
 
     frame = pd.DataFrame(
         {
@@ -171,7 +171,7 @@ def test_related_customers_share_a_partition(prefect_harness, orders, single):
 
 
 def test_groups_are_packed_into_even_partitions_without_being_split():
-    from detectors.partitioning import partition_numbers
+    from flows.ingest.partitioning import partition_numbers
 
     groups = pd.Series(["A", "A", "C", "D", "E", "F"], index=["A", "B", "C", "D", "E", "F"])
     rows = pd.Series({"A": 50, "B": 50, "C": 60, "D": 30, "E": 20, "F": 10})
@@ -230,7 +230,7 @@ def test_an_unreachable_dask_address_is_one_line(tmp_path, orders):
 
 
 def test_auto_partition_count_follows_rows_and_workers():
-    from flows.partitions import partition_count
+    from flows.ingest.partitions import partition_count
 
     settings = {"partitions": "auto", "rows_per_partition": 500_000}
     assert partition_count(settings, 0) == 1
@@ -245,7 +245,7 @@ def test_auto_partition_count_follows_rows_and_workers():
 
 
 def test_partition_files_merge_back_into_input_order_a_window_at_a_time(tmp_path):
-    from flows.partitions import ROW, in_input_order
+    from flows.ingest.partitions import ROW, in_input_order
 
     rng = np.random.default_rng(3)
     rows = np.sort(rng.choice(60, size=40, replace=False))

@@ -10,10 +10,10 @@ import yaml
 
 from detectors.catalog import catalog_frame
 from detectors.schema import CANONICAL_COLUMNS, REQUIRED_COLUMNS
-from detectors.seen_ids import SeenIds
 from flows.assembly import load_column_map
+from flows.ingest.seen_ids import SeenIds
+from flows.ingest.sources import InputError, read_orders
 from flows.settings import CONFIGS_DIR, load_pipeline_settings
-from flows.sources import InputError, read_orders
 
 CATALOG = catalog_frame(yaml.safe_load((CONFIGS_DIR / "items.yaml").read_text()))
 SETTINGS = load_pipeline_settings()["ingest"]
@@ -254,8 +254,8 @@ def test_seen_ids_finds_every_earlier_id_and_no_other():
 
 
 def test_chunks_spooled_in_worker_processes_match_those_spooled_in_order(tmp_path, monkeypatch):
-    from flows import spooling
-    from flows.partitions import spool_orders
+    from flows.ingest import spooling
+    from flows.ingest.partitions import spool_orders
 
     monkeypatch.setattr(spooling, "PARALLEL_MIN_ROWS", 1)  # fork even for small chunks
     rows = [

@@ -11,7 +11,7 @@ from pathlib import Path
 import fsspec
 import pytest
 
-from flows.sources import InputError, expand_inputs, expand_sources
+from flows.ingest.sources import InputError, expand_inputs, expand_sources
 
 ORDERS = "transaction_id,order_date\nT-1,2026-11-27\n"
 
@@ -76,8 +76,8 @@ def test_an_unknown_protocol_is_one_line(tmp_path):
 
 def test_rows_rejected_from_a_fetched_file_name_its_url(web_folder, tmp_path):
     from detectors.catalog import catalog_frame
+    from flows.ingest.sources import ReadTally, accepted_chunks
     from flows.settings import CONFIGS_DIR, load_pipeline_settings, read_yaml
-    from flows.sources import ReadTally, accepted_chunks
 
     base, served = web_folder
     (served / "bad.csv").write_text(

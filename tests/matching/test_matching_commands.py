@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from flows.commands.matching import match_pairs, screen_names
-from flows.sources import InputError
+from flows.ingest.sources import InputError
 
 
 @pytest.fixture

@@ -27,7 +27,7 @@ from detectors.synthetic import (
     write_labels,
     write_transactions,
 )
-from flows.sources import read_orders
+from flows.ingest.sources import read_orders
 
 REPO = Path(__file__).resolve().parents[2]
 TIER_1 = {

@@ -20,10 +20,10 @@ import numpy as np
 import pandas as pd
 
 from detectors.forking import can_fork
-from detectors.ingest import normalize_orders
-from detectors.partitioning import customer_links
 from flows.forked import ForkedCall
-from flows.sources import RawChunk
+from flows.ingest.normalize import normalize_orders
+from flows.ingest.partitioning import customer_links
+from flows.ingest.sources import RawChunk
 
 ROW = "row"  # the accepted row's place in the run's input
 PARALLEL_MIN_ROWS = 50_000  # a smaller chunk is normalized in the run's own process

@@ -20,7 +20,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from detectors.ingest import (
+from detectors.schema import empty_canonical_frame
+from flows.errors import InputError
+from flows.ingest.normalize import (
     IngestResult,
     MissingColumnsError,
     apply_column_map,
@@ -28,9 +30,7 @@ from detectors.ingest import (
     empty_field_warnings,
     normalize_orders,
 )
-from detectors.schema import empty_canonical_frame
-from detectors.seen_ids import SeenIds
-from flows.errors import InputError
+from flows.ingest.seen_ids import SeenIds
 
 SKIPPED_LINE = re.compile(r"Skipping line (\d+): (.+)")
 

@@ -22,20 +22,20 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from detectors.ingest import chunk_ids, repeated_ids
-from detectors.partitioning import (
+from detectors.schema import empty_canonical_frame
+from flows.errors import ConfigError
+from flows.history import TransactionHistory
+from flows.ingest.normalize import chunk_ids, repeated_ids
+from flows.ingest.partitioning import (
     LINK_COLUMNS,
     customer_links,
     distinct_links,
     partition_numbers,
     related_customer_groups,
 )
-from detectors.schema import empty_canonical_frame
-from detectors.seen_ids import SeenIds
-from flows.errors import ConfigError
-from flows.history import TransactionHistory
-from flows.sources import ReadTally, raw_order_chunks
-from flows.spooling import ROW, ChunkSpooler, SpooledChunk
+from flows.ingest.seen_ids import SeenIds
+from flows.ingest.sources import ReadTally, raw_order_chunks
+from flows.ingest.spooling import ROW, ChunkSpooler, SpooledChunk
 
 COMPACT_EVERY = 8  # chunks between merges of the per-chunk links and counts
 

@@ -34,8 +34,8 @@ from detectors.schema import (
     REQUIRED_COLUMNS,
     REQUIRED_COUNTRY_COLUMNS,
 )
-from detectors.seen_ids import SeenIds
 from flows.errors import ConfigError, InputError
+from flows.ingest.seen_ids import SeenIds
 
 TRUE_WORDS = frozenset({"true", "t", "yes", "y", "1", "x"})
 FALSE_WORDS = frozenset({"false", "f", "no", "n", "0"})

@@ -1,0 +1,1 @@
+"""Ingest: order files read, renamed, validated, spooled and partitioned (docs/ARCHITECTURE.md)."""
