@@ -36,7 +36,7 @@ from train_matcher import DEFAULT_DATA, load_settings  # noqa: E402
 
 from detectors.matching import Matcher  # noqa: E402
 from detectors.matching.matcher import feature_matrix  # noqa: E402
-from detectors.matching.sharing import wait_for_helpers  # noqa: E402
+from flows.runtime.sharing import wait_for_helpers  # noqa: E402
 from watchlists import entries_to_frame, load_watchlist  # noqa: E402
 
 SYLLABLES = [

@@ -17,9 +17,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cases.bulk import collector_paused
 from cases.model import CaseDraft, CaseFlag, WatchlistMatch
 from detectors.schema import PARTY_ROLES
+from flows.runtime.bulk import collector_paused
 
 TRANSACTION_FIELDS: tuple[str, ...] = (
     "transaction_id",

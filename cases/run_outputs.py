@@ -14,11 +14,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from cases.bulk import collector_paused
 from cases.csv_cells import write_inert_csv
-from cases.json_text import indented_json
 from cases.model import Case
 from cases.render import case_html, case_json, run_index_html
+from flows.runtime.bulk import collector_paused
+from flows.runtime.json_text import indented_json
 
 
 def action_counts(upserts: Iterable[Any]) -> dict[str, int]:

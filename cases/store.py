@@ -25,7 +25,6 @@ from cases import audit
 from cases import suppressions as sup
 from cases import tables as t
 from cases.accounts import Accounts
-from cases.bulk import collector_paused
 from cases.content import OPEN_STATUSES, build_case, dumps, event_record, evidence_record
 from cases.dedup import chunks, plan_and_write
 from cases.migrations import migrate
@@ -34,6 +33,7 @@ from cases.policy import CasePolicy
 from cases.queue_terms import pending_by
 from cases.users import USER_ROLES as USER_ROLES  # re-exported for the CLI
 from flows.errors import InputError, RedflagError
+from flows.runtime.bulk import collector_paused
 
 ACTIONS: tuple[str, ...] = ("opened", "updated", "unchanged", "follow_up", "suppressed")
 CHANGED: tuple[str, ...] = ("opened", "updated", "follow_up")  # actions that write case files

@@ -26,7 +26,6 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 
-from cases.bulk import collector_paused
 from cases.grouping import attach_case_ids
 from cases.policy import load_case_policy
 from cases.related import (
@@ -70,7 +69,6 @@ from flows.ingest.partitions import (
     write_merged_flags,
 )
 from flows.ingest.sources import expand_inputs, expand_sources
-from flows.memory import release_memory
 from flows.partition_tasks import (
     PartitionResult,
     anomaly_training_rows,
@@ -79,9 +77,11 @@ from flows.partition_tasks import (
 )
 from flows.progress import Progress
 from flows.resume import actions_before, claim_run, finish_run, run_key
-from flows.runners import dask_client, retire_local_workers, run_each, runner_workers
+from flows.runtime.bulk import collector_paused
+from flows.runtime.memory import release_memory
+from flows.runtime.runners import dask_client, retire_local_workers, run_each, runner_workers
+from flows.runtime.shipping import publish, withdraw
 from flows.settings import CONFIGS_DIR, Workspace, ingest_workers, read_yaml, render_workers
-from flows.shipping import publish, withdraw
 from watchlists.loader import file_sha256
 
 TASK_OPTIONS: dict[str, Any] = {"cache_policy": NO_CACHE, "persist_result": False}

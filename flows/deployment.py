@@ -64,7 +64,7 @@ def serve_daily(
             f"and `export PREFECT_API_URL={LOCAL_API}`, then run redflag serve again"
         )
     from flows.daily import daily_screening
-    from flows.runners import task_runner
+    from flows.runtime.runners import task_runner
     from flows.settings import load_pipeline_settings
 
     try:  # the `runner` settings choose the task runner of the scheduled runs

@@ -26,17 +26,17 @@ from prefect.cache_policies import NO_CACHE
 from cases.customer_history import attach_run_context
 from cases.grouping import build_drafts
 from detectors.base import DetectionContext, DetectorResult, concat_flags
-from detectors.forking import can_fork
 from detectors.ml.features import build_features
 from detectors.schema import CANONICAL_COLUMNS
 from flows.drift_check import partition_drift_counts
-from flows.forked import ForkedCall
 from flows.history import TransactionHistory
 from flows.ingest.partitions import ROW, Partition
 from flows.learned_risk import explain_drafts, learned_scores
-from flows.memory import release_memory
+from flows.runtime.forked import ForkedCall
+from flows.runtime.forking import can_fork
+from flows.runtime.memory import release_memory
+from flows.runtime.shipping import published
 from flows.settings import Workspace
-from flows.shipping import published
 
 TASK_OPTIONS: dict[str, Any] = {"cache_policy": NO_CACHE, "persist_result": False}
 

@@ -36,10 +36,10 @@ from flows.ingest.partitions import partition_count
 from flows.ingest.sources import expand_sources
 from flows.progress import Progress
 from flows.rescreen_ownership import OwnershipReplay, ownership_replay
-from flows.runners import dask_client, retire_local_workers, run_each, runner_workers
+from flows.runtime.runners import dask_client, retire_local_workers, run_each, runner_workers
+from flows.runtime.shipping import publish, published, withdraw
 from flows.screening import match_settings, snapshot_store
 from flows.settings import Workspace, load_pipeline_settings, render_workers
-from flows.shipping import publish, published, withdraw
 from watchlists import SnapshotInfo, SnapshotStore, WatchlistDiff, diff_entries, entries_to_frame
 from watchlists.diff import combine_diffs
 from watchlists.loader import file_sha256

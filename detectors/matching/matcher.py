@@ -18,7 +18,6 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-from detectors.forking import can_fork
 from detectors.matching.address import AddressBook
 from detectors.matching.explain import explain_address_hit, explain_name_hit
 from detectors.matching.features import (
@@ -34,9 +33,10 @@ from detectors.matching.names import AnalyzedName, analyze_name, normalize_addre
 from detectors.matching.pairs import reference_weights
 from detectors.matching.parties import prepare_parties
 from detectors.matching.settings import MatchSettings
-from detectors.matching.sharing import share_out
 from detectors.matching.transliteration import ScriptKeys, key_method, keyed
 from flows.errors import StaleIndexError
+from flows.runtime.forking import can_fork
+from flows.runtime.sharing import share_out
 
 HIT_COLUMNS: tuple[str, ...] = (
     "party_id",

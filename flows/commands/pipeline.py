@@ -137,7 +137,7 @@ def run_flow(
     from flows.settings import load_pipeline_settings
 
     quiet_prefect()
-    from flows.runners import shared_prefect_api, task_runner
+    from flows.runtime.runners import shared_prefect_api, task_runner
 
     try:
         settings = load_pipeline_settings(Path(config) if config else None)

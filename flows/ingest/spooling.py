@@ -19,11 +19,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from detectors.forking import can_fork
-from flows.forked import ForkedCall
 from flows.ingest.normalize import normalize_orders
 from flows.ingest.partitioning import customer_links
 from flows.ingest.sources import RawChunk
+from flows.runtime.forked import ForkedCall
+from flows.runtime.forking import can_fork
 
 ROW = "row"  # the accepted row's place in the run's input
 PARALLEL_MIN_ROWS = 50_000  # a smaller chunk is normalized in the run's own process

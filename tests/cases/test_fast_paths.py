@@ -14,11 +14,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cases.grouping import score_transactions
-from cases.json_text import indented_json
 from cases.render import case_html
 from cases.run_outputs import write_scored
 from cases.store import RunInfo
 from detectors.schema import FLAG_COLUMNS, empty_canonical_frame
+from flows.runtime.json_text import indented_json
 
 
 def orders(n: int) -> pd.DataFrame:

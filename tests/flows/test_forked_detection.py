@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 
 from detectors.base import DetectorResult, empty_flags
-from detectors.forking import can_fork
-from flows.forked import ForkedCall
 from flows.partition_tasks import detect_all
+from flows.runtime.forked import ForkedCall
+from flows.runtime.forking import can_fork
 
 needs_fork = pytest.mark.skipif(not can_fork(), reason="this platform cannot fork")
 

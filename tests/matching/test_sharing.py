@@ -10,8 +10,8 @@ import time
 
 import pytest
 
-from detectors.forking import can_fork
-from detectors.matching.sharing import share_out, wait_for_helpers
+from flows.runtime.forking import can_fork
+from flows.runtime.sharing import share_out, wait_for_helpers
 
 pytestmark = pytest.mark.skipif(not can_fork(), reason="this platform cannot fork")
 

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from detectors.forking import failure
+from flows.runtime.forking import failure
 
 
 class ForkedCall:
