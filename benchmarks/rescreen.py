@@ -71,10 +71,10 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=5)
     args = parser.parse_args()
 
-    from detectors.synthetic import generate
     from flows.commands.generate import read_catalog
     from flows.ingest.sources import read_orders
     from flows.settings import load_pipeline_settings
+    from flows.synthetic import generate
     from watchlists import diff_entries, entries_to_frame
 
     catalog = read_catalog()

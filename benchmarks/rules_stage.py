@@ -30,9 +30,9 @@ from detectors.base import DetectionContext
 from detectors.catalog import catalog_frame
 from detectors.rules import RuleEngine
 from detectors.rules.loading import load_pack
-from detectors.synthetic.generator import generate
 from flows.ingest.normalize import normalize_orders
 from flows.settings import CONFIGS_DIR
+from flows.synthetic.generator import generate
 
 
 def by_typology(flags: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:

@@ -13,7 +13,9 @@ import typer
 import yaml
 
 from detectors.catalog import catalog_frame
-from detectors.synthetic import (
+from flows.errors import InputError
+from flows.settings import CONFIGS_DIR
+from flows.synthetic import (
     PROFILES,
     GeneratorParams,
     SyntheticData,
@@ -22,9 +24,7 @@ from detectors.synthetic import (
     write_labels,
     write_transactions,
 )
-from detectors.synthetic.writers import TABLE_SUFFIXES
-from flows.errors import InputError
-from flows.settings import CONFIGS_DIR
+from flows.synthetic.writers import TABLE_SUFFIXES
 
 
 def read_catalog(path: Path | None = None) -> pd.DataFrame:

@@ -3,8 +3,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from detectors.synthetic import GeneratorParams, SyntheticData, generate
 from flows.commands.generate import read_catalog
+from flows.synthetic import GeneratorParams, SyntheticData, generate
 
 
 @pytest.fixture(scope="session")

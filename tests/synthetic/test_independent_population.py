@@ -7,8 +7,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from detectors.synthetic import GeneratorParams, generate
-from detectors.synthetic.vocabulary import _table
+from flows.synthetic import GeneratorParams, generate
+from flows.synthetic.vocabulary import _table
 
 CHINA = ["CN", "HK", "MO"]
 

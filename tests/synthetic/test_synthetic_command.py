@@ -7,8 +7,8 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from detectors.synthetic.orders import OUTPUT_COLUMNS
 from flows.commands.generate import generate_cli, generate_command
+from flows.synthetic.orders import OUTPUT_COLUMNS
 
 
 def test_writes_orders_labels_and_list_with_one_line_each(tmp_path, capsys):

@@ -18,7 +18,8 @@ from detectors.schema import (
     INPUT_COLUMNS,
     PAYMENT_METHODS,
 )
-from detectors.synthetic import (
+from flows.ingest.sources import read_orders
+from flows.synthetic import (
     OUTPUT_COLUMNS,
     TYPOLOGIES,
     GeneratorParams,
@@ -27,7 +28,6 @@ from detectors.synthetic import (
     write_labels,
     write_transactions,
 )
-from flows.ingest.sources import read_orders
 
 REPO = Path(__file__).resolve().parents[2]
 TIER_1 = {

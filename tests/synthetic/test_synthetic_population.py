@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from detectors.synthetic import PROFILES, GeneratorParams, generate
-from detectors.synthetic.vocabulary import INDUSTRIES, end_uses
+from flows.synthetic import PROFILES, GeneratorParams, generate
+from flows.synthetic.vocabulary import INDUSTRIES, end_uses
 
 CHINA = ["CN", "HK", "MO"]
 

@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 from detectors.schema import H100_TPP
-from detectors.synthetic.geography import COUNTRIES, FREE_MAIL_DOMAINS
-from detectors.synthetic.params import GeneratorParams
+from flows.synthetic.geography import COUNTRIES, FREE_MAIL_DOMAINS
+from flows.synthetic.params import GeneratorParams
 
 PARAMS = GeneratorParams()
 CONTROLS = pd.Timestamp("2022-10-07")

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from rapidfuzz import fuzz, process
 
-from detectors.synthetic import CSL_COLUMNS, write_csl_csv
-from detectors.synthetic.writers import BIS_SUCCESSOR_SUFFIX
+from flows.synthetic import CSL_COLUMNS, write_csl_csv
+from flows.synthetic.writers import BIS_SUCCESSOR_SUFFIX
 from watchlists import load_watchlist
 
 SHARED_CSL = (

@@ -11,23 +11,23 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from detectors.synthetic.geography import (
+from flows.synthetic.geography import (
     FREE_MAIL_DOMAINS,
     REALTOR_WORDS,
     RESIDENTIAL_SHAPES,
     VIRTUAL_SHAPES,
 )
-from detectors.synthetic.missing import MISSING
-from detectors.synthetic.names import native_names
-from detectors.synthetic.orders import draw_from
-from detectors.synthetic.population import (
+from flows.synthetic.missing import MISSING
+from flows.synthetic.names import native_names
+from flows.synthetic.orders import draw_from
+from flows.synthetic.population import (
     company_names,
     iso_days,
     per_country,
     pick,
     street_addresses,
 )
-from detectors.synthetic.scene import (
+from flows.synthetic.scene import (
     Columns,
     Scene,
     dates_between,
@@ -35,7 +35,7 @@ from detectors.synthetic.scene import (
     spread,
     units_for,
 )
-from detectors.synthetic.typologies_2025 import BUILDERS_2025
+from flows.synthetic.typologies_2025 import BUILDERS_2025
 
 _GENERIC_DESCRIPTIONS = (
     "Computer parts",

@@ -40,7 +40,7 @@ from datetime import date, timedelta
 from types import MappingProxyType
 from typing import Any
 
-from detectors.synthetic.geography import LICENSE_REQUIRED
+from flows.synthetic.geography import LICENSE_REQUIRED
 
 TYPOLOGIES: tuple[str, ...] = (
     "watchlist_party",

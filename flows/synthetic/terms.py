@@ -10,9 +10,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from detectors.synthetic.missing import MISSING
-from detectors.synthetic.params import GeneratorParams
-from detectors.synthetic.population import among, company_names, mapped, pick, pick_weighted
+from flows.synthetic.missing import MISSING
+from flows.synthetic.params import GeneratorParams
+from flows.synthetic.population import among, company_names, mapped, pick, pick_weighted
 
 _CARD_LIMIT = 25_000.0  # USD: larger orders are not paid by card
 _PAYMENT_METHODS = {"wire": 0.70, "letter_of_credit": 0.12, "card": 0.10, "other": 0.08}

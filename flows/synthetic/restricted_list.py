@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from detectors.synthetic.geography import (
+from flows.synthetic.geography import (
     COUNTRIES,
     FIRST_NAMES,
     LAST_NAMES,

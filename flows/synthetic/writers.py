@@ -12,7 +12,7 @@ import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 from pandas.api.types import is_numeric_dtype
 
-from detectors.synthetic.restricted_list import csl_id
+from flows.synthetic.restricted_list import csl_id
 from watchlists.model import WatchlistEntry
 
 CSL_COLUMNS: tuple[str, ...] = (

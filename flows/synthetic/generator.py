@@ -11,9 +11,9 @@ import numpy as np
 import pandas as pd
 
 from detectors.schema import H100_TPP
-from detectors.synthetic.licensed_china import china_items, licences_by_date
-from detectors.synthetic.offcatalog import off_catalog_lines
-from detectors.synthetic.orders import (
+from flows.synthetic.licensed_china import china_items, licences_by_date
+from flows.synthetic.offcatalog import off_catalog_lines
+from flows.synthetic.orders import (
     OUTPUT_COLUMNS,
     ItemTable,
     draw_items,
@@ -21,8 +21,8 @@ from detectors.synthetic.orders import (
     frame_from_columns,
     order_lines,
 )
-from detectors.synthetic.params import TYPOLOGIES, GeneratorParams
-from detectors.synthetic.population import (
+from flows.synthetic.params import TYPOLOGIES, GeneratorParams
+from flows.synthetic.population import (
     among,
     build_customers,
     clean_customers,
@@ -30,10 +30,10 @@ from detectors.synthetic.population import (
     pick,
     positions_in,
 )
-from detectors.synthetic.restricted_list import build_restricted_list, hard_negative_names
-from detectors.synthetic.scene import CustomerIds, Scene
-from detectors.synthetic.typologies import TYPOLOGY_BUILDERS
-from detectors.synthetic.typologies_2025 import applicable
+from flows.synthetic.restricted_list import build_restricted_list, hard_negative_names
+from flows.synthetic.scene import CustomerIds, Scene
+from flows.synthetic.typologies import TYPOLOGY_BUILDERS
+from flows.synthetic.typologies_2025 import applicable
 from watchlists.model import WatchlistEntry
 
 LABEL_COLUMNS: tuple[str, ...] = ("transaction_id", "label", "typology")

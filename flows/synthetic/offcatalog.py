@@ -11,9 +11,9 @@ from typing import Any
 
 import numpy as np
 
-from detectors.synthetic.missing import MISSING
-from detectors.synthetic.params import GeneratorParams
-from detectors.synthetic.population import among, pick
+from flows.synthetic.missing import MISSING
+from flows.synthetic.params import GeneratorParams
+from flows.synthetic.population import among, pick
 
 # (description, ECCN, HS code, low and high unit price in USD, median quantity)
 # fmt: off

@@ -12,11 +12,11 @@ import numpy as np
 import pandas as pd
 
 from detectors.schema import INPUT_COLUMNS
-from detectors.synthetic import independent
-from detectors.synthetic.geography import COUNTRY_NAMES, FORWARDER_WORDS
-from detectors.synthetic.missing import MISSING
-from detectors.synthetic.params import GeneratorParams
-from detectors.synthetic.population import (
+from flows.synthetic import independent
+from flows.synthetic.geography import COUNTRY_NAMES, FORWARDER_WORDS
+from flows.synthetic.missing import MISSING
+from flows.synthetic.params import GeneratorParams
+from flows.synthetic.population import (
     CLIENTS_PER_CUSTOMER,
     among,
     company_names,
@@ -26,8 +26,8 @@ from detectors.synthetic.population import (
     pick_weighted,
     street_addresses,
 )
-from detectors.synthetic.terms import compliance, payment, ship_from
-from detectors.synthetic.vocabulary import end_uses
+from flows.synthetic.terms import compliance, payment, ship_from
+from flows.synthetic.vocabulary import end_uses
 
 CONTROLLED_PREFIXES = ("3A090", "4A090")
 # The order file's columns: Contract 1's, plus ship_from_country (Contract 1 in docs/ARCHITECTURE.md)

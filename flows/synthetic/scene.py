@@ -11,10 +11,10 @@ import numpy as np
 import pandas as pd
 
 from detectors.schema import H100_TPP
-from detectors.synthetic.orders import ItemTable, draw_from, draw_quantities, order_lines
-from detectors.synthetic.params import GeneratorParams
-from detectors.synthetic.population import among, build_customers, iso_days, per_country, pick
-from detectors.synthetic.restricted_list import ListedParty
+from flows.synthetic.orders import ItemTable, draw_from, draw_quantities, order_lines
+from flows.synthetic.params import GeneratorParams
+from flows.synthetic.population import among, build_customers, iso_days, per_country, pick
+from flows.synthetic.restricted_list import ListedParty
 
 Columns = dict[str, np.ndarray]
 Rounding = Callable[[np.ndarray], np.ndarray]

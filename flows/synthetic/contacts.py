@@ -7,13 +7,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from detectors.synthetic.geography import (
+from flows.synthetic.geography import (
     ACADEMIC_TLD,
     FREE_MAIL_DOMAINS,
     FREE_MAIL_FACTOR,
     LOCAL_FREE_MAIL,
 )
-from detectors.synthetic.missing import MISSING
+from flows.synthetic.missing import MISSING
 
 # fmt: off
 _MAIL_LOCALS = ("purchasing", "procurement", "orders", "info", "sales", "it.buying", "ap",

@@ -10,14 +10,14 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
-from detectors.synthetic.geography import FORWARDER_WORDS
-from detectors.synthetic.missing import MISSING
-from detectors.synthetic.offcatalog import unknown_skus
-from detectors.synthetic.orders import draw_from
-from detectors.synthetic.params import GeneratorParams
-from detectors.synthetic.population import among, company_names, per_country, pick
-from detectors.synthetic.scene import Columns, Scene, dates_between, day_window, days_within
-from detectors.synthetic.terms import licence_numbers
+from flows.synthetic.geography import FORWARDER_WORDS
+from flows.synthetic.missing import MISSING
+from flows.synthetic.offcatalog import unknown_skus
+from flows.synthetic.orders import draw_from
+from flows.synthetic.params import GeneratorParams
+from flows.synthetic.population import among, company_names, per_country, pick
+from flows.synthetic.scene import Columns, Scene, dates_between, day_window, days_within
+from flows.synthetic.terms import licence_numbers
 
 _CHINA = {"CN": 0.65, "HK": 0.3, "MO": 0.05}
 _CHINESE_TYPES = ("cloud_provider", "data_center", "distributor", "end_user", "research")

@@ -13,9 +13,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from detectors.synthetic import independent
-from detectors.synthetic.contacts import domains, emails, phones, websites
-from detectors.synthetic.geography import (
+from flows.synthetic import independent
+from flows.synthetic.contacts import domains, emails, phones, websites
+from flows.synthetic.geography import (
     ASIA_PREFIXES,
     ASIA_SUFFIXES,
     COUNTRIES,
@@ -25,9 +25,9 @@ from detectors.synthetic.geography import (
     WEST_PREFIXES,
     WEST_SUFFIXES,
 )
-from detectors.synthetic.missing import MISSING
-from detectors.synthetic.names import NATIVE, industry_words, native_names, pick_industries
-from detectors.synthetic.params import GeneratorParams
+from flows.synthetic.missing import MISSING
+from flows.synthetic.names import NATIVE, industry_words, native_names, pick_industries
+from flows.synthetic.params import GeneratorParams
 
 CUSTOMER_COLUMNS: tuple[str, ...] = (
     "customer_name",

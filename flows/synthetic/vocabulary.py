@@ -15,8 +15,8 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
-from detectors.synthetic.missing import MISSING
-from detectors.synthetic.population import positions_in
+from flows.synthetic.missing import MISSING
+from flows.synthetic.population import positions_in
 
 # What each industry does with GPUs, phrased two ways: (standard, alternate).
 # fmt: off

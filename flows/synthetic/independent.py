@@ -22,8 +22,8 @@ from string import Formatter
 import numpy as np
 import pandas as pd
 
-from detectors.synthetic.missing import MISSING
-from detectors.synthetic.names import NATIVE, native_names
+from flows.synthetic.missing import MISSING
+from flows.synthetic.names import NATIVE, native_names
 
 # Which sectors each customer type comes from (relative weights).
 # fmt: off
@@ -394,7 +394,7 @@ _COUNTRY_WORDS = {
 
 def country_words(countries: np.ndarray) -> np.ndarray:
     """Each country as a buyer names it in a sentence."""
-    from detectors.synthetic.geography import COUNTRY_NAMES  # noqa: PLC0415
+    from flows.synthetic.geography import COUNTRY_NAMES  # noqa: PLC0415
 
     names = {**COUNTRY_NAMES, **_COUNTRY_WORDS}
     mapped: np.ndarray = pd.Series(countries, dtype=object).map(names).to_numpy(dtype=object)
@@ -502,7 +502,7 @@ def client_names(rng: np.random.Generator, countries: np.ndarray) -> np.ndarray:
          "government", "ecommerce", "automotive", "telecom", "ai_startup"),
         len(countries),
     )  # fmt: skip
-    from detectors.synthetic.population import per_country  # noqa: PLC0415 (no cycle at import)
+    from flows.synthetic.population import per_country  # noqa: PLC0415 (no cycle at import)
 
     cities = per_country(rng, countries, "cities")
     legal = per_country(rng, countries, "legal_forms")

@@ -16,11 +16,11 @@ from datetime import date
 
 import numpy as np
 
-from detectors.synthetic.missing import MISSING
-from detectors.synthetic.orders import ItemTable, draw_from
-from detectors.synthetic.params import GeneratorParams
-from detectors.synthetic.population import among
-from detectors.synthetic.terms import licence_numbers
+from flows.synthetic.missing import MISSING
+from flows.synthetic.orders import ItemTable, draw_from
+from flows.synthetic.params import GeneratorParams
+from flows.synthetic.population import among
+from flows.synthetic.terms import licence_numbers
 
 
 def _offset(params: GeneratorParams, when: date) -> int:
