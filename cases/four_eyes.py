@@ -14,8 +14,8 @@ import yaml
 
 from cases.model import Case
 from flows.errors import ConfigError
+from flows.paths import CONFIGS_DIR
 
-CONFIGS = Path(__file__).resolve().parents[1] / "configs"
 ROLES: frozenset[str] = frozenset({"analyst", "reviewer", "admin"})
 _CONDITIONS = ("outcome", "from_status", "pending_proposal", "hard_stop", "suppresses_strong_hit")
 
@@ -140,7 +140,7 @@ def _strong_score(configs: Path) -> float:
 
 
 @cache
-def load_four_eyes(configs: Path = CONFIGS) -> FourEyesPolicy:
+def load_four_eyes(configs: Path = CONFIGS_DIR) -> FourEyesPolicy:
     """`configs/four_eyes.yaml`, with the hard-stop rules of the policy packs and the
     matcher's hard-stop line."""
     path = configs / "four_eyes.yaml"

@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 
 from cases.four_eyes import FourEyesPolicy, load_four_eyes
+from flows.paths import CONFIGS_DIR
 
 DEFAULT_SLA_HOURS: dict[str, int] = {"high": 24, "medium": 72, "low": 168}
 
@@ -49,7 +50,7 @@ class CasePolicy:
 
 
 def default_policy_path() -> Path:
-    return Path(__file__).resolve().parents[1] / "configs" / "cases.yaml"
+    return CONFIGS_DIR / "cases.yaml"
 
 
 def load_case_policy(path: Path | None = None) -> CasePolicy:

@@ -10,11 +10,9 @@ from typing import Any
 
 import yaml
 
-import detectors
 from flows.errors import ConfigError
+from flows.paths import CONFIGS_DIR as CONFIGS_DIR  # re-exported: the one path to configs/
 from flows.settings_check import check_overrides
-
-CONFIGS_DIR = Path(detectors.__file__).resolve().parents[1] / "configs"
 
 
 def read_yaml(path: Path) -> dict[str, Any]:

@@ -20,6 +20,8 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from flows.paths import CONFIGS_DIR
+
 
 def as_date(value: Any, what: str) -> date | None:
     """An ISO date from YAML (a date or a string); None for empty."""
@@ -223,7 +225,7 @@ def affiliates_rule_in_force(
     are listed too) is in force on `day`, with the suspension periods of the layer file and
     any change recorded in the settings (`policy_layers: {affiliates-rule-2025: {...}}`)."""
     if configs_dir is None:
-        configs_dir = Path(__file__).resolve().parents[2] / "configs"
+        configs_dir = CONFIGS_DIR
     overrides = (settings or {}).get("policy_layers") or {}
     mine = {
         k: v
