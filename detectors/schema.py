@@ -174,7 +174,7 @@ class NotEvaluable:
 
 
 def canonical_dtype(column: str) -> str:
-    """The dtype a canonical frame column carries (see the conventions in detectors/ingest.py)."""
+    """The dtype a canonical frame column carries (see the conventions in flows/ingest/normalize.py)."""
     if column in DATE_COLUMNS:
         return "datetime64[ns]"
     if column in BOOLEAN_COLUMNS:

@@ -54,7 +54,7 @@ def generate_command(
 ) -> SyntheticData:
     """Generate and write the order file (CSV or Parquet by suffix), the labels and, when asked,
     the restricted list; print one summary line per file written. `profile` names a
-    generator configuration (`detectors.synthetic.PROFILES`); `start` and `days` override
+    generator configuration (`flows.synthetic.PROFILES`); `start` and `days` override
     its dates."""
     out, labels = Path(out), Path(labels)
     if rows < 1:

@@ -1,6 +1,6 @@
 """From a raw order export (every cell a string) to the canonical transaction frame.
 
-Pure functions on frames: reading files lives in `flows/sources.py`. A row that cannot be
+Pure functions on frames: reading files lives in `flows/ingest/sources.py`. A row that cannot be
 used is never dropped silently: it comes back in `IngestResult.rejected` with its original
 values and a `reject_reason`, so that rows_read = rows_accepted + rows_rejected. An
 unusable value in an optional field (a `customer_since` that is no date, an unknown

@@ -2,7 +2,7 @@
 
 Ingest streams the input a chunk at a time into the run's work folder (`_work/`), keeping
 in memory only the links between customers; the chunks are then split into partitions
-(see `detectors.partitioning`), so a run's memory follows the partition size, not the
+(see `flows.ingest.partitioning`), so a run's memory follows the partition size, not the
 input size. Every accepted row carries `row`, its place in the input, so the merged
 outputs come out in input order whatever the number of partitions.
 """

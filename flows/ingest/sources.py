@@ -1,7 +1,7 @@
 """Reading order files (CSV, Parquet, XLSX) in chunks into the canonical frame.
 
 Every failure to read a file at all becomes one `InputError` line naming the file and
-the reason; row-level problems go to the rejected rows (see `detectors.ingest`).
+the reason; row-level problems go to the rejected rows (see `flows.ingest.normalize`).
 """
 
 from __future__ import annotations
@@ -208,7 +208,7 @@ class ReadTally:
         return sum(len(frame) for frame in self.rejected)
 
     def field_warnings_frame(self) -> pd.DataFrame:
-        """Blanked optional values of accepted rows (see `detectors.ingest`)."""
+        """Blanked optional values of accepted rows (see `flows.ingest.normalize`)."""
         if not self.field_warnings:
             return empty_field_warnings()
         return pd.concat(self.field_warnings, ignore_index=True)

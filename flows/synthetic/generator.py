@@ -43,7 +43,7 @@ LABEL_COLUMNS: tuple[str, ...] = ("transaction_id", "label", "typology")
 class SyntheticData:
     """What `generate` returns.
 
-    `transactions` has `detectors.synthetic.orders.OUTPUT_COLUMNS` (Contract 1's columns,
+    `transactions` has `flows.synthetic.orders.OUTPUT_COLUMNS` (Contract 1's columns,
     with `ship_from_country`), as an ERP export gives them:
     text columns hold strings or None (ISO dates, "true"/"false", ISO alpha-2 countries,
     `;`-joined routes), `quantity` is int64 and `unit_price` float64 (USD).

@@ -275,7 +275,7 @@ _SHIFTED_COUNTRIES = {
     "BR": 0.03, "MX": 0.02, "TR": 0.018, "KR": 0.05, "TW": 0.05,
 }  # fmt: skip
 # The "independent" population: customers, names and end uses from
-# `detectors.synthetic.independent` (written apart from the rules), more business in China
+# `flows.synthetic.independent` (written apart from the rules), more business in China
 # (licensed), Vietnam, the UAE, India, Brazil, Israel and Korea, more hospitals, schools and
 # public bodies, over the dates of the long history (every dated policy change in span).
 _INDEPENDENT_COUNTRIES = {

@@ -227,7 +227,7 @@ def _independent_names(
     rng: np.random.Generator, countries: np.ndarray, types: np.ndarray, params: GeneratorParams
 ) -> tuple[np.ndarray, ...]:
     """(sector, name, brand, slug, native script, city) per customer of the independent
-    population (`detectors.synthetic.independent`)."""
+    population (`flows.synthetic.independent`)."""
     sectors = independent.pick_sectors(rng, types)
     cities = per_country(rng, countries, "cities")
     legal = per_country(rng, countries, "legal_forms")
