@@ -12,7 +12,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from flows.ingest.sources import InputError
+from flows.errors import InputError
 
 LOCAL_API = "http://127.0.0.1:4200/api"
 

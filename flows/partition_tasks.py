@@ -30,7 +30,8 @@ from detectors.ml.features import build_features
 from detectors.schema import CANONICAL_COLUMNS
 from flows.drift_check import partition_drift_counts
 from flows.history import TransactionHistory
-from flows.ingest.partitions import ROW, Partition
+from flows.ingest.partitions import Partition
+from flows.ingest.spooling import ROW
 from flows.learned_risk import explain_drafts, learned_scores
 from flows.runtime.forked import ForkedCall
 from flows.runtime.forking import can_fork

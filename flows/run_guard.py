@@ -228,8 +228,9 @@ def check_run_inputs(
     """The settings, the column map and every local order file's header, checked in a
     second; returns the settings. InputError / ValueError with one line on bad input."""
     from flows.assembly import load_column_map
+    from flows.errors import InputError
     from flows.ingest.normalize import MissingColumnsError, apply_column_map, check_required_columns
-    from flows.ingest.sources import InputError, expand_sources, is_url, raw_chunks
+    from flows.ingest.sources import expand_sources, is_url, raw_chunks
     from flows.settings import load_pipeline_settings
 
     settings = load_pipeline_settings(Path(config) if config else None)

@@ -17,7 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from cases.csv_cells import write_inert_csv
 from detectors.matching import Matcher, MatchSettings, score_pairs
-from flows.ingest.sources import InputError
+from flows.errors import InputError
 from flows.settings import CONFIGS_DIR, read_yaml
 
 HIT_OUTPUT_COLUMNS = ("entry_id", "list", "matched_name", "score", "explanation")

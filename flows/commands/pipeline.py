@@ -76,7 +76,8 @@ def execute_run(
 ) -> dict:
     """One daily run in-process, on Prefect's local mode; with `runner="dask"` its partitions
     run on a local Dask cluster, or on the cluster at `dask_address`."""
-    from flows.ingest.sources import InputError, is_url
+    from flows.errors import InputError
+    from flows.ingest.sources import is_url
 
     for item in map(str, transactions):
         if not is_url(item) and not any(ch in item for ch in "*?[") and not Path(item).exists():
@@ -133,7 +134,7 @@ def run_flow(
     progress: bool | None,
 ) -> dict:
     """Runs a flow in this process on the chosen task runner (default or Dask)."""
-    from flows.ingest.sources import InputError
+    from flows.errors import InputError
     from flows.settings import load_pipeline_settings
 
     quiet_prefect()
@@ -393,7 +394,8 @@ def rescreen_command(
     def body() -> dict:
         from datetime import date
 
-        from flows.ingest.sources import InputError, is_url
+        from flows.errors import InputError
+        from flows.ingest.sources import is_url
 
         for item in watchlist:
             if not is_url(item) and not Path(item).exists():

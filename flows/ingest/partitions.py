@@ -144,7 +144,8 @@ class _Kept:
 def history_since(spool: SpooledOrders, lookback_days: int) -> date | None:
     if spool.first_date is None:
         return None
-    return spool.first_date - pd.Timedelta(days=lookback_days).to_pytimedelta()
+    since: date = spool.first_date - pd.Timedelta(days=lookback_days).to_pytimedelta()
+    return since
 
 
 def split_partitions(

@@ -119,4 +119,5 @@ class ChunkSpooler:
         return [self._collect() for _ in range(len(self._running))]
 
     def _collect(self) -> SpooledChunk:
-        return self._running.popleft().outcome("normalizing a chunk of the orders")
+        chunk: SpooledChunk = self._running.popleft().outcome("normalizing a chunk of the orders")
+        return chunk

@@ -23,7 +23,7 @@ class ForkedCall:
     child that forks workers of its own cannot be a daemon."""
 
     def __init__(
-        self, fn: Callable[..., Any], args: tuple, result: Path, daemon: bool = True
+        self, fn: Callable[..., Any], args: tuple[Any, ...], result: Path, daemon: bool = True
     ) -> None:
         self.result = result
         self.process = multiprocessing.get_context("fork").Process(
@@ -53,7 +53,7 @@ class ForkedCall:
         self.result.unlink(missing_ok=True)
 
 
-def _call_and_keep(fn: Callable[..., Any], args: tuple, result: Path) -> None:
+def _call_and_keep(fn: Callable[..., Any], args: tuple[Any, ...], result: Path) -> None:
     try:
         outcome: tuple[str, Any] = ("ok", fn(*args))
     except BaseException:  # reported to the run, which raises it

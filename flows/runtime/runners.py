@@ -28,7 +28,7 @@ def task_runner(name: str | None, address: str | None, settings: Mapping[str, An
         if address:
             raise InputError("--dask-address needs --runner dask")
         return None
-    from prefect_dask import DaskTaskRunner
+    from prefect_dask.task_runners import DaskTaskRunner
 
     if address:
         if not scheduler_reachable(address):

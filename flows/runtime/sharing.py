@@ -20,7 +20,7 @@ import signal
 import sys
 import threading
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
 from flows.runtime.forking import failure
@@ -44,9 +44,9 @@ def share_out(work: Callable[[int], T], count: int, helpers: int) -> Iterator[T]
             if job >= count:
                 return None
             taken.value = job + 1
-        return job
+        return int(job)
 
-    results: multiprocessing.Queue = context.Queue()
+    results: multiprocessing.Queue[tuple[int, str, Any]] = context.Queue()
     processes = [
         context.Process(target=_help, args=(work, take, results, os.getpid()), daemon=True)
         for _ in range(min(helpers, count - 1))
@@ -92,7 +92,7 @@ def wait_for_helpers() -> None:
         _REAPERS.pop().join()
 
 
-def _reap(processes: list) -> None:
+def _reap(processes: Sequence[multiprocessing.process.BaseProcess]) -> None:
     """Wait for the helpers' ends. Ending a fork of a large process takes a while (its
     memory map is taken down), and nothing waits on it once every result is in, so
     that wait is left to a background thread."""
@@ -129,7 +129,9 @@ def _end_with(parent: int) -> None:
         os._exit(1)
 
 
-def _next_result(results: Any, processes: list) -> tuple[int, Any]:
+def _next_result(
+    results: Any, processes: Sequence[multiprocessing.process.BaseProcess]
+) -> tuple[int, Any]:
     """The next result a helper sends; an error if every helper ended without it."""
     while True:
         try:

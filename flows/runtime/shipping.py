@@ -60,7 +60,7 @@ except ImportError:  # pragma: no cover - distributed is a declared dependency
     WorkerPlugin = object  # type: ignore[assignment,misc]
 
 
-class SetupPlugin(WorkerPlugin):  # type: ignore[misc,valid-type]
+class SetupPlugin(WorkerPlugin):
     """Unpacks a run's setup on each Dask worker when it joins the cluster."""
 
     def __init__(self, key: str, payload: bytes) -> None:
