@@ -98,7 +98,7 @@ def _party(case: Case, match: WatchlistMatch) -> Mapping[str, Any]:
     return found
 
 
-def _rows(parties: Sequence[Mapping[str, Any]], match: WatchlistMatch) -> list[tuple]:
+def _rows(parties: Sequence[Mapping[str, Any]], match: WatchlistMatch) -> list[tuple[Any, ...]]:
     entry = match.entry or {}
     party = parties[0]
     births, identifiers = remarks_facts(entry.get("remarks"))
@@ -252,4 +252,5 @@ def event_sentence(event: Mapping[str, Any]) -> str:
                 f"{details.get('entry_id')}")  # fmt: skip
     if kind == "note":
         return "Note"
-    return kind.replace("_", " ").capitalize()
+    label: str = kind.replace("_", " ").capitalize()
+    return label

@@ -7,6 +7,7 @@ lines and parties); the store keeps it beside the indexed workflow columns.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
@@ -43,18 +44,20 @@ def draft_content(draft: CaseDraft) -> dict[str, Any]:
     }
 
 
-def _union(old: list, new: list) -> list:
+def _union(old: list[Any], new: list[Any]) -> list[Any]:
     return list(dict.fromkeys([*old, *new]))
 
 
-def _merge_by(old: list[dict], new: list[dict], key) -> list[dict]:
+def _merge_by(
+    old: list[dict[str, Any]], new: list[dict[str, Any]], key: Callable[[dict[str, Any]], Any]
+) -> list[dict[str, Any]]:
     merged = {key(item): item for item in old}
     for item in new:
         merged.setdefault(key(item), item)
     return list(merged.values())
 
 
-def _merge_flags(old: list[dict], new: list[dict]) -> list[dict]:
+def _merge_flags(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[dict[str, Any]]:
     merged = {(f["code"], f["source"]): dict(f) for f in old}
     for flag in new:
         known = merged.get((flag["code"], flag["source"]))
@@ -81,7 +84,7 @@ def _merge_evidence(old: dict[str, Any], new: Any, transactions: int) -> dict[st
     return {**old, "transactions": transactions, "by_transaction": by_transaction}
 
 
-def _match_key(match: dict) -> tuple:
+def _match_key(match: dict[str, Any]) -> tuple[Any, ...]:
     return (match["entry_id"], match["role"], match["party_name"], round(float(match["score"]), 2))
 
 
@@ -170,7 +173,9 @@ def case_from_parts(
     )
 
 
-def evidence_record(key: str, added_at: datetime, run_id: str | None, is_new: bool) -> dict:
+def evidence_record(
+    key: str, added_at: datetime, run_id: str | None, is_new: bool
+) -> dict[str, Any]:
     """One evidence item of a case as `Case.evidence` holds it."""
     return {"key": key, "added_at": iso(added_at), "run_id": run_id, "new": bool(is_new)}
 
@@ -178,7 +183,8 @@ def evidence_record(key: str, added_at: datetime, run_id: str | None, is_new: bo
 @lru_cache(maxsize=256)
 def _versions(text: str) -> dict[str, Any]:
     """Every event of a run carries the same versions: parse each distinct text once."""
-    return json.loads(text)
+    versions: dict[str, Any] = json.loads(text)
+    return versions
 
 
 def event_record(row: Any) -> dict[str, Any]:

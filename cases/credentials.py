@@ -70,7 +70,8 @@ def session_user(conn: Connection, sid: str, at: datetime, limits: SessionLimits
     if at - row.last_seen_at >= TOUCH_EVERY:
         conn.execute(t.sessions.update().where(s.session_hash == row.session_hash)
                      .values(last_seen_at=at))  # fmt: skip
-    return row.user_name
+    user_name: str = row.user_name
+    return user_name
 
 
 def end_session(conn: Connection, sid: str, reason: str, at: datetime) -> str | None:
@@ -127,7 +128,8 @@ def token_user(conn: Connection, token: str, at: datetime) -> str | None:
     if row is None or not matches or row.revoked_at is not None or at >= row.expires_at:
         return None
     conn.execute(t.api_tokens.update().where(k.token_id == token_id).values(last_used_at=at))
-    return row.user_name
+    user_name: str = row.user_name
+    return user_name
 
 
 def revoke_tokens(conn: Connection, user: str, at: datetime) -> int:

@@ -53,7 +53,7 @@ def not_evaluable_rules(
     return sorted(found.values(), key=lambda n: (not n["hard_stop"], n["code"]))
 
 
-def order_histories(history: pd.DataFrame, customers: Sequence[str]) -> dict[str, dict]:
+def order_histories(history: pd.DataFrame, customers: Sequence[str]) -> dict[str, dict[str, Any]]:
     """customer_id -> {"points": [[day, value_usd, lines, units], ...], "lines",
     "first_day", "last_day", "largest_line_usd"} of the earlier orders in `history`."""
     needed = {"customer_id", "order_date", "order_value_usd", "quantity"}
@@ -78,7 +78,7 @@ def order_histories(history: pd.DataFrame, customers: Sequence[str]) -> dict[str
         lines=("value", "size"), largest=("value", "max"), first=("day", "min"),
         last=("day", "max"),
     )  # fmt: skip
-    result: dict[str, dict] = {}
+    result: dict[str, dict[str, Any]] = {}
     for customer, points in daily.groupby("customer_id", sort=False):
         points = points.tail(MAX_POINTS)
         total = totals.loc[customer]

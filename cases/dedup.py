@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -40,10 +40,11 @@ from cases.model import Case, CaseDraft
 from cases.policy import CasePolicy
 from cases.queue_terms import case_terms, queue_columns, term_labels
 
+T = TypeVar("T")
 CHUNK = 900  # bound parameters per IN (...) query, well under SQLite's limit
 
 
-def chunks(items: Sequence, size: int = CHUNK) -> Iterator[Sequence]:
+def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
@@ -138,7 +139,9 @@ def _load_content(
 class _Batch:
     """The rows one upsert call writes."""
 
-    def __init__(self, conn: Connection, run_id: str, versions: dict, now: datetime) -> None:
+    def __init__(
+        self, conn: Connection, run_id: str, versions: dict[str, Any], now: datetime
+    ) -> None:
         self.run_id, self.now = run_id, now
         self.versions_json = dumps(versions)  # the same for every event of the run
         self.next_seq = int(conn.execute(sa.select(sa.func.max(t.cases.c.seq))).scalar() or 0) + 1
@@ -213,7 +216,7 @@ def plan_and_write(
     conn: Connection,
     drafts: Iterable[CaseDraft],
     run_id: str,
-    versions: dict,
+    versions: dict[str, Any],
     policy: CasePolicy,
     now: datetime,
 ) -> tuple[list[Outcome], dict[str, Case]]:
@@ -272,7 +275,7 @@ def opened_cases(batch: _Batch, touched: dict[str, _OpenCase]) -> dict[str, Case
 
 
 def _queue_rows(
-    case: _OpenCase, terms: list[dict[str, Any]], labels: dict[tuple, str]
+    case: _OpenCase, terms: list[dict[str, Any]], labels: dict[tuple[str, str], str]
 ) -> dict[str, Any]:
     """The queue's columns of a written case; its new terms and labels are added to
     `terms` and `labels` (see `cases.queue_terms`)."""
@@ -287,7 +290,7 @@ def _queue_rows(
     return columns
 
 
-def _write_labels(conn: Connection, labels: dict[tuple, str]) -> None:
+def _write_labels(conn: Connection, labels: dict[tuple[str, str], str]) -> None:
     if not labels:
         return
     known = {tuple(r) for r in conn.execute(sa.select(t.term_labels.c.kind, t.term_labels.c.term))}
@@ -301,7 +304,7 @@ def _write(conn: Connection, batch: _Batch, touched: dict[str, _OpenCase], run_i
     new_rows, updates, links, evidence = [], [], [], []
     contents: list[dict[str, Any]] = []
     terms: list[dict[str, Any]] = []
-    labels: dict[tuple, str] = {}
+    labels: dict[tuple[str, str], str] = {}
     for case in touched.values():
         workflow = {
             "risk_score": case.risk_score, "priority": case.priority, "due_at": case.due_at,

@@ -79,16 +79,19 @@ def ranking_score(
     scores: pd.DataFrame, family: str, hard_stop_floor: int = HARD_STOP_FLOOR
 ) -> np.ndarray:
     """The family's risk, raised to `hard_stop_floor` where a hard stop fired."""
-    risk = scores[family].to_numpy(dtype=float)
+    risk: np.ndarray = scores[family].to_numpy(dtype=float)
     hard = scores.get(f"{family}_hard_stop")
     if hard is None:
         return risk
-    return np.where(hard.to_numpy(dtype=bool), np.maximum(risk, hard_stop_floor), risk)
+    raised: np.ndarray = np.where(
+        hard.to_numpy(dtype=bool), np.maximum(risk, hard_stop_floor), risk
+    )
+    return raised
 
 
 def in_case(scores: pd.DataFrame, family: str, threshold: float) -> np.ndarray:
     """True where the family alone would put the transaction in a case."""
-    cased = scores[family].to_numpy(dtype=float) >= threshold
+    cased: np.ndarray = scores[family].to_numpy(dtype=float) >= threshold
     hard = scores.get(f"{family}_hard_stop")
     return cased if hard is None else cased | hard.to_numpy(dtype=bool)
 

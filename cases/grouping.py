@@ -166,7 +166,7 @@ def _case_flags(flags: list[dict[str, Any]]) -> list[CaseFlag]:
 
 def _watchlist_matches(flags: list[dict[str, Any]]) -> tuple[list[WatchlistMatch], list[CaseFlag]]:
     hits = [f for f in flags if f["source"] == "watchlist"]
-    matches: dict[tuple, WatchlistMatch] = {}
+    matches: dict[tuple[Any, ...], WatchlistMatch] = {}
     for hit in hits:
         evidence = hit["evidence"]
         key = (evidence.get("role"), evidence.get("party_name"), evidence.get("entry_id"))
@@ -223,7 +223,7 @@ def _ml_block(flags: list[dict[str, Any]]) -> dict[str, Any]:
 def _parties(columns: Mapping[str, list[Any]], rows: range) -> list[dict[str, Any]]:
     """Every distinct party of a customer's order lines, role by role (`rows` index the
     customer's lines in the column lists)."""
-    parties: dict[tuple, dict[str, Any]] = {}
+    parties: dict[tuple[Any, ...], dict[str, Any]] = {}
     for role, fields in PARTY_ROLES.items():
         names, countries = columns[str(fields["name"])], columns[str(fields["country"])]
         addresses = columns[fields["address"]] if fields["address"] else None

@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -37,7 +38,7 @@ VIEWS: dict[str, str] = {
 }
 _c = t.cases.c
 UNCERTAIN_AT = 50  # risk of a probability of one half
-SORTS: dict[str, tuple[str, tuple]] = {
+SORTS: dict[str, tuple[str, tuple[Any, ...]]] = {
     "risk": (
         "highest risk first",
         (_c.risk_score.desc(), _c.order_value.desc().nulls_last(), _c.seq),
@@ -117,9 +118,9 @@ class QueueRow:
     country: str | None
     order_value: float | None
     top_flags: list[tuple[str, str]]
-    pending: dict | None  # the decision waiting for a second person
+    pending: dict[str, Any] | None  # the decision waiting for a second person
 
-    def __getattr__(self, name: str):  # the summary's fields read through
+    def __getattr__(self, name: str) -> Any:  # the summary's fields read through
         return getattr(self.case, name)
 
 
@@ -135,13 +136,13 @@ class QueuePage:
 Among = list[int] | None  # restrict a term lookup to these seqs (None: every case)
 
 
-def _seqs_with(kind: str, term: str, among: Among = None) -> list[sa.Select]:
+def _seqs_with(kind: str, term: str, among: Among = None) -> list[sa.Select[Any]]:
     k = t.case_terms.c
     found = sa.select(k.seq).where(k.kind == kind, k.term == term)
     return [found if among is None else found.where(k.seq.in_(among))]
 
 
-def _word_seqs(word: str, raw: str, among: Among = None) -> list[sa.Select]:
+def _word_seqs(word: str, raw: str, among: Among = None) -> list[sa.Select[Any]]:
     """The cases with a name term starting with `word`, a transaction id starting with
     `raw` (as typed, or upper-cased) or, for a number, the case of that number: one select
     per way, their union the word's matches."""
@@ -164,10 +165,10 @@ def _word_seqs(word: str, raw: str, among: Among = None) -> list[sa.Select]:
             *(s.where(c.seq.in_(among)) for s in (*by_transaction, by_id))]  # fmt: skip
 
 
-def _term_filters(wanted: QueueFilter) -> list[Callable[[Among], list[sa.Select]]]:
+def _term_filters(wanted: QueueFilter) -> list[Callable[[Among], list[sa.Select[Any]]]]:
     """Per term filter (flag, list, country, each word of the search), the selects of the
     seqs it matches, restricted to some seqs when asked."""
-    filters: list[Callable[[Among], list[sa.Select]]] = [
+    filters: list[Callable[[Among], list[sa.Select[Any]]]] = [
         partial(_seqs_with, kind, value)
         for kind, value in ((FLAG, wanted.flag), (LIST, wanted.list), (COUNTRY, wanted.country))
         if value
@@ -179,14 +180,16 @@ def _term_filters(wanted: QueueFilter) -> list[Callable[[Among], list[sa.Select]
     return filters
 
 
-def _as_subquery(selects: list[sa.Select]) -> sa.Select:
+def _as_subquery(selects: list[sa.Select[Any]]) -> sa.Select[Any]:
     if len(selects) == 1:
         return selects[0]
     found = sa.union(*selects).subquery()
     return sa.select(found.c.seq)  # a plain select: SQLite nests no compound in a compound
 
 
-def _fetch(conn: sa.Connection, selects: list[sa.Select], limit: int | None) -> set[int] | None:
+def _fetch(
+    conn: sa.Connection, selects: list[sa.Select[Any]], limit: int | None
+) -> set[int] | None:
     """The seqs of the selects, or None once more than `limit` are found."""
     seqs: set[int] = set()
     for select in selects:
@@ -218,8 +221,8 @@ def _few_matches(conn: sa.Connection, wanted: QueueFilter) -> list[int] | None:
 
 
 def _where(
-    query: sa.Select, wanted: QueueFilter, at: datetime, few: list[int] | None = None
-) -> sa.Select:
+    query: sa.Select[Any], wanted: QueueFilter, at: datetime, few: list[int] | None = None
+) -> sa.Select[Any]:
     c = t.cases.c
     if statuses := wanted.statuses():
         query = query.where(c.status.in_(statuses))
@@ -299,7 +302,11 @@ def _rows(conn: sa.Connection, seqs: list[int]) -> list[QueueRow]:
 
 
 def _total(
-    conn: sa.Connection, wanted: QueueFilter, at: datetime, counts: dict, few: list[int] | None
+    conn: sa.Connection,
+    wanted: QueueFilter,
+    at: datetime,
+    counts: dict[tuple[str, str], int],
+    few: list[int] | None,
 ) -> int:
     if wanted.plain:
         return _plain_total(wanted, counts)

@@ -113,9 +113,11 @@ def case_terms(subject: Mapping[str, Any], content: Mapping[str, Any]) -> set[tu
     return terms
 
 
-def term_labels(subject: Mapping[str, Any], content: Mapping[str, Any]) -> dict[tuple, str]:
+def term_labels(
+    subject: Mapping[str, Any], content: Mapping[str, Any]
+) -> dict[tuple[str, str], str]:
     """(kind, term) -> label, for the filters' choices."""
-    labels: dict[tuple, str] = {(FLAG, str(f["code"])): str(f.get("title") or "")
+    labels: dict[tuple[str, str], str] = {(FLAG, str(f["code"])): str(f.get("title") or "")
                                 for f in content.get("flags") or ()}  # fmt: skip
     for m in content.get("watchlist_matches") or ():
         code = str(m.get("list_code") or m.get("list") or "")[:MAX_TERM]

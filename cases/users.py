@@ -16,6 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -100,7 +101,7 @@ class Account:
         return self.disabled_at is None
 
 
-def _account(row: sa.Row) -> Account:
+def _account(row: sa.Row[Any]) -> Account:
     return Account(row.name, row.role, row.created_at, row.disabled_at, row.disabled_reason,
                    row.password_changed_at)  # fmt: skip
 

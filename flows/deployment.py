@@ -26,7 +26,8 @@ def prefect_api_url() -> str | None:
 def server_is_reachable(api_url: str, timeout: float = 3.0) -> bool:
     try:
         with urllib.request.urlopen(f"{api_url.rstrip('/')}/health", timeout=timeout) as response:
-            return response.status == 200
+            reachable: bool = response.status == 200
+            return reachable
     except (urllib.error.URLError, OSError, ValueError):
         return False
 

@@ -218,7 +218,8 @@ def sampled(transaction_ids: pd.Series, fraction: float) -> np.ndarray:
     if fraction >= 1.0:
         return np.ones(len(transaction_ids), dtype=bool)
     hashed = pd.util.hash_pandas_object(transaction_ids.astype("str"), index=False).to_numpy()
-    return hashed < np.uint64(int(fraction * float(2**64 - 1)))
+    chosen: np.ndarray = hashed < np.uint64(int(fraction * float(2**64 - 1)))
+    return chosen
 
 
 @task(name="sample-for-anomaly-model", task_run_name="sample-{part.label}", **TASK_OPTIONS)

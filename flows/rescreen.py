@@ -22,6 +22,7 @@ from prefect.utilities.annotations import quote
 
 from cases.csv_cells import write_inert_csv
 from cases.grouping import build_drafts, score_transactions
+from cases.model import CaseDraft
 from cases.policy import load_case_policy
 from cases.run_outputs import action_counts, touched_cases, write_cases
 from cases.store import CaseStore, RunInfo
@@ -126,7 +127,7 @@ def rescreen_partition(
     workspace: Workspace,
     since: date,
     settings: dict[str, Any],
-) -> tuple[list, dict[str, Any], int]:
+) -> tuple[list[CaseDraft], dict[str, Any], int]:
     """New hits among one partition's past transactions: (drafts, screening details, rows)."""
     history = TransactionHistory(workspace.history).load(
         customer_ids=list(group.customers), since=since
@@ -216,7 +217,7 @@ def rescreen(
         shutil.rmtree(ws.root / "work" / run_id, ignore_errors=True)
     changes = diff.screening_entries()
     client = dask_client()
-    results: list[tuple[list, dict[str, Any], int]] = []
+    results: list[tuple[list[CaseDraft], dict[str, Any], int]] = []
     rows = 0
     if len(changes):
         with clock("history"):

@@ -258,7 +258,7 @@ def check_run_inputs(
 SAMPLE_LABEL = "bundled sample"  # the label flows/screening.py gives the sample's snapshot
 
 
-def sample_list_warning(snapshot: dict) -> str | None:
+def sample_list_warning(snapshot: dict[str, Any]) -> str | None:
     """The line a run screened against the bundled sample list prints, every time."""
     if (snapshot or {}).get("label") != SAMPLE_LABEL:
         return None

@@ -15,7 +15,7 @@ from typing import Any
 from detectors.matching import Matcher, MatchSettings
 from flows.errors import ConfigError
 from flows.settings import CONFIGS_DIR, Workspace, read_yaml
-from watchlists import SnapshotStore, sample_path
+from watchlists import SnapshotInfo, SnapshotStore, sample_path
 from watchlists.list_sources import DEFAULT_MAX_SHRINK
 
 
@@ -43,7 +43,7 @@ def resolve_snapshot(
     watchlist: list[str] | None,
     accept_shrink: bool = False,
     partial: bool = False,
-):
+) -> tuple[SnapshotStore, SnapshotInfo]:
     """The store and what screening uses: every source's active snapshot, after the lists
     given (if any) became their sources' active versions (`accept_shrink`, `partial`: let
     a shrunk or partial version through the checks, as `watchlist add` does)."""
@@ -63,7 +63,7 @@ def active_matcher(
     settings: Mapping[str, Any],
     accept_shrink: bool = False,
     partial: bool = False,
-):
+) -> tuple[Matcher, SnapshotInfo]:
     store, snapshot = resolve_snapshot(workspace, watchlist, accept_shrink, partial)
     match = match_settings(settings)
     cached = workspace.watchlists / f"{snapshot.id}.matcher"

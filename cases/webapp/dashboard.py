@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -62,7 +63,7 @@ def bar_chart(
     title: str,
     counts: list[tuple[str, int]],
     empty_note: str,
-    tones: dict | None = None,
+    tones: dict[str, Any] | None = None,
     link: Callable[[str], str] | None = None,
     texts: dict[str, str] | None = None,
 ) -> BarChart:

@@ -54,7 +54,8 @@ def settings_of(request: Request) -> Any:
 
 
 def session_of(request: Request) -> Session:
-    return request.scope["redflag.session"]
+    session: Session = request.scope["redflag.session"]
+    return session
 
 
 def current_user(request: Request) -> User:
@@ -65,7 +66,8 @@ def current_user(request: Request) -> User:
     if actor is None:
         raise LoginRequired()
     session.user, session.role = actor.name, actor.role
-    return actor
+    user: User = actor
+    return user
 
 
 def client_of(request: Request) -> str:

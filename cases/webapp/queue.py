@@ -3,6 +3,8 @@ recent runs, the accounts a case can be assigned to."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 
 from cases import tables as t
@@ -32,7 +34,7 @@ def opened_by_run(
         return [CaseSummary(*row) for row in conn.execute(ordered)], total
 
 
-def recent_runs(store: CaseStore, limit: int = 100) -> list[dict]:
+def recent_runs(store: CaseStore, limit: int = 100) -> list[dict[str, Any]]:
     """The latest runs, newest first: id, start, finish."""
     r = t.runs.c
     query = (

@@ -5,6 +5,7 @@ session's CSRF token, and records the action under the logged-in user."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
@@ -174,7 +175,9 @@ def case_css(request: Request) -> Response:
 # ---- case actions ------------------------------------------------------------------------
 
 
-def _act(request: Request, user: User, case_id: str, action, done: str = "") -> Response:
+def _act(
+    request: Request, user: User, case_id: str, action: Callable[[], object], done: str = ""
+) -> Response:
     """Run one workflow action; on refusal show the case page again with the reason."""
     try:
         action()

@@ -75,7 +75,7 @@ def list_hits_by_week(store: CaseStore, at: datetime) -> WeekTable:
         .where(k.kind == LIST, c.opened_at >= since)
         .group_by(day, k.term)
     )
-    counted: dict[str, Counter] = defaultdict(Counter)
+    counted: dict[str, Counter[str]] = defaultdict(Counter)
     with store.engine.connect() as conn:
         for opened, code, n in conn.execute(query):
             counted[code][iso_week(_day(opened))] += int(n)
@@ -99,8 +99,8 @@ def false_positive_share(store: CaseStore, at: datetime) -> tuple[BarChart, Week
         .where(e.event == "decided", e.at >= since)
         .group_by(day, e.to_status, k.term)
     )
-    decided: dict[str, Counter] = defaultdict(Counter)
-    cleared: dict[str, Counter] = defaultdict(Counter)
+    decided: dict[str, Counter[str]] = defaultdict(Counter)
+    cleared: dict[str, Counter[str]] = defaultdict(Counter)
     with store.engine.connect() as conn:
         for moment, outcome, code, n in conn.execute(query):
             week = iso_week(_day(moment))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import urllib.parse
+from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
@@ -17,6 +18,7 @@ from cases.case_history import earlier_cases
 from cases.evidence_export import export_context
 from cases.evidence_pdf import available as pdf_available
 from cases.evidence_pdf import export_pdf
+from cases.model import Case
 from cases.render import export_html
 from cases.store import CaseNotFound, utc_now
 from cases.webapp.pages import (
@@ -36,9 +38,10 @@ DOWNLOAD_TYPES = frozenset({"application/pdf", "image/png", "image/jpeg", "image
 __all__ = ["WORK_ROUTES", "pdf_available"]
 
 
-def _case_or_404(request: Request, case_id: str):
+def _case_or_404(request: Request, case_id: str) -> Case:
     try:
-        return settings_of(request).store.get_case(case_id)
+        case: Case = settings_of(request).store.get_case(case_id)
+        return case
     except CaseNotFound:
         raise HTTPException(404, f"There is no case {case_id}.") from None
 
@@ -149,7 +152,7 @@ async def revoke(request: Request) -> Response:
 # ---- evidence export --------------------------------------------------------------------
 
 
-def _export_parts(request: Request, case_id: str):
+def _export_parts(request: Request, case_id: str) -> tuple[Case, dict[str, Any]]:
     user = current_user(request)
     case = _case_or_404(request, case_id)
     engine = settings_of(request).store.engine

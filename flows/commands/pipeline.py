@@ -73,7 +73,7 @@ def execute_run(
     accept_shrink: bool = False,
     partial: bool = False,
     ownership: list[Path] | None = None,
-) -> dict:
+) -> dict[str, Any]:
     """One daily run in-process, on Prefect's local mode; with `runner="dask"` its partitions
     run on a local Dask cluster, or on the cluster at `dask_address`."""
     from flows.errors import InputError
@@ -132,7 +132,7 @@ def run_flow(
     dask_address: str | None,
     config: Path | str | None,
     progress: bool | None,
-) -> dict:
+) -> dict[str, Any]:
     """Runs a flow in this process on the chosen task runner (default or Dask)."""
     from flows.errors import InputError
     from flows.settings import load_pipeline_settings
@@ -152,13 +152,16 @@ def run_flow(
         start_temporary_server(
             startup_seconds(settings), say=lambda line: typer.echo(f"redflag: {line}", err=True)
         )
+        summary: dict[str, Any]
         if chosen is None:
-            return flow(**arguments)
+            summary = flow(**arguments)
+            return summary
         with shared_prefect_api():
-            return flow.with_options(task_runner=chosen)(**arguments)
+            summary = flow.with_options(task_runner=chosen)(**arguments)
+            return summary
 
 
-def print_summary(summary: dict) -> None:
+def print_summary(summary: dict[str, Any]) -> None:
     from flows.run_guard import sample_list_warning
 
     warning = sample_list_warning(summary.get("versions", {}).get("watchlist_snapshot", {}))
@@ -286,7 +289,7 @@ def demo_command(
 ) -> None:
     """Generate a sample day of orders and a sample restricted list, screen them, show the cases."""
 
-    def body() -> tuple[dict, Path]:
+    def body() -> tuple[dict[str, Any], Path]:
         from flows.commands.generate import generate_command
 
         home = workspace_of(ctx, workspace)
@@ -391,7 +394,7 @@ def rescreen_command(
     in past orders (recorded in the audit trail as whoever logged in with --user or
     --token, else as "system")."""
 
-    def body() -> dict:
+    def body() -> dict[str, Any]:
         from datetime import date
 
         from flows.errors import InputError

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from sqlalchemy.exc import SQLAlchemyError
@@ -11,6 +11,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from cases.policy import load_case_policy
 from cases.store import CaseStore
 from flows.commands.accounts import fail
+
+if TYPE_CHECKING:
+    import uvicorn
 
 app = typer.Typer()
 
@@ -23,7 +26,9 @@ def _open_store(store_url: str) -> CaseStore:
         raise fail(f"cannot open the case store: {reason}", 1) from None
 
 
-def server_config(app, host: str, port: int, forwarded_allow_ips: str | None = None):
+def server_config(
+    app: Any, host: str, port: int, forwarded_allow_ips: str | None = None
+) -> uvicorn.Config:
     """uvicorn's settings for the review app. Proxy headers are read only from the
     trusted proxies named in `forwarded_allow_ips`: from anyone else a client could pick
     its own address for the login throttle, or claim HTTPS."""

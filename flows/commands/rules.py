@@ -14,6 +14,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from detectors.rules import RULES, RulePack
+from detectors.rules.layers import PolicyLayer
 from detectors.rules.loading import load_pack
 from flows.commands.explain import citation_documents, detector_flag_text, expand_citation
 from flows.errors import PackError
@@ -89,7 +90,7 @@ def rules_explain(pack: RulePack, rule_id: str, console: Console | None = None) 
     return text
 
 
-def layer_dates(layer) -> str:
+def layer_dates(layer: PolicyLayer) -> str:
     """'in force 2025-09-29 to 2025-11-09, 2026-11-10 onwards' from a layer's periods."""
     parts = [f"{a.isoformat()} to {b.isoformat()}" if b else f"{a.isoformat()} onwards"
              for a, b in layer.periods()]  # fmt: skip

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -13,13 +13,18 @@ from flows.commands.accounts import ReasonOption, TokenOption, UserOption
 from flows.commands.guard import WorkspaceOption, run_guarded, workspace_of
 from flows.errors import InputError
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 app = typer.Typer()  # `redflag train`
 models_app = typer.Typer(  # `redflag models …`
     help="The model registry: list trained models, choose the active one.", no_args_is_help=True
 )
 
 
-def _labels_and_history(workspace: Path, labels_file: Path | None):
+def _labels_and_history(
+    workspace: Path, labels_file: Path | None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     import pandas as pd
 
     from cases.feedback import decision_labels

@@ -11,7 +11,7 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 import yaml
@@ -32,6 +32,9 @@ from watchlists import (
     load_watchlist,
 )
 from watchlists.download import sources_from_config, update_from_sources
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 app = typer.Typer(help="Manage restricted-party list snapshots.", no_args_is_help=True)
 CONFIG_FILE = CONFIGS_DIR / "watchlists.yaml"
@@ -300,7 +303,7 @@ def diff_command(
         _console().print(f"Wrote {sum(counts.values())} changes to {csv}.")
 
 
-def _entries(store: SnapshotStore, version: str):
+def _entries(store: SnapshotStore, version: str) -> pd.DataFrame:
     path = Path(version)
     if path.exists():
         return entries_to_frame(load_watchlist(path).entries)
