@@ -12,12 +12,14 @@ code before a change and one after:
 `scored_transactions.csv` must be byte-identical. Every other file is compared after
 masking what differs between any two runs by design, and only that:
 
-- the run id (`20261206T030107-653c`) and every ISO timestamp (`2026-12-06T03:01:39Z`,
-  `2026-12-06T03:01:07.605894+00:00`): when the run happened;
+- the run id (`20261206T030107-653c`) and every timestamp (`2026-12-06T03:01:39Z`,
+  `2026-12-06T03:01:07.605894+00:00`, and as pages show it, `2026-12-06 03:01 UTC`): when
+  the run happened;
 - the id of a model the run trained (`anomaly-20261206T030115-a526df02`): its time and a
   random suffix;
 - the two runs' own output and workspace folder names (given, or the folder names);
-- in `run_summary.json`, `timings` and `memory` (how long and how large, never equal).
+- in `run_summary.json`, `timings_seconds` and the partitions' `seconds_by_stage` (how
+  long each stage took, never equal).
 
 Case files (`cases/*.json` and `.html`), `flags.parquet` (every column, evidence
 included), `run_summary.json`, `index.html`, and `rejected_rows.csv` /
@@ -37,10 +39,13 @@ from typing import Any
 
 import pandas as pd
 
-TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?")
+# to the second (ISO, in JSON and in <time datetime=...>) or to the minute (as pages show it)
+TIMESTAMP = re.compile(
+    r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2}| UTC)?"
+)
 RUN_ID = re.compile(r"\b\d{8}T\d{6}-[0-9a-f]{4}\b")
 MODEL_ID = re.compile(r"\b([a-z]+)-\d{8}T\d{6}-[0-9a-f]{8}\b")
-SUMMARY_VOLATILE = ("timings", "memory", "started_at", "finished_at", "seconds")
+SUMMARY_VOLATILE = ("timings_seconds", "seconds_by_stage", "started_at", "finished_at")
 
 
 class Masker:
