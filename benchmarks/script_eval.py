@@ -18,7 +18,10 @@ threshold):
   screened and must hit it through them.
 
 A hit on another entry bearing one of the same names counts as found (the lists repeat
-names across entries). Hits on other entries are counted as false hits. Run from the
+names across entries). Hits on other entries are counted as false hits; of them, those
+on an entry bearing one of the same names' words in another order ("AL-TIKRITI, Hani
+abd-al-Latif Tilfah" on the SDN, "HANI ABD-AL-LATIF TILFAH AL-TIKRITI" on the UN list)
+are counted apart too (`false_hits_same_words_elsewhere`): the same one listed twice. Run from the
 repository root with PYTHONPATH=. so the checkout's own package is imported.
 """
 
@@ -116,12 +119,15 @@ def evaluate(
         screened = time.perf_counter() - t0
         row_of = {info["entry_id"]: row for row, info in enumerate(matcher.entry_info)}
         cores: dict[int, set[str]] = defaultdict(set)
+        words: dict[int, set[frozenset[str]]] = defaultdict(set)
         for core, row in zip(matcher.names.core, matcher.names.entry_row.tolist(), strict=True):
             cores[row].add(core)
+            words[row].add(frozenset(str(core).split()))
         got: dict[str, set[int]] = defaultdict(set)
         for pid, entry_id in zip(hits.get("party_id", []), hits.get("entry_id", []), strict=True):
             got[str(pid)].add(row_of[entry_id])
         by_script: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+        elsewhere = 0  # false hits on an entry bearing one of the same words in another order
         missed, wrong = [], []
         for q, (entry_id, name, script, _) in enumerate(queries):
             row = row_of[entry_id]
@@ -131,6 +137,7 @@ def evaluate(
             tally[0] += 1
             tally[1] += bool(same)
             tally[2] += len(rows - same)
+            elsewhere += sum(bool(words[r] & words[row]) for r in rows - same)
             for other in sorted(rows - same)[: max(0, false_hits - len(wrong))]:
                 hit = hits[
                     (hits["party_id"] == str(q)) & (hits["entry_id"] == info_id(matcher, other))
@@ -151,6 +158,9 @@ def evaluate(
             "names": total[0],
             "recall": round(total[1] / total[0], 4) if total[0] else None,
             "false_hits": total[2],
+            # the same name's words in another order on another entry: the same person
+            # or body listed twice (the SDN and the UN list), not a wrong hit
+            "false_hits_same_words_elsewhere": elsewhere,
             "by_script": {
                 s: {"names": t[0], "recall": round(t[1] / t[0], 4), "false_hits": t[2]}
                 for s, t in sorted(by_script.items())
