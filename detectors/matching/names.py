@@ -609,8 +609,11 @@ def long_vowels_agree(arabic: str, latin: str, initial: bool = True) -> bool:
     for k, (written, said) in enumerate(zip(a_slots, l_slots, strict=True)):
         if k == 0 and not initial:
             continue
+        last = k == len(a_slots) - 1
         for letter in set(written):
             wanted = _ANY_VOWEL if k == 0 and letter == "a" else _LONG_VOWEL_LETTERS.get(letter)
+            if last and letter == "y" and wanted:  # a final ya is also alif maqsura ("عیسی", Isa)
+                wanted += "a"
             if wanted and not any(ch in wanted for ch in said):
                 return False
     return True
