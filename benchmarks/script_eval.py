@@ -43,6 +43,7 @@ from train_matcher import DEFAULT_DATA, LIST_PATHS, load_settings  # noqa: E402
 
 from detectors.matching import Matcher  # noqa: E402
 from detectors.matching.names import name_script  # noqa: E402
+from detectors.matching.scorer import ScorerModel  # noqa: E402
 from watchlists import entries_to_frame, load_watchlist  # noqa: E402
 from watchlists.model import Alias, WatchlistEntry  # noqa: E402
 
@@ -77,7 +78,11 @@ def split_names(entry: WatchlistEntry) -> tuple[list[str], list[tuple[str, str]]
 
 
 def evaluate(
-    entries: list[WatchlistEntry], halves: set[str], misses: int, false_hits: int = 0
+    entries: list[WatchlistEntry],
+    halves: set[str],
+    misses: int,
+    false_hits: int = 0,
+    weights: Path | None = None,
 ) -> dict:
     chosen = {}
     for i, entry in enumerate(entries):
@@ -85,6 +90,8 @@ def evaluate(
         if latin and other and half_of(entry.entry_id) in halves:
             chosen[i] = (latin, other)
     settings = load_settings()
+    if weights:
+        settings = dataclasses.replace(settings, model=ScorerModel.load(weights))
     report: dict = {"entries": len(chosen)}
     for direction in ("to_latin", "from_latin"):
         listed, queries = [], []
@@ -200,11 +207,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--misses", type=int, default=0, help="list this many misses")
     parser.add_argument("--false-hits", type=int, default=0, help="list this many false hits")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument(
+        "--weights", type=Path, help="scorer weights to evaluate (default: the shipped ones)"
+    )
     args = parser.parse_args(argv)
     halves = {"held", "tune"} if args.half == "both" else {args.half}
     report = {
         "half": args.half,
-        **evaluate(load_entries(args.data), halves, args.misses, args.false_hits),
+        **evaluate(load_entries(args.data), halves, args.misses, args.false_hits, args.weights),
     }
     text = json.dumps(report, indent=2, ensure_ascii=False)
     print(text)
