@@ -246,17 +246,7 @@ def fold_text(text: str, tables: NameTables) -> str:
 
 def _romanize_cjk(run: str) -> str:
     if _HAN.fullmatch(run):
-        syllables = lazy_pinyin(run)
-        # most Chinese words are two characters, places first: a run of four or more is
-        # read as words of two syllables, the last of three when the count is odd
-        # ("浙江宁波新世纪": "zhejiang ningbo xinshiji"; "海康威视": "haikang weishi"), as
-        # pinyin names are written; the matcher joins two words that the other name
-        # writes as one, not three or more
-        if len(syllables) < 4:
-            return "".join(syllables)
-        cut = len(syllables) - (3 if len(syllables) % 2 else 2)
-        words = ["".join(syllables[i : i + 2]) for i in range(0, cut, 2)]
-        return " ".join([*words, "".join(syllables[cut:])])
+        return "".join(lazy_pinyin(run))
     if _HANGUL.fullmatch(run):  # Korean: a syllable a word, as Korean names are romanized
         return " ".join(unidecode(ch).lower() for ch in run)
     return unidecode(run).replace(" ", "").lower()

@@ -239,16 +239,3 @@ def test_names_in_other_scripts_find_latin_entries_of_the_real_sdn(
 def test_a_clean_cyrillic_name_does_not_hit_the_real_sdn(ofac_matcher):
     hits = screened(ofac_matcher, "Ольга Николаевна Кузнецова", "person")
     assert hits.empty, hits.head().to_string()
-
-
-@pytest.mark.parametrize(
-    ("text", "words"),
-    [
-        ("海康威视", ("haikang", "weishi")),
-        ("浙江宁波新世纪", ("zhejiang", "ningbo", "xinshiji")),
-        ("鸿远", ("hongyuan",)),
-        ("新世纪", ("xinshiji",)),
-    ],
-)
-def test_chinese_runs_read_as_words_of_two_syllables(text, words, settings):
-    assert analyze_name(text, settings.tables).tokens == words
