@@ -1,6 +1,7 @@
 """Labelled name pairs built from a real list snapshot, for training and evaluation.
 
-True pairs: an entry's name against its own aliases, and against realistic variants of
+True pairs: an entry's name against its own aliases (those in another script too, but
+for the entries whose scripts `script_eval.py` holds out), and against realistic variants of
 itself (typos, dropped or abbreviated words, reordering, transliteration variants,
 legal-form changes, "SURNAME, Given" order). Hard negatives: the closest names of other
 entries that the candidate index proposes for the same query, and the decoys of
@@ -74,6 +75,12 @@ PLACES = ("Shenzhen", "Guangzhou", "Beijing", "Shanghai", "Hong Kong", "Dubai", 
 def held_out(entry_id: str, share: float = 0.2) -> bool:
     """True for the entries kept for evaluation (stable across runs and seeds)."""
     return (zlib.crc32(entry_id.encode()) % 1000) < share * 1000
+
+
+def script_half(entry_id: str) -> str:
+    """`tune` or `held`: the halves of `script_eval.py` (its own salt, not the scorer's
+    split). The held half's names in other scripts never become training pairs."""
+    return "held" if zlib.crc32(f"script:{entry_id}".encode()) % 2 else "tune"
 
 
 def typo(name: str, rng: random.Random) -> str:
@@ -194,6 +201,7 @@ def build_pairs(
     positives: list[tuple[PairSpec, int]] = []
     decoys: list[PairSpec] = []
     namesakes = NamesakeVocabulary.of(matcher)
+    scripts = np.asarray(matcher.names.script)
     for row, ids in by_entry:
         if held_out(matcher.entry_info[row]["entry_id"]) != evaluation:
             continue
@@ -204,6 +212,12 @@ def build_pairs(
             for a in ids[1:4]
             if _alias_resembles(matcher, a, ids[0])
         ]
+        # the entry's own names in another script than its primary name (real
+        # renderings: the UN list's original-script names, the SDN's non-Latin aliases)
+        entry_id = matcher.entry_info[row]["entry_id"]
+        if evaluation or script_half(entry_id) == "tune":
+            other_script = [a for a in ids[1:] if scripts[a] != scripts[ids[0]]]
+            queries.extend((matcher.names.raw[a], ids[0], "script_alias") for a in other_script[:2])
         for _ in range(2):
             target = rng.choice(ids)
             variant = perturb(matcher.names.raw[target], kind, rng)

@@ -18,7 +18,10 @@ threshold):
   screened and must hit it through them.
 
 A hit on another entry bearing one of the same names counts as found (the lists repeat
-names across entries). Hits on other entries are counted as false hits. Run from the
+names across entries). Hits on other entries are counted as false hits; of them, those
+on an entry bearing one of the same names' words in another order ("AL-TIKRITI, Hani
+abd-al-Latif Tilfah" on the SDN, "HANI ABD-AL-LATIF TILFAH AL-TIKRITI" on the UN list)
+are counted apart too (`false_hits_same_words_elsewhere`): the same one listed twice. Run from the
 repository root with PYTHONPATH=. so the checkout's own package is imported.
 """
 
@@ -29,24 +32,26 @@ import dataclasses
 import json
 import sys
 import time
-import zlib
 from collections import defaultdict
 from pathlib import Path
 
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from matcher_pairs import script_half  # noqa: E402
 from train_matcher import DEFAULT_DATA, LIST_PATHS, load_settings  # noqa: E402
 
 from detectors.matching import Matcher  # noqa: E402
 from detectors.matching.names import name_script  # noqa: E402
+from detectors.matching.scorer import ScorerModel  # noqa: E402
 from watchlists import entries_to_frame, load_watchlist  # noqa: E402
 from watchlists.model import Alias, WatchlistEntry  # noqa: E402
 
 
 def half_of(entry_id: str) -> str:
-    """`tune` or `held`, stable across runs (its own salt: not the scorer's split)."""
-    return "held" if zlib.crc32(f"script:{entry_id}".encode()) % 2 else "tune"
+    """`tune` or `held`, stable across runs (its own salt: not the scorer's split; the
+    scorer's training pairs take no name in another script from the held half)."""
+    return script_half(entry_id)
 
 
 def load_entries(data: Path) -> list[WatchlistEntry]:
@@ -73,7 +78,11 @@ def split_names(entry: WatchlistEntry) -> tuple[list[str], list[tuple[str, str]]
 
 
 def evaluate(
-    entries: list[WatchlistEntry], halves: set[str], misses: int, false_hits: int = 0
+    entries: list[WatchlistEntry],
+    halves: set[str],
+    misses: int,
+    false_hits: int = 0,
+    weights: Path | None = None,
 ) -> dict:
     chosen = {}
     for i, entry in enumerate(entries):
@@ -81,6 +90,8 @@ def evaluate(
         if latin and other and half_of(entry.entry_id) in halves:
             chosen[i] = (latin, other)
     settings = load_settings()
+    if weights:
+        settings = dataclasses.replace(settings, model=ScorerModel.load(weights))
     report: dict = {"entries": len(chosen)}
     for direction in ("to_latin", "from_latin"):
         listed, queries = [], []
@@ -116,12 +127,22 @@ def evaluate(
         screened = time.perf_counter() - t0
         row_of = {info["entry_id"]: row for row, info in enumerate(matcher.entry_info)}
         cores: dict[int, set[str]] = defaultdict(set)
+        words: dict[int, set[frozenset[str]]] = defaultdict(set)
         for core, row in zip(matcher.names.core, matcher.names.entry_row.tolist(), strict=True):
             cores[row].add(core)
+            words[row].add(frozenset(str(core).split()))
         got: dict[str, set[int]] = defaultdict(set)
         for pid, entry_id in zip(hits.get("party_id", []), hits.get("entry_id", []), strict=True):
             got[str(pid)].add(row_of[entry_id])
+        for i, entry in enumerate(entries):  # the entry's own names, all scripts
+            if i in chosen:
+                kind = entry.type if entry.type in ("person", "entity") else "unknown"
+                words[row_of[entry.entry_id]].update(
+                    frozenset(matcher.analyze(n, kind).core.split())
+                    for n in [entry.name, *(a.name for a in entry.aliases)]
+                )
         by_script: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+        elsewhere = 0  # false hits on an entry bearing one of the same words in another order
         missed, wrong = [], []
         for q, (entry_id, name, script, _) in enumerate(queries):
             row = row_of[entry_id]
@@ -131,6 +152,7 @@ def evaluate(
             tally[0] += 1
             tally[1] += bool(same)
             tally[2] += len(rows - same)
+            elsewhere += sum(bool(words[r] & words[row]) for r in rows - same)
             for other in sorted(rows - same)[: max(0, false_hits - len(wrong))]:
                 hit = hits[
                     (hits["party_id"] == str(q)) & (hits["entry_id"] == info_id(matcher, other))
@@ -151,6 +173,9 @@ def evaluate(
             "names": total[0],
             "recall": round(total[1] / total[0], 4) if total[0] else None,
             "false_hits": total[2],
+            # the same name's words in another order on another entry: the same person
+            # or body listed twice (the SDN and the UN list), not a wrong hit
+            "false_hits_same_words_elsewhere": elsewhere,
             "by_script": {
                 s: {"names": t[0], "recall": round(t[1] / t[0], 4), "false_hits": t[2]}
                 for s, t in sorted(by_script.items())
@@ -182,11 +207,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--misses", type=int, default=0, help="list this many misses")
     parser.add_argument("--false-hits", type=int, default=0, help="list this many false hits")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument(
+        "--weights", type=Path, help="scorer weights to evaluate (default: the shipped ones)"
+    )
     args = parser.parse_args(argv)
     halves = {"held", "tune"} if args.half == "both" else {args.half}
     report = {
         "half": args.half,
-        **evaluate(load_entries(args.data), halves, args.misses, args.false_hits),
+        **evaluate(load_entries(args.data), halves, args.misses, args.false_hits, args.weights),
     }
     text = json.dumps(report, indent=2, ensure_ascii=False)
     print(text)

@@ -82,6 +82,8 @@ NEGATIVE = {
     "only_generic_words",
     "weak_alias",
     "single_token",
+    "long_vowels_differ",
+    "short_skeleton_agreement",
 }
 
 

@@ -5,6 +5,9 @@ out or in another language, words joined or split, digits for letters, initials 
 given names, numbers in words, Chinese generic words in pinyin, a Chinese place moved
 or dropped, the brand alone); `script` and `alias` are no rewrite at all but the
 alternate names the list files carry (in another script, or in Latin script). The
+`cn_pinyin_words` and `cn_split_brand` kinds take the companies of China, Hong Kong and
+Macau: their generic words in pinyin ("Keji", "Youxian Gongsi"), or a distinctive word of
+two pinyin syllables written as two words ("Hong Yuan" for HONGYUAN). The
 `one_word_negative` kind pairs distinct listed entries whose names agree but for one
 word. Screened end to end (`Matcher.screen`), a kind is scored by the hits it gets:
 its own entry (or an entry of the same name on another list) is a true hit, any other
@@ -22,6 +25,7 @@ import random
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pandas as pd
 from matcher_pairs import PairSpec, _alias_resembles, held_out, pair_features
@@ -151,6 +155,8 @@ KINDS = (
     "place_moved",
     "brand_only",
     "nickname",
+    "cn_pinyin_words",
+    "cn_split_brand",
 )
 NEGATIVE_KINDS = ("one_word_negative",)
 
@@ -258,6 +264,39 @@ def pinyin_words(name: str) -> str | None:
     return out if count else None
 
 
+CHINA = frozenset({"CN", "HK", "MO"})
+
+
+def cn_pinyin_words(name: str) -> str | None:
+    """A company of China, Hong Kong or Macau with its generic words in pinyin ("Keji"
+    for Technology, "Youxian Gongsi" for Co., Ltd.), whatever its first word."""
+    out, count = _PINYIN_WORDS.subn(lambda m: PINYIN[m.group(1).lower()], name)
+    return out if count else None
+
+
+@lru_cache(maxsize=1)
+def pinyin_syllables() -> frozenset[str]:
+    """Every toneless pinyin syllable pypinyin knows (from its table of characters)."""
+    from pypinyin import lazy_pinyin
+    from pypinyin.constants import PINYIN_DICT
+
+    return frozenset(lazy_pinyin("".join(chr(cp) for cp in PINYIN_DICT)))
+
+
+def split_brand(matcher: Matcher, name: str) -> str | None:
+    """A distinctive word of two pinyin syllables written as two words ("HONGYUAN
+    TRADING" -> "Hong Yuan TRADING")."""
+    syllables = pinyin_syllables()
+    for word in name.split():
+        w = word.strip(".,()").lower()
+        if len(w) < 5 or not w.isalpha() or not matcher.weights.distinctive(w):
+            continue
+        for k in range(2, len(w) - 1):
+            if w[:k] in syllables and w[k:] in syllables:
+                return name.replace(word, f"{w[:k].capitalize()} {w[k:].capitalize()}", 1)
+    return None
+
+
 def place_moved(name: str, rng: random.Random) -> str | None:
     m = _PLACE_LEAD.search(name)
     if not m or not name[m.end() :].strip():
@@ -342,6 +381,9 @@ def variations(matcher: Matcher, seed: int, per_kind: int = 400) -> list[Variati
             made["pinyin_words"] = pinyin_words(primary)
             made["place_moved"] = place_moved(primary, rng)
             made["brand_only"] = brand_only(matcher, primary)
+            if matcher.entry_countries[row] & CHINA:
+                made["cn_pinyin_words"] = cn_pinyin_words(primary)
+                made["cn_split_brand"] = split_brand(matcher, primary)
         else:
             made["initials"] = initials(primary, rng)
             made["reordered"] = reordered(primary)
@@ -354,7 +396,10 @@ def variations(matcher: Matcher, seed: int, per_kind: int = 400) -> list[Variati
     out: list[Variation] = []
     for variation in KINDS:
         found = by_kind.get(variation, [])
+        # the kinds added later draw on their own: the others stay as they were
         draw = nick_rng if variation == "nickname" else rng
+        if variation in ("cn_pinyin_words", "cn_split_brand"):
+            draw = random.Random(f"{seed}:{variation}")
         out.extend(draw.sample(found, min(per_kind, len(found))))
     out.extend(one_word_negatives(matcher, rng, per_kind))
     return out

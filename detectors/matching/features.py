@@ -18,7 +18,14 @@ from pathlib import Path
 from rapidfuzz import fuzz
 
 from detectors.matching.legal_forms import forms_agree, forms_clash
-from detectors.matching.names import AnalyzedName, NameTables, phonetic_key, skeleton_tokens
+from detectors.matching.names import (
+    AnalyzedName,
+    NameTables,
+    long_vowels_agree,
+    phonetic_key,
+    skeleton_tokens,
+    skeleton_words,
+)
 from detectors.matching.nicknames import is_nickname
 from detectors.matching.spelling import one_edit_kind, typo_credibility
 from detectors.matching.transliteration import SKELETON, TRANSLIT, key_method, translit_key
@@ -150,6 +157,9 @@ class Alignment:
     all_exact: bool = False  # every aligned pair is the same word
     query_text: str = ""  # the party name as compared (initials written out, words joined)
     candidate_text: str = ""
+    # a word left over on each side with one consonant skeleton but other long vowels
+    # written in Arabic script ("حامد", Hamid, against "Ahmad")
+    vowel_clash: bool = False
 
 
 def token_similarity(a: str, b: str) -> float:
@@ -246,6 +256,28 @@ def _translit_similarity(a: str, b: str) -> float:
     return TRANSLIT_SIMILARITY if translit_key(a) == translit_key(b) else 0.0
 
 
+def _long_vowel_check(
+    query: AnalyzedName, q_tokens: tuple[str, ...], c_tokens: tuple[str, ...]
+) -> Callable[[int, int], bool] | None:
+    """For a name in Arabic script against a Latin one, whether the words at two
+    positions of their skeletons (`skeleton_tokens`) agree in the long vowels the Arabic
+    writes (`names.long_vowels_agree`): one skeleton is many names ("mhmd": Muhammad,
+    Mahmud; "hmd": Ahmad, Hamid, Hammud), the written long vowels tell them apart."""
+    q_words, c_words = skeleton_words(q_tokens), skeleton_words(c_tokens)
+    if query.arabic:
+        arabic, latin, arabic_first = q_words, c_words, True
+    else:
+        arabic, latin, arabic_first = c_words, q_words, False
+
+    def agree(i: int, j: int) -> bool:
+        (a, a_split), (b, b_split) = (
+            (arabic[i], latin[j]) if arabic_first else (arabic[j], latin[i])
+        )
+        return long_vowels_agree(a, b, initial=not (a_split or b_split))
+
+    return agree
+
+
 def _without_forms_of(tokens: tuple[str, ...], other: AnalyzedName) -> tuple[str, ...]:
     if len(other.full_tokens) == len(other.tokens) or len(tokens) < 2:
         return tokens
@@ -279,12 +311,17 @@ def align(query: AnalyzedName, candidate: AnalyzedName, weights: TokenWeights) -
     q_tokens = _without_forms_of(q_tokens, candidate)
     c_tokens = _without_forms_of(c_tokens, query)
     method = key_method(query, candidate)
+    vowels: Callable[[int, int], bool] | None = None
     if method == SKELETON:  # one name written in Arabic script
+        vowels = _long_vowel_check(query, q_tokens, c_tokens)
         q_tokens, c_tokens = skeleton_tokens(q_tokens), skeleton_tokens(c_tokens)
         weights = weights.skeletal()
     if len(q_tokens) != len(c_tokens):  # a word split on one side only
+        before = (q_tokens, c_tokens)
         q_tokens, c_tokens = join_letters(q_tokens, c_tokens), join_letters(c_tokens, q_tokens)
         q_tokens, c_tokens = rejoin(q_tokens, c_tokens), rejoin(c_tokens, q_tokens)
+        if (q_tokens, c_tokens) != before:  # words joined: positions no longer the words'
+            vowels = None
     # initials stand for given names: a company's single letter ("M-Finance") is no initial
     initials = not (_company_like(query, weights) or _company_like(candidate, weights))
     fuzzy = _fuzzy_token_similarity
@@ -297,7 +334,8 @@ def align(query: AnalyzedName, candidate: AnalyzedName, weights: TokenWeights) -
             (1.0 if q == c else fuzzy(q, c) or nick(q, c) or keyed(q, c), i, j)
             for i, q in enumerate(q_tokens)
             for j, c in enumerate(c_tokens)
-            if initials or (len(q) > 1 and len(c) > 1) or q == c
+            if (initials or (len(q) > 1 and len(c) > 1) or q == c)
+            and (vowels is None or q != c or vowels(i, j))
         ],
         reverse=True,
     )
@@ -310,6 +348,11 @@ def align(query: AnalyzedName, candidate: AnalyzedName, weights: TokenWeights) -
         used_q.add(i)
         used_c.add(j)
         aligned.append((i, j, sim))
+    clash = vowels is not None and any(
+        q == c and i not in used_q and j not in used_c and not vowels(i, j)
+        for i, q in enumerate(q_tokens)
+        for j, c in enumerate(c_tokens)
+    )
     qw, q_distinctive = weights.profile(q_tokens)
     cw, c_distinctive = weights.profile(c_tokens)
     q_hit = sum(qw[i] * s for i, _, s in aligned)
@@ -328,6 +371,7 @@ def align(query: AnalyzedName, candidate: AnalyzedName, weights: TokenWeights) -
             tuple(t for j, t in enumerate(c_tokens) if j not in used_c),
         ),
         all_exact=all(s >= 1.0 for _, _, s in aligned),
+        vowel_clash=clash,
         query_text=_as_compared(q_tokens, c_tokens, aligned, nicknames=initials),
         candidate_text=_as_compared(c_tokens, q_tokens, [(j, i, s) for i, j, s in aligned]),
         distinctive_agreement=agreement,
@@ -771,6 +815,35 @@ def same_after_transliteration(p: PairContext) -> float:
     return agreed / total if total else 0.0
 
 
+def long_vowels_differ(p: PairContext) -> float:
+    """1 when a name in Arabic script and a Latin one each keep a word the other lacks
+    whose consonants are the same but whose long vowels, as the Arabic writes them, are
+    not ("حامد كريم" against "AHMAD KARIM": Hamid is not Ahmad): another person."""
+    return float(p.alignment.vowel_clash)
+
+
+SKELETON_EVIDENCE = 4  # letters of agreeing skeleton words below which they prove little
+
+
+def short_skeleton_agreement(p: PairContext) -> float:
+    """1 when a name in Arabic script and a Latin one agree only through skeleton words
+    with fewer than `SKELETON_EVIDENCE` letters in all, counting the consonants and the
+    long vowels the Arabic writes (which `long_vowels_agree` checked): "يحى حسن" against
+    "YAHYA HASAN" agrees on "h" and "hsn" alone, the skeleton of many names."""
+    if key_method(p.query, p.candidate) != SKELETON:
+        return 0.0
+    pairs = [q for q, _, s in p.alignment.pairs if s >= 1.0]
+    if not pairs:
+        return 0.0
+    arabic = p.query if p.query.arabic else p.candidate
+    vowels: dict[str, int] = {}
+    for word, _ in skeleton_words(arabic.tokens):
+        key = skeleton_tokens((word,))[0]
+        vowels[key] = max(vowels.get(key, 0), sum(ch in "awy" for ch in word))
+    letters = sum(len(q) + vowels.get(q, 0) for q in pairs if not q.isdigit())
+    return 1.0 if letters < SKELETON_EVIDENCE else 0.0
+
+
 def weak_alias(p: PairContext) -> float:
     return float(p.weak_alias)
 
@@ -918,6 +991,18 @@ FEATURES: tuple[Feature, ...] = (
         "names in two scripts: rarity-weighted share of words that are one word once "
         "transliterated (consonant skeleton against Arabic script, transliteration key "
         "against others)",
+    ),
+    Feature(
+        "long_vowels_differ",
+        long_vowels_differ,
+        "a name in Arabic script and a Latin one each keep a word of the same consonants "
+        "but other written long vowels (Hamid against Ahmad)",
+    ),
+    Feature(
+        "short_skeleton_agreement",
+        short_skeleton_agreement,
+        "a name in Arabic script against a Latin one agrees only through skeleton words of "
+        "fewer than four letters in all (consonants and written long vowels)",
     ),
     Feature("weak_alias", weak_alias, "the list name is a weak alias"),
     Feature("country", country_agree, "party country is (+1) or is not (-1) one of the entry's"),

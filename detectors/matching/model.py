@@ -106,6 +106,22 @@ CAPS: tuple[ScoreCap, ...] = (
         "match to review, not a hard stop",
     ),
     ScoreCap(
+        "long_vowels_differ",
+        at_least=1.0,
+        score=0.40,
+        reason="a word of the Arabic-script name has the consonants of a word of the Latin "
+        "one but other long vowels: another name (Hamid, Ahmad)",
+    ),
+    # Two or three letters are the skeleton of many names ("h" and "hsn": Yahya Hasan,
+    # Yahya Husayn, Hajj Hasan, ...).
+    ScoreCap(
+        "short_skeleton_agreement",
+        at_least=1.0,
+        score=0.40,
+        reason="a name in Arabic script agrees with the Latin one only through skeletons of "
+        "fewer than four letters, which many names share",
+    ),
+    ScoreCap(
         "one_word_differs",
         at_least=1.0,
         score=0.40,

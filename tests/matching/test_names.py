@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from detectors.matching.names import analyze_name, normalize_address, phonetic_key
+from detectors.matching.names import (
+    analyze_name,
+    long_vowels_agree,
+    normalize_address,
+    phonetic_key,
+)
 
 
 def test_legal_forms_are_set_aside(settings):
@@ -175,3 +180,25 @@ def test_ghain_in_arabic_script_is_no_legal_form(settings):
     name = analyze_name("تورک آغا", settings.tables, "person")
     assert len(name.tokens) == 2 and not name.legal_forms
     assert name.tokens[0] == "twrk"  # the Persian kaf is k
+
+
+@pytest.mark.parametrize(
+    ("arabic", "latin", "agree"),
+    [
+        ("mhmwd", "mahmud", True),  # محمود
+        ("mhmwd", "mahmood", True),
+        ("mhmwd", "muhammad", False),  # the waw asks for u or o after the second m
+        ("mhmd", "mahmood", True),  # محمد: short vowels unwritten, anything goes
+        ("hamd", "hamid", True),  # حامد
+        ("hamd", "ahmad", False),
+        ("ahmd", "hamid", False),  # أحمد: a word-initial alif asks for a vowel first
+        ("hsyn", "hussein", True),  # حسين
+        ("hsyn", "hasan", False),
+        ("ysy", "isa", True),  # عیسی: a final ya may be alif maqsura
+        ("sydallh", "saidullah", True),  # the alif of Allah takes the vowel before it
+        ("qaada", "qaida", True),  # القاعدة: alif and ta marbuta
+        ("qaada", "cad", False),
+    ],
+)
+def test_long_vowels_agree(arabic, latin, agree):
+    assert long_vowels_agree(arabic, latin) is agree
