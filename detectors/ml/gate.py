@@ -4,7 +4,8 @@ Hold-out. The labelled decisions are split in time and by customer: the hold-out
 latest `holdout_share` of the lines (by order date) of half the customers (chosen by a hash
 of their id); the model under test is trained on the earlier lines of the other half. No
 customer sits on both sides, and the hold-out comes after everything trained on, as the
-next weeks' orders will.
+next weeks' orders will. `holdout_sides` gives both halves in turn, so that a gate can
+score the latest lines of every customer (each half by models trained on the other).
 
 Verdict. On the hold-out, the risk the daily run would give with the candidate is compared
 with the risk it gives with the active configuration. The candidate passes when its PR-AUC
@@ -29,11 +30,13 @@ def holdout_split(
     customers: pd.Series,
     share: float = 0.25,
     customer_share: float = 0.5,
+    side: int = 0,
 ) -> tuple[np.ndarray, np.ndarray]:
     """(training, hold-out) masks of the lines: the hold-out is the latest `share` of the
     lines (by order date) of a fixed `customer_share` of the customers (by a hash of the id);
     training is the earlier lines of the other customers. Hold-out customers' earlier lines
-    and the other customers' later lines are left out of both."""
+    and the other customers' later lines are left out of both. `side` 1 swaps the two
+    groups of customers."""
     dates = pd.to_datetime(pd.Series(order_dates).reset_index(drop=True))
     ids = pd.Series(customers).astype("str").to_numpy(dtype=object)
     later = np.zeros(len(dates), dtype=bool)
@@ -44,9 +47,21 @@ def holdout_split(
         if later.all():  # one date only: split by customer alone
             later = np.ones(len(dates), dtype=bool)
     chosen = (pd.util.hash_array(ids) % 1000) < customer_share * 1000
+    if side:
+        chosen = ~chosen
     if later.all():
         return ~chosen, chosen
     return ~later & ~chosen, later & chosen
+
+
+def holdout_sides(
+    order_dates: pd.Series, customers: pd.Series, share: float = 0.25
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Both halves of the customers in turn as the hold-out (`holdout_split` with
+    `side` 0 and 1): together the hold-outs cover the latest lines of every customer, each
+    scored by a model trained on the earlier lines of the other half only, so the hold-out
+    is twice as large and still shares no customer with the lines its scores come from."""
+    return [holdout_split(order_dates, customers, share, 0.5, side) for side in (0, 1)]
 
 
 @dataclass(frozen=True)

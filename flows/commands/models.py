@@ -185,7 +185,7 @@ def train_command(
         try:
             train_combination(
                 workspace, transactions.iloc[rows], features.iloc[rows], y, settings, catalog,
-                activate,
+                activate, stored.version,
             )  # fmt: skip
         except NotEnoughLabels as error:
             console.print(f"combination: {error}; the fixed noisy-OR stays the risk")
