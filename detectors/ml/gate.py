@@ -165,6 +165,7 @@ def compare(
     return verdict(
         figures[0], figures[1], active_label, float(settings.get("min_pr_auc_gain", 0.0)),
         share, float(settings.get("min_confidence", 0.9)),
+        float(settings.get("min_confidence_with_precision", settings.get("min_confidence", 0.9))),
     )  # fmt: skip
 
 
@@ -175,8 +176,21 @@ def verdict(
     min_gain: float = 0.0,
     confidence: float = 1.0,
     min_confidence: float = 0.0,
+    min_confidence_with_precision: float | None = None,
 ) -> GateVerdict:
-    """Whether the candidate beats the active configuration on the hold-out, and why."""
+    """Whether the candidate beats the active configuration on the hold-out, and why: PR-AUC
+    higher in at least `min_confidence` of the resamples, or in at least
+    `min_confidence_with_precision` of them when the precision at the case threshold is
+    higher too (where the rules already rank the hold-out near 1.0, a better model wins
+    PR-AUC by a hair and shows itself in fewer clean lines in a case); precision never
+    lower."""
+    relaxed = (
+        min_confidence
+        if min_confidence_with_precision is None
+        else min(min_confidence, min_confidence_with_precision)
+    )
+    if candidate.precision_at_threshold > active.precision_at_threshold:
+        min_confidence = relaxed
     shown = (
         f"hold-out of {candidate.rows} lines ({candidate.positives} positive): PR-AUC "
         f"{_f(candidate.pr_auc)} against {_f(active.pr_auc)} for {active_label} (higher in "

@@ -178,7 +178,9 @@ def train_command(
     )
     if gate is not None:
         console.print(f"gate: {gate.reason}")
-    stored = _store(workspace, model, meta, activate and (gate is None or gate.passed))
+    passed = activate and (gate is None or gate.passed)
+    # stored inactive first: the combination's gate compares against what runs today
+    stored = _store(workspace, model, meta, passed and not combine)
     if combine and ml.get("combination", {}).get("enabled", True):
         from flows.combination_training import train_combination
 
@@ -189,6 +191,14 @@ def train_command(
             )  # fmt: skip
         except NotEnoughLabels as error:
             console.print(f"combination: {error}; the fixed noisy-OR stays the risk")
+    registry = ModelRegistry(Path(workspace) / "models")
+    current = registry.active("supervised")
+    if passed and (current is None or current.version != stored.version):
+        stored = registry.activate(stored.version)
+        console.print(f"supervised model {stored.version} activated")
+    elif current is not None and current.version == stored.version:
+        stored = current
+    return stored
     return stored
 
 
