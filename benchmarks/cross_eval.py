@@ -41,11 +41,11 @@ from detectors.ingest import normalize_orders
 from detectors.matching import Matcher, WatchlistScreening
 from detectors.ml.features import SharedFeatures, build_features
 from detectors.rules.engine import RuleEngine
+from detectors.rules.loading import load_pack
 from detectors.synthetic import generator
 from detectors.synthetic.params import PROFILES, GeneratorParams
 from flows.combination_training import active_combination
 from flows.commands.models import load_ml_settings, ml_detectors, store_anomaly, train_command
-from flows.commands.rules import load_pack
 from flows.screening import match_settings
 from flows.settings import CONFIGS_DIR, load_pipeline_settings, read_yaml
 from watchlists.model import entries_to_frame

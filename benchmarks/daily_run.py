@@ -2,8 +2,14 @@
 
     python benchmarks/daily_run.py --rows 1000000 [--seed 11] [--keep DIR]
         [--ownership-links 100000 [--next-rows N]]
+    python benchmarks/daily_run.py --orders FILE [--watchlist FILE] [...]
 
 Generates the input first (not timed), then runs the real Prefect flow in this process.
+With `--orders`, runs on that orders file (CSV, Parquet or XLSX, Contract 1) instead of
+generated orders, and with `--watchlist` on that list file or folder (any format the run
+reads) instead of the generated list; `--orders` without `--watchlist` still generates
+the list (of `--seed`; its entries are then not the orders' parties). The same file run
+on two commits times the same work, whatever their generators make of a seed.
 With `--ownership-links`, also generates an ownership file (holding chains whose tops are
 partly entries of the generated list, cross-holdings making cycles, a fifth of the owned
 companies being customers of the orders), loads it as `redflag run --ownership` does,
@@ -26,6 +32,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
@@ -34,6 +44,14 @@ os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def cpu_seconds() -> float:
+    """User and system CPU seconds of this process and of its ended child processes (the
+    forked workers of ingest, screening and case pages)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def ml_share(summary: dict, run_seconds: float) -> float:
@@ -62,6 +80,21 @@ def generate_input(rows: int, seed: int, folder: Path, watchlist: bool = True) -
     return orders
 
 
+def generate_watchlist(seed: int, folder: Path) -> Path:
+    """The generator's restricted list alone (of a small generated day), in another process."""
+    scratch = folder / "list-source"
+    scratch.mkdir(parents=True, exist_ok=True)
+    generate_input(1_000, seed, scratch)
+    return scratch / "restricted_parties.csv"
+
+
+def listed_names(listed: Path) -> list[str]:
+    """The entries' names of a list file or folder, whatever its format."""
+    from watchlists.loader import load_watchlist
+
+    return [entry.name for entry in load_watchlist(listed).entries if entry.name]
+
+
 def ownership_file(links: int, orders: Path, listed: Path, seed: int, out: Path) -> Path:
     """An ownership CSV of `links` links (benchmarks/ownership.py's forest of holding
     chains, tops partly list entries, cross-holdings), a fifth of the owned companies
@@ -72,9 +105,8 @@ def ownership_file(links: int, orders: Path, listed: Path, seed: int, out: Path)
     from ownership import generate_links
 
     rng = np.random.default_rng(seed)
-    names = pd.read_csv(listed, usecols=["name"])["name"].dropna().tolist()
-    frame = generate_links(links, names, rng)
-    customers = pd.read_parquet(orders, columns=["customer_name"])["customer_name"].dropna()
+    frame = generate_links(links, listed_names(listed), rng)
+    customers = read_orders(orders, ["customer_name"])["customer_name"].dropna()
     customers = customers.drop_duplicates().to_numpy()
     owned = frame["owned"].drop_duplicates()
     renamed = owned.sample(frac=0.2, random_state=seed)
@@ -91,11 +123,24 @@ def ownership_file(links: int, orders: Path, listed: Path, seed: int, out: Path)
     return out
 
 
-def run_figures(summary: dict, run_seconds: float) -> dict:
-    """The figures of one run from its summary."""
+def read_orders(path: Path, columns: list[str]) -> pd.DataFrame:
+    """Columns of an orders file (Parquet, CSV or XLSX)."""
+    import pandas as pd
+
+    if path.suffix.lower() == ".parquet":
+        return pd.read_parquet(path, columns=columns)
+    if path.suffix.lower() in (".xlsx", ".xls"):
+        return pd.read_excel(path, usecols=columns, dtype=str)
+    return pd.read_csv(path, usecols=columns, dtype=str)
+
+
+def run_figures(summary: dict, run_seconds: float, cpu: float | None = None) -> dict:
+    """The figures of one run from its summary (`cpu`: the CPU seconds it took, which a
+    shared machine inflates less than the wall time)."""
     timings = summary.get("timings_seconds", {})
     return {
         "run_seconds": round(run_seconds, 1),
+        "cpu_seconds": round(cpu, 1) if cpu is not None else None,
         "stages_seconds": timings,
         "partitions": summary.get("partitions", {}).get("count"),
         # inside the partition tasks, summed over partitions: detectors, case drafts, history
@@ -135,6 +180,20 @@ def main() -> int:
         "to time a run without the ML family)",
     )
     parser.add_argument(
+        "--orders",
+        type=Path,
+        default=None,
+        help="run on this orders file (Contract 1: CSV, Parquet or XLSX) instead of generated "
+        "orders; --rows is then the file's",
+    )
+    parser.add_argument(
+        "--watchlist",
+        type=Path,
+        default=None,
+        help="run with this list file or folder (any format the run reads) instead of the "
+        "generated list",
+    )
+    parser.add_argument(
         "--ownership-links",
         type=int,
         default=0,
@@ -149,12 +208,17 @@ def main() -> int:
     folder.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     # generated in another process, so that the peak memory below is the run's own
-    orders = generate_input(args.rows, args.seed, folder)
+    if args.orders is None:
+        orders = generate_input(args.rows, args.seed, folder)
+        listed = args.watchlist or folder / "restricted_parties.csv"
+    else:
+        orders = args.orders.resolve()
+        listed = (args.watchlist or generate_watchlist(args.seed, folder)).resolve()
+        args.rows = len(read_orders(orders, ["transaction_id"]))
     ownership = None
     if args.ownership_links:
         ownership = ownership_file(
-            args.ownership_links, orders, folder / "restricted_parties.csv", args.seed,
-            folder / "ownership.csv",
+            args.ownership_links, orders, listed, args.seed, folder / "ownership.csv",
         )  # fmt: skip
     generation = time.perf_counter() - started
     memory_before = peak_rss_mb()
@@ -172,16 +236,16 @@ def main() -> int:
     from flows.daily import daily_screening
 
     def run(orders: Path, out: str) -> dict:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), cpu_seconds()
         summary = daily_screening(
             transactions=[str(orders)],
             workspace=str(folder / "workspace"),
-            watchlist=[str(folder / "restricted_parties.csv")],
+            watchlist=[str(listed)],
             out=str(folder / out),
             partitions=args.partitions,
             config=args.config,
         )
-        return run_figures(summary, time.perf_counter() - started)
+        return run_figures(summary, time.perf_counter() - started, cpu_seconds() - cpu)
 
     loading = None
     if ownership is not None:
@@ -192,6 +256,8 @@ def main() -> int:
         loading = round(time.perf_counter() - started, 1)
     figures = {
         "rows": args.rows,
+        "orders": str(args.orders) if args.orders else None,
+        "watchlist": str(args.watchlist) if args.watchlist else None,
         "ownership_links": args.ownership_links,
         "generation_seconds": round(generation, 1),
         "prefect_start_up_seconds": round(prefect_start, 1),

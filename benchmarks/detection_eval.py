@@ -52,6 +52,7 @@ from detectors.ml.anomaly import AnomalyDetector, fit_anomaly  # noqa: E402
 from detectors.ml.features import SharedFeatures, build_features  # noqa: E402
 from detectors.ml.supervised import SupervisedDetector, train_supervised  # noqa: E402
 from detectors.rules.engine import RuleEngine  # noqa: E402
+from detectors.rules.loading import load_pack  # noqa: E402
 from detectors.synthetic import generator  # noqa: E402
 from detectors.synthetic.params import (  # noqa: E402
     DEFAULT_QUANTITY_MEDIAN,
@@ -59,7 +60,6 @@ from detectors.synthetic.params import (  # noqa: E402
     GeneratorParams,
 )
 from flows.commands.models import load_ml_settings  # noqa: E402
-from flows.commands.rules import load_pack  # noqa: E402
 from flows.screening import match_settings  # noqa: E402
 from flows.settings import CONFIGS_DIR, load_pipeline_settings, read_yaml  # noqa: E402
 from watchlists.model import entries_to_frame  # noqa: E402

@@ -72,7 +72,9 @@ def split_names(entry: WatchlistEntry) -> tuple[list[str], list[tuple[str, str]]
     return latin, other
 
 
-def evaluate(entries: list[WatchlistEntry], halves: set[str], misses: int) -> dict:
+def evaluate(
+    entries: list[WatchlistEntry], halves: set[str], misses: int, false_hits: int = 0
+) -> dict:
     chosen = {}
     for i, entry in enumerate(entries):
         latin, other = split_names(entry)
@@ -120,7 +122,7 @@ def evaluate(entries: list[WatchlistEntry], halves: set[str], misses: int) -> di
         for pid, entry_id in zip(hits.get("party_id", []), hits.get("entry_id", []), strict=True):
             got[str(pid)].add(row_of[entry_id])
         by_script: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
-        missed = []
+        missed, wrong = [], []
         for q, (entry_id, name, script, _) in enumerate(queries):
             row = row_of[entry_id]
             rows = got.get(str(q), set())
@@ -129,6 +131,18 @@ def evaluate(entries: list[WatchlistEntry], halves: set[str], misses: int) -> di
             tally[0] += 1
             tally[1] += bool(same)
             tally[2] += len(rows - same)
+            for other in sorted(rows - same)[: max(0, false_hits - len(wrong))]:
+                hit = hits[
+                    (hits["party_id"] == str(q)) & (hits["entry_id"] == info_id(matcher, other))
+                ]
+                wrong.append(
+                    {
+                        "query": name,
+                        "expected": entries_names(matcher, row)[:1],
+                        "hit": hit["matched_name"].tolist()[:1],
+                        "score": hit["score"].tolist()[:1],
+                    }
+                )
             if not same:
                 listed_names = entries_names(matcher, row)
                 missed.append({"entry_id": entry_id, "query": name, "listed": listed_names})
@@ -144,8 +158,13 @@ def evaluate(entries: list[WatchlistEntry], halves: set[str], misses: int) -> di
             "seconds_build": round(built, 1),
             "seconds_screen": round(screened, 1),
             "misses": missed[:misses],
+            "false_hit_examples": wrong,
         }
     return report
+
+
+def info_id(matcher: Matcher, row: int) -> str:
+    return str(matcher.entry_info[row]["entry_id"])
 
 
 def entries_names(matcher: Matcher, row: int) -> list[str]:
@@ -161,10 +180,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="folder of the lists")
     parser.add_argument("--half", choices=("held", "tune", "both"), default="held")
     parser.add_argument("--misses", type=int, default=0, help="list this many misses")
+    parser.add_argument("--false-hits", type=int, default=0, help="list this many false hits")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args(argv)
     halves = {"held", "tune"} if args.half == "both" else {args.half}
-    report = {"half": args.half, **evaluate(load_entries(args.data), halves, args.misses)}
+    report = {
+        "half": args.half,
+        **evaluate(load_entries(args.data), halves, args.misses, args.false_hits),
+    }
     text = json.dumps(report, indent=2, ensure_ascii=False)
     print(text)
     if args.json:

@@ -7,22 +7,31 @@ from __future__ import annotations
 
 import itertools
 import json
+import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
 from cases.content import higher_priority
 from cases.grouping import case_priority
 from cases.model import CaseDraft, CaseFlag
+from cases.policy import load_case_policy
+from cases.store import CaseStore
 from cases.tables import case_contents, cases
 from detectors.network.flags import customer_node, network_flags, related_parties
 from detectors.network.graph import Network, build_network
-from detectors.network.links import owner_links
+from detectors.network.links import distinct, owner_links
+from detectors.ownership import OwnershipScreen, resolved_links
 from detectors.rules.policy import name_key
 
+# the order columns the network reads besides the links: who ordered what, and since when
+NETWORK_ORDER_COLUMNS: tuple[str, ...] = (
+    "transaction_id", "customer_id", "customer_name", "customer_since",
+)  # fmt: skip
 # watchlist roles -> the network's party kinds (an intermediate consignee is not linked)
 ROLE_KINDS: dict[str, str] = {
     "ship_to": "consignee", "end_user": "end_user", "payer": "payer",
@@ -41,6 +50,11 @@ class RunNetwork:
     flags: dict[str, list[CaseFlag]] = field(default_factory=dict)  # by customer node
     counts: dict[str, int] = field(default_factory=dict)
     related: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # the flags put on the drafts, by transaction: (transaction_id, code, weight)
+    attached: list[tuple[str, str, float]] = field(default_factory=list)
+    # wall seconds spent finding related parties and attaching them (the run's "network"
+    # stage counts them: the drafts are attached lazily, between the cases' batches)
+    seconds: float = 0.0
 
     def attach_all(
         self, drafts: Iterator[CaseDraft], case_settings: Mapping[str, Any], batch: int = 2_000
@@ -51,13 +65,20 @@ class RunNetwork:
             chunk = list(itertools.islice(drafts, batch))
             if not chunk:
                 return
+            started = time.perf_counter()
             if self.network is not None:
                 subjects = ["customer:" + str(d.subject.get("customer_id")) for d in chunk]
                 self.related = related_parties(
                     self.network, subjects, self.listed, self.cased,
                     int(self.settings.get("hops", 2)), int(self.settings.get("max_related", 40)),
                 )  # fmt: skip
-            yield from (self.attach(d, case_settings) for d in chunk)
+            attached = [self.attach(d, case_settings) for d in chunk]
+            self.seconds += time.perf_counter() - started
+            yield from attached
+
+    def attached_flags(self) -> pd.DataFrame:
+        """The network flags put on drafts: transaction_id, code, weight."""
+        return pd.DataFrame(self.attached, columns=["transaction_id", "code", "weight"])
 
     def attach(self, draft: CaseDraft, case_settings: Mapping[str, Any]) -> CaseDraft:
         node = "customer:" + str(draft.subject.get("customer_id"))
@@ -65,18 +86,55 @@ class RunNetwork:
         added = [f for f in self.flags.get(node, []) if f.code not in {g.code for g in draft.flags}]
         if added:
             keep = 1.0 - draft.risk_score / 100.0
+            lines = set(draft.transaction_ids)
             for flag in added:
                 keep *= 1.0 - flag.weight
                 flag.transaction_ids = [
-                    t for t in flag.transaction_ids if t in set(draft.transaction_ids)
+                    t for t in flag.transaction_ids if t in lines
                 ] or flag.transaction_ids
             draft.flags = [*draft.flags, *added]
+            self.attached.extend(
+                (str(t), flag.code, float(flag.weight))
+                for flag in added
+                for t in flag.transaction_ids
+            )
             draft.risk_score = max(draft.risk_score, round(100 * (1.0 - keep)))
             computed = case_priority(draft.risk_score, False, case_settings.get("priority", {}))
             draft.priority = higher_priority(draft.priority, computed)
             actions = [f.recommended_action for f in added if f.recommended_action]
             draft.recommended_actions = list(dict.fromkeys([*draft.recommended_actions, *actions]))
         return draft
+
+
+def with_network_flags(scored: pd.DataFrame, attached: pd.DataFrame) -> pd.DataFrame:
+    """`scored` (transaction_id, risk_score, flags, ...) with the network flags that reached
+    a case (`attached`: transaction_id, code, weight): their codes among the transaction's
+    flags, its risk raised by the same noisy-OR as the case's."""
+    if attached.empty or scored.empty:
+        return scored
+    ids = scored["transaction_id"].astype(str)
+    found = attached[attached["transaction_id"].isin(ids)]
+    if found.empty:
+        return scored
+    strongest = found.groupby(["transaction_id", "code"], sort=True)["weight"].max().reset_index()
+    strongest["log_keep"] = np.log1p(-strongest["weight"].clip(0.0, 0.999999))
+    per_tx = strongest.groupby("transaction_id", sort=False).agg(
+        log_keep=("log_keep", "sum"), codes=("code", ";".join)
+    )
+    at = ids.isin(per_tx.index).to_numpy()
+    mine = per_tx.reindex(ids[at])
+    before = scored.loc[at, "flags"].astype(str).to_numpy()
+    codes = [
+        ";".join(sorted({*old.split(";"), *new.split(";")} - {""}))
+        for old, new in zip(before, mine["codes"], strict=True)
+    ]
+    keep = (1.0 - scored.loc[at, "risk_score"].to_numpy(dtype=float) / 100.0) * np.exp(
+        mine["log_keep"].to_numpy()
+    )
+    scored = scored.copy()
+    scored.loc[at, "flags"] = codes
+    scored.loc[at, "risk_score"] = np.rint(100.0 * (1.0 - keep)).astype(int)
+    return scored
 
 
 def listed_from_hits(hit_flags: pd.DataFrame, orders: pd.DataFrame) -> pd.DataFrame:
@@ -159,6 +217,32 @@ def store_context(engine: sa.Engine) -> tuple[pd.DataFrame, pd.DataFrame]:
         keyed = kinds[0] + ":" + name_key(kinds[1].astype("str"))
         frame = frame.assign(party=frame["party"].where(~named, keyed))
     return frame, cased
+
+
+def related_network(
+    orders: pd.DataFrame,
+    links: pd.DataFrame,
+    hit_flags: pd.DataFrame,
+    store_url: str,
+    ownership: OwnershipScreen | None,
+    settings: Mapping[str, Any],
+    as_of: pd.Timestamp,
+) -> RunNetwork:
+    """The network of a run: `links` (its orders' and the kept history's, LINK_COLUMNS)
+    with the ownership data's, the listed parties (this run's watchlist hits among
+    `hit_flags`, the store's past cases, the owners on a list), the store's cases, and
+    what it all gives each of the run's customers (`orders`: NETWORK_ORDER_COLUMNS)."""
+    store = CaseStore(store_url, load_case_policy())
+    try:
+        listed_before, cased = store_context(store.engine)
+    finally:
+        store.close()
+    listed = pd.concat([listed_from_hits(hit_flags, orders), listed_before], ignore_index=True)
+    if ownership is not None:
+        owned, listed_owners = ownership_network(resolved_links(ownership), orders)
+        links = distinct([links, owned])
+        listed = pd.concat([listed, listed_owners], ignore_index=True)
+    return run_network(orders, links, listed, cased, settings, as_of)
 
 
 def run_network(

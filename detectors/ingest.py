@@ -190,8 +190,8 @@ def normalize_routes(values: pd.Series, table: Mapping[str, str]) -> pd.Series:
 
     def normalize(route: str) -> str | float:
         parts = [p.strip() for p in route.replace(",", ";").split(";") if p.strip()]
-        codes = [country_code(p, table) for p in parts]
-        if any(c is None for c in codes):
+        codes = [code for p in parts if (code := country_code(p, table)) is not None]
+        if len(codes) < len(parts):
             return np.nan
         return ";".join(codes)
 

@@ -19,9 +19,10 @@ MAX_RUNS = 8
 def id_hashes(ids: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Two independent 64-bit hashes of each id (as text)."""
     text = ids.astype("str")
-    return tuple(  # type: ignore[return-value]
+    first, second = (
         pd.util.hash_pandas_object(text, index=False, hash_key=key).to_numpy() for key in _KEYS
     )
+    return first, second
 
 
 class SeenIds:

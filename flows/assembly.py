@@ -93,7 +93,7 @@ def prepare_run(
     settings = load_pipeline_settings(Path(config) if config else None)
     catalog = catalog_frame(read_yaml(CONFIGS_DIR / "items.yaml"))
     from detectors.rules.engine import RuleEngine
-    from flows.commands.rules import load_pack
+    from detectors.rules.loading import load_pack
 
     pack = load_pack(
         CONFIGS_DIR, settings.get("policy_pack", "default"), settings.get("policy_layers")

@@ -1,23 +1,45 @@
-"""The `redflag` command line (Contract 2 in docs/ARCHITECTURE.md).
+"""The `redflag` command line (Contract 2 in docs/ARCHITECTURE.md): the main options, and
+the command modules of `flows/commands/` mounted on one Typer app. Nothing else imports
+this module or the command modules.
 
 Exit codes: 0 success, 2 bad usage or bad input, 1 internal failure — each failure with
-one clear line on stderr. Heavy imports (Prefect, the matcher) happen inside commands so
-that `redflag --help` is instant.
+one clear line on stderr (`flows.commands.guard`). Heavy imports (Prefect, the matcher)
+happen inside commands so that `redflag --help` is instant.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-import traceback
-from pathlib import Path
-from typing import Annotated
 
 import typer
 
-from flows.errors import RedflagError, first_line
+from flows.commands import accounts as account_commands
+from flows.commands import audit as audit_commands
+from flows.commands import cases as case_commands
+from flows.commands import evaluate as evaluate_commands
+from flows.commands import generate as generate_commands
+from flows.commands import pipeline as pipeline_commands
+from flows.commands import policy as policy_commands
+from flows.commands import review as review_commands
+from flows.commands import rules as rule_commands
+from flows.commands import training as training_commands
+from flows.commands import watchlist as watchlist_commands
+from flows.commands.guard import (
+    UsageFailure,
+    WorkspaceOption,
+    fail,
+    quiet_prefect,
+    run_guarded,
+    workspace_of,
+)
 from flows.logs import configure_logging
 from flows.settings import default_workspace
+
+__all__ = [
+    "UsageFailure", "WorkspaceOption", "app", "fail", "main", "quiet_prefect", "run_guarded",
+    "workspace_of",
+]  # fmt: skip
 
 app = typer.Typer(
     name="redflag",
@@ -26,34 +48,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-
-WorkspaceOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--workspace",
-        help="Folder for state that outlives a run (case store, watchlist snapshots, models, runs). "
-        "Default: $REDFLAG_HOME, else ./redflag-workspace.",
-    ),
-]
-
-
-class UsageFailure(RedflagError):
-    """Bad usage or bad input: one line on stderr, exit 2."""
-
-
-def fail(message: str, code: int = 2) -> None:
-    typer.echo(f"redflag: error: {message}", err=True)
-    raise typer.Exit(code)
-
-
-def quiet_prefect() -> None:
-    """Local, offline Prefect defaults for a command-line run."""
-    os.environ.setdefault("DO_NOT_TRACK", "1")
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    # A failed task would otherwise print its traceback; we print one line instead.
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "CRITICAL")
-    os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "WARNING")
-    os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "error")  # a local cluster's chatter
 
 
 @app.callback()
@@ -64,59 +58,18 @@ def main_options(ctx: typer.Context, workspace: WorkspaceOption = None) -> None:
     ctx.obj = {"workspace": ws, "case_store_url": Workspace(ws).case_store_url}
 
 
-def workspace_of(ctx: typer.Context, override: Path | None = None) -> Path:
-    return override or ctx.obj["workspace"]
-
-
-def run_guarded(action):
-    """Run a command body, turning known failures into one-line errors and exit codes.
-
-    A `RedflagError` (bad input or config: 2; a stale cache, a run that could not be
-    carried out: 1) exits with its kind's code; a file the user named that is missing,
-    unreadable or a folder exits 2; anything else is an internal failure (exit 1), so a
-    bug is never reported as bad input (docs/ARCHITECTURE.md, "Errors").
-    """
-    try:
-        return action()
-    except typer.Exit:
-        raise
-    except RedflagError as error:
-        fail(first_line(error), error.exit_code)
-    except (FileNotFoundError, PermissionError, IsADirectoryError) as error:
-        fail(first_line(error), 2)
-    except Exception as error:  # an internal failure: one line, details only on request
-        if os.environ.get("REDFLAG_DEBUG"):
-            traceback.print_exc()
-        from flows.run_guard import store_outage
-
-        if outage := store_outage(error):
-            fail(outage, 1)
-        fail(
-            f"internal failure: {type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''} "
-            "(set REDFLAG_DEBUG=1 for the traceback)",
-            1,
-        )
-
-
-# Commands live in their own modules under flows/commands/.
-from flows.commands import accounts as account_commands  # noqa: E402
-from flows.commands import audit as audit_commands  # noqa: E402
-from flows.commands import cases as case_commands  # noqa: E402
-from flows.commands import pipeline, training  # noqa: E402,F401  (they register their commands)
-from flows.commands import policy as policy_commands  # noqa: E402
-from flows.commands import rules as rule_commands  # noqa: E402
-from flows.commands import watchlist as watchlist_commands  # noqa: E402
-from flows.commands.evaluate import evaluate_cli  # noqa: E402
-from flows.commands.generate import generate_cli  # noqa: E402
-
+# Each command module exports its own Typer app; they are mounted here, in the order
+# `redflag --help` lists them: the top-level commands, then the command groups.
+for commands in (pipeline_commands, training_commands, generate_commands, evaluate_commands,
+                 review_commands):  # fmt: skip
+    app.add_typer(commands.app)
+app.add_typer(training_commands.models_app, name="models")
 app.add_typer(account_commands.app, name="users")
 app.add_typer(audit_commands.app, name="audit")
 app.add_typer(watchlist_commands.app, name="watchlist")
 app.add_typer(case_commands.app, name="cases")
 app.add_typer(rule_commands.app, name="rules")
 app.add_typer(policy_commands.app, name="policy")
-app.command("generate")(generate_cli)
-app.command("evaluate")(evaluate_cli)
 
 
 MULTI_VALUE_OPTIONS = frozenset({"--transactions", "-t", "--watchlist", "-w"})
@@ -139,28 +92,6 @@ def expand_multi_value_options(argv: list[str]) -> list[str]:
             option = None
             expanded.append(token)
     return expanded
-
-
-@app.command("review")
-def review(
-    ctx: typer.Context,
-    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8080,
-    forwarded_allow_ips: Annotated[
-        str | None,
-        typer.Option(
-            "--forwarded-allow-ips",
-            help="Comma-separated addresses of trusted reverse proxies (or '*'): their "
-            "X-Forwarded-For and X-Forwarded-Proto headers give the client's address (for "
-            "the login throttle and the audit trail) and scheme (HTTPS: Secure cookies and "
-            "HSTS). Default: trust no proxy.",
-        ),
-    ] = None,
-) -> None:
-    """The investigators' web app: the queue, case pages, decisions, runs and a dashboard."""
-    from flows.commands.review import review_command
-
-    review_command(ctx.obj["workspace"], ctx.obj["case_store_url"], host, port, forwarded_allow_ips)
 
 
 def hoist_workspace(argv: list[str]) -> list[str]:
@@ -191,8 +122,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    # `python -m flows.cli` runs this file as `__main__`, a module apart from `flows.cli`,
-    # on whose `app` the command modules register their commands: run that one.
-    from flows.cli import main as cli_main
-
-    cli_main()
+    main()

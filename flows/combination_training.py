@@ -44,8 +44,8 @@ def base_flags(
     """Rule-pack and active-anomaly flags of `lines` (feature table `table`), the active ML
     detectors (sharing that table) and the detection context."""
     from detectors.rules.engine import RuleEngine
+    from detectors.rules.loading import load_pack
     from flows.commands.models import load_ml_settings, ml_detectors
-    from flows.commands.rules import load_pack
     from flows.settings import CONFIGS_DIR, load_pipeline_settings, merge
 
     pipeline = merge(load_pipeline_settings(), dict(settings or {}))

@@ -21,6 +21,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pandas as pd
+import pyarrow.parquet as pq
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
@@ -29,11 +30,10 @@ from cases.bulk import collector_paused
 from cases.grouping import attach_case_ids
 from cases.policy import load_case_policy
 from cases.related import (
+    NETWORK_ORDER_COLUMNS,
     RunNetwork,
-    listed_from_hits,
-    ownership_network,
-    run_network,
-    store_context,
+    related_network,
+    with_network_flags,
 )
 from cases.run_outputs import (
     CaseFileWriter,
@@ -52,11 +52,12 @@ from cases.suppressed_hits import (
     rescore_without,
     write_suppressed_hits,
 )
-from detectors.network.links import contact_rules, distinct, order_columns, order_links
-from detectors.ownership import resolution_report, resolved_links
+from detectors.network.links import contact_rules, order_columns, order_links
+from detectors.ownership import resolution_report
 from flows.assembly import RunSetup, add_ml, anomaly_refit_needed, prepare_run
 from flows.drift_check import run_drift
 from flows.history import TransactionHistory
+from flows.history_links import history_links
 from flows.memory import release_memory
 from flows.partition_tasks import (
     PartitionResult,
@@ -138,7 +139,7 @@ def close_run(run: RunFolder, cases: list, summary: dict[str, Any], clock: Stage
     summary["finished_at"] = datetime.now(UTC).isoformat()
     summary["outputs"] = {"folder": str(run.out), "index": str(run.out / "index.html")}
     write_index(run.out, cases, summary)
-    record_run(run.workspace.case_store_url, run.run_id, quote(summary))
+    record_run(run.workspace.case_store_url, run.run_id, quote(summary))  # type: ignore[call-overload]  # Prefect's Task types take no quote()
     write_json(run.out / "run_summary.json", summary)
     if run.key is not None:
         finish_run(run.workspace.runs, run.key)
@@ -195,32 +196,44 @@ def relate_parties(
     settings = setup.settings.get("network") or {}
     if not settings.get("enabled", True):
         return None
-    columns = list(dict.fromkeys([*order_columns(), "transaction_id", "customer_since"]))
-    frames = [pd.read_parquet(f, columns=columns) for p in parts for f in p.files]
-    orders = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
-    # the earlier runs' orders: this run's partitions have added its own to the history
-    history = TransactionHistory(workspace.history).load(
-        since=since, columns=columns, own_run=run_id
-    )
     matching = read_yaml(CONFIGS_DIR / setup.settings.get("matching_config", "matching.yaml"))
     abbreviations = (matching.get("names") or {}).get("address_abbreviations") or {}
     rules = contact_rules(setup.policy, abbreviations, settings)
-    links = order_links(pd.concat([orders, history], ignore_index=True), rules)
-    hit_frames = [pd.read_parquet(r.flags, columns=["transaction_id", "source", "evidence"])
-                  for r in results]  # fmt: skip
-    hits = pd.concat(hit_frames, ignore_index=True) if hit_frames else pd.DataFrame(
-        columns=["transaction_id", "source", "evidence"])  # fmt: skip
-    store = CaseStore(workspace.case_store_url, load_case_policy())
-    try:
-        listed_before, cased = store_context(store.engine)
-    finally:
-        store.close()
-    listed = pd.concat([listed_from_hits(hits, orders), listed_before], ignore_index=True)
-    if setup.ownership is not None:
-        owned, listed_owners = ownership_network(resolved_links(setup.ownership), orders)
-        links = distinct([links, owned])
-        listed = pd.concat([listed, listed_owners], ignore_index=True)
-    return run_network(orders, links, listed, cased, settings, pd.Timestamp(as_of))
+    # a partition kept whole in the history: its links come from its history part, and
+    # are cached there for the next runs; any other is linked from its own files
+    kept = {p.number for p, r in zip(parts, results, strict=True) if r.history_added == p.rows}
+    fresh = [order_links(read_parts([p], order_columns()), rules)
+             for p in parts if p.number not in kept and p.rows]  # fmt: skip
+    links, tally = history_links(
+        workspace.history, rules, str(run_id), [f"-{n:04d}" for n in sorted(kept)], fresh, since
+    )
+    network = related_network(
+        read_parts(parts, list(NETWORK_ORDER_COLUMNS)),
+        links,
+        read_parts_flags(results),
+        workspace.case_store_url,
+        setup.ownership,
+        settings,
+        pd.Timestamp(as_of),
+    )
+    network.counts.update(tally.counts())
+    return network
+
+
+def read_parts(parts: list[Partition], columns: list[str]) -> pd.DataFrame:
+    """The partitions' orders, the `columns` of them that are present, in input order."""
+    frames = []
+    for path in (f for p in parts for f in p.files):
+        present = set(pq.read_schema(path).names)
+        frames.append(pd.read_parquet(path, columns=[c for c in columns if c in present]))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+
+
+def read_parts_flags(results: list[PartitionResult]) -> pd.DataFrame:
+    """The partitions' flags: transaction_id, source and evidence (JSON text)."""
+    columns = ["transaction_id", "source", "evidence"]
+    frames = [pd.read_parquet(r.flags, columns=columns) for r in results]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
 
 
 @dataclass
@@ -359,7 +372,7 @@ def store_and_write_cases(
                 if not batch:
                     break
                 with clock("cases"):
-                    upserts = store_cases(ws.case_store_url, quote(batch), run, resumed).upserts
+                    upserts = store_cases(ws.case_store_url, quote(batch), run, resumed).upserts  # type: ignore[call-overload]
                 stored.case_of_key.update({u.case_key: u.case_id for u in upserts if u.case_id})
                 stored.suppressed.add(batch, upserts)
                 for action, n in action_counts(upserts).items():
@@ -374,6 +387,8 @@ def store_and_write_cases(
             report(f"cases: {done} of {total} stored")
         with clock("outputs"):
             writer.wait()
+    if network is not None:  # the related parties were found as the batches were taken
+        clock.seconds["network"] = round(clock.seconds.get("network", 0.0) + network.seconds, 3)
     report(f"cases: the files of {len(stored.index_lines)} written")
     return stored
 
@@ -417,7 +432,7 @@ def daily_screening(
             list_paths = [str(p) for p in lists] if lists else None
             setup = prepare_run(ws, config, list_paths, column_map, accept_shrink, partial)
         with clock("ingest"):
-            spool = ingest(quote(setup), sources, work / "orders")
+            spool = ingest(quote(setup), sources, work / "orders")  # type: ignore[call-overload]  # Prefect's Task types take no quote()
         release_memory()
         tally = spool.tally
         report(
@@ -429,7 +444,7 @@ def daily_screening(
             setup.settings, spool.rows_accepted, *runner_workers()
         )
         with clock("partition"):
-            parts = partition(quote(spool), ws, lookback, count)
+            parts = partition(quote(spool), ws, lookback, count)  # type: ignore[call-overload]  # Prefect's Task types take no quote()
             release_memory()
         report(
             f"partitions: {count} of {min(p.rows for p in parts)}-{max(p.rows for p in parts)} rows"
@@ -454,7 +469,7 @@ def daily_screening(
             retire_local_workers(client)
         with clock("network"):
             as_of = spool.last_date or datetime.now(UTC).date()
-            network = relate_parties(
+            network = relate_parties(  # type: ignore[call-overload]  # Prefect's Task types take no quote()
                 quote(setup), ws, quote(parts), quote(results), since, as_of, run_id
             )
         run = RunInfo(run_id=run_id, started_at=started_at.isoformat(), versions=setup.versions)
@@ -462,7 +477,7 @@ def daily_screening(
             results, ws, run, out_dir, setup.settings, clock, report, run_folder.resumed, network
         )
         with clock("outputs"):
-            scored = write_merged_scored(results, out_dir, cases, setup.settings)
+            scored = write_merged_scored(results, out_dir, cases, setup.settings, network)
             write_suppressed_hits(out_dir, cases.suppressed)
             write_merged_flags([r.flags for r in results], out_dir / "flags.parquet")
             write_rejected(out_dir, tally.rejected_frame())
@@ -479,6 +494,12 @@ def daily_screening(
         "seconds_by_stage": partition_seconds(results),
     }
     summary["network"] = network.counts if network is not None else {"enabled": False}
+    if network is not None:  # the network flags that reached a case, as scored
+        found = network.attached_flags().drop_duplicates(["transaction_id", "code"])
+        by_code = summary["counts"]["flags_by_code"]
+        for code, n in found["code"].value_counts().items():
+            by_code[str(code)] = by_code.get(str(code), 0) + int(n)
+        summary["counts"]["flags_by_code"] = dict(sorted(by_code.items()))
     summary["skipped_detectors"] = setup.skipped
     summary["versions"] = setup.versions
     if setup.ownership is not None:
@@ -499,10 +520,12 @@ def write_merged_scored(
     out_dir: Path,
     cases: StoredCases,
     settings: dict[str, Any],
+    network: RunNetwork | None = None,
 ) -> dict[str, int]:
     """scored_transactions.csv in input order, with each row's case, written a window of
     rows at a time; a transaction with a suppressed hit is scored without it, as its
-    case is. Returns the transactions flagged and in a case, and the hits held back."""
+    case is, and one with a network flag in its case with it. Returns the transactions
+    flagged and in a case, and the hits held back."""
     held_back = cases.suppressed
     counts = {
         "transactions_flagged": 0,
@@ -513,12 +536,15 @@ def write_merged_scored(
     if held_back.hits:
         flags = read_flags_of([r.flags for r in results], held_back.transaction_ids)
         rescored = rescore_without(flags, held_back.hits)
+    attached = network.attached_flags() if network is not None else None
     with ScoredCsv(out_dir) as writer:
         for table in in_input_order([r.scored for r in results]):
             scored = table.to_pandas()
             scored = attach_case_ids(scored, scored, cases.case_of_key, settings["cases"])
             if rescored is not None:
                 scored = apply_to_scored(scored, rescored, held_back.case_of_transaction)
+            if attached is not None:
+                scored = with_network_flags(scored, attached)
             writer.append(scored)
             counts["transactions_flagged"] += int((scored["flags"] != "").sum())
             counts["transactions_in_cases"] += int((scored["case_id"] != "").sum())

@@ -28,14 +28,15 @@ class TransactionHistory:
         self.root = root
         self.root.mkdir(parents=True, exist_ok=True)
 
-    def _parts(self, own_run: str | None = None) -> list[Path]:
+    def parts(self, own_run: str | None = None) -> list[Path]:
+        """The part files, oldest run first; without those `own_run` wrote."""
         parts = sorted(self.root.glob("part-*.parquet"))
         if own_run is None:
             return parts
         return [p for p in parts if not p.name.startswith(f"part-{own_run}-")]
 
     def _dataset(self, own_run: str | None = None) -> ds.Dataset | None:
-        parts = self._parts(own_run)
+        parts = self.parts(own_run)
         if not parts:
             return None
         # parts written before a column was added lack it: read them as nulls

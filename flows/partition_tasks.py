@@ -190,7 +190,7 @@ def detect_all(
         for family, detector in detectors.items():
             if family != apart:
                 results[family], seconds[family] = timed_detect(detector, orders, context)
-        if job is not None:
+        if job is not None and apart is not None:
             results[apart], seconds[apart] = job.outcome(f"the {apart} detector")
     finally:
         if job is not None:

@@ -25,7 +25,7 @@ from cases.grouping import build_drafts, score_transactions
 from cases.policy import load_case_policy
 from cases.run_outputs import action_counts, touched_cases, write_cases
 from cases.store import CaseStore, RunInfo
-from detectors.base import DetectionContext, DetectorResult
+from detectors.base import DetectionContext, DetectorResult, concat_flags
 from detectors.matching import Matcher, WatchlistScreening
 from detectors.partitioning import partition_numbers
 from detectors.schema import OPTIONAL_COLUMNS
@@ -34,6 +34,7 @@ from flows.daily import TASK_OPTIONS, StageClock, begin_run, close_run, store_ca
 from flows.history import TransactionHistory
 from flows.partitions import partition_count
 from flows.progress import Progress
+from flows.rescreen_ownership import OwnershipReplay, ownership_replay
 from flows.runners import dask_client, retire_local_workers, run_each, runner_workers
 from flows.screening import match_settings, snapshot_store
 from flows.settings import Workspace, load_pipeline_settings, render_workers
@@ -113,6 +114,11 @@ def plan_partitions(
     ], len(ids)
 
 
+def ownership_key(run_id: str) -> str:
+    """Where a rescreen publishes its ownership replay (None: nothing to replay)."""
+    return f"{run_id}-ownership"
+
+
 @task(name="rescreen-partition", task_run_name="rescreen-partition-{group.label}", **TASK_OPTIONS)
 def rescreen_partition(
     run_id: str,
@@ -129,6 +135,9 @@ def rescreen_partition(
         return [], {}, 0
     result = screen_with(history, published(run_id), settings)
     flags = result.flags
+    replay: OwnershipReplay | None = published(ownership_key(run_id))
+    if replay is not None:
+        flags = concat_flags([flags, replay.flags(history, settings)])
     if flags.empty:
         return [], dict(result.details), len(history)
     flags = flags.assign(evidence=[{**e, "trigger": TRIGGER} for e in flags["evidence"]])
@@ -213,6 +222,11 @@ def rescreen(
         with clock("history"):
             groups, rows = plan_partitions(ws, since_date, settings, partitions)
         publish(run_id, Matcher.build(changes, match_settings(settings)), client)
+        with clock("ownership"):
+            replay = ownership_replay(ws, settings, [c.new for c in sources_changed], changes)
+        publish(ownership_key(run_id), replay, client)
+        if replay is not None:
+            report(f"rescreen: ownership snapshot {replay.versions['ownership_snapshot']} replayed")
         try:
             with clock("screening"):
                 results = run_each(
@@ -229,6 +243,7 @@ def rescreen(
             retire_local_workers(client)
         finally:
             withdraw(run_id, client)
+            withdraw(ownership_key(run_id), client)
     drafts = sorted((d for r in results for d in r[0]), key=lambda d: d.case_key)
     by_code: dict[str, int] = {}
     for _, details, _ in results:
@@ -257,7 +272,7 @@ def rescreen(
         draft.versions = versions
     run = RunInfo(run_id=run_id, started_at=started_at.isoformat(), versions=versions)
     with clock("cases"):
-        upserts = store_cases(ws.case_store_url, quote(drafts), run).upserts
+        upserts = store_cases(ws.case_store_url, quote(drafts), run).upserts  # type: ignore[call-overload]  # Prefect's Task types take no quote()
         noted = note_removed(ws.case_store_url, diff.removed, run_id)
     touched = touched_cases(upserts)
 

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pandas as pd
 
@@ -62,7 +63,7 @@ def null_text(value: object) -> str | None:
     return None if not text or text == OFAC_NULL else text
 
 
-def plain_records(frame: pd.DataFrame) -> list[dict]:
+def plain_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """Rows as dicts of plain Python values (None for missing); fast on Arrow-backed text."""
     columns = {c: frame[c].astype(object).where(frame[c].notna(), None).tolist() for c in frame}
     rows = zip(*columns.values(), strict=True)

@@ -7,9 +7,10 @@ type, programs or license requirement; `changed_fields` names which, `;`-joined)
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -29,10 +30,10 @@ CSV_COLUMNS: tuple[str, ...] = (
 )
 
 
-def _items(value: object) -> list:
+def _items(value: object) -> list[Any]:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return []
-    return list(value)  # type: ignore[call-overload]
+    return list(cast(Iterable[Any], value))
 
 
 def _text(value: object) -> str:
@@ -41,15 +42,15 @@ def _text(value: object) -> str:
     return str(value)
 
 
-def _aliases_key(value: object) -> tuple:
+def _aliases_key(value: object) -> tuple[tuple[str, str], ...]:
     return tuple(sorted((a["name"], a["strength"]) for a in _items(value)))
 
 
-def _addresses_key(value: object) -> tuple:
+def _addresses_key(value: object) -> tuple[tuple[str, str], ...]:
     return tuple(sorted((a["text"], _text(a.get("country"))) for a in _items(value)))
 
 
-def _sorted_texts(value: object) -> tuple:
+def _sorted_texts(value: object) -> tuple[str, ...]:
     # a missing item (None from Parquet, NaN from a parser) is no value, not the text "nan"
     return tuple(sorted(t for t in (_text(v) for v in _items(value)) if t and t != "nan"))
 

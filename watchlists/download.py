@@ -19,6 +19,7 @@ import urllib.request
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from flows.errors import RunFailure
 from watchlists.errors import WatchlistFormatError
@@ -47,7 +48,7 @@ class WatchlistSource:
     label: str = ""
 
     @classmethod
-    def from_config(cls, name: str, config: Mapping) -> WatchlistSource:
+    def from_config(cls, name: str, config: Mapping[str, Any]) -> WatchlistSource:
         files = tuple(
             SourceFile(
                 url=str(f["url"]),
@@ -65,7 +66,7 @@ class WatchlistSource:
         )
 
 
-def sources_from_config(config: Mapping) -> list[WatchlistSource]:
+def sources_from_config(config: Mapping[str, Any]) -> list[WatchlistSource]:
     """The `sources:` mapping of configs/watchlists.yaml as WatchlistSource objects."""
     return [WatchlistSource.from_config(name, body) for name, body in config["sources"].items()]
 
@@ -90,7 +91,7 @@ class DownloadError(RunFailure):
 
 
 def update_from_sources(
-    sources: Iterable[WatchlistSource | tuple[str, Mapping]],
+    sources: Iterable[WatchlistSource | tuple[str, Mapping[str, Any]]],
     store: SnapshotStore,
     cache_dir: Path,
     timeout: float = 60.0,
@@ -113,7 +114,7 @@ def update_source(
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=cache))
     fetched: list[tuple[str, int, int]] = []
     try:
-        fresh: dict[str, dict] = {}
+        fresh: dict[str, dict[str, Any]] = {}
         for file in source.files:
             status, size, validators = _fetch(file, cache, staging / file.filename, timeout)
             fetched.append((file.url, status, size))
@@ -145,7 +146,9 @@ def update_source(
     return DownloadResult(source.name, outcome, message, info.id, fetched)
 
 
-def _fetch(file: SourceFile, cache: Path, target: Path, timeout: float) -> tuple[int, int, dict]:
+def _fetch(
+    file: SourceFile, cache: Path, target: Path, timeout: float
+) -> tuple[int, int, dict[str, Any]]:
     """Download one file to `target`; 304 copies the cached copy. Returns (status, bytes, validators)."""
     cached = cache / file.filename
     validators = _validators(cache, file.filename) if cached.exists() else {}
@@ -189,7 +192,7 @@ def _stream(response: http.client.HTTPResponse, target: Path, file: SourceFile) 
     return size
 
 
-def _keep(staging: Path, cache: Path, fresh: dict[str, dict]) -> list[Path]:
+def _keep(staging: Path, cache: Path, fresh: dict[str, dict[str, Any]]) -> list[Path]:
     """Move the new files into the cache with their validators; the paths to snapshot."""
     for name, validators in fresh.items():
         shutil.copy2(staging / name, cache / name)
@@ -199,9 +202,10 @@ def _keep(staging: Path, cache: Path, fresh: dict[str, dict]) -> list[Path]:
     return [cache] if len(kept) > 1 else kept
 
 
-def _validators(cache: Path, filename: str) -> dict:
+def _validators(cache: Path, filename: str) -> dict[str, Any]:
     meta = cache / f"{filename}.meta"
-    return json.loads(meta.read_text(encoding="utf-8")) if meta.exists() else {}
+    found: dict[str, Any] = json.loads(meta.read_text(encoding="utf-8")) if meta.exists() else {}
+    return found
 
 
 def _cached_sha(cache: Path, source: WatchlistSource) -> frozenset[str]:

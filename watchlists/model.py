@@ -70,7 +70,7 @@ def entries_to_frame(entries: list[WatchlistEntry]) -> pd.DataFrame:
 def frame_to_entries(frame: pd.DataFrame) -> list[WatchlistEntry]:
     """Inverse of `entries_to_frame` (also accepts a frame read back from Parquet)."""
 
-    def as_list(value: Any) -> list:
+    def as_list(value: Any) -> list[Any]:
         if value is None or (isinstance(value, float) and pd.isna(value)):
             return []
         return list(value)

@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -60,11 +61,11 @@ class SnapshotInfo:
     def sha256_set(self) -> frozenset[str]:
         return frozenset(sha for _, sha in self.files)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict) -> SnapshotInfo:
+    def from_dict(cls, data: dict[str, Any]) -> SnapshotInfo:
         known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
         known["files"] = [tuple(f) for f in known.get("files", [])]
         if not known.get("source"):  # written before list sources existed
@@ -317,11 +318,11 @@ class SnapshotStore:
         numbers = [int(s.id.split("-")[1]) for s in self.list()]
         return f"wl-{max(numbers, default=0) + 1:04d}"
 
-    def _index(self) -> dict:
+    def _index(self) -> dict[str, Any]:
         path = self.root / INDEX_FILE
         if not path.exists():
             return {"active": None, "active_by_source": {}, "snapshots": []}
-        index = json.loads(path.read_text(encoding="utf-8"))
+        index: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
         index.setdefault("snapshots", [])
         if "active_by_source" not in index:  # one active snapshot, before list sources
             snapshots = index["snapshots"]
@@ -330,7 +331,7 @@ class SnapshotStore:
             index["active_by_source"] = {found[0].source: active} if found else {}
         return index
 
-    def _write_index(self, index: dict) -> None:
+    def _write_index(self, index: dict[str, Any]) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
         temporary = self.root / f".{INDEX_FILE}.tmp"
         temporary.write_text(json.dumps(index, indent=2), encoding="utf-8")

@@ -9,6 +9,7 @@ import numpy as np
 
 from detectors.matching.features import PairContext
 from detectors.matching.scorer import ScorerModel, explain_contributions
+from detectors.matching.transliteration import METHOD_TEXT, TRANSLIT, key_method, translit_key
 
 
 def aligned_words(ctx: PairContext, limit: int = 6) -> str:
@@ -16,6 +17,26 @@ def aligned_words(ctx: PairContext, limit: int = 6) -> str:
         f"{q}={c}" if s >= 1.0 else f"{q}~{c} ({s:.2f})" for q, c, s in ctx.alignment.pairs[:limit]
     ]
     return ", ".join(parts) if parts else "none"
+
+
+def transliteration_note(ctx: PairContext, limit: int = 6) -> str:
+    """For two names in different scripts, how they were compared and which words the
+    transliteration made one ("Cyrillic against Latin script, compared by transliteration
+    key ...: chen=jong [jn], yn=un [n], kim=kim"); "" for two names of one script."""
+    method = key_method(ctx.query, ctx.candidate)
+    if method is None:
+        return ""
+    words = []
+    for q, c, _ in ctx.alignment.pairs:
+        if q == c:
+            words.append(f"{q}={c}")
+        elif method == TRANSLIT and translit_key(q) == translit_key(c):
+            words.append(f"{q}={c} [{translit_key(q)}]")
+    agreed = ", ".join(words[:limit]) if words else "no word agrees"
+    return (
+        f"{ctx.query.script.capitalize()} against {ctx.candidate.script.capitalize()} "
+        f"script, compared by {METHOD_TEXT[method]}: {agreed}"
+    )
 
 
 def name_role(ctx: PairContext, entry: Mapping[str, str]) -> str:
@@ -32,7 +53,8 @@ def explain_name_hit(
         f"'{ctx.query.raw}' matches {name_role(ctx, entry)} '{ctx.candidate.raw}' of "
         f"{entry['entry_id']} ({entry['list_code']}) with score {score:.2f}; "
         f"aligned words: {aligned_words(ctx)}; "
-        f"{explain_contributions(model, row)}"
+        + (f"{note}; " if (note := transliteration_note(ctx)) else "")
+        + f"{explain_contributions(model, row)}"
     )
 
 

@@ -11,7 +11,7 @@ import json
 import math
 from collections import Counter
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -21,6 +21,7 @@ from detectors.matching.legal_forms import forms_agree, forms_clash
 from detectors.matching.names import AnalyzedName, NameTables, phonetic_key, skeleton_tokens
 from detectors.matching.nicknames import is_nickname
 from detectors.matching.spelling import one_edit_kind, typo_credibility
+from detectors.matching.transliteration import SKELETON, TRANSLIT, key_method, translit_key
 
 REFERENCE_DF_PATH = Path(__file__).with_name("list_token_df.json")
 
@@ -57,6 +58,27 @@ class TokenWeights:
     profiles: dict[tuple[str, ...], tuple[list[float], list[bool]]] = field(
         default_factory=dict, compare=False, repr=False
     )
+
+    skeletons: list[TokenWeights] = field(default_factory=list, compare=False, repr=False)
+
+    def skeletal(self) -> TokenWeights:
+        """The same rarities keyed by consonant skeleton (`names.consonant_skeleton`), for
+        a name in Arabic script against one in Latin: "bnk" weighs as little as "bank",
+        the rarest word of a skeleton its commonest spelling's weight. Worked out once."""
+        if not self.skeletons:
+            idf: dict[str, float] = {}
+            for token, value in self.idf.items():
+                for key in skeleton_tokens((token,)):
+                    idf[key] = min(value, idf.get(key, value))
+            tables = replace(
+                self.tables,
+                generic=frozenset(k for t in self.tables.generic for k in skeleton_tokens((t,))),
+                places=frozenset(k for t in self.tables.places for k in skeleton_tokens((t,))),
+            )
+            self.skeletons.append(
+                TokenWeights(idf, self.max_idf, tables, self.generic_factor, self.place_factor)
+            )
+        return self.skeletons[0]
 
     def profile(self, tokens: tuple[str, ...]) -> tuple[list[float], list[bool]]:
         """The weight and distinctiveness of each token of a name, remembered per name:
@@ -217,6 +239,13 @@ def _no_similarity(a: str, b: str) -> float:
     return 0.0
 
 
+TRANSLIT_SIMILARITY = 0.85  # two words of names in two scripts with one transliteration key
+
+
+def _translit_similarity(a: str, b: str) -> float:
+    return TRANSLIT_SIMILARITY if translit_key(a) == translit_key(b) else 0.0
+
+
 def _without_forms_of(tokens: tuple[str, ...], other: AnalyzedName) -> tuple[str, ...]:
     if len(other.full_tokens) == len(other.tokens) or len(tokens) < 2:
         return tokens
@@ -249,8 +278,10 @@ def align(query: AnalyzedName, candidate: AnalyzedName, weights: TokenWeights) -
     # against "GUGA ARM SRO") are no words of the name on either side
     q_tokens = _without_forms_of(q_tokens, candidate)
     c_tokens = _without_forms_of(c_tokens, query)
-    if query.arabic != candidate.arabic:  # one name written in Arabic script
+    method = key_method(query, candidate)
+    if method == SKELETON:  # one name written in Arabic script
         q_tokens, c_tokens = skeleton_tokens(q_tokens), skeleton_tokens(c_tokens)
+        weights = weights.skeletal()
     if len(q_tokens) != len(c_tokens):  # a word split on one side only
         q_tokens, c_tokens = join_letters(q_tokens, c_tokens), join_letters(c_tokens, q_tokens)
         q_tokens, c_tokens = rejoin(q_tokens, c_tokens), rejoin(c_tokens, q_tokens)
@@ -259,9 +290,11 @@ def align(query: AnalyzedName, candidate: AnalyzedName, weights: TokenWeights) -
     fuzzy = _fuzzy_token_similarity
     # a given name against its nickname ("bill", "william"), as for initials: persons only
     nick = _nickname_similarity if initials else _no_similarity
+    # names of two scripts: words one after transliteration ("chen" and "jong": "jn")
+    keyed = _translit_similarity if method == TRANSLIT else _no_similarity
     scored = sorted(
         [
-            (1.0 if q == c else fuzzy(q, c) or nick(q, c), i, j)
+            (1.0 if q == c else fuzzy(q, c) or nick(q, c) or keyed(q, c), i, j)
             for i, q in enumerate(q_tokens)
             for j, c in enumerate(c_tokens)
             if initials or (len(q) > 1 and len(c) > 1) or q == c
@@ -581,6 +614,8 @@ def short_word_changed(p: PairContext) -> float:
     for q, c, _ in p.alignment.pairs:
         if q == c or max(len(q), len(c)) > SHORT_WORD or q in c or c in q:
             continue
+        if _one_word(p, q, c):  # one word in two scripts, romanized two ways
+            continue
         if not (distinctive(q) or distinctive(c)):
             continue
         if one_edit_kind(q, c) == "change" and phonetic_key(q) != phonetic_key(c):
@@ -627,9 +662,16 @@ def no_word_exact(p: PairContext) -> float:
     of the aligned words is a typo of its partner (1 - typo credibility; else 0):
     "Falconis Integration" against "FALCON INTERNATIONAL" shares no word."""
     pairs = p.alignment.pairs
-    if not pairs or any(q == c for q, c, _ in pairs):
+    if not pairs or any(_one_word(p, q, c) for q, c, _ in pairs):
         return 0.0
     return 1.0 - max(typo_credibility(q, c) for q, c, _ in pairs)
+
+
+def _one_word(p: PairContext, q: str, c: str) -> bool:
+    """The same word, or, for names in two scripts, the same transliteration key."""
+    if q == c:
+        return True
+    return key_method(p.query, p.candidate) == TRANSLIT and translit_key(q) == translit_key(c)
 
 
 def _company_pair(p: PairContext) -> bool:
@@ -677,7 +719,7 @@ def lone_fuzzy_word(p: PairContext) -> float:
     if country_agree(p) >= 0:  # a transliterated alias of the same country keeps its score
         return 0.0
     a = p.alignment
-    if not a.pairs or any(q == c for q, c, _ in a.pairs):
+    if not a.pairs or any(_one_word(p, q, c) for q, c, _ in a.pairs):
         return 0.0
     q_left, c_left = a.unaligned
     if any(t not in STOP_WORDS for t in q_left) and any(t not in STOP_WORDS for t in c_left):
@@ -703,6 +745,30 @@ def common_person_name(p: PairContext) -> float:
 def legal_form_clash(p: PairContext) -> float:
     """1 when both names carry national legal forms of different kinds (AG, GmbH)."""
     return float(forms_clash(p.query.legal_forms, p.candidate.legal_forms))
+
+
+def same_after_transliteration(p: PairContext) -> float:
+    """For two names written in different scripts, the rarity-weighted share of both
+    names' words that are one word once transliterated: the same word, or the same key
+    (`transliteration.key_method`: the consonant skeleton against Arabic script, the
+    transliteration key against other scripts). 1 when every word agrees; 0 for two
+    names of one script, or when fewer than two words agree."""
+    method = key_method(p.query, p.candidate)
+    if method is None:
+        return 0.0
+    a = p.alignment
+    weight = (p.weights.skeletal() if method == SKELETON else p.weights).weight
+    one = [
+        (q, c)
+        for q, c, _ in a.pairs
+        if q == c or (method == TRANSLIT and translit_key(q) == translit_key(c))
+    ]
+    if len(one) < 2:  # one word alike by its consonants is a collision as often as a name
+        return 0.0
+    agreed = sum(weight(q) + weight(c) for q, c in one)
+    total = sum(weight(q) + weight(c) for q, c, _ in a.pairs)
+    total += sum(weight(t) for side in a.unaligned for t in side if t not in STOP_WORDS)
+    return agreed / total if total else 0.0
 
 
 def weak_alias(p: PairContext) -> float:
@@ -845,6 +911,13 @@ FEATURES: tuple[Feature, ...] = (
         common_person_name,
         "a listed person's given and family name, both common in the list, agree and no "
         "country backs the match",
+    ),
+    Feature(
+        "same_after_transliteration",
+        same_after_transliteration,
+        "names in two scripts: rarity-weighted share of words that are one word once "
+        "transliterated (consonant skeleton against Arabic script, transliteration key "
+        "against others)",
     ),
     Feature("weak_alias", weak_alias, "the list name is a weak alias"),
     Feature("country", country_agree, "party country is (+1) or is not (-1) one of the entry's"),

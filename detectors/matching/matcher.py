@@ -35,6 +35,7 @@ from detectors.matching.pairs import reference_weights
 from detectors.matching.parties import prepare_parties
 from detectors.matching.settings import MatchSettings
 from detectors.matching.sharing import share_out
+from detectors.matching.transliteration import ScriptKeys, key_method, keyed
 from flows.errors import StaleIndexError
 
 HIT_COLUMNS: tuple[str, ...] = (
@@ -51,7 +52,7 @@ HIT_COLUMNS: tuple[str, ...] = (
     "features",
 )
 CHUNK = 512
-CACHE_FORMAT = "redflag-matcher-9"  # bump when the saved structures or name analysis change
+CACHE_FORMAT = "redflag-matcher-10"  # bump when the saved structures or name analysis change
 Progress = Callable[[int, int], None]
 
 
@@ -93,10 +94,15 @@ class Matcher:
         index: CandidateIndex,
         addresses: AddressBook,
         settings: MatchSettings,
+        script_keys: ScriptKeys | None = None,
     ) -> None:
         self.entries = entries
         self.names = names
         self.index = index
+        # the list names by the keys of their words across scripts (`transliteration`)
+        self.script_keys = script_keys or ScriptKeys.build(
+            names.analyzed_many(list(range(len(names.raw))))
+        )
         self.addresses = addresses
         self.settings = settings
         self.weights = snapshot_weights(index, settings)
@@ -153,10 +159,17 @@ class Matcher:
             ],
             settings.tables,
         )
-        return cls(entries, names, index, book, settings)
+        return cls(entries, names, index, book, settings, ScriptKeys.build(analyzed))
 
     def save(self, path: Path) -> None:
-        state = (CACHE_FORMAT, self.entries, self.names, self.index, self.addresses)
+        state = (
+            CACHE_FORMAT,
+            self.entries,
+            self.names,
+            self.index,
+            self.addresses,
+            self.script_keys,
+        )
         with Path(path).open("wb") as fh:
             pickle.dump(state, fh, protocol=pickle.HIGHEST_PROTOCOL)
 
@@ -166,8 +179,8 @@ class Matcher:
             state = pickle.load(fh)
         if not isinstance(state, tuple) or state[0] != CACHE_FORMAT:
             raise StaleIndexError(f"{path} was built by another version of the matcher; rebuild it")
-        _, entries, names, index, addresses = state
-        return cls(entries, names, index, addresses, settings)
+        _, entries, names, index, addresses, script_keys = state
+        return cls(entries, names, index, addresses, settings, script_keys)
 
     def analyze(self, name: str, kind: str = "unknown") -> AnalyzedName:
         key = (name, kind)
@@ -199,6 +212,11 @@ class Matcher:
             s.min_evidence_share if min_share is None else min_share,
             s.word_cover_bonus,
         )
+        # list names written in another script than the query, found by their keys
+        across = self.script_keys.candidates_many(
+            queries, s.candidates_per_query, s.postings_budget
+        )
+        found = [np.union1d(f, a) if len(a) else f for f, a in zip(found, across, strict=True)]
         qi = np.repeat(np.arange(len(queries)), [len(f) for f in found])
         ci = np.concatenate(found) if found else np.empty(0, dtype=np.int32)
         if not len(ci):
@@ -211,6 +229,7 @@ class Matcher:
         set_score = process.cpdist(q_core, c_core, scorer=fuzz.token_set_ratio, workers=threads)
         compact = process.cpdist(q_compact, c_compact, scorer=fuzz.ratio, workers=threads)
         prefilter = np.maximum(set_score, compact) / 100.0
+        self._prefilter_across_scripts(queries, qi, ci, prefilter)
         starts = group_starts(qi)
         best = np.maximum.reduceat(prefilter, starts)
         best_of = np.repeat(best, np.diff(np.r_[starts, len(qi)]))
@@ -228,6 +247,34 @@ class Matcher:
         return pd.DataFrame(
             {"query": qi[order], "name_id": ci[order], "prefilter": prefilter[order]}
         )
+
+    def _prefilter_across_scripts(
+        self, queries: list[AnalyzedName], qi: np.ndarray, ci: np.ndarray, prefilter: np.ndarray
+    ) -> None:
+        """The cheap score of pairs of names in two scripts, on their words' keys (the
+        consonant skeleton against Arabic script, the transliteration key otherwise):
+        their folded spellings differ however alike the names are."""
+        q_script = np.asarray([q.script != "latin" for q in queries], dtype=bool)[qi]
+        q_arabic = np.asarray([q.arabic for q in queries], dtype=bool)[qi]
+        c_script = self.names.script[ci] != 0
+        c_arabic = self.names.arabic[ci]
+        across = np.flatnonzero(
+            (q_script | c_script) & (q_script != c_script) | (q_arabic != c_arabic)
+        )
+        if not len(across):
+            return
+        listed = self.names.analyzed_many(ci[across].tolist())
+        q_keys, c_keys = [], []
+        for q, candidate in zip(qi[across].tolist(), listed, strict=True):
+            method = key_method(queries[q], candidate)
+            if method is None:
+                q_keys.append(queries[q].core)
+                c_keys.append(candidate.core)
+            else:
+                q_keys.append(" ".join(keyed(queries[q].tokens, method)))
+                c_keys.append(" ".join(keyed(candidate.tokens, method)))
+        score = process.cpdist(q_keys, c_keys, scorer=fuzz.token_set_ratio, workers=self._threads)
+        prefilter[across] = np.maximum(prefilter[across], score / 100.0)
 
     def pair_context(
         self,

@@ -123,6 +123,16 @@ FLOORS: tuple[ScoreCap, ...] = (
         score=0.60,
         reason="every distinctive word agrees; only places and generic words differ",
     ),
+    # A name in another script against its listed rendering ("Ким Чен Ын" against "KIM
+    # Jong Un"): the words agree only through a transliteration key, which the spelling
+    # features read as poor agreement. Every word of both names must agree; a word that
+    # differs leaves the score to the weights, and the caps still apply.
+    ScoreCap(
+        "same_after_transliteration",
+        at_least=0.999,
+        score=0.60,
+        reason="every word of the two names is the same once transliterated",
+    ),
 )
 
 

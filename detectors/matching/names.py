@@ -18,6 +18,7 @@ from typing import Any
 
 from pypinyin import lazy_pinyin
 from unidecode import unidecode
+from zhconv import convert as convert_chinese
 
 from detectors.matching.legal_forms import form_code
 from flows.errors import ConfigError
@@ -25,6 +26,7 @@ from flows.errors import ConfigError
 _BIS_SUFFIX = re.compile(r";?\s*(and\s+)?any\s+successor.*$", re.IGNORECASE)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]+")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
+_HANGUL = re.compile(r"[\uac00-\ud7af]+")
 _INNER_DOT = re.compile(r"(?<=\w)[.'’`?](?=\w)")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _HAS_DIGIT = re.compile(r"\d")
@@ -227,6 +229,8 @@ def fold_text(text: str, tables: NameTables) -> str:
     text = unicodedata.normalize("NFKC", str(text)).casefold()
     text = _BIS_SUFFIX.sub("", text)
     if not text.isascii():  # the native spellings and CJK words are not ASCII
+        if _HAN.search(text):  # traditional characters as simplified: the tables' words
+            text = convert_chinese(text, "zh-cn")
         for spelling, latin in tables.native_legal_forms.items():
             text = text.replace(spelling, f" {latin} ")
         for word, latin in tables.cjk_words.items():
@@ -243,6 +247,8 @@ def fold_text(text: str, tables: NameTables) -> str:
 def _romanize_cjk(run: str) -> str:
     if _HAN.fullmatch(run):
         return "".join(lazy_pinyin(run))
+    if _HANGUL.fullmatch(run):  # Korean: a syllable a word, as Korean names are romanized
+        return " ".join(unidecode(ch).lower() for ch in run)
     return unidecode(run).replace(" ", "").lower()
 
 
@@ -455,17 +461,18 @@ def bounded_tokens(text: str) -> list[str]:
 def analyze_name(name: str, tables: NameTables, kind: str = "unknown") -> AnalyzedName:
     """Take a name apart; `kind` is person, entity, vessel, aircraft or unknown. The
     parts compared are bounded (MAX_NAME_CHARS, MAX_WORD_LETTERS, MAX_WORDS)."""
-    script = name_script(str(name)[:MAX_NAME_CHARS])
-    arabic = bool(_ARABIC.search(str(name)))
+    raw = str(name)
+    script = name_script(raw[:MAX_NAME_CHARS])
+    arabic = bool(_ARABIC.search(raw))
     if arabic:
-        name = _ARABIC_ARTICLE.sub("", _ARABIC_ABD_AL.sub("\u0639\u0628\u062f ", str(name)))
+        name = _ARABIC_ARTICLE.sub("", _ARABIC_ABD_AL.sub("\u0639\u0628\u062f ", raw))
         name = name.translate(_ARABIC_LETTERS)
     text = fold_text(str(name)[:MAX_NAME_CHARS], tables)
     text, reordered = reorder_person(text, tables, kind)
     tokens = join_places(expand_abbreviations(spell_numbers(bounded_tokens(text)), tables), tables)
     core, forms = split_legal_forms(tokens, tables)
     return AnalyzedName(
-        raw=str(name),
+        raw=raw,
         tokens=tuple(core),
         legal_forms=frozenset(forms),
         numbers=numbers_of(core),
@@ -481,11 +488,16 @@ _ARABIC = re.compile(r"[\u0600-\u06ff]")
 # (lower case, "آغا" became "ag", read as the legal form AG and dropped), the Persian
 # kaf as "kh"
 _ARABIC_LETTERS = str.maketrans({"\u063a": "gh", "\u06a9": "k"})
-_ARABIC_ARTICLE = re.compile(r"(?<![\u0600-\u06ff])\u0627\u0644(?=[\u0600-\u06ff]{2})")
+# the article "al-", but not the first letters of "Allah" (الله, in "Abdallah" and "-ullah")
+_ARABIC_ARTICLE = re.compile(
+    r"(?<![\u0600-\u06ff])\u0627\u0644(?!\u0644\u0647(?![\u0600-\u06ff]))(?=[\u0600-\u06ff]{2})"
+)
 # "عبدال..." (Abd al-...): the article inside the compound, after "Abd"
 _ARABIC_ABD_AL = re.compile(r"\u0639\u0628\u062f\u0627\u0644(?=[\u0600-\u06ff]{2})")
 _LATIN_ABD = re.compile(r"^abd(?:u|e|a)l(?=[a-z]{3})|^abd(?:ul|el|al)?$")
 _SKELETON_RULES = (
+    ("dj", "j"),  # French transliteration of jim ("Djamel")
+    ("ch", "sh"),  # ...and of shin ("Achour", "Akkacha")
     ("kh", "k"),
     ("gh", "g"),
     ("th", "t"),

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from detectors.matching.explain import aligned_words
+from detectors.matching.explain import aligned_words, transliteration_note
 from detectors.matching.features import PairContext, TokenWeights, align, feature_vector
 from detectors.matching.names import analyze_name
 from detectors.matching.scorer import explain_contributions
@@ -93,7 +93,9 @@ def score_pairs(pairs: pd.DataFrame, settings: MatchSettings) -> pd.DataFrame:
     out["score"] = np.round(scores, 4)
     out["match"] = scores >= settings.default_threshold
     out["explanation"] = [
-        f"aligned words: {aligned_words(c)}; {explain_contributions(settings.model, row)}"
+        f"aligned words: {aligned_words(c)}; "
+        + (f"{note}; " if (note := transliteration_note(c)) else "")
+        + explain_contributions(settings.model, row)
         for c, row in zip(contexts, x, strict=True)
     ]
     return out

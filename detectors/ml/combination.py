@@ -191,7 +191,7 @@ def fit_combination(
         training={"rows": len(y), "positives": int(y.sum()), "negatives": int(len(y) - y.sum())},
     )
     importance = fitted.importance()
-    top = max((t for t in importance if t != PRIOR), key=importance.get, default=None)
+    top = max((t for t in importance if t != PRIOR), key=importance.__getitem__, default=None)
     fitted.metrics = {
         "importance": importance,
         "largest_term": top,

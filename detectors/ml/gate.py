@@ -132,7 +132,8 @@ def bootstrap_share(
     PR-AUC) than `old`, a tie counting half; resamples with one class only are skipped."""
     y = np.asarray(y, dtype=int)
     rng = np.random.default_rng(seed)
-    wins = counted = 0
+    wins: float = 0
+    counted = 0
     for _ in range(rounds):
         pick = rng.integers(0, len(y), len(y))
         if not 0 < y[pick].sum() < len(pick):

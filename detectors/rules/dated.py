@@ -11,7 +11,7 @@ import pandas as pd
 
 from detectors.rules.context import RuleContext
 from detectors.rules.license import license_recorded
-from detectors.rules.policy import in_set, matches, text, through
+from detectors.rules.policy import in_set, joined, matches, text, through
 from detectors.rules.registry import RuleHits, RuleNotEvaluable, rule
 
 DESTINATION_COLUMNS: tuple[str, ...] = (
@@ -193,8 +193,7 @@ def implausible_licence(tx: pd.DataFrame, ctx: RuleContext, params: dict[str, An
     why_early = ("the order predates the licence policy for its class (" + policy_date + ")").where(
         too_early[mask], ""
     )
-    parts = pd.concat([why_above, why_abroad, why_early], axis=1)
-    why = parts.apply(lambda r: "; ".join(x for x in r if x), axis=1)
+    why = joined([why_above, why_abroad, why_early], "; ")
     reason = (
         "Licence "
         + text(hit["license_number"])

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from detectors.rules.context import RuleContext
-from detectors.rules.policy import first_match, in_set, matches, number, text, through
+from detectors.rules.policy import first_match, in_set, joined, matches, number, text, through
 from detectors.rules.registry import RuleHits, rule
 
 
@@ -131,7 +131,9 @@ def straw_buyer(tx: pd.DataFrame, ctx: RuleContext, params: dict[str, Any]) -> R
     hit = tx[mask]
     words = [str(p) for p in spec.get("domestic_use_patterns") or ()]
     claimed = matches(hit["end_use"], words)
-    which = ties.loc[mask].apply(lambda r: ", ".join(k for k, v in r.items() if v), axis=1)
+    which = joined(
+        [pd.Series(np.where(ties.loc[mask, k], k, ""), index=hit.index) for k in ties], ", "
+    )
     reason = (
         "Customer "
         + text(hit["customer_name"])

@@ -2,7 +2,9 @@
 
 O1  owned 50 % or more in aggregate by SDNs (OFAC's 50 % rule: blocked as they are)
 O2  owned 50 % or more by Entity List / MEU / SDN parties while the affiliates rule is
-    in force (the layer configs/policy/layers/affiliates_rule_2025.yaml dates it)
+    in force (the layer configs/policy/layers/affiliates_rule_2025.yaml dates it); a
+    party SDNs alone block is O1's (blocked whatever the date, the stronger finding),
+    so one chain is reported once
 O3  a significant minority share held by listed parties (below the blocking share)
 O4  a director shared with a listed organisation, or a listed director
 
@@ -141,23 +143,33 @@ def hits_of(
         + "/".join(lists) + " (threshold " + f"{threshold:g}" + " %); listed owners: "
         + pd.Series(owners, index=hit.index)
     )  # fmt: skip
-    evidence = pd.DataFrame(
+    evidence = party_evidence(
+        hit,
+        screen,
+        aggregate_share=hit["aggregate_share"].round(2),
+        listed_share=hit["listed_share"].round(2),
+        threshold=float(threshold),
+        lists="/".join(lists),
+        chain=pd.Series([chain_text(t) for t in tops], index=hit.index, dtype=object),
+        chains=pd.Series(tops, index=hit.index, dtype=object),
+    )
+    return RuleHits(mask=mask, reason=reason, evidence=evidence)
+
+
+def party_evidence(hit: pd.DataFrame, screen: OwnershipScreen, **found: Any) -> pd.DataFrame:
+    """The evidence of an ownership flag, one row per hit line: the order party, the
+    ownership name it resolved to and how well, what the rule `found`, the snapshot."""
+    return pd.DataFrame(
         {
             "party_role": hit["role"],
             "party_name": hit["party_name"],
             "ownership_name": hit["node_name"],
             "resolution_score": hit["score"].astype(float),
-            "aggregate_share": hit["aggregate_share"].round(2),
-            "listed_share": hit["listed_share"].round(2),
-            "threshold": float(threshold),
-            "lists": "/".join(lists),
-            "chain": pd.Series([chain_text(t) for t in tops], index=hit.index, dtype=object),
-            "chains": pd.Series(tops, index=hit.index, dtype=object),
+            **found,
             "ownership_snapshot": str(screen.snapshot.get("id", "")),
         },
         index=hit.index,
     )
-    return RuleHits(mask=mask, reason=reason, evidence=evidence)
 
 
 def chain_text(chains: list[dict[str, Any]]) -> str:
@@ -195,7 +207,14 @@ def affiliate_of_listed(tx: pd.DataFrame, ctx: RuleContext, params: dict[str, An
     (Entity List, MEU, SDN); the engine judges only lines dated while the rule is in force."""
     default = tuple((ctx.policy.get("affiliates_rule") or {}).get("lists") or ("EL", "MEU", "SDN"))
     lists = list_param(params, "lists", default)
-    return blocked_lines(tx, ctx, lists, float(params.get("threshold_percent", 50)), "O2")
+    threshold = float(params.get("threshold_percent", 50))
+    screen = ownership_of(ctx)
+    group, found = owned_parties(tx, ctx, screen, lists, threshold / 100.0, threshold)
+    # a party SDNs alone block is O1's finding, reported once under the stronger rule
+    found = found[~blocked_on_line(found, tx, ctx, codes=("O1",))]
+    if found.empty:
+        return RuleHits.none(tx)
+    return hits_of(tx, found, screen, group, lists, threshold, "O2")
 
 
 @rule("O3")
@@ -212,12 +231,15 @@ def listed_minority_owner(tx: pd.DataFrame, ctx: RuleContext, params: dict[str, 
     return hits_of(tx, found, screen, group, lists, minority, "O3")
 
 
-def blocked_on_line(found: pd.DataFrame, tx: pd.DataFrame, ctx: RuleContext) -> np.ndarray:
-    """Whether O1 (any date) or O2 (dates its layer is in force) blocks each found party."""
+def blocked_on_line(
+    found: pd.DataFrame, tx: pd.DataFrame, ctx: RuleContext, codes: tuple[str, ...] = ("O1", "O2")
+) -> np.ndarray:
+    """Whether O1 (any date) or O2 (dates its layer is in force), as enabled in the pack,
+    blocks each found party on its line."""
     screen: OwnershipScreen = ctx.ownership
     blocked = np.zeros(len(found), dtype=bool)
     nodes = found["node"].to_numpy(dtype=np.int64)
-    for code in ("O1", "O2"):
+    for code in codes:
         try:
             spec = ctx.pack.rule(code)
         except KeyError:
@@ -264,17 +286,11 @@ def shared_director(tx: pd.DataFrame, ctx: RuleContext, params: dict[str, Any]) 
         + pd.Series([e.get("list_code", "") for e in entries], index=hit.index) + " entry '"
         + pd.Series([e.get("matched_name", "") for e in entries], index=hit.index) + "')"
     )  # fmt: skip
-    evidence = pd.DataFrame(
-        {
-            "party_role": hit["role"],
-            "party_name": hit["party_name"],
-            "ownership_name": hit["node_name"],
-            "resolution_score": hit["score"].astype(float),
-            "director": director,
-            "listed_party": listed,
-            "listed_entry": pd.Series(entries, index=hit.index, dtype=object),
-            "ownership_snapshot": str(screen.snapshot.get("id", "")),
-        },
-        index=hit.index,
+    evidence = party_evidence(
+        hit,
+        screen,
+        director=director,
+        listed_party=listed,
+        listed_entry=pd.Series(entries, index=hit.index, dtype=object),
     )
     return RuleHits(mask=mask, reason=reason, evidence=evidence)

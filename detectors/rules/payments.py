@@ -7,6 +7,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from detectors.rules.context import RuleContext
 from detectors.rules.policy import extract, in_set, name_key, number, per_value, text
@@ -80,6 +82,16 @@ def romanised(series: pd.Series) -> pd.Series:
     return per_value(series, lambda values: values.map(romanise, na_action="ignore").astype("str"))
 
 
+def all_ascii(series: pd.Series) -> pd.Series:
+    """Whether each name is written in ASCII alone (missing names count as ASCII)."""
+
+    def ascii_only(values: pd.Series) -> pd.Series:
+        found = pc.string_is_ascii(pa.array(values.array))
+        return pd.Series(found.fill_null(True).to_numpy(zero_copy_only=False), dtype=bool)
+
+    return per_value(series, ascii_only) | series.isna()
+
+
 def same_text(a: pd.Series, b: pd.Series) -> pd.Series:
     """Whether two names are written the same, in any script (names in Latin letters that
     differ in case or form are compared by their first word)."""
@@ -130,6 +142,12 @@ def third_party_payment(tx: pd.DataFrame, ctx: RuleContext, params: dict[str, An
     payer = plain["payer_name"].astype(object)
     payer_latin = pd.Series(np.nan, index=tx.index, dtype=object)
     open_rows = (tx["payer_name"].notna() & ~own).to_numpy()
+    if open_rows.any():  # only a name outside ASCII reads otherwise once romanised
+        open_rows = open_rows & (
+            pd.concat([~all_ascii(tx[c]) for c in ("payer_name", *parties)], axis=1)
+            .any(axis=1)
+            .to_numpy()
+        )
     if open_rows.any():  # names in another script are compared again, romanised
         sub = tx.loc[open_rows]
         names = {c: sub[c] for c in ("payer_name", *parties)}

@@ -155,6 +155,15 @@ def text(series: pd.Series, missing: str = "none") -> pd.Series:
     return series.astype(object).where(series.notna(), missing).astype(str)
 
 
+def joined(parts: list[pd.Series], separator: str) -> pd.Series:
+    """Each line's non-empty texts of `parts` (aligned Series of strings) joined by
+    `separator`, part by part rather than row by row."""
+    out = parts[0]
+    for part in parts[1:]:
+        out = out.where(part == "", out.where(out == "", out + separator) + part)
+    return out
+
+
 def number(series: pd.Series, decimals: int = 1) -> pd.Series:
     """Numbers formatted for reason sentences ('12.5', '-' when missing)."""
     values = series.astype(float).round(decimals).to_numpy()

@@ -13,6 +13,7 @@ from detectors.synthetic.geography import (
     FREE_MAIL_FACTOR,
     LOCAL_FREE_MAIL,
 )
+from detectors.synthetic.missing import MISSING
 
 # fmt: off
 _MAIL_LOCALS = ("purchasing", "procurement", "orders", "info", "sales", "it.buying", "ap",
@@ -48,7 +49,8 @@ def domains(
     tld = np.where(academic & pd.notna(uni), uni, tld)
     hyphen = rng.random(n) < 0.15
     suffix = _choice(rng, ("-tech", "-group", "-global", "-it"), n)
-    return np.where(hyphen & ~academic, lower + suffix, lower) + "." + tld
+    domains: np.ndarray = np.where(hyphen & ~academic, lower + suffix, lower) + "." + tld
+    return domains
 
 
 def websites(rng: np.random.Generator, domains_: np.ndarray, none_share: float) -> np.ndarray:
@@ -60,7 +62,7 @@ def websites(rng: np.random.Generator, domains_: np.ndarray, none_share: float) 
         np.where(form < 0.85, "https://" + domains_, "http://www." + domains_),
     )
     url = np.where(rng.random(n) < 0.1, url + "/", url)
-    return np.where(rng.random(n) < none_share, None, url)
+    return np.where(rng.random(n) < none_share, MISSING, url)
 
 
 def emails(
@@ -89,7 +91,8 @@ def emails(
     slug = pd.Series(slugs, dtype=object).str.lower().str.replace(r"[^a-z0-9]", "", regex=True)
     number = rng.integers(1, 9999, size=n).astype(str).astype(object)
     handle = slug.to_numpy(dtype=object) + np.where(rng.random(n) < 0.6, number, "")
-    return np.where(free, handle + "@" + provider, corporate)
+    emails: np.ndarray = np.where(free, handle + "@" + provider, corporate)
+    return emails
 
 
 def _digits(rng: np.random.Generator, n: int, lo: int, hi: int) -> np.ndarray:

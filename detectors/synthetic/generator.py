@@ -180,4 +180,5 @@ def generate(
 def _h100e(items: ItemTable, cols: dict[str, np.ndarray]) -> np.ndarray:
     """H100-equivalents of each line, looked up by SKU in the item table."""
     position = positions_in(pd.Index(items.sku), cols["item_sku"])
-    return cols["quantity"] * items.tpp[position] / H100_TPP
+    h100: np.ndarray = cols["quantity"] * items.tpp[position] / H100_TPP
+    return h100

@@ -22,6 +22,7 @@ from string import Formatter
 import numpy as np
 import pandas as pd
 
+from detectors.synthetic.missing import MISSING
 from detectors.synthetic.names import NATIVE, native_names
 
 # Which sectors each customer type comes from (relative weights).
@@ -396,7 +397,8 @@ def country_words(countries: np.ndarray) -> np.ndarray:
     from detectors.synthetic.geography import COUNTRY_NAMES  # noqa: PLC0415
 
     names = {**COUNTRY_NAMES, **_COUNTRY_WORDS}
-    return pd.Series(countries, dtype=object).map(names).to_numpy(dtype=object)
+    mapped: np.ndarray = pd.Series(countries, dtype=object).map(names).to_numpy(dtype=object)
+    return mapped
 
 
 def pick_sectors(rng: np.random.Generator, types: np.ndarray) -> np.ndarray:
@@ -444,12 +446,13 @@ def _fill(templates: np.ndarray, **parts: np.ndarray) -> np.ndarray:
                 value = np.asarray(parts[field], dtype=object)[rows]
                 text = text + np.where(pd.isna(value), "", value)
         out[rows] = text
-    return (
+    tidied: np.ndarray = (
         pd.Series(out, dtype=object)
         .str.replace(r"\s+", " ", regex=True)
         .str.strip()
         .to_numpy(dtype=object)
     )
+    return tidied
 
 
 def customer_names(
@@ -554,7 +557,7 @@ def end_uses(
     number = rng.integers(1000, 99999, size=n).astype(str).astype(object)
     text = _fill(text, city=cities, country=country_names, n=number)
     odd = rng.random(n)
-    text = np.where(odd < blank_rate, None, text)
+    text = np.where(odd < blank_rate, MISSING, text)
     blank_like = (odd >= blank_rate) & (odd < blank_rate * 1.3)
     text[blank_like] = _draw(rng, _BLANK_LIKE, int(blank_like.sum()))
     return text

@@ -12,15 +12,18 @@ rest of a Chinese customer's business is ordinary items."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import numpy as np
 
+from detectors.synthetic.missing import MISSING
 from detectors.synthetic.orders import ItemTable, draw_from
 from detectors.synthetic.params import GeneratorParams
 from detectors.synthetic.population import among
 from detectors.synthetic.terms import licence_numbers
 
 
-def _offset(params: GeneratorParams, when) -> int:
+def _offset(params: GeneratorParams, when: date) -> int:
     return (when - params.start).days
 
 
@@ -77,10 +80,10 @@ def licences_by_date(
     )
     before = cols["order_date"] < params.h20_letter_date.isoformat()  # ISO dates sort as text
     free = china & items.h20_class[item_idx] & before
-    cols["license_number"] = np.where(free, None, cols["license_number"])
+    cols["license_number"] = np.where(free, MISSING, cols["license_number"])
     letter = china & items.h20_class[item_idx] & ~before
     wanting = np.flatnonzero(letter & (cols["license_number"] == None))  # noqa: E711
     cols["license_number"][wanting] = licence_numbers(rng, len(wanting))
     licensed = china & (items.controlled[item_idx] | letter) & ~free
     stated = cols["ship_from_country"]
-    cols["ship_from_country"] = np.where(licensed & (stated != "US"), None, stated)
+    cols["ship_from_country"] = np.where(licensed & (stated != "US"), MISSING, stated)

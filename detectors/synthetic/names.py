@@ -8,6 +8,8 @@ kept apart from the restricted-list pools (`geography.LIST_PREFIXES`)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 # Which industries each customer type belongs to (relative weights).
@@ -101,7 +103,7 @@ _VIET = (("Minh", "minh"), ("Hoàng", "hoang"), ("Thành", "thanh"), ("Việt", 
          ("An", "an"), ("Đại", "dai"), ("Phúc", "phuc"), ("Tân", "tan"))
 _VIET_2 = ((" Phát", "phat"), (" Long", "long"), (" Công", "cong"), (" Tiến", "tien"),
            (" Phú", "phu"), (" Dương", "duong"), (" Hưng", "hung"), (" Thịnh", "thinh"))
-NATIVE: dict[str, tuple] = {
+NATIVE: dict[str, tuple[Any, ...]] = {
     "CN": (_HAN_SIMPLIFIED, _HAN_SIMPLIFIED_2,
            ("科技", "信息技术", "数据科技", "云计算", "网络科技", "智能科技", "电子", "计算机系统",
             "影视动画", "生物科技", "矿业", "农业科技", "置业", "贸易"),

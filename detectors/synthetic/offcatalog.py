@@ -7,8 +7,11 @@ SKU shapes for relabelled GPUs."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
+from detectors.synthetic.missing import MISSING
 from detectors.synthetic.params import GeneratorParams
 from detectors.synthetic.population import among, pick
 
@@ -65,14 +68,15 @@ def unknown_skus(
         + rng.integers(100, 999, size=n).astype(str).astype(object)
         + "-000"
     )
-    return np.where(rng.random(n) < part_number_share, nvidia, vendor)
+    numbers: np.ndarray = np.where(rng.random(n) < part_number_share, nvidia, vendor)
+    return numbers
 
 
 def _fill(
     rng: np.random.Generator,
     cols: dict[str, np.ndarray],
     rows: np.ndarray,
-    table: tuple,
+    table: tuple[Any, ...],
     params: GeneratorParams,
 ) -> None:
     kind = rng.integers(0, len(table), size=len(rows))
@@ -81,7 +85,7 @@ def _fill(
     lo, hi = low.astype(float)[kind], high.astype(float)[kind]
     cols["item_sku"][rows] = unknown_skus(rng, len(rows), _VENDOR_PREFIXES)
     cols["item_description"][rows] = description[kind]
-    cols["eccn"][rows] = np.where(rng.random(len(rows)) < params.missing_rate, None, eccn[kind])
+    cols["eccn"][rows] = np.where(rng.random(len(rows)) < params.missing_rate, MISSING, eccn[kind])
     cols["hs_code"][rows] = hs[kind]
     price = rng.uniform(lo, hi) * params.price_level
     cols["unit_price"][rows] = np.round(price, 2)

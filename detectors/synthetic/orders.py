@@ -14,6 +14,7 @@ import pandas as pd
 from detectors.schema import INPUT_COLUMNS
 from detectors.synthetic import independent
 from detectors.synthetic.geography import COUNTRY_NAMES, FORWARDER_WORDS
+from detectors.synthetic.missing import MISSING
 from detectors.synthetic.params import GeneratorParams
 from detectors.synthetic.population import (
     CLIENTS_PER_CUSTOMER,
@@ -142,7 +143,8 @@ def draw_quantities(
         item_idx
     ]
     noise = rng.lognormal(0.0, params.quantity_sigma, size=len(item_idx))
-    return np.maximum(1, np.rint(median * scale * noise)).astype(np.int64)
+    quantities: np.ndarray = np.maximum(1, np.rint(median * scale * noise)).astype(np.int64)
+    return quantities
 
 
 def list_prices(
@@ -156,11 +158,12 @@ def list_prices(
     discount = np.minimum(params.max_volume_discount, 0.02 * np.log2(quantity))
     noise = rng.lognormal(0.0, params.price_noise_sigma, size=len(item_idx))
     level = params.price_level
-    return np.round(items.list_price[item_idx] * level * noise * (1.0 - discount), 2)
+    prices: np.ndarray = np.round(items.list_price[item_idx] * level * noise * (1.0 - discount), 2)
+    return prices
 
 
 def blank_some(rng: np.random.Generator, values: np.ndarray, rate: float) -> np.ndarray:
-    return np.where(rng.random(len(values)) < rate, None, values)
+    return np.where(rng.random(len(values)) < rate, MISSING, values)
 
 
 def bool_text(values: np.ndarray) -> np.ndarray:
@@ -205,7 +208,7 @@ def order_lines(
             params.local_language_rate,
             params.end_use_blank_rate,
         )
-    cols["end_use"] = np.where(pd.notna(cols["end_user_name"]), written, None)
+    cols["end_use"] = np.where(pd.notna(cols["end_user_name"]), written, MISSING)
     _logistics(rng, cols, customers, cust_idx, params)
     _item_fields(rng, cols, items, item_idx, quantity, day, params)
     payment(rng, cols, params)
@@ -267,11 +270,11 @@ def _consignees(
     cols["ship_to_name"] = name
     cols["ship_to_address"] = blank_some(rng, address, rate)
     cols["end_user_name"] = np.where(
-        named, np.where(self_use, cols["customer_name"], downstream), None
+        named, np.where(self_use, cols["customer_name"], downstream), MISSING
     )
-    cols["end_user_country"] = np.where(named, ship_country, None)
+    cols["end_user_country"] = np.where(named, ship_country, MISSING)
     cols["end_user_address"] = np.where(
-        named & (drop | (rng.random(n) < 0.5)), cols["ship_to_address"], None
+        named & (drop | (rng.random(n) < 0.5)), cols["ship_to_address"], MISSING
     )
 
 
@@ -292,11 +295,11 @@ def _logistics(
     transit = np.where(via_hub, pick(rng, _AIR_HUBS, n), pick(rng, _TRANSIT_COUNTRIES, n))
     has_route &= (transit != ship_country) & (ship_country != "US")  # the seller ships from the US
     has_route &= ~among(ship_country, params.china_destinations) | ~among(transit, ("HK",))
-    cols["route"] = np.where(has_route, transit, None)
+    cols["route"] = np.where(has_route, transit, MISSING)
     forwarder = customers["forwarder"].to_numpy(dtype=object)[cust_idx]
     uses_forwarder = rng.random(n) < params.forwarder_rate
-    cols["freight_forwarder_name"] = np.where(uses_forwarder, forwarder, None)
-    cols["freight_forwarder_country"] = np.where(uses_forwarder, cols["customer_country"], None)
+    cols["freight_forwarder_name"] = np.where(uses_forwarder, forwarder, MISSING)
+    cols["freight_forwarder_country"] = np.where(uses_forwarder, cols["customer_country"], MISSING)
     via = np.flatnonzero(has_route & ~via_hub & (rng.random(n) < 0.3))
     cols["intermediate_consignee_name"][via] = company_names(rng, transit[via], FORWARDER_WORDS)
     cols["intermediate_consignee_country"][via] = transit[via]

@@ -38,6 +38,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from types import MappingProxyType
+from typing import Any
 
 from detectors.synthetic.geography import LICENSE_REQUIRED
 
@@ -66,7 +67,7 @@ END_USE_VOCABULARIES: tuple[str, ...] = ("standard", "alternate", "mixed", "lega
 POPULATIONS: tuple[str, ...] = ("standard", "independent")
 
 
-def _frozen(mapping: dict) -> Mapping:
+def _frozen(mapping: dict[str, Any]) -> Mapping[str, Any]:
     return MappingProxyType(dict(mapping))
 
 
@@ -255,7 +256,7 @@ class GeneratorParams:
         return {t: int(round(target * w / total)) for t, w in weights.items()}
 
     @classmethod
-    def profile(cls, name: str, **overrides: object) -> GeneratorParams:
+    def profile(cls, name: str, **overrides: Any) -> GeneratorParams:
         """The named configuration (`PROFILES`), with any field overridden."""
         if name not in PROFILES:
             raise ValueError(f"unknown profile {name!r}; choose one of {', '.join(PROFILES)}")
@@ -288,7 +289,7 @@ _INDEPENDENT_TYPES = {
     "data_center": 0.06, "oem": 0.07, "research": 0.12, "end_user": 0.2, "trading_company": 0.015,
     "other": 0.035,
 }  # fmt: skip
-PROFILES: dict[str, dict[str, object]] = {
+PROFILES: dict[str, dict[str, Any]] = {
     "default": {},
     "history": {"start": date(2025, 1, 1), "days": 699},
     "shifted": {

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 from functools import cache
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -24,6 +25,7 @@ from detectors.synthetic.geography import (
     WEST_PREFIXES,
     WEST_SUFFIXES,
 )
+from detectors.synthetic.missing import MISSING
 from detectors.synthetic.names import NATIVE, industry_words, native_names, pick_industries
 from detectors.synthetic.params import GeneratorParams
 
@@ -54,7 +56,12 @@ _EPOCH_START = date(1998, 1, 1)
 _PARENT_COUNTRIES = ("US", "JP", "DE", "GB", "FR", "NL", "CH", "KR", "TW", "SG", "SE", "IE")
 
 
-def pick(rng: np.random.Generator, pool: tuple | list | np.ndarray, n: int, p=None) -> np.ndarray:
+def pick(
+    rng: np.random.Generator,
+    pool: tuple[Any, ...] | list[Any] | np.ndarray,
+    n: int,
+    p: np.ndarray | list[float] | None = None,
+) -> np.ndarray:
     """`n` draws from `pool` as an object array."""
     values = np.asarray(pool, dtype=object)
     return values[rng.choice(len(values), size=n, p=p)]
@@ -68,7 +75,8 @@ def pick_weighted(rng: np.random.Generator, weights: dict[str, float], n: int) -
 
 def among(values: np.ndarray, options: tuple[str, ...] | list[str]) -> np.ndarray:
     """Boolean mask of `values` found in `options` (hash lookup; missing values are never found)."""
-    return pd.Series(values, dtype=object).isin(list(options)).to_numpy()
+    found: np.ndarray = pd.Series(values, dtype=object).isin(list(options)).to_numpy()
+    return found
 
 
 def iso_days(base: date, offsets: np.ndarray) -> np.ndarray:
@@ -109,14 +117,16 @@ def positions_in(index: pd.Index, values: np.ndarray) -> np.ndarray:
     if not len(uniques):
         return np.full(len(codes), -1, dtype=np.int64)
     found = np.append(index.get_indexer(np.asarray(uniques, dtype=object)), -1)
-    return found[codes]
+    positions: np.ndarray = found[codes]
+    return positions
 
 
-def mapped(values: np.ndarray, mapping: dict) -> np.ndarray:
+def mapped(values: np.ndarray, mapping: dict[Any, Any]) -> np.ndarray:
     """`values` translated through `mapping` (None where a value has no entry)."""
     keys = pd.Index(list(mapping), dtype=object)
-    out = np.append(np.array(list(mapping.values()), dtype=object), None)
-    return out[positions_in(keys, values)]
+    out = np.append(np.array(list(mapping.values()), dtype=object), MISSING)
+    translated: np.ndarray = out[positions_in(keys, values)]
+    return translated
 
 
 def country_positions(countries: np.ndarray) -> np.ndarray:
@@ -144,7 +154,8 @@ def per_country(rng: np.random.Generator, countries: np.ndarray, attribute: str)
     positions = country_positions(countries)
     table, lengths = _attribute_table(attribute)
     choice = (rng.random(len(positions)) * lengths[positions]).astype(np.int64)
-    return table[positions, choice]
+    values: np.ndarray = table[positions, choice]
+    return values
 
 
 def street_addresses(
@@ -154,7 +165,8 @@ def street_addresses(
     numbers = rng.integers(1, 10_000, size=len(countries)).astype(str).astype(object)
     floors = rng.integers(1, 40, size=len(countries)).astype(str).astype(object)
     street = per_country(rng, countries, "streets")
-    return numbers + " " + street + ", Floor " + floors + ", " + cities
+    addresses: np.ndarray = numbers + " " + street + ", Floor " + floors + ", " + cities
+    return addresses
 
 
 def company_names(
@@ -163,7 +175,8 @@ def company_names(
     """Invented company names in the given countries (e.g. downstream end users, forwarders)."""
     brands, sectors = brand_names(rng, countries)
     middle = sectors if words is None else pick(rng, words, len(countries))
-    return brands + " " + middle + " " + per_country(rng, countries, "legal_forms")
+    names: np.ndarray = brands + " " + middle + " " + per_country(rng, countries, "legal_forms")
+    return names
 
 
 def phone_numbers(rng: np.random.Generator, countries: np.ndarray) -> np.ndarray:
@@ -257,8 +270,8 @@ def _parents(
     names = np.where(renamed & (countries == "ID"), "PT " + names, names)
     return (
         names,
-        np.where(has_parent, parent, None),
-        np.where(has_parent, parent_country, None),
+        np.where(has_parent, parent, MISSING),
+        np.where(has_parent, parent_country, MISSING),
     )
 
 

@@ -231,7 +231,7 @@ def hard_negative_names(
         if k % 2 == 0:
             names.append(f"{party.brand} {rng.choice(HARD_NEGATIVE_SECTORS)} {legal}")
         else:
-            brand = party.brand
+            brand = party.brand or ""  # every one of `companies` has a brand
             for suffix in rng.permutation(LIST_SUFFIXES):
                 candidate = next(p for p in LIST_PREFIXES if brand.startswith(p)) + str(suffix)
                 if candidate not in listed_brands:

@@ -108,7 +108,8 @@ def odd_addresses(
         s.format(n=a, num=b, street=st)
         for s, a, b, st in zip(shape, n_vals, num_vals, streets, strict=True)
     ]
-    return np.array(text, dtype=object) + ", " + cities
+    addresses: np.ndarray = np.array(text, dtype=object) + ", " + cities
+    return addresses
 
 
 def dates_between(rng: np.random.Generator, n: int, lo: str, hi: str) -> np.ndarray:

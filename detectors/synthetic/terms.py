@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from detectors.synthetic.missing import MISSING
 from detectors.synthetic.params import GeneratorParams
 from detectors.synthetic.population import among, company_names, mapped, pick, pick_weighted
 
@@ -59,8 +60,8 @@ def payment(rng: np.random.Generator, cols: dict[str, np.ndarray], params: Gener
         cols["customer_parent_country"],
         np.where(leased, lessor_country, cols["customer_country"]),
     )
-    cols["payer_name"] = np.where(known, name, None)
-    cols["payer_country"] = np.where(known, country, None)
+    cols["payer_name"] = np.where(known, name, MISSING)
+    cols["payer_country"] = np.where(known, country, MISSING)
     method = pick_weighted(rng, _PAYMENT_METHODS, n)
     value = cols["quantity"] * cols["unit_price"]
     method = np.where((method == "card") & (value > _CARD_LIMIT), "wire", method)
@@ -71,7 +72,7 @@ def payment(rng: np.random.Generator, cols: dict[str, np.ndarray], params: Gener
 
 
 def _blank(rng: np.random.Generator, values: np.ndarray, rate: float) -> np.ndarray:
-    return np.where(rng.random(len(values)) < rate, None, values)
+    return np.where(rng.random(len(values)) < rate, MISSING, values)
 
 
 def _flags(values: np.ndarray) -> np.ndarray:
@@ -97,7 +98,7 @@ def compliance(
     cols["declined_installation"] = _blank(
         rng, _flags(rng.random(n) < params.declined_installation_rate), rate
     )
-    cols["end_use_statement_received"] = _blank(rng, np.where(controlled, "true", None), rate)
+    cols["end_use_statement_received"] = _blank(rng, np.where(controlled, "true", MISSING), rate)
     cols["changed_after_order"] = _blank(
         rng, _flags(rng.random(n) < params.changed_after_order_rate), rate
     )
@@ -138,5 +139,5 @@ def ship_from(
         & (centre != ship_country)
         & ~among(ship_country, params.license_required_destinations)
     )
-    stated = np.where(rng.random(n) < 0.3, "US", None)
+    stated = np.where(rng.random(n) < 0.3, "US", MISSING)
     return np.where(reexport, centre, stated)

@@ -17,6 +17,7 @@ from detectors.synthetic.geography import (
     RESIDENTIAL_SHAPES,
     VIRTUAL_SHAPES,
 )
+from detectors.synthetic.missing import MISSING
 from detectors.synthetic.names import native_names
 from detectors.synthetic.orders import draw_from
 from detectors.synthetic.population import (
@@ -56,7 +57,9 @@ _FRONT_TYPES = ("reseller", "system_integrator", "end_user", "distributor")
 
 def watchlist_party(scene: Scene, n: int) -> Columns:
     rng, params = scene.rng, scene.params
-    names, start, count = [], [], []
+    names: list[str] = []
+    start: list[int] = []
+    count: list[int] = []
     for party in scene.listed:
         candidates = list(party.variants) + [
             a.name for a in party.entry.aliases if a.strength == "strong"
@@ -338,7 +341,7 @@ def evasive_end_use(scene: Scene, n: int) -> Columns:
     cols["declined_installation"] = np.where(flags[:, 0], "true", "false").astype(object)
     cols["end_use_statement_received"] = np.where(flags[:, 1], "false", "true").astype(object)
     cols["changed_after_order"] = np.where(flags[:, 2], "true", "false").astype(object)
-    cols["end_use"] = np.where(rng.random(n) < 0.15, None, pick(rng, _VAGUE_END_USES, n))
+    cols["end_use"] = np.where(rng.random(n) < 0.15, MISSING, pick(rng, _VAGUE_END_USES, n))
     return cols
 
 

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from detectors.synthetic.geography import FORWARDER_WORDS
+from detectors.synthetic.missing import MISSING
 from detectors.synthetic.offcatalog import unknown_skus
 from detectors.synthetic.orders import draw_from
 from detectors.synthetic.params import GeneratorParams
@@ -68,7 +69,7 @@ def unlicensed_h20(scene: Scene, n: int) -> Columns:
     cols["unit_price"][mi308] = np.round(price * params.price_level * noise, 2)
     eccn = pick(rng, ("catalog", "blank", "3A991.p", "5A992.c"), n, p=[0.5, 0.2, 0.2, 0.1])
     cols["eccn"] = np.where(eccn == "catalog", np.where(mi308, "3A090.b", cols["eccn"]), eccn)
-    cols["eccn"] = np.where(eccn == "blank", None, cols["eccn"])
+    cols["eccn"] = np.where(eccn == "blank", MISSING, cols["eccn"])
     cols["ship_to_country"], cols["ship_to_name"] = dest, cols["customer_name"]
     cols["ship_to_address"] = cols["customer_address"]
     via_hk = (dest == "HK") & (rng.random(n) < 0.5)  # a Hong Kong buyer for a mainland user
@@ -80,7 +81,7 @@ def unlicensed_h20(scene: Scene, n: int) -> Columns:
     )
     cols["license_number"] = np.full(n, None, dtype=object)
     cols["license_exception"] = np.full(n, None, dtype=object)
-    cols["ship_from_country"] = np.where(rng.random(n) < 0.3, "US", None)
+    cols["ship_from_country"] = np.where(rng.random(n) < 0.3, "US", MISSING)
     return cols
 
 
@@ -114,12 +115,12 @@ def implausible_license(scene: Scene, n: int) -> Columns:
     cols = scene.lines(customers, np.arange(n), items, days, 1.0)
     cols["ship_to_country"], cols["ship_to_name"] = dest, cols["customer_name"]
     cols["ship_to_address"] = cols["customer_address"]
-    cols["end_user_country"] = np.where(pd.notna(cols["end_user_name"]), dest, None)
+    cols["end_user_country"] = np.where(pd.notna(cols["end_user_name"]), dest, MISSING)
     cols["license_number"] = licence_numbers(rng, n)
     cols["license_exception"] = np.full(n, None, dtype=object)
     cols["end_use_statement_received"] = np.full(n, "true", dtype=object)
     abroad = pick(rng, ("MY", "SG", "TW", "AE", "TH"), n, p=[0.5, 0.2, 0.1, 0.1, 0.1])
-    stated = np.where(rng.random(n) < 0.5, "US", None)
+    stated = np.where(rng.random(n) < 0.5, "US", MISSING)
     cols["ship_from_country"] = np.where(variant == "reexport", abroad, stated)
     return cols
 
@@ -131,7 +132,15 @@ def _gpu_lines(scene: Scene, countries: np.ndarray, types: np.ndarray, n: int) -
     return scene.lines(customers, who, scene.controlled(n, ("gpu",)), scene.days(n), 1.0)
 
 
-def _relabel(scene: Scene, cols: Columns, sku, text, price_range, hs, eccn) -> None:
+def _relabel(
+    scene: Scene,
+    cols: Columns,
+    sku: np.ndarray,
+    text: np.ndarray,
+    price_range: tuple[float, float],
+    hs: np.ndarray,
+    eccn: np.ndarray,
+) -> None:
     rng, n = scene.rng, len(cols["item_sku"])
     cols["item_sku"], cols["item_description"] = sku, text
     lo, hi = price_range
@@ -150,10 +159,10 @@ def _relabel(scene: Scene, cols: Columns, sku, text, price_range, hs, eccn) -> N
     cols["ship_to_country"] = np.where(onward, hub, cols["ship_to_country"])
     onward_name = company_names(rng, hub, FORWARDER_WORDS)
     cols["ship_to_name"] = np.where(onward, onward_name, cols["ship_to_name"])
-    cols["ship_to_address"] = np.where(onward, None, cols["ship_to_address"])
-    cols["end_user_name"] = np.where(onward | (rng.random(n) < 0.5), None, cols["end_user_name"])
+    cols["ship_to_address"] = np.where(onward, MISSING, cols["ship_to_address"])
+    cols["end_user_name"] = np.where(onward | (rng.random(n) < 0.5), MISSING, cols["end_user_name"])
     cols["end_user_country"] = np.where(
-        pd.isna(cols["end_user_name"]), None, cols["end_user_country"]
+        pd.isna(cols["end_user_name"]), MISSING, cols["end_user_country"]
     )
 
 
@@ -169,7 +178,7 @@ def mislabelled_parts(scene: Scene, n: int) -> Columns:
         scene, countries, pick(rng, ("trading_company", "distributor", "reseller", "other"), m), n
     )
     hs = pick(rng, ("8473.30", "8473.30", "8473.30", "8471.80", "8473.50"), n)
-    eccn = np.where(rng.random(n) < 0.85, "EAR99", None)
+    eccn = np.where(rng.random(n) < 0.85, "EAR99", MISSING)
     sku = unknown_skus(rng, n, _PART_PREFIXES)
     _relabel(scene, cols, sku, pick(rng, _PART_WORDS, n), params.mislabel_price_range, hs, eccn)
     return cols
@@ -195,7 +204,7 @@ def adapter_module(scene: Scene, n: int) -> Columns:
     )
     hs = pick(rng, ("8473.30", "8471.80", "8517.62", "8543.70"), n)
     eccn = pick(rng, ("EAR99", "5A992.c", "EAR99"), n)
-    eccn = np.where(rng.random(n) < 0.15, None, eccn)
+    eccn = np.where(rng.random(n) < 0.15, MISSING, eccn)
     _relabel(scene, cols, sku, text, params.adapter_price_range, hs, eccn)
     return cols
 
@@ -283,7 +292,7 @@ def sea_datacenter(scene: Scene, n: int) -> Columns:
     cols["payment_method"] = np.where(
         cols["payment_method"] == "card", "wire", cols["payment_method"]
     )
-    cols["route"] = np.where(among(cols["route"], ("HK",)), None, cols["route"])
+    cols["route"] = np.where(among(cols["route"], ("HK",)), MISSING, cols["route"])
     cols["ship_to_address"] = per_country(rng, here, "cities") + " data centre campus"
     return cols
 

@@ -15,6 +15,7 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
+from detectors.synthetic.missing import MISSING
 from detectors.synthetic.population import positions_in
 
 # What each industry does with GPUs, phrased two ways: (standard, alternate).
@@ -233,9 +234,12 @@ def _table(vocabulary: str) -> tuple[np.ndarray, np.ndarray]:
     return table, np.array([len(r) for r in rows])
 
 
-def _pick_rows(rng: np.random.Generator, table: np.ndarray, lengths: np.ndarray, at: np.ndarray):
+def _pick_rows(
+    rng: np.random.Generator, table: np.ndarray, lengths: np.ndarray, at: np.ndarray
+) -> np.ndarray:
     choice = (rng.random(len(at)) * lengths[at]).astype(np.int64)
-    return table[at, choice]
+    rows: np.ndarray = table[at, choice]
+    return rows
 
 
 _LOCAL_INDEX = pd.Index(list(_LOCAL))
@@ -268,7 +272,7 @@ def end_uses(
         local = np.flatnonzero((local_at >= 0) & (rng.random(n) < local_rate))
         text[local] = _pick_rows(rng, *_local_table(), local_at[local])
         odd = rng.random(n)
-        text = np.where(odd < blank_rate, None, text)
+        text = np.where(odd < blank_rate, MISSING, text)
         blank_like = (odd >= blank_rate) & (odd < blank_rate * 1.25)
         text[blank_like] = np.asarray(_BLANK_LIKE, dtype=object)[
             rng.integers(0, len(_BLANK_LIKE), size=int(blank_like.sum()))

@@ -47,6 +47,7 @@ TokenOption = Annotated[
         "$REDFLAG_TOKEN); without one the password is read from stdin or prompted.",
     ),
 ]
+ReasonOption = Annotated[str | None, typer.Option("--reason", help="Why, for the audit trail.")]
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
@@ -126,15 +127,26 @@ def _admin(store: CaseStore, user: str | None, token: str | None, what: str) -> 
 
 
 def admin_or_system(
-    store: CaseStore, user: str | None, token: str | None, what: str, meanwhile: str
+    store: CaseStore, user: str | None, token: str | None, what: str, meanwhile: str | None
 ) -> str:
     """Who does an admin's job: an authenticated admin once the store has an enabled one
     (else exit 2); before that "system", with a warning saying `meanwhile` (what happens
-    without a login until the first admin is added)."""
+    without a login until the first admin is added) unless it is None."""
     if store.accounts.has_admin():
         return _admin(store, user, token, what).name
-    typer.echo(f"redflag: warning: no admin account yet: {meanwhile} until the first admin "
-               "is added", err=True)  # fmt: skip
+    if meanwhile is not None:
+        typer.echo(f"redflag: warning: no admin account yet: {meanwhile} until the first "
+                   "admin is added", err=True)  # fmt: skip
+    return "system"
+
+
+def recorded_actor(store: CaseStore, user: str | None, token: str | None) -> str:
+    """Who makes a change that Contract 2 lets any operator make (`watchlist add/update`,
+    `rescreen`, `train`): not gated, but recorded. With `--token`, its account; with
+    `--user` once the store has an admin, that account after its password; else "system"
+    (the client column of the entry still names the login)."""
+    if token or (user and store.accounts.has_admin()):
+        return authenticate(store, user, token).name
     return "system"
 
 
@@ -210,11 +222,13 @@ def users_passwd(store: CaseStore, name: str, user: str | None, token: str | Non
         if actor is None:
             raise fail(f"cannot authenticate {shown_name(name)}: unknown or disabled account, "
                        "or wrong password")  # fmt: skip
+        whose = actor.name
     else:
         actor = _admin(store, user, token, "changing another user's password")
         if target is None:
             raise fail(f"no user {normalise_user_name(name)!r}")
-    new = read_new_password(actor.name if own else target.name)
+        whose = target.name
+    new = read_new_password(whose)
     _guarded(lambda: store.accounts.set_password(name, new, actor.name))
     typer.echo(f"password of {normalise_user_name(name)} changed; their sessions and tokens "
                "ended", err=True)  # fmt: skip

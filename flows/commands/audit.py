@@ -1,5 +1,6 @@
 """`redflag audit verify`: walk the hash chains of the audit trail; `redflag audit log`:
-the account log (logins, account changes, switches of the live model or list)."""
+the account log (logins, account changes, and every change of the lists or models that
+screening uses: added, updated, trained, activated, rescreened)."""
 
 from __future__ import annotations
 
@@ -65,13 +66,15 @@ def log(
         typer.Option(
             "--event",
             help="Only this event (repeatable): login, login_failed, user_added, "
-            "model_activated, watchlist_activated, watchlist_deactivated, ...",
+            "model_trained, model_activated, watchlist_added, watchlist_updated, "
+            "watchlist_activated, watchlist_deactivated, rescreen, ...",
         ),
     ] = None,
     limit: Annotated[int, typer.Option(help="The latest this many entries (0 = all).")] = 50,
 ) -> None:
-    """The account log, oldest first: logins, account changes and switches of the live
-    model or list, each with its time (UTC), actor, event, subject and details."""
+    """The account log, oldest first: logins, account changes and every change of the
+    lists or models screening uses, each with its time (UTC), actor, event, subject and
+    details."""
     if limit < 0:
         raise fail(f"--limit must be 0 or more (got {limit})")
     store = open_store(ctx)

@@ -43,7 +43,7 @@ def _user_errors() -> Iterator[None]:
     except (WorkflowError, CaseNotFound, ConcurrentChange, ValueError) as error:
         raise _fail(str(error).strip("'\""), 2) from None
     except SQLAlchemyError as error:
-        reason = str(error.orig if getattr(error, "orig", None) else error).splitlines()[0]
+        reason = str(getattr(error, "orig", None) or error).splitlines()[0]
         raise _fail(f"case store failure: {reason}", 1) from None
 
 

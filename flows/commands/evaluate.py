@@ -186,6 +186,10 @@ def evaluate_cli(
 ) -> None:
     """PR-AUC, precision at the top k and recall of a run's flags against labels, for rules
     and watchlists alone, ML alone and combined; saves a precision-recall plot."""
-    from flows.cli import run_guarded, workspace_of
+    from flows.commands.guard import run_guarded, workspace_of
 
     run_guarded(lambda: evaluate_command(labels, run, workspace_of(ctx, workspace), out))
+
+
+app = typer.Typer()
+app.command("evaluate")(evaluate_cli)

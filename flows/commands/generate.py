@@ -12,7 +12,6 @@ import pandas as pd
 import typer
 import yaml
 
-import detectors
 from detectors.catalog import catalog_frame
 from detectors.synthetic import (
     PROFILES,
@@ -25,13 +24,12 @@ from detectors.synthetic import (
 )
 from detectors.synthetic.writers import TABLE_SUFFIXES
 from flows.errors import InputError
-
-CONFIGS = Path(detectors.__file__).resolve().parents[1] / "configs"
+from flows.settings import CONFIGS_DIR
 
 
 def read_catalog(path: Path | None = None) -> pd.DataFrame:
     """The item catalog frame from `configs/items.yaml` (or another items file)."""
-    with (path or CONFIGS / "items.yaml").open(encoding="utf-8") as handle:
+    with (path or CONFIGS_DIR / "items.yaml").open(encoding="utf-8") as handle:
         return catalog_frame(yaml.safe_load(handle))
 
 
@@ -131,3 +129,7 @@ def generate_cli(
     except (ValueError, OSError) as error:
         typer.echo(f"redflag: error: {error}", err=True)
         raise typer.Exit(2) from None
+
+
+app = typer.Typer()
+app.command("generate")(generate_cli)

@@ -288,7 +288,7 @@ def store_anomaly(
         features=model.feature_names,
         data_from=model.training.get("data_from"),
         data_to=model.training.get("data_to"),
-        rows=int(rows_seen) if sampled else model.training["rows"],
+        rows=int(rows_seen) if sampled and rows_seen is not None else model.training["rows"],
         metrics={
             "threshold": model.threshold,
             "score_max": model.score_max,
@@ -419,7 +419,7 @@ def _reference(
     """The policy pack of the pipeline settings (merged onto the pack it `extends`, as the
     daily run reads it) and the catalog, unless given."""
     if policy is None:
-        from flows.commands.rules import load_pack
+        from detectors.rules.loading import load_pack
 
         name = (settings or read_yaml(CONFIGS_DIR / "pipeline.yaml")).get("policy_pack", "default")
         policy = load_pack(CONFIGS_DIR, name).policy

@@ -1,4 +1,5 @@
-"""`redflag run`, `redflag demo` and `redflag serve`: the daily screening job."""
+"""`redflag run`, `demo` and `serve` (the daily screening job), `rescreen`, `screen-names`
+and `match-pairs`."""
 
 from __future__ import annotations
 
@@ -12,10 +13,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from flows.cli import WorkspaceOption, app, fail, quiet_prefect, run_guarded, workspace_of
+from flows.commands.accounts import ReasonOption, TokenOption, UserOption
+from flows.commands.guard import WorkspaceOption, fail, quiet_prefect, run_guarded, workspace_of
 from flows.commands.watchlist import AcceptShrinkOption, PartialOption
 
 console = Console()
+app = typer.Typer()  # `redflag run`, `demo`, `serve`, `rescreen`, `screen-names`, `match-pairs`
 
 # Options of the commands that run a flow over partitions (`run`, `rescreen`).
 PartitionsOption = Annotated[
@@ -379,8 +382,13 @@ def rescreen_command(
     accept_shrink: AcceptShrinkOption = False,
     partial: PartialOption = False,
     ownership: OwnershipOption = None,
+    reason: ReasonOption = None,
+    user: UserOption = None,
+    token: TokenOption = None,
 ) -> None:
-    """Load a new list version, diff it against the last one, and open cases for new hits in past orders."""
+    """Load a new list version, diff it against the last one, and open cases for new hits
+    in past orders (recorded in the audit trail as whoever logged in with --user or
+    --token, else as "system")."""
 
     def body() -> dict:
         from datetime import date
@@ -397,21 +405,42 @@ def rescreen_command(
                 raise InputError(f"--since {since!r}: not an ISO date (YYYY-MM-DD)") from None
         if partitions is not None and partitions < 1:
             raise InputError(f"--partitions: expected 1 or more (got {partitions})")
-        add_ownership(workspace_of(ctx, workspace), ownership)
-        quiet_prefect()
-        from flows.rescreen import rescreen
+        from flows.audited import record_change, restore_point
+        from flows.commands.accounts import cli_client, open_store_at, recorded_actor
+        from flows.settings import Workspace
+        from watchlists.snapshots import INDEX_FILE
 
-        arguments = dict(
-            watchlist=[str(p) for p in watchlist],
-            workspace=str(workspace_of(ctx, workspace)),
-            since=since,
-            out=str(out) if out else None,
-            config=str(config) if config else None,
-            partitions=partitions,
-            accept_shrink=accept_shrink,
-            partial=partial,
-        )
-        return run_flow(rescreen, arguments, runner, dask_address, config, progress)
+        home = Workspace(workspace_of(ctx, workspace))
+        cases = open_store_at(home.case_store_url)
+        try:
+            by = recorded_actor(cases, user, token)
+            add_ownership(home.root, ownership)
+            quiet_prefect()
+            from flows.rescreen import rescreen
+
+            arguments = dict(
+                watchlist=[str(p) for p in watchlist],
+                workspace=str(home.root),
+                since=since,
+                out=str(out) if out else None,
+                config=str(config) if config else None,
+                partitions=partitions,
+                accept_shrink=accept_shrink,
+                partial=partial,
+            )
+            restore = restore_point(home.watchlists, [INDEX_FILE])
+            summary = run_flow(rescreen, arguments, runner, dask_address, config, progress)
+            counts = summary["counts"]
+            details = {
+                "since": summary["since"], "inputs": summary["inputs"],
+                "watchlist_sources": summary["versions"].get("watchlist_sources", []),
+                "cases_opened": counts.get("cases_opened"),
+                "cases_updated": counts.get("cases_updated"), "reason": reason,
+            }  # fmt: skip
+            record_change(cases, "rescreen", by, cli_client(), details, summary["run_id"], restore)
+            return summary
+        finally:
+            cases.close()
 
     summary = run_guarded(body)
     counts = summary["counts"]

@@ -12,9 +12,9 @@ from rich.markup import escape
 from rich.table import Table
 
 from detectors.rules import RulePack
-from flows.commands.rules import CONFIGS_DIR, PackError, load_pack
-from flows.errors import InputError
-from flows.settings import load_pipeline_settings
+from detectors.rules.loading import load_pack
+from flows.errors import InputError, PackError
+from flows.settings import CONFIGS_DIR, load_pipeline_settings
 
 app = typer.Typer(help="Policy packs, their dated layers, and backtests.", no_args_is_help=True)
 
@@ -93,7 +93,7 @@ def backtest_command(
     from datetime import date
 
     from flows.backtest import run_backtest
-    from flows.cli import run_guarded, workspace_of
+    from flows.commands.guard import run_guarded, workspace_of
 
     def action() -> None:
         settings = load_pipeline_settings(config)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from sqlalchemy.exc import SQLAlchemyError
@@ -10,6 +11,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from cases.policy import load_case_policy
 from cases.store import CaseStore
 from flows.commands.accounts import fail
+
+app = typer.Typer()
 
 
 def _open_store(store_url: str) -> CaseStore:
@@ -52,14 +55,14 @@ def review_command(
     for clash in store.accounts.clashes():
         typer.echo(f"redflag review: warning: account {clash.name!r} is disabled: "
                    f"{clash.disabled_reason}", err=True)  # fmt: skip
-    app = create_app(store, workspace_secret(workspace), store.policy,
-                     attachments=Path(workspace) / "attachments")  # fmt: skip
+    web_app = create_app(store, workspace_secret(workspace), store.policy,
+                         attachments=Path(workspace) / "attachments")  # fmt: skip
     typer.echo(f"redflag review: serving http://{host}:{port}/ (Ctrl+C stops it)", err=True)
     if host not in ("127.0.0.1", "localhost", "::1") and not forwarded_allow_ips:
         typer.echo("redflag review: put it behind an HTTPS proxy before others use it "
                    "(and name the proxy with --forwarded-allow-ips)", err=True)  # fmt: skip
     try:
-        uvicorn.Server(server_config(app, host, port, forwarded_allow_ips)).run()
+        uvicorn.Server(server_config(web_app, host, port, forwarded_allow_ips)).run()
     finally:
         store.close()
 
@@ -74,3 +77,23 @@ def users_add(store_url: str, name: str, role: str, password: str | None = None,
         add(store, name, role, user, token, password)
     finally:
         store.close()
+
+
+@app.command("review")
+def review(
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8080,
+    forwarded_allow_ips: Annotated[
+        str | None,
+        typer.Option(
+            "--forwarded-allow-ips",
+            help="Comma-separated addresses of trusted reverse proxies (or '*'): their "
+            "X-Forwarded-For and X-Forwarded-Proto headers give the client's address (for "
+            "the login throttle and the audit trail) and scheme (HTTPS: Secure cookies and "
+            "HSTS). Default: trust no proxy.",
+        ),
+    ] = None,
+) -> None:
+    """The investigators' web app: the queue, case pages, decisions, runs and a dashboard."""
+    review_command(ctx.obj["workspace"], ctx.obj["case_store_url"], host, port, forwarded_allow_ips)

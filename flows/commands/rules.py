@@ -1,82 +1,27 @@
 """`redflag rules list|explain`: show the red-flag rules of a policy pack.
 
-`load_pack` reads `configs/policy/<name>.yaml` (or a YAML file path) and the packs it
-extends; `rules_list` and `rules_explain` print the pack with Rich."""
+`rules_list` and `rules_explain` print the pack with Rich; the pack is read by
+`detectors.rules.loading.load_pack`."""
 
 from __future__ import annotations
 
 import inspect
-from collections.abc import Mapping
-from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
-import yaml
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-import detectors
 from detectors.rules import RULES, RulePack
-from detectors.rules.layers import load_layers
+from detectors.rules.loading import load_pack
 from flows.commands.explain import citation_documents, detector_flag_text, expand_citation
 from flows.errors import PackError
+from flows.settings import CONFIGS_DIR
 
-CONFIGS_DIR = Path(detectors.__file__).resolve().parents[1] / "configs"
+__all__ = ["CONFIGS_DIR", "PackError", "app", "load_pack", "rules_explain", "rules_list"]
 
 app = typer.Typer(help="Show the red-flag rules of a policy pack.", no_args_is_help=True)
-
-
-def _pack_file(configs_dir: Path, name: str) -> Path:
-    as_path = Path(name)
-    if as_path.suffix in (".yaml", ".yml"):
-        return as_path
-    return configs_dir / "policy" / f"{name}.yaml"
-
-
-def _read_pack_config(
-    configs_dir: Path, name: str, seen: tuple[str, ...] = ()
-) -> tuple[dict[str, Any], dict[str, Any] | None]:
-    path = _pack_file(configs_dir, name)
-    if not path.is_file():
-        available = sorted(p.stem for p in (configs_dir / "policy").glob("*.yaml"))
-        raise PackError(
-            f"no policy pack {name!r} at {path} (available: {', '.join(available) or 'none'})"
-        )
-    try:
-        cfg = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (yaml.YAMLError, UnicodeDecodeError) as err:
-        raise PackError(
-            f"policy pack {path} is not valid YAML: {' '.join(str(err).split())}"
-        ) from err
-    if not isinstance(cfg, dict):
-        raise PackError(f"policy pack {path} must be a mapping")
-    parent = cfg.get("extends")
-    if not parent:
-        return cfg, None
-    if parent in seen:
-        raise PackError(f"policy packs extend each other in a loop: {' -> '.join((*seen, parent))}")
-    base_cfg, base_base = _read_pack_config(configs_dir, str(parent), (*seen, name))
-    base = RulePack.from_config(base_cfg, base_base).policy
-    return cfg, base
-
-
-def load_pack(
-    configs_dir: Path, name: str = "default", layer_overrides: Mapping[str, Any] | None = None
-) -> RulePack:
-    """The policy pack `name` (a file in `configs_dir/policy/`, or a path to a YAML file),
-    merged onto the pack it `extends`, with the dated layers it names (`layers:`) from
-    `configs_dir/policy/layers/`; `layer_overrides` ({layer id: {key: value}}, the
-    `policy_layers` setting) change a layer's dates."""
-    cfg, base = _read_pack_config(Path(configs_dir), name)
-    names = cfg.get("layers")
-    if names is None and base is not None:
-        names = base.get("layers")
-    try:
-        layers = tuple(load_layers(Path(configs_dir), list(names or ()), layer_overrides))
-        return RulePack.from_config(cfg, base, layers)
-    except (KeyError, TypeError, ValueError) as err:
-        raise PackError(f"policy pack {name}: {err}") from err
 
 
 def rules_list(pack: RulePack, console: Console | None = None) -> Table:

@@ -1,20 +1,22 @@
-"""`redflag train` and `redflag models list/activate` (the functions live in models.py)."""
+"""`redflag train` (`app`) and `redflag models list/activate` (`models_app`); the
+functions live in models.py."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from flows.cli import WorkspaceOption, app, run_guarded, workspace_of
-from flows.commands.accounts import TokenOption, UserOption
+from flows.commands.accounts import ReasonOption, TokenOption, UserOption
+from flows.commands.guard import WorkspaceOption, run_guarded, workspace_of
 from flows.errors import InputError
 
-models_app = typer.Typer(
+app = typer.Typer()  # `redflag train`
+models_app = typer.Typer(  # `redflag models …`
     help="The model registry: list trained models, choose the active one.", no_args_is_help=True
 )
-app.add_typer(models_app, name="models")
 
 
 def _labels_and_history(workspace: Path, labels_file: Path | None):
@@ -62,32 +64,74 @@ def train_cli(
             help="supervised (from labels and decided cases) or anomaly (no labels needed).",
         ),
     ] = "supervised",
+    reason: ReasonOption = None,
+    user: UserOption = None,
+    token: TokenOption = None,
     workspace: WorkspaceOption = None,
 ) -> None:
     """Train a model on the workspace's transaction history; a supervised model becomes
-    active only if it beats the active configuration on a hold-out of recent decisions."""
+    active only if it beats the active configuration on a hold-out of recent decisions
+    (recorded in the audit trail as whoever logged in, else as "system")."""
 
-    def body() -> None:
+    def train(home: Path) -> Any:
         from flows.commands.models import train_anomaly_command, train_command
         from flows.settings import load_pipeline_settings
 
-        home = workspace_of(ctx, workspace)
         settings = load_pipeline_settings()
-        if kind not in ("supervised", "anomaly"):
-            raise InputError(f"--kind {kind!r}: use supervised or anomaly")
         if kind == "anomaly":
             from flows.history import TransactionHistory
             from flows.settings import Workspace
 
             history = TransactionHistory(Workspace(home).history).load()
-            train_anomaly_command(
+            return train_anomaly_command(
                 home, history.sort_values("order_date", kind="stable"), settings=settings
             )
-            return
         history, label_frame = _labels_and_history(home, labels)
-        train_command(home, history, label_frame, settings=settings)
+        return train_command(home, history, label_frame, settings=settings)
+
+    def body() -> None:
+        if kind not in ("supervised", "anomaly"):
+            raise InputError(f"--kind {kind!r}: use supervised or anomaly")
+        _audited_training(workspace_of(ctx, workspace), kind, labels, reason, user, token, train)
 
     run_guarded(body)
+
+
+def _audited_training(
+    home: Path,
+    kind: str,
+    labels: Path | None,
+    reason: str | None,
+    user: str | None,
+    token: str | None,
+    train: Callable[[Path], Any],
+) -> None:
+    """Train and record the new model and every activation it caused in the audit trail,
+    as whoever logged in (`recorded_actor`); when the record cannot be written, the
+    registry is put back as it was."""
+    from detectors.ml.registry import KINDS
+    from flows.audited import record_change, restore_point
+    from flows.commands.accounts import cli_client, open_store_at, recorded_actor
+    from flows.commands.models import active_version
+    from flows.settings import Workspace
+
+    store = open_store_at(Workspace(home).case_store_url)
+    try:
+        by = recorded_actor(store, user, token)
+        restore = restore_point(Workspace(home).models, ["active.json"])
+        before = {k: active_version(home, k) for k in KINDS}
+        meta = train(home)
+        after = {k: active_version(home, k) for k in KINDS}
+        details = {
+            "kind": kind, "active": bool(meta.active), "rows": meta.rows,
+            "data": [meta.data_from, meta.data_to],
+            "activated": {k: v for k, v in after.items() if v != before[k]},
+            "previous": {k: v for k, v in before.items() if v != after[k]},
+            "labels": labels.name if labels else None, "reason": reason,
+        }  # fmt: skip
+        record_change(store, "model_trained", by, cli_client(), details, meta.version, restore)
+    finally:
+        store.close()
 
 
 @models_app.command("list")
@@ -122,6 +166,7 @@ def models_activate_cli(
 ) -> None:
     """Make a stored model the one daily runs use (an admin's job once the case store
     has an admin; recorded in the audit trail). A model the gate refused needs --reason."""
+    from flows.audited import record_change, restore_point
     from flows.commands.accounts import admin_or_system, cli_client, open_store_at
     from flows.commands.models import (
         active_version,
@@ -139,10 +184,11 @@ def models_activate_cli(
             by = admin_or_system(store, user, token, "activating a model",
                                  "models are activated without a login")  # fmt: skip
             previous = active_version(home, meta.kind)
+            restore = restore_point(Workspace(home).models, ["active.json"])
             models_activate(home, version, reason)
             details = {"kind": meta.kind, "previous": previous, "reason": reason,
                        "gate_refused": gate_refusal(meta)}  # fmt: skip
-            store.accounts.record("model_activated", by, cli_client(), details, subject=version)
+            record_change(store, "model_activated", by, cli_client(), details, version, restore)
         finally:
             store.close()
 

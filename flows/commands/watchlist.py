@@ -8,18 +8,19 @@ The workspace comes from the main callback (`ctx.obj["workspace"]`); snapshots l
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 import yaml
 from rich.console import Console
 from rich.table import Table
 
-import detectors
 from cases.csv_cells import write_inert_csv
-from flows.commands.accounts import TokenOption, UserOption
+from flows.commands.accounts import ReasonOption, TokenOption, UserOption
+from flows.settings import CONFIGS_DIR
 from watchlists import (
     SnapshotError,
     SnapshotInfo,
@@ -33,7 +34,7 @@ from watchlists import (
 from watchlists.download import sources_from_config, update_from_sources
 
 app = typer.Typer(help="Manage restricted-party list snapshots.", no_args_is_help=True)
-CONFIG_FILE = Path(detectors.__file__).resolve().parents[1] / "configs" / "watchlists.yaml"
+CONFIG_FILE = CONFIGS_DIR / "watchlists.yaml"
 
 
 # Options that let a new list version through the sanity checks (`watchlist add`, `rescreen`).
@@ -101,14 +102,29 @@ def add_command(
     ] = None,
     accept_shrink: AcceptShrinkOption = False,
     partial: PartialOption = False,
+    reason: ReasonOption = None,
+    user: UserOption = None,
+    token: TokenOption = None,
 ) -> None:
     """Store each list source given as a new snapshot of its series and make it active;
-    the active snapshots of all sources are screened together."""
+    the active snapshots of all sources are screened together (recorded in the audit
+    trail as whoever logged in with --user or --token, else as "system")."""
     store = _store(ctx)
-    try:
-        added = store.add_sources(files, label=label, accept_shrink=accept_shrink, partial=partial)
-    except WatchlistFormatError as exc:
-        raise _fail(str(exc)) from exc
+    before = {i.source: i.id for i in store.active_snapshots()}
+    with _admin_change(ctx, "adding a watchlist version", user, token, gated=False) as record:
+        try:
+            added = store.add_sources(
+                files, label=label, accept_shrink=accept_shrink, partial=partial
+            )
+        except WatchlistFormatError as exc:
+            raise _fail(str(exc)) from exc
+        for info, created in added:
+            record("watchlist_added", info.id, {
+                "source": info.source, "label": info.label, "format": info.format,
+                "entries": info.entry_count, "created": created,
+                "files": [[Path(path).name, sha] for path, sha in info.files],
+                "previous": before.get(info.source), "reason": reason,
+            })  # fmt: skip
     for info, created in added:
         if not created:
             _console().print(
@@ -153,25 +169,42 @@ def list_command(ctx: typer.Context) -> None:
     _console().print(f"Screened together (* above): {_active_text(store)}.")
 
 
-ReasonOption = Annotated[str | None, typer.Option("--reason", help="Why, for the audit trail.")]
-
-
 @contextmanager
-def _admin_change(ctx: typer.Context, what: str, user: str | None, token: str | None):
-    """Who changes what every later run screens with: an authenticated admin once the case
-    store has one, else "system" (with a warning). Yields `record(event, subject, details)`,
-    which writes the change to the audit trail as theirs."""
-    from flows.commands.accounts import admin_or_system, cli_client, open_store_at
+def _admin_change(
+    ctx: typer.Context,
+    what: str,
+    user: str | None,
+    token: str | None,
+    meanwhile: str | None = "watchlists are switched without a login",
+    gated: bool = True,
+) -> Iterator[Callable[[str, str, dict[str, Any]], None]]:
+    """Who changes what every later run screens with: when `gated`, an authenticated admin
+    once the case store has one, else "system" (with a warning saying `meanwhile`, when
+    given); when not (Contract 2's `watchlist add`, and `update`), whoever logged in, else
+    "system" (`recorded_actor`). Yields
+    `record(event, subject, details)`, which writes the change to the audit trail as
+    theirs; when that fails, the snapshot folder is put back as it was on entering."""
+    from flows.audited import record_change, restore_point
+    from flows.commands.accounts import (
+        admin_or_system,
+        cli_client,
+        open_store_at,
+        recorded_actor,
+    )
     from flows.settings import Workspace
+    from watchlists.snapshots import INDEX_FILE
 
     obj = ctx.obj or {}
     cases = open_store_at(obj.get("case_store_url") or Workspace(_workspace(ctx)).case_store_url)
     try:
-        by = admin_or_system(cases, user, token, what,
-                             "watchlists are switched without a login")  # fmt: skip
+        if gated:
+            by = admin_or_system(cases, user, token, what, meanwhile)
+        else:
+            by = recorded_actor(cases, user, token)
+        restore = restore_point(_store(ctx).root, [INDEX_FILE])
 
-        def record(event: str, subject: str, details: dict) -> None:
-            cases.accounts.record(event, by, cli_client(), details, subject=subject)
+        def record(event: str, subject: str, details: dict[str, Any]) -> None:
+            record_change(cases, event, by, cli_client(), details, subject, restore)
 
         yield record
     finally:
@@ -302,8 +335,13 @@ def update_command(
     timeout: Annotated[
         float, typer.Option("--timeout", help="Seconds to wait on each server.")
     ] = 60.0,
+    reason: ReasonOption = None,
+    user: UserOption = None,
+    token: TokenOption = None,
 ) -> None:
-    """Download the official lists; snapshot those that changed, keep the last good one otherwise."""
+    """Download the official lists; snapshot those that changed, keep the last good one
+    otherwise (each new active version is recorded in the audit trail as whoever
+    logged in, else as "system")."""
     try:
         sources = sources_from_config(yaml.safe_load(config.read_text(encoding="utf-8")))
     except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
@@ -315,7 +353,18 @@ def update_command(
         )
     chosen = [s for s in sources if not source or s.name in source]
     store = _store(ctx)
-    results = update_from_sources(chosen, store, store.root / "downloads", timeout=timeout)
+    before = {i.source: i.id for i in store.active_snapshots()}
+    with _admin_change(ctx, "updating the watchlists", user, token, gated=False) as record:
+        results = update_from_sources(chosen, store, store.root / "downloads", timeout=timeout)
+        for result in results:
+            if result.snapshot_id is None or result.snapshot_id in before.values():
+                continue  # failed, not modified, or already the active version
+            info = store.get(result.snapshot_id)
+            record("watchlist_updated", info.id, {
+                "source": info.source, "label": info.label, "status": result.status,
+                "entries": info.entry_count, "previous": before.get(info.source),
+                "urls": [url for url, _, _ in result.fetched], "reason": reason,
+            })  # fmt: skip
     for result in results:
         style = "red" if not result.ok else "green"
         _console().print(f"[{style}]{result.source}: {result.status}[/{style}] — {result.message}")

@@ -153,3 +153,19 @@ def test_cases_carry_their_related_parties_and_network_flags(first_run):
     assert all(link["why"] and link["hop"] in (1, 2) for link in related)
     network_flags = [f for case in cases for f in case["flags"] if f["code"] in {"N1", "N2", "N3"}]
     assert network_flags and all("RPN" in f["citation"] for f in network_flags)
+
+
+def test_network_flags_of_a_case_are_in_scored_transactions_and_the_summary(first_run):
+    out = first_run["out"]
+    scored = pd.read_csv(out / "scored_transactions.csv", dtype=str, keep_default_na=False)
+    scored = scored.set_index("transaction_id")
+    cases = [json.loads(p.read_text()) for p in (out / "cases").glob("*.json")]
+    found = {(t, f["code"], case["case_id"]) for case in cases for f in case["flags"]
+             if f["code"] in {"N1", "N2", "N3"} for t in f["transaction_ids"]}  # fmt: skip
+    assert found, "the generated rings give network flags"
+    for transaction_id, code, case_id in found:
+        assert code in scored.loc[transaction_id, "flags"].split(";"), transaction_id
+        assert scored.loc[transaction_id, "case_id"] == case_id
+    by_code = json.loads((out / "run_summary.json").read_text())["counts"]["flags_by_code"]
+    for code in {c for _, c, _ in found}:
+        assert by_code[code] == sum(1 for _, c, _ in found if c == code)

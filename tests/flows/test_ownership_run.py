@@ -110,3 +110,34 @@ def test_rescreen_rejects_a_bad_ownership_file_before_anything(tmp_path):
                     code=2)  # fmt: skip
     assert "own.jsonl: line 2: not JSON" in result.stderr
     assert not (tmp_path / "ws" / "ownership" / "index.json").exists()
+
+
+def test_rescreen_finds_a_customer_owned_by_a_newly_listed_sdn(prefect_harness, tmp_path):
+    home, own, day = tmp_path / "ws", tmp_path / "own.csv", tmp_path / "orders.csv"
+    before, after = tmp_path / "internal_a.csv", tmp_path / "internal_b.csv"
+    other = {"id": "SDN-9", "name": "Ostrava Heavy Machinery", "aliases": "", "country": "RU",
+             "address": "", "list": "SDN", "notes": ""}  # fmt: skip
+    pd.DataFrame([other]).to_csv(before, index=False)
+    pd.DataFrame([other, *LISTED]).to_csv(after, index=False)
+    own.write_text(OWNERSHIP)
+    orders().to_csv(day, index=False)
+    invoke("--workspace", str(home), "run", "-t", str(day), "-w", str(before), "--ownership", str(own),
+           "--out", str(tmp_path / "day"))  # fmt: skip
+    first = json.loads((tmp_path / "day" / "run_summary.json").read_text())
+    assert "O1" not in first["counts"]["flags_by_code"]  # the owner is not listed yet
+
+    invoke("--workspace", str(home), "rescreen", "-w", str(after), "--since", "2021-01-01",
+           "--out", str(tmp_path / "r1"))  # fmt: skip
+    summary = json.loads((tmp_path / "r1" / "run_summary.json").read_text())
+    assert summary["counts"]["flags_by_code"].get("O1") == 1
+    case = o1_case(tmp_path / "r1")
+    assert case["subject"]["customer_id"] == "C-0" and case["trigger"] == "watchlist change"
+    flag = next(f for f in case["flags"] if f["code"] == "O1")
+    chain = flag["evidence"]["by_transaction"]["T-0"]["chain"]
+    assert "Volkov Trading House" in chain and "Harbour Holdings Ltd" in chain and "60 %" in chain
+
+    # the same version again: nothing changed, nothing new
+    invoke("--workspace", str(home), "rescreen", "-w", str(after), "--since", "2021-01-01",
+           "--out", str(tmp_path / "r2"))  # fmt: skip
+    again = json.loads((tmp_path / "r2" / "run_summary.json").read_text())
+    assert again["counts"]["cases_opened"] == 0 and not again["counts"]["flags_by_code"]

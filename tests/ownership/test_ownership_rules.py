@@ -29,7 +29,8 @@ def test_indirect_owner_blocks_the_customer_with_its_chain(matcher):
     result = run_orders({"owned": {"customer_name": "Lion Gate Pte. Ltd.", "order_date": "2025-10-01"},
                          "clean": {"customer_name": "Northwind Analytics", "order_date": "2025-10-01"}},
                         screen, matcher)  # fmt: skip
-    assert codes(result, "owned") == {"O1", "O2"} and codes(result, "clean") == set()
+    # one finding, reported once under the stronger rule: OFAC blocks it whatever the date
+    assert codes(result, "owned") == {"O1"} and codes(result, "clean") == set()
     found = evidence(result, "O1", "owned")
     assert found["aggregate_share"] == 60.0 and found["party_role"] == "customer"
     assert found["resolution_score"] >= 0.5
@@ -57,6 +58,27 @@ def test_two_listed_owners_add_up_to_a_block(matcher):
     found = evidence(result, "O1", "t")
     assert found["aggregate_share"] == 55.0
     assert {c["listed_entry"]["entry_id"] for c in found["chains"]} == {"t:volkov", "t:crimson"}
+
+
+def test_an_sdn_block_is_o1_only_and_o2_keeps_what_sdns_alone_do_not_block(matcher):
+    screen = screen_of([("Volkov Trading House", "Lion Gate Pte Ltd", 60),
+                        ("Volkov Trading House", "Harbour Holdings Ltd", 30),
+                        ("Dawning Information Industry Co., Ltd.", "Harbour Holdings Ltd", 25)],
+                       matcher)  # fmt: skip
+    in_force = "2025-10-01"
+    result = run_orders({"sdn": {"customer_name": "Lion Gate Pte Ltd", "order_date": in_force},
+                         "mixed": {"customer_name": "Harbour Holdings Ltd", "order_date": in_force},
+                         "both": {"customer_name": "Harbour Holdings Ltd", "order_date": in_force,
+                                  "ship_to_name": "Lion Gate Pte Ltd"}},
+                        screen, matcher)  # fmt: skip
+    assert codes(result, "sdn") == {"O1"}
+    # 30 % SDN + 25 % Entity List: only the affiliates rule blocks it
+    assert codes(result, "mixed") == {"O2"}
+    assert evidence(result, "O2", "mixed")["aggregate_share"] == 55.0
+    # two parties on one line: the consignee blocked by the SDN (O1), the customer by O2
+    assert codes(result, "both") == {"O1", "O2"}
+    assert evidence(result, "O1", "both")["party_role"] == "ship_to"
+    assert evidence(result, "O2", "both")["party_role"] == "customer"
 
 
 def test_a_cycle_of_holdings_is_screened(matcher):

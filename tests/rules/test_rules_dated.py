@@ -116,6 +116,10 @@ CASES = {
     },
     "server-farm": {"end_use": "Server farm expansion, AI hosting"},
     "farming": {"customer_name": "Greenfield Farming Co", "end_use": "office"},
+    "build-farm": {"customer_type": "end_user", "end_use": "Build farm for game builds"},
+    "test-farm": {"customer_type": "end_user", "end_use": "Device test farm for mobile apps"},
+    "farm-of-servers": {"customer_type": "end_user", "end_use": "A farm of GPUs for rendering"},
+    "fish-farm": {"customer_type": "end_user", "end_use": "Fish farm expansion"},
 }
 
 
@@ -181,6 +185,14 @@ def test_render_and_server_farms_are_not_farming(result):
     assert "Q1" not in codes_of(result, "render-farm")
     assert "Q1" not in codes_of(result, "server-farm")
     assert "farm" in flag_of(result, "Q1", "farming")["reason"].lower()
+
+
+def test_build_and_test_farms_of_machines_are_not_farming(result):
+    """A build (CI) farm, a device test farm or a farm of GPUs is machines run in numbers;
+    a fish farm is still a farming business."""
+    for case in ("build-farm", "test-farm", "farm-of-servers"):
+        assert "Q1" not in codes_of(result, case), case
+    assert "farm" in flag_of(result, "Q1", "fish-farm")["reason"].lower()
 
 
 def test_unknown_sku_named_as_an_advanced_ic_is_judged_as_one(result):

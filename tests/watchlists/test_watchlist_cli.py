@@ -218,11 +218,13 @@ def test_switching_lists_needs_an_admin_and_is_audited(tmp_path):
     assert verify_trail(store.engine).ok
     store.close()
     assert [(r.actor, r.event, r.subject) for r in rows] == [
+        ("system", "watchlist_added", "wl-0001"),  # the two adds before there was an admin
+        ("system", "watchlist_added", "wl-0002"),
         ("system", "watchlist_activated", "wl-0001"),
         ("root", "watchlist_deactivated", "csl"),
         ("root", "watchlist_activated", "wl-0002"),
     ]
-    details = [json.loads(r.details_json) for r in rows]
+    details = [json.loads(r.details_json) for r in rows[2:]]
     assert details[0]["previous"] is None and details[0]["reason"] == "compare with the sample"
     assert details[1] == {"snapshot": "wl-0002", "reason": "screened elsewhere"}
     assert details[2]["retired"] == ["sample"] and details[2]["reason"] is None

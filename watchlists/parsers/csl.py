@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -100,7 +101,7 @@ def csl_json_frame(path: Path) -> tuple[pd.DataFrame, str | None]:
     return frame, max((d for d in dates if d), default=None)
 
 
-def _flatten_result(result: dict) -> dict[str, str]:
+def _flatten_result(result: dict[str, Any]) -> dict[str, str]:
     row: dict[str, str] = {}
     for column in CSL_COLUMNS:
         value = result.get(column)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -219,7 +220,7 @@ def _sub_list(programs: list[str], layout: OfacLayout) -> tuple[str, str]:
 
 
 def _entry(
-    row: dict,
+    row: dict[str, Any],
     layout: OfacLayout,
     alias_map: dict[str, list[Alias]],
     address_map: dict[str, list[Address]],

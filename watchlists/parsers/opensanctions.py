@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -74,7 +75,7 @@ def read_ftm(path: Path) -> list[WatchlistEntry]:
     by_id = {o["id"]: o for o in objects}
     marked = any("target" in o for o in objects)
     targets = [o for o in objects if (o.get("target") if marked else o["schema"] in ENTRY_TYPES)]
-    sanctions: dict[str, list[dict]] = {}
+    sanctions: dict[str, list[dict[str, Any]]] = {}
     for obj in objects:
         if obj["schema"] == "Sanction":
             for target in obj["properties"].get("entity", []):
@@ -82,8 +83,10 @@ def read_ftm(path: Path) -> list[WatchlistEntry]:
     return [_ftm_entry(o, by_id, sanctions.get(o["id"], [])) for o in targets]
 
 
-def _ftm_entry(obj: dict, by_id: dict[str, dict], sanctions: list[dict]) -> WatchlistEntry:
-    props: dict[str, list] = obj["properties"]
+def _ftm_entry(
+    obj: dict[str, Any], by_id: dict[str, dict[str, Any]], sanctions: list[dict[str, Any]]
+) -> WatchlistEntry:
+    props: dict[str, list[Any]] = obj["properties"]
     names = [clean_name(n) for prop in STRONG_NAME_PROPS for n in props.get(prop, [])]
     names = [n for n in dict.fromkeys(names) if n]
     primary = clean_name(obj.get("caption")) or (names[0] if names else obj["id"])
@@ -119,7 +122,7 @@ def _ftm_entry(obj: dict, by_id: dict[str, dict], sanctions: list[dict]) -> Watc
     )
 
 
-def _first_country(values: list) -> str | None:
+def _first_country(values: list[Any]) -> str | None:
     codes = [country_code(v) for v in values]
     return next((c for c in codes if c), None)
 
