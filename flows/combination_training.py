@@ -23,7 +23,7 @@ import pandas as pd
 
 from cases.grouping import score_transactions
 from detectors.base import DetectionContext, concat_flags
-from detectors.ml.combination import Combination, fit_combination, noisy_or
+from detectors.ml.combination import Combination, case_shift, fit_combination, noisy_or
 from detectors.ml.features import SharedFeatures
 from detectors.ml.gate import GateVerdict, compare, holdout_sides
 from detectors.ml.registry import ModelMetadata, ModelRegistry
@@ -138,6 +138,44 @@ def combination_risk(
     return np.rint(100 * combination.probability(flags, ids, table))
 
 
+def fit_thresholded(
+    flags: pd.DataFrame,
+    lines: pd.DataFrame,
+    y: np.ndarray,
+    table: pd.DataFrame,
+    params: Mapping[str, Any],
+    reference_cased: np.ndarray,
+    hard: np.ndarray,
+    threshold: float,
+) -> Combination:
+    """The combination fitted on `lines` (labels `y`), its case threshold set by
+    `detectors.ml.combination.case_shift` on log-odds out of fold: each customer fold scored
+    by a combination fitted on the others, so that the threshold is chosen on scores of
+    customers the model has not seen, as the next days' will be. `reference_cased` are the
+    lines the active configuration puts in a case, `hard` those with a hard stop."""
+    ids = lines["transaction_id"].astype("str").reset_index(drop=True)
+    table = table.reset_index(drop=True)
+    combination = fit_combination(flags, ids, y, table, params)
+    fold = pd.util.hash_array(lines["customer_id"].astype("str").to_numpy(dtype=object)) % FOLDS
+    z = np.full(len(y), np.nan)
+    for k in range(FOLDS):
+        score = fold == k
+        if not score.any():
+            continue
+        try:
+            part = fit_combination(flags, ids[~score], y[~score], table[~score], params)
+        except NotEnoughLabels:
+            continue
+        z[score] = part.log_odds(part.design(flags, ids[score], table[score]))
+    source = "out of fold"
+    if np.isnan(z).any():  # a fold too small to leave out: in-sample scores instead
+        z = combination.log_odds(combination.design(flags, ids, table))
+        source = "in sample"
+    combination.shift, found = case_shift(z, y, hard, reference_cased, threshold)
+    combination.metrics["case_threshold"] = found | {"scores": source}
+    return combination
+
+
 def _holdout_risk(
     lines: pd.DataFrame,
     table: pd.DataFrame,
@@ -147,16 +185,23 @@ def _holdout_risk(
     held: np.ndarray,
     sup: Mapping[str, Any],
     params: Mapping[str, Any],
+    reference: tuple[np.ndarray, np.ndarray, float],
 ) -> tuple[np.ndarray, pd.DataFrame]:
     """Risk of the `held` lines from a supervised model and a combination trained on the
-    `fit` lines only (the combination on the model's out-of-fold scores), and their flags."""
+    `fit` lines only (the combination on the model's out-of-fold scores, its case threshold
+    against the active configuration's cases on the `fit` lines: `reference` holds its
+    lines in a case, the hard stops and the threshold), and their flags."""
     ids = lines["transaction_id"].astype("str")
     tr, ho = np.flatnonzero(fit), np.flatnonzero(held)
     oof = out_of_fold(table.iloc[tr], y[tr], lines["customer_id"].iloc[tr], sup)
     parts = [flags[flags["transaction_id"].astype("str").isin(set(ids.iloc[tr]))]]
     if oof is not None:
         parts.append(supervised_flags(ids.iloc[tr], oof, sup))
-    candidate = fit_combination(concat_flags(parts), ids.iloc[tr], y[tr], table.iloc[tr], params)
+    cased, hard, threshold = reference
+    candidate = fit_thresholded(
+        concat_flags(parts), lines.iloc[tr], y[tr], table.iloc[tr], params, cased[tr], hard[tr],
+        threshold,
+    )  # fmt: skip
     lines_h, table_h = lines.iloc[ho].reset_index(drop=True), table.iloc[ho].reset_index(drop=True)
     base_h = flags[flags["transaction_id"].astype("str").isin(set(ids.iloc[ho]))]
     p_h = _supervised_probability(table.iloc[tr], y[tr], table_h, sup)
@@ -199,29 +244,28 @@ def train_combination(
     ids = lines["transaction_id"].astype("str")
     flags, detectors, context = base_flags(workspace, lines, table, settings or {}, catalog)
 
-    share = float(ml.get("gate", {}).get("holdout_share", 0.25))
-    held_rows, risk_parts, flag_parts = [], [], []
-    for fit, held in holdout_sides(lines["order_date"], lines["customer_id"], share):
-        risk, new_h = _holdout_risk(lines, table, y, flags, fit, held, sup, params)
-        held_rows.append(np.flatnonzero(held))
-        risk_parts.append(risk)
-        flag_parts.append(new_h)
-    ho = np.concatenate(held_rows)
-    lines_h, table_h = lines.iloc[ho].reset_index(drop=True), table.iloc[ho].reset_index(drop=True)
-    risk_new, new_h = np.concatenate(risk_parts), concat_flags(flag_parts)
-    base_h = flags[flags["transaction_id"].astype("str").isin(set(lines_h["transaction_id"]))]
     registry = ModelRegistry(Path(workspace) / "models")
     active_meta = registry.active("combination")
     active = registry.load(active_meta.version) if active_meta else None
-    old_parts = [base_h]
+    old_parts = [flags]
     if "ml_supervised" in detectors:  # the active model, as today's runs use it
-        old_parts.append(detectors["ml_supervised"].detect(lines_h, context).flags)
-    old_h = concat_flags(old_parts)
-    hard = score_transactions(lines_h, new_h)["hard_stop"].to_numpy()
-    hard_old = score_transactions(lines_h, old_h)["hard_stop"].to_numpy()
+        old_parts.append(detectors["ml_supervised"].detect(lines, context).flags)
+    old_all = concat_flags(old_parts)
+    hard_all = score_transactions(lines, flags)["hard_stop"].to_numpy(bool)
     threshold = int(cases.get("open_threshold", 40))
     floor = float(cases.get("hard_stop_floor", 80))
-    risk_old = combination_risk(active, old_h, lines_h, table_h)
+    risk_old_all = combination_risk(active, old_all, lines, table)
+    reference = ((risk_old_all >= threshold) | hard_all, hard_all, float(threshold))
+
+    share = float(ml.get("gate", {}).get("holdout_share", 0.25))
+    held_rows, risk_parts = [], []
+    for fit, held in holdout_sides(lines["order_date"], lines["customer_id"], share):
+        risk, _ = _holdout_risk(lines, table, y, flags, fit, held, sup, params, reference)
+        held_rows.append(np.flatnonzero(held))
+        risk_parts.append(risk)
+    ho = np.concatenate(held_rows)
+    risk_new, hard = np.concatenate(risk_parts), hard_all[ho]
+    risk_old, hard_old = risk_old_all[ho], hard_all[ho]
     label = (
         f"the active combination {active_meta.version}" if active_meta else "the fixed noisy-OR"
     ) + (" with the active supervised model" if "ml_supervised" in detectors else "")
@@ -236,7 +280,9 @@ def train_combination(
 
     oof_all = out_of_fold(table, y, lines["customer_id"], sup)
     every = [flags] + ([supervised_flags(ids, oof_all, sup)] if oof_all is not None else [])
-    final = fit_combination(concat_flags(every), ids, y, table, params)
+    final = fit_thresholded(
+        concat_flags(every), lines, y, table, params, reference[0], hard_all, threshold
+    )
     final.metrics |= {"holdout": gate.as_dict()}
     share, top = final.metrics["largest_term_share"], final.metrics["largest_term"]
     spread = share <= final.metrics["max_term_share"]

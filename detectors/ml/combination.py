@@ -85,6 +85,9 @@ class Combination:
     metrics: dict[str, Any] = field(default_factory=dict)
     training: dict[str, Any] = field(default_factory=dict)
     kind: str = "combination"
+    # added to the log-odds so that the case threshold (risk `open_threshold`) falls where
+    # the training lines put it (`case_shift`); 0.0: the calibrated probability
+    shift: float = 0.0
 
     @property
     def terms(self) -> list[str]:
@@ -96,7 +99,12 @@ class Combination:
         return _design(flags, transaction_ids, table, self.codes, self.features, self.fill)
 
     def log_odds(self, design: np.ndarray) -> np.ndarray:
-        return design[:, 0] + ((design - self.mean) / self.scale) @ self.coef + self.intercept
+        return (
+            design[:, 0]
+            + ((design - self.mean) / self.scale) @ self.coef
+            + self.intercept
+            + self.shift
+        )
 
     def probability(
         self, flags: pd.DataFrame, transaction_ids: pd.Series, table: pd.DataFrame | None
@@ -222,6 +230,61 @@ def _fit_offset_logistic(
     return found.x[:-1].copy(), float(found.x[-1])
 
 
+def case_shift(
+    log_odds: np.ndarray,
+    y: np.ndarray,
+    hard: np.ndarray,
+    reference_cased: np.ndarray,
+    threshold: float,
+) -> tuple[float, dict[str, float]]:
+    """The shift of the log-odds that puts the case threshold (risk `threshold`) where, on
+    labelled lines scored out of fold (`log_odds`), the combination keeps clean lines in a
+    case no more often than the active configuration does (`reference_cased`: its lines in
+    a case), and catches as many diversion lines as it does when it can afford to.
+
+    Lines with a hard stop are in a case whatever the risk. With t_clean the lowest cut that
+    keeps the share of clean lines in a case at or under the reference's, and t_recall the
+    highest that keeps the share of diversion lines in a case at or over it: a model that
+    ranks better has t_recall above t_clean, and the cut is halfway between the two (fewer
+    clean lines and no fewer diversion lines, with room on both sides for a population
+    that differs); otherwise the cut is t_clean (clean lines first)."""
+    z = np.asarray(log_odds, dtype=float)
+    y = np.asarray(y, dtype=int)
+    hard = np.asarray(hard, dtype=bool)
+    reference_cased = np.asarray(reference_cased, dtype=bool)
+    clean, bad = y == 0, y == 1
+    allowed_clean = int(reference_cased[clean].sum()) - int(hard[clean].sum())
+    wanted_bad = int(reference_cased[bad].sum()) - int(hard[bad].sum())
+    free_clean = np.sort(z[clean & ~hard])[::-1]
+    free_bad = np.sort(z[bad & ~hard])[::-1]
+
+    def between(values: np.ndarray, k: int) -> float:
+        """A cut with exactly the top `k` of `values` at or above it."""
+        if k <= 0:
+            return float(values[0]) + 1e-6 if len(values) else np.inf
+        if k >= len(values):
+            return float(values[-1]) - 1e-6 if len(values) else -np.inf
+        return float(values[k - 1] + values[k]) / 2
+
+    t_clean = between(free_clean, allowed_clean)
+    t_recall = between(free_bad, wanted_bad)
+    cut = (t_clean + t_recall) / 2 if t_recall > t_clean else t_clean
+    if not np.isfinite(cut):
+        cut = t_clean if np.isfinite(t_clean) else t_recall if np.isfinite(t_recall) else 0.0
+    p = (threshold - 0.5) / 100  # rounds to `threshold` (cases open at risk >= threshold)
+    shift = float(np.log(p / (1 - p)) - cut)
+    cased = (z >= cut) | hard
+    return shift, {
+        "cut_log_odds": round(float(cut), 4),
+        "clean_in_case": round(float(cased[clean].mean()), 4) if clean.any() else 0.0,
+        "reference_clean_in_case": round(float(reference_cased[clean].mean()), 4)
+        if clean.any()
+        else 0.0,
+        "recall": round(float(cased[bad].mean()), 4) if bad.any() else 0.0,
+        "reference_recall": round(float(reference_cased[bad].mean()), 4) if bad.any() else 0.0,
+    }
+
+
 def explain(combination: Combination, design_row: np.ndarray, top: int = 5) -> list[dict]:
     """The terms that moved one transaction's risk most, in risk points (signed)."""
     points = combination.contributions(design_row[None, :])[0]
@@ -243,6 +306,7 @@ __all__ = [
     "CARRY_OVER",
     "Combination",
     "NotEnoughLabels",
+    "case_shift",
     "explain",
     "fit_combination",
     "flag_weights",

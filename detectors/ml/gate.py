@@ -8,11 +8,14 @@ next weeks' orders will. `holdout_sides` gives both halves in turn, so that a ga
 score the latest lines of every customer (each half by models trained on the other).
 
 Verdict. On the hold-out, the risk the daily run would give with the candidate is compared
-with the risk it gives with the active configuration. The candidate passes when its PR-AUC
-is higher by more than `min_gain`, higher in at least `min_confidence` of paired bootstrap
-resamples of the hold-out (a small hold-out does not let chance decide), and its precision
-at the case threshold (risk at `open_threshold` or a hard stop) is not lower. A hold-out
-with one class only cannot tell, and the candidate stays inactive.
+with the risk it gives with the active configuration, on two figures: PR-AUC (ranking) and
+precision at the case threshold (the lines in a case: risk at `open_threshold` or a hard
+stop). The candidate passes when it is no worse on both, and better on at least one of
+them in at least `min_confidence` of paired bootstrap resamples of the hold-out (PR-AUC by
+more than `min_gain`): a small hold-out does not let chance decide, and a model that
+learned nothing, which ranks like the configuration under it up to noise, wins about half
+the resamples and stays inactive. A hold-out with one class only cannot tell, and the
+candidate stays inactive.
 """
 
 from __future__ import annotations
@@ -125,26 +128,50 @@ def ranked(risk: np.ndarray, hard: np.ndarray | None, floor: float = 80) -> np.n
     return risk if hard is None else np.where(np.asarray(hard, bool), np.maximum(risk, floor), risk)
 
 
-def bootstrap_share(
-    y: np.ndarray, new: np.ndarray, old: np.ndarray, rounds: int = 200, seed: int = 0
-) -> float:
-    """Share of paired bootstrap resamples of the hold-out where `new` ranks better (higher
-    PR-AUC) than `old`, a tie counting half; resamples with one class only are skipped."""
+def precision_of(y: np.ndarray, cased: np.ndarray) -> float:
+    """Share of the lines in a case that are positive; 0.0 with no line in a case."""
+    return float(y[cased].mean()) if cased.any() else 0.0
+
+
+@dataclass(frozen=True)
+class Resampled:
+    """Paired bootstrap of the hold-out: the share of resamples where the candidate is
+    higher than the active configuration on PR-AUC and on precision at the case threshold
+    (a tie counting half), and the resamples counted."""
+
+    pr_auc_higher: float
+    precision_higher: float
+    rounds: int
+
+
+def bootstrap_shares(
+    y: np.ndarray,
+    new: tuple[np.ndarray, np.ndarray],
+    old: tuple[np.ndarray, np.ndarray],
+    rounds: int = 200,
+    seed: int = 0,
+) -> Resampled:
+    """Paired resamples of the hold-out lines: (ranked risk, in a case) of the candidate
+    and of the active configuration, compared on the same draw; draws with one class only
+    are skipped."""
     y = np.asarray(y, dtype=int)
     rng = np.random.default_rng(seed)
-    wins: float = 0
+    wins = np.zeros(2)
     counted = 0
     for _ in range(rounds):
         pick = rng.integers(0, len(y), len(y))
         if not 0 < y[pick].sum() < len(pick):
             continue
         counted += 1
-        a, b = (
-            average_precision_score(y[pick], new[pick]),
-            average_precision_score(y[pick], old[pick]),
-        )
-        wins += 1.0 if a > b else 0.5 if a == b else 0.0
-    return wins / counted if counted else 0.0
+        pairs = (
+            (average_precision_score(y[pick], new[0][pick]),
+             average_precision_score(y[pick], old[0][pick])),
+            (precision_of(y[pick], new[1][pick]), precision_of(y[pick], old[1][pick])),
+        )  # fmt: skip
+        wins += [1.0 if a > b else 0.5 if a == b else 0.0 for a, b in pairs]
+    if not counted:
+        return Resampled(0.0, 0.0, 0)
+    return Resampled(float(wins[0] / counted), float(wins[1] / counted), counted)
 
 
 def compare(
@@ -159,14 +186,15 @@ def compare(
     of the active configuration; `settings` is the `gate` section of configs/ml.yaml."""
     settings = settings or {}
     figures = [holdout_figures(y, r, c, h, floor) for r, c, h in (new, old)]
-    share = bootstrap_share(
-        y, ranked(new[0], new[2], floor), ranked(old[0], old[2], floor),
+    shares = bootstrap_shares(
+        y,
+        (ranked(new[0], new[2], floor), np.asarray(new[1], bool)),
+        (ranked(old[0], old[2], floor), np.asarray(old[1], bool)),
         int(settings.get("bootstrap_rounds", 200)),
-    )  # fmt: skip
+    )
     return verdict(
-        figures[0], figures[1], active_label, float(settings.get("min_pr_auc_gain", 0.0)),
-        share, float(settings.get("min_confidence", 0.9)),
-        float(settings.get("min_confidence_with_precision", settings.get("min_confidence", 0.9))),
+        figures[0], figures[1], active_label, shares,
+        float(settings.get("min_pr_auc_gain", 0.0)), float(settings.get("min_confidence", 0.9)),
     )  # fmt: skip
 
 
@@ -174,29 +202,23 @@ def verdict(
     candidate: HoldoutFigures,
     active: HoldoutFigures,
     active_label: str,
+    shares: Resampled,
     min_gain: float = 0.0,
-    confidence: float = 1.0,
-    min_confidence: float = 0.0,
-    min_confidence_with_precision: float | None = None,
+    min_confidence: float = 0.9,
 ) -> GateVerdict:
-    """Whether the candidate beats the active configuration on the hold-out, and why: PR-AUC
-    higher in at least `min_confidence` of the resamples, or in at least
-    `min_confidence_with_precision` of them when the precision at the case threshold is
-    higher too (where the rules already rank the hold-out near 1.0, a better model wins
-    PR-AUC by a hair and shows itself in fewer clean lines in a case); precision never
-    lower."""
-    relaxed = (
-        min_confidence
-        if min_confidence_with_precision is None
-        else min(min_confidence, min_confidence_with_precision)
-    )
-    if candidate.precision_at_threshold > active.precision_at_threshold:
-        min_confidence = relaxed
+    """Whether the candidate beats the active configuration on the hold-out, and why: no
+    worse on both PR-AUC and precision at the case threshold, and better on at least one of
+    them in at least `min_confidence` of the paired resamples (PR-AUC by more than
+    `min_gain`). A model that has learned nothing (shuffled labels) ranks and cases like
+    the configuration under it, up to noise: it wins about half the resamples on each
+    figure and is refused."""
     shown = (
         f"hold-out of {candidate.rows} lines ({candidate.positives} positive): PR-AUC "
         f"{_f(candidate.pr_auc)} against {_f(active.pr_auc)} for {active_label} (higher in "
-        f"{confidence:.0%} of resamples), precision at the case threshold "
-        f"{candidate.precision_at_threshold:.3f} against {active.precision_at_threshold:.3f}"
+        f"{shares.pr_auc_higher:.0%} of resamples), precision at the case threshold "
+        f"{candidate.precision_at_threshold:.3f} against {active.precision_at_threshold:.3f} "
+        f"(higher in {shares.precision_higher:.0%}), lines in a case {candidate.in_case} "
+        f"against {active.in_case}"
     )
     if candidate.pr_auc is None:
         return GateVerdict(
@@ -204,12 +226,18 @@ def verdict(
             active, active_label,
         )  # fmt: skip
     problems = []
-    if candidate.pr_auc <= (active.pr_auc or 0.0) + min_gain:
-        problems.append("PR-AUC not higher" + (f" by {min_gain}" if min_gain else ""))
-    elif confidence < min_confidence:
-        problems.append(f"PR-AUC higher in fewer than {min_confidence:.0%} of resamples")
+    old_auc = active.pr_auc or 0.0
+    if candidate.pr_auc < old_auc:
+        problems.append("PR-AUC lower")
     if candidate.precision_at_threshold < active.precision_at_threshold:
         problems.append("precision at the case threshold lower")
+    better_auc = candidate.pr_auc > old_auc + min_gain and shares.pr_auc_higher >= min_confidence
+    better_precision = (
+        candidate.precision_at_threshold > active.precision_at_threshold
+        and shares.precision_higher >= min_confidence
+    )
+    if not problems and not (better_auc or better_precision):
+        problems.append(f"neither PR-AUC nor precision higher in {min_confidence:.0%} of resamples")
     if problems:
         return GateVerdict(
             False, f"kept inactive ({'; '.join(problems)}): {shown}", candidate, active,
