@@ -10,14 +10,22 @@ Terms of one transaction (its design row):
     feature:<NAME>   point-in-time features that carry over to other populations
                      (`CARRY_OVER`): ratios, levels, flags and counts, no identifiers and
                      no absolute amounts (a population's prices and order sizes do not
-                     transfer); signed log, missing values at the training median
+                     transfer), nor those in `leave_out` (configs/ml.yaml: the ratio to
+                     the list price follows a population's price level); signed log,
+                     missing values at the training median
 Model: logistic regression with the prior as an offset, log-odds = prior + b . z + c over
 the standardised terms z, with an L2 penalty on b: with no labels it is the noisy-OR (up to
-the intercept), and the labels move it only as far as they agree (robust to a share of
-wrong labels). Logistic regression is calibrated by its loss.
+the intercept), and the labels move it only as far as they agree. The loss assumes a share
+of wrong decisions (`wrong_labels`, forward correction): a label the model contradicts
+confidently costs a bounded amount, so a few wrong decisions cannot pull it far.
 
-Risk = round(100 x probability). Hard stops (E1, a strong list hit) still open a case and
-keep their floor: `cases.grouping.in_case` and the drafts apply them to whatever risk.
+Case threshold: the risk is shifted in log-odds (`Combination.shift`, `case_shift`) so
+that risk `open_threshold` falls where, on the training lines scored out of fold, clean
+lines are in a case no more often than under the active configuration.
+
+Risk = round(100 x sigmoid(log-odds + shift)). Hard stops (E1, a strong list hit) still
+open a case and keep their floor: `cases.grouping.in_case` and the drafts apply them to
+whatever risk.
 
 Explanation: in log-odds the model is a sum, so term j contributes coef_j x (z_j - mean
 z_j); its share of the risk is the change in probability when that term alone is at its
@@ -172,7 +180,11 @@ def fit_combination(
     ids = pd.Series(transaction_ids).astype("str")
     mine = flags[flags["transaction_id"].astype("str").isin(set(ids))]
     codes = sorted(mine["code"].astype("str").unique().tolist())
-    features = [f for f in settings.get("features", CARRY_OVER) if table is not None]
+    features = [
+        f
+        for f in settings.get("features", CARRY_OVER)
+        if table is not None and f not in settings.get("leave_out", ())
+    ]
     raw = _design(mine, ids, table, codes, features, None)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # a feature missing on every line
@@ -184,9 +196,13 @@ def fit_combination(
         design[:, 1 + len(codes) :] = np.where(np.isnan(block), fill, block)
     mean, scale = design.mean(axis=0), design.std(axis=0)
     scale = np.where(scale > 1e-9, scale, 1.0)
+    # wrong decisions: a share `wrong_labels` of the diversion lines called clean, and as
+    # many clean lines called diversion
+    share, positive = float(settings.get("wrong_labels", 0.0)), float(y.mean())
+    wrong = (share * positive / max(1.0 - positive, 1e-9), share)
     coef, intercept = _fit_offset_logistic(
         (design - mean) / scale, design[:, 0], y.to_numpy(dtype=float),
-        float(settings.get("C", 0.01)), int(settings.get("max_iter", 1000)),
+        float(settings.get("C", 0.01)), int(settings.get("max_iter", 1000)), wrong,
     )  # fmt: skip
     fitted = Combination(
         codes=codes,
@@ -210,18 +226,35 @@ def fit_combination(
 
 
 def _fit_offset_logistic(
-    z: np.ndarray, offset: np.ndarray, y: np.ndarray, C: float, max_iter: int
+    z: np.ndarray,
+    offset: np.ndarray,
+    y: np.ndarray,
+    C: float,
+    max_iter: int,
+    wrong: tuple[float, float] = (0.0, 0.0),
 ) -> tuple[np.ndarray, float]:
-    """argmin over (b, c) of  C x sum log-loss(y, offset + z b + c) + |b|^2 / 2, as
-    scikit-learn's LogisticRegression scales its penalty."""
+    """argmin over (b, c) of  C x sum log-loss(y, q) + |b|^2 / 2, as scikit-learn's
+    LogisticRegression scales its penalty, where p = sigmoid(offset + z b + c) is the
+    probability of diversion and q = r0 + (1 - r0 - r1) p the probability of a diversion
+    label when investigators call a clean line diversion at rate r0 and a diversion line
+    clean at rate r1 (`wrong`; the "forward" correction for noisy labels): a label the
+    model contradicts confidently costs at most -log(r), so a few wrong decisions cannot
+    pull the model far, and p stays the probability of diversion itself."""
+    r0, r1 = wrong
+    keep = 1.0 - r0 - r1
 
     def loss(params: np.ndarray) -> tuple[float, np.ndarray]:
         b, c = params[:-1], params[-1]
         eta = offset + z @ b + c
         p = _sigmoid(eta)
-        # log(1 + e^eta) - y eta, computed stably
-        nll = np.sum(np.logaddexp(0.0, eta) - y * eta)
-        residual = p - y
+        if r0 == 0.0 and r1 == 0.0:
+            # log(1 + e^eta) - y eta, computed stably
+            nll = np.sum(np.logaddexp(0.0, eta) - y * eta)
+            residual = p - y
+        else:
+            q = np.clip(r0 + keep * p, 1e-12, 1 - 1e-12)
+            nll = -np.sum(y * np.log(q) + (1 - y) * np.log1p(-q))
+            residual = keep * p * (1 - p) * ((1 - y) / (1 - q) - y / q)
         grad = np.r_[C * (z.T @ residual) + b, C * residual.sum()]
         return float(C * nll + 0.5 * b @ b), grad
 
@@ -245,9 +278,10 @@ def case_shift(
     Lines with a hard stop are in a case whatever the risk. With t_clean the lowest cut that
     keeps the share of clean lines in a case at or under the reference's, and t_recall the
     highest that keeps the share of diversion lines in a case at or over it: a model that
-    ranks better has t_recall above t_clean, and the cut is halfway between the two (fewer
-    clean lines and no fewer diversion lines, with room on both sides for a population
-    that differs); otherwise the cut is t_clean (clean lines first)."""
+    ranks better has t_recall above t_clean, and the cut is t_recall (as many diversion
+    lines in a case as before, the fewest clean lines, and room under the reference's share
+    of clean lines for a population that differs); otherwise the cut is t_clean (clean
+    lines first)."""
     z = np.asarray(log_odds, dtype=float)
     y = np.asarray(y, dtype=int)
     hard = np.asarray(hard, dtype=bool)
@@ -268,7 +302,7 @@ def case_shift(
 
     t_clean = between(free_clean, allowed_clean)
     t_recall = between(free_bad, wanted_bad)
-    cut = (t_clean + t_recall) / 2 if t_recall > t_clean else t_clean
+    cut = t_recall if t_recall > t_clean else t_clean
     if not np.isfinite(cut):
         cut = t_clean if np.isfinite(t_clean) else t_recall if np.isfinite(t_recall) else 0.0
     p = (threshold - 0.5) / 100  # rounds to `threshold` (cases open at risk >= threshold)

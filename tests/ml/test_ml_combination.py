@@ -95,6 +95,10 @@ def test_a_combination_trained_on_shuffled_labels_is_kept_inactive(tmp_path, boo
     table = build_features(orders, orders.iloc[:0], policy, catalog, {})
     good = train_combination(tmp_path, orders, table, y, QUICK, catalog)
     assert good.active and good.metrics["holdout"]["passed"]
+    # its case threshold keeps clean lines in a case no more often than the noisy-OR did
+    cut = good.metrics["case_threshold"]
+    assert cut["scores"] == "out of fold"
+    assert cut["clean_in_case"] <= cut["reference_clean_in_case"]
     shuffled = np.random.default_rng(5).permutation(y)
     bad = train_combination(tmp_path, orders, table, shuffled, QUICK, catalog)
     assert not bad.active and "kept inactive" in bad.metrics["holdout"]["reason"]
