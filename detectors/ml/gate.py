@@ -10,9 +10,9 @@ score the latest lines of every customer (each half by models trained on the oth
 Verdict. On the hold-out, the risk the daily run would give with the candidate is compared
 with the risk it gives with the active configuration, on two figures: PR-AUC (ranking) and
 precision at the case threshold (the lines in a case: risk at `open_threshold` or a hard
-stop). The candidate passes when it is no worse on both, and better on at least one of
-them in at least `min_confidence` of paired bootstrap resamples of the hold-out (PR-AUC by
-more than `min_gain`): a small hold-out does not let chance decide, and a model that
+stop). The candidate passes when it is no worse on both (not lower in `min_confidence` of
+paired bootstrap resamples of the hold-out), and better on at least one of them (higher in
+at least `min_confidence` of the resamples; PR-AUC by more than `min_gain`): a small hold-out does not let chance decide, and a model that
 learned nothing, which ranks like the configuration under it up to noise, wins about half
 the resamples and stays inactive. A hold-out with one class only cannot tell, and the
 candidate stays inactive.
@@ -207,8 +207,9 @@ def verdict(
     min_confidence: float = 0.9,
 ) -> GateVerdict:
     """Whether the candidate beats the active configuration on the hold-out, and why: no
-    worse on both PR-AUC and precision at the case threshold, and better on at least one of
-    them in at least `min_confidence` of the paired resamples (PR-AUC by more than
+    worse on both PR-AUC and precision at the case threshold (worse: lower, and lower in at
+    least `min_confidence` of the paired resamples), and better on at least one of them
+    (higher, and higher in at least `min_confidence` of them; PR-AUC by more than
     `min_gain`). A model that has learned nothing (shuffled labels) ranks and cases like
     the configuration under it, up to noise: it wins about half the resamples on each
     figure and is refused."""
@@ -227,10 +228,14 @@ def verdict(
         )  # fmt: skip
     problems = []
     old_auc = active.pr_auc or 0.0
-    if candidate.pr_auc < old_auc:
-        problems.append("PR-AUC lower")
-    if candidate.precision_at_threshold < active.precision_at_threshold:
-        problems.append("precision at the case threshold lower")
+    worse = 1.0 - min_confidence  # lower in all but this share of resamples: worse
+    if candidate.pr_auc < old_auc and shares.pr_auc_higher < worse:
+        problems.append(f"PR-AUC lower in over {min_confidence:.0%} of resamples")
+    if (
+        candidate.precision_at_threshold < active.precision_at_threshold
+        and shares.precision_higher < worse
+    ):
+        problems.append(f"precision at the case threshold lower in over {min_confidence:.0%}")
     better_auc = candidate.pr_auc > old_auc + min_gain and shares.pr_auc_higher >= min_confidence
     better_precision = (
         candidate.precision_at_threshold > active.precision_at_threshold

@@ -179,9 +179,10 @@ def train_command(
     if gate is not None:
         console.print(f"gate: {gate.reason}")
     passed = activate and (gate is None or gate.passed)
+    combined = combine and ml.get("combination", {}).get("enabled", True)
     # stored inactive first: the combination's gate compares against what runs today
-    stored = _store(workspace, model, meta, passed and not combine)
-    if combine and ml.get("combination", {}).get("enabled", True):
+    stored = _store(workspace, model, meta, passed and not combined)
+    if combined:
         from flows.combination_training import train_combination
 
         try:
@@ -189,6 +190,10 @@ def train_command(
                 workspace, transactions.iloc[rows], features.iloc[rows], y, settings, catalog,
                 activate, stored.version,
             )  # fmt: skip
+            # the combination's gate has decided for both: the supervised flag alone,
+            # added to the fixed noisy-OR, would move the case threshold and put more
+            # clean lines in a case (ungated, the model goes live as asked)
+            passed = passed and not gated
         except NotEnoughLabels as error:
             console.print(f"combination: {error}; the fixed noisy-OR stays the risk")
     registry = ModelRegistry(Path(workspace) / "models")
