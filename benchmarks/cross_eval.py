@@ -14,6 +14,8 @@ Evaluation populations (each a seed never used in training):
     shifted          the whole "shifted" profile (countries, prices, vocabulary, dates), seed 6
     flipped_10pct    seed 2, the workspace trained on wrong labels: 10 % of the diversion
                      lines labelled clean, as many clean lines labelled diversion
+    independent      the "independent" profile (customers, names and end uses written apart
+                     from the rules and the standard population), seed 7
 
 For each: rules and lists alone, ML alone, combined; before and after training. Figures:
 PR-AUC of the risk (hard stops at their floor) and the share of clean lines in a case.
@@ -61,6 +63,7 @@ def settings_list() -> list[tuple[str, int, GeneratorParams, bool]]:
         ("diversion_2pct", 5, replace(base, diversion_rate=0.02), False),
         ("shifted", 6, shifted, False),
         ("flipped_10pct", 2, base, True),
+        ("independent", 7, GeneratorParams.profile("independent"), False),
     ]
 
 

@@ -10,14 +10,22 @@ Terms of one transaction (its design row):
     feature:<NAME>   point-in-time features that carry over to other populations
                      (`CARRY_OVER`): ratios, levels, flags and counts, no identifiers and
                      no absolute amounts (a population's prices and order sizes do not
-                     transfer); signed log, missing values at the training median
+                     transfer), nor those in `leave_out` (configs/ml.yaml: the ratio to
+                     the list price follows a population's price level); signed log,
+                     missing values at the training median
 Model: logistic regression with the prior as an offset, log-odds = prior + b . z + c over
 the standardised terms z, with an L2 penalty on b: with no labels it is the noisy-OR (up to
-the intercept), and the labels move it only as far as they agree (robust to a share of
-wrong labels). Logistic regression is calibrated by its loss.
+the intercept), and the labels move it only as far as they agree. The loss assumes a share
+of wrong decisions (`wrong_labels`, forward correction): a label the model contradicts
+confidently costs a bounded amount, so a few wrong decisions cannot pull it far.
 
-Risk = round(100 x probability). Hard stops (E1, a strong list hit) still open a case and
-keep their floor: `cases.grouping.in_case` and the drafts apply them to whatever risk.
+Case threshold: the risk is shifted in log-odds (`Combination.shift`, `case_shift`) so
+that risk `open_threshold` falls where, on the training lines scored out of fold, clean
+lines are in a case no more often than under the active configuration.
+
+Risk = round(100 x sigmoid(log-odds + shift)). Hard stops (E1, a strong list hit) still
+open a case and keep their floor: `cases.grouping.in_case` and the drafts apply them to
+whatever risk.
 
 Explanation: in log-odds the model is a sum, so term j contributes coef_j x (z_j - mean
 z_j); its share of the risk is the change in probability when that term alone is at its
@@ -85,6 +93,9 @@ class Combination:
     metrics: dict[str, Any] = field(default_factory=dict)
     training: dict[str, Any] = field(default_factory=dict)
     kind: str = "combination"
+    # added to the log-odds so that the case threshold (risk `open_threshold`) falls where
+    # the training lines put it (`case_shift`); 0.0: the calibrated probability
+    shift: float = 0.0
 
     @property
     def terms(self) -> list[str]:
@@ -96,7 +107,12 @@ class Combination:
         return _design(flags, transaction_ids, table, self.codes, self.features, self.fill)
 
     def log_odds(self, design: np.ndarray) -> np.ndarray:
-        return design[:, 0] + ((design - self.mean) / self.scale) @ self.coef + self.intercept
+        return (
+            design[:, 0]
+            + ((design - self.mean) / self.scale) @ self.coef
+            + self.intercept
+            + self.shift
+        )
 
     def probability(
         self, flags: pd.DataFrame, transaction_ids: pd.Series, table: pd.DataFrame | None
@@ -164,7 +180,11 @@ def fit_combination(
     ids = pd.Series(transaction_ids).astype("str")
     mine = flags[flags["transaction_id"].astype("str").isin(set(ids))]
     codes = sorted(mine["code"].astype("str").unique().tolist())
-    features = [f for f in settings.get("features", CARRY_OVER) if table is not None]
+    features = [
+        f
+        for f in settings.get("features", CARRY_OVER)
+        if table is not None and f not in settings.get("leave_out", ())
+    ]
     raw = _design(mine, ids, table, codes, features, None)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # a feature missing on every line
@@ -176,9 +196,13 @@ def fit_combination(
         design[:, 1 + len(codes) :] = np.where(np.isnan(block), fill, block)
     mean, scale = design.mean(axis=0), design.std(axis=0)
     scale = np.where(scale > 1e-9, scale, 1.0)
+    # wrong decisions: a share `wrong_labels` of the diversion lines called clean, and as
+    # many clean lines called diversion
+    share, positive = float(settings.get("wrong_labels", 0.0)), float(y.mean())
+    wrong = (share * positive / max(1.0 - positive, 1e-9), share)
     coef, intercept = _fit_offset_logistic(
         (design - mean) / scale, design[:, 0], y.to_numpy(dtype=float),
-        float(settings.get("C", 0.01)), int(settings.get("max_iter", 1000)),
+        float(settings.get("C", 0.01)), int(settings.get("max_iter", 1000)), wrong,
     )  # fmt: skip
     fitted = Combination(
         codes=codes,
@@ -202,24 +226,97 @@ def fit_combination(
 
 
 def _fit_offset_logistic(
-    z: np.ndarray, offset: np.ndarray, y: np.ndarray, C: float, max_iter: int
+    z: np.ndarray,
+    offset: np.ndarray,
+    y: np.ndarray,
+    C: float,
+    max_iter: int,
+    wrong: tuple[float, float] = (0.0, 0.0),
 ) -> tuple[np.ndarray, float]:
-    """argmin over (b, c) of  C x sum log-loss(y, offset + z b + c) + |b|^2 / 2, as
-    scikit-learn's LogisticRegression scales its penalty."""
+    """argmin over (b, c) of  C x sum log-loss(y, q) + |b|^2 / 2, as scikit-learn's
+    LogisticRegression scales its penalty, where p = sigmoid(offset + z b + c) is the
+    probability of diversion and q = r0 + (1 - r0 - r1) p the probability of a diversion
+    label when investigators call a clean line diversion at rate r0 and a diversion line
+    clean at rate r1 (`wrong`; the "forward" correction for noisy labels): a label the
+    model contradicts confidently costs at most -log(r), so a few wrong decisions cannot
+    pull the model far, and p stays the probability of diversion itself."""
+    r0, r1 = wrong
+    keep = 1.0 - r0 - r1
 
     def loss(params: np.ndarray) -> tuple[float, np.ndarray]:
         b, c = params[:-1], params[-1]
         eta = offset + z @ b + c
         p = _sigmoid(eta)
-        # log(1 + e^eta) - y eta, computed stably
-        nll = np.sum(np.logaddexp(0.0, eta) - y * eta)
-        residual = p - y
+        if r0 == 0.0 and r1 == 0.0:
+            # log(1 + e^eta) - y eta, computed stably
+            nll = np.sum(np.logaddexp(0.0, eta) - y * eta)
+            residual = p - y
+        else:
+            q = np.clip(r0 + keep * p, 1e-12, 1 - 1e-12)
+            nll = -np.sum(y * np.log(q) + (1 - y) * np.log1p(-q))
+            residual = keep * p * (1 - p) * ((1 - y) / (1 - q) - y / q)
         grad = np.r_[C * (z.T @ residual) + b, C * residual.sum()]
         return float(C * nll + 0.5 * b @ b), grad
 
     start = np.zeros(z.shape[1] + 1)
     found = minimize(loss, start, jac=True, method="L-BFGS-B", options={"maxiter": max_iter})
     return found.x[:-1].copy(), float(found.x[-1])
+
+
+def case_shift(
+    log_odds: np.ndarray,
+    y: np.ndarray,
+    hard: np.ndarray,
+    reference_cased: np.ndarray,
+    threshold: float,
+) -> tuple[float, dict[str, float]]:
+    """The shift of the log-odds that puts the case threshold (risk `threshold`) where, on
+    labelled lines scored out of fold (`log_odds`), the combination keeps clean lines in a
+    case no more often than the active configuration does (`reference_cased`: its lines in
+    a case), and catches as many diversion lines as it does when it can afford to.
+
+    Lines with a hard stop are in a case whatever the risk. With t_clean the lowest cut that
+    keeps the share of clean lines in a case at or under the reference's, and t_recall the
+    highest that keeps the share of diversion lines in a case at or over it: a model that
+    ranks better has t_recall above t_clean, and the cut is t_recall (as many diversion
+    lines in a case as before, the fewest clean lines, and room under the reference's share
+    of clean lines for a population that differs); otherwise the cut is t_clean (clean
+    lines first)."""
+    z = np.asarray(log_odds, dtype=float)
+    y = np.asarray(y, dtype=int)
+    hard = np.asarray(hard, dtype=bool)
+    reference_cased = np.asarray(reference_cased, dtype=bool)
+    clean, bad = y == 0, y == 1
+    allowed_clean = int(reference_cased[clean].sum()) - int(hard[clean].sum())
+    wanted_bad = int(reference_cased[bad].sum()) - int(hard[bad].sum())
+    free_clean = np.sort(z[clean & ~hard])[::-1]
+    free_bad = np.sort(z[bad & ~hard])[::-1]
+
+    def between(values: np.ndarray, k: int) -> float:
+        """A cut with exactly the top `k` of `values` at or above it."""
+        if k <= 0:
+            return float(values[0]) + 1e-6 if len(values) else np.inf
+        if k >= len(values):
+            return float(values[-1]) - 1e-6 if len(values) else -np.inf
+        return float(values[k - 1] + values[k]) / 2
+
+    t_clean = between(free_clean, allowed_clean)
+    t_recall = between(free_bad, wanted_bad)
+    cut = t_recall if t_recall > t_clean else t_clean
+    if not np.isfinite(cut):
+        cut = t_clean if np.isfinite(t_clean) else t_recall if np.isfinite(t_recall) else 0.0
+    p = (threshold - 0.5) / 100  # rounds to `threshold` (cases open at risk >= threshold)
+    shift = float(np.log(p / (1 - p)) - cut)
+    cased = (z >= cut) | hard
+    return shift, {
+        "cut_log_odds": round(float(cut), 4),
+        "clean_in_case": round(float(cased[clean].mean()), 4) if clean.any() else 0.0,
+        "reference_clean_in_case": round(float(reference_cased[clean].mean()), 4)
+        if clean.any()
+        else 0.0,
+        "recall": round(float(cased[bad].mean()), 4) if bad.any() else 0.0,
+        "reference_recall": round(float(reference_cased[bad].mean()), 4) if bad.any() else 0.0,
+    }
 
 
 def explain(combination: Combination, design_row: np.ndarray, top: int = 5) -> list[dict]:
@@ -243,6 +340,7 @@ __all__ = [
     "CARRY_OVER",
     "Combination",
     "NotEnoughLabels",
+    "case_shift",
     "explain",
     "fit_combination",
     "flag_weights",

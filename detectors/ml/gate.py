@@ -4,14 +4,18 @@ Hold-out. The labelled decisions are split in time and by customer: the hold-out
 latest `holdout_share` of the lines (by order date) of half the customers (chosen by a hash
 of their id); the model under test is trained on the earlier lines of the other half. No
 customer sits on both sides, and the hold-out comes after everything trained on, as the
-next weeks' orders will.
+next weeks' orders will. `holdout_sides` gives both halves in turn, so that a gate can
+score the latest lines of every customer (each half by models trained on the other).
 
 Verdict. On the hold-out, the risk the daily run would give with the candidate is compared
-with the risk it gives with the active configuration. The candidate passes when its PR-AUC
-is higher by more than `min_gain`, higher in at least `min_confidence` of paired bootstrap
-resamples of the hold-out (a small hold-out does not let chance decide), and its precision
-at the case threshold (risk at `open_threshold` or a hard stop) is not lower. A hold-out
-with one class only cannot tell, and the candidate stays inactive.
+with the risk it gives with the active configuration, on two figures: PR-AUC (ranking) and
+precision at the case threshold (the lines in a case: risk at `open_threshold` or a hard
+stop). The candidate passes when it is no worse on both (not lower in `min_confidence` of
+paired bootstrap resamples of the hold-out), and better on at least one of them (higher in
+at least `min_confidence` of the resamples; PR-AUC by more than `min_gain`): a small hold-out does not let chance decide, and a model that
+learned nothing, which ranks like the configuration under it up to noise, wins about half
+the resamples and stays inactive. A hold-out with one class only cannot tell, and the
+candidate stays inactive.
 """
 
 from __future__ import annotations
@@ -29,11 +33,13 @@ def holdout_split(
     customers: pd.Series,
     share: float = 0.25,
     customer_share: float = 0.5,
+    side: int = 0,
 ) -> tuple[np.ndarray, np.ndarray]:
     """(training, hold-out) masks of the lines: the hold-out is the latest `share` of the
     lines (by order date) of a fixed `customer_share` of the customers (by a hash of the id);
     training is the earlier lines of the other customers. Hold-out customers' earlier lines
-    and the other customers' later lines are left out of both."""
+    and the other customers' later lines are left out of both. `side` 1 swaps the two
+    groups of customers."""
     dates = pd.to_datetime(pd.Series(order_dates).reset_index(drop=True))
     ids = pd.Series(customers).astype("str").to_numpy(dtype=object)
     later = np.zeros(len(dates), dtype=bool)
@@ -44,9 +50,21 @@ def holdout_split(
         if later.all():  # one date only: split by customer alone
             later = np.ones(len(dates), dtype=bool)
     chosen = (pd.util.hash_array(ids) % 1000) < customer_share * 1000
+    if side:
+        chosen = ~chosen
     if later.all():
         return ~chosen, chosen
     return ~later & ~chosen, later & chosen
+
+
+def holdout_sides(
+    order_dates: pd.Series, customers: pd.Series, share: float = 0.25
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Both halves of the customers in turn as the hold-out (`holdout_split` with
+    `side` 0 and 1): together the hold-outs cover the latest lines of every customer, each
+    scored by a model trained on the earlier lines of the other half only, so the hold-out
+    is twice as large and still shares no customer with the lines its scores come from."""
+    return [holdout_split(order_dates, customers, share, 0.5, side) for side in (0, 1)]
 
 
 @dataclass(frozen=True)
@@ -110,26 +128,50 @@ def ranked(risk: np.ndarray, hard: np.ndarray | None, floor: float = 80) -> np.n
     return risk if hard is None else np.where(np.asarray(hard, bool), np.maximum(risk, floor), risk)
 
 
-def bootstrap_share(
-    y: np.ndarray, new: np.ndarray, old: np.ndarray, rounds: int = 200, seed: int = 0
-) -> float:
-    """Share of paired bootstrap resamples of the hold-out where `new` ranks better (higher
-    PR-AUC) than `old`, a tie counting half; resamples with one class only are skipped."""
+def precision_of(y: np.ndarray, cased: np.ndarray) -> float:
+    """Share of the lines in a case that are positive; 0.0 with no line in a case."""
+    return float(y[cased].mean()) if cased.any() else 0.0
+
+
+@dataclass(frozen=True)
+class Resampled:
+    """Paired bootstrap of the hold-out: the share of resamples where the candidate is
+    higher than the active configuration on PR-AUC and on precision at the case threshold
+    (a tie counting half), and the resamples counted."""
+
+    pr_auc_higher: float
+    precision_higher: float
+    rounds: int
+
+
+def bootstrap_shares(
+    y: np.ndarray,
+    new: tuple[np.ndarray, np.ndarray],
+    old: tuple[np.ndarray, np.ndarray],
+    rounds: int = 200,
+    seed: int = 0,
+) -> Resampled:
+    """Paired resamples of the hold-out lines: (ranked risk, in a case) of the candidate
+    and of the active configuration, compared on the same draw; draws with one class only
+    are skipped."""
     y = np.asarray(y, dtype=int)
     rng = np.random.default_rng(seed)
-    wins: float = 0
+    wins = np.zeros(2)
     counted = 0
     for _ in range(rounds):
         pick = rng.integers(0, len(y), len(y))
         if not 0 < y[pick].sum() < len(pick):
             continue
         counted += 1
-        a, b = (
-            average_precision_score(y[pick], new[pick]),
-            average_precision_score(y[pick], old[pick]),
-        )
-        wins += 1.0 if a > b else 0.5 if a == b else 0.0
-    return wins / counted if counted else 0.0
+        pairs = (
+            (average_precision_score(y[pick], new[0][pick]),
+             average_precision_score(y[pick], old[0][pick])),
+            (precision_of(y[pick], new[1][pick]), precision_of(y[pick], old[1][pick])),
+        )  # fmt: skip
+        wins += [1.0 if a > b else 0.5 if a == b else 0.0 for a, b in pairs]
+    if not counted:
+        return Resampled(0.0, 0.0, 0)
+    return Resampled(float(wins[0] / counted), float(wins[1] / counted), counted)
 
 
 def compare(
@@ -144,13 +186,15 @@ def compare(
     of the active configuration; `settings` is the `gate` section of configs/ml.yaml."""
     settings = settings or {}
     figures = [holdout_figures(y, r, c, h, floor) for r, c, h in (new, old)]
-    share = bootstrap_share(
-        y, ranked(new[0], new[2], floor), ranked(old[0], old[2], floor),
+    shares = bootstrap_shares(
+        y,
+        (ranked(new[0], new[2], floor), np.asarray(new[1], bool)),
+        (ranked(old[0], old[2], floor), np.asarray(old[1], bool)),
         int(settings.get("bootstrap_rounds", 200)),
-    )  # fmt: skip
+    )
     return verdict(
-        figures[0], figures[1], active_label, float(settings.get("min_pr_auc_gain", 0.0)),
-        share, float(settings.get("min_confidence", 0.9)),
+        figures[0], figures[1], active_label, shares,
+        float(settings.get("min_pr_auc_gain", 0.0)), float(settings.get("min_confidence", 0.9)),
     )  # fmt: skip
 
 
@@ -158,16 +202,24 @@ def verdict(
     candidate: HoldoutFigures,
     active: HoldoutFigures,
     active_label: str,
+    shares: Resampled,
     min_gain: float = 0.0,
-    confidence: float = 1.0,
-    min_confidence: float = 0.0,
+    min_confidence: float = 0.9,
 ) -> GateVerdict:
-    """Whether the candidate beats the active configuration on the hold-out, and why."""
+    """Whether the candidate beats the active configuration on the hold-out, and why: no
+    worse on both PR-AUC and precision at the case threshold (worse: lower, and lower in at
+    least `min_confidence` of the paired resamples), and better on at least one of them
+    (higher, and higher in at least `min_confidence` of them; PR-AUC by more than
+    `min_gain`). A model that has learned nothing (shuffled labels) ranks and cases like
+    the configuration under it, up to noise: it wins about half the resamples on each
+    figure and is refused."""
     shown = (
         f"hold-out of {candidate.rows} lines ({candidate.positives} positive): PR-AUC "
         f"{_f(candidate.pr_auc)} against {_f(active.pr_auc)} for {active_label} (higher in "
-        f"{confidence:.0%} of resamples), precision at the case threshold "
-        f"{candidate.precision_at_threshold:.3f} against {active.precision_at_threshold:.3f}"
+        f"{shares.pr_auc_higher:.0%} of resamples), precision at the case threshold "
+        f"{candidate.precision_at_threshold:.3f} against {active.precision_at_threshold:.3f} "
+        f"(higher in {shares.precision_higher:.0%}), lines in a case {candidate.in_case} "
+        f"against {active.in_case}"
     )
     if candidate.pr_auc is None:
         return GateVerdict(
@@ -175,12 +227,22 @@ def verdict(
             active, active_label,
         )  # fmt: skip
     problems = []
-    if candidate.pr_auc <= (active.pr_auc or 0.0) + min_gain:
-        problems.append("PR-AUC not higher" + (f" by {min_gain}" if min_gain else ""))
-    elif confidence < min_confidence:
-        problems.append(f"PR-AUC higher in fewer than {min_confidence:.0%} of resamples")
-    if candidate.precision_at_threshold < active.precision_at_threshold:
-        problems.append("precision at the case threshold lower")
+    old_auc = active.pr_auc or 0.0
+    worse = 1.0 - min_confidence  # lower in all but this share of resamples: worse
+    if candidate.pr_auc < old_auc and shares.pr_auc_higher < worse:
+        problems.append(f"PR-AUC lower in over {min_confidence:.0%} of resamples")
+    if (
+        candidate.precision_at_threshold < active.precision_at_threshold
+        and shares.precision_higher < worse
+    ):
+        problems.append(f"precision at the case threshold lower in over {min_confidence:.0%}")
+    better_auc = candidate.pr_auc > old_auc + min_gain and shares.pr_auc_higher >= min_confidence
+    better_precision = (
+        candidate.precision_at_threshold > active.precision_at_threshold
+        and shares.precision_higher >= min_confidence
+    )
+    if not problems and not (better_auc or better_precision):
+        problems.append(f"neither PR-AUC nor precision higher in {min_confidence:.0%} of resamples")
     if problems:
         return GateVerdict(
             False, f"kept inactive ({'; '.join(problems)}): {shown}", candidate, active,

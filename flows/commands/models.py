@@ -178,17 +178,32 @@ def train_command(
     )
     if gate is not None:
         console.print(f"gate: {gate.reason}")
-    stored = _store(workspace, model, meta, activate and (gate is None or gate.passed))
-    if combine and ml.get("combination", {}).get("enabled", True):
+    passed = activate and (gate is None or gate.passed)
+    combined = combine and ml.get("combination", {}).get("enabled", True)
+    # stored inactive first: the combination's gate compares against what runs today
+    stored = _store(workspace, model, meta, passed and not combined)
+    if combined:
         from flows.combination_training import train_combination
 
         try:
             train_combination(
                 workspace, transactions.iloc[rows], features.iloc[rows], y, settings, catalog,
-                activate,
+                activate, stored.version,
             )  # fmt: skip
+            # the combination's gate has decided for both: the supervised flag alone,
+            # added to the fixed noisy-OR, would move the case threshold and put more
+            # clean lines in a case (ungated, the model goes live as asked)
+            passed = passed and not gated
         except NotEnoughLabels as error:
             console.print(f"combination: {error}; the fixed noisy-OR stays the risk")
+    registry = ModelRegistry(Path(workspace) / "models")
+    current = registry.active("supervised")
+    if passed and (current is None or current.version != stored.version):
+        stored = registry.activate(stored.version)
+        console.print(f"supervised model {stored.version} activated")
+    elif current is not None and current.version == stored.version:
+        stored = current
+    return stored
     return stored
 
 

@@ -15,6 +15,7 @@ from detectors.ml.combination import (
     ABSOLUTE,
     CARRY_OVER,
     NotEnoughLabels,
+    case_shift,
     fit_combination,
     noisy_or,
 )
@@ -95,6 +96,10 @@ def test_a_combination_trained_on_shuffled_labels_is_kept_inactive(tmp_path, boo
     table = build_features(orders, orders.iloc[:0], policy, catalog, {})
     good = train_combination(tmp_path, orders, table, y, QUICK, catalog)
     assert good.active and good.metrics["holdout"]["passed"]
+    # its case threshold keeps clean lines in a case no more often than the noisy-OR did
+    cut = good.metrics["case_threshold"]
+    assert cut["scores"] == "out of fold"
+    assert cut["clean_in_case"] <= cut["reference_clean_in_case"]
     shuffled = np.random.default_rng(5).permutation(y)
     bad = train_combination(tmp_path, orders, table, shuffled, QUICK, catalog)
     assert not bad.active and "kept inactive" in bad.metrics["holdout"]["reason"]
@@ -105,3 +110,22 @@ def test_without_a_combination_the_risk_is_the_noisy_or(screened):
     risk = combination_risk(None, flags, orders, table)
     fixed = score_transactions(orders, flags)["risk_score"].to_numpy()
     assert flags["transaction_id"].nunique() > 50 and np.array_equal(risk, fixed)
+
+
+def test_the_case_cut_keeps_the_reference_share_of_clean_lines():
+    rng = np.random.default_rng(8)
+    y = np.r_[np.zeros(2000), np.ones(100)].astype(int)
+    z = np.r_[rng.normal(-4, 1, 2000), rng.normal(1, 1, 100)]  # ranks well
+    hard = np.zeros(len(y), bool)
+    hard[[5, 2050]] = True  # one clean line, one diversion line with a hard stop
+    reference = (rng.random(len(y)) < np.where(y == 1, 0.9, 0.02)) | hard
+    shift, found = case_shift(z, y, hard, reference, 40)
+    cased = (np.rint(100 / (1 + np.exp(-(z + shift)))) >= 40) | hard
+    assert cased[y == 0].mean() <= reference[y == 0].mean()
+    assert cased[y == 1].mean() >= reference[y == 1].mean()
+    assert found["clean_in_case"] == round(float(cased[y == 0].mean()), 4)
+    # a model that cannot rank keeps the reference's share of clean lines at most
+    noise = rng.normal(0, 1, len(y))
+    shift, found = case_shift(noise, y, hard, reference, 40)
+    cased = (np.rint(100 / (1 + np.exp(-(noise + shift)))) >= 40) | hard
+    assert cased[y == 0].mean() <= reference[y == 0].mean()
