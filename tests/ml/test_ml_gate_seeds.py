@@ -8,11 +8,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from detectors.ingest import normalize_orders
 from detectors.ml.registry import ModelRegistry
-from detectors.synthetic import generator
 from flows.commands.models import train_command
+from flows.ingest.normalize import normalize_orders
 from flows.settings import load_pipeline_settings
+from flows.synthetic import generator
 
 QUICK = {
     "policy_pack": "default",
