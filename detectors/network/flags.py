@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from detectors.base import empty_flags
-from detectors.network.graph import Network, among, neighbourhood, new_customer_groups, pairs
+from detectors.network.graph import Network, among, neighbourhood, new_customer_groups
 from detectors.network.links import CONTACT_LINKS, LINK_TITLES
 from detectors.schema import FLAG_COLUMNS
 
@@ -47,7 +47,7 @@ def network_flags(
     party (N1), to a customer with an escalated or reported case (N2), or to a group of
     new customers (N3)."""
     customers = customer_node(orders["customer_id"]).unique()
-    near = pairs(network.links, customers)
+    near = network.index.pairs(customers)
     near = near[near["other"] != near["key"]]  # the customer's own payer etc.: P1's concern
     found = []
     hit = near.merge(listed[list(LISTED_COLUMNS)].drop_duplicates("party"),
@@ -195,7 +195,7 @@ def related_parties(
     """customer node -> {"links": [...], "hops": hops} for the case file: every party within
     `hops` of the subject, how it was reached (`via`), the kind of link and the shared
     value, whether it is listed and its case."""
-    near = neighbourhood(network.links, subjects, hops, limit)
+    near = neighbourhood(network.index, subjects, hops, limit)
     if near.empty:
         return {}
     near = near.merge(

@@ -5,6 +5,7 @@ itself), a case's neighbourhood up to two hops, and the groups of new customers.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -33,6 +34,11 @@ class Network:
     @property
     def parties(self) -> int:
         return int(self.group.size)
+
+    @cached_property
+    def index(self) -> LinkIndex:
+        """The links indexed by party and by key, built on first use."""
+        return LinkIndex.build(self.links)
 
 
 def among(series: pd.Series, values: pd.Series | pd.Index | list[str] | np.ndarray) -> pd.Series:
@@ -94,32 +100,87 @@ def groups(links: pd.DataFrame) -> pd.Series:
     return pd.Series(first.to_numpy(), index=pd.Index(ids, name="party"), name="group")
 
 
-def pairs(links: pd.DataFrame, parties: pd.Series | list[str]) -> pd.DataFrame:
-    """One row per (party of `parties`, other party sharing one of its keys) and key:
-    PAIR_COLUMNS, `value` as the party's text, `other_value` as the other's."""
-    mine = links[among(links["party"], list(parties))]
-    found = mine.merge(links, on="key", suffixes=("", "_o"))
-    found = found[found["party"] != found["party_o"]]
-    return pd.DataFrame({
-        "party": found["party"].array, "other": found["party_o"].array,
-        "other_kind": found["party_kind_o"].array,
-        "other_name": found["party_name_o"].array, "link": found["link"].array,
-        "value": found["value"].array, "other_value": found["value_o"].array,
-        "key": found["key"].array,
-    }).astype("str")  # fmt: skip
+@dataclass
+class LinkIndex:
+    """The links indexed once by party and by key (integer codes, and the rows of each code
+    in links order, as compressed sparse rows), so that the pairs of a few parties are
+    found by slicing instead of a merge against every link."""
+
+    links: pd.DataFrame
+    parties: pd.Index  # party text by code
+    party_of_row: np.ndarray
+    key_of_row: np.ndarray
+    party_rows: tuple[np.ndarray, np.ndarray]  # (offsets, rows) per party code
+    key_rows: tuple[np.ndarray, np.ndarray]  # (offsets, rows) per key code
+
+    @classmethod
+    def build(cls, links: pd.DataFrame) -> LinkIndex:
+        party_codes, parties = pd.factorize(links["party"])
+        # NaN keys match each other, as they would in a merge on the key
+        key_codes, keys = pd.factorize(links["key"], use_na_sentinel=False)
+        return cls(
+            links, pd.Index(parties), party_codes, key_codes,
+            _rows_by_code(party_codes, len(parties)), _rows_by_code(key_codes, len(keys)),
+        )  # fmt: skip
+
+    def rows_of(self, parties: pd.Series | list[str] | np.ndarray) -> np.ndarray:
+        """The rows (in links order) of the links of `parties`."""
+        wanted = pd.unique(pd.Series(np.asarray(parties, dtype=object), dtype="str"))
+        codes = self.parties.get_indexer(wanted)
+        offsets, rows = self.party_rows
+        return np.sort(rows[_spans(offsets, codes[codes >= 0])])
+
+    def pairs(self, parties: pd.Series | list[str] | np.ndarray) -> pd.DataFrame:
+        """One row per (party of `parties`, other party sharing one of its keys) and key:
+        PAIR_COLUMNS, `value` as the party's text, `other_value` as the other's. The rows
+        come in the order of a merge of the parties' links with all links on the key: by
+        the party's link row, then by the other's."""
+        mine = self.rows_of(parties)
+        offsets, rows = self.key_rows
+        keys = self.key_of_row[mine]
+        other = rows[_spans(offsets, keys)]
+        left = np.repeat(mine, offsets[keys + 1] - offsets[keys])
+        keep = self.party_of_row[left] != self.party_of_row[other]
+        left, other = left[keep], other[keep]
+        links = self.links
+        column = lambda name, at: links[name].to_numpy()[at]  # noqa: E731
+        return pd.DataFrame({
+            "party": column("party", left), "other": column("party", other),
+            "other_kind": column("party_kind", other),
+            "other_name": column("party_name", other), "link": column("link", left),
+            "value": column("value", left), "other_value": column("value", other),
+            "key": column("key", left),
+        }).astype("str")  # fmt: skip
+
+
+def _rows_by_code(codes: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """(offsets, rows): the rows of code c are rows[offsets[c]:offsets[c + 1]], ascending."""
+    offsets = np.zeros(size + 1, dtype=np.int64)
+    np.cumsum(np.bincount(codes, minlength=size), out=offsets[1:])
+    return offsets, np.argsort(codes, kind="stable")
+
+
+def _spans(offsets: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """The positions offsets[c]:offsets[c + 1] of every code, one after another."""
+    starts = offsets[codes]
+    counts = offsets[codes + 1] - starts
+    ends = np.cumsum(counts)
+    return np.repeat(starts - ends + counts, counts) + np.arange(int(ends[-1]) if len(ends) else 0)
 
 
 def neighbourhood(
-    links: pd.DataFrame, subjects: list[str], hops: int = 2, limit: int = 40
+    links: LinkIndex | pd.DataFrame, subjects: list[str], hops: int = 2, limit: int = 40
 ) -> pd.DataFrame:
     """The parties within `hops` of each subject: PAIR_COLUMNS with `party` the one they
     were reached from, plus `subject` and `hop` (1 or 2); at most `limit` parties per
-    subject, the nearest first."""
-    first = pairs(links, subjects).assign(subject=lambda f: f["party"], hop=1)
+    subject, the nearest first. `links` indexed (`Network.index`), or a frame of links
+    indexed for this call."""
+    index = links if isinstance(links, LinkIndex) else LinkIndex.build(links)
+    first = index.pairs(subjects).assign(subject=lambda f: f["party"], hop=1)
     found = [first]
     if hops >= 2 and len(first):
         via = first[["subject", "other"]].drop_duplicates()
-        second = pairs(links, via["other"].unique()).merge(
+        second = index.pairs(via["other"].unique()).merge(
             via.rename(columns={"other": "party"}), on="party"
         )
         near = first[["subject", "other"]].drop_duplicates().assign(near=True)
