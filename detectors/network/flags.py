@@ -21,7 +21,13 @@ import numpy as np
 import pandas as pd
 
 from detectors.base import empty_flags
-from detectors.network.graph import Network, among, neighbourhood, new_customer_groups
+from detectors.network.graph import (
+    LinkIndex,
+    Network,
+    among,
+    neighbourhood_rows,
+    new_customer_groups,
+)
 from detectors.network.links import CONTACT_LINKS, LINK_TITLES
 from detectors.schema import FLAG_COLUMNS
 
@@ -195,40 +201,40 @@ def related_parties(
     """customer node -> {"links": [...], "hops": hops} for the case file: every party within
     `hops` of the subject, how it was reached (`via`), the kind of link and the shared
     value, whether it is listed and its case."""
-    near = neighbourhood(network.index, subjects, hops, limit)
-    if near.empty:
+    index = network.index
+    reach = neighbourhood_rows(index, subjects, hops, limit)
+    if not len(reach.left):
         return {}
-    near = near.merge(
-        listed[list(LISTED_COLUMNS)].drop_duplicates("party"),
-        left_on="other",
-        right_on="party",
-        how="left",
-        suffixes=("", "_l"),
-    )
-    near = near.merge(
-        cased[list(CASED_COLUMNS)].drop_duplicates("party"),
-        left_on="other",
-        right_on="party",
-        how="left",
-        suffixes=("", "_c"),
-    )
-    # fmt: skip
+    near = index.pair_frame(reach.left, reach.other)
+    other = index.party_of_row[reach.other]
+    listed_as = _text_by_party(index, listed, "listed_as")
+    case_id, status = (_text_by_party(index, cased, c) for c in ("case_id", "status"))
     frame = pd.DataFrame({
-        "subject": near["subject"].to_numpy(), "party": near["other"].to_numpy(),
+        "subject": index.parties.take(reach.subject).astype("str").to_numpy(),
+        "party": near["other"].to_numpy(),
         "kind": near["other_kind"].to_numpy(), "name": near["other_name"].to_numpy(),
-        "hop": near["hop"].astype(int).to_numpy(), "via": near["party"].to_numpy(),
+        "hop": reach.hop.astype(int), "via": near["party"].to_numpy(),
         "link": near["link"].to_numpy(),
         "why": (near["link"].map(LINK_TITLES).fillna(near["link"]) + " "
                 + near["value"]).to_numpy(),
         "value": near["value"].to_numpy(),
-        "listed_as": near["listed_as"].fillna("").astype(str).to_numpy(),
-        "case_id": near["case_id"].fillna("").astype(str).to_numpy(),
-        "case_status": near["status"].fillna("").astype(str).to_numpy(),
+        "listed_as": listed_as[other], "case_id": case_id[other], "case_status": status[other],
     })  # fmt: skip
     return {
         subject: {"hops": hops, "links": links}
         for subject, links in grouped_records(frame, "subject").items()
     }
+
+
+def _text_by_party(index: LinkIndex, frame: pd.DataFrame, column: str) -> np.ndarray:
+    """`column` of the first row of each party of `frame` (party, column) by party code
+    of the index, as text; "" for a party not in `frame` or without a value."""
+    first = frame.drop_duplicates("party")
+    codes = index.parties.get_indexer(first["party"].astype("str"))
+    values = first[column].fillna("").astype(str).to_numpy(dtype=object)
+    found = np.full(len(index.parties), "", dtype=object)
+    found[codes[codes >= 0]] = values[codes >= 0]
+    return found
 
 
 def grouped_records(frame: pd.DataFrame, by: str) -> dict[str, list[dict[str, Any]]]:
