@@ -3,15 +3,15 @@ customer owned by a listed party (its owner, or its owner's owner, newly listed)
 
 The workspace's active ownership snapshot is screened against the whole new list (every
 source's active version, the rescreened sources' new ones in their place: shares add up
-across owners, so an owner listed before counts with one listed now), and the ownership
-rules O1-O4 of the policy pack run over the past orders. Only their findings that cite an
-entry added or changed in this list version are kept: what was found before is not news.
+across owners, so an owner listed before counts with one listed now; assembled by
+`flows.rescreen.ownership_replay`), and the ownership rules O1-O4 of the policy pack run
+over the past orders. Only their findings that cite an entry added or changed in this list
+version are kept: what was found before is not news.
 """
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -19,16 +19,10 @@ from typing import Any
 import pandas as pd
 
 from detectors.base import DetectionContext
-from detectors.catalog import catalog_frame
 from detectors.matching import Matcher
-from detectors.ownership import OwnershipScreen, ShareSettings
+from detectors.ownership import OwnershipScreen
 from detectors.rules.engine import RuleEngine
 from detectors.schema import OPTIONAL_COLUMNS
-from flows.screening import match_settings, snapshot_store
-from flows.settings import CONFIGS_DIR, Workspace, read_yaml
-from watchlists import SnapshotInfo
-from watchlists.list_sources import SAMPLE_SOURCE
-from watchlists.ownership import OwnershipStore
 
 OWNERSHIP_CODES: tuple[str, ...] = ("O1", "O2", "O3", "O4")
 
@@ -76,49 +70,3 @@ def cited_entries(evidence: Mapping[str, Any]) -> set[str]:
     if isinstance(entry, Mapping) and entry.get("entry_id"):
         found.add(str(entry["entry_id"]))
     return found
-
-
-def ownership_replay(
-    workspace: Workspace,
-    settings: Mapping[str, Any],
-    new_versions: Iterable[SnapshotInfo],
-    changed: pd.DataFrame,
-) -> OwnershipReplay | None:
-    """What replaying the active ownership snapshot against the new list versions needs;
-    None without an ownership snapshot, changed entries or an enabled O rule."""
-    owners = OwnershipStore(workspace.ownership)
-    info = owners.active()
-    if info is None or changed.empty:
-        return None
-    from detectors.rules.loading import load_pack
-    from flows.assembly import matcher_version
-
-    pack = load_pack(
-        CONFIGS_DIR, settings.get("policy_pack", "default"), settings.get("policy_layers")
-    )
-    rules = tuple(s for s in pack.rules if s.id in OWNERSHIP_CODES)
-    if not any(s.enabled for s in rules):
-        return None
-    lists = snapshot_store(workspace.watchlists)
-    by_source = {s.source: s.id for s in lists.active_snapshots()}
-    new = {s.source: s.id for s in new_versions}
-    if any(source != SAMPLE_SOURCE for source in new):  # a real list retires the sample
-        by_source.pop(SAMPLE_SOURCE, None)
-    by_source.update(new)
-    listed_id = "+".join(by_source[s] for s in sorted(by_source))
-    matcher = Matcher.build(lists.entries(listed_id), match_settings(settings))
-    screen = OwnershipScreen.build(
-        owners.links(info.id),
-        matcher,
-        ShareSettings.from_config(settings.get("ownership")),
-        snapshot=info.to_dict(),
-        resolved=owners.resolution_path(info.id, listed_id, matcher_version(matcher)),
-    )
-    return OwnershipReplay(
-        engine=RuleEngine(dataclasses.replace(pack, rules=rules)),
-        screen=screen,
-        matcher=matcher,
-        catalog=catalog_frame(read_yaml(CONFIGS_DIR / "items.yaml")),
-        entry_ids=frozenset(changed["entry_id"].astype(str)),
-        versions={"ownership_snapshot": info.id, "screened_against": listed_id},
-    )
