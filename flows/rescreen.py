@@ -31,6 +31,7 @@ from detectors.base import DetectionContext, DetectorResult, concat_flags
 from detectors.catalog import catalog_frame
 from detectors.matching import Matcher, WatchlistScreening
 from detectors.ownership import OwnershipScreen, ShareSettings
+from detectors.ownership_replay import OWNERSHIP_CODES, OwnershipReplay
 from detectors.partitioning import partition_numbers
 from detectors.rules.engine import RuleEngine
 from detectors.schema import OPTIONAL_COLUMNS
@@ -39,7 +40,6 @@ from flows.daily import TASK_OPTIONS, StageClock, begin_run, close_run, store_ca
 from flows.history import TransactionHistory
 from flows.partitions import partition_count
 from flows.progress import Progress
-from flows.rescreen_ownership import OWNERSHIP_CODES, OwnershipReplay
 from flows.runners import dask_client, retire_local_workers, run_each, runner_workers
 from flows.screening import match_settings, snapshot_store
 from flows.settings import CONFIGS_DIR, Workspace, load_pipeline_settings, read_yaml, render_workers
