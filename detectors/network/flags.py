@@ -35,6 +35,11 @@ LISTED_COLUMNS: tuple[str, ...] = ("party", "listed_as")  # a listed party and w
 CASED_COLUMNS: tuple[str, ...] = ("party", "case_id", "status")  # a party's case
 REPORTED_STATUSES: tuple[str, ...] = ("escalated", "reported")
 EVIDENCE_PARTIES = 10  # linked parties named in one flag's evidence
+# what a case records of each related party, in this order
+RELATED_FIELDS: tuple[str, ...] = (
+    "party", "kind", "name", "hop", "via", "link", "why", "value", "listed_as", "case_id",
+    "case_status",
+)  # fmt: skip
 
 
 def customer_node(customer_ids: pd.Series | np.ndarray) -> pd.Series:
@@ -205,24 +210,28 @@ def related_parties(
     reach = neighbourhood_rows(index, subjects, hops, limit)
     if not len(reach.left):
         return {}
-    near = index.pair_frame(reach.left, reach.other)
     other = index.party_of_row[reach.other]
+    mine = [index.column(c)[reach.left].tolist() for c in ("party", "link", "value")]
+    theirs = [index.column(c)[reach.other].tolist() for c in ("party", "party_kind", "party_name")]
+    why = [
+        f"{LINK_TITLES.get(link, link)} {value}"
+        if isinstance(link, str) and isinstance(value, str)
+        else np.nan
+        for link, value in zip(mine[1], mine[2], strict=True)
+    ]
     listed_as = _text_by_party(index, listed, "listed_as")
     case_id, status = (_text_by_party(index, cased, c) for c in ("case_id", "status"))
-    frame = pd.DataFrame({
-        "subject": index.parties.take(reach.subject).astype("str").to_numpy(),
-        "party": near["other"].to_numpy(),
-        "kind": near["other_kind"].to_numpy(), "name": near["other_name"].to_numpy(),
-        "hop": reach.hop.astype(int), "via": near["party"].to_numpy(),
-        "link": near["link"].to_numpy(),
-        "why": (near["link"].map(LINK_TITLES).fillna(near["link"]) + " "
-                + near["value"]).to_numpy(),
-        "value": near["value"].to_numpy(),
-        "listed_as": listed_as[other], "case_id": case_id[other], "case_status": status[other],
-    })  # fmt: skip
+    columns = [
+        *theirs, reach.hop.tolist(), mine[0], mine[1], why, mine[2],
+        listed_as[other].tolist(), case_id[other].tolist(), status[other].tolist(),
+    ]  # fmt: skip
+    grouped: dict[int, list[dict[str, Any]]] = {}
+    for code, row in zip(reach.subject.tolist(), zip(*columns, strict=True), strict=True):
+        grouped.setdefault(code, []).append(dict(zip(RELATED_FIELDS, row, strict=True)))
+    names = index.parties.take(list(grouped)).astype("str").tolist()
     return {
-        subject: {"hops": hops, "links": links}
-        for subject, links in grouped_records(frame, "subject").items()
+        name: {"hops": hops, "links": links}
+        for name, links in zip(names, grouped.values(), strict=True)
     }
 
 
@@ -246,6 +255,6 @@ def grouped_records(frame: pd.DataFrame, by: str) -> dict[str, list[dict[str, An
     columns = [rest[name].tolist() for name in names]
     records = [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
     grouped: dict[str, list[dict[str, Any]]] = {}
-    for key, record in zip(frame[by].astype(str), records, strict=True):
+    for key, record in zip(frame[by].astype(str).tolist(), records, strict=True):
         grouped.setdefault(key, []).append(record)
     return grouped

@@ -4,7 +4,7 @@ itself), a case's neighbourhood up to two hops, and the groups of new customers.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
@@ -112,6 +112,14 @@ class LinkIndex:
     key_of_row: np.ndarray
     party_rows: tuple[np.ndarray, np.ndarray]  # (offsets, rows) per party code
     key_rows: tuple[np.ndarray, np.ndarray]  # (offsets, rows) per key code
+    _columns: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+
+    def column(self, name: str) -> np.ndarray:
+        """A column of the links as text in a NumPy object array (taken by row with no
+        conversion), made once."""
+        if name not in self._columns:
+            self._columns[name] = self.links[name].astype("str").to_numpy(dtype=object)
+        return self._columns[name]
 
     @classmethod
     def build(cls, links: pd.DataFrame) -> LinkIndex:
