@@ -116,9 +116,12 @@ class LinkIndex:
 
     def column(self, name: str) -> np.ndarray:
         """A column of the links as text in a NumPy object array (taken by row with no
-        conversion), made once."""
+        conversion), made once; each distinct text is one Python string, shared by the
+        rows that have it (a party's id, a link kind), missing values NaN."""
         if name not in self._columns:
-            self._columns[name] = self.links[name].astype("str").to_numpy(dtype=object)
+            codes, uniques = pd.factorize(self.links[name].astype("str"))
+            texts = np.append(np.asarray(uniques, dtype=object), np.nan)
+            self._columns[name] = texts[codes]  # code -1 (missing) takes the NaN
         return self._columns[name]
 
     @classmethod
