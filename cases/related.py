@@ -22,11 +22,13 @@ from cases.model import CaseDraft, CaseFlag
 from cases.policy import load_case_policy
 from cases.store import CaseStore
 from cases.tables import case_contents, cases
+from detectors.base import empty_flags
 from detectors.network.flags import customer_node, network_flags, related_parties
 from detectors.network.graph import Network, build_network
 from detectors.network.links import distinct, owner_links
 from detectors.ownership import OwnershipScreen, resolved_links
 from detectors.rules.policy import name_key
+from detectors.schema import FLAG_COLUMNS
 
 # the order columns the network reads besides the links: who ordered what, and since when
 NETWORK_ORDER_COLUMNS: tuple[str, ...] = (
@@ -52,6 +54,8 @@ class RunNetwork:
     related: dict[str, dict[str, Any]] = field(default_factory=dict)
     # the flags put on the drafts, by transaction: (transaction_id, code, weight)
     attached: list[tuple[str, str, float]] = field(default_factory=list)
+    # the network's flags on the run's orders (FLAG_COLUMNS), those on drafts or not
+    found: pd.DataFrame = field(default_factory=empty_flags)
     # wall seconds spent finding related parties and attaching them (the run's "network"
     # stage counts them: the drafts are attached lazily, between the cases' batches)
     seconds: float = 0.0
@@ -79,6 +83,15 @@ class RunNetwork:
     def attached_flags(self) -> pd.DataFrame:
         """The network flags put on drafts: transaction_id, code, weight."""
         return pd.DataFrame(self.attached, columns=["transaction_id", "code", "weight"])
+
+    def attached_flag_rows(self) -> pd.DataFrame:
+        """The network flags that reached a case, one per transaction and code, in the flag
+        schema (FLAG_COLUMNS, evidence as JSON text) and in the order they were found: what
+        `attached_flags` adds to the scores, in full."""
+        reached = self.attached_flags().drop_duplicates(["transaction_id", "code"])
+        rows = self.found.merge(reached[["transaction_id", "code"]], on=["transaction_id", "code"])
+        evidence = [json.dumps(e, default=str) for e in rows["evidence"]]
+        return rows.assign(evidence=evidence)[list(FLAG_COLUMNS)]
 
     def attach(self, draft: CaseDraft, case_settings: Mapping[str, Any]) -> CaseDraft:
         node = "customer:" + str(draft.subject.get("customer_id"))
@@ -278,4 +291,4 @@ def run_network(
         "hub_keys_left_out": len(network.common_keys),
         **{f"flags_{c}": int(n) for c, n in flags["code"].value_counts().items()},
     }
-    return RunNetwork(network, listed, cased, settings, by_customer, counts)
+    return RunNetwork(network, listed, cased, settings, by_customer, counts, found=flags)

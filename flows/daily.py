@@ -69,6 +69,7 @@ from flows.ingest.partitions import (
     write_merged_flags,
 )
 from flows.ingest.sources import expand_inputs, expand_sources
+from flows.ingest.spooling import ROW
 from flows.partition_tasks import (
     PartitionResult,
     anomaly_training_rows,
@@ -227,6 +228,22 @@ def read_parts(parts: list[Partition], columns: list[str]) -> pd.DataFrame:
         present = set(pq.read_schema(path).names)
         frames.append(pd.read_parquet(path, columns=[c for c in columns if c in present]))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+
+
+def write_network_flags(network: RunNetwork, parts: list[Partition], path: Path) -> Path:
+    """The network flags that reached a case (`RunNetwork.attached_flag_rows`), with each
+    transaction's input row and sorted by it, as the partitions' flag files are: merged
+    with them, a transaction's network flags come after its other flags. Nothing is
+    written when there are none."""
+    rows = network.attached_flag_rows()
+    if rows.empty:
+        return path
+    placed = read_parts(parts, ["transaction_id", ROW]).drop_duplicates("transaction_id")
+    row_of = pd.Series(placed[ROW].to_numpy(), index=placed["transaction_id"].to_numpy())
+    rows = rows.assign(**{ROW: rows["transaction_id"].map(row_of).astype("int64").to_numpy()})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    rows.sort_values(ROW, kind="stable").to_parquet(path, index=False)
+    return path
 
 
 def read_parts_flags(results: list[PartitionResult]) -> pd.DataFrame:
@@ -479,7 +496,10 @@ def daily_screening(
         with clock("outputs"):
             scored = write_merged_scored(results, out_dir, cases, setup.settings, network)
             write_suppressed_hits(out_dir, cases.suppressed)
-            write_merged_flags([r.flags for r in results], out_dir / "flags.parquet")
+            flag_files = [r.flags for r in results]
+            if network is not None:  # the network's flags that reached a case, as scored
+                flag_files.append(write_network_flags(network, parts, work / "network.parquet"))
+            write_merged_flags(flag_files, out_dir / "flags.parquet")
             write_rejected(out_dir, tally.rejected_frame())
             write_field_warnings(out_dir, tally.field_warnings_frame())
     finally:

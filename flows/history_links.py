@@ -6,14 +6,14 @@ run), and a part never changes once written. The links of a part (`order_links` 
 orders) are therefore computed once and kept beside it, in `<history>/links/`, so that a
 run recomputes only what is new: its own orders, and a part that straddles the start of
 the look-back (whose older orders are left out). A cached file records what it was built
-from (the part's name, size and modification time, the contact rules, the link format):
+from (the part's name, size and modification time, and `rules_fingerprint`: the contact
+rules and the link format, kept with `order_links` in `detectors/network/links.py`):
 a cache that does not fit its part (rewritten, or built under other rules or by older
 code) is stale, and built again.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import date
@@ -25,24 +25,16 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from detectors.network.links import ContactRules, distinct, order_columns, order_links
+from detectors.network.links import (
+    ContactRules,
+    distinct,
+    order_columns,
+    order_links,
+    rules_fingerprint,
+)
 from flows.history import TransactionHistory
 
-# what `order_links` gives for the same orders and rules: bump it when that changes
-LINKS_FORMAT = "1"
 CACHE_KEY = b"redflag.history_links"
-
-
-def rules_fingerprint(rules: ContactRules) -> str:
-    """What decides the links besides the orders: the contact rules and the link format."""
-    described = {
-        "format": LINKS_FORMAT,
-        "columns": order_columns(),
-        "abbreviations": sorted((str(k), str(v)) for k, v in rules.abbreviations.items()),
-        "calling_codes": sorted((str(k), str(v)) for k, v in rules.calling_codes.items()),
-        "free_mail": rules.free_mail.pattern,
-    }
-    return hashlib.sha256(json.dumps(described).encode()).hexdigest()[:16]
 
 
 @dataclass

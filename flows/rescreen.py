@@ -10,7 +10,9 @@ rescreen went through.
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -27,7 +29,11 @@ from cases.policy import load_case_policy
 from cases.run_outputs import action_counts, touched_cases, write_cases
 from cases.store import CaseStore, RunInfo
 from detectors.base import DetectionContext, DetectorResult, concat_flags
+from detectors.catalog import catalog_frame
 from detectors.matching import Matcher, WatchlistScreening
+from detectors.ownership import OwnershipScreen, ShareSettings
+from detectors.ownership_replay import OWNERSHIP_CODES, OwnershipReplay
+from detectors.rules.engine import RuleEngine
 from detectors.schema import OPTIONAL_COLUMNS
 from flows.assembly import code_version
 from flows.daily import TASK_OPTIONS, StageClock, begin_run, close_run, store_cases
@@ -36,14 +42,15 @@ from flows.ingest.partitioning import partition_numbers
 from flows.ingest.partitions import partition_count
 from flows.ingest.sources import expand_sources
 from flows.progress import Progress
-from flows.rescreen_ownership import OwnershipReplay, ownership_replay
 from flows.runtime.runners import dask_client, retire_local_workers, run_each, runner_workers
 from flows.runtime.shipping import publish, published, withdraw
 from flows.screening import match_settings, snapshot_store
-from flows.settings import Workspace, load_pipeline_settings, render_workers
+from flows.settings import CONFIGS_DIR, Workspace, load_pipeline_settings, read_yaml, render_workers
 from watchlists import SnapshotInfo, SnapshotStore, WatchlistDiff, diff_entries, entries_to_frame
 from watchlists.diff import combine_diffs
+from watchlists.list_sources import SAMPLE_SOURCE
 from watchlists.loader import file_sha256
+from watchlists.ownership import OwnershipStore
 
 TRIGGER = "watchlist change"
 
@@ -307,3 +314,49 @@ def rescreen(
     close_run(run_folder, touched, summary, clock)
     report(f"rescreen {run_id}: {summary['counts']}")
     return summary
+
+
+def ownership_replay(
+    workspace: Workspace,
+    settings: Mapping[str, Any],
+    new_versions: Iterable[SnapshotInfo],
+    changed: pd.DataFrame,
+) -> OwnershipReplay | None:
+    """What replaying the active ownership snapshot against the new list versions needs;
+    None without an ownership snapshot, changed entries or an enabled O rule."""
+    owners = OwnershipStore(workspace.ownership)
+    info = owners.active()
+    if info is None or changed.empty:
+        return None
+    from detectors.rules.loading import load_pack
+    from flows.assembly import matcher_version
+
+    pack = load_pack(
+        CONFIGS_DIR, settings.get("policy_pack", "default"), settings.get("policy_layers")
+    )
+    rules = tuple(s for s in pack.rules if s.id in OWNERSHIP_CODES)
+    if not any(s.enabled for s in rules):
+        return None
+    lists = snapshot_store(workspace.watchlists)
+    by_source = {s.source: s.id for s in lists.active_snapshots()}
+    new = {s.source: s.id for s in new_versions}
+    if any(source != SAMPLE_SOURCE for source in new):  # a real list retires the sample
+        by_source.pop(SAMPLE_SOURCE, None)
+    by_source.update(new)
+    listed_id = "+".join(by_source[s] for s in sorted(by_source))
+    matcher = Matcher.build(lists.entries(listed_id), match_settings(settings))
+    screen = OwnershipScreen.build(
+        owners.links(info.id),
+        matcher,
+        ShareSettings.from_config(settings.get("ownership")),
+        snapshot=info.to_dict(),
+        resolved=owners.resolution_path(info.id, listed_id, matcher_version(matcher)),
+    )
+    return OwnershipReplay(
+        engine=RuleEngine(dataclasses.replace(pack, rules=rules)),
+        screen=screen,
+        matcher=matcher,
+        catalog=catalog_frame(read_yaml(CONFIGS_DIR / "items.yaml")),
+        entry_ids=frozenset(changed["entry_id"].astype(str)),
+        versions={"ownership_snapshot": info.id, "screened_against": listed_id},
+    )

@@ -21,7 +21,13 @@ import numpy as np
 import pandas as pd
 
 from detectors.base import empty_flags
-from detectors.network.graph import Network, among, neighbourhood, new_customer_groups, pairs
+from detectors.network.graph import (
+    LinkIndex,
+    Network,
+    among,
+    neighbourhood_rows,
+    new_customer_groups,
+)
 from detectors.network.links import CONTACT_LINKS, LINK_TITLES
 from detectors.schema import FLAG_COLUMNS
 
@@ -29,6 +35,11 @@ LISTED_COLUMNS: tuple[str, ...] = ("party", "listed_as")  # a listed party and w
 CASED_COLUMNS: tuple[str, ...] = ("party", "case_id", "status")  # a party's case
 REPORTED_STATUSES: tuple[str, ...] = ("escalated", "reported")
 EVIDENCE_PARTIES = 10  # linked parties named in one flag's evidence
+# what a case records of each related party, in this order
+RELATED_FIELDS: tuple[str, ...] = (
+    "party", "kind", "name", "hop", "via", "link", "why", "value", "listed_as", "case_id",
+    "case_status",
+)  # fmt: skip
 
 
 def customer_node(customer_ids: pd.Series | np.ndarray) -> pd.Series:
@@ -47,7 +58,7 @@ def network_flags(
     party (N1), to a customer with an escalated or reported case (N2), or to a group of
     new customers (N3)."""
     customers = customer_node(orders["customer_id"]).unique()
-    near = pairs(network.links, customers)
+    near = network.index.pairs(customers)
     near = near[near["other"] != near["key"]]  # the customer's own payer etc.: P1's concern
     found = []
     hit = near.merge(listed[list(LISTED_COLUMNS)].drop_duplicates("party"),
@@ -195,40 +206,44 @@ def related_parties(
     """customer node -> {"links": [...], "hops": hops} for the case file: every party within
     `hops` of the subject, how it was reached (`via`), the kind of link and the shared
     value, whether it is listed and its case."""
-    near = neighbourhood(network.links, subjects, hops, limit)
-    if near.empty:
+    index = network.index
+    reach = neighbourhood_rows(index, subjects, hops, limit)
+    if not len(reach.left):
         return {}
-    near = near.merge(
-        listed[list(LISTED_COLUMNS)].drop_duplicates("party"),
-        left_on="other",
-        right_on="party",
-        how="left",
-        suffixes=("", "_l"),
-    )
-    near = near.merge(
-        cased[list(CASED_COLUMNS)].drop_duplicates("party"),
-        left_on="other",
-        right_on="party",
-        how="left",
-        suffixes=("", "_c"),
-    )
-    # fmt: skip
-    frame = pd.DataFrame({
-        "subject": near["subject"].to_numpy(), "party": near["other"].to_numpy(),
-        "kind": near["other_kind"].to_numpy(), "name": near["other_name"].to_numpy(),
-        "hop": near["hop"].astype(int).to_numpy(), "via": near["party"].to_numpy(),
-        "link": near["link"].to_numpy(),
-        "why": (near["link"].map(LINK_TITLES).fillna(near["link"]) + " "
-                + near["value"]).to_numpy(),
-        "value": near["value"].to_numpy(),
-        "listed_as": near["listed_as"].fillna("").astype(str).to_numpy(),
-        "case_id": near["case_id"].fillna("").astype(str).to_numpy(),
-        "case_status": near["status"].fillna("").astype(str).to_numpy(),
-    })  # fmt: skip
+    other = index.party_of_row[reach.other]
+    mine = [index.column(c)[reach.left].tolist() for c in ("party", "link", "value")]
+    theirs = [index.column(c)[reach.other].tolist() for c in ("party", "party_kind", "party_name")]
+    why = [
+        f"{LINK_TITLES.get(link, link)} {value}"
+        if isinstance(link, str) and isinstance(value, str)
+        else np.nan
+        for link, value in zip(mine[1], mine[2], strict=True)
+    ]
+    listed_as = _text_by_party(index, listed, "listed_as")
+    case_id, status = (_text_by_party(index, cased, c) for c in ("case_id", "status"))
+    columns = [
+        *theirs, reach.hop.tolist(), mine[0], mine[1], why, mine[2],
+        listed_as[other].tolist(), case_id[other].tolist(), status[other].tolist(),
+    ]  # fmt: skip
+    grouped: dict[int, list[dict[str, Any]]] = {}
+    for code, row in zip(reach.subject.tolist(), zip(*columns, strict=True), strict=True):
+        grouped.setdefault(code, []).append(dict(zip(RELATED_FIELDS, row, strict=True)))
+    names = index.parties.take(list(grouped)).astype("str").tolist()
     return {
-        subject: {"hops": hops, "links": links}
-        for subject, links in grouped_records(frame, "subject").items()
+        name: {"hops": hops, "links": links}
+        for name, links in zip(names, grouped.values(), strict=True)
     }
+
+
+def _text_by_party(index: LinkIndex, frame: pd.DataFrame, column: str) -> np.ndarray:
+    """`column` of the first row of each party of `frame` (party, column) by party code
+    of the index, as text; "" for a party not in `frame` or without a value."""
+    first = frame.drop_duplicates("party")
+    codes = index.parties.get_indexer(first["party"].astype("str"))
+    values = first[column].fillna("").astype(str).to_numpy(dtype=object)
+    found = np.full(len(index.parties), "", dtype=object)
+    found[codes[codes >= 0]] = values[codes >= 0]
+    return found
 
 
 def grouped_records(frame: pd.DataFrame, by: str) -> dict[str, list[dict[str, Any]]]:
@@ -240,6 +255,6 @@ def grouped_records(frame: pd.DataFrame, by: str) -> dict[str, list[dict[str, An
     columns = [rest[name].tolist() for name in names]
     records = [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
     grouped: dict[str, list[dict[str, Any]]] = {}
-    for key, record in zip(frame[by].astype(str), records, strict=True):
+    for key, record in zip(frame[by].astype(str).tolist(), records, strict=True):
         grouped.setdefault(key, []).append(record)
     return grouped

@@ -4,7 +4,8 @@ itself), a case's neighbourhood up to two hops, and the groups of new customers.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -33,6 +34,11 @@ class Network:
     @property
     def parties(self) -> int:
         return int(self.group.size)
+
+    @cached_property
+    def index(self) -> LinkIndex:
+        """The links indexed by party and by key, built on first use."""
+        return LinkIndex.build(self.links)
 
 
 def among(series: pd.Series, values: pd.Series | pd.Index | list[str] | np.ndarray) -> pd.Series:
@@ -94,48 +100,160 @@ def groups(links: pd.DataFrame) -> pd.Series:
     return pd.Series(first.to_numpy(), index=pd.Index(ids, name="party"), name="group")
 
 
-def pairs(links: pd.DataFrame, parties: pd.Series | list[str]) -> pd.DataFrame:
-    """One row per (party of `parties`, other party sharing one of its keys) and key:
-    PAIR_COLUMNS, `value` as the party's text, `other_value` as the other's."""
-    mine = links[among(links["party"], list(parties))]
-    found = mine.merge(links, on="key", suffixes=("", "_o"))
-    found = found[found["party"] != found["party_o"]]
-    return pd.DataFrame({
-        "party": found["party"].array, "other": found["party_o"].array,
-        "other_kind": found["party_kind_o"].array,
-        "other_name": found["party_name_o"].array, "link": found["link"].array,
-        "value": found["value"].array, "other_value": found["value_o"].array,
-        "key": found["key"].array,
-    }).astype("str")  # fmt: skip
+@dataclass
+class LinkIndex:
+    """The links indexed once by party and by key (integer codes, and the rows of each code
+    in links order, as compressed sparse rows), so that the pairs of a few parties are
+    found by slicing instead of a merge against every link."""
+
+    links: pd.DataFrame
+    parties: pd.Index  # party text by code
+    party_of_row: np.ndarray
+    key_of_row: np.ndarray
+    party_rows: tuple[np.ndarray, np.ndarray]  # (offsets, rows) per party code
+    key_rows: tuple[np.ndarray, np.ndarray]  # (offsets, rows) per key code
+    _columns: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+
+    def column(self, name: str) -> np.ndarray:
+        """A column of the links as text in a NumPy object array (taken by row with no
+        conversion), made once; each distinct text is one Python string, shared by the
+        rows that have it (a party's id, a link kind), missing values NaN."""
+        if name not in self._columns:
+            codes, uniques = pd.factorize(self.links[name].astype("str"))
+            texts = np.append(np.asarray(uniques, dtype=object), np.nan)
+            self._columns[name] = texts[codes]  # code -1 (missing) takes the NaN
+        return self._columns[name]
+
+    @classmethod
+    def build(cls, links: pd.DataFrame) -> LinkIndex:
+        party_codes, parties = pd.factorize(links["party"])
+        # NaN keys match each other, as they would in a merge on the key
+        key_codes, keys = pd.factorize(links["key"], use_na_sentinel=False)
+        return cls(
+            links, pd.Index(parties), party_codes, key_codes,
+            _rows_by_code(party_codes, len(parties)), _rows_by_code(key_codes, len(keys)),
+        )  # fmt: skip
+
+    def codes_of(self, parties: pd.Series | list[str] | np.ndarray) -> np.ndarray:
+        """The codes of the `parties` that have links, each once."""
+        wanted = pd.unique(pd.Series(np.asarray(parties, dtype=object), dtype="str"))
+        codes = self.parties.get_indexer(wanted)
+        return codes[codes >= 0]
+
+    def pair_rows(self, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(party's link row, other's link row) of every pair of the parties of `codes`
+        and another party on one key, in the order of a merge of the parties' links
+        with all links on the key: by the party's link row, then by the other's."""
+        offsets, rows = self.party_rows
+        mine = np.sort(rows[_spans(offsets, codes)])
+        offsets, rows = self.key_rows
+        keys = self.key_of_row[mine]
+        other = rows[_spans(offsets, keys)]
+        left = np.repeat(mine, offsets[keys + 1] - offsets[keys])
+        keep = self.party_of_row[left] != self.party_of_row[other]
+        return left[keep], other[keep]
+
+    def pair_frame(self, left: np.ndarray, other: np.ndarray) -> pd.DataFrame:
+        """PAIR_COLUMNS of the pairs of link rows (`pair_rows`)."""
+        links = self.links
+        column = lambda name, at: links[name].array.take(at)  # noqa: E731
+        return pd.DataFrame({
+            "party": column("party", left), "other": column("party", other),
+            "other_kind": column("party_kind", other),
+            "other_name": column("party_name", other), "link": column("link", left),
+            "value": column("value", left), "other_value": column("value", other),
+            "key": column("key", left),
+        }).astype("str")  # fmt: skip
+
+    def pairs(self, parties: pd.Series | list[str] | np.ndarray) -> pd.DataFrame:
+        """One row per (party of `parties`, other party sharing one of its keys) and key:
+        PAIR_COLUMNS, `value` as the party's text, `other_value` as the other's, in the
+        order of `pair_rows`."""
+        return self.pair_frame(*self.pair_rows(self.codes_of(parties)))
+
+
+@dataclass
+class Reach:
+    """The parties within reach of subjects (`neighbourhood_rows`), as link rows: the row
+    of the party each was reached from and the other's row (its own link on the key),
+    the subject's code and the hop (1 or 2), one entry per link followed."""
+
+    left: np.ndarray
+    other: np.ndarray
+    subject: np.ndarray
+    hop: np.ndarray
+
+
+def _rows_by_code(codes: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """(offsets, rows): the rows of code c are rows[offsets[c]:offsets[c + 1]], ascending."""
+    offsets = np.zeros(size + 1, dtype=np.int64)
+    np.cumsum(np.bincount(codes, minlength=size), out=offsets[1:])
+    return offsets, np.argsort(codes, kind="stable")
+
+
+def _spans(offsets: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """The positions offsets[c]:offsets[c + 1] of every code, one after another."""
+    starts = offsets[codes]
+    counts = offsets[codes + 1] - starts
+    ends = np.cumsum(counts)
+    return np.repeat(starts - ends + counts, counts) + np.arange(int(ends[-1]) if len(ends) else 0)
 
 
 def neighbourhood(
-    links: pd.DataFrame, subjects: list[str], hops: int = 2, limit: int = 40
+    links: LinkIndex | pd.DataFrame, subjects: list[str], hops: int = 2, limit: int = 40
 ) -> pd.DataFrame:
     """The parties within `hops` of each subject: PAIR_COLUMNS with `party` the one they
     were reached from, plus `subject` and `hop` (1 or 2); at most `limit` parties per
-    subject, the nearest first."""
-    first = pairs(links, subjects).assign(subject=lambda f: f["party"], hop=1)
-    found = [first]
-    if hops >= 2 and len(first):
-        via = first[["subject", "other"]].drop_duplicates()
-        second = pairs(links, via["other"].unique()).merge(
-            via.rename(columns={"other": "party"}), on="party"
-        )
-        near = first[["subject", "other"]].drop_duplicates().assign(near=True)
-        seen = second[["subject", "other"]].merge(near, on=["subject", "other"], how="left")
-        keep = (second["subject"] != second["other"]).to_numpy() & seen["near"].isna().to_numpy()
-        found.append(second[keep].assign(hop=2))
-    every = pd.concat(found, ignore_index=True)
-    if every.empty:
-        return every.assign(subject=pd.Series(dtype="str"), hop=pd.Series(dtype="int64"))
-    nearest = every.groupby(["subject", "other"], sort=False)["hop"].transform("min")
-    every = every[every["hop"] == nearest]
-    rank = every.drop_duplicates(["subject", "other"]).assign(
-        order=lambda f: f.groupby("subject", sort=False).cumcount()
-    )
-    allowed = rank[rank["order"] < limit][["subject", "other"]]
-    return every.merge(allowed, on=["subject", "other"]).reset_index(drop=True)
+    subject, the nearest first. `links` indexed (`Network.index`), or a frame of links
+    indexed for this call."""
+    index = links if isinstance(links, LinkIndex) else LinkIndex.build(links)
+    reach = neighbourhood_rows(index, subjects, hops, limit)
+    subject = index.parties.take(reach.subject).astype("str")
+    frame = index.pair_frame(reach.left, reach.other)
+    return frame.assign(subject=subject.to_numpy(), hop=reach.hop)
+
+
+def neighbourhood_rows(
+    index: LinkIndex, subjects: list[str], hops: int = 2, limit: int = 40
+) -> Reach:
+    """`neighbourhood` on the codes of the index: the pairs of the subjects (hop 1), then
+    of the parties they reach (hop 2: a party not already one hop away, nor the subject),
+    each party counted once per subject in the order met, the first `limit` kept."""
+    party = index.party_of_row
+    size = np.int64(len(index.parties) + 1)
+    left, other = index.pair_rows(index.codes_of(subjects))
+    subject, hop = party[left], np.ones(len(left), dtype=np.int64)
+    if hops >= 2 and len(left):
+        near = subject * size + party[other]
+        _, first = np.unique(near, return_index=True)
+        via = np.sort(first)  # (subject, other) once each, in the order met
+        via_subject, via_party = subject[via], party[other[via]]
+        left2, other2 = index.pair_rows(np.unique(via_party))
+        # each second pair once per subject that reached its party, in the order of `via`
+        order = np.argsort(via_party, kind="stable")
+        offsets = np.zeros(len(index.parties) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(via_party, minlength=len(index.parties)), out=offsets[1:])
+        reached = party[left2]
+        at = _spans(offsets, reached)
+        pair = np.repeat(np.arange(len(left2)), offsets[reached + 1] - offsets[reached])
+        subject2 = via_subject[order[at]]
+        left2, other2 = left2[pair], other2[pair]
+        keep = (subject2 != party[other2]) & ~np.isin(subject2 * size + party[other2], near)
+        left = np.concatenate([left, left2[keep]])
+        other = np.concatenate([other, other2[keep]])
+        subject = np.concatenate([subject, subject2[keep]])
+        hop = np.concatenate([hop, np.full(int(keep.sum()), 2, dtype=np.int64)])
+    # the first `limit` parties of each subject, in the order met
+    met = subject * size + party[other]
+    _, first = np.unique(met, return_index=True)
+    first = np.sort(first)
+    owner = subject[first]
+    by_subject = np.argsort(owner, kind="stable")
+    starts = np.searchsorted(owner[by_subject], owner[by_subject], side="left")
+    rank = np.empty(len(first), dtype=np.int64)
+    rank[by_subject] = np.arange(len(first)) - starts
+    keep = np.isin(met, met[first[rank < limit]])
+    return Reach(left[keep], other[keep], subject[keep], hop[keep])
 
 
 def new_customer_groups(

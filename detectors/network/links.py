@@ -14,6 +14,8 @@ loader can add it without touching the rest.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -198,3 +200,19 @@ def contact_rules(
         calling_codes={str(k): str(v) for k, v in dict(codes).items()},  # type: ignore[call-overload]
         free_mail=free_mail_test(list(domains), list(providers)),  # type: ignore[call-overload]
     )
+
+
+# what `order_links` gives for the same orders and rules: bump it when that changes
+LINKS_FORMAT = "1"
+
+
+def rules_fingerprint(rules: ContactRules) -> str:
+    """What decides the links besides the orders: the contact rules and the link format."""
+    described = {
+        "format": LINKS_FORMAT,
+        "columns": order_columns(),
+        "abbreviations": sorted((str(k), str(v)) for k, v in rules.abbreviations.items()),
+        "calling_codes": sorted((str(k), str(v)) for k, v in rules.calling_codes.items()),
+        "free_mail": rules.free_mail.pattern,
+    }
+    return hashlib.sha256(json.dumps(described).encode()).hexdigest()[:16]

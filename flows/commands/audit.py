@@ -67,7 +67,8 @@ def log(
             "--event",
             help="Only this event (repeatable): login, login_failed, user_added, "
             "model_trained, model_activated, watchlist_added, watchlist_updated, "
-            "watchlist_activated, watchlist_deactivated, rescreen, ...",
+            "watchlist_activated, watchlist_deactivated, ownership_added, "
+            "ownership_activated, rescreen, ...",
         ),
     ] = None,
     limit: Annotated[int, typer.Option(help="The latest this many entries (0 = all).")] = 50,

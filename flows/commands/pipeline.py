@@ -6,8 +6,11 @@ from __future__ import annotations
 import json
 import shutil
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -16,6 +19,12 @@ from rich.table import Table
 from flows.commands.accounts import ReasonOption, TokenOption, UserOption
 from flows.commands.guard import WorkspaceOption, fail, quiet_prefect, run_guarded, workspace_of
 from flows.commands.watchlist import AcceptShrinkOption, PartialOption
+
+if TYPE_CHECKING:
+    from cases.store import CaseStore
+    from flows.audited import Change, Restore
+    from flows.settings import Workspace
+    from watchlists.ownership import OwnershipSnapshot
 
 console = Console()
 app = typer.Typer()  # `redflag run`, `demo`, `serve`, `rescreen`, `screen-names`, `match-pairs`
@@ -73,9 +82,14 @@ def execute_run(
     accept_shrink: bool = False,
     partial: bool = False,
     ownership: list[Path] | None = None,
+    user: str | None = None,
+    token: str | None = None,
+    reason: str | None = None,
 ) -> dict[str, Any]:
     """One daily run in-process, on Prefect's local mode; with `runner="dask"` its partitions
-    run on a local Dask cluster, or on the cluster at `dask_address`."""
+    run on a local Dask cluster, or on the cluster at `dask_address`. The lists
+    (`watchlist`) and ownership files given become what screening uses, each change in the
+    audit trail as `recorded_actor` says (`user`, `token`), with `reason`."""
     from flows.errors import InputError
     from flows.ingest.sources import is_url
 
@@ -89,29 +103,35 @@ def execute_run(
     check_run_inputs(
         list(map(str, transactions)), config, column_map, list(map(str, watchlist or []))
     )
-    add_ownership(workspace, ownership)
-    quiet_prefect()
-    from flows.daily import daily_screening
+    with recorded_inputs(Path(workspace), user, token, reason, bool(watchlist)) as inputs:
+        inputs.add_ownership(ownership)
+        quiet_prefect()
+        from flows.daily import daily_screening
 
-    arguments: dict[str, Any] = dict(
-        transactions=[str(p) for p in transactions],
-        workspace=str(workspace),
-        watchlist=[str(p) for p in watchlist] if watchlist else None,
-        config=str(config) if config else None,
-        out=str(out) if out else None,
-        column_map=column_map,
-        partitions=partitions,
-        accept_shrink=accept_shrink,
-        partial=partial,
-    )
-    return run_flow(daily_screening, arguments, runner, dask_address, config, progress)
+        arguments: dict[str, Any] = dict(
+            transactions=[str(p) for p in transactions],
+            workspace=str(workspace),
+            watchlist=[str(p) for p in watchlist] if watchlist else None,
+            config=str(config) if config else None,
+            out=str(out) if out else None,
+            column_map=column_map,
+            partitions=partitions,
+            accept_shrink=accept_shrink,
+            partial=partial,
+        )
+        summary = run_flow(daily_screening, arguments, runner, dask_address, config, progress)
+        inputs.run_id = summary["run_id"]
+        return summary
 
 
-def add_ownership(workspace: Path, ownership: list[Path] | None) -> None:
+def add_ownership(
+    workspace: Path, ownership: list[Path] | None
+) -> tuple[OwnershipSnapshot, bool] | None:
     """Ownership files given to a run become the workspace's active ownership snapshot
-    (read and checked whole first: a bad file exits 2 and nothing is kept)."""
+    (read and checked whole first: a bad file exits 2 and nothing is kept). Returns
+    (snapshot, created), None without files."""
     if not ownership:
-        return
+        return None
     from flows.settings import Workspace
     from watchlists.ownership import OwnershipStore
 
@@ -123,6 +143,78 @@ def add_ownership(workspace: Path, ownership: list[Path] | None) -> None:
         f"{counts.get('directorships', 0)} directorships",
         err=True,
     )
+    return info, created
+
+
+@dataclass
+class RunInputs:
+    """What a run changes in the workspace before it screens, recorded as `by`'s: the
+    ownership files it loads, the lists it adds or activates."""
+
+    cases: CaseStore
+    home: Workspace
+    by: str
+    reason: str | None
+    run_id: str | None = None
+
+    def record(self, change: Change, restore: Restore) -> None:
+        event, subject, details = change
+        details = {**details, "reason": self.reason}
+        if self.run_id is not None:
+            details["run_id"] = self.run_id
+        from flows.audited import record_change
+        from flows.commands.accounts import cli_client
+
+        record_change(self.cases, event, self.by, cli_client(), details, subject, restore)
+
+    def add_ownership(self, ownership: list[Path] | None) -> None:
+        """The ownership files become the active snapshot, in the audit trail when that
+        changed it ("ownership_added" or "ownership_activated"); when the entry cannot be
+        written, the ownership folder is put back as it was."""
+        if not ownership:
+            return
+        from flows.audited import ownership_change, restore_point
+        from watchlists.ownership import INDEX_FILE, OwnershipStore
+
+        previous = OwnershipStore(self.home.ownership).active()
+        restore = restore_point(self.home.ownership, [INDEX_FILE])
+        added = add_ownership(self.home.root, ownership)
+        change = ownership_change(*added, previous) if added is not None else None
+        if change is not None:
+            self.record(change, restore)
+
+
+@contextmanager
+def recorded_inputs(
+    workspace: Path, user: str | None, token: str | None, reason: str | None, lists: bool
+) -> Iterator[RunInputs]:
+    """The run's changes to the workspace in the audit trail, as `recorded_actor` says
+    (the login is checked first): the ownership files through `RunInputs.add_ownership`,
+    and, when the run is given lists (`lists`), each list version it made active (added
+    or activated again; recorded when the run ends, or fails, as `watchlist add` and
+    `watchlist activate` record theirs); when an entry cannot be written, the snapshots
+    are put back as they were."""
+    from flows.audited import list_changes, restore_point
+    from flows.commands.accounts import open_store_at, recorded_actor
+    from flows.screening import snapshot_store
+    from flows.settings import Workspace
+    from watchlists.snapshots import INDEX_FILE
+
+    home = Workspace(workspace)
+    cases = open_store_at(home.case_store_url)
+    try:
+        inputs = RunInputs(cases, home, recorded_actor(cases, user, token), reason)
+        store = snapshot_store(home.watchlists)
+        known, active = store.list(), store.active_snapshots()
+        restore = restore_point(home.watchlists, [INDEX_FILE])
+        try:
+            yield inputs
+        finally:
+            if lists:
+                for change in list_changes(known, active, store.active_snapshots()):
+                    inputs.record(change, restore)
+    finally:
+        cases.close()
 
 
 def run_flow(
@@ -252,8 +344,13 @@ def run_command(
     partial: PartialOption = False,
     ownership: OwnershipOption = None,
     workspace: WorkspaceOption = None,
+    reason: ReasonOption = None,
+    user: UserOption = None,
+    token: TokenOption = None,
 ) -> None:
-    """Screen one day's orders: parties against the lists, red-flag rules, ML; write case files."""
+    """Screen one day's orders: parties against the lists, red-flag rules, ML; write case
+    files. Lists and ownership files given become what later runs use, recorded in the
+    audit trail as whoever logged in with --user or --token, else as "system"."""
     summary = run_guarded(
         lambda: execute_run(
             transactions,
@@ -269,6 +366,9 @@ def run_command(
             accept_shrink,
             partial,
             ownership,
+            user,
+            token,
+            reason,
         )
     )
     print_summary(summary)
@@ -419,7 +519,7 @@ def rescreen_command(
         cases = open_store_at(home.case_store_url)
         try:
             by = recorded_actor(cases, user, token)
-            add_ownership(home.root, ownership)
+            RunInputs(cases, home, by, reason).add_ownership(ownership)
             quiet_prefect()
             from flows.rescreen import rescreen
 

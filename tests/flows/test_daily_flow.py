@@ -15,8 +15,20 @@ from flows.commands.generate import generate_command
 pytestmark = pytest.mark.flow
 
 CONTRACT_4_KEYS = {
-    "schema_version", "case_id", "case_key", "status", "priority", "risk_score", "subject",
-    "transaction_ids", "flags", "watchlist_matches", "ml", "recommended_actions", "history", "versions",
+    "schema_version",
+    "case_id",
+    "case_key",
+    "status",
+    "priority",
+    "risk_score",
+    "subject",
+    "transaction_ids",
+    "flags",
+    "watchlist_matches",
+    "ml",
+    "recommended_actions",
+    "history",
+    "versions",
 }
 
 
@@ -28,7 +40,13 @@ def generated(tmp_path_factory) -> dict[str, Path]:
         "labels": folder / "labels.csv",
         "watchlist": folder / "restricted_parties.csv",
     }
-    generate_command(rows=3000, seed=101, out=files["orders"], labels=files["labels"], watchlist_out=files["watchlist"])
+    generate_command(
+        rows=3000,
+        seed=101,
+        out=files["orders"],
+        labels=files["labels"],
+        watchlist_out=files["watchlist"],
+    )
     return files
 
 
@@ -42,8 +60,15 @@ def first_run(prefect_harness, generated, tmp_path_factory) -> dict[str, Path]:
     home = tmp_path_factory.mktemp("workspace")
     out = home / "run1"
     code, stdout, stderr = invoke(
-        "--workspace", str(home), "run", "--transactions", str(generated["orders"]),
-        "--watchlist", str(generated["watchlist"]), "--out", str(out),
+        "--workspace",
+        str(home),
+        "run",
+        "--transactions",
+        str(generated["orders"]),
+        "--watchlist",
+        str(generated["watchlist"]),
+        "--out",
+        str(out),
     )
     assert code == 0, stderr + stdout
     return {"home": home, "out": out}
@@ -54,7 +79,13 @@ def test_run_writes_contract_3_outputs(first_run, generated):
     summary = json.loads((out / "run_summary.json").read_text())
     counts = summary["counts"]
     assert counts["rows_read"] == counts["rows_accepted"] + counts["rows_rejected"] == 3000
-    for key in ("parties_screened", "watchlist_hits", "flags_by_code", "cases_opened", "cases_updated"):
+    for key in (
+        "parties_screened",
+        "watchlist_hits",
+        "flags_by_code",
+        "cases_opened",
+        "cases_updated",
+    ):
         assert key in counts
     assert summary["inputs"][0]["sha256"] and len(summary["inputs"][0]["sha256"]) == 64
     assert {"code", "policy_pack", "watchlist_snapshot"} <= set(summary["versions"])
@@ -71,7 +102,9 @@ def test_run_writes_contract_3_outputs(first_run, generated):
         assert set(case) >= CONTRACT_4_KEYS
         assert case["status"] in {"open", "in_review", "escalated", "cleared", "reported"}
         assert case["priority"] in {"high", "medium", "low"}
-        assert all(f["source"] in {"watchlist", "rule", "ml"} and f["citation"] for f in case["flags"])
+        assert all(
+            f["source"] in {"watchlist", "rule", "ml"} and f["citation"] for f in case["flags"]
+        )
         assert (out / "cases" / f"{case['case_id']}.html").exists()
         in_case = scored[scored["case_id"] == case["case_id"]]["transaction_id"]
         assert set(in_case) == set(case["transaction_ids"])
@@ -79,7 +112,9 @@ def test_run_writes_contract_3_outputs(first_run, generated):
 
 
 def test_labelled_diversion_lands_in_cases_far_more_than_clean_orders(first_run, generated):
-    scored = pd.read_csv(first_run["out"] / "scored_transactions.csv", dtype=str, keep_default_na=False)
+    scored = pd.read_csv(
+        first_run["out"] / "scored_transactions.csv", dtype=str, keep_default_na=False
+    )
     labels = pd.read_csv(generated["labels"], dtype=str, keep_default_na=False)
     joined = scored.merge(labels, on="transaction_id")
     in_case = joined["case_id"] != ""
@@ -96,14 +131,23 @@ def test_watchlist_hits_carry_their_explanation(first_run):
     ]
     assert matches, "the generated data plants listed parties"
     for match in matches:
-        assert 0 < match["score"] <= 1 and match["explanation"] and match["entry_id"] and match["list"]
+        assert (
+            0 < match["score"] <= 1 and match["explanation"] and match["entry_id"] and match["list"]
+        )
 
 
 def test_rerun_of_the_same_file_opens_nothing_new(first_run, generated):
     out = first_run["home"] / "run2"
     code, stdout, stderr = invoke(
-        "--workspace", str(first_run["home"]), "run", "--transactions", str(generated["orders"]),
-        "--watchlist", str(generated["watchlist"]), "--out", str(out),
+        "--workspace",
+        str(first_run["home"]),
+        "run",
+        "--transactions",
+        str(generated["orders"]),
+        "--watchlist",
+        str(generated["watchlist"]),
+        "--out",
+        str(out),
     )
     assert code == 0, stderr + stdout
     counts = json.loads((out / "run_summary.json").read_text())["counts"]
@@ -119,7 +163,9 @@ def test_bad_rows_go_to_rejected_rows_and_are_counted(prefect_harness, generated
     orders.loc[9, "transaction_id"] = orders.loc[8, "transaction_id"]
     path = tmp_path / "orders.csv"
     orders.to_csv(path, index=False)
-    code, stdout, stderr = invoke("--workspace", str(tmp_path / "ws"), "run", "-t", str(path), "--out", str(tmp_path / "out"))
+    code, stdout, stderr = invoke(
+        "--workspace", str(tmp_path / "ws"), "run", "-t", str(path), "--out", str(tmp_path / "out")
+    )
     assert code == 0, stderr + stdout
     summary = json.loads((tmp_path / "out" / "run_summary.json").read_text())
     assert summary["counts"]["rows_rejected"] == 3 and summary["counts"]["rows_accepted"] == 197
@@ -140,7 +186,9 @@ def test_missing_required_column_exits_2_with_one_line(prefect_harness, generate
 
 
 def test_missing_file_exits_2(tmp_path):
-    code, _stdout, stderr = invoke("--workspace", str(tmp_path), "run", "-t", str(tmp_path / "nope.csv"))
+    code, _stdout, stderr = invoke(
+        "--workspace", str(tmp_path), "run", "-t", str(tmp_path / "nope.csv")
+    )
     assert code == 2 and "nope.csv: no such file" in stderr
 
 
@@ -169,3 +217,28 @@ def test_network_flags_of_a_case_are_in_scored_transactions_and_the_summary(firs
     by_code = json.loads((out / "run_summary.json").read_text())["counts"]["flags_by_code"]
     for code in {c for _, c, _ in found}:
         assert by_code[code] == sum(1 for _, c, _ in found if c == code)
+
+
+def test_flags_parquet_carries_the_network_flags_as_scored_and_counted(first_run):
+    out = first_run["out"]
+    flags = pd.read_parquet(out / "flags.parquet")
+    scored = pd.read_csv(out / "scored_transactions.csv", dtype=str, keep_default_na=False)
+    network = flags[flags["code"].isin(["N1", "N2", "N3"])]
+    assert len(network), "the generated rings give network flags"
+    assert not network.duplicated(["transaction_id", "code"]).any()
+    assert (network["source"] == "rule").all() and network["citation"].str.contains("RPN").all()
+    assert (
+        all(json.loads(e) for e in network["evidence"]) and network["reason"].str.len().gt(0).all()
+    )
+    # every code a transaction carries in scored_transactions.csv is a flag of it, and back
+    carried = {(t, c) for t, codes in zip(scored["transaction_id"], scored["flags"], strict=True)
+               for c in codes.split(";") if c}  # fmt: skip
+    assert {(t, c) for t, c in zip(flags["transaction_id"], flags["code"], strict=True)} == carried
+    by_code = json.loads((out / "run_summary.json").read_text())["counts"]["flags_by_code"]
+    assert flags["code"].value_counts().to_dict() == by_code
+    # in input order, a transaction's network flags after its other flags
+    position = pd.Series(range(len(scored)), index=scored["transaction_id"])
+    rows = flags["transaction_id"].map(position).to_numpy()
+    assert (rows[1:] >= rows[:-1]).all()
+    last = flags.groupby("transaction_id", sort=False)["code"].agg(list)
+    assert all(c[-1].startswith("N") for c in last if any(x.startswith("N") for x in c))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 import yaml
@@ -13,7 +14,7 @@ import yaml
 from cases.related import ownership_network
 from detectors.network.contacts import address_keys
 from detectors.network.flags import network_flags, related_parties
-from detectors.network.graph import among, build_network, neighbourhood
+from detectors.network.graph import LinkIndex, among, build_network, neighbourhood
 from detectors.network.links import contact_rules, order_links, owner_links
 
 CONFIGS = Path(__file__).resolve().parents[2] / "configs"
@@ -267,3 +268,34 @@ def test_among_is_isin_for_text_with_missing_values():
     series = pd.Series(["a", None, "b", "c", "a"], index=[5, 6, 7, 8, 9], dtype="str")
     for values in (["a", "c"], pd.Index(["b"]), [], ["z"], pd.Series(["a", None], dtype="str")):
         pd.testing.assert_series_equal(among(series, values), series.isin(list(values)))
+
+
+def merged_pairs(links: pd.DataFrame, parties: list[str]) -> pd.DataFrame:
+    """The pairs by definition: the parties' links merged with every link on the key."""
+    mine = links[links["party"].isin(parties)]
+    found = mine.merge(links, on="key", suffixes=("", "_o"))
+    found = found[found["party"] != found["party_o"]]
+    return pd.DataFrame({
+        "party": found["party"].array, "other": found["party_o"].array,
+        "other_kind": found["party_kind_o"].array, "other_name": found["party_name_o"].array,
+        "link": found["link"].array, "value": found["value"].array,
+        "other_value": found["value_o"].array, "key": found["key"].array,
+    }).astype("str")  # fmt: skip
+
+
+def test_the_link_index_finds_the_pairs_of_a_merge_in_the_merges_order():
+    rng = np.random.default_rng(3)
+    size = 4_000
+    links = pd.DataFrame({
+        "party": [f"customer:C{n}" for n in rng.integers(0, 900, size)],
+        "party_kind": "customer", "party_name": [f"Name {n}" for n in range(size)],
+        "key": [f"address:{n}" for n in rng.integers(0, 1_200, size)],
+        "link": "address", "value": [f"street {n}" for n in range(size)],
+    }).drop_duplicates(["party", "key"], ignore_index=True).astype("str")  # fmt: skip
+    index = LinkIndex.build(links)
+    parties = sorted(set(links["party"].sample(300, random_state=1))) + ["customer:absent"]
+    expected = merged_pairs(links, parties)
+    found = index.pairs(parties)
+    assert len(found) > 300
+    pd.testing.assert_frame_equal(found.reset_index(drop=True), expected.reset_index(drop=True))
+    assert index.pairs(["customer:absent"]).empty
