@@ -19,7 +19,10 @@ def sea_capacity_onwards(tx: pd.DataFrame, ctx: RuleContext, params: dict[str, A
     capacity to Chinese firms or remote users, or names a Chinese end user; or whose order
     alone is far beyond local demand (`min_h100e` H100-equivalents, or `min_chips`
     advanced chips of any class: a thousand A100s or L40S are as many accelerators to host
-    and rent as a thousand H100s)."""
+    and rent as a thousand H100s); or a host founded after the October 2022 controls
+    (`new_host_since`) whose one line reaches `new_host_min_chips` advanced chips: a young
+    company standing up a cluster of that size in a transshipment hub is the pattern of the
+    2025-26 cases even when its end use reads as ordinary rental."""
     countries = ctx.policy.countries("sea_data_centres")
     hosts = in_set(tx["customer_country"], countries) & in_set(
         tx["customer_type"], params.get("customer_types") or ("data_center", "cloud_provider")
@@ -30,9 +33,16 @@ def sea_capacity_onwards(tx: pd.DataFrame, ctx: RuleContext, params: dict[str, A
     chinese_user = in_set(tx["end_user_country"], china) | in_set(tx["payer_country"], china)
     volume = tx["h100_equivalents"].astype(float).fillna(0.0)
     chips = advanced_chips(tx, ctx)
+    since = pd.to_datetime(
+        tx["customer_since"] if "customer_since" in tx else pd.Series(pd.NaT, index=tx.index),
+        errors="coerce",
+    )
+    young = (since > pd.Timestamp(params.get("new_host_since", "2022-10-07"))).fillna(False)
+    young_large = (young & (chips >= float(params.get("new_host_min_chips", np.inf)))).astype(bool)
     large = (
         (volume >= float(params.get("min_h100e", 512.0)))
         | (chips >= float(params.get("min_chips", np.inf)))
+        | young_large
     ).astype(bool)
     mask = (hosts & (onward | chinese_user | large)).astype(bool)
     if not mask.any():
@@ -56,7 +66,17 @@ def sea_capacity_onwards(tx: pd.DataFrame, ctx: RuleContext, params: dict[str, A
                 + number(chips[mask], 0)
                 + " advanced chips ("
                 + number(hit["h100_equivalents"], 0)
-                + " H100-equivalents) is far beyond local demand",
+                + " H100-equivalents) is far beyond local demand"
+                + pd.Series(
+                    np.where(
+                        young_large[mask],
+                        " for a host founded "
+                        + since[mask].dt.strftime("%Y-%m-%d").fillna("")
+                        + ", after the October 2022 controls",
+                        "",
+                    ),
+                    index=hit.index,
+                ),
             ),
         ),
         index=hit.index,
@@ -83,6 +103,8 @@ def sea_capacity_onwards(tx: pd.DataFrame, ctx: RuleContext, params: dict[str, A
             "payer_country": hit["payer_country"],
             "h100_equivalents": hit["h100_equivalents"],
             "advanced_chips": chips[mask],
+            "customer_since": since[mask],
+            "young_host": young[mask],
         }
     )
     return RuleHits(mask=mask, reason=reason, evidence=evidence, weight=weight)

@@ -4,6 +4,7 @@ shared by unrelated customers) over earlier runs' history plus the current file.
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -86,6 +87,60 @@ def test_only_earlier_orders_count(run):
 def test_q2_without_customer_since_treats_first_orders_as_new(run):
     result = run([customer(1, quantity=64)], present={"customer_address"})
     assert flag_of(result, "Q2")["evidence"]["kind"] == "first_order"
+
+
+PARTS = {"item_sku": "MLX-CBL-400G-3M", "quantity": 20}  # cables: no advanced IC
+
+
+def parts_history(number: int, dates: tuple[str, ...]) -> pd.DataFrame:
+    rows = [customer(number, order_date=d, customer_since="2012-05-01", **PARTS) for d in dates]
+    return canonical(with_ids(rows, f"H{number}-"))
+
+
+def test_first_advanced_order_after_a_history_of_other_goods(run):
+    history = parts_history(1, ("2025-06-02", "2025-09-15", "2026-01-10"))
+    result = run(
+        [customer(1, order_date="2026-03-02", customer_since="2012-05-01", quantity=40)],
+        history=history,
+    )
+    flag = flag_of(result, "Q2")
+    assert flag["evidence"]["kind"] == "first_advanced"
+    assert flag["evidence"]["earlier_orders"] == 0 and flag["evidence"]["earlier_lines"] == 3
+    assert "after 3 earlier order lines without one" in flag["reason"]
+
+
+def test_first_advanced_order_needs_the_minimum_history_and_volume(run):
+    two = parts_history(1, ("2025-06-02", "2025-09-15"))  # one line short of the minimum
+    three = parts_history(2, ("2025-06-02", "2025-09-15", "2026-01-10"))
+    old = {"order_date": "2026-03-02", "customer_since": "2012-05-01"}
+    result = run(
+        [
+            customer(1, quantity=40, **old),
+            customer(2, quantity=31, **old),  # just under first_order_min_h100e (32)
+            customer(3, quantity=40, **old),  # no history at all: nothing to judge against
+        ],
+        history=pd.concat([two, three], ignore_index=True),
+    )
+    assert not any("Q2" in codes_of(result, f"T-{i}") for i in (1, 2, 3))
+    at = run([customer(2, quantity=32, **old)], history=three)
+    assert flag_of(at, "Q2")["evidence"]["kind"] == "first_advanced"
+
+
+def test_a_spike_over_a_short_history_needs_the_larger_factor(run):
+    one = canonical(with_ids([customer(1, order_date="2026-01-05")], "H-"))  # 8 H100e
+    quiet = run([customer(1, quantity=72)], history=one)  # 9x: under short_history_factor
+    assert "Q2" not in codes_of(quiet)
+    loud = run([customer(1, quantity=80)], history=one)  # 10x: at it
+    flag = flag_of(loud, "Q2")
+    assert flag["evidence"]["kind"] == "spike" and flag["evidence"]["spike_factor"] == 10.0
+
+
+def test_a_spike_over_a_full_history_keeps_the_ordinary_factor(run):
+    dates = ("2026-01-05", "2026-01-20", "2026-02-03")
+    history = canonical(with_ids([customer(1, order_date=d) for d in dates], "H-"))
+    assert "Q2" not in codes_of(run([customer(1, quantity=39)], history=history))  # 4.9x
+    flag = flag_of(run([customer(1, quantity=40)], history=history), "Q2")  # 5x
+    assert flag["evidence"]["spike_factor"] == 5.0
 
 
 # ---- B4 ------------------------------------------------------------------------------
