@@ -101,9 +101,7 @@ def volume_above_history(tx: pd.DataFrame, ctx: RuleContext, params: dict[str, A
       account younger than `new_customer_days`, or of unknown age), or by an established
       one, whose `min_history_orders` or more earlier order lines carried no advanced IC;
     - an order `spike_factor` times the customer's largest earlier advanced-IC order (and at
-      least `spike_min_h100e`). Over a short history (fewer than `min_history_orders`
-      earlier advanced-IC orders) one or two small orders are a weak baseline, so the order
-      must reach `short_history_factor` times it."""
+      least `spike_min_h100e`)."""
     stats = customer_prior_orders(ctx)
     prior = ctx.for_current(stats["prior_orders"], tx).fillna(0)
     prior_lines = ctx.for_current(stats["prior_lines"], tx).fillna(0)
@@ -116,14 +114,9 @@ def volume_above_history(tx: pd.DataFrame, ctx: RuleContext, params: dict[str, A
     first_order = (prior == 0) & (volume >= float(params["first_order_min_h100e"]))
     first_large = first_order & new_account
     first_advanced = first_order & established
-    factor = np.where(
-        prior >= min_history,
-        float(params["spike_factor"]),
-        float(params.get("short_history_factor", params["spike_factor"])),
-    )
     spike = (
         (prior > 0)
-        & (volume >= factor * prior_max.fillna(np.inf))
+        & (volume >= float(params["spike_factor"]) * prior_max.fillna(np.inf))
         & (volume >= float(params["spike_min_h100e"]))
     )
     mask = (first_large | first_advanced | spike).astype(bool)
@@ -165,7 +158,6 @@ def volume_above_history(tx: pd.DataFrame, ctx: RuleContext, params: dict[str, A
             "earlier_orders": prior[mask].astype(int),
             "earlier_lines": prior_lines[mask].astype(int),
             "largest_earlier_h100e": prior_max[mask],
-            "spike_factor": pd.Series(factor, index=tx.index)[mask].where(kind == "spike"),
             "customer_since": hit["customer_since"],
             "kind": kind,
         }

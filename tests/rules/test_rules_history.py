@@ -126,21 +126,18 @@ def test_first_advanced_order_needs_the_minimum_history_and_volume(run):
     assert flag_of(at, "Q2")["evidence"]["kind"] == "first_advanced"
 
 
-def test_a_spike_over_a_short_history_needs_the_larger_factor(run):
-    one = canonical(with_ids([customer(1, order_date="2026-01-05")], "H-"))  # 8 H100e
-    quiet = run([customer(1, quantity=72)], history=one)  # 9x: under short_history_factor
-    assert "Q2" not in codes_of(quiet)
-    loud = run([customer(1, quantity=80)], history=one)  # 10x: at it
-    flag = flag_of(loud, "Q2")
-    assert flag["evidence"]["kind"] == "spike" and flag["evidence"]["spike_factor"] == 10.0
-
-
-def test_a_spike_over_a_full_history_keeps_the_ordinary_factor(run):
-    dates = ("2026-01-05", "2026-01-20", "2026-02-03")
-    history = canonical(with_ids([customer(1, order_date=d) for d in dates], "H-"))
-    assert "Q2" not in codes_of(run([customer(1, quantity=39)], history=history))  # 4.9x
-    flag = flag_of(run([customer(1, quantity=40)], history=history), "Q2")  # 5x
-    assert flag["evidence"]["spike_factor"] == 5.0
+def test_customer_with_advanced_ic_history_is_judged_by_the_spike_not_the_first_order(run):
+    # three lines of cables, then one small H100 order: the next 40 H100e order is 5x the
+    # largest earlier advanced-IC order (a spike), not a first advanced-IC order
+    history = parts_history(1, ("2025-06-02", "2025-09-15", "2026-01-10"))
+    small = canonical(
+        with_ids([customer(1, order_date="2026-02-01", customer_since="2012-05-01")], "S-")
+    )
+    history = pd.concat([history, small], ignore_index=True)
+    at = {"order_date": "2026-03-02", "customer_since": "2012-05-01"}
+    assert "Q2" not in codes_of(run([customer(1, quantity=39, **at)], history=history))  # 4.9x
+    flag = flag_of(run([customer(1, quantity=40, **at)], history=history), "Q2")  # 5x
+    assert flag["evidence"]["kind"] == "spike" and flag["evidence"]["earlier_lines"] == 4
 
 
 # ---- B4 ------------------------------------------------------------------------------
