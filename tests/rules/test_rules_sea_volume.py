@@ -3,7 +3,9 @@ L40S or A100s are as many accelerators to host and rent onwards as a thousand H1
 
 from __future__ import annotations
 
-from rule_orders import codes_of, flag_of
+import pandas as pd
+import yaml
+from rule_orders import CONFIGS, codes_of, flag_of
 
 SEA_DC = {
     "customer_country": "MY",
@@ -66,3 +68,47 @@ def test_a_young_host_with_a_cluster_sized_line(scenarios):
         "young-reseller-300",
     ):
         assert "L5" not in codes_of(result, quiet), quiet
+
+
+def test_a_host_known_by_its_words_when_its_type_says_nothing(scenarios):
+    tenant = {**SEA_DC, "end_use": "GPU capacity leased to a tenant in Shenzhen"}
+    result = scenarios({
+        "untyped-colo": {**tenant, "customer_type": None,
+                         "customer_name": "Nusantara Colocation PT"},
+        "end-user-pusat-data": {**tenant, "customer_type": "end_user",
+                                "customer_name": "PT Pusat Data Andalas"},
+        "other-by-end-use": {**tenant, "customer_type": "other",
+                             "customer_name": "Siam Ventures Co., Ltd.",
+                             "end_use": "数据中心 GPU capacity for a tenant in Shenzhen"},
+        "untyped-no-words": {**tenant, "customer_type": None,
+                             "customer_name": "Kedah Furniture Sdn Bhd",
+                             "end_use": "Design workstations shared with our Shenzhen office"},
+        "reseller-with-words": {**tenant, "customer_type": "reseller",
+                                "customer_name": "Penang Cloud Services Sdn Bhd"},
+        "us-untyped-colo": {**tenant, "customer_type": None, "customer_country": "US",
+                            "customer_name": "Reno Colocation LLC"},
+    })  # fmt: skip
+    flag = flag_of(result, "L5", "untyped-colo")
+    assert flag["evidence"]["host_wording"] == "Colocation"
+    assert "host ('Colocation' in its name or end use)" in flag["reason"]
+    assert flag_of(result, "L5", "end-user-pusat-data")["evidence"]["host_wording"] == "Pusat Data"
+    assert flag_of(result, "L5", "other-by-end-use")["evidence"]["host_wording"] == "数据中心"
+    for quiet in ("untyped-no-words", "reseller-with-words", "us-untyped-colo"):
+        assert "L5" not in codes_of(result, quiet), quiet
+    declared = scenarios({"typed": tenant})
+    assert pd.isna(flag_of(declared, "L5", "typed")["evidence"]["host_wording"])
+
+
+def test_host_words_are_not_read_into_ordinary_names():
+    from detectors.rules.policy import matches
+
+    words = yaml.safe_load((CONFIGS / "policy" / "default.yaml").read_text(encoding="utf-8"))
+    patterns = words["sea_data_centres"]["host_patterns"]
+    ordinary = pd.Series([
+        "Colorado Trading Sdn Bhd", "Hostinger Foods", "Kolo Media", "Datacentric Analytics",
+        "Cloudy Bay Furniture", "Ideal Computers PT", "a cloud of dust",
+    ])  # fmt: skip
+    assert not matches(ordinary, patterns).any(), ordinary[matches(ordinary, patterns)].tolist()
+    hosts = pd.Series(["Data Centre", "datacenter campus", "colo hall 3", "IDC Bangkok",
+                       "GPU cloud", "trung tâm dữ liệu Hà Nội", "ศูนย์ข้อมูล"])  # fmt: skip
+    assert matches(hosts, patterns).all(), hosts[~matches(hosts, patterns)].tolist()
