@@ -112,3 +112,20 @@ def test_host_words_are_not_read_into_ordinary_names():
     hosts = pd.Series(["Data Centre", "datacenter campus", "colo hall 3", "IDC Bangkok",
                        "GPU cloud", "trung tâm dữ liệu Hà Nội", "ศูนย์ข้อมูล"])  # fmt: skip
     assert matches(hosts, patterns).all(), hosts[~matches(hosts, patterns)].tolist()
+
+
+def test_chinese_tenants_named_in_the_hubs_languages(scenarios):
+    uses = {
+        "malay": "Sewa kapasiti GPU kepada syarikat dari Cina",
+        "indonesian": "Sewa GPU untuk perusahaan AI dari Tiongkok",
+        "vietnamese": "Cho thuê GPU cho khách hàng Trung Quốc",
+        "thai": "ให้เช่า GPU แก่บริษัทจีน",
+        "chinese": "为深圳客户提供算力租赁",
+        "hong-kong": "Reserved capacity for a Hong Kong AI firm",
+        "local": "GPU cloud capacity for Malaysian universities",
+    }
+    result = scenarios({name: {**SEA_DC, "end_use": use} for name, use in uses.items()})
+    for name in uses:
+        if name != "local":
+            assert flag_of(result, "L5", name)["weight"] == 0.5, name  # the full weight
+    assert "L5" not in codes_of(result, "local")
