@@ -15,24 +15,51 @@ from detectors.rules.registry import RuleHits, rule
 
 @rule("L5")
 def sea_capacity_onwards(tx: pd.DataFrame, ctx: RuleContext, params: dict[str, Any]) -> RuleHits:
-    """A data centre or cloud provider in a Southeast-Asian hub whose end use rents the
+    """A data centre or cloud provider in a Southeast-Asian hub (by its declared type; when
+    the type is missing or says only end user or other, by the words of its name or end
+    use: `sea_data_centres.host_patterns`, data centre, colocation, hosting, GPU cloud, in
+    English and the hubs' languages) whose end use rents the
     capacity to Chinese firms or remote users, or names a Chinese end user; or whose order
     alone is far beyond local demand (`min_h100e` H100-equivalents, or `min_chips`
     advanced chips of any class: a thousand A100s or L40S are as many accelerators to host
-    and rent as a thousand H100s)."""
+    and rent as a thousand H100s); or a host founded after the October 2022 controls
+    (`new_host_since`) whose one line reaches `new_host_min_chips` advanced chips: a young
+    company standing up a cluster of that size in a transshipment hub is the pattern of the
+    2025-26 cases even when its end use reads as ordinary rental."""
     countries = ctx.policy.countries("sea_data_centres")
-    hosts = in_set(tx["customer_country"], countries) & in_set(
+    declared = in_set(
         tx["customer_type"], params.get("customer_types") or ("data_center", "cloud_provider")
     )
+    host_words = ctx.policy.patterns("sea_data_centres", "host_patterns")
+    untyped = tx["customer_type"].isna() | in_set(
+        tx["customer_type"].astype("str").str.strip().str.lower(),
+        ["", *(params.get("untyped_customer_types") or ("end_user", "other"))],
+    )
+    in_hub = in_set(tx["customer_country"], countries)
+    candidates = tx[in_hub & untyped]
+    wording = (
+        first_match(candidates["customer_name"], host_words)
+        .fillna(first_match(candidates["end_use"], host_words))
+        .reindex(tx.index)
+    )
+    worded = wording.notna().astype(bool)
+    hosts = in_hub & (declared | worded)
     onward_words = ctx.policy.patterns("sea_data_centres", "onward_patterns")
     onward = matches(tx["end_use"], onward_words)
     china = ctx.policy.group("china_macau")
     chinese_user = in_set(tx["end_user_country"], china) | in_set(tx["payer_country"], china)
     volume = tx["h100_equivalents"].astype(float).fillna(0.0)
     chips = advanced_chips(tx, ctx)
+    since = pd.to_datetime(
+        tx["customer_since"] if "customer_since" in tx else pd.Series(pd.NaT, index=tx.index),
+        errors="coerce",
+    )
+    young = (since > pd.Timestamp(params.get("new_host_since", "2022-10-07"))).fillna(False)
+    young_large = (young & (chips >= float(params.get("new_host_min_chips", np.inf)))).astype(bool)
     large = (
         (volume >= float(params.get("min_h100e", 512.0)))
         | (chips >= float(params.get("min_chips", np.inf)))
+        | young_large
     ).astype(bool)
     mask = (hosts & (onward | chinese_user | large)).astype(bool)
     if not mask.any():
@@ -56,13 +83,31 @@ def sea_capacity_onwards(tx: pd.DataFrame, ctx: RuleContext, params: dict[str, A
                 + number(chips[mask], 0)
                 + " advanced chips ("
                 + number(hit["h100_equivalents"], 0)
-                + " H100-equivalents) is far beyond local demand",
+                + " H100-equivalents) is far beyond local demand"
+                + pd.Series(
+                    np.where(
+                        young_large[mask],
+                        " for a host founded "
+                        + since[mask].dt.strftime("%Y-%m-%d").fillna("")
+                        + ", after the October 2022 controls",
+                        "",
+                    ),
+                    index=hit.index,
+                ),
             ),
         ),
         index=hit.index,
     )
+    kind = pd.Series(
+        np.where(
+            declared[mask],
+            text(hit["customer_type"]),
+            "host ('" + text(wording[mask], "") + "' in its name or end use)",
+        ),
+        index=hit.index,
+    )
     reason = (
-        text(hit["customer_type"])
+        kind
         + " "
         + text(hit["customer_name"])
         + " in "
@@ -77,12 +122,15 @@ def sea_capacity_onwards(tx: pd.DataFrame, ctx: RuleContext, params: dict[str, A
         {
             "customer_country": hit["customer_country"],
             "customer_type": hit["customer_type"],
+            "host_wording": wording[mask].where(~declared[mask]),
             "end_use": hit["end_use"],
             "onward_wording": clue,
             "end_user_country": hit["end_user_country"],
             "payer_country": hit["payer_country"],
             "h100_equivalents": hit["h100_equivalents"],
             "advanced_chips": chips[mask],
+            "customer_since": since[mask],
+            "young_host": young[mask],
         }
     )
     return RuleHits(mask=mask, reason=reason, evidence=evidence, weight=weight)

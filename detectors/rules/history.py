@@ -73,7 +73,8 @@ def customers_sharing(
 
 
 def customer_prior_orders(ctx: RuleContext) -> pd.DataFrame:
-    """Per combined row: the customer's earlier advanced-IC orders (count, largest volume)."""
+    """Per combined row: the customer's earlier orders of any goods (`prior_lines`), its
+    earlier advanced-IC orders (`prior_orders`) and the largest of those (`prior_max_h100e`)."""
 
     def compute() -> pd.DataFrame:
         comb = ctx.combined
@@ -85,47 +86,68 @@ def customer_prior_orders(ctx: RuleContext) -> pd.DataFrame:
                 "prior_orders": by_customer.cumcount(),
                 "prior_max_h100e": running_max.groupby(chips["customer_id"]).shift(1),
             }
-        )
-        return stats.reindex(comb.index)
+        ).reindex(comb.index)
+        stats["prior_lines"] = comb.groupby("customer_id", sort=False).cumcount()
+        return stats
 
     return ctx.cached("customer_prior_orders", compute)
 
 
 @rule("Q2")
 def volume_above_history(tx: pd.DataFrame, ctx: RuleContext, params: dict[str, Any]) -> RuleHits:
-    """A first advanced-IC order of a new customer of at least `first_order_min_h100e`
-    H100-equivalents, or an order `spike_factor` times the customer's largest earlier one
-    (and at least `spike_min_h100e`)."""
+    """Volume against the customer's own history, in H100-equivalents:
+
+    - a first advanced-IC order of at least `first_order_min_h100e` by a new customer (an
+      account younger than `new_customer_days`, or of unknown age), or by an established
+      one, whose `min_history_orders` or more earlier order lines carried no advanced IC;
+    - an order `spike_factor` times the customer's largest earlier advanced-IC order (and at
+      least `spike_min_h100e`)."""
     stats = customer_prior_orders(ctx)
     prior = ctx.for_current(stats["prior_orders"], tx).fillna(0)
+    prior_lines = ctx.for_current(stats["prior_lines"], tx).fillna(0)
     prior_max = ctx.for_current(stats["prior_max_h100e"], tx)
     volume = tx["h100_equivalents"].astype(float).fillna(0.0)
     age_days = (tx["order_date"] - tx["customer_since"]).dt.days
     new_account = age_days.isna() | (age_days <= float(params["new_customer_days"]))
-    first_large = (prior == 0) & new_account & (volume >= float(params["first_order_min_h100e"]))
+    min_history = int(params.get("min_history_orders", 3))
+    established = ~new_account & (prior_lines >= min_history)
+    first_order = (prior == 0) & (volume >= float(params["first_order_min_h100e"]))
+    first_large = first_order & new_account
+    first_advanced = first_order & established
     spike = (
         (prior > 0)
         & (volume >= float(params["spike_factor"]) * prior_max.fillna(np.inf))
         & (volume >= float(params["spike_min_h100e"]))
     )
-    mask = (first_large | spike).astype(bool)
+    mask = (first_large | first_advanced | spike).astype(bool)
     if not mask.any():
         return RuleHits.none(tx)
     hit = tx[mask]
     ratio = volume[mask] / prior_max[mask]
+    kind = np.where(
+        first_large[mask], "first_order", np.where(first_advanced[mask], "first_advanced", "spike")
+    )
     reason = pd.Series(
         np.where(
-            first_large[mask],
+            kind == "first_order",
             "First advanced-IC order of this customer is "
             + number(volume[mask])
             + " H100-equivalents",
-            "Order of "
-            + number(volume[mask])
-            + " H100-equivalents is "
-            + number(ratio)
-            + "x the customer's largest earlier order ("
-            + number(prior_max[mask])
-            + ")",
+            np.where(
+                kind == "first_advanced",
+                "First advanced-IC order of this customer, "
+                + number(volume[mask])
+                + " H100-equivalents, after "
+                + number(prior_lines[mask], 0)
+                + " earlier order lines without one",
+                "Order of "
+                + number(volume[mask])
+                + " H100-equivalents is "
+                + number(ratio)
+                + "x the customer's largest earlier order ("
+                + number(prior_max[mask])
+                + ")",
+            ),
         ),
         index=hit.index,
     )
@@ -134,9 +156,10 @@ def volume_above_history(tx: pd.DataFrame, ctx: RuleContext, params: dict[str, A
             "customer_id": hit["customer_id"],
             "h100_equivalents": volume[mask],
             "earlier_orders": prior[mask].astype(int),
+            "earlier_lines": prior_lines[mask].astype(int),
             "largest_earlier_h100e": prior_max[mask],
             "customer_since": hit["customer_since"],
-            "kind": np.where(first_large[mask], "first_order", "spike"),
+            "kind": kind,
         }
     )
     return RuleHits(mask=mask, reason=reason, evidence=evidence)

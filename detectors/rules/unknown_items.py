@@ -3,12 +3,13 @@ EAR99 or a mass-market ECCN) whose unit price or wording says data-centre GPU.""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from detectors.rules.context import RuleContext
+from detectors.rules.context import RuleContext, recognised_by_description
 from detectors.rules.policy import first_match, matches, number, text
 from detectors.rules.registry import RuleHits, rule
 
@@ -17,15 +18,24 @@ from detectors.rules.registry import RuleHits, rule
 def priced_like_a_gpu(tx: pd.DataFrame, ctx: RuleContext, params: dict[str, Any]) -> RuleHits:
     """A line whose SKU the catalog does not know, declared as ordinary goods (a generic
     description, or an ECCN outside 3A090/4A090), at a unit price in the data-centre GPU
-    band or described with GPU-class words (accelerator, HBM, SXM, compute module)."""
+    band or described with GPU-class words (accelerator, HBM, SXM, compute module). A line
+    with no ECCN whose description makes it an advanced IC counts as declared ordinary
+    unless it names a known maker (the catalog's vendors and `gpu_like_items.known_vendors`):
+    GPUs relabelled under an unknown brand as "modules" or "adapters"."""
     spec = ctx.policy.get("gpu_like_items") or {}
     floor = float(spec.get("unit_price_floor_usd", 10_000))
     unknown = ~tx["catalog_known"].astype("boolean").fillna(False).astype(bool)
     generic = matches(tx["item_description"], ctx.policy.patterns("generic_description_patterns"))
     eccn = tx["eccn"].astype("str").str.strip().str.upper()
     ordinary_eccn = matches(eccn, ctx.policy.patterns("gpu_like_items", "ordinary_eccn_patterns"))
-    controlled_eccn = ctx.controlled.reindex(tx.index, fill_value=False).astype(bool)
-    says_ordinary = (generic | ordinary_eccn | eccn.isna()) & ~controlled_eccn
+    controlled = ctx.controlled.reindex(tx.index, fill_value=False).astype(bool)
+    # a line taken for an advanced IC by its description alone (no ECCN) stays "declared
+    # ordinary" when no known maker is named: an unknown brand of GPU-class goods
+    by_description = recognised_by_description(tx, ctx.policy)
+    unbranded = by_description & ~names_a_known_vendor(
+        tx["item_description"].where(by_description), ctx
+    )
+    says_ordinary = (generic | ordinary_eccn | eccn.isna()) & (~controlled | unbranded)
     price = tx["unit_price_usd"].astype(float)
     priced = (price >= floor).fillna(False).astype(bool)
     gpu_words = matches(
@@ -82,6 +92,15 @@ def priced_like_a_gpu(tx: pd.DataFrame, ctx: RuleContext, params: dict[str, Any]
         }
     )
     return RuleHits(mask=mask, reason=reason, evidence=evidence)
+
+
+def names_a_known_vendor(description: pd.Series, ctx: RuleContext) -> pd.Series:
+    """Descriptions naming a maker the catalog lists, or one of the pack's known vendors."""
+    vendors = set((ctx.policy.get("gpu_like_items") or {}).get("known_vendors") or ())
+    if "vendor" in ctx.catalog:
+        vendors |= {str(v) for v in ctx.catalog["vendor"].dropna()}
+    words = [r"\b" + re.escape(v.strip()).replace(r"\ ", r"\s*") + r"\b" for v in vendors if v]
+    return matches(description, sorted(words)).astype(bool)
 
 
 def resemblance(price: pd.Series, bands: list[dict[str, Any]]) -> pd.Series:

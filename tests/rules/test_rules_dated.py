@@ -223,3 +223,22 @@ def test_technology_firms_serving_an_unrelated_trade_are_not_in_that_trade(scena
     for case in ("proptech", "real-estate-data", "agri-ai"):
         assert "Q1" not in codes_of(result, case), case
     assert "Q1" in codes_of(result, "realtor") and "Q1" in codes_of(result, "realtor-group")
+
+
+def test_unbranded_module_without_an_eccn_is_an_unknown_brand(scenarios):
+    # no ECCN and an SXM description: taken for an advanced IC, but no known maker is named
+    module = {**PARTS, "eccn": None, "hs_code": "8471.80", "unit_price": 28000.0}
+    result = scenarios({
+        "unknown-brand-sxm": {**module, "item_description": "Orvana accelerator module SXM"},
+        "nvidia-no-eccn": {**module, "item_description": "NVIDIA H200 NVL 141GB PCIe GPU"},
+        "quanta-no-eccn": {**module, "item_sku": "QCT-D74H-8X",
+                           "item_description": "Quanta QuantaGrid D74H 8x H100 SXM server"},
+        "hpe-no-eccn": {**module, "item_sku": "HPE-XD685",
+                        "item_description": "Hewlett Packard Enterprise Cray XD685 8x H200"},
+        "unknown-brand-cheap": {**module, "item_description": "Orvana accelerator module SXM",
+                                "unit_price": 900.0},
+    })  # fmt: skip
+    flag = flag_of(result, "Q6", "unknown-brand-sxm")
+    assert flag["evidence"]["gpu_wording"] and "unknown to the catalog" in flag["reason"]
+    for quiet in ("nvidia-no-eccn", "quanta-no-eccn", "hpe-no-eccn", "unknown-brand-cheap"):
+        assert "Q6" not in codes_of(result, quiet), quiet

@@ -4,6 +4,7 @@ shared by unrelated customers) over earlier runs' history plus the current file.
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -86,6 +87,57 @@ def test_only_earlier_orders_count(run):
 def test_q2_without_customer_since_treats_first_orders_as_new(run):
     result = run([customer(1, quantity=64)], present={"customer_address"})
     assert flag_of(result, "Q2")["evidence"]["kind"] == "first_order"
+
+
+PARTS = {"item_sku": "MLX-CBL-400G-3M", "quantity": 20}  # cables: no advanced IC
+
+
+def parts_history(number: int, dates: tuple[str, ...]) -> pd.DataFrame:
+    rows = [customer(number, order_date=d, customer_since="2012-05-01", **PARTS) for d in dates]
+    return canonical(with_ids(rows, f"H{number}-"))
+
+
+def test_first_advanced_order_after_a_history_of_other_goods(run):
+    history = parts_history(1, ("2025-06-02", "2025-09-15", "2026-01-10"))
+    result = run(
+        [customer(1, order_date="2026-03-02", customer_since="2012-05-01", quantity=40)],
+        history=history,
+    )
+    flag = flag_of(result, "Q2")
+    assert flag["evidence"]["kind"] == "first_advanced"
+    assert flag["evidence"]["earlier_orders"] == 0 and flag["evidence"]["earlier_lines"] == 3
+    assert "after 3 earlier order lines without one" in flag["reason"]
+
+
+def test_first_advanced_order_needs_the_minimum_history_and_volume(run):
+    two = parts_history(1, ("2025-06-02", "2025-09-15"))  # one line short of the minimum
+    three = parts_history(2, ("2025-06-02", "2025-09-15", "2026-01-10"))
+    old = {"order_date": "2026-03-02", "customer_since": "2012-05-01"}
+    result = run(
+        [
+            customer(1, quantity=40, **old),
+            customer(2, quantity=31, **old),  # just under first_order_min_h100e (32)
+            customer(3, quantity=40, **old),  # no history at all: nothing to judge against
+        ],
+        history=pd.concat([two, three], ignore_index=True),
+    )
+    assert not any("Q2" in codes_of(result, f"T-{i}") for i in (1, 2, 3))
+    at = run([customer(2, quantity=32, **old)], history=three)
+    assert flag_of(at, "Q2")["evidence"]["kind"] == "first_advanced"
+
+
+def test_customer_with_advanced_ic_history_is_judged_by_the_spike_not_the_first_order(run):
+    # three lines of cables, then one small H100 order: the next 40 H100e order is 5x the
+    # largest earlier advanced-IC order (a spike), not a first advanced-IC order
+    history = parts_history(1, ("2025-06-02", "2025-09-15", "2026-01-10"))
+    small = canonical(
+        with_ids([customer(1, order_date="2026-02-01", customer_since="2012-05-01")], "S-")
+    )
+    history = pd.concat([history, small], ignore_index=True)
+    at = {"order_date": "2026-03-02", "customer_since": "2012-05-01"}
+    assert "Q2" not in codes_of(run([customer(1, quantity=39, **at)], history=history))  # 4.9x
+    flag = flag_of(run([customer(1, quantity=40, **at)], history=history), "Q2")  # 5x
+    assert flag["evidence"]["kind"] == "spike" and flag["evidence"]["earlier_lines"] == 4
 
 
 # ---- B4 ------------------------------------------------------------------------------
