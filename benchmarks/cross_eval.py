@@ -39,10 +39,12 @@ from detectors.base import DetectionContext, concat_flags
 from detectors.catalog import catalog_frame
 from detectors.matching import Matcher, WatchlistScreening
 from detectors.ml.features import SharedFeatures, build_features
+from detectors.ml.refit import store_anomaly
+from detectors.ml.settings import load_ml_settings, ml_detectors
 from detectors.rules.engine import RuleEngine
 from detectors.rules.loading import load_pack
 from flows.combination_training import active_combination
-from flows.commands.models import load_ml_settings, ml_detectors, store_anomaly, train_command
+from flows.commands.models import train_command
 from flows.ingest.normalize import normalize_orders
 from flows.screening import match_settings
 from flows.settings import CONFIGS_DIR, load_pipeline_settings, read_yaml

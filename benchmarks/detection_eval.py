@@ -49,10 +49,10 @@ from detectors.catalog import catalog_frame  # noqa: E402
 from detectors.matching import Matcher, WatchlistScreening  # noqa: E402
 from detectors.ml.anomaly import AnomalyDetector, fit_anomaly  # noqa: E402
 from detectors.ml.features import SharedFeatures, build_features  # noqa: E402
+from detectors.ml.settings import load_ml_settings  # noqa: E402
 from detectors.ml.supervised import SupervisedDetector, train_supervised  # noqa: E402
 from detectors.rules.engine import RuleEngine  # noqa: E402
 from detectors.rules.loading import load_pack  # noqa: E402
-from flows.commands.models import load_ml_settings  # noqa: E402
 from flows.ingest.normalize import normalize_orders  # noqa: E402
 from flows.screening import match_settings  # noqa: E402
 from flows.settings import CONFIGS_DIR, load_pipeline_settings, read_yaml  # noqa: E402

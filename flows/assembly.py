@@ -206,7 +206,8 @@ def anomaly_refit_needed(setup: RunSetup, workspace: Workspace, as_of: date) -> 
     older than `anomaly.refit_every_days` (configs/ml.yaml)."""
     if not setup.settings.get("detectors", {}).get("ml", True):
         return False
-    from flows.commands.models import anomaly_refit_due, load_ml_settings
+    from detectors.ml.refit import anomaly_refit_due
+    from detectors.ml.settings import load_ml_settings
 
     ml = load_ml_settings(setup.settings)
     every = int(ml.get("anomaly", {}).get("refit_every_days", 7))
@@ -217,7 +218,7 @@ def add_ml(setup: RunSetup, workspace: Workspace) -> None:
     """The active ML models as detectors, and their versions."""
     if not setup.settings.get("detectors", {}).get("ml", True):
         return
-    from flows.commands.models import ml_detectors
+    from detectors.ml.settings import ml_detectors
 
     detectors, versions, skipped = ml_detectors(workspace.models, setup.settings)
     from flows.combination_training import active_combination

@@ -43,9 +43,9 @@ def base_flags(
 ) -> tuple[pd.DataFrame, dict[str, Any], DetectionContext]:
     """Rule-pack and active-anomaly flags of `lines` (feature table `table`), the active ML
     detectors (sharing that table) and the detection context."""
+    from detectors.ml.settings import load_ml_settings, ml_detectors
     from detectors.rules.engine import RuleEngine
     from detectors.rules.loading import load_pack
-    from flows.commands.models import load_ml_settings, ml_detectors
     from flows.settings import CONFIGS_DIR, load_pipeline_settings, merge
 
     pipeline = merge(load_pipeline_settings(), dict(settings or {}))
@@ -231,7 +231,8 @@ def train_combination(
     supervised model if any) on the latest lines of every customer, each half of the
     customers scored by models trained on the earlier lines of the other half. When it
     passes, the supervised model the combination was trained with becomes active too."""
-    from flows.commands.models import _store, console, load_ml_settings
+    from detectors.ml.refit import _store, console
+    from detectors.ml.settings import load_ml_settings
     from flows.settings import load_pipeline_settings, merge
 
     ml = load_ml_settings(settings)

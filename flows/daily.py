@@ -175,7 +175,7 @@ def partition(
 def fit_anomaly_model(
     workspace: Workspace, rows: pd.DataFrame, settings: dict, rows_seen: int
 ) -> None:
-    from flows.commands.models import store_anomaly
+    from detectors.ml.refit import store_anomaly
 
     rows = rows.sort_values("transaction_id", kind="stable").reset_index(drop=True)
     features = rows.drop(columns=["transaction_id", "order_date"])
@@ -306,7 +306,7 @@ def fit_anomaly_if_due(
     as_of = spool.last_date or datetime.now(UTC).date()
     if spool.rows_accepted < 10 or not anomaly_refit_needed(setup, ws, as_of):
         return
-    from flows.commands.models import load_ml_settings
+    from detectors.ml.settings import load_ml_settings
 
     ml = load_ml_settings(setup.settings)
     limit = int(ml.get("anomaly", {}).get("max_training_rows", 20_000))

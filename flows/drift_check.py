@@ -36,7 +36,8 @@ def run_drift(
     results: list[Any], setup: Any, workspace: Any, summary: dict[str, Any]
 ) -> dict[str, Any]:
     """The run's drift report; asks for an anomaly refit when drifted."""
-    from flows.commands.models import REFIT_REQUEST, load_ml_settings
+    from detectors.ml.refit import REFIT_REQUEST
+    from detectors.ml.settings import load_ml_settings
 
     detector = setup.detectors.get("ml_anomaly")
     reference = getattr(getattr(detector, "model", None), "training", {}).get("reference")

@@ -43,7 +43,7 @@ def _feature_table(setup: Any, orders: pd.DataFrame, context: DetectionContext) 
         shared = getattr(detector, "shared", None)
         if shared is not None:
             return shared.table(orders, context.history, context.policy, context.catalog)
-    from flows.commands.models import load_ml_settings
+    from detectors.ml.settings import load_ml_settings
 
     defaults = load_ml_settings(context.settings).get("features", {})
     return build_features(orders, context.history, context.policy, context.catalog, defaults)

@@ -36,8 +36,8 @@ def gate_supervised(
 ) -> GateVerdict:
     """The verdict on `candidate` over the hold-out lines `holdout` (canonical rows, with
     their feature table `table` and labels `y`)."""
+    from detectors.ml.settings import load_ml_settings, ml_detectors
     from detectors.rules.loading import load_pack
-    from flows.commands.models import load_ml_settings, ml_detectors
     from flows.settings import CONFIGS_DIR, load_pipeline_settings, merge
 
     pipeline = merge(load_pipeline_settings(), dict(settings or {}))

@@ -59,7 +59,7 @@ def read_run(run: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def read_evaluation_labels(path: Path) -> pd.DataFrame:
     """`transaction_id,label` (1 diversion, 0 clean), keeping `typology` when present."""
-    from flows.commands.models import check_labels, read_label_csv
+    from detectors.ml.labels import check_labels, read_label_csv
 
     raw = read_label_csv(path)
     labels = check_labels(raw, str(path))

@@ -1,15 +1,15 @@
-"""`redflag train` and `redflag models list/activate`, and the ML detectors of a daily run.
+"""`redflag train` and `redflag models list/activate`.
 
 Plain functions: the CLI wires them (through `run_guarded`, so a ValueError — bad labels,
 too few labels, an unknown version — becomes one line on stderr and exit code 2). The
 workspace is the folder given by `--workspace`; models live in `<workspace>/models/`.
+The ML settings and the detectors of a daily run are in `detectors.ml.settings`, the
+anomaly model's refit in `detectors.ml.refit`, the labels' checks in `detectors.ml.labels`.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
-from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,101 +19,14 @@ from rich.console import Console
 from rich.table import Table
 
 from detectors.catalog import catalog_frame
-from detectors.ml.anomaly import AnomalyDetector, fit_anomaly
-from detectors.ml.features import SharedFeatures, build_features
-from detectors.ml.registry import ModelMetadata, ModelRegistry, RegistryError
-from detectors.ml.supervised import NotEnoughLabels, SupervisedDetector, train_supervised
+from detectors.ml.features import build_features
+from detectors.ml.labels import check_labels
+from detectors.ml.refit import _metrics_line, _store, console, store_anomaly
+from detectors.ml.registry import ModelMetadata, ModelRegistry
+from detectors.ml.settings import load_ml_settings
+from detectors.ml.supervised import NotEnoughLabels, train_supervised
 from flows.errors import InputError
-from flows.settings import CONFIGS_DIR, merge, read_yaml
-
-console = Console()
-REFIT_REQUEST = "anomaly-refit-requested.json"  # written by a run that found drift
-
-
-def load_ml_settings(settings: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """configs/ml.yaml, with the pipeline settings' `ml:` section (if any) merged over it."""
-    base = read_yaml(CONFIGS_DIR / "ml.yaml")
-    override = (settings or {}).get("ml")
-    return merge(base, override) if isinstance(override, Mapping) else base
-
-
-def ml_detectors(
-    models_dir: Path, settings: Mapping[str, Any]
-) -> tuple[dict[str, Any], dict[str, Any], list[dict[str, str]]]:
-    """The detectors of the active models: ({name: detector}, {kind: version}, skipped)."""
-    ml = load_ml_settings(settings)
-    registry = ModelRegistry(models_dir)
-    shared = SharedFeatures(ml.get("features", {}))
-    detectors: dict[str, Any] = {}
-    versions: dict[str, Any] = {}
-    skipped: list[dict[str, str]] = []
-    builders = {"anomaly": AnomalyDetector, "supervised": SupervisedDetector}
-    hints = {
-        "anomaly": "no active anomaly model; fit one with `redflag train --kind anomaly`",
-        "supervised": "no active supervised model; train one with `redflag train --labels FILE` "
-        "once investigators have decided enough cases",
-    }
-    for kind, builder in builders.items():
-        try:
-            meta = registry.active(kind)
-            model = registry.load(meta.version) if meta else None
-        except RegistryError as error:  # a damaged model must not stop the screening
-            skipped.append({"family": f"ml:{kind}", "reason": str(error)})
-            continue
-        if meta is None:
-            skipped.append({"family": f"ml:{kind}", "reason": hints[kind]})
-            continue
-        detectors[f"ml_{kind}"] = detector = builder(model, meta.version, ml, shared)
-        detector.threads = min(os.cpu_count() or 1, 4)  # one in a Dask worker (flows.shipping)
-        versions[kind] = meta.version
-    return detectors, versions, skipped
-
-
-def read_labels(path: Path) -> pd.DataFrame:
-    """A labels file (`transaction_id,label`; label 1 = escalated/reported, 0 = cleared)."""
-    return check_labels(read_label_csv(path), str(path))
-
-
-def read_label_csv(path: Path) -> pd.DataFrame:
-    """A labels CSV as text columns (names stripped), unchecked; bad files raise ValueError."""
-    if not Path(path).is_file():
-        raise InputError(f"{path}: no such labels file")
-    try:
-        raw = pd.read_csv(path, dtype=str, encoding="utf-8-sig", keep_default_na=False)
-    except Exception as error:  # an unreadable file is the user's to fix
-        raise InputError(f"{path}: cannot be read as CSV ({type(error).__name__})") from error
-    raw.columns = [str(c).strip() for c in raw.columns]
-    return raw
-
-
-def check_labels(labels: pd.DataFrame, source: str = "labels") -> pd.DataFrame:
-    """`transaction_id,label` checked: the label 0 or 1, each transaction once. An error
-    names the first bad row by its line in the file (the header being line 1)."""
-    missing = {"transaction_id", "label"} - set(labels.columns)
-    if missing:
-        raise InputError(
-            f"{source}: missing column(s) {', '.join(sorted(missing))}; expected transaction_id,label"
-        )
-    values = pd.to_numeric(labels["label"], errors="coerce")
-    bad = np.flatnonzero(~values.isin([0, 1]).to_numpy())
-    if len(bad):
-        raise InputError(
-            f"{source}: line {bad[0] + 2}: label must be 0 or 1, found "
-            f"{labels['label'].iloc[bad[0]]!r} ({len(bad)} row(s))"
-        )
-    twice = np.flatnonzero(labels["transaction_id"].duplicated().to_numpy())
-    if len(twice):
-        raise InputError(
-            f"{source}: line {twice[0] + 2}: transaction "
-            f"{labels['transaction_id'].iloc[twice[0]]} is labelled twice"
-        )
-    checked = pd.DataFrame(
-        {"transaction_id": labels["transaction_id"].astype("str"), "label": values.astype(int)}
-    )
-    # the decision a label comes from: a decided case labels all its lines at once; a
-    # labels file row is one decision about one line
-    decision = labels["decision"] if "decision" in labels.columns else labels["transaction_id"]
-    return checked.assign(decision=decision.astype("str").to_numpy())
+from flows.settings import CONFIGS_DIR, read_yaml
 
 
 def train_command(
@@ -275,50 +188,6 @@ def train_anomaly_command(
     return store_anomaly(workspace, features, transactions["order_date"], settings, activate)
 
 
-def store_anomaly(
-    workspace: Path,
-    features: pd.DataFrame,
-    order_dates: pd.Series,
-    settings: Mapping[str, Any] | None = None,
-    activate: bool = True,
-    rows_seen: int | None = None,
-) -> ModelMetadata:
-    """Fit the anomaly model on a feature table and store it in the registry. `rows_seen`
-    is the number of transactions the table was sampled from, when it is a sample."""
-    params = load_ml_settings(settings).get("anomaly", {})
-    model = fit_anomaly(features, params, order_dates)
-    sampled = rows_seen is not None and rows_seen > len(features)
-    meta = ModelMetadata(
-        kind="anomaly",
-        features=model.feature_names,
-        data_from=model.training.get("data_from"),
-        data_to=model.training.get("data_to"),
-        rows=int(rows_seen) if sampled and rows_seen is not None else model.training["rows"],
-        metrics={
-            "threshold": model.threshold,
-            "score_max": model.score_max,
-            "fitted_rows": model.training["fitted_rows"],
-        },
-        params=dict(params),
-        notes=f"fitted on a sample of {len(features)} of {rows_seen} transactions"
-        if sampled
-        else "",
-    )
-    stored = _store(workspace, model, meta, activate)
-    (Path(workspace) / "models" / REFIT_REQUEST).unlink(missing_ok=True)
-    return stored
-
-
-def anomaly_refit_due(workspace: Path, as_of: date, every_days: int) -> bool:
-    """True when no anomaly model is active, the active one is older than `every_days`, or
-    a run found the orders drifted from its training data (`REFIT_REQUEST`)."""
-    meta = ModelRegistry(Path(workspace) / "models").active("anomaly")
-    if meta is None or (Path(workspace) / "models" / REFIT_REQUEST).exists():
-        return True
-    trained = datetime.fromisoformat(meta.trained_at).astimezone(UTC).date()
-    return (as_of - trained).days >= every_days
-
-
 def models_list(workspace: Path, kind: str | None = None) -> list[ModelMetadata]:
     """`redflag models list`: prints the stored models, newest first; returns them."""
     metas = ModelRegistry(Path(workspace) / "models").list(kind)
@@ -382,17 +251,6 @@ def models_activate(workspace: Path, version: str, reason: str | None = None) ->
     return meta
 
 
-def _store(workspace: Path, model: Any, meta: ModelMetadata, activate: bool) -> ModelMetadata:
-    registry = ModelRegistry(Path(workspace) / "models")
-    version = registry.save(model, meta)
-    if activate:
-        meta = registry.activate(version)
-    console.print(
-        f"stored {meta.kind} model {version}{' (active)' if activate else ''}: {_metrics_line(meta)}"
-    )
-    return meta
-
-
 def holdout_line(meta: ModelMetadata) -> str:
     """The gate's figures of a model: its hold-out PR-AUC and precision at the case
     threshold beside those of the configuration active when it was trained."""
@@ -407,13 +265,6 @@ def holdout_line(meta: ModelMetadata) -> str:
 
     verdict = "passed" if gate.get("passed") else "refused"
     return f"{verdict}: PR-AUC {pair('pr_auc')}, precision {pair('precision_at_threshold')}"
-
-
-def _metrics_line(meta: ModelMetadata) -> str:
-    shown = ("pr_auc", "roc_auc", "precision_at_10", "base_rate", "threshold")
-    return ", ".join(
-        f"{k} {meta.metrics[k]:.3f}" for k in shown if isinstance(meta.metrics.get(k), float)
-    )
 
 
 def _reference(

@@ -30,7 +30,7 @@ def _labels_and_history(
     from cases.feedback import decision_labels
     from cases.policy import load_case_policy
     from cases.store import CaseStore
-    from flows.commands.models import read_labels
+    from detectors.ml.labels import read_labels
     from flows.history import TransactionHistory
     from flows.settings import Workspace
 

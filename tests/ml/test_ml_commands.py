@@ -16,13 +16,13 @@ from cases import tables as t
 from cases.audit import verify_trail
 from cases.store import CaseStore
 from detectors.base import DetectionContext
+from detectors.ml.labels import read_labels
+from detectors.ml.settings import ml_detectors
 from detectors.ml.supervised import NotEnoughLabels
 from flows.cli import app as cli
 from flows.commands.models import (
-    ml_detectors,
     models_activate,
     models_list,
-    read_labels,
     train_anomaly_command,
     train_command,
 )

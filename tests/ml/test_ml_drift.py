@@ -11,7 +11,8 @@ from canonical_frames import regular_orders
 from detectors.ml.anomaly import fit_anomaly
 from detectors.ml.drift import add_counts, bin_counts, drift_report, psi
 from detectors.ml.features import build_features
-from flows.commands.models import anomaly_refit_due, train_anomaly_command
+from detectors.ml.refit import anomaly_refit_due
+from flows.commands.models import train_anomaly_command
 
 QUICK = {"policy_pack": "default", "ml": {"anomaly": {"n_estimators": 50}}}
 
