@@ -231,7 +231,7 @@ def train_combination(
     supervised model if any) on the latest lines of every customer, each half of the
     customers scored by models trained on the earlier lines of the other half. When it
     passes, the supervised model the combination was trained with becomes active too."""
-    from detectors.ml.refit import _store, console
+    from detectors.ml.refit import console, store_model
     from detectors.ml.settings import load_ml_settings
     from flows.settings import load_pipeline_settings, merge
 
@@ -325,7 +325,7 @@ def train_combination(
             f"supervised model {supervised_version} activated with the combination "
             "(its score is one of the combination's terms)"
         )
-    return _store(workspace, final, meta, live)
+    return store_model(workspace, final, meta, live)
 
 
 def active_combination(models_dir: Path) -> tuple[Combination | None, str | None]:

@@ -1,6 +1,6 @@
 """The anomaly model's refit: when it is due (`anomaly_refit_due`: no active model, an old
 one, or a run that found drift and left `REFIT_REQUEST` in the models folder), and the
-fitted model stored in the workspace's registry (`store_anomaly`, `_store`)."""
+fitted model stored in the workspace's registry (`store_anomaly`, `store_model`)."""
 
 from __future__ import annotations
 
@@ -49,7 +49,7 @@ def store_anomaly(
         if sampled
         else "",
     )
-    stored = _store(workspace, model, meta, activate)
+    stored = store_model(workspace, model, meta, activate)
     (Path(workspace) / "models" / REFIT_REQUEST).unlink(missing_ok=True)
     return stored
 
@@ -64,18 +64,18 @@ def anomaly_refit_due(workspace: Path, as_of: date, every_days: int) -> bool:
     return (as_of - trained).days >= every_days
 
 
-def _store(workspace: Path, model: Any, meta: ModelMetadata, activate: bool) -> ModelMetadata:
+def store_model(workspace: Path, model: Any, meta: ModelMetadata, activate: bool) -> ModelMetadata:
     registry = ModelRegistry(Path(workspace) / "models")
     version = registry.save(model, meta)
     if activate:
         meta = registry.activate(version)
     console.print(
-        f"stored {meta.kind} model {version}{' (active)' if activate else ''}: {_metrics_line(meta)}"
+        f"stored {meta.kind} model {version}{' (active)' if activate else ''}: {metrics_line(meta)}"
     )
     return meta
 
 
-def _metrics_line(meta: ModelMetadata) -> str:
+def metrics_line(meta: ModelMetadata) -> str:
     shown = ("pr_auc", "roc_auc", "precision_at_10", "base_rate", "threshold")
     return ", ".join(
         f"{k} {meta.metrics[k]:.3f}" for k in shown if isinstance(meta.metrics.get(k), float)

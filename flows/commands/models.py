@@ -21,7 +21,7 @@ from rich.table import Table
 from detectors.catalog import catalog_frame
 from detectors.ml.features import build_features
 from detectors.ml.labels import check_labels
-from detectors.ml.refit import _metrics_line, _store, console, store_anomaly
+from detectors.ml.refit import console, metrics_line, store_anomaly, store_model
 from detectors.ml.registry import ModelMetadata, ModelRegistry
 from detectors.ml.settings import load_ml_settings
 from detectors.ml.supervised import NotEnoughLabels, train_supervised
@@ -94,7 +94,7 @@ def train_command(
     passed = activate and (gate is None or gate.passed)
     combined = combine and ml.get("combination", {}).get("enabled", True)
     # stored inactive first: the combination's gate compares against what runs today
-    stored = _store(workspace, model, meta, passed and not combined)
+    stored = store_model(workspace, model, meta, passed and not combined)
     if combined:
         from flows.combination_training import train_combination
 
@@ -207,7 +207,7 @@ def models_list(workspace: Path, kind: str | None = None) -> list[ModelMetadata]
             meta.trained_at[:16].replace("T", " "),
             f"{meta.data_from or '?'} .. {meta.data_to or '?'}",
             str(meta.rows),
-            _metrics_line(meta),
+            metrics_line(meta),
             holdout_line(meta),
         )
     (console if console.is_terminal else Console(width=200)).print(table)
