@@ -249,7 +249,7 @@ def main() -> int:
 
     loading = None
     if ownership is not None:
-        from flows.commands.pipeline import add_ownership
+        from flows.commands.run_inputs import add_ownership
 
         started = time.perf_counter()
         add_ownership(folder / "workspace", [ownership])

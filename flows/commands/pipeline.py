@@ -6,11 +6,8 @@ from __future__ import annotations
 import json
 import shutil
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -18,13 +15,8 @@ from rich.table import Table
 
 from flows.commands.accounts import ReasonOption, TokenOption, UserOption
 from flows.commands.guard import WorkspaceOption, fail, quiet_prefect, run_guarded, workspace_of
+from flows.commands.run_inputs import RunInputs, recorded_inputs
 from flows.commands.watchlist import AcceptShrinkOption, PartialOption
-
-if TYPE_CHECKING:
-    from cases.store import CaseStore
-    from flows.audited import Change, Restore
-    from flows.settings import Workspace
-    from watchlists.ownership import OwnershipSnapshot
 
 console = Console()
 app = typer.Typer()  # `redflag run`, `demo`, `serve`, `rescreen`, `screen-names`, `match-pairs`
@@ -122,99 +114,6 @@ def execute_run(
         summary = run_flow(daily_screening, arguments, runner, dask_address, config, progress)
         inputs.run_id = summary["run_id"]
         return summary
-
-
-def add_ownership(
-    workspace: Path, ownership: list[Path] | None
-) -> tuple[OwnershipSnapshot, bool] | None:
-    """Ownership files given to a run become the workspace's active ownership snapshot
-    (read and checked whole first: a bad file exits 2 and nothing is kept). Returns
-    (snapshot, created), None without files."""
-    if not ownership:
-        return None
-    from flows.settings import Workspace
-    from watchlists.ownership import OwnershipStore
-
-    info, created = OwnershipStore(Workspace(Path(workspace)).ownership).add(ownership)
-    counts = info.counts
-    typer.echo(
-        f"redflag: ownership snapshot {info.id} {'loaded' if created else 'reused'}: "
-        f"{counts.get('ownership_links', 0)} ownership links, "
-        f"{counts.get('directorships', 0)} directorships",
-        err=True,
-    )
-    return info, created
-
-
-@dataclass
-class RunInputs:
-    """What a run changes in the workspace before it screens, recorded as `by`'s: the
-    ownership files it loads, the lists it adds or activates."""
-
-    cases: CaseStore
-    home: Workspace
-    by: str
-    reason: str | None
-    run_id: str | None = None
-
-    def record(self, change: Change, restore: Restore) -> None:
-        event, subject, details = change
-        details = {**details, "reason": self.reason}
-        if self.run_id is not None:
-            details["run_id"] = self.run_id
-        from flows.audited import record_change
-        from flows.commands.accounts import cli_client
-
-        record_change(self.cases, event, self.by, cli_client(), details, subject, restore)
-
-    def add_ownership(self, ownership: list[Path] | None) -> None:
-        """The ownership files become the active snapshot, in the audit trail when that
-        changed it ("ownership_added" or "ownership_activated"); when the entry cannot be
-        written, the ownership folder is put back as it was."""
-        if not ownership:
-            return
-        from flows.audited import ownership_change, restore_point
-        from watchlists.ownership import INDEX_FILE, OwnershipStore
-
-        previous = OwnershipStore(self.home.ownership).active()
-        restore = restore_point(self.home.ownership, [INDEX_FILE])
-        added = add_ownership(self.home.root, ownership)
-        change = ownership_change(*added, previous) if added is not None else None
-        if change is not None:
-            self.record(change, restore)
-
-
-@contextmanager
-def recorded_inputs(
-    workspace: Path, user: str | None, token: str | None, reason: str | None, lists: bool
-) -> Iterator[RunInputs]:
-    """The run's changes to the workspace in the audit trail, as `recorded_actor` says
-    (the login is checked first): the ownership files through `RunInputs.add_ownership`,
-    and, when the run is given lists (`lists`), each list version it made active (added
-    or activated again; recorded when the run ends, or fails, as `watchlist add` and
-    `watchlist activate` record theirs); when an entry cannot be written, the snapshots
-    are put back as they were."""
-    from flows.audited import list_changes, restore_point
-    from flows.commands.accounts import open_store_at, recorded_actor
-    from flows.screening import snapshot_store
-    from flows.settings import Workspace
-    from watchlists.snapshots import INDEX_FILE
-
-    home = Workspace(workspace)
-    cases = open_store_at(home.case_store_url)
-    try:
-        inputs = RunInputs(cases, home, recorded_actor(cases, user, token), reason)
-        store = snapshot_store(home.watchlists)
-        known, active = store.list(), store.active_snapshots()
-        restore = restore_point(home.watchlists, [INDEX_FILE])
-        try:
-            yield inputs
-        finally:
-            if lists:
-                for change in list_changes(known, active, store.active_snapshots()):
-                    inputs.record(change, restore)
-    finally:
-        cases.close()
 
 
 def run_flow(
