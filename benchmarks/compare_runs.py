@@ -23,7 +23,9 @@ masking what differs between any two runs by design, and only that:
 
 Case files (`cases/*.json` and `.html`), `flags.parquet` (every column, evidence
 included), `run_summary.json`, `index.html`, and `rejected_rows.csv` /
-`field_warnings.csv` when present, are compared this way. The report says, per kind of
+`field_warnings.csv` when present, are compared this way; so are a rescreen's outputs
+(`watchlist_diff.csv`, no scored rows or flags). The summary's keys must also come in
+the same order, at every level. The report says, per kind of
 file, how many are byte-identical, how many equal once masked, and names the first
 differences; the exit code is 1 when anything differs after masking.
 """
@@ -105,6 +107,35 @@ def _json_diff(a: Any, b: Any, where: str = "") -> str | None:
     return None if a == b else f"{where}: {a!r:.80} != {b!r:.80}"
 
 
+def _order_diff(a: Any, b: Any, where: str = "") -> str | None:
+    """The first mapping whose keys come in another order (equal values assumed): the
+    summary's key order is part of its contract."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        if list(a) != list(b):
+            return f"{where or '.'}: keys in another order"
+        for key in a:
+            found = _order_diff(a[key], b[key], f"{where}.{key}")
+            if found:
+                return found
+    if isinstance(a, list) and isinstance(b, list):
+        for i, (x, y) in enumerate(zip(a, b, strict=False)):
+            found = _order_diff(x, y, f"{where}[{i}]")
+            if found:
+                return found
+    return None
+
+
+def _compare_flags(a: Path, b: Path, mask_a: Masker, mask_b: Masker, report: Report) -> None:
+    flags_a = pd.read_parquet(a / "flags.parquet")
+    flags_b = pd.read_parquet(b / "flags.parquet")
+    masked_a = flags_a.map(lambda v: mask_a.text(v) if isinstance(v, str) else v)
+    masked_b = flags_b.map(lambda v: mask_b.text(v) if isinstance(v, str) else v)
+    raw_equal = flags_a.equals(flags_b)
+    masked_equal = masked_a.equals(masked_b) and list(flags_a.dtypes) == list(flags_b.dtypes)
+    report.add("flags.parquet", 1, int(raw_equal), int(masked_equal),
+               [] if masked_equal else [f"{len(flags_a)} vs {len(flags_b)} rows, or values differ"])  # fmt: skip
+
+
 class Report:
     def __init__(self) -> None:
         self.rows: list[tuple[str, int, int, int, list[str]]] = []
@@ -130,11 +161,13 @@ def compare(a: Path, b: Path, names_a: dict[str, str], names_b: dict[str, str]) 
     report = Report()
 
     scored_a, scored_b = a / "scored_transactions.csv", b / "scored_transactions.csv"
-    same = scored_a.read_bytes() == scored_b.read_bytes()
-    report.add("scored_transactions.csv", 1, int(same), int(same),
-               [] if same else ["not byte-identical"])  # fmt: skip
+    if scored_a.exists() or scored_b.exists():  # a rescreen writes none
+        same = scored_a.exists() and scored_b.exists()
+        same = same and scored_a.read_bytes() == scored_b.read_bytes()
+        report.add("scored_transactions.csv", 1, int(same), int(same),
+                   [] if same else ["not byte-identical"])  # fmt: skip
 
-    for optional in ("rejected_rows.csv", "field_warnings.csv", "index.html"):
+    for optional in ("rejected_rows.csv", "field_warnings.csv", "watchlist_diff.csv", "index.html"):
         pa, pb = a / optional, b / optional
         if not pa.exists() and not pb.exists():
             continue
@@ -149,18 +182,12 @@ def compare(a: Path, b: Path, names_a: dict[str, str], names_b: dict[str, str]) 
         _summary(a / "run_summary.json", mask_a),
         _summary(b / "run_summary.json", mask_b),
     )
-    diff = _json_diff(summary_a, summary_b)
+    diff = _json_diff(summary_a, summary_b) or _order_diff(summary_a, summary_b)
     raw_same = (a / "run_summary.json").read_bytes() == (b / "run_summary.json").read_bytes()
     report.add("run_summary.json", 1, int(raw_same), int(diff is None), [diff] if diff else [])
 
-    flags_a = pd.read_parquet(a / "flags.parquet")
-    flags_b = pd.read_parquet(b / "flags.parquet")
-    masked_a = flags_a.map(lambda v: mask_a.text(v) if isinstance(v, str) else v)
-    masked_b = flags_b.map(lambda v: mask_b.text(v) if isinstance(v, str) else v)
-    raw_equal = flags_a.equals(flags_b)
-    masked_equal = masked_a.equals(masked_b) and list(flags_a.dtypes) == list(flags_b.dtypes)
-    report.add("flags.parquet", 1, int(raw_equal), int(masked_equal),
-               [] if masked_equal else [f"{len(flags_a)} vs {len(flags_b)} rows, or values differ"])  # fmt: skip
+    if (a / "flags.parquet").exists() or (b / "flags.parquet").exists():
+        _compare_flags(a, b, mask_a, mask_b, report)
 
     for suffix in ("json", "html"):
         names_in_a = {p.name for p in (a / "cases").glob(f"*.{suffix}")}
