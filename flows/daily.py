@@ -1,4 +1,6 @@
-"""The daily screening flow: ingest → screening → rules → ML → cases → outputs.
+"""The daily screening flow: set up → ingest → partition → fit models → screen → relate
+parties → store and write cases → write outputs, one function each, in that order below
+the flow; the run's resources are held by `flows.run.RunResources`.
 
 Thin orchestration: every task wraps a function of `detectors/`, `watchlists/` or
 `cases/` and works on a whole frame, never a row.
@@ -9,13 +11,9 @@ from __future__ import annotations
 import gc
 import heapq
 import itertools
-import secrets
-import shutil
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -23,11 +21,9 @@ from typing import Any
 import pandas as pd
 import pyarrow.parquet as pq
 from prefect import flow, get_run_logger, task
-from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 
 from cases.grouping import attach_case_ids
-from cases.policy import load_case_policy
 from cases.related import (
     NETWORK_ORDER_COLUMNS,
     RunNetwork,
@@ -40,11 +36,8 @@ from cases.run_outputs import (
     action_counts,
     touched_cases,
     write_field_warnings,
-    write_index,
-    write_json,
     write_rejected,
 )
-from cases.store import CaseStore, RunInfo
 from cases.suppressed_hits import (
     SuppressedHits,
     apply_to_scored,
@@ -77,78 +70,338 @@ from flows.partition_tasks import (
     screen_partition,
 )
 from flows.progress import Progress
-from flows.resume import actions_before, claim_run, finish_run, run_key
+from flows.resume import run_key
+from flows.run import (
+    TASK_OPTIONS,
+    RunFolder,
+    RunResources,
+    StageClock,
+    begin_run,
+    close_run,
+    store_cases,
+)
 from flows.runtime.bulk import collector_paused
-from flows.runtime.memory import release_memory
-from flows.runtime.runners import dask_client, retire_local_workers, run_each, runner_workers
-from flows.runtime.shipping import publish, withdraw
+from flows.runtime.runners import run_each, runner_workers
 from flows.settings import CONFIGS_DIR, Workspace, ingest_workers, read_yaml, render_workers
 from watchlists.loader import file_sha256
 
-TASK_OPTIONS: dict[str, Any] = {"cache_policy": NO_CACHE, "persist_result": False}
 CASES_PER_BATCH = 10_000  # drafts stored, and case files written, per batch
-# Large inputs are passed `quote()`d: Prefect then hands them over as they are instead of
-# walking every nested object to record task dependencies (minutes for 25,000 cases).
 
 
-class StageClock:
-    """Wall time per stage of a run, reported in run_summary.json."""
+@flow(name="daily-screening", log_prints=True)
+def daily_screening(
+    transactions: list[str],
+    workspace: str = "redflag-workspace",
+    watchlist: list[str] | None = None,
+    config: str | None = None,
+    out: str | None = None,
+    column_map: str | None = None,
+    partitions: int | None = None,
+    progress: bool = False,
+    accept_shrink: bool = False,
+    partial: bool = False,
+) -> dict[str, Any]:
+    """Screen one day's orders and write the run's outputs (docs/ARCHITECTURE.md);
+    returns the run summary.
 
-    def __init__(self) -> None:
-        self.seconds: dict[str, float] = {}
-
-    @contextmanager
-    def __call__(self, stage: str) -> Iterator[None]:
-        started = time.perf_counter()
-        try:
-            yield
-        finally:
-            elapsed = time.perf_counter() - started
-            self.seconds[stage] = round(self.seconds.get(stage, 0.0) + elapsed, 3)
-
-
-@dataclass(frozen=True)
-class RunFolder:
-    """Identity and places of one run (daily or rescreen)."""
-
-    run_id: str
-    started_at: datetime
-    workspace: Workspace
-    out: Path
-    key: str | None = None  # a daily run's pending-marker key (flows/resume.py)
-    resumed: bool = False  # finishing a run that was killed
-
-
-def begin_run(
-    workspace: str, out: str | None, prefix: str = "", key: str | None = None
-) -> RunFolder:
-    ws = Workspace(Path(workspace)).ensure()
-    if key is not None:
-        claimed = claim_run(ws.runs, ws.root / "work", key, out, prefix, new_run_id)
-        return RunFolder(claimed.run_id, claimed.started_at, ws, claimed.out, key, claimed.resumed)
-    run_id = new_run_id()
-    out_dir = Path(out) if out else ws.runs / f"{prefix}{run_id}"
-    out_dir.mkdir(parents=True, exist_ok=True)
-    return RunFolder(run_id, datetime.now(UTC), ws, out_dir)
-
-
-def close_run(run: RunFolder, cases: list, summary: dict[str, Any], clock: StageClock) -> dict:
-    """Completes the summary, writes index.html, records the run in the case store, and
-    only then writes run_summary.json, the mark of a finished run folder: a run whose
-    store failed at the end stays pending, and its rerun finishes it."""
-    summary["timings_seconds"] = clock.seconds
-    summary["finished_at"] = datetime.now(UTC).isoformat()
-    summary["outputs"] = {"folder": str(run.out), "index": str(run.out / "index.html")}
-    write_index(run.out, cases, summary)
-    record_run(run.workspace.case_store_url, run.run_id, quote(summary))  # type: ignore[call-overload]  # Prefect's Task types take no quote()
-    write_json(run.out / "run_summary.json", summary)
-    if run.key is not None:
-        finish_run(run.workspace.runs, run.key)
+    The orders are read in chunks and split into partitions of related customers
+    (`partitions`, else the `partitions` setting); each partition is screened as its own
+    task, and the results are merged into the same outputs whatever the partitioning.
+    The stages below run in this order, each timed in the summary; `RunResources` gives
+    back what they held (published setup, workers, the work folder) however they end."""
+    report = Progress(get_run_logger(), progress)
+    key = run_key(transactions, watchlist, config, column_map, partitions, out)
+    run = begin_run(workspace, out, key=key)
+    if run.resumed:
+        report(f"finishing run {run.run_id}, which was stopped before its end")
+    clock = StageClock()
+    with RunResources(run.work) as resources:
+        with clock("setup"):
+            setup, sources = set_up(
+                run, transactions, watchlist, config, column_map, accept_shrink, partial
+            )
+        with clock("ingest"):
+            spool = ingest_orders(setup, sources, run, resources, report)
+        with clock("partition"):
+            parts = partition_orders(setup, spool, run, resources, partitions, report)
+        with clock("ml-fit"):
+            fit_models(setup, run, spool, parts, report)
+        with clock("screening"):
+            results = screen(setup, run, spool, parts, resources, report)
+        with clock("network"):
+            network = relate(setup, run, spool, parts, results)
+        cases = store_and_write_cases(results, run, setup, clock, report, network)
+        with clock("outputs"):
+            scored = write_outputs(run, spool, parts, results, cases, setup.settings, network)
+    summary = summarize(
+        run, setup, sources, spool, parts, results, scored, cases, network, resources.runner
+    )
+    if summary["drift"]["drifted"]:
+        report(f"drift: {summary['drift']['message']}")
+    close_run(run, cases.index_lines, summary, clock)
+    report(
+        f"run {run.run_id}: {summary['counts']['cases_opened']} case(s) opened, "
+        f"{summary['counts']['cases_updated']} updated; outputs in {run.out}"
+    )
     return summary
 
 
-def new_run_id() -> str:
-    return datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + secrets.token_hex(2)
+# --- the stages, in the order the flow runs them ---
+
+
+def set_up(
+    run: RunFolder,
+    transactions: list[str],
+    watchlist: list[str] | None,
+    config: str | None,
+    column_map: str | None,
+    accept_shrink: bool,
+    partial: bool,
+) -> tuple[RunSetup, list[tuple[str, Path]]]:
+    """The run's setup (flows/assembly.py) and its order files with where each came from
+    (a file given by URL is fetched into the work folder first, as is a list)."""
+    sources = expand_sources(transactions, run.work / "inputs")
+    lists = expand_inputs(watchlist, run.work / "lists") if watchlist else None
+    list_paths = [str(p) for p in lists] if lists else None
+    setup = prepare_run(run.workspace, config, list_paths, column_map, accept_shrink, partial)
+    return setup, sources
+
+
+def ingest_orders(
+    setup: RunSetup,
+    sources: list[tuple[str, Path]],
+    run: RunFolder,
+    resources: RunResources,
+    report: Progress,
+) -> SpooledOrders:
+    """The orders read, checked and spooled into the work folder in chunks."""
+    spool: SpooledOrders = ingest(quote(setup), sources, run.work / "orders")  # type: ignore[call-overload]  # Prefect's Task types take no quote()
+    resources.release_memory()
+    tally = spool.tally
+    report(
+        f"ingest: {tally.rows_read} rows read, {spool.rows_accepted} accepted, "
+        f"{tally.rows_rejected} rejected"
+    )
+    return spool
+
+
+def partition_orders(
+    setup: RunSetup,
+    spool: SpooledOrders,
+    run: RunFolder,
+    resources: RunResources,
+    partitions: int | None,
+    report: Progress,
+) -> list[Partition]:
+    """The spooled orders split into `partitions` (else as many as the settings say) of
+    related customers."""
+    count = partitions or partition_count(setup.settings, spool.rows_accepted, *runner_workers())
+    parts: list[Partition] = partition(quote(spool), run.workspace, lookback_days(setup), count)  # type: ignore[call-overload]  # Prefect's Task types take no quote()
+    resources.release_memory()
+    report(f"partitions: {count} of {min(p.rows for p in parts)}-{max(p.rows for p in parts)} rows")
+    return parts
+
+
+def fit_models(
+    setup: RunSetup, run: RunFolder, spool: SpooledOrders, parts: list[Partition], report: Progress
+) -> None:
+    """The anomaly model refitted when due, then the active ML models added as detectors."""
+    since = history_since(spool, lookback_days(setup))
+    fit_anomaly_if_due(setup, run.workspace, spool, parts, since, report)
+    add_ml(setup, run.workspace)
+
+
+def screen(
+    setup: RunSetup,
+    run: RunFolder,
+    spool: SpooledOrders,
+    parts: list[Partition],
+    resources: RunResources,
+    report: Progress,
+) -> list[PartitionResult]:
+    """Every detector over every partition (flows/partition_tasks.py), the setup published
+    to the partition tasks; a local cluster's workers are retired after the last one."""
+    resources.publish(run.run_id, setup)
+    results: list[PartitionResult] = each_partition(
+        screen_partition,
+        parts,
+        report,
+        "screening",
+        run_id=run.run_id,
+        workspace=run.workspace,
+        since=history_since(spool, lookback_days(setup)),
+        as_of=as_of_date(spool),
+        present_columns=spool.present_columns,
+    )
+    resources.retire_workers()
+    return results
+
+
+def relate(
+    setup: RunSetup,
+    run: RunFolder,
+    spool: SpooledOrders,
+    parts: list[Partition],
+    results: list[PartitionResult],
+) -> RunNetwork | None:
+    """The network of related parties (None when disabled)."""
+    since = history_since(spool, lookback_days(setup))
+    network: RunNetwork | None = relate_parties(  # type: ignore[call-overload]  # Prefect's Task types take no quote()
+        quote(setup),
+        run.workspace,
+        quote(parts),
+        quote(results),
+        since,
+        as_of_date(spool),
+        run.run_id,
+    )
+    return network
+
+
+def store_and_write_cases(
+    results: list[PartitionResult],
+    run: RunFolder,
+    setup: RunSetup,
+    clock: StageClock,
+    report: Progress,
+    network: RunNetwork | None = None,
+) -> StoredCases:
+    """Stores the partitions' drafts (deduplicated against the case store) in case-key
+    order across all partitions, so that case ids do not depend on the partitioning, and
+    writes the files of the cases opened or updated; a batch at a time, so that memory
+    does not grow with the number of cases. A batch's files are written by forked workers
+    while the next batch is stored."""
+    settings, info = setup.settings, run.info(setup.versions)
+    stored = StoredCases(action_counts=action_counts([]))
+    merged: Iterator[Any] = heapq.merge(
+        *(iter_drafts(r) for r in results), key=lambda d: d.case_key
+    )
+    if network is not None:
+        merged = network.attach_all(merged, settings["cases"])
+    ws_url = run.workspace.case_store_url
+    total = sum(r.draft_count for r in results)
+    done = 0
+    with CaseFileWriter(run.out, render_workers(settings)) as writer:
+        while True:
+            # a batch's drafts and cases live until it is stored and handed to the
+            # writers: collections while they pile up would walk them again and again
+            with collector_paused():
+                batch = list(itertools.islice(merged, CASES_PER_BATCH))
+                if not batch:
+                    break
+                with clock("cases"):
+                    upserts = store_cases(ws_url, quote(batch), info, run.resumed).upserts  # type: ignore[call-overload]
+                stored.case_of_key.update({u.case_key: u.case_id for u in upserts if u.case_id})
+                stored.suppressed.add(batch, upserts)
+                for action, n in action_counts(upserts).items():
+                    stored.action_counts[action] = stored.action_counts.get(action, 0) + n
+                touched = touched_cases(upserts)
+                with clock("outputs"):
+                    writer.submit(touched)
+                stored.index_lines.extend(index_line(case) for case in touched)
+                done += len(batch)
+                del batch, upserts, touched
+            gc.collect(0)  # what the batch left, once: all of it is in the young generation
+            report(f"cases: {done} of {total} stored")
+        with clock("outputs"):
+            writer.wait()
+    if network is not None:  # the related parties were found as the batches were taken
+        clock.add("network", network.seconds)
+    report(f"cases: the files of {len(stored.index_lines)} written")
+    return stored
+
+
+def write_outputs(
+    run: RunFolder,
+    spool: SpooledOrders,
+    parts: list[Partition],
+    results: list[PartitionResult],
+    cases: StoredCases,
+    settings: dict[str, Any],
+    network: RunNetwork | None,
+) -> dict[str, int]:
+    """The run's files besides the cases: scored rows, suppressed hits, flags, rejected
+    rows and field warnings. Returns the scored rows' counts for the summary."""
+    scored = write_merged_scored(results, run.out, cases, settings, network)
+    write_suppressed_hits(run.out, cases.suppressed)
+    flag_files = [r.flags for r in results]
+    if network is not None:  # the network's flags that reached a case, as scored
+        flag_files.append(write_network_flags(network, parts, run.work / "network.parquet"))
+    write_merged_flags(flag_files, run.out / "flags.parquet")
+    write_rejected(run.out, spool.tally.rejected_frame())
+    write_field_warnings(run.out, spool.tally.field_warnings_frame())
+    return scored
+
+
+def summarize(
+    run: RunFolder,
+    setup: RunSetup,
+    sources: list[tuple[str, Path]],
+    spool: SpooledOrders,
+    parts: list[Partition],
+    results: list[PartitionResult],
+    scored: dict[str, int],
+    cases: StoredCases,
+    network: RunNetwork | None,
+    runner: str,
+) -> dict[str, Any]:
+    """The run summary but for what `close_run` adds (timings, end, outputs)."""
+    summary = run_summary(run, sources, spool, results, scored, cases)
+    summary["partitions"] = {
+        "count": len(parts),
+        "runner": runner,
+        "rows": [p.rows for p in parts],
+        "seconds_by_stage": partition_seconds(results),
+    }
+    summary["network"] = network.counts if network is not None else {"enabled": False}
+    if network is not None:  # the network flags that reached a case, as scored
+        found = network.attached_flags().drop_duplicates(["transaction_id", "code"])
+        by_code = summary["counts"]["flags_by_code"]
+        for code, n in found["code"].value_counts().items():
+            by_code[str(code)] = by_code.get(str(code), 0) + int(n)
+        summary["counts"]["flags_by_code"] = dict(sorted(by_code.items()))
+    summary["skipped_detectors"] = setup.skipped
+    summary["versions"] = setup.versions
+    if setup.ownership is not None:
+        summary["ownership"] = resolution_report(setup.ownership)
+    summary["drift"] = run_drift(results, setup, run.workspace, summary)
+    return summary
+
+
+def lookback_days(setup: RunSetup) -> int:
+    return int(setup.settings["history"]["lookback_days"])
+
+
+def as_of_date(spool: SpooledOrders) -> date:
+    """The run's date: its last order's (today for a run without orders)."""
+    return spool.last_date or datetime.now(UTC).date()
+
+
+@dataclass
+class StoredCases:
+    """What storing the run's case drafts gave: case ids by key, the store's actions, and
+    one light line per case the run opened or updated (for index.html)."""
+
+    case_of_key: dict[str, str] = field(default_factory=dict)
+    action_counts: dict[str, int] = field(default_factory=dict)
+    index_lines: list[SimpleNamespace] = field(default_factory=list)
+    suppressed: SuppressedHits = field(default_factory=SuppressedHits)
+
+
+def index_line(case: Any) -> SimpleNamespace:
+    """The few fields of a case that the run's index page shows."""
+    return SimpleNamespace(
+        case_id=case.case_id,
+        follow_up_of=getattr(case, "follow_up_of", None),
+        risk_score=case.risk_score,
+        priority=case.priority,
+        status=case.status,
+        subject=dict(case.subject),
+        due_at=getattr(case, "due_at", None),
+        flags=[SimpleNamespace(code=f.code) for f in case.flags],
+        watchlist_matches=range(len(case.watchlist_matches)),
+        transaction_ids=range(len(case.transaction_ids)),
+    )
 
 
 @task(name="ingest", **TASK_OPTIONS)
@@ -253,35 +506,6 @@ def read_parts_flags(results: list[PartitionResult]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
 
 
-@dataclass
-class StoredBatch:
-    """A batch's upserts, wrapped: Prefect looks into a task's result one level deep, and
-    walking ten thousand upserts costs seconds per batch."""
-
-    upserts: list
-
-
-@task(name="store-cases", **TASK_OPTIONS)
-def store_cases(store_url: str, drafts: list, run: RunInfo, resumed: bool = False) -> StoredBatch:
-    """Dedup against the case store; full cases come back only for those this run touched
-    (for a resumed run, also those the killed run had stored)."""
-    store = CaseStore(store_url, load_case_policy())
-    try:
-        upserts = store.upsert_drafts(drafts, run, load="changed")
-        return StoredBatch(actions_before(store, run.run_id, upserts) if resumed else upserts)
-    finally:
-        store.close()
-
-
-@task(name="record-run", **TASK_OPTIONS)
-def record_run(store_url: str, run_id: str, summary: dict) -> None:
-    store = CaseStore(store_url, load_case_policy())
-    try:
-        store.finish_run(run_id, datetime.now(UTC), summary)
-    finally:
-        store.close()
-
-
 def each_partition(
     task_fn: Any, parts: list[Partition], report: Progress, verb: str, **arguments: Any
 ) -> list[Any]:
@@ -327,212 +551,6 @@ def fit_anomaly_if_due(
     if len(sample) >= 10:
         fit_anomaly_model(ws, quote(sample), setup.settings, spool.rows_accepted)
         report(f"anomaly model fitted on {len(sample)} sampled transactions")
-
-
-@dataclass
-class StoredCases:
-    """What storing the run's case drafts gave: case ids by key, the store's actions, and
-    one light line per case the run opened or updated (for index.html)."""
-
-    case_of_key: dict[str, str] = field(default_factory=dict)
-    action_counts: dict[str, int] = field(default_factory=dict)
-    index_lines: list[SimpleNamespace] = field(default_factory=list)
-    suppressed: SuppressedHits = field(default_factory=SuppressedHits)
-
-
-def index_line(case: Any) -> SimpleNamespace:
-    """The few fields of a case that the run's index page shows."""
-    return SimpleNamespace(
-        case_id=case.case_id,
-        follow_up_of=getattr(case, "follow_up_of", None),
-        risk_score=case.risk_score,
-        priority=case.priority,
-        status=case.status,
-        subject=dict(case.subject),
-        due_at=getattr(case, "due_at", None),
-        flags=[SimpleNamespace(code=f.code) for f in case.flags],
-        watchlist_matches=range(len(case.watchlist_matches)),
-        transaction_ids=range(len(case.transaction_ids)),
-    )
-
-
-def store_and_write_cases(
-    results: list[PartitionResult],
-    ws: Workspace,
-    run: RunInfo,
-    out_dir: Path,
-    settings: dict[str, Any],
-    clock: StageClock,
-    report: Progress,
-    resumed: bool = False,
-    network: RunNetwork | None = None,
-) -> StoredCases:
-    """Stores the partitions' drafts (deduplicated against the case store) in case-key
-    order across all partitions, so that case ids do not depend on the partitioning, and
-    writes the files of the cases opened or updated; a batch at a time, so that memory
-    does not grow with the number of cases. A batch's files are written by forked workers
-    while the next batch is stored."""
-    stored = StoredCases(action_counts=action_counts([]))
-    merged: Iterator[Any] = heapq.merge(
-        *(iter_drafts(r) for r in results), key=lambda d: d.case_key
-    )
-    if network is not None:
-        merged = network.attach_all(merged, settings["cases"])
-    total = sum(r.draft_count for r in results)
-    done = 0
-    with CaseFileWriter(out_dir, render_workers(settings)) as writer:
-        while True:
-            # a batch's drafts and cases live until it is stored and handed to the
-            # writers: collections while they pile up would walk them again and again
-            with collector_paused():
-                batch = list(itertools.islice(merged, CASES_PER_BATCH))
-                if not batch:
-                    break
-                with clock("cases"):
-                    upserts = store_cases(ws.case_store_url, quote(batch), run, resumed).upserts  # type: ignore[call-overload]
-                stored.case_of_key.update({u.case_key: u.case_id for u in upserts if u.case_id})
-                stored.suppressed.add(batch, upserts)
-                for action, n in action_counts(upserts).items():
-                    stored.action_counts[action] = stored.action_counts.get(action, 0) + n
-                touched = touched_cases(upserts)
-                with clock("outputs"):
-                    writer.submit(touched)
-                stored.index_lines.extend(index_line(case) for case in touched)
-                done += len(batch)
-                del batch, upserts, touched
-            gc.collect(0)  # what the batch left, once: all of it is in the young generation
-            report(f"cases: {done} of {total} stored")
-        with clock("outputs"):
-            writer.wait()
-    if network is not None:  # the related parties were found as the batches were taken
-        clock.seconds["network"] = round(clock.seconds.get("network", 0.0) + network.seconds, 3)
-    report(f"cases: the files of {len(stored.index_lines)} written")
-    return stored
-
-
-@flow(name="daily-screening", log_prints=True)
-def daily_screening(
-    transactions: list[str],
-    workspace: str = "redflag-workspace",
-    watchlist: list[str] | None = None,
-    config: str | None = None,
-    out: str | None = None,
-    column_map: str | None = None,
-    partitions: int | None = None,
-    progress: bool = False,
-    accept_shrink: bool = False,
-    partial: bool = False,
-) -> dict[str, Any]:
-    """Screen one day's orders and write Contract 3's outputs; returns the run summary.
-
-    The orders are read in chunks and split into partitions of related customers
-    (`partitions`, else the `partitions` setting); each partition is screened as its own
-    task, and the results are merged into the same outputs whatever the partitioning."""
-    report = Progress(get_run_logger(), progress)
-    key = run_key(transactions, watchlist, config, column_map, partitions, out)
-    run_folder = begin_run(workspace, out, key=key)
-    if run_folder.resumed:
-        report(f"finishing run {run_folder.run_id}, which was stopped before its end")
-    run_id, started_at, ws, out_dir = (
-        run_folder.run_id,
-        run_folder.started_at,
-        run_folder.workspace,
-        run_folder.out,
-    )
-    work = ws.root / "work" / run_id
-    client = dask_client()
-    clock = StageClock()
-    try:
-        with clock("setup"):
-            sources = expand_sources(transactions, work / "inputs")
-            lists = expand_inputs(watchlist, work / "lists") if watchlist else None
-            list_paths = [str(p) for p in lists] if lists else None
-            setup = prepare_run(ws, config, list_paths, column_map, accept_shrink, partial)
-        with clock("ingest"):
-            spool = ingest(quote(setup), sources, work / "orders")  # type: ignore[call-overload]  # Prefect's Task types take no quote()
-        release_memory()
-        tally = spool.tally
-        report(
-            f"ingest: {tally.rows_read} rows read, {spool.rows_accepted} accepted, "
-            f"{tally.rows_rejected} rejected"
-        )
-        lookback = int(setup.settings["history"]["lookback_days"])
-        count = partitions or partition_count(
-            setup.settings, spool.rows_accepted, *runner_workers()
-        )
-        with clock("partition"):
-            parts = partition(quote(spool), ws, lookback, count)  # type: ignore[call-overload]  # Prefect's Task types take no quote()
-            release_memory()
-        report(
-            f"partitions: {count} of {min(p.rows for p in parts)}-{max(p.rows for p in parts)} rows"
-        )
-        since = history_since(spool, lookback)
-        with clock("ml-fit"):
-            fit_anomaly_if_due(setup, ws, spool, parts, since, report)
-            add_ml(setup, ws)
-        publish(run_id, setup, client)
-        with clock("screening"):
-            results: list[PartitionResult] = each_partition(
-                screen_partition,
-                parts,
-                report,
-                "screening",
-                run_id=run_id,
-                workspace=ws,
-                since=since,
-                as_of=spool.last_date or datetime.now(UTC).date(),
-                present_columns=spool.present_columns,
-            )
-            retire_local_workers(client)
-        with clock("network"):
-            as_of = spool.last_date or datetime.now(UTC).date()
-            network = relate_parties(  # type: ignore[call-overload]  # Prefect's Task types take no quote()
-                quote(setup), ws, quote(parts), quote(results), since, as_of, run_id
-            )
-        run = RunInfo(run_id=run_id, started_at=started_at.isoformat(), versions=setup.versions)
-        cases = store_and_write_cases(
-            results, ws, run, out_dir, setup.settings, clock, report, run_folder.resumed, network
-        )
-        with clock("outputs"):
-            scored = write_merged_scored(results, out_dir, cases, setup.settings, network)
-            write_suppressed_hits(out_dir, cases.suppressed)
-            flag_files = [r.flags for r in results]
-            if network is not None:  # the network's flags that reached a case, as scored
-                flag_files.append(write_network_flags(network, parts, work / "network.parquet"))
-            write_merged_flags(flag_files, out_dir / "flags.parquet")
-            write_rejected(out_dir, tally.rejected_frame())
-            write_field_warnings(out_dir, tally.field_warnings_frame())
-    finally:
-        withdraw(run_id, client)
-        shutil.rmtree(work, ignore_errors=True)
-
-    summary = run_summary(run_folder, sources, spool, results, scored, cases)
-    summary["partitions"] = {
-        "count": count,
-        "runner": "dask" if client is not None else "default",
-        "rows": [p.rows for p in parts],
-        "seconds_by_stage": partition_seconds(results),
-    }
-    summary["network"] = network.counts if network is not None else {"enabled": False}
-    if network is not None:  # the network flags that reached a case, as scored
-        found = network.attached_flags().drop_duplicates(["transaction_id", "code"])
-        by_code = summary["counts"]["flags_by_code"]
-        for code, n in found["code"].value_counts().items():
-            by_code[str(code)] = by_code.get(str(code), 0) + int(n)
-        summary["counts"]["flags_by_code"] = dict(sorted(by_code.items()))
-    summary["skipped_detectors"] = setup.skipped
-    summary["versions"] = setup.versions
-    if setup.ownership is not None:
-        summary["ownership"] = resolution_report(setup.ownership)
-    summary["drift"] = run_drift(results, setup, ws, summary)
-    if summary["drift"]["drifted"]:
-        report(f"drift: {summary['drift']['message']}")
-    close_run(run_folder, cases.index_lines, summary, clock)
-    report(
-        f"run {run_id}: {summary['counts']['cases_opened']} case(s) opened, "
-        f"{summary['counts']['cases_updated']} updated; outputs in {out_dir}"
-    )
-    return summary
 
 
 def write_merged_scored(

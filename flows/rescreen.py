@@ -36,12 +36,12 @@ from detectors.ownership_replay import OWNERSHIP_CODES, OwnershipReplay
 from detectors.rules.engine import RuleEngine
 from detectors.schema import OPTIONAL_COLUMNS
 from flows.assembly import code_version
-from flows.daily import TASK_OPTIONS, StageClock, begin_run, close_run, store_cases
 from flows.history import TransactionHistory
 from flows.ingest.partitioning import partition_numbers
 from flows.ingest.partitions import partition_count
 from flows.ingest.sources import expand_sources
 from flows.progress import Progress
+from flows.run import TASK_OPTIONS, StageClock, begin_run, close_run, store_cases
 from flows.runtime.runners import dask_client, retire_local_workers, run_each, runner_workers
 from flows.runtime.shipping import publish, published, withdraw
 from flows.screening import match_settings, snapshot_store
