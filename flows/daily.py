@@ -80,10 +80,10 @@ from flows.run import (
     close_run,
     store_cases,
 )
+from flows.run_summary import RunSummary, input_files
 from flows.runtime.bulk import collector_paused
 from flows.runtime.runners import run_each, runner_workers
 from flows.settings import CONFIGS_DIR, Workspace, ingest_workers, read_yaml, render_workers
-from watchlists.loader import file_sha256
 
 CASES_PER_BATCH = 10_000  # drafts stored, and case files written, per batch
 
@@ -117,7 +117,7 @@ def daily_screening(
     clock = StageClock()
     with RunResources(run.work) as resources:
         with clock("setup"):
-            setup, sources = set_up(
+            setup, sources, inputs = set_up(
                 run, transactions, watchlist, config, column_map, accept_shrink, partial
             )
         with clock("ingest"):
@@ -134,16 +134,16 @@ def daily_screening(
         with clock("outputs"):
             scored = write_outputs(run, spool, parts, results, cases, setup.settings, network)
     summary = summarize(
-        run, setup, sources, spool, parts, results, scored, cases, network, resources.runner
+        run, setup, inputs, spool, parts, results, scored, cases, network, resources.runner
     )
-    if summary["drift"]["drifted"]:
-        report(f"drift: {summary['drift']['message']}")
-    close_run(run, cases.index_lines, summary, clock)
+    if summary.drift and summary.drift["drifted"]:
+        report(f"drift: {summary.drift['message']}")
+    written = close_run(run, cases.index_lines, summary, clock)
     report(
-        f"run {run.run_id}: {summary['counts']['cases_opened']} case(s) opened, "
-        f"{summary['counts']['cases_updated']} updated; outputs in {run.out}"
+        f"run {run.run_id}: {summary.counts['cases_opened']} case(s) opened, "
+        f"{summary.counts['cases_updated']} updated; outputs in {run.out}"
     )
-    return summary
+    return written
 
 
 # --- the stages, in the order the flow runs them ---
@@ -157,14 +157,15 @@ def set_up(
     column_map: str | None,
     accept_shrink: bool,
     partial: bool,
-) -> tuple[RunSetup, list[tuple[str, Path]]]:
-    """The run's setup (flows/assembly.py) and its order files with where each came from
-    (a file given by URL is fetched into the work folder first, as is a list)."""
+) -> tuple[RunSetup, list[tuple[str, Path]], list[dict[str, Any]]]:
+    """The run's setup (flows/assembly.py), its order files with where each came from (a
+    file given by URL is fetched into the work folder first, as is a list), and the
+    inputs as the summary lists them (hashed now: a fetched file goes with the folder)."""
     sources = expand_sources(transactions, run.work / "inputs")
     lists = expand_inputs(watchlist, run.work / "lists") if watchlist else None
     list_paths = [str(p) for p in lists] if lists else None
     setup = prepare_run(run.workspace, config, list_paths, column_map, accept_shrink, partial)
-    return setup, sources
+    return setup, sources, input_files(sources)
 
 
 def ingest_orders(
@@ -336,7 +337,7 @@ def write_outputs(
 def summarize(
     run: RunFolder,
     setup: RunSetup,
-    sources: list[tuple[str, Path]],
+    inputs: list[dict[str, Any]],
     spool: SpooledOrders,
     parts: list[Partition],
     results: list[PartitionResult],
@@ -344,27 +345,48 @@ def summarize(
     cases: StoredCases,
     network: RunNetwork | None,
     runner: str,
-) -> dict[str, Any]:
+) -> RunSummary:
     """The run summary but for what `close_run` adds (timings, end, outputs)."""
-    summary = run_summary(run, sources, spool, results, scored, cases)
-    summary["partitions"] = {
-        "count": len(parts),
-        "runner": runner,
-        "rows": [p.rows for p in parts],
-        "seconds_by_stage": partition_seconds(results),
-    }
-    summary["network"] = network.counts if network is not None else {"enabled": False}
+    tally = spool.tally
+    by_code: dict[str, int] = {}
+    for result in results:
+        for code, n in result.flags_by_code.items():
+            by_code[code] = by_code.get(code, 0) + n
     if network is not None:  # the network flags that reached a case, as scored
         found = network.attached_flags().drop_duplicates(["transaction_id", "code"])
-        by_code = summary["counts"]["flags_by_code"]
         for code, n in found["code"].value_counts().items():
             by_code[str(code)] = by_code.get(str(code), 0) + int(n)
-        summary["counts"]["flags_by_code"] = dict(sorted(by_code.items()))
-    summary["skipped_detectors"] = setup.skipped
-    summary["versions"] = setup.versions
-    if setup.ownership is not None:
-        summary["ownership"] = resolution_report(setup.ownership)
-    summary["drift"] = run_drift(results, setup, run.workspace, summary)
+    gaps = {(n["family"], n["code"], n["reason"]): n for r in results for n in r.not_evaluable}
+    summary = RunSummary(
+        run_id=run.run_id,
+        started_at=run.started_at.isoformat(),
+        inputs=inputs,
+        counts={
+            "rows_read": tally.rows_read,
+            "rows_accepted": spool.rows_accepted,
+            "rows_rejected": tally.rows_rejected,
+            "reject_reasons": tally.reject_counts,
+            "field_warnings": sum(len(w) for w in tally.field_warnings),
+            "parties_screened": detail_total(results, "watchlist", "parties_screened"),
+            "watchlist_hits": detail_total(results, "watchlist", "hits_count"),
+            "flags_by_code": dict(sorted(by_code.items())),
+            **scored,
+            **cases.action_counts,
+            "history_transactions_added": sum(r.history_added for r in results),
+        },
+        not_evaluable=list(gaps.values()),
+        partitions={
+            "count": len(parts),
+            "runner": runner,
+            "rows": [p.rows for p in parts],
+            "seconds_by_stage": partition_seconds(results),
+        },
+        network=network.counts if network is not None else {"enabled": False},
+        skipped_detectors=setup.skipped,
+        versions=setup.versions,
+        ownership=resolution_report(setup.ownership) if setup.ownership is not None else None,
+    )
+    summary.drift = run_drift(results, setup, run.workspace, summary.to_dict())
     return summary
 
 
@@ -587,42 +609,6 @@ def write_merged_scored(
             counts["transactions_flagged"] += int((scored["flags"] != "").sum())
             counts["transactions_in_cases"] += int((scored["case_id"] != "").sum())
     return counts
-
-
-def run_summary(
-    run_folder: RunFolder,
-    sources: list[tuple[str, Path]],
-    spool: SpooledOrders,
-    results: list[PartitionResult],
-    scored: dict[str, int],
-    cases: StoredCases,
-) -> dict[str, Any]:
-    tally = spool.tally
-    by_code: dict[str, int] = {}
-    for result in results:
-        for code, n in result.flags_by_code.items():
-            by_code[code] = by_code.get(code, 0) + n
-    gaps = {(n["family"], n["code"], n["reason"]): n for r in results for n in r.not_evaluable}
-    return {
-        "run_id": run_folder.run_id,
-        "started_at": run_folder.started_at.isoformat(),
-        "finished_at": None,
-        "inputs": [{"path": source, "sha256": file_sha256(path)} for source, path in sources],
-        "counts": {
-            "rows_read": tally.rows_read,
-            "rows_accepted": spool.rows_accepted,
-            "rows_rejected": tally.rows_rejected,
-            "reject_reasons": tally.reject_counts,
-            "field_warnings": sum(len(w) for w in tally.field_warnings),
-            "parties_screened": detail_total(results, "watchlist", "parties_screened"),
-            "watchlist_hits": detail_total(results, "watchlist", "hits_count"),
-            "flags_by_code": dict(sorted(by_code.items())),
-            **scored,
-            **cases.action_counts,
-            "history_transactions_added": sum(r.history_added for r in results),
-        },
-        "not_evaluable": list(gaps.values()),
-    }
 
 
 def detail_total(results: list[PartitionResult], family: str, key: str) -> int:

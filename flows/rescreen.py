@@ -42,6 +42,7 @@ from flows.ingest.partitions import partition_count
 from flows.ingest.sources import expand_sources
 from flows.progress import Progress
 from flows.run import TASK_OPTIONS, StageClock, begin_run, close_run, store_cases
+from flows.run_summary import RunSummary, input_files
 from flows.runtime.runners import dask_client, retire_local_workers, run_each, runner_workers
 from flows.runtime.shipping import publish, published, withdraw
 from flows.screening import match_settings, snapshot_store
@@ -49,7 +50,6 @@ from flows.settings import CONFIGS_DIR, Workspace, load_pipeline_settings, read_
 from watchlists import SnapshotInfo, SnapshotStore, WatchlistDiff, diff_entries, entries_to_frame
 from watchlists.diff import combine_diffs
 from watchlists.list_sources import SAMPLE_SOURCE
-from watchlists.loader import file_sha256
 from watchlists.ownership import OwnershipStore
 
 TRIGGER = "watchlist change"
@@ -285,18 +285,14 @@ def rescreen(
     touched = touched_cases(upserts)
 
     write_inert_csv(diff.to_frame(), out_dir / "watchlist_diff.csv")
-    summary = {
-        "run_id": run_id,
-        "kind": "rescreen",
-        "trigger": TRIGGER,
-        "started_at": started_at.isoformat(),
-        "finished_at": None,
-        "inputs": [
-            {"path": source, "sha256": file_sha256(p) if p.is_file() else None}
-            for source, p in sources
-        ],
-        "since": since_date.isoformat(),
-        "counts": {
+    summary = RunSummary(
+        run_id=run_id,
+        kind="rescreen",
+        trigger=TRIGGER,
+        started_at=started_at.isoformat(),
+        inputs=input_files(sources),
+        since=since_date.isoformat(),
+        counts={
             "entries_added": diff.counts().get("added", 0),
             "entries_removed": diff.counts().get("removed", 0),
             "entries_changed": diff.counts().get("changed", 0),
@@ -307,13 +303,13 @@ def rescreen(
             **action_counts(upserts),
             "cases_noted_entry_removed": len(noted),
         },
-        "versions": versions,
-    }
+        versions=versions,
+    )
     write_cases(out_dir, touched, render_workers(settings))
     activate_rescreened(ws, sources_changed)
-    close_run(run_folder, touched, summary, clock)
-    report(f"rescreen {run_id}: {summary['counts']}")
-    return summary
+    written = close_run(run_folder, touched, summary, clock)
+    report(f"rescreen {run_id}: {summary.counts}")
+    return written
 
 
 def ownership_replay(

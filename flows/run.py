@@ -25,6 +25,7 @@ from cases.policy import load_case_policy
 from cases.run_outputs import write_index, write_json
 from cases.store import CaseStore, RunInfo, UpsertResult
 from flows.resume import actions_before, claim_run, finish_run
+from flows.run_summary import RunSummary
 from flows.runtime.memory import release_memory
 from flows.runtime.runners import dask_client, retire_local_workers
 from flows.runtime.shipping import publish, withdraw
@@ -173,14 +174,14 @@ def record_run(store_url: str, run_id: str, summary: dict[str, Any]) -> None:
 
 
 def close_run(
-    run: RunFolder, cases: Sequence[Any], summary: dict[str, Any], clock: StageClock
+    run: RunFolder, cases: Sequence[Any], finished: RunSummary, clock: StageClock
 ) -> dict[str, Any]:
     """Completes the summary, writes index.html, records the run in the case store, and
     only then writes run_summary.json, the mark of a finished run folder: a run whose
-    store failed at the end stays pending, and its rerun finishes it."""
-    summary["timings_seconds"] = clock.seconds
-    summary["finished_at"] = datetime.now(UTC).isoformat()
-    summary["outputs"] = {"folder": str(run.out), "index": str(run.out / "index.html")}
+    store failed at the end stays pending, and its rerun finishes it. Returns the summary
+    as written."""
+    finished.finish(datetime.now(UTC), clock.seconds, run.out)
+    summary = finished.to_dict()
     write_index(run.out, list(cases), summary)
     record_run(run.workspace.case_store_url, run.run_id, quote(summary))  # type: ignore[call-overload]  # Prefect's Task types take no quote()
     write_json(run.out / "run_summary.json", summary)
