@@ -25,6 +25,7 @@ from prefect.cache_policies import NO_CACHE
 
 from cases.customer_history import attach_run_context
 from cases.grouping import build_drafts
+from cases.model import CaseDraft
 from detectors.base import DetectionContext, DetectorResult, concat_flags
 from detectors.ml.features import build_features
 from detectors.schema import CANONICAL_COLUMNS
@@ -90,9 +91,10 @@ def screen_orders(
     as_of: date,
     present_columns: frozenset[str],
 ) -> PartitionResult:
-    """Every detector over one partition, then its scores and case drafts; the orders are
-    then kept in the history (stored once by id: a rerun after a failure stores nothing
-    twice, and a partition's history never holds another partition's customers)."""
+    """One partition screened: detect → score → draft, then its files written to the
+    work folder and its orders kept in the history (stored once by id: a rerun after a
+    failure stores nothing twice, and a partition's history never holds another
+    partition's customers)."""
     setup = published(run_id)
     seconds: dict[str, float] = {}
     started = time.perf_counter()
@@ -102,40 +104,13 @@ def screen_orders(
     orders = batch.drop(columns=[ROW])
     context = setup.context(orders, history, present_columns, as_of=as_of)
     folder = part.files[0].parent if part.files else (part.folder or Path("."))
-    results, detection_seconds = detect_all(setup, orders, context, folder)
-    seconds.update(detection_seconds)
+    found = detect(setup, orders, context, folder)
+    seconds.update(found.seconds)
     started = time.perf_counter()
-    flags = concat_flags([r.flags for r in results.values()])
-    scored, learned = learned_scores(setup, orders, flags, context)
-    drafts = sorted(
-        build_drafts(orders, flags, scored, setup.settings["cases"]), key=lambda d: d.case_key
-    )
-    explain_drafts(drafts, scored, learned)
-    drift = partition_drift_counts(setup, orders, context)
-    gaps = [{"family": f, "code": n.code, "reason": n.reason}
-            for f, r in results.items() for n in r.not_evaluable]  # fmt: skip
-    attach_run_context(drafts, history, gaps, setup.policy)
+    scored, learned = score(setup, orders, found, context)
+    drafts = draft(setup, orders, history, found, scored, learned)
     seconds["cases"] = time.perf_counter() - started
-    scored = scored.assign(
-        customer_id=orders["customer_id"].to_numpy(), **{ROW: batch[ROW].to_numpy()}
-    )
-    # both sorted by input row (a transaction's flags stay in detector order), as the
-    # flow merges the partitions' files back into input order a window at a time
-    scored_path = folder / "scored.parquet"
-    scored[list(SCORED_PART_COLUMNS)].sort_values(ROW, kind="stable").to_parquet(
-        scored_path, index=False
-    )
-    flags_path = folder / "flags.parquet"
-    row_of = pd.Series(batch[ROW].to_numpy(), index=orders["transaction_id"])
-    flags.assign(
-        evidence=[json.dumps(e, default=str) for e in flags["evidence"]],
-        **{ROW: flags["transaction_id"].map(row_of).to_numpy()},
-    ).sort_values(ROW, kind="stable").to_parquet(flags_path, index=False)
-    drafts_path = folder / "drafts.pickle"
-    with drafts_path.open("wb") as handle:  # in slices, so that they can be read back lazily
-        for first in range(0, len(drafts), DRAFTS_PER_SLICE):
-            slice_ = drafts[first : first + DRAFTS_PER_SLICE]
-            pickle.dump(slice_, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    files = write_partition(folder, batch, found.flags, scored, drafts)
     started = time.perf_counter()
     added = TransactionHistory(workspace.history).append(
         orders[list(CANONICAL_COLUMNS)], run_id, part=f"-{part.number:04d}"
@@ -145,23 +120,112 @@ def screen_orders(
         number=part.number,
         history_added=added,
         rows=part.rows,
-        scored=scored_path,
-        flags=flags_path,
-        drafts=drafts_path,
+        scored=files.scored,
+        flags=files.flags,
+        drafts=files.drafts,
         draft_count=len(drafts),
-        details={family: dict(r.details) for family, r in results.items()}
-        | ({"drift": {"counts": drift}} if drift else {}),
-        not_evaluable=[
-            {"family": family, "code": n.code, "reason": n.reason}
-            for family, r in results.items()
-            for n in r.not_evaluable
-        ],
+        details={family: dict(r.details) for family, r in found.results.items()}
+        | ({"drift": {"counts": found.drift}} if found.drift else {}),
+        not_evaluable=found.not_evaluable(),
         seconds={k: round(v, 3) for k, v in seconds.items()},
-        flags_by_code={str(k): int(v) for k, v in flags["code"].value_counts().items()},
+        flags_by_code={str(k): int(v) for k, v in found.flags["code"].value_counts().items()},
     )
-    del batch, orders, history, context, results, flags, scored, drafts
+    del batch, orders, history, context, found, scored, drafts
     release_memory()  # the next partition starts from what this one used, not more
     return result
+
+
+@dataclass
+class Detection:
+    """What the detectors found in one partition: each family's result and the seconds it
+    took (in the families' order), their flags together, and the partition's features in
+    the anomaly model's reference bins (None without such a model)."""
+
+    results: dict[str, DetectorResult]
+    seconds: dict[str, float]
+    flags: pd.DataFrame
+    drift: dict[str, list[float]] | None = None
+
+    def not_evaluable(self) -> list[dict[str, str]]:
+        """The rules that could not run, with their family."""
+        return [
+            {"family": family, "code": n.code, "reason": n.reason}
+            for family, result in self.results.items()
+            for n in result.not_evaluable
+        ]
+
+
+def detect(setup: Any, orders: pd.DataFrame, context: DetectionContext, folder: Path) -> Detection:
+    """Every detector family over the orders (`detect_all`), their flags, and the drift
+    counts of the features the ML detectors built."""
+    results, seconds = detect_all(setup, orders, context, folder)
+    flags = concat_flags([r.flags for r in results.values()])
+    return Detection(results, seconds, flags, partition_drift_counts(setup, orders, context))
+
+
+def score(
+    setup: Any, orders: pd.DataFrame, found: Detection, context: DetectionContext
+) -> tuple[pd.DataFrame, dict[str, Any] | None]:
+    """Each order's risk from its flags (the noisy-OR, or the active learned combination),
+    and what the combination's explanations need (None without one)."""
+    return learned_scores(setup, orders, found.flags, context)
+
+
+def draft(
+    setup: Any,
+    orders: pd.DataFrame,
+    history: pd.DataFrame,
+    found: Detection,
+    scored: pd.DataFrame,
+    learned: dict[str, Any] | None,
+) -> list[CaseDraft]:
+    """The partition's case drafts in case-key order, each with what made its risk, its
+    customer's earlier orders and the rules that could not run."""
+    drafts = sorted(
+        build_drafts(orders, found.flags, scored, setup.settings["cases"]), key=lambda d: d.case_key
+    )
+    explain_drafts(drafts, scored, learned)
+    attach_run_context(drafts, history, found.not_evaluable(), setup.policy)
+    return drafts
+
+
+@dataclass(frozen=True)
+class PartitionFiles:
+    scored: Path
+    flags: Path
+    drafts: Path
+
+
+def write_partition(
+    folder: Path,
+    batch: pd.DataFrame,
+    flags: pd.DataFrame,
+    scored: pd.DataFrame,
+    drafts: list[CaseDraft],
+) -> PartitionFiles:
+    """The partition's scored rows, flags and case drafts in its work folder: the rows and
+    flags sorted by input row (a transaction's flags stay in detector order), as the flow
+    merges the partitions' files back into input order a window at a time; the drafts
+    pickled in slices, so that they can be read back lazily."""
+    scored = scored.assign(
+        customer_id=batch["customer_id"].to_numpy(), **{ROW: batch[ROW].to_numpy()}
+    )
+    scored_path = folder / "scored.parquet"
+    scored[list(SCORED_PART_COLUMNS)].sort_values(ROW, kind="stable").to_parquet(
+        scored_path, index=False
+    )
+    flags_path = folder / "flags.parquet"
+    row_of = pd.Series(batch[ROW].to_numpy(), index=batch["transaction_id"])
+    flags.assign(
+        evidence=[json.dumps(e, default=str) for e in flags["evidence"]],
+        **{ROW: flags["transaction_id"].map(row_of).to_numpy()},
+    ).sort_values(ROW, kind="stable").to_parquet(flags_path, index=False)
+    drafts_path = folder / "drafts.pickle"
+    with drafts_path.open("wb") as handle:
+        for first in range(0, len(drafts), DRAFTS_PER_SLICE):
+            slice_ = drafts[first : first + DRAFTS_PER_SLICE]
+            pickle.dump(slice_, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    return PartitionFiles(scored_path, flags_path, drafts_path)
 
 
 def detect_all(

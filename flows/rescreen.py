@@ -11,12 +11,11 @@ rescreen went through.
 from __future__ import annotations
 
 import dataclasses
-import shutil
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 from prefect import flow, get_run_logger, task
@@ -27,7 +26,7 @@ from cases.grouping import build_drafts, score_transactions
 from cases.model import CaseDraft
 from cases.policy import load_case_policy
 from cases.run_outputs import action_counts, touched_cases, write_cases
-from cases.store import CaseStore, RunInfo
+from cases.store import CaseStore
 from detectors.base import DetectionContext, DetectorResult, concat_flags
 from detectors.catalog import catalog_frame
 from detectors.matching import Matcher, WatchlistScreening
@@ -41,10 +40,18 @@ from flows.ingest.partitioning import partition_numbers
 from flows.ingest.partitions import partition_count
 from flows.ingest.sources import expand_sources
 from flows.progress import Progress
-from flows.run import TASK_OPTIONS, StageClock, begin_run, close_run, store_cases
+from flows.run import (
+    TASK_OPTIONS,
+    RunFolder,
+    RunResources,
+    StageClock,
+    begin_run,
+    close_run,
+    store_cases,
+)
 from flows.run_summary import RunSummary, input_files
-from flows.runtime.runners import dask_client, retire_local_workers, run_each, runner_workers
-from flows.runtime.shipping import publish, published, withdraw
+from flows.runtime.runners import run_each, runner_workers
+from flows.runtime.shipping import published
 from flows.screening import match_settings, snapshot_store
 from flows.settings import CONFIGS_DIR, Workspace, load_pipeline_settings, read_yaml, render_workers
 from watchlists import SnapshotInfo, SnapshotStore, WatchlistDiff, diff_entries, entries_to_frame
@@ -127,33 +134,46 @@ def ownership_key(run_id: str) -> str:
     return f"{run_id}-ownership"
 
 
-@task(name="rescreen-partition", task_run_name="rescreen-partition-{group.label}", **TASK_OPTIONS)
-def rescreen_partition(
+class GroupResult(NamedTuple):
+    """What rescreening one partition of customers found."""
+
+    drafts: list[CaseDraft]  # the new hits' case drafts
+    details: dict[str, Any]  # the screening's details, with flags_by_code when any
+    rows: int  # past transactions screened
+
+
+def rescreen_customers(
     run_id: str,
     group: CustomerGroup,
     workspace: Workspace,
     since: date,
     settings: dict[str, Any],
-) -> tuple[list[CaseDraft], dict[str, Any], int]:
-    """New hits among one partition's past transactions: (drafts, screening details, rows)."""
+) -> GroupResult:
+    """New hits among one partition's past transactions, against the matcher of the
+    changed entries and the ownership replay the run published."""
     history = TransactionHistory(workspace.history).load(
         customer_ids=list(group.customers), since=since
     )
     if history.empty:
-        return [], {}, 0
+        return GroupResult([], {}, 0)
     result = screen_with(history, published(run_id), settings)
     flags = result.flags
     replay: OwnershipReplay | None = published(ownership_key(run_id))
     if replay is not None:
         flags = concat_flags([flags, replay.flags(history, settings)])
     if flags.empty:
-        return [], dict(result.details), len(history)
+        return GroupResult([], dict(result.details), len(history))
     flags = flags.assign(evidence=[{**e, "trigger": TRIGGER} for e in flags["evidence"]])
     hit_rows = history[history["transaction_id"].isin(flags["transaction_id"])]
     scored = score_transactions(hit_rows, flags)
     drafts = build_drafts(hit_rows, flags, scored, settings["cases"])
     details = dict(result.details) | {"flags_by_code": flags["code"].value_counts().to_dict()}
-    return drafts, details, len(history)
+    return GroupResult(drafts, details, len(history))
+
+
+rescreen_partition = task(
+    name="rescreen-partition", task_run_name="rescreen-partition-{group.label}", **TASK_OPTIONS
+)(rescreen_customers)
 
 
 def screen_against(
@@ -203,66 +223,113 @@ def rescreen(
 ) -> dict[str, Any]:
     """Rescreen past parties against what changed in a new watchlist version; the past
     transactions are screened in partitions of customers (`partitions`, else the
-    `partitions` setting), one task each."""
+    `partitions` setting), one task each. Snapshot and diff → screen the changes → store
+    the cases and note removed entries → write the outputs, then activate the versions."""
     report = Progress(get_run_logger(), progress)
-    run_folder = begin_run(workspace, out, prefix="rescreen-")
-    run_id, started_at, ws, out_dir = (
-        run_folder.run_id,
-        run_folder.started_at,
-        run_folder.workspace,
-        run_folder.out,
-    )
+    run = begin_run(workspace, out, prefix="rescreen-")
     settings = load_pipeline_settings(Path(config) if config else None)
     lookback = int(settings["history"]["lookback_days"])
     since_date = date.fromisoformat(since) if since else date.today() - timedelta(days=lookback)
-    sources = expand_sources(watchlist, ws.root / "work" / run_id / "lists")
-    paths = [path for _, path in sources]
+    sources = expand_sources(watchlist, run.work / "lists")
     clock = StageClock()
+    with RunResources(run.work) as resources:
+        with clock("snapshot"):
+            changed, diff = snapshot_and_diff(
+                run.workspace, [path for _, path in sources], accept_shrink, partial
+            )
+        results, rows = screen_changes(
+            run, changed, diff, settings, since_date, partitions, resources, clock, report
+        )
+    versions = rescreen_versions(changed, diff)
+    drafts = sorted((d for r in results for d in r.drafts), key=lambda d: d.case_key)
+    for draft in drafts:
+        draft.trigger = TRIGGER
+        draft.versions = versions
+    with clock("cases"):
+        upserts = store_cases(
+            run.workspace.case_store_url, quote(drafts), run.info(versions)
+        ).upserts  # type: ignore[call-overload]  # Prefect's Task types take no quote()
+        noted = note_removed(run.workspace.case_store_url, diff.removed, run.run_id)
+    touched = touched_cases(upserts)
 
-    with clock("snapshot"):
-        sources_changed, diff = snapshot_and_diff(ws, paths, accept_shrink, partial)
-        shutil.rmtree(ws.root / "work" / run_id, ignore_errors=True)
+    write_inert_csv(diff.to_frame(), run.out / "watchlist_diff.csv")
+    summary = RunSummary(
+        run_id=run.run_id,
+        kind="rescreen",
+        trigger=TRIGGER,
+        started_at=run.started_at.isoformat(),
+        inputs=input_files(sources),
+        since=since_date.isoformat(),
+        counts={
+            "entries_added": diff.counts().get("added", 0),
+            "entries_removed": diff.counts().get("removed", 0),
+            "entries_changed": diff.counts().get("changed", 0),
+            "transactions_rescreened": rows,
+            "parties_screened": sum(int(r.details.get("parties_screened", 0)) for r in results),
+            "watchlist_hits": sum(int(r.details.get("hits_count", 0)) for r in results),
+            "flags_by_code": flags_by_code(results),
+            **action_counts(upserts),
+            "cases_noted_entry_removed": len(noted),
+        },
+        versions=versions,
+    )
+    write_cases(run.out, touched, render_workers(settings))
+    activate_rescreened(run.workspace, changed)
+    written = close_run(run, touched, summary, clock)
+    report(f"rescreen {run.run_id}: {summary.counts}")
+    return written
+
+
+def screen_changes(
+    run: RunFolder,
+    changed: list[SourceChange],
+    diff: WatchlistDiff,
+    settings: dict[str, Any],
+    since: date,
+    partitions: int | None,
+    resources: RunResources,
+    clock: StageClock,
+    report: Progress,
+) -> tuple[list[GroupResult], int]:
+    """The parties of the past transactions screened against the added and changed
+    entries (and the ownership snapshot replayed against them), one task per partition
+    of customers; and how many transactions that was. Nothing without such entries."""
     changes = diff.screening_entries()
-    client = dask_client()
-    results: list[tuple[list[CaseDraft], dict[str, Any], int]] = []
-    rows = 0
-    if len(changes):
-        with clock("history"):
-            groups, rows = plan_partitions(ws, since_date, settings, partitions)
-        publish(run_id, Matcher.build(changes, match_settings(settings)), client)
-        with clock("ownership"):
-            replay = ownership_replay(ws, settings, [c.new for c in sources_changed], changes)
-        publish(ownership_key(run_id), replay, client)
-        if replay is not None:
-            report(f"rescreen: ownership snapshot {replay.versions['ownership_snapshot']} replayed")
-        try:
-            with clock("screening"):
-                results = run_each(
-                    rescreen_partition,
-                    groups,
-                    "group",
-                    report,
-                    lambda group: f"rescreen: partition {group.label} done",
-                    run_id=run_id,
-                    workspace=ws,
-                    since=since_date,
-                    settings=settings,
-                )
-            retire_local_workers(client)
-        finally:
-            withdraw(run_id, client)
-            withdraw(ownership_key(run_id), client)
-    drafts = sorted((d for r in results for d in r[0]), key=lambda d: d.case_key)
-    by_code: dict[str, int] = {}
-    for _, details, _ in results:
-        for code, n in details.get("flags_by_code", {}).items():
-            by_code[code] = by_code.get(code, 0) + int(n)
-    versions = {
+    if not len(changes):
+        return [], 0
+    with clock("history"):
+        groups, rows = plan_partitions(run.workspace, since, settings, partitions)
+    resources.publish(run.run_id, Matcher.build(changes, match_settings(settings)))
+    with clock("ownership"):
+        replay = ownership_replay(run.workspace, settings, [c.new for c in changed], changes)
+    resources.publish(ownership_key(run.run_id), replay)
+    if replay is not None:
+        report(f"rescreen: ownership snapshot {replay.versions['ownership_snapshot']} replayed")
+    with clock("screening"):
+        results: list[GroupResult] = run_each(
+            rescreen_partition,
+            groups,
+            "group",
+            report,
+            lambda group: f"rescreen: partition {group.label} done",
+            run_id=run.run_id,
+            workspace=run.workspace,
+            since=since,
+            settings=settings,
+        )
+    resources.retire_workers()
+    return results, rows
+
+
+def rescreen_versions(changed: list[SourceChange], diff: WatchlistDiff) -> dict[str, Any]:
+    """The versions a rescreen's cases and summary record: the new list versions, each
+    with the one it was diffed against, and the diff's counts."""
+    return {
         "code": code_version(),
         "watchlist_snapshot": {
-            "id": "+".join(c.new.id for c in sources_changed),
-            "label": " + ".join(c.new.label for c in sources_changed),
-            "previous": "+".join(c.previous.id for c in sources_changed if c.previous) or None,
+            "id": "+".join(c.new.id for c in changed),
+            "label": " + ".join(c.new.label for c in changed),
+            "previous": "+".join(c.previous.id for c in changed if c.previous) or None,
         },
         "watchlist_sources": [
             {
@@ -271,45 +338,18 @@ def rescreen(
                 "previous": c.previous.id if c.previous else None,
                 "diff": c.counts,
             }
-            for c in sources_changed
+            for c in changed
         ],
         "watchlist_diff": diff.counts(),
     }
-    for draft in drafts:
-        draft.trigger = TRIGGER
-        draft.versions = versions
-    run = RunInfo(run_id=run_id, started_at=started_at.isoformat(), versions=versions)
-    with clock("cases"):
-        upserts = store_cases(ws.case_store_url, quote(drafts), run).upserts  # type: ignore[call-overload]  # Prefect's Task types take no quote()
-        noted = note_removed(ws.case_store_url, diff.removed, run_id)
-    touched = touched_cases(upserts)
 
-    write_inert_csv(diff.to_frame(), out_dir / "watchlist_diff.csv")
-    summary = RunSummary(
-        run_id=run_id,
-        kind="rescreen",
-        trigger=TRIGGER,
-        started_at=started_at.isoformat(),
-        inputs=input_files(sources),
-        since=since_date.isoformat(),
-        counts={
-            "entries_added": diff.counts().get("added", 0),
-            "entries_removed": diff.counts().get("removed", 0),
-            "entries_changed": diff.counts().get("changed", 0),
-            "transactions_rescreened": rows,
-            "parties_screened": sum(int(d.get("parties_screened", 0)) for _, d, _ in results),
-            "watchlist_hits": sum(int(d.get("hits_count", 0)) for _, d, _ in results),
-            "flags_by_code": dict(sorted(by_code.items())),
-            **action_counts(upserts),
-            "cases_noted_entry_removed": len(noted),
-        },
-        versions=versions,
-    )
-    write_cases(out_dir, touched, render_workers(settings))
-    activate_rescreened(ws, sources_changed)
-    written = close_run(run_folder, touched, summary, clock)
-    report(f"rescreen {run_id}: {summary.counts}")
-    return written
+
+def flags_by_code(results: list[GroupResult]) -> dict[str, int]:
+    by_code: dict[str, int] = {}
+    for result in results:
+        for code, n in result.details.get("flags_by_code", {}).items():
+            by_code[code] = by_code.get(code, 0) + int(n)
+    return dict(sorted(by_code.items()))
 
 
 def ownership_replay(
