@@ -22,13 +22,7 @@ import pandas as pd
 
 from detectors.base import DetectionContext
 from detectors.catalog import catalog_frame
-from flows.settings import (
-    CONFIGS_DIR,
-    Workspace,
-    load_pipeline_settings,
-    read_yaml,
-    watchlist_alongside,
-)
+from flows.settings import CONFIGS_DIR, RunSettings, Workspace, read_yaml
 
 
 def code_version() -> str:
@@ -40,7 +34,8 @@ def code_version() -> str:
 
 @dataclass
 class RunSetup:
-    settings: dict[str, Any]
+    config: RunSettings  # the settings the flow reads, typed
+    settings: dict[str, Any]  # the same settings as a mapping: what the detectors read
     catalog: pd.DataFrame
     policy: dict[str, Any]
     column_map: dict[str, Any] | None
@@ -90,16 +85,15 @@ def prepare_run(
     accept_shrink: bool = False,
     partial: bool = False,
 ) -> RunSetup:
-    settings = load_pipeline_settings(Path(config) if config else None)
+    settings = RunSettings.load(Path(config) if config else None)
     catalog = catalog_frame(read_yaml(CONFIGS_DIR / "items.yaml"))
     from detectors.rules.engine import RuleEngine
     from detectors.rules.loading import load_pack
 
-    pack = load_pack(
-        CONFIGS_DIR, settings.get("policy_pack", "default"), settings.get("policy_layers")
-    )
+    pack = load_pack(CONFIGS_DIR, settings.policy_pack, settings.policy_layers)
     setup = RunSetup(
-        settings=settings,
+        config=settings,
+        settings=settings.raw,
         catalog=catalog,
         policy=pack.policy,
         column_map=load_column_map(column_map),
@@ -108,19 +102,19 @@ def prepare_run(
             "policy_pack": pack.version_label,
             "policy_layers": [layer.summary() for layer in pack.layers],
         },
-        watchlist_alongside=watchlist_alongside(settings),
+        watchlist_alongside=settings.watchlist_alongside,
     )
-    families = settings.get("detectors", {})
-    if families.get("watchlist", True):
+    families = settings.detectors
+    if families.watchlist:
         _add_watchlist(setup, workspace, watchlist, accept_shrink, partial)
     else:
         setup.skipped.append({"family": "watchlist", "reason": "disabled in config"})
     _add_ownership(setup, workspace)
-    if families.get("rules", True):
+    if families.rules:
         setup.detectors["rules"] = RuleEngine(pack)
     else:
         setup.skipped.append({"family": "rules", "reason": "disabled in config"})
-    if not families.get("ml", True):
+    if not families.ml:
         setup.skipped.append({"family": "ml", "reason": "disabled in config"})
     return setup
 
@@ -204,7 +198,7 @@ def _canonical(value: Any) -> Any:
 def anomaly_refit_needed(setup: RunSetup, workspace: Workspace, as_of: date) -> bool:
     """True when the ML family is on and no anomaly model is active, or the active one is
     older than `anomaly.refit_every_days` (configs/ml.yaml)."""
-    if not setup.settings.get("detectors", {}).get("ml", True):
+    if not setup.config.detectors.ml:
         return False
     from detectors.ml.refit import anomaly_refit_due
     from detectors.ml.settings import load_ml_settings
@@ -216,7 +210,7 @@ def anomaly_refit_needed(setup: RunSetup, workspace: Workspace, as_of: date) -> 
 
 def add_ml(setup: RunSetup, workspace: Workspace) -> None:
     """The active ML models as detectors, and their versions."""
-    if not setup.settings.get("detectors", {}).get("ml", True):
+    if not setup.config.detectors.ml:
         return
     from detectors.ml.settings import ml_detectors
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import gc
 import heapq
 import itertools
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -83,7 +83,7 @@ from flows.run import (
 from flows.run_summary import RunSummary, input_files
 from flows.runtime.bulk import collector_paused
 from flows.runtime.runners import run_each, runner_workers
-from flows.settings import CONFIGS_DIR, Workspace, ingest_workers, read_yaml, render_workers
+from flows.settings import CONFIGS_DIR, RunSettings, Workspace, read_yaml
 
 CASES_PER_BATCH = 10_000  # drafts stored, and case files written, per batch
 
@@ -132,7 +132,7 @@ def daily_screening(
             network = relate(setup, run, spool, parts, results)
         cases = store_and_write_cases(results, run, setup, clock, report, network)
         with clock("outputs"):
-            scored = write_outputs(run, spool, parts, results, cases, setup.settings, network)
+            scored = write_outputs(run, spool, parts, results, cases, setup.config, network)
     summary = summarize(
         run, setup, inputs, spool, parts, results, scored, cases, network, resources.runner
     )
@@ -196,7 +196,7 @@ def partition_orders(
 ) -> list[Partition]:
     """The spooled orders split into `partitions` (else as many as the settings say) of
     related customers."""
-    count = partitions or partition_count(setup.settings, spool.rows_accepted, *runner_workers())
+    count = partitions or partition_count(setup.config.raw, spool.rows_accepted, *runner_workers())
     parts: list[Partition] = partition(quote(spool), run.workspace, lookback_days(setup), count)  # type: ignore[call-overload]  # Prefect's Task types take no quote()
     resources.release_memory()
     report(f"partitions: {count} of {min(p.rows for p in parts)}-{max(p.rows for p in parts)} rows")
@@ -272,17 +272,17 @@ def store_and_write_cases(
     writes the files of the cases opened or updated; a batch at a time, so that memory
     does not grow with the number of cases. A batch's files are written by forked workers
     while the next batch is stored."""
-    settings, info = setup.settings, run.info(setup.versions)
+    settings, info = setup.config, run.info(setup.versions)
     stored = StoredCases(action_counts=action_counts([]))
     merged: Iterator[Any] = heapq.merge(
         *(iter_drafts(r) for r in results), key=lambda d: d.case_key
     )
     if network is not None:
-        merged = network.attach_all(merged, settings["cases"])
+        merged = network.attach_all(merged, settings.cases)
     ws_url = run.workspace.case_store_url
     total = sum(r.draft_count for r in results)
     done = 0
-    with CaseFileWriter(run.out, render_workers(settings)) as writer:
+    with CaseFileWriter(run.out, settings.render_workers) as writer:
         while True:
             # a batch's drafts and cases live until it is stored and handed to the
             # writers: collections while they pile up would walk them again and again
@@ -318,12 +318,12 @@ def write_outputs(
     parts: list[Partition],
     results: list[PartitionResult],
     cases: StoredCases,
-    settings: dict[str, Any],
+    settings: RunSettings,
     network: RunNetwork | None,
 ) -> dict[str, int]:
     """The run's files besides the cases: scored rows, suppressed hits, flags, rejected
     rows and field warnings. Returns the scored rows' counts for the summary."""
-    scored = write_merged_scored(results, run.out, cases, settings, network)
+    scored = write_merged_scored(results, run.out, cases, settings.cases, network)
     write_suppressed_hits(run.out, cases.suppressed)
     flag_files = [r.flags for r in results]
     if network is not None:  # the network's flags that reached a case, as scored
@@ -391,7 +391,7 @@ def summarize(
 
 
 def lookback_days(setup: RunSetup) -> int:
-    return int(setup.settings["history"]["lookback_days"])
+    return setup.config.lookback_days
 
 
 def as_of_date(spool: SpooledOrders) -> date:
@@ -431,11 +431,11 @@ def ingest(setup: RunSetup, sources: list[tuple[str, Path]], folder: Path) -> Sp
     return spool_orders(
         [path for _, path in sources],
         setup.catalog,
-        setup.settings.get("ingest", {}),
+        setup.config.ingest,
         setup.column_map,
         folder,
         names={path: source for source, path in sources},
-        workers=ingest_workers(setup.settings),
+        workers=setup.config.ingest_workers,
     )
 
 
@@ -469,10 +469,10 @@ def relate_parties(
 ) -> RunNetwork | None:
     """The network of related parties over the run's orders and the kept history, with
     this run's watchlist hits and the case store's listed parties and cases."""
-    settings = setup.settings.get("network") or {}
-    if not settings.get("enabled", True):
+    settings = setup.config.network
+    if not setup.config.network_enabled:
         return None
-    matching = read_yaml(CONFIGS_DIR / setup.settings.get("matching_config", "matching.yaml"))
+    matching = read_yaml(CONFIGS_DIR / setup.config.matching_config)
     abbreviations = (matching.get("names") or {}).get("address_abbreviations") or {}
     rules = contact_rules(setup.policy, abbreviations, settings)
     # a partition kept whole in the history: its links come from its history part, and
@@ -579,7 +579,7 @@ def write_merged_scored(
     results: list[PartitionResult],
     out_dir: Path,
     cases: StoredCases,
-    settings: dict[str, Any],
+    cases_settings: Mapping[str, Any],
     network: RunNetwork | None = None,
 ) -> dict[str, int]:
     """scored_transactions.csv in input order, with each row's case, written a window of
@@ -600,7 +600,7 @@ def write_merged_scored(
     with ScoredCsv(out_dir) as writer:
         for table in in_input_order([r.scored for r in results]):
             scored = table.to_pandas()
-            scored = attach_case_ids(scored, scored, cases.case_of_key, settings["cases"])
+            scored = attach_case_ids(scored, scored, cases.case_of_key, cases_settings)
             if rescored is not None:
                 scored = apply_to_scored(scored, rescored, held_back.case_of_transaction)
             if attached is not None:

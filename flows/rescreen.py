@@ -11,7 +11,7 @@ rescreen went through.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -53,7 +53,7 @@ from flows.run_summary import RunSummary, input_files
 from flows.runtime.runners import run_each, runner_workers
 from flows.runtime.shipping import published
 from flows.screening import match_settings, snapshot_store
-from flows.settings import CONFIGS_DIR, Workspace, load_pipeline_settings, read_yaml, render_workers
+from flows.settings import CONFIGS_DIR, RunSettings, Workspace, read_yaml
 from watchlists import SnapshotInfo, SnapshotStore, WatchlistDiff, diff_entries, entries_to_frame
 from watchlists.diff import combine_diffs
 from watchlists.list_sources import SAMPLE_SOURCE
@@ -115,12 +115,12 @@ class CustomerGroup:
 
 @task(name="plan-partitions", **TASK_OPTIONS)
 def plan_partitions(
-    workspace: Workspace, since: date, settings: dict[str, Any], partitions: int | None
+    workspace: Workspace, since: date, settings: RunSettings, partitions: int | None
 ) -> tuple[list[CustomerGroup], int]:
     """Customers of the past transactions split into partitions (each customer's
     transactions, and so its case, stay in one); and how many transactions there are."""
     ids = TransactionHistory(workspace.history).load(since=since, columns=["customer_id"])
-    count = partitions or partition_count(settings, len(ids), *runner_workers())
+    count = partitions or partition_count(settings.raw, len(ids), *runner_workers())
     customers = ids["customer_id"].drop_duplicates()
     numbers = partition_numbers(pd.Series(customers.to_numpy(), index=customers), count)
     groups = numbers.groupby(numbers).groups
@@ -147,7 +147,7 @@ def rescreen_customers(
     group: CustomerGroup,
     workspace: Workspace,
     since: date,
-    settings: dict[str, Any],
+    settings: RunSettings,
 ) -> GroupResult:
     """New hits among one partition's past transactions, against the matcher of the
     changed entries and the ownership replay the run published."""
@@ -156,17 +156,17 @@ def rescreen_customers(
     )
     if history.empty:
         return GroupResult([], {}, 0)
-    result = screen_with(history, published(run_id), settings)
+    result = screen_with(history, published(run_id), settings.raw)
     flags = result.flags
     replay: OwnershipReplay | None = published(ownership_key(run_id))
     if replay is not None:
-        flags = concat_flags([flags, replay.flags(history, settings)])
+        flags = concat_flags([flags, replay.flags(history, settings.raw)])
     if flags.empty:
         return GroupResult([], dict(result.details), len(history))
     flags = flags.assign(evidence=[{**e, "trigger": TRIGGER} for e in flags["evidence"]])
     hit_rows = history[history["transaction_id"].isin(flags["transaction_id"])]
     scored = score_transactions(hit_rows, flags)
-    drafts = build_drafts(hit_rows, flags, scored, settings["cases"])
+    drafts = build_drafts(hit_rows, flags, scored, settings.cases)
     details = dict(result.details) | {"flags_by_code": flags["code"].value_counts().to_dict()}
     return GroupResult(drafts, details, len(history))
 
@@ -227,8 +227,8 @@ def rescreen(
     the cases and note removed entries → write the outputs, then activate the versions."""
     report = Progress(get_run_logger(), progress)
     run = begin_run(workspace, out, prefix="rescreen-")
-    settings = load_pipeline_settings(Path(config) if config else None)
-    lookback = int(settings["history"]["lookback_days"])
+    settings = RunSettings.load(Path(config) if config else None)
+    lookback = settings.lookback_days
     since_date = date.fromisoformat(since) if since else date.today() - timedelta(days=lookback)
     sources = expand_sources(watchlist, run.work / "lists")
     clock = StageClock()
@@ -273,7 +273,7 @@ def rescreen(
         },
         versions=versions,
     )
-    write_cases(run.out, touched, render_workers(settings))
+    write_cases(run.out, touched, settings.render_workers)
     activate_rescreened(run.workspace, changed)
     written = close_run(run, touched, summary, clock)
     report(f"rescreen {run.run_id}: {summary.counts}")
@@ -284,7 +284,7 @@ def screen_changes(
     run: RunFolder,
     changed: list[SourceChange],
     diff: WatchlistDiff,
-    settings: dict[str, Any],
+    settings: RunSettings,
     since: date,
     partitions: int | None,
     resources: RunResources,
@@ -299,7 +299,7 @@ def screen_changes(
         return [], 0
     with clock("history"):
         groups, rows = plan_partitions(run.workspace, since, settings, partitions)
-    resources.publish(run.run_id, Matcher.build(changes, match_settings(settings)))
+    resources.publish(run.run_id, Matcher.build(changes, match_settings(settings.raw)))
     with clock("ownership"):
         replay = ownership_replay(run.workspace, settings, [c.new for c in changed], changes)
     resources.publish(ownership_key(run.run_id), replay)
@@ -354,7 +354,7 @@ def flags_by_code(results: list[GroupResult]) -> dict[str, int]:
 
 def ownership_replay(
     workspace: Workspace,
-    settings: Mapping[str, Any],
+    settings: RunSettings,
     new_versions: Iterable[SnapshotInfo],
     changed: pd.DataFrame,
 ) -> OwnershipReplay | None:
@@ -367,9 +367,7 @@ def ownership_replay(
     from detectors.rules.loading import load_pack
     from flows.assembly import matcher_version
 
-    pack = load_pack(
-        CONFIGS_DIR, settings.get("policy_pack", "default"), settings.get("policy_layers")
-    )
+    pack = load_pack(CONFIGS_DIR, settings.policy_pack, settings.policy_layers)
     rules = tuple(s for s in pack.rules if s.id in OWNERSHIP_CODES)
     if not any(s.enabled for s in rules):
         return None
@@ -380,11 +378,11 @@ def ownership_replay(
         by_source.pop(SAMPLE_SOURCE, None)
     by_source.update(new)
     listed_id = "+".join(by_source[s] for s in sorted(by_source))
-    matcher = Matcher.build(lists.entries(listed_id), match_settings(settings))
+    matcher = Matcher.build(lists.entries(listed_id), match_settings(settings.raw))
     screen = OwnershipScreen.build(
         owners.links(info.id),
         matcher,
-        ShareSettings.from_config(settings.get("ownership")),
+        ShareSettings.from_config(settings.raw.get("ownership")),
         snapshot=info.to_dict(),
         resolved=owners.resolution_path(info.id, listed_id, matcher_version(matcher)),
     )

@@ -231,9 +231,9 @@ def check_run_inputs(
     from flows.errors import InputError
     from flows.ingest.normalize import MissingColumnsError, apply_column_map, check_required_columns
     from flows.ingest.sources import expand_sources, is_url, raw_chunks
-    from flows.settings import load_pipeline_settings
+    from flows.settings import RunSettings
 
-    settings = load_pipeline_settings(Path(config) if config else None)
+    settings = RunSettings.load(Path(config) if config else None).raw  # every value checked
     startup_seconds(settings)
     mapping = load_column_map(column_map)
     for item in watchlist or []:

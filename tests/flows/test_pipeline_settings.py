@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from flows.cli import app
 from flows.commands.generate import generate_command
-from flows.settings import load_pipeline_settings, watchlist_alongside
+from flows.settings import RunSettings, load_pipeline_settings, watchlist_alongside
 
 
 def test_the_alongside_setting_reads_auto_true_and_false():
@@ -39,6 +39,40 @@ def test_a_wrong_setting_is_refused_at_loading_naming_file_and_key(tmp_path, tex
     with pytest.raises(ValueError, match="^" + re.escape(f"{config}: {message}")) as raised:
         load_pipeline_settings(config)
     assert "\n" not in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("history:\n  lookback_days: -30\n", "history.lookback_days: expected a number of days"),
+        ("history:\n  lookback_days: soon\n", "history.lookback_days: expected a number"),
+        ("policy_pack: ''\n", "policy_pack: expected a name"),
+        ("detectors:\n  ml: 'no'\n", "detectors.ml: expected true or false"),
+        ("network:\n  enabled: 1\n", "network.enabled: expected true or false"),
+        ("network:\n  hopz: 3\n", "network.hopz: unknown setting"),
+        ("partitions: 0\n", "partitions: expected a number of at least 1 or auto"),
+        ("partitions: some\n", "partitions: expected a number of at least 1 or auto"),
+    ],
+)
+def test_typed_run_settings_refuse_a_bad_key_or_value_naming_file_and_key(tmp_path, text, message):
+    config = tmp_path / "site.yaml"
+    config.write_text(text)
+    with pytest.raises(ValueError, match="^" + re.escape(f"{config}: {message}")) as raised:
+        RunSettings.load(config)
+    assert "\n" not in str(raised.value)
+
+
+def test_typed_run_settings_read_the_bundled_file_and_an_override(tmp_path):
+    default = RunSettings.load()
+    assert default.lookback_days == 1825 and default.detectors.ml is True
+    assert default.network_enabled is True and default.policy_layers is None
+    assert default.partitions is None
+    assert default.raw == load_pipeline_settings()
+    config = tmp_path / "site.yaml"
+    config.write_text("history:\n  lookback_days: 90\ndetectors:\n  ml: false\n")
+    site = RunSettings.load(config)
+    assert site.lookback_days == 90 and site.detectors.ml is False
+    assert site.detectors.watchlist is True and site.raw["history"]["lookback_days"] == 90
 
 
 def test_the_bundled_settings_load():
