@@ -122,7 +122,8 @@ def _supervised_probability(
     names = model_features(params)
     model = _fit(train_table[names].reset_index(drop=True), ys, params)
     with _threads(params.get("threads", 1)):
-        return model.predict_proba(table[names].to_numpy(dtype=float))[:, 1]
+        probability: np.ndarray = model.predict_proba(table[names].to_numpy(dtype=float))[:, 1]
+    return probability
 
 
 def combination_risk(
@@ -134,8 +135,10 @@ def combination_risk(
     """Risk 0-100 of each line: the combination's, or the fixed noisy-OR without one."""
     ids = lines["transaction_id"].astype("str")
     if combination is None:
-        return np.rint(100 * noisy_or(flags, ids))
-    return np.rint(100 * combination.probability(flags, ids, table))
+        risk: np.ndarray = np.rint(100 * noisy_or(flags, ids))
+    else:
+        risk = np.rint(100 * combination.probability(flags, ids, table))
+    return risk
 
 
 def fit_thresholded(

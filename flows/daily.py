@@ -448,7 +448,7 @@ def partition(
 
 @task(name="fit-anomaly-model", **TASK_OPTIONS)
 def fit_anomaly_model(
-    workspace: Workspace, rows: pd.DataFrame, settings: dict, rows_seen: int
+    workspace: Workspace, rows: pd.DataFrame, settings: dict[str, Any], rows_seen: int
 ) -> None:
     from detectors.ml.refit import store_anomaly
 

@@ -186,7 +186,7 @@ def _date_range(path: Path) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
 def _timestamp(value: object) -> pd.Timestamp | None:
     if value is None:
         return None
-    stamp = pd.Timestamp(value)  # type: ignore[arg-type]
+    stamp = pd.Timestamp(value)
     return None if pd.isna(stamp) else stamp
 
 
