@@ -95,3 +95,34 @@ def test_rows_rejected_from_a_fetched_file_name_its_url(web_folder, tmp_path):
     )
     assert sum(len(a) for a in accepted) == 0 and tally.rows_rejected == 1
     assert tally.rejected_frame()["source_file"].tolist() == [f"{base}/bad.csv"]
+
+
+@pytest.mark.flow
+def test_a_run_on_an_order_file_given_by_url_lists_it_with_its_hash(
+    prefect_harness, web_folder, tmp_path
+):
+    """The fetched copy lives in the run's work folder, which goes at the end of the
+    stages: the summary's inputs are hashed before, and name the URL."""
+    import hashlib
+    import json
+
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+    from flows.commands.generate import generate_command
+
+    base, served = web_folder
+    generate_command(rows=200, seed=5, out=served / "day.csv", labels=tmp_path / "labels.csv",
+                     watchlist_out=tmp_path / "list.csv")  # fmt: skip
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        app,
+        ["--workspace", str(tmp_path / "ws"), "run", "-t", f"{base}/day.csv",
+         "-w", str(tmp_path / "list.csv"), "--out", str(out), "--no-progress"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    summary = json.loads((out / "run_summary.json").read_text())
+    digest = hashlib.sha256((served / "day.csv").read_bytes()).hexdigest()
+    assert summary["inputs"] == [{"path": f"{base}/day.csv", "sha256": digest}]
+    assert summary["counts"]["rows_accepted"] == 200
+    assert not list((tmp_path / "ws" / "work").iterdir()), "the work folder is removed"
