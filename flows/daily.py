@@ -108,7 +108,8 @@ def daily_screening(
     (`partitions`, else the `partitions` setting); each partition is screened as its own
     task, and the results are merged into the same outputs whatever the partitioning.
     The stages below run in this order, each timed in the summary; `RunResources` gives
-    back what they held (published setup, workers, the work folder) however they end."""
+    back what they hold (the setup published to the partition tasks, the work folder)
+    however they end."""
     report = Progress(get_run_logger(), progress)
     key = run_key(transactions, watchlist, config, column_map, partitions, out)
     run = begin_run(workspace, out, key=key)
