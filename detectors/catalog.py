@@ -73,3 +73,28 @@ def enrich_from_catalog(orders: pd.DataFrame, catalog: pd.DataFrame) -> pd.DataF
     result["prc_developed"] = looked_up["prc_developed"].fillna(False).to_numpy(dtype=bool)
     result["h100_equivalents"] = result["quantity"] * result["tpp"] / H100_TPP
     return result
+
+
+def going_prices(sku: pd.Series, unit_price_usd: pd.Series) -> pd.DataFrame:
+    """Each SKU's going price among the given order lines: the median unit price in USD of
+    its priced lines (`going_price_usd`), how many lines that is (`going_price_lines`) and
+    their robust spread (`going_price_spread_usd`: 1.4826 times the median absolute
+    deviation, a standard deviation for normal prices that one odd price cannot move).
+    Indexed by the SKU as the catalog writes it (trimmed, upper case)."""
+    price = pd.to_numeric(unit_price_usd, errors="coerce").to_numpy(dtype=float)
+    key = sku.astype("str").str.strip().str.upper().to_numpy(dtype=object)
+    priced = ~np.isnan(price) & (price > 0) & pd.notna(key)
+    lines = pd.DataFrame({"sku": key[priced], "price": price[priced]})
+    by_sku = lines.groupby("sku", sort=True)["price"]
+    median = by_sku.median()
+    deviation = (lines["price"] - lines["sku"].map(median)).abs()
+    spread = deviation.groupby(lines["sku"], sort=True).median() * 1.4826
+    frame = pd.DataFrame(
+        {
+            "going_price_usd": median.astype(float),
+            "going_price_lines": by_sku.size().astype(np.int64),
+            "going_price_spread_usd": spread.astype(float),
+        }
+    )
+    frame.index.name = "sku"
+    return frame

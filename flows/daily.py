@@ -14,7 +14,7 @@ import shutil
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
@@ -66,6 +66,7 @@ from flows.ingest.partitions import (
     read_flags_of,
     split_partitions,
     spool_orders,
+    spooled_going_prices,
     write_merged_flags,
 )
 from flows.ingest.sources import expand_inputs, expand_sources
@@ -450,6 +451,7 @@ def daily_screening(
             setup = prepare_run(ws, config, list_paths, column_map, accept_shrink, partial)
         with clock("ingest"):
             spool = ingest(quote(setup), sources, work / "orders")  # type: ignore[call-overload]  # Prefect's Task types take no quote()
+            setup = replace(setup, going_prices=spooled_going_prices(spool))
         release_memory()
         tally = spool.tally
         report(
