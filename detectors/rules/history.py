@@ -123,8 +123,12 @@ def volume_above_history(tx: pd.DataFrame, ctx: RuleContext, params: dict[str, A
       account younger than `new_customer_days`, or of unknown age), or by an established
       one, whose `min_history_orders` or more earlier order lines carried no advanced IC;
     - an order `spike_factor` times the customer's largest earlier advanced-IC order (and at
-      least `spike_min_h100e`); one outlier among the earlier orders (`outlier_factor` times
-      the second largest, with `outlier_min_orders` or more) is left out of that baseline."""
+      least `spike_min_h100e`), `thin_history_spike_factor` times when the customer has
+      fewer than `thin_history_orders` earlier advanced-IC orders (one or two earlier
+      orders say little about its usual size); one outlier among the earlier orders
+      (`outlier_factor` times the second largest, with `outlier_min_orders` or more) is
+      left out of that baseline. An earlier volume of 0 (items of unknown TPP) is no
+      baseline."""
     stats = customer_prior_orders(ctx)
     prior = ctx.for_current(stats["prior_orders"], tx).fillna(0)
     prior_lines = ctx.for_current(stats["prior_lines"], tx).fillna(0)
@@ -139,11 +143,21 @@ def volume_above_history(tx: pd.DataFrame, ctx: RuleContext, params: dict[str, A
     first_order = (prior == 0) & (volume >= float(params["first_order_min_h100e"]))
     first_large = first_order & new_account
     first_advanced = first_order & established
+    thin = prior < int(params.get("thin_history_orders", 0))
+    factor = pd.Series(
+        np.where(
+            thin,
+            float(params.get("thin_history_spike_factor", params["spike_factor"])),
+            float(params["spike_factor"]),
+        ),
+        index=tx.index,
+    )
     spike = (
         (prior > 0)
-        & (volume >= float(params["spike_factor"]) * baseline.fillna(np.inf))
+        & (baseline > 0)
+        & (volume >= factor * baseline.fillna(np.inf))
         & (volume >= float(params["spike_min_h100e"]))
-    )
+    ).fillna(False)
     mask = (first_large | first_advanced | spike).astype(bool)
     if not mask.any():
         return RuleHits.none(tx)
@@ -203,6 +217,7 @@ def volume_above_history(tx: pd.DataFrame, ctx: RuleContext, params: dict[str, A
             "baseline_h100e": baseline[mask],
             "outlier_left_out": outlier[mask],
             "ratio_to_baseline": ratio.where(kind == "spike"),
+            "spike_factor": factor[mask],
             "customer_since": hit["customer_since"],
             "kind": kind,
         }
