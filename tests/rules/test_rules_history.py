@@ -151,8 +151,9 @@ def earlier_orders(quantities: tuple[int, ...]) -> pd.DataFrame:
 
 
 def test_one_outlier_in_the_history_does_not_set_the_baseline(run):
-    # three orders of 8 and one of 400 (50x the second largest): an order of 48 is 6x the
-    # customer's usual largest order, though far below the one odd order
+    # three orders of 8 and one of 400 (50x the second largest, outlier_factor 10, with
+    # outlier_min_orders 4): an order of 48 is 6x the customer's usual largest order,
+    # though far below the one odd order
     result = run([customer(1, quantity=48)], history=earlier_orders((8, 8, 400, 8)))
     flag = flag_of(result, "Q2")
     evidence = flag["evidence"]
@@ -166,8 +167,8 @@ def test_one_outlier_in_the_history_does_not_set_the_baseline(run):
 @pytest.mark.parametrize(
     "quantities",
     [
-        (8, 8, 30, 8),  # the largest is under 5x the second: no outlier, 48 is 1.6x it
-        (8, 400),  # two earlier orders are too few to call one of them an outlier
+        (8, 8, 60, 8),  # the largest is under 10x the second: no outlier, 48 is 0.8x it
+        (8, 400, 8),  # three earlier orders are too few to call one of them an outlier
     ],
 )
 def test_history_without_a_lone_outlier_keeps_the_largest_order(run, quantities):
