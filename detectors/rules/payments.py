@@ -26,11 +26,8 @@ def unusual_payment(tx: pd.DataFrame, ctx: RuleContext, params: dict[str, Any]) 
     odd_method = in_set(tx["payment_method"], params["payment_methods"])
     price = tx["unit_price_usd"].astype(float)
     list_price = tx["list_price"].astype(float)
-    sku = tx["item_sku"].astype("str").str.strip().str.upper()
-    going = ctx.going_prices.reindex(sku.to_numpy())
-    going_price = pd.Series(going["going_price_usd"].to_numpy(dtype=float), index=tx.index)
-    going_lines = pd.Series(going["going_price_lines"].to_numpy(dtype=float), index=tx.index)
-    spread = pd.Series(going["going_price_spread_usd"].to_numpy(dtype=float), index=tx.index)
+    going = going_price_of(tx["item_sku"], ctx.going_prices)
+    going_price, going_lines, spread = (going[c] for c in going.columns)
     has_going = (going_lines >= int(params.get("going_price_min_lines", 20))).astype(bool)
     going_ratio = price / going_price.where(has_going & (going_price > 0))
     sd_above = (price - going_price) / spread.where(spread > 0)
@@ -94,6 +91,18 @@ def unusual_payment(tx: pd.DataFrame, ctx: RuleContext, params: dict[str, Any]) 
         }
     )
     return RuleHits(mask=mask, reason=reason, evidence=evidence, weight=weight)
+
+
+def going_price_of(sku: pd.Series, prices: pd.DataFrame) -> pd.DataFrame:
+    """Each line's going price, line count and spread (`detectors.catalog.going_prices`),
+    NaN for a SKU without one. SKUs are looked up trimmed and in upper case, normalising
+    the distinct values only."""
+    columns = ["going_price_usd", "going_price_lines", "going_price_spread_usd"]
+    codes, distinct = pd.factorize(sku)  # -1 for a missing SKU
+    keys = pd.Index(distinct, dtype=object).str.strip().str.upper()
+    rows = np.append(prices.index.get_indexer(keys), -1)[codes]  # -1: no going price
+    table = np.vstack([prices[columns].to_numpy(dtype=float), np.full((1, len(columns)), np.nan)])
+    return pd.DataFrame(table[rows], index=sku.index, columns=columns)
 
 
 def first_word(series: pd.Series) -> pd.Series:
