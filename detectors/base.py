@@ -29,6 +29,9 @@ class DetectionContext:
     watchlist: Any = None  # a built matcher over the active watchlist snapshot, or None
     settings: Mapping[str, Any] = field(default_factory=dict)  # pipeline settings
     ownership: Any = None  # the OwnershipScreen of the active ownership snapshot, or None
+    # each SKU's going price over the whole run (detectors.catalog.going_prices), or None:
+    # the rules then take it from the transactions they are given
+    going_prices: pd.DataFrame | None = None
 
 
 @dataclass

@@ -73,3 +73,32 @@ def enrich_from_catalog(orders: pd.DataFrame, catalog: pd.DataFrame) -> pd.DataF
     result["prc_developed"] = looked_up["prc_developed"].fillna(False).to_numpy(dtype=bool)
     result["h100_equivalents"] = result["quantity"] * result["tpp"] / H100_TPP
     return result
+
+
+def going_prices(sku: pd.Series, unit_price_usd: pd.Series) -> pd.DataFrame:
+    """Each SKU's going price among the given order lines: the median unit price in USD of
+    its priced lines (`going_price_usd`), how many lines that is (`going_price_lines`) and
+    their robust spread (`going_price_spread_usd`: 1.4826 times the median absolute
+    deviation, a standard deviation for normal prices that one odd price cannot move).
+    Indexed by the SKU as the catalog writes it (trimmed, upper case)."""
+    price = pd.to_numeric(unit_price_usd, errors="coerce").to_numpy(dtype=float)
+    priced = ~np.isnan(price) & (price > 0) & sku.notna().to_numpy()
+    raw_codes, raw = pd.factorize(sku[priced])
+    # SKUs written differently ('nv-h100 ' and 'NV-H100') are one SKU: normalise the
+    # distinct values only, not every line
+    codes_of_raw, skus = pd.factorize(pd.Index(raw, dtype=object).str.strip().str.upper())
+    codes = codes_of_raw[raw_codes]
+    price = price[priced]
+    by_sku = pd.Series(price).groupby(codes, sort=True)
+    median = by_sku.median().reindex(range(len(skus)))
+    deviation = pd.Series(np.abs(price - median.to_numpy()[codes]))
+    spread = deviation.groupby(codes, sort=True).median().reindex(range(len(skus)))
+    frame = pd.DataFrame(
+        {
+            "going_price_usd": median.to_numpy(dtype=float),
+            "going_price_lines": by_sku.size().reindex(range(len(skus))).to_numpy(dtype=np.int64),
+            "going_price_spread_usd": spread.to_numpy(dtype=float) * 1.4826,
+        },
+        index=pd.Index(skus, dtype=object, name="sku"),
+    )
+    return frame

@@ -46,6 +46,7 @@ class RunSetup:
     watchlist_alongside: bool = False  # the watchlist screens in a forked process (if may fork)
     combination: Any = None  # the active learned combination (None: the fixed noisy-OR)
     ownership: Any = None  # the OwnershipScreen of the active ownership snapshot, if any
+    going_prices: pd.DataFrame | None = None  # each SKU's going price over the run's orders
 
     def context(
         self,
@@ -65,6 +66,7 @@ class RunSetup:
             watchlist=self.matcher,
             settings=self.settings,
             ownership=self.ownership,
+            going_prices=self.going_prices,
         )
 
 

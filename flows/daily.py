@@ -12,7 +12,7 @@ import gc
 import heapq
 import itertools
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from types import SimpleNamespace
@@ -59,6 +59,7 @@ from flows.ingest.partitions import (
     read_flags_of,
     split_partitions,
     spool_orders,
+    spooled_going_prices,
     write_merged_flags,
 )
 from flows.ingest.sources import expand_inputs, expand_sources
@@ -123,6 +124,7 @@ def daily_screening(
             )
         with clock("ingest"):
             spool = ingest_orders(setup, sources, run, resources, report)
+            setup = replace(setup, going_prices=spooled_going_prices(spool))
         with clock("partition"):
             parts = partition_orders(setup, spool, run, resources, partitions, report)
         with clock("ml-fit"):

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from detectors.rules.context import RuleContext
-from detectors.rules.policy import is_false, is_true, matches, text
+from detectors.rules.policy import first_match, is_false, is_true, matches, text, without
 from detectors.rules.registry import RuleHits, rule
 
 
@@ -32,10 +32,14 @@ def declined_installation(tx: pd.DataFrame, ctx: RuleContext, params: dict[str, 
 @rule("B1")
 def evasive_end_use(tx: pd.DataFrame, ctx: RuleContext, params: dict[str, Any]) -> RuleHits:
     """No end-use statement was received, or the stated end use is evasive
-    (`evasive_end_use_patterns`: 'general use', 'resale', …). No statement and no real end
-    use either (evasive or blank) weighs `weight_no_statement_no_use`."""
+    (`evasive_end_use_patterns`: 'general use', 'resale', 'confidential', '保密', …), read
+    after `evasive_end_use_exceptions` are blanked out (a label such as 'End use:', and real
+    products such as 'confidential computing'). No statement and no real end use either
+    (evasive or blank) weighs `weight_no_statement_no_use`."""
     no_statement = is_false(tx["end_use_statement_received"])
-    evasive = matches(tx["end_use"], ctx.policy.patterns("evasive_end_use_patterns"))
+    patterns = ctx.policy.patterns("evasive_end_use_patterns")
+    read = without(tx["end_use"], ctx.policy.patterns("evasive_end_use_exceptions"))
+    evasive = matches(read, patterns)
     blank = (tx["end_use"].isna() | (tx["end_use"].astype("str").str.strip() == "")).astype(bool)
     if not ctx.has("end_use"):
         blank = pd.Series(False, index=tx.index)
@@ -43,8 +47,15 @@ def evasive_end_use(tx: pd.DataFrame, ctx: RuleContext, params: dict[str, Any]) 
     if not mask.any():
         return RuleHits.none(tx)
     hit = tx[mask]
+    wording = first_match(read[mask], patterns).where(evasive[mask]).str.strip()
     statement = "No end-use statement received"
-    stated = "stated end use '" + text(hit["end_use"], "") + "' is evasive"
+    stated = (
+        "stated end use '"
+        + text(hit["end_use"], "")
+        + "' is evasive (it reads '"
+        + text(wording, "")
+        + "')"
+    )
     reason = pd.Series(
         np.where(
             no_statement[mask] & evasive[mask],
@@ -58,6 +69,7 @@ def evasive_end_use(tx: pd.DataFrame, ctx: RuleContext, params: dict[str, Any]) 
             "end_use": hit["end_use"],
             "end_use_statement_received": hit["end_use_statement_received"],
             "evasive_end_use": evasive[mask],
+            "evasive_wording": wording,
         }
     )
     both = (no_statement & (evasive | blank))[mask]

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from detectors.catalog import going_prices
 from detectors.rules.pack import RulePack
 from detectors.rules.policy import Policy, matches
 
@@ -74,6 +75,7 @@ class RuleContext:
     settings: Mapping[str, Any] = field(default_factory=dict)  # pipeline settings
     watchlist: Any = None  # the restricted-party matcher of the run, if any
     ownership: Any = None  # the run's OwnershipScreen (detectors/ownership.py), if any
+    run_going_prices: pd.DataFrame | None = None  # over the whole run, when the flow has them
 
     @cached_property
     def policy(self) -> Policy:
@@ -86,6 +88,18 @@ class RuleContext:
 
     def has(self, column: str) -> bool:
         return column in self.present_columns
+
+    @cached_property
+    def going_prices(self) -> pd.DataFrame:
+        """Each SKU's going price (`detectors.catalog.going_prices`): over the whole run when
+        the flow computed it (so that no partitioning changes it), else over the current
+        frame."""
+        if self.run_going_prices is not None:
+            return self.run_going_prices
+        frame = self.transactions
+        if "unit_price_usd" not in frame:
+            return going_prices(pd.Series([], dtype=object), pd.Series([], dtype=float))
+        return going_prices(frame["item_sku"], frame["unit_price_usd"])
 
     @cached_property
     def controlled(self) -> pd.Series:

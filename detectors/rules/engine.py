@@ -58,6 +58,7 @@ class RuleEngine:
             settings=context.settings or {},
             watchlist=context.watchlist,
             ownership=context.ownership,
+            run_going_prices=context.going_prices,
         )
         in_scope = {"all": transactions}
         frames: list[pd.DataFrame] = []

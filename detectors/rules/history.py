@@ -74,23 +74,45 @@ def customers_sharing(
 
 def customer_prior_orders(ctx: RuleContext) -> pd.DataFrame:
     """Per combined row: the customer's earlier orders of any goods (`prior_lines`), its
-    earlier advanced-IC orders (`prior_orders`) and the largest of those (`prior_max_h100e`)."""
+    earlier advanced-IC orders (`prior_orders`), the largest of those (`prior_max_h100e`) and
+    the second largest (`prior_second_h100e`)."""
 
     def compute() -> pd.DataFrame:
         comb = ctx.combined
         chips = comb[comb["controlled"]]
         by_customer = chips.groupby("customer_id", sort=False)
         running_max = by_customer["h100_equivalents"].cummax()
+        before_max = running_max.groupby(chips["customer_id"]).shift(1)
+        # the second largest so far: the largest of each order capped by the largest before it
+        capped = np.minimum(chips["h100_equivalents"], before_max)
+        running_second = capped.groupby(chips["customer_id"]).cummax()
         stats = pd.DataFrame(
             {
                 "prior_orders": by_customer.cumcount(),
-                "prior_max_h100e": running_max.groupby(chips["customer_id"]).shift(1),
+                "prior_max_h100e": before_max,
+                "prior_second_h100e": running_second.groupby(chips["customer_id"]).shift(1),
             }
         ).reindex(comb.index)
         stats["prior_lines"] = comb.groupby("customer_id", sort=False).cumcount()
         return stats
 
     return ctx.cached("customer_prior_orders", compute)
+
+
+def history_baseline(
+    prior: pd.Series, largest: pd.Series, second: pd.Series, params: dict[str, Any]
+) -> tuple[pd.Series, pd.Series]:
+    """The earlier order a new one is compared with: the largest, unless it is one outlier —
+    at least `outlier_factor` times the second largest, among `outlier_min_orders` or more
+    earlier orders — in which case the second largest. Returns the baseline and whether the
+    outlier was left out."""
+    factor = float(params.get("outlier_factor", np.inf))
+    outlier = (
+        (prior >= int(params.get("outlier_min_orders", 3)))
+        & (second > 0)
+        & (largest >= factor * second)
+    ).astype(bool)
+    return largest.where(~outlier, second), outlier
 
 
 @rule("Q2")
@@ -101,11 +123,18 @@ def volume_above_history(tx: pd.DataFrame, ctx: RuleContext, params: dict[str, A
       account younger than `new_customer_days`, or of unknown age), or by an established
       one, whose `min_history_orders` or more earlier order lines carried no advanced IC;
     - an order `spike_factor` times the customer's largest earlier advanced-IC order (and at
-      least `spike_min_h100e`)."""
+      least `spike_min_h100e`), `thin_history_spike_factor` times when the customer has
+      fewer than `thin_history_orders` earlier advanced-IC orders (one or two earlier
+      orders say little about its usual size); one outlier among the earlier orders
+      (`outlier_factor` times the second largest, with `outlier_min_orders` or more) is
+      left out of that baseline. An earlier volume of 0 (items of unknown TPP) is no
+      baseline."""
     stats = customer_prior_orders(ctx)
     prior = ctx.for_current(stats["prior_orders"], tx).fillna(0)
     prior_lines = ctx.for_current(stats["prior_lines"], tx).fillna(0)
     prior_max = ctx.for_current(stats["prior_max_h100e"], tx)
+    prior_second = ctx.for_current(stats["prior_second_h100e"], tx)
+    baseline, outlier = history_baseline(prior, prior_max, prior_second, params)
     volume = tx["h100_equivalents"].astype(float).fillna(0.0)
     age_days = (tx["order_date"] - tx["customer_since"]).dt.days
     new_account = age_days.isna() | (age_days <= float(params["new_customer_days"]))
@@ -114,18 +143,39 @@ def volume_above_history(tx: pd.DataFrame, ctx: RuleContext, params: dict[str, A
     first_order = (prior == 0) & (volume >= float(params["first_order_min_h100e"]))
     first_large = first_order & new_account
     first_advanced = first_order & established
+    thin = prior < int(params.get("thin_history_orders", 0))
+    factor = pd.Series(
+        np.where(
+            thin,
+            float(params.get("thin_history_spike_factor", params["spike_factor"])),
+            float(params["spike_factor"]),
+        ),
+        index=tx.index,
+    )
     spike = (
         (prior > 0)
-        & (volume >= float(params["spike_factor"]) * prior_max.fillna(np.inf))
+        & (baseline > 0)
+        & (volume >= factor * baseline.fillna(np.inf))
         & (volume >= float(params["spike_min_h100e"]))
-    )
+    ).fillna(False)
     mask = (first_large | first_advanced | spike).astype(bool)
     if not mask.any():
         return RuleHits.none(tx)
     hit = tx[mask]
-    ratio = volume[mask] / prior_max[mask]
+    ratio = volume[mask] / baseline[mask]
     kind = np.where(
         first_large[mask], "first_order", np.where(first_advanced[mask], "first_advanced", "spike")
+    )
+    left_out = pd.Series(
+        np.where(
+            outlier[mask],
+            "; its largest (" + number(prior_max[mask]) + ") left out as one outlier",
+            "",
+        ),
+        index=hit.index,
+    )
+    compared = pd.Series(
+        np.where(outlier[mask], "second-largest", "largest"), index=hit.index, dtype=object
     )
     reason = pd.Series(
         np.where(
@@ -144,9 +194,14 @@ def volume_above_history(tx: pd.DataFrame, ctx: RuleContext, params: dict[str, A
                 + number(volume[mask])
                 + " H100-equivalents is "
                 + number(ratio)
-                + "x the customer's largest earlier order ("
-                + number(prior_max[mask])
-                + ")",
+                + "x the customer's "
+                + compared
+                + " earlier order ("
+                + number(baseline[mask])
+                + "), among "
+                + number(prior[mask], 0)
+                + " earlier advanced-IC orders"
+                + left_out,
             ),
         ),
         index=hit.index,
@@ -158,6 +213,11 @@ def volume_above_history(tx: pd.DataFrame, ctx: RuleContext, params: dict[str, A
             "earlier_orders": prior[mask].astype(int),
             "earlier_lines": prior_lines[mask].astype(int),
             "largest_earlier_h100e": prior_max[mask],
+            "second_largest_earlier_h100e": prior_second[mask],
+            "baseline_h100e": baseline[mask],
+            "outlier_left_out": outlier[mask],
+            "ratio_to_baseline": ratio.where(kind == "spike"),
+            "spike_factor": factor[mask],
             "customer_since": hit["customer_since"],
             "kind": kind,
         }

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from detectors.rules.context import RuleContext
-from detectors.rules.policy import any_pattern, first_match, in_set, matches, per_value, text
+from detectors.rules.policy import first_match, in_set, matches, text, without
 from detectors.rules.registry import RuleHits, rule
 
 
@@ -60,18 +60,6 @@ def unfitting_buyer(tx: pd.DataFrame, ctx: RuleContext, params: dict[str, Any]) 
         }
     )
     return RuleHits(mask=mask, reason=reason, evidence=evidence)
-
-
-def without(series: pd.Series, patterns: list[str]) -> pd.Series:
-    """The text with every fragment matching one of `patterns` blanked out (e.g. 'render
-    farm' before looking for a farming business)."""
-    if not patterns:
-        return series
-
-    def blank(values: pd.Series) -> pd.Series:
-        return values.str.replace(f"(?i){any_pattern(patterns)}", " ", regex=True)
-
-    return per_value(series, blank).where(series.notna())
 
 
 @rule("Q3")

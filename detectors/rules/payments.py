@@ -17,25 +17,58 @@ from detectors.rules.registry import RuleHits, rule
 
 @rule("Q4")
 def unusual_payment(tx: pd.DataFrame, ctx: RuleContext, params: dict[str, Any]) -> RuleHits:
-    """Paid in one of `payment_methods` (cash, crypto), or a unit price at least
-    `price_premium_ratio` times the catalog list price. Both signs weigh the rule's weight,
-    one alone `weight_one_sign`."""
+    """Paid in one of `payment_methods` (cash, crypto), or a unit price well above what the
+    SKU sells for. Where the SKU has a going price — the median of at least
+    `going_price_min_lines` priced lines (over the run) — the price must be at least
+    `going_price_ratio` times it and more than `going_price_robust_sd` robust standard
+    deviations above it; else at least `price_premium_ratio` times the catalog list price.
+    Both signs weigh the rule's weight, one alone `weight_one_sign`."""
     odd_method = in_set(tx["payment_method"], params["payment_methods"])
+    price = tx["unit_price_usd"].astype(float)
     list_price = tx["list_price"].astype(float)
-    ratio = tx["unit_price_usd"].astype(float) / list_price.where(list_price > 0)
-    premium = (ratio >= float(params["price_premium_ratio"])).fillna(False).astype(bool)
+    going = going_price_of(tx["item_sku"], ctx.going_prices)
+    going_price, going_lines, spread = (going[c] for c in going.columns)
+    has_going = (going_lines >= int(params.get("going_price_min_lines", 20))).astype(bool)
+    going_ratio = price / going_price.where(has_going & (going_price > 0))
+    sd_above = (price - going_price) / spread.where(spread > 0)
+    over_going = (
+        (going_ratio >= float(params.get("going_price_ratio", 1.25)))
+        & ((sd_above > float(params.get("going_price_robust_sd", 4.0))) | (spread <= 0))
+    ).fillna(False)
+    list_ratio = price / list_price.where(list_price > 0)
+    over_list = (~has_going & (list_ratio >= float(params["price_premium_ratio"]))).fillna(False)
+    premium = (over_going | over_list).astype(bool)
     mask = odd_method | premium
     if not mask.any():
         return RuleHits.none(tx)
     hit = tx[mask]
+    by_going = has_going[mask]
+    ratio = going_ratio.where(has_going, list_ratio)
     paid = "Paid by " + text(hit["payment_method"])
     priced = (
         "unit price "
-        + number(hit["unit_price_usd"], 0)
+        + number(price[mask], 0)
         + " USD is "
         + number(ratio[mask], 2)
-        + "x the list price "
-        + number(list_price[mask], 0)
+        + "x "
+        + pd.Series(
+            np.where(
+                by_going,
+                "the SKU's going price "
+                + number(going_price[mask], 0)
+                + " USD (median of "
+                + number(going_lines[mask], 0)
+                + " priced lines; "
+                + number(sd_above[mask], 1)
+                + " robust SD above)",
+                "the list price "
+                + number(list_price[mask], 0)
+                + " USD (fewer than "
+                + str(int(params.get("going_price_min_lines", 20)))
+                + " priced lines of the SKU)",
+            ),
+            index=hit.index,
+        )
     )
     both = odd_method[mask] & premium[mask]
     reason = pd.Series(
@@ -49,9 +82,27 @@ def unusual_payment(tx: pd.DataFrame, ctx: RuleContext, params: dict[str, Any]) 
             "unit_price_usd": hit["unit_price_usd"],
             "list_price": list_price[mask],
             "price_ratio": ratio[mask],
+            "compared_with": np.where(by_going, "going_price", "list_price"),
+            "going_price_usd": going_price[mask],
+            "going_price_lines": going_lines[mask],
+            "going_price_robust_sd_usd": spread[mask],
+            "robust_sd_above": sd_above[mask].where(by_going),
+            "premium_price": premium[mask],
         }
     )
     return RuleHits(mask=mask, reason=reason, evidence=evidence, weight=weight)
+
+
+def going_price_of(sku: pd.Series, prices: pd.DataFrame) -> pd.DataFrame:
+    """Each line's going price, line count and spread (`detectors.catalog.going_prices`),
+    NaN for a SKU without one. SKUs are looked up trimmed and in upper case, normalising
+    the distinct values only."""
+    columns = ["going_price_usd", "going_price_lines", "going_price_spread_usd"]
+    codes, distinct = pd.factorize(sku)  # -1 for a missing SKU
+    keys = pd.Index(distinct, dtype=object).str.strip().str.upper()
+    rows = np.append(prices.index.get_indexer(keys), -1)[codes]  # -1: no going price
+    table = np.vstack([prices[columns].to_numpy(dtype=float), np.full((1, len(columns)), np.nan)])
+    return pd.DataFrame(table[rows], index=sku.index, columns=columns)
 
 
 def first_word(series: pd.Series) -> pd.Series:

@@ -110,6 +110,18 @@ def first_match(series: pd.Series, patterns: Iterable[str]) -> pd.Series:
     return extract(series, f"(?i)(?P<found>{any_pattern(patterns)})")
 
 
+def without(series: pd.Series, patterns: list[str]) -> pd.Series:
+    """The text with every fragment matching one of `patterns` blanked out (e.g. 'render
+    farm' before looking for a farming business)."""
+    if not patterns:
+        return series
+
+    def blank(values: pd.Series) -> pd.Series:
+        return values.str.replace(f"(?i){any_pattern(patterns)}", " ", regex=True)
+
+    return per_value(series, blank).where(series.notna())
+
+
 def extract(series: pd.Series, pattern: str) -> pd.Series:
     """The text captured by the group `(?P<found>…)` of `pattern` (RE2), NaN when no match."""
     if series.empty:

@@ -22,6 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from detectors.catalog import going_prices
 from detectors.schema import empty_canonical_frame
 from flows.errors import ConfigError
 from flows.history import TransactionHistory
@@ -146,6 +147,16 @@ def history_since(spool: SpooledOrders, lookback_days: int) -> date | None:
         return None
     since: date = spool.first_date - pd.Timedelta(days=lookback_days).to_pytimedelta()
     return since
+
+
+def spooled_going_prices(spool: SpooledOrders) -> pd.DataFrame:
+    """Each SKU's going price over all the run's accepted orders (before they are split into
+    partitions, so that the price rules compare with the same price whatever the
+    partitioning)."""
+    columns = ["item_sku", "unit_price_usd"]
+    parts = [pq.read_table(path, columns=columns).to_pandas() for path in spool.chunks]
+    lines = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
+    return going_prices(lines["item_sku"], lines["unit_price_usd"])
 
 
 def split_partitions(

@@ -70,3 +70,47 @@ def test_b1_weighs_more_with_neither_statement_nor_real_end_use(scenarios):
     assert flag_of(result, "B1", "no-statement-vague-use")["weight"] == 0.3
     assert flag_of(result, "B1", "no-statement-real-use")["weight"] == 0.2
     assert flag_of(result, "B1", "statement-vague-use")["weight"] == 0.2
+
+
+# ---- B1: wordings that withhold the use, in English and Chinese ----------------------
+
+WORDINGS = {
+    "labelled-resale": "End use: resale",
+    "labelled-tbd": "End-use statement: TBD",
+    "cannot-disclose": "We cannot disclose the end user's application",
+    "prefer-not": "Customer prefers not to say",
+    "undisclosed": "Undisclosed project",
+    "nda": "Under NDA",
+    "zh-confidential": "保密",
+    "zh-not-convenient": "不方便透露",
+    "zh-labelled-tbd": "用途：待定",
+    "zh-resale-alone": "转售",
+}
+ORDINARY = {
+    "confidential-computing": "Confidential computing for our bank client's fraud models",
+    "labelled-real-use": "End use: training speech models in our Austin data centre",
+    "zh-licensed-resale": "本地客户转售（已取得许可证）",
+    "zh-medical-imaging": "医学影像分析",
+    "stock-for-dealers": "Stock for resale to our dealer network",
+    "training": "Training",
+}
+
+
+@pytest.fixture(scope="module")
+def wordings(scenarios):
+    cases = {name: {"end_use": text} for name, text in {**WORDINGS, **ORDINARY}.items()}
+    return scenarios(cases)
+
+
+@pytest.mark.parametrize("case", list(WORDINGS))
+def test_b1_reads_withheld_and_vague_wordings(wordings, case):
+    flag = flag_of(wordings, "B1", case)
+    assert flag["evidence"]["evasive_end_use"] is True
+    wording = flag["evidence"]["evasive_wording"]
+    assert wording and wording in WORDINGS[case]
+    assert f"(it reads '{wording}')" in flag["reason"]
+
+
+@pytest.mark.parametrize("case", list(ORDINARY))
+def test_b1_quiet_for_ordinary_wordings(wordings, case):
+    assert "B1" not in codes_of(wordings, case)

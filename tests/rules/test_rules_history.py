@@ -127,17 +127,52 @@ def test_first_advanced_order_needs_the_minimum_history_and_volume(run):
 
 
 def test_customer_with_advanced_ic_history_is_judged_by_the_spike_not_the_first_order(run):
-    # three lines of cables, then one small H100 order: the next 40 H100e order is 5x the
-    # largest earlier advanced-IC order (a spike), not a first advanced-IC order
+    # three lines of cables, then one small H100 order (8 H100e): the next order is judged
+    # as a spike against it, not as a first advanced-IC order; with a single earlier
+    # advanced-IC order a spike takes 10x (thin_history_spike_factor), not 5x
     history = parts_history(1, ("2025-06-02", "2025-09-15", "2026-01-10"))
     small = canonical(
         with_ids([customer(1, order_date="2026-02-01", customer_since="2012-05-01")], "S-")
     )
     history = pd.concat([history, small], ignore_index=True)
     at = {"order_date": "2026-03-02", "customer_since": "2012-05-01"}
-    assert "Q2" not in codes_of(run([customer(1, quantity=39, **at)], history=history))  # 4.9x
-    flag = flag_of(run([customer(1, quantity=40, **at)], history=history), "Q2")  # 5x
+    assert "Q2" not in codes_of(run([customer(1, quantity=40, **at)], history=history))  # 5x
+    assert "Q2" not in codes_of(run([customer(1, quantity=79, **at)], history=history))  # 9.9x
+    flag = flag_of(run([customer(1, quantity=80, **at)], history=history), "Q2")  # 10x
     assert flag["evidence"]["kind"] == "spike" and flag["evidence"]["earlier_lines"] == 4
+    assert flag["evidence"]["spike_factor"] == 10.0
+
+
+def earlier_orders(quantities: tuple[int, ...]) -> pd.DataFrame:
+    """Customer 1's earlier H100 orders (1 H100e a unit), a week apart from January 2026."""
+    dates = pd.date_range("2026-01-05", periods=len(quantities), freq="7D").strftime("%Y-%m-%d")
+    rows = [customer(1, order_date=d, quantity=q) for d, q in zip(dates, quantities, strict=True)]
+    return canonical(with_ids(rows, "H-"))
+
+
+def test_one_outlier_in_the_history_does_not_set_the_baseline(run):
+    # three orders of 8 and one of 400 (50x the second largest, outlier_factor 10, with
+    # outlier_min_orders 4): an order of 48 is 6x the customer's usual largest order,
+    # though far below the one odd order
+    result = run([customer(1, quantity=48)], history=earlier_orders((8, 8, 400, 8)))
+    flag = flag_of(result, "Q2")
+    evidence = flag["evidence"]
+    assert evidence["kind"] == "spike" and evidence["outlier_left_out"] is True
+    assert evidence["largest_earlier_h100e"] == 400.0 and evidence["baseline_h100e"] == 8.0
+    assert evidence["ratio_to_baseline"] == 6.0
+    assert "6.0x the customer's second-largest earlier order (8.0)" in flag["reason"]
+    assert "its largest (400.0) left out as one outlier" in flag["reason"]
+
+
+@pytest.mark.parametrize(
+    "quantities",
+    [
+        (8, 8, 60, 8),  # the largest is under 10x the second: no outlier, 48 is 0.8x it
+        (8, 400, 8),  # three earlier orders are too few to call one of them an outlier
+    ],
+)
+def test_history_without_a_lone_outlier_keeps_the_largest_order(run, quantities):
+    assert "Q2" not in codes_of(run([customer(1, quantity=48)], history=earlier_orders(quantities)))
 
 
 # ---- B4 ------------------------------------------------------------------------------
