@@ -258,6 +258,17 @@ def _translit_similarity(a: str, b: str) -> float:
     return TRANSLIT_SIMILARITY if translit_key(a) == translit_key(b) else 0.0
 
 
+def same_key(a: str, b: str, weights: TokenWeights) -> bool:
+    """Two words of names in two scripts are one word: the same word, or two distinctive
+    words with one transliteration key ("chen", "jong"). A place, a generic word or a
+    stop word is compared as spelled: folding writes it in English ("中国" is "china",
+    "科技" "technology"), which is no romanization whose key may agree with a name's
+    ("china" and "zhonghua" share the key "jn")."""
+    if a == b:
+        return True
+    return weights.distinctive(a) and weights.distinctive(b) and translit_key(a) == translit_key(b)
+
+
 def _long_vowel_check(
     query: AnalyzedName, q_tokens: tuple[str, ...], c_tokens: tuple[str, ...]
 ) -> Callable[[int, int], bool] | None:
@@ -330,7 +341,13 @@ def align(query: AnalyzedName, candidate: AnalyzedName, weights: TokenWeights) -
     # a given name against its nickname ("bill", "william"), as for initials: persons only
     nick = _nickname_similarity if initials else _no_similarity
     # names of two scripts: words one after transliteration ("chen" and "jong": "jn")
-    keyed = _translit_similarity if method == TRANSLIT else _no_similarity
+    keyed = _no_similarity
+    if method == TRANSLIT:
+        distinctive = weights.distinctive
+
+        def keyed(a: str, b: str) -> float:
+            return _translit_similarity(a, b) if distinctive(a) and distinctive(b) else 0.0
+
     scored = sorted(
         [
             (1.0 if q == c else fuzzy(q, c) or nick(q, c) or keyed(q, c), i, j)

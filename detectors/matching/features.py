@@ -17,6 +17,7 @@ from detectors.matching.alignment import (
     Alignment,
     TokenWeights,
     company_like,
+    same_key,
 )
 from detectors.matching.legal_forms import forms_agree, forms_clash
 from detectors.matching.names import (
@@ -26,7 +27,7 @@ from detectors.matching.names import (
     skeleton_words,
 )
 from detectors.matching.spelling import one_edit_kind, typo_credibility
-from detectors.matching.transliteration import SKELETON, TRANSLIT, key_method, translit_key
+from detectors.matching.transliteration import SKELETON, TRANSLIT, key_method
 
 
 @dataclass(frozen=True)
@@ -304,10 +305,11 @@ def no_word_exact(p: PairContext) -> float:
 
 
 def _one_word(p: PairContext, q: str, c: str) -> bool:
-    """The same word, or, for names in two scripts, the same transliteration key."""
+    """The same word, or, for names in two scripts, the same transliteration key
+    (`alignment.same_key`)."""
     if q == c:
         return True
-    return key_method(p.query, p.candidate) == TRANSLIT and translit_key(q) == translit_key(c)
+    return key_method(p.query, p.candidate) == TRANSLIT and same_key(q, c, p.weights)
 
 
 def _company_pair(p: PairContext) -> bool:
@@ -397,7 +399,7 @@ def same_after_transliteration(p: PairContext) -> float:
     one = [
         (q, c)
         for q, c, _ in a.pairs
-        if q == c or (method == TRANSLIT and translit_key(q) == translit_key(c))
+        if q == c or (method == TRANSLIT and same_key(q, c, p.weights))
     ]
     if len(one) < 2:  # one word alike by its consonants is a collision as often as a name
         return 0.0

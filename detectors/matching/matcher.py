@@ -47,7 +47,7 @@ HIT_COLUMNS: tuple[str, ...] = (
     "features",
 )
 CHUNK = 512
-CACHE_FORMAT = "redflag-matcher-11"  # bump when the saved structures or name analysis change
+CACHE_FORMAT = "redflag-matcher-12"  # bump when the saved structures or name analysis change
 Progress = Callable[[int, int], None]
 
 

@@ -231,25 +231,77 @@ def fold_text(text: str, tables: NameTables) -> str:
     if not text.isascii():  # the native spellings and CJK words are not ASCII
         if _HAN.search(text):  # traditional characters as simplified: the tables' words
             text = convert_chinese(text, "zh-cn")
+        text = _HAN_ORDINAL.sub(lambda m: f" {_han_number(m.group(1))} ", text)
         for spelling, latin in tables.native_legal_forms.items():
             text = text.replace(spelling, f" {latin} ")
         for word, latin in tables.cjk_words.items():
             text = text.replace(word, latin)
-        # remaining CJK runs: one word per run, syllables joined ("华为" -> "huawei");
-        # Chinese characters by their pinyin (pypinyin reads "重庆" as chongqing)
-        text = _CJK.sub(lambda m: " " + _romanize_cjk(m.group(0)) + " ", text)
+        # remaining CJK runs: one word per run, syllables joined ("华为" -> "huawei"),
+        # places at either end a word of their own ("浙江宁波新世纪" -> "zhejiang ningbo
+        # xinshiji"); Chinese characters by their pinyin (pypinyin reads "重庆" as chongqing)
+        text = _CJK.sub(lambda m: " " + _romanize_cjk(m.group(0), tables) + " ", text)
         text = unidecode(text).lower()
     text = text.replace("&", " and ").replace("+", " and ")
     text = _INNER_DOT.sub("", text)
     return text
 
 
-def _romanize_cjk(run: str) -> str:
+# an ordinal in Chinese numerals ("第十三研究所", the 13th Research Institute; "第一机械",
+# First Machinery); numerals without 第 stay words of the name ("三江", Sanjiang)
+_HAN_ORDINAL = re.compile(r"第([零〇一二两三四五六七八九十百]+)")
+_HAN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
+_HAN_DIGITS.update({"六": 6, "七": 7, "八": 8, "九": 9})
+
+
+def _han_number(numeral: str) -> int:
+    """A number in Chinese numerals ("十三" 13, "二十" 20, "一百零二" 102)."""
+    total, digit = 0, 0
+    for ch in numeral:
+        if ch in _HAN_DIGITS:
+            digit = _HAN_DIGITS[ch]
+        else:  # 十 or 百: the digit before it counts that many (a bare 十 is ten)
+            total += (digit or 1) * (10 if ch == "十" else 100)
+            digit = 0
+    return total + digit
+
+
+def _romanize_cjk(run: str, tables: NameTables) -> str:
     if _HAN.fullmatch(run):
-        return "".join(lazy_pinyin(run))
+        return " ".join(split_places(lazy_pinyin(run), tables.places))
     if _HANGUL.fullmatch(run):  # Korean: a syllable a word, as Korean names are romanized
         return " ".join(unidecode(ch).lower() for ch in run)
-    return unidecode(run).replace(" ", "").lower()
+    # kana: the prolonged sound mark (ー, "de-ta") is no word break, the middle dot (・)
+    # is one ("ジョン・スミス")
+    words = run.replace("\u30fc", "").split("\u30fb")
+    return " ".join(unidecode(w).replace(" ", "").lower() for w in words)
+
+
+PLACE_SYLLABLES = (4, 3, 2)  # syllables of a place written in Chinese characters
+
+
+def split_places(syllables: list[str], places: frozenset[str]) -> list[str]:
+    """The pinyin syllables of a run of Chinese characters as words: the places at its
+    start and at its end (two syllables or more, as the place table spells them:
+    "zhejiang", "ningbo") a word each, the syllables between them one word. A name
+    written in pinyin puts its places apart ("Zhejiang Ningbo Xinshiji"); the brand
+    between them is written as one word as often as not, so it stays joined."""
+    head: list[str] = []
+    tail: list[str] = []
+    rest = list(syllables)
+    for side in (head, tail):
+        found = True
+        while found and len(rest) > 2:  # a place takes two syllables; a word stays
+            found = False
+            for width in PLACE_SYLLABLES:
+                if width > len(rest) - 1:
+                    continue
+                part = rest[:width] if side is head else rest[-width:]
+                if "".join(part) in places:
+                    side.append("".join(part))
+                    rest = rest[width:] if side is head else rest[:-width]
+                    found = True
+                    break
+    return [*head, "".join(rest), *reversed(tail)]
 
 
 def tokenize(text: str) -> list[str]:
