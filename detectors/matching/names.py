@@ -17,6 +17,7 @@ from functools import cached_property, lru_cache
 from typing import Any
 
 from pypinyin import lazy_pinyin
+from rigour.text.translit import maybe_ascii
 from unidecode import unidecode
 from zhconv import convert as convert_chinese
 
@@ -26,6 +27,12 @@ from flows.errors import ConfigError
 _BIS_SUFFIX = re.compile(r";?\s*(and\s+)?any\s+successor.*$", re.IGNORECASE)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]+")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
+# words in the scripts rigour transliterates (`maybe_ascii`): Greek, Cyrillic, Armenian,
+# Georgian (Hangul is read a syllable a word, as Korean names are romanized)
+_RIGOUR_SCRIPTS = re.compile(
+    r"[\u0370-\u03ff\u1f00-\u1fff\u0400-\u052f\u0530-\u058f\u10a0-\u10ff]+"
+    r"(?:[\s'’-]+[\u0370-\u03ff\u1f00-\u1fff\u0400-\u052f\u0530-\u058f\u10a0-\u10ff]+)*"
+)
 _HANGUL = re.compile(r"[\uac00-\ud7af]+")
 _INNER_DOT = re.compile(r"(?<=\w)[.'’`?](?=\w)")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
@@ -240,6 +247,9 @@ def fold_text(text: str, tables: NameTables) -> str:
         # places at either end a word of their own ("浙江宁波新世纪" -> "zhejiang ningbo
         # xinshiji"); Chinese characters by their pinyin (pypinyin reads "重庆" as chongqing)
         text = _CJK.sub(lambda m: " " + _romanize_cjk(m.group(0), tables) + " ", text)
+        # Cyrillic, Greek, Armenian and Georgian by rigour's transliteration, which
+        # spells names as the lists do ("Юрий" yury, not iurii; "Евгений" evgeny)
+        text = _RIGOUR_SCRIPTS.sub(lambda m: maybe_ascii(m.group(0)), text)
         text = unidecode(text).lower()
     text = text.replace("&", " and ").replace("+", " and ")
     text = _INNER_DOT.sub("", text)
