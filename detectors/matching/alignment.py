@@ -20,14 +20,8 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
-from detectors.matching.names import (
-    AnalyzedName,
-    NameTables,
-    long_vowels_agree,
-    phonetic_key,
-    skeleton_tokens,
-    skeleton_words,
-)
+from detectors.matching.arabic import long_vowels_agree, skeleton_tokens, skeleton_words
+from detectors.matching.names import AnalyzedName, NameTables, phonetic_key
 from detectors.matching.nicknames import is_nickname
 from detectors.matching.spelling import typo_credibility
 from detectors.matching.transliteration import SKELETON, TRANSLIT, key_method, translit_key
@@ -71,7 +65,7 @@ class TokenWeights:
     skeletons: list[TokenWeights] = field(default_factory=list, compare=False, repr=False)
 
     def skeletal(self) -> TokenWeights:
-        """The same rarities keyed by consonant skeleton (`names.consonant_skeleton`), for
+        """The same rarities keyed by consonant skeleton (`arabic.consonant_skeleton`), for
         a name in Arabic script against one in Latin: "bnk" weighs as little as "bank",
         the rarest word of a skeleton its commonest spelling's weight. Worked out once."""
         if not self.skeletons:
@@ -274,7 +268,7 @@ def _long_vowel_check(
 ) -> Callable[[int, int], bool] | None:
     """For a name in Arabic script against a Latin one, whether the words at two
     positions of their skeletons (`skeleton_tokens`) agree in the long vowels the Arabic
-    writes (`names.long_vowels_agree`): one skeleton is many names ("mhmd": Muhammad,
+    writes (`arabic.long_vowels_agree`): one skeleton is many names ("mhmd": Muhammad,
     Mahmud; "hmd": Ahmad, Hamid, Hammud), the written long vowels tell them apart."""
     q_words, c_words = skeleton_words(q_tokens), skeleton_words(c_tokens)
     if query.arabic:

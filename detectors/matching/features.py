@@ -19,13 +19,9 @@ from detectors.matching.alignment import (
     company_like,
     same_key,
 )
+from detectors.matching.arabic import skeleton_tokens, skeleton_words
 from detectors.matching.legal_forms import forms_agree, forms_clash
-from detectors.matching.names import (
-    AnalyzedName,
-    phonetic_key,
-    skeleton_tokens,
-    skeleton_words,
-)
+from detectors.matching.names import AnalyzedName, phonetic_key
 from detectors.matching.spelling import one_edit_kind, typo_credibility
 from detectors.matching.transliteration import SKELETON, TRANSLIT, key_method
 

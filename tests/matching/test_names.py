@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from detectors.matching.arabic import long_vowels_agree
 from detectors.matching.names import (
     analyze_name,
-    long_vowels_agree,
     normalize_address,
     phonetic_key,
 )
