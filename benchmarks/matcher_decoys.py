@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from detectors.matching.features import STOP_WORDS
+from detectors.matching.alignment import STOP_WORDS
 from detectors.matching.matcher import Matcher
 from detectors.matching.names import phonetic_key
 

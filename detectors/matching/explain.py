@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from detectors.matching.alignment import same_key
 from detectors.matching.features import PairContext
 from detectors.matching.scorer import ScorerModel, explain_contributions
 from detectors.matching.transliteration import METHOD_TEXT, TRANSLIT, key_method, translit_key
@@ -30,7 +31,7 @@ def transliteration_note(ctx: PairContext, limit: int = 6) -> str:
     for q, c, _ in ctx.alignment.pairs:
         if q == c:
             words.append(f"{q}={c}")
-        elif method == TRANSLIT and translit_key(q) == translit_key(c):
+        elif method == TRANSLIT and same_key(q, c, ctx.weights):
             words.append(f"{q}={c} [{translit_key(q)}]")
     agreed = ", ".join(words[:limit]) if words else "no word agrees"
     return (

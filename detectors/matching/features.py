@@ -7,424 +7,23 @@ and the party's and entry's other attributes; the scorer combines them.
 
 from __future__ import annotations
 
-import json
-import math
-from collections import Counter
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
-from functools import lru_cache
-from pathlib import Path
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from detectors.matching.legal_forms import forms_agree, forms_clash
-from detectors.matching.names import (
-    AnalyzedName,
-    NameTables,
-    long_vowels_agree,
-    phonetic_key,
-    skeleton_tokens,
-    skeleton_words,
+from detectors.matching.alignment import (
+    STOP_WORDS,
+    Alignment,
+    TokenWeights,
+    company_like,
+    same_key,
 )
-from detectors.matching.nicknames import is_nickname
+from detectors.matching.arabic import skeleton_tokens, skeleton_words
+from detectors.matching.legal_forms import forms_agree, forms_clash
+from detectors.matching.names import AnalyzedName, phonetic_key
 from detectors.matching.spelling import one_edit_kind, typo_credibility
-from detectors.matching.transliteration import SKELETON, TRANSLIT, key_method, translit_key
-
-REFERENCE_DF_PATH = Path(__file__).with_name("list_token_df.json")
-
-
-@lru_cache(maxsize=1)
-def reference_words() -> frozenset[str]:
-    """The words of the reference lists (`list_token_df.json`), empty when absent."""
-    if not REFERENCE_DF_PATH.exists():
-        return frozenset()
-    return frozenset(json.loads(REFERENCE_DF_PATH.read_text())["df"])
-
-
-STOP_WORDS = frozenset({"the", "and", "of", "for", "de", "la", "el", "al", "du", "des", "a", "y"})
-# a word carried by at least this share of the list's names is a common word of the list
-# ("properties", "leasing", "marine"; "ali", "hassan" among given names): it says what a
-# business does, or which family, not which one it is
-COMMON_SHARE = 1 / 3000
-COMMON_IDF = math.log(1 / COMMON_SHARE) + 1.0  # the IDF of a word at that share
-SOUND_ALIKE = 0.85  # similarity of two words with one sound key
-SOUND_ALIKE_MIN_RATIO = 0.6  # ...when their spellings are at least this alike
-
-
-@dataclass(frozen=True)
-class TokenWeights:
-    """Rarity of each token in the list snapshot (IDF), with generic words and places
-    weighed down. Unknown tokens count as the rarest."""
-
-    idf: Mapping[str, float]
-    max_idf: float
-    tables: NameTables
-    generic_factor: float = 0.25
-    place_factor: float = 0.5
-    known: dict[str, float] = field(default_factory=dict, compare=False, repr=False)
-    profiles: dict[tuple[str, ...], tuple[list[float], list[bool]]] = field(
-        default_factory=dict, compare=False, repr=False
-    )
-
-    skeletons: list[TokenWeights] = field(default_factory=list, compare=False, repr=False)
-
-    def skeletal(self) -> TokenWeights:
-        """The same rarities keyed by consonant skeleton (`names.consonant_skeleton`), for
-        a name in Arabic script against one in Latin: "bnk" weighs as little as "bank",
-        the rarest word of a skeleton its commonest spelling's weight. Worked out once."""
-        if not self.skeletons:
-            idf: dict[str, float] = {}
-            for token, value in self.idf.items():
-                for key in skeleton_tokens((token,)):
-                    idf[key] = min(value, idf.get(key, value))
-            tables = replace(
-                self.tables,
-                generic=frozenset(k for t in self.tables.generic for k in skeleton_tokens((t,))),
-                places=frozenset(k for t in self.tables.places for k in skeleton_tokens((t,))),
-            )
-            self.skeletons.append(
-                TokenWeights(idf, self.max_idf, tables, self.generic_factor, self.place_factor)
-            )
-        return self.skeletons[0]
-
-    def profile(self, tokens: tuple[str, ...]) -> tuple[list[float], list[bool]]:
-        """The weight and distinctiveness of each token of a name, remembered per name:
-        a party name meets several list names, a list name many party names."""
-        found = self.profiles.get(tokens)
-        if found is None:
-            if len(self.profiles) > 500_000:
-                self.profiles.clear()
-            found = self.profiles[tokens] = (
-                [self.weight(t) for t in tokens],
-                [self.distinctive(t) for t in tokens],
-            )
-        return found
-
-    def weight(self, token: str) -> float:
-        """Remembered per token: a screening run asks for the same words many times."""
-        w = self.known.get(token)
-        if w is None:
-            if len(self.known) > 1_000_000:
-                self.known.clear()
-            w = self.known[token] = self._weight(token)
-        return w
-
-    def _weight(self, token: str) -> float:
-        if token in STOP_WORDS:
-            return 0.05
-        w = self.idf.get(token, self.max_idf)
-        if token in self.tables.generic:
-            w *= self.generic_factor
-        elif token in self.tables.places:
-            w *= self.place_factor
-        return max(w, 0.05)
-
-    def known_word(self, token: str) -> bool:
-        """A word of the list snapshot, of the reference lists or of the name tables."""
-        return (
-            token in self.idf
-            or token in reference_words()
-            or token in self.tables.generic
-            or token in self.tables.places
-        )
-
-    def common(self, token: str) -> bool:
-        """A generic word, or one carried by at least `COMMON_SHARE` of the list's names
-        (IDF as `list_token_df.json` and the index count: log((N+1)/(df+1)) + 1)."""
-        if token in STOP_WORDS:
-            return False
-        if token in self.tables.generic:
-            return True
-        idf = self.idf.get(token)
-        return idf is not None and idf <= COMMON_IDF
-
-    def distinctive(self, token: str) -> bool:
-        return not (
-            token in STOP_WORDS or token in self.tables.generic or token in self.tables.places
-        )
-
-
-@dataclass(frozen=True)
-class Alignment:
-    pairs: tuple[tuple[str, str, float], ...]  # (party token, list token, similarity)
-    query_cover: float  # weighted share of the party's tokens aligned
-    candidate_cover: float  # weighted share of the list name's tokens aligned
-    matched_info: float  # rarity of the distinctive tokens aligned, 0..1
-    missed_info: float  # rarity of the rarest distinctive token left unaligned, 0..1
-    distinctive_agreement: float = 0.0  # rarity-weighted typo credibility of distinctive words
-    fuzzy_only: float = 0.0  # 1 - best typo credibility when no distinctive word is exact
-    unaligned: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())  # party's, list name's
-    all_exact: bool = False  # every aligned pair is the same word
-    query_text: str = ""  # the party name as compared (initials written out, words joined)
-    candidate_text: str = ""
-    # a word left over on each side with one consonant skeleton but other long vowels
-    # written in Arabic script ("حامد", Hamid, against "Ahmad")
-    vowel_clash: bool = False
-
-
-def token_similarity(a: str, b: str) -> float:
-    """1 for equal tokens; typo, prefix-abbreviation and sound-alike tokens in between."""
-    if a == b:
-        return 1.0
-    return _fuzzy_token_similarity(a, b)
-
-
-INITIAL_SIMILARITY = 0.8  # an initial against a given name it begins
-
-
-def rejoin(tokens: tuple[str, ...], other: tuple[str, ...]) -> tuple[str, ...]:
-    """Two tokens whose concatenation, in either order, is a token of the other name
-    that this one lacks, joined ("patr ushev" against "patrushev", "sergei chemezov"
-    against "chemezovsergei", "hong yuan" against "hongyuan")."""
-    if len(tokens) < 2:
-        return tokens
-    mine = set(tokens)
-    wanted = {t for t in other if t not in mine and len(t) >= 4}
-    # most pairs have no such token: look for a split of a wanted token into two of
-    # this name's before pairing every two tokens
-    wanted = {t for t in wanted if any(t[:k] in mine and t[k:] in mine for k in range(1, len(t)))}
-    if not wanted:
-        return tokens
-    out = list(tokens)
-    spare = Counter(tokens)  # copies of a token beyond those the other name has
-    spare.subtract(Counter(other))
-    for i in range(len(out)):
-        for j in range(len(out)):
-            if i == j or not out[i] or not out[j] or out[i] in wanted or out[j] in wanted:
-                continue
-            joined = out[i] + out[j]
-            if joined in wanted and spare[out[i]] > 0 and spare[out[j]] > 0:
-                out[i], out[j] = joined, ""
-                wanted.discard(joined)
-    return tuple(t for t in out if t)
-
-
-def join_letters(tokens: tuple[str, ...], other: tuple[str, ...]) -> tuple[str, ...]:
-    """Letters written apart that the other name writes as one word, joined ("M D S
-    THMORDA" against "MDS THMORDA")."""
-    if len(tokens) < 2 or not any(len(t) == 1 for t in tokens):
-        return tokens
-    words = set(other)
-    out: list[str] = []
-    run: list[str] = []
-    for token in (*tokens, ""):
-        if len(token) == 1 and token.isalpha():
-            run.append(token)
-            continue
-        joined = "".join(run)
-        out.extend([joined] if len(run) >= 2 and joined in words else run)
-        run = []
-        if token:
-            out.append(token)
-    return tuple(out)
-
-
-@lru_cache(maxsize=262_144)
-def _fuzzy_token_similarity(a: str, b: str) -> float:
-    if a.isdigit() or b.isdigit():
-        return 0.0
-    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
-    if len(short) == 1:  # an initial: "j" for "jean"
-        return INITIAL_SIMILARITY if long_.startswith(short) and long_.isalpha() else 0.0
-    if len(short) >= 3 and long_.startswith(short) and len(short) / len(long_) >= 0.5:
-        return 0.8
-    if min(len(a), len(b)) < 4:
-        return 0.0
-    sim = fuzz.ratio(a, b) / 100.0
-    # a shared sound key lifts a spelling variant ("husayn"/"hussein"), but only one
-    # that already looks alike: the key drops every vowel ("dabo"/"dubai" share it)
-    if sim < SOUND_ALIKE and sim >= SOUND_ALIKE_MIN_RATIO and phonetic_key(a) == phonetic_key(b):
-        sim = SOUND_ALIKE
-    return sim if sim >= 0.75 else 0.0
-
-
-NICKNAME_SIMILARITY = 0.85  # a given name against one of its known nicknames
-
-
-def _nickname_similarity(a: str, b: str) -> float:
-    return NICKNAME_SIMILARITY if is_nickname(a, b) else 0.0
-
-
-def _no_similarity(a: str, b: str) -> float:
-    return 0.0
-
-
-TRANSLIT_SIMILARITY = 0.85  # two words of names in two scripts with one transliteration key
-
-
-def _translit_similarity(a: str, b: str) -> float:
-    return TRANSLIT_SIMILARITY if translit_key(a) == translit_key(b) else 0.0
-
-
-def _long_vowel_check(
-    query: AnalyzedName, q_tokens: tuple[str, ...], c_tokens: tuple[str, ...]
-) -> Callable[[int, int], bool] | None:
-    """For a name in Arabic script against a Latin one, whether the words at two
-    positions of their skeletons (`skeleton_tokens`) agree in the long vowels the Arabic
-    writes (`names.long_vowels_agree`): one skeleton is many names ("mhmd": Muhammad,
-    Mahmud; "hmd": Ahmad, Hamid, Hammud), the written long vowels tell them apart."""
-    q_words, c_words = skeleton_words(q_tokens), skeleton_words(c_tokens)
-    if query.arabic:
-        arabic, latin, arabic_first = q_words, c_words, True
-    else:
-        arabic, latin, arabic_first = c_words, q_words, False
-
-    def agree(i: int, j: int) -> bool:
-        (a, a_split), (b, b_split) = (
-            (arabic[i], latin[j]) if arabic_first else (arabic[j], latin[i])
-        )
-        return long_vowels_agree(a, b, initial=not (a_split or b_split))
-
-    return agree
-
-
-def _without_forms_of(tokens: tuple[str, ...], other: AnalyzedName) -> tuple[str, ...]:
-    if len(other.full_tokens) == len(other.tokens) or len(tokens) < 2:
-        return tokens
-    forms = set(other.full_tokens) - set(other.tokens)
-    kept = tuple(t for t in tokens if t not in forms)
-    return kept or tokens
-
-
-def _as_compared(
-    tokens: tuple[str, ...],
-    other: tuple[str, ...],
-    pairs: list[tuple[int, int, float]],
-    nicknames: bool = False,
-) -> str:
-    """The name with its initials (and, when asked, its nicknames) written out as the
-    given names of the other that they align with."""
-    out = list(tokens)
-    for i, j, sim in pairs:
-        initial = len(out[i]) == 1 and len(other[j]) > 1
-        nickname = nicknames and sim == NICKNAME_SIMILARITY and is_nickname(out[i], other[j])
-        if initial or nickname:
-            out[i] = other[j]
-    return " ".join(out)
-
-
-def align(query: AnalyzedName, candidate: AnalyzedName, weights: TokenWeights) -> Alignment:
-    """Greedy best one-to-one alignment of the two names' tokens, order ignored."""
-    q_tokens, c_tokens = query.tokens, candidate.tokens
-    # words one name set aside as its legal form and the other kept ("Arm SRO Guga"
-    # against "GUGA ARM SRO") are no words of the name on either side
-    q_tokens = _without_forms_of(q_tokens, candidate)
-    c_tokens = _without_forms_of(c_tokens, query)
-    method = key_method(query, candidate)
-    vowels: Callable[[int, int], bool] | None = None
-    if method == SKELETON:  # one name written in Arabic script
-        vowels = _long_vowel_check(query, q_tokens, c_tokens)
-        q_tokens, c_tokens = skeleton_tokens(q_tokens), skeleton_tokens(c_tokens)
-        weights = weights.skeletal()
-    if len(q_tokens) != len(c_tokens):  # a word split on one side only
-        before = (q_tokens, c_tokens)
-        q_tokens, c_tokens = join_letters(q_tokens, c_tokens), join_letters(c_tokens, q_tokens)
-        q_tokens, c_tokens = rejoin(q_tokens, c_tokens), rejoin(c_tokens, q_tokens)
-        if (q_tokens, c_tokens) != before:  # words joined: positions no longer the words'
-            vowels = None
-    # initials stand for given names: a company's single letter ("M-Finance") is no initial
-    initials = not (_company_like(query, weights) or _company_like(candidate, weights))
-    fuzzy = _fuzzy_token_similarity
-    # a given name against its nickname ("bill", "william"), as for initials: persons only
-    nick = _nickname_similarity if initials else _no_similarity
-    # names of two scripts: words one after transliteration ("chen" and "jong": "jn")
-    keyed = _translit_similarity if method == TRANSLIT else _no_similarity
-    scored = sorted(
-        [
-            (1.0 if q == c else fuzzy(q, c) or nick(q, c) or keyed(q, c), i, j)
-            for i, q in enumerate(q_tokens)
-            for j, c in enumerate(c_tokens)
-            if (initials or (len(q) > 1 and len(c) > 1) or q == c)
-            and (vowels is None or q != c or vowels(i, j))
-        ],
-        reverse=True,
-    )
-    used_q: set[int] = set()
-    used_c: set[int] = set()
-    aligned: list[tuple[int, int, float]] = []  # (party token, list token, similarity)
-    for sim, i, j in scored:
-        if sim <= 0 or i in used_q or j in used_c:
-            continue
-        used_q.add(i)
-        used_c.add(j)
-        aligned.append((i, j, sim))
-    clash = vowels is not None and any(
-        q == c and i not in used_q and j not in used_c and not vowels(i, j)
-        for i, q in enumerate(q_tokens)
-        for j, c in enumerate(c_tokens)
-    )
-    qw, q_distinctive = weights.profile(q_tokens)
-    cw, c_distinctive = weights.profile(c_tokens)
-    q_hit = sum(qw[i] * s for i, _, s in aligned)
-    c_hit = sum(cw[j] * s for _, j, s in aligned)
-    info = sum(min(qw[i], cw[j]) * s for i, j, s in aligned if q_distinctive[i] or c_distinctive[j])
-    missed = [qw[i] for i in range(len(q_tokens)) if i not in used_q and q_distinctive[i]] + [
-        cw[j] for j in range(len(c_tokens)) if j not in used_c and c_distinctive[j]
-    ]
-    agreement, fuzzy_only = distinctive_agreement_of(
-        aligned, q_tokens, c_tokens, qw, cw, q_distinctive, c_distinctive, weights.tables
-    )
-    return Alignment(
-        pairs=tuple((q_tokens[i], c_tokens[j], s) for i, j, s in aligned),
-        unaligned=(
-            tuple(t for i, t in enumerate(q_tokens) if i not in used_q),
-            tuple(t for j, t in enumerate(c_tokens) if j not in used_c),
-        ),
-        all_exact=all(s >= 1.0 for _, _, s in aligned),
-        vowel_clash=clash,
-        query_text=_as_compared(q_tokens, c_tokens, aligned, nicknames=initials),
-        candidate_text=_as_compared(c_tokens, q_tokens, [(j, i, s) for i, j, s in aligned]),
-        distinctive_agreement=agreement,
-        fuzzy_only=fuzzy_only,
-        missed_info=min(1.0, max(missed, default=0.0) / weights.max_idf)
-        if weights.max_idf
-        else 0.0,
-        query_cover=q_hit / sum(qw) if qw else 0.0,
-        candidate_cover=c_hit / sum(cw) if cw else 0.0,
-        matched_info=min(1.0, info / weights.max_idf) if weights.max_idf else 0.0,
-    )
-
-
-def distinctive_agreement_of(
-    aligned: list[tuple[int, int, float]],
-    q_tokens: tuple[str, ...],
-    c_tokens: tuple[str, ...],
-    qw: list[float],
-    cw: list[float],
-    q_distinctive: list[bool],
-    c_distinctive: list[bool],
-    tables: NameTables,
-) -> tuple[float, float]:
-    """(agreement, fuzzy_only) of the distinctive words of two names, from their
-    alignment (`aligned`: party token, list token, similarity, as positions) and each
-    token's weight and distinctiveness.
-
-    agreement: the rarity-weighted share of both names' distinctive words whose aligned
-    partner is the same word or a believable misspelling of it (`typo_credibility`).
-    fuzzy_only: when generic words are shared exactly and nothing beyond them is (no
-    distinctive word, no place) but distinctive words align fuzzily, how little the best
-    of them is believable as a typo (1 - credibility); else 0."""
-    total = sum(w for w, d in zip(qw, q_distinctive, strict=True) if d) + sum(
-        w for w, d in zip(cw, c_distinctive, strict=True) if d
-    )
-    agreed, credibilities = 0.0, []
-    place_shared = generic_shared = False
-    for i, j, _ in aligned:
-        q, c = q_tokens[i], c_tokens[j]
-        if q == c:
-            place_shared = place_shared or q in tables.places
-            generic_shared = generic_shared or (q in tables.generic and q not in STOP_WORDS)
-        if not (q_distinctive[i] or c_distinctive[j]):
-            continue
-        credibility = typo_credibility(q, c)
-        credibilities.append(credibility)
-        agreed += credibility * (
-            (qw[i] if q_distinctive[i] else 0.0) + (cw[j] if c_distinctive[j] else 0.0)
-        )
-    agreement = agreed / total if total else 0.0
-    if not credibilities or max(credibilities) >= 1.0 or place_shared or not generic_shared:
-        return agreement, 0.0
-    return agreement, 1.0 - max(credibilities)
+from detectors.matching.transliteration import SKELETON, TRANSLIT, key_method
 
 
 @dataclass(frozen=True)
@@ -474,25 +73,15 @@ def distinctive_words_only_fuzzy(p: PairContext) -> float:
     return p.alignment.fuzzy_only
 
 
-def _company_like(name: AnalyzedName, weights: TokenWeights) -> bool:
-    return bool(name.legal_forms) or _has_business_word(name.tokens, weights.tables.generic)
-
-
-@lru_cache(maxsize=262_144)
-def _has_business_word(tokens: tuple[str, ...], generic: frozenset[str]) -> bool:
-    """Remembered per name: every pair of a screening run asks it of both names."""
-    return any(t in generic and t not in STOP_WORDS for t in tokens)
-
-
 def person_against_company(p: PairContext) -> float:
     """A listed person against a name that reads as a company's (legal form, business
     words), or a stated person against a listed company's name."""
-    if p.entry_type == "person" and _company_like(p.query, p.weights):
+    if p.entry_type == "person" and company_like(p.query, p.weights):
         return 1.0
     if (
         p.query_type == "person"
         and p.entry_type != "person"
-        and _company_like(p.candidate, p.weights)
+        and company_like(p.candidate, p.weights)
     ):
         return 1.0
     return 0.0
@@ -712,17 +301,18 @@ def no_word_exact(p: PairContext) -> float:
 
 
 def _one_word(p: PairContext, q: str, c: str) -> bool:
-    """The same word, or, for names in two scripts, the same transliteration key."""
+    """The same word, or, for names in two scripts, the same transliteration key
+    (`alignment.same_key`)."""
     if q == c:
         return True
-    return key_method(p.query, p.candidate) == TRANSLIT and translit_key(q) == translit_key(c)
+    return key_method(p.query, p.candidate) == TRANSLIT and same_key(q, c, p.weights)
 
 
 def _company_pair(p: PairContext) -> bool:
     """Neither side is a person's name, and one of them reads as a company's."""
     if "person" in (p.query_type, p.entry_type):
         return False
-    return _company_like(p.query, p.weights) or _company_like(p.candidate, p.weights)
+    return company_like(p.query, p.weights) or company_like(p.candidate, p.weights)
 
 
 def common_words_only_fuzzy(p: PairContext) -> float:
@@ -805,7 +395,7 @@ def same_after_transliteration(p: PairContext) -> float:
     one = [
         (q, c)
         for q, c, _ in a.pairs
-        if q == c or (method == TRANSLIT and translit_key(q) == translit_key(c))
+        if q == c or (method == TRANSLIT and same_key(q, c, p.weights))
     ]
     if len(one) < 2:  # one word alike by its consonants is a collision as often as a name
         return 0.0

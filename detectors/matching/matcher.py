@@ -19,14 +19,9 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 
 from detectors.matching.address import AddressBook
+from detectors.matching.alignment import Alignment, TokenWeights, align
 from detectors.matching.explain import explain_address_hit, explain_name_hit
-from detectors.matching.features import (
-    FEATURE_NAMES,
-    Alignment,
-    PairContext,
-    TokenWeights,
-    align,
-)
+from detectors.matching.features import FEATURE_NAMES, PairContext
 from detectors.matching.index import CandidateIndex
 from detectors.matching.list_names import ListNames
 from detectors.matching.names import AnalyzedName, analyze_name, normalize_address
@@ -52,7 +47,7 @@ HIT_COLUMNS: tuple[str, ...] = (
     "features",
 )
 CHUNK = 512
-CACHE_FORMAT = "redflag-matcher-11"  # bump when the saved structures or name analysis change
+CACHE_FORMAT = "redflag-matcher-12"  # bump when the saved structures or name analysis change
 Progress = Callable[[int, int], None]
 
 

@@ -17,15 +17,23 @@ from functools import cached_property, lru_cache
 from typing import Any
 
 from pypinyin import lazy_pinyin
+from rigour.text.translit import maybe_ascii
 from unidecode import unidecode
 from zhconv import convert as convert_chinese
 
+from detectors.matching.arabic import is_arabic, prepare_arabic
 from detectors.matching.legal_forms import form_code
 from flows.errors import ConfigError
 
 _BIS_SUFFIX = re.compile(r";?\s*(and\s+)?any\s+successor.*$", re.IGNORECASE)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]+")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
+# words in the scripts rigour transliterates (`maybe_ascii`): Greek, Cyrillic, Armenian,
+# Georgian (Hangul is read a syllable a word, as Korean names are romanized)
+_RIGOUR_SCRIPTS = re.compile(
+    r"[\u0370-\u03ff\u1f00-\u1fff\u0400-\u052f\u0530-\u058f\u10a0-\u10ff]+"
+    r"(?:[\s'’-]+[\u0370-\u03ff\u1f00-\u1fff\u0400-\u052f\u0530-\u058f\u10a0-\u10ff]+)*"
+)
 _HANGUL = re.compile(r"[\uac00-\ud7af]+")
 _INNER_DOT = re.compile(r"(?<=\w)[.'’`?](?=\w)")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
@@ -231,25 +239,80 @@ def fold_text(text: str, tables: NameTables) -> str:
     if not text.isascii():  # the native spellings and CJK words are not ASCII
         if _HAN.search(text):  # traditional characters as simplified: the tables' words
             text = convert_chinese(text, "zh-cn")
+        text = _HAN_ORDINAL.sub(lambda m: f" {_han_number(m.group(1))} ", text)
         for spelling, latin in tables.native_legal_forms.items():
             text = text.replace(spelling, f" {latin} ")
         for word, latin in tables.cjk_words.items():
             text = text.replace(word, latin)
-        # remaining CJK runs: one word per run, syllables joined ("华为" -> "huawei");
-        # Chinese characters by their pinyin (pypinyin reads "重庆" as chongqing)
-        text = _CJK.sub(lambda m: " " + _romanize_cjk(m.group(0)) + " ", text)
+        # remaining CJK runs: one word per run, syllables joined ("华为" -> "huawei"),
+        # places at either end a word of their own ("浙江宁波新世纪" -> "zhejiang ningbo
+        # xinshiji"); Chinese characters by their pinyin (pypinyin reads "重庆" as chongqing)
+        text = _CJK.sub(lambda m: " " + _romanize_cjk(m.group(0), tables) + " ", text)
+        # Cyrillic, Greek, Armenian and Georgian by rigour's transliteration, which
+        # spells names as the lists do ("Юрий" yury, not iurii; "Евгений" evgeny)
+        text = _RIGOUR_SCRIPTS.sub(lambda m: maybe_ascii(m.group(0)), text)
         text = unidecode(text).lower()
     text = text.replace("&", " and ").replace("+", " and ")
     text = _INNER_DOT.sub("", text)
     return text
 
 
-def _romanize_cjk(run: str) -> str:
+# an ordinal in Chinese numerals ("第十三研究所", the 13th Research Institute; "第一机械",
+# First Machinery); numerals without 第 stay words of the name ("三江", Sanjiang)
+_HAN_ORDINAL = re.compile(r"第([零〇一二两三四五六七八九十百]+)")
+_HAN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
+_HAN_DIGITS.update({"六": 6, "七": 7, "八": 8, "九": 9})
+
+
+def _han_number(numeral: str) -> int:
+    """A number in Chinese numerals ("十三" 13, "二十" 20, "一百零二" 102)."""
+    total, digit = 0, 0
+    for ch in numeral:
+        if ch in _HAN_DIGITS:
+            digit = _HAN_DIGITS[ch]
+        else:  # 十 or 百: the digit before it counts that many (a bare 十 is ten)
+            total += (digit or 1) * (10 if ch == "十" else 100)
+            digit = 0
+    return total + digit
+
+
+def _romanize_cjk(run: str, tables: NameTables) -> str:
     if _HAN.fullmatch(run):
-        return "".join(lazy_pinyin(run))
+        return " ".join(split_places(lazy_pinyin(run), tables.places))
     if _HANGUL.fullmatch(run):  # Korean: a syllable a word, as Korean names are romanized
         return " ".join(unidecode(ch).lower() for ch in run)
-    return unidecode(run).replace(" ", "").lower()
+    # kana: the prolonged sound mark (ー, "de-ta") is no word break, the middle dot (・)
+    # is one ("ジョン・スミス")
+    words = run.replace("\u30fc", "").split("\u30fb")
+    return " ".join(unidecode(w).replace(" ", "").lower() for w in words)
+
+
+PLACE_SYLLABLES = (4, 3, 2)  # syllables of a place written in Chinese characters
+
+
+def split_places(syllables: list[str], places: frozenset[str]) -> list[str]:
+    """The pinyin syllables of a run of Chinese characters as words: the places at its
+    start and at its end (two syllables or more, as the place table spells them:
+    "zhejiang", "ningbo") a word each, the syllables between them one word. A name
+    written in pinyin puts its places apart ("Zhejiang Ningbo Xinshiji"); the brand
+    between them is written as one word as often as not, so it stays joined."""
+    head: list[str] = []
+    tail: list[str] = []
+    rest = list(syllables)
+    for side in (head, tail):
+        found = True
+        while found and len(rest) > 2:  # a place takes two syllables; a word stays
+            found = False
+            for width in PLACE_SYLLABLES:
+                if width > len(rest) - 1:
+                    continue
+                part = rest[:width] if side is head else rest[-width:]
+                if "".join(part) in places:
+                    side.append("".join(part))
+                    rest = rest[width:] if side is head else rest[:-width]
+                    found = True
+                    break
+    return [*head, "".join(rest), *reversed(tail)]
 
 
 def tokenize(text: str) -> list[str]:
@@ -463,10 +526,9 @@ def analyze_name(name: str, tables: NameTables, kind: str = "unknown") -> Analyz
     parts compared are bounded (MAX_NAME_CHARS, MAX_WORD_LETTERS, MAX_WORDS)."""
     raw = str(name)
     script = name_script(raw[:MAX_NAME_CHARS])
-    arabic = bool(_ARABIC.search(raw))
+    arabic = is_arabic(raw)
     if arabic:
-        name = _ARABIC_ARTICLE.sub("", _ARABIC_ABD_AL.sub("\u0639\u0628\u062f ", raw))
-        name = name.translate(_ARABIC_LETTERS)
+        name = prepare_arabic(raw)
     text = fold_text(str(name)[:MAX_NAME_CHARS], tables)
     text, reordered = reorder_person(text, tables, kind)
     tokens = join_places(expand_abbreviations(spell_numbers(bounded_tokens(text)), tables), tables)
@@ -481,132 +543,6 @@ def analyze_name(name: str, tables: NameTables, kind: str = "unknown") -> Analyz
         arabic=arabic,
         script=script or "latin",
     )
-
-
-_ARABIC = re.compile(r"[\u0600-\u06ff]")
-# letters unidecode renders in a way no Latin spelling of the name shares: ghain as "G"
-# (lower case, "آغا" became "ag", read as the legal form AG and dropped), the Persian
-# kaf as "kh"
-_ARABIC_LETTERS = str.maketrans(
-    {
-        "\u063a": "gh",
-        "\u06a9": "k",
-        # alif (bare, with hamza above or below, with madda): a long
-        # vowel, which unidecode drops ("حامد" became "hmd", as "أحمد"); kept as "a" it
-        # tells Hamid from Ahmad (`long_vowels_agree`); skeletons drop it as before
-        "\u0627": "a",
-        "\u0623": "a",
-        "\u0625": "a",
-        "\u0622": "a",
-        "\u0629": "a",  # ta marbuta, which unidecode drops: a final -a, -ah, -at
-    }
-)
-# the article "al-", but not the first letters of "Allah" (الله, in "Abdallah" and "-ullah")
-_ARABIC_ARTICLE = re.compile(
-    r"(?<![\u0600-\u06ff])\u0627\u0644(?!\u0644\u0647(?![\u0600-\u06ff]))(?=[\u0600-\u06ff]{2})"
-)
-# "عبدال..." (Abd al-...): the article inside the compound, after "Abd"
-_ARABIC_ABD_AL = re.compile(r"\u0639\u0628\u062f\u0627\u0644(?=[\u0600-\u06ff]{2})")
-_LATIN_ABD = re.compile(r"^abd(?:u|e|a)l(?=[a-z]{3})|^abd(?:ul|el|al)?$")
-_SKELETON_RULES = (
-    ("dj", "j"),  # French transliteration of jim ("Djamel")
-    ("ch", "sh"),  # ...and of shin ("Achour", "Akkacha")
-    ("kh", "k"),
-    ("gh", "g"),
-    ("th", "t"),
-    ("dh", "z"),
-    ("sh", "s"),
-    ("q", "k"),
-    ("c", "k"),
-)
-_SKELETON_DROP = re.compile(r"[aeiouyw`'’]")
-ARTICLES = frozenset({"al", "el", "ul"})
-
-
-@lru_cache(maxsize=262_144)
-def consonant_skeleton(token: str) -> str:
-    """A token's consonants, as Arabic script writes a name ("hussein" and the
-    transliterated "hsyn" are both "hsn"; "melli" and "mly" both "ml")."""
-    if token.isdigit():
-        return token
-    key = token
-    for old, new in _SKELETON_RULES:
-        key = key.replace(old, new)
-    key = _REPEATS.sub(r"\1", _SKELETON_DROP.sub("", key))
-    return key or token[:1]
-
-
-def skeleton_words(tokens: tuple[str, ...]) -> tuple[tuple[str, bool], ...]:
-    """A name's words as its consonant skeleton reads them, articles ("al-") left out
-    and "abd" split off the name it begins ("abdelmalek": "abd", "malek"): (word, split
-    off a compound)."""
-    kept: list[tuple[str, bool]] = []
-    for token in tokens:
-        if token in ARTICLES:
-            continue
-        abd = _LATIN_ABD.match(token)  # "abdul", "abdelmalek": abd + (the article) + name
-        if abd and len(token) > 3:
-            kept.append(("abd", True))
-            token = token[abd.end() :]
-            if not token:
-                continue
-            kept.append((token, True))
-            continue
-        kept.append((token, False))
-    return tuple(kept) or tuple((t, False) for t in tokens)
-
-
-def skeleton_tokens(tokens: tuple[str, ...]) -> tuple[str, ...]:
-    """A name's tokens by their consonants, articles ("al-") left out."""
-    return tuple(consonant_skeleton(t) for t, _ in skeleton_words(tokens))
-
-
-_LONG_VOWEL_LETTERS = {"a": "aeo", "w": "uow", "y": "iey"}  # Arabic letter: Latin renderings
-_ANY_VOWEL = "aeiouyw"
-
-
-@lru_cache(maxsize=262_144)
-def vowel_slots(token: str) -> tuple[str, ...]:
-    """The letters between the consonants of a word's skeleton (`consonant_skeleton`),
-    one slot before the first consonant, one after each: "mahmud" -> ("", "a", "", "u",
-    ""); the folded Arabic "mhmwd" -> ("", "", "", "w", "")."""
-    key = token
-    for old, new in _SKELETON_RULES:
-        key = key.replace(old, new)
-    slots: list[list[str]] = [[]]
-    last = ""
-    for ch in key:
-        if _SKELETON_DROP.match(ch):
-            slots[-1].append(ch)
-        elif ch != last:
-            slots.append([])
-            last = ch
-    return tuple("".join(s) for s in slots)
-
-
-@lru_cache(maxsize=262_144)
-def long_vowels_agree(arabic: str, latin: str, initial: bool = True) -> bool:
-    """A word in Arabic script (folded: alif "a", waw "w", ya "y") and a Latin word of
-    one consonant skeleton: every long vowel the Arabic writes between two consonants
-    has a Latin rendering at that place ("محمود", folded "mhmwd", is "mahmud" or
-    "mahmood", not "muhammad"; "حامد" is "hamid", not "ahmad"). Short vowels, which
-    Arabic leaves unwritten, are free. `initial`: check the slot before the first
-    consonant too (a word-initial alif asks for a vowel there)."""
-    # the alif of "Allah" takes the vowel before it ("sydallh": "saidullah")
-    a_slots, l_slots = vowel_slots(arabic.replace("allh", "llh")), vowel_slots(latin)
-    if len(a_slots) != len(l_slots) or len(a_slots) < 2:
-        return True
-    for k, (written, said) in enumerate(zip(a_slots, l_slots, strict=True)):
-        if k == 0 and not initial:
-            continue
-        last = k == len(a_slots) - 1
-        for letter in set(written):
-            wanted = _ANY_VOWEL if k == 0 and letter == "a" else _LONG_VOWEL_LETTERS.get(letter)
-            if last and letter == "y" and wanted:  # a final ya is also alif maqsura ("عیسی", Isa)
-                wanted += "a"
-            if wanted and not any(ch in wanted for ch in said):
-                return False
-    return True
 
 
 def normalize_address(text: str, tables: NameTables) -> str:

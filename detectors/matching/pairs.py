@@ -13,8 +13,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from detectors.matching.alignment import TokenWeights, align
 from detectors.matching.explain import aligned_words, transliteration_note
-from detectors.matching.features import PairContext, TokenWeights, align, feature_vector
+from detectors.matching.features import PairContext, feature_vector
 from detectors.matching.names import analyze_name
 from detectors.matching.scorer import explain_contributions
 from detectors.matching.settings import MatchSettings

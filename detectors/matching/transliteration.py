@@ -10,7 +10,7 @@ name still differ: "Ким Чен Ын" folds to "kim chen yn", the SDN writes "
   transliteration systems render differently made one (voiced and voiceless stops,
   ch/j/zh, kh/h, v/w/f, ng/n); "chen" and "jong" are both "jn", "yn" and "un" both "n";
 - for a name written in Arabic script, which leaves short vowels unwritten, the
-  consonant skeleton of each word (`names.skeleton_tokens`): "melli" and "mly" are "ml".
+  consonant skeleton of each word (`arabic.skeleton_tokens`): "melli" and "mly" are "ml".
 
 `ScriptKeys` indexes the list names under these keys (Latin names under both, the names
 in other scripts under theirs), so that a party name in one script finds the list names
@@ -27,7 +27,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from detectors.matching.names import ARTICLES, AnalyzedName, skeleton_tokens
+from detectors.matching.arabic import ARTICLES, skeleton_tokens
+from detectors.matching.names import AnalyzedName
 from detectors.matching.postings import Postings
 
 # letters and letter groups that the romanizations of one name render differently

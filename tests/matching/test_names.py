@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from detectors.matching.arabic import long_vowels_agree
 from detectors.matching.names import (
     analyze_name,
-    long_vowels_agree,
     normalize_address,
     phonetic_key,
 )
@@ -135,7 +135,7 @@ def test_numbers_one_way(settings, name, tokens):
 
 
 def test_split_words_rejoin_against_the_other_name():
-    from detectors.matching.features import rejoin
+    from detectors.matching.alignment import rejoin
 
     assert rejoin(("nikolai", "patr", "ushev"), ("nikolai", "patrushev")) == (
         "nikolai",
@@ -155,7 +155,7 @@ def test_known_nicknames_of_given_names_are_read_both_ways():
 
 
 def test_a_nickname_aligns_with_its_given_name_for_persons_only(settings):
-    from detectors.matching.features import align
+    from detectors.matching.alignment import align
     from detectors.matching.pairs import reference_weights
 
     weights = reference_weights(settings)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from detectors.matching import Matcher
+from detectors.matching import Matcher, score_pairs
 from detectors.matching.names import analyze_name, name_script
 from detectors.matching.transliteration import translit_key
 from watchlists.model import Alias, WatchlistEntry, entries_to_frame
@@ -239,3 +239,23 @@ def test_names_in_other_scripts_find_latin_entries_of_the_real_sdn(
 def test_a_clean_cyrillic_name_does_not_hit_the_real_sdn(ofac_matcher):
     hits = screened(ofac_matcher, "Ольга Николаевна Кузнецова", "person")
     assert hits.empty, hits.head().to_string()
+
+
+@pytest.mark.parametrize(
+    ("name", "tokens"),
+    [
+        ("Юрий Ковальчук", ("yury", "kovalchuk")),  # not "iurii koval chuk"
+        ("Евгений Пригожин", ("evgeny", "prigozhin")),
+        ("Αλέξης Τσίπρας", ("alexis", "tsipras")),  # not "alexes"
+        ("ООО «Газпром»", ("gazprom",)),
+    ],
+)
+def test_cyrillic_and_greek_are_spelled_as_the_lists_spell_them(settings, name, tokens):
+    assert analyze_name(name, settings.tables).tokens == tokens
+
+
+def test_a_cyrillic_name_reaches_its_listed_spelling(settings):
+    pairs = pd.DataFrame(
+        {"name1": ["Юрий Ковальчук"], "name2": ["KOVALCHUK, Yuri"], "schema": ["Person"]}
+    )
+    assert score_pairs(pairs, settings)["score"].iloc[0] >= 0.90

@@ -7,9 +7,9 @@ import dataclasses
 import pandas as pd
 
 from detectors.matching import score_pairs
+from detectors.matching.alignment import align
 from detectors.matching.features import (
     PairContext,
-    align,
     country_agree,
     legal_form_clash,
     one_word_differs,
