@@ -19,6 +19,19 @@ the intercept), and the labels move it only as far as they agree. The loss assum
 of wrong decisions (`wrong_labels`, forward correction): a label the model contradicts
 confidently costs a bounded amount, so a few wrong decisions cannot pull it far.
 
+Known directions (`monotone`): a red flag, a list-match score, the anomaly and supervised
+scores can only raise the risk, so each flag coefficient is kept at or above 0, and the
+slope on the prior (1 + its coefficient / its scale) at or above 0; the fit is an L-BFGS-B
+with these bounds. A term that correlates negatively with the labels in one population
+(a flag that fires mostly on clean lines there) then drops out instead of lowering the
+risk of every line it fires on elsewhere. Feature terms have no known direction and stay
+free.
+
+Capping (`cap_quantiles`): each feature term is clipped to the training lines' 1st-99th
+percentiles (after the signed log), when fitting and when scoring, so that a population
+whose values lie outside what the model saw (other prices, larger orders) cannot push a
+risk beyond what the model learned from.
+
 Case threshold: the risk is shifted in log-odds (`Combination.shift`, `case_shift`) so
 that risk `open_threshold` falls where, on the training lines scored out of fold, clean
 lines are in a case no more often than under the active configuration.
@@ -96,6 +109,9 @@ class Combination:
     # added to the log-odds so that the case threshold (risk `open_threshold`) falls where
     # the training lines put it (`case_shift`); 0.0: the calibrated probability
     shift: float = 0.0
+    # per feature term, the training range it is clipped to (`cap_quantiles`); None: no cap
+    low: np.ndarray | None = None
+    high: np.ndarray | None = None
 
     @property
     def terms(self) -> list[str]:
@@ -104,7 +120,10 @@ class Combination:
     def design(
         self, flags: pd.DataFrame, transaction_ids: pd.Series, table: pd.DataFrame | None
     ) -> np.ndarray:
-        return _design(flags, transaction_ids, table, self.codes, self.features, self.fill)
+        design = _design(flags, transaction_ids, table, self.codes, self.features, self.fill)
+        # models stored before capping carry no range
+        return _cap(design, 1 + len(self.codes), getattr(self, "low", None),
+                    getattr(self, "high", None))  # fmt: skip
 
     def log_odds(self, design: np.ndarray) -> np.ndarray:
         return (
@@ -141,6 +160,29 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
 
 def _signed_log(values: np.ndarray) -> np.ndarray:
     return np.sign(values) * np.log1p(np.abs(values))
+
+
+def _cap(
+    design: np.ndarray, start: int, low: np.ndarray | None, high: np.ndarray | None
+) -> np.ndarray:
+    """`design` with its feature block (columns from `start`) clipped to [low, high]."""
+    if low is None or high is None or design.shape[1] <= start:
+        return design
+    design = design.copy()
+    design[:, start:] = np.clip(design[:, start:], low, high)
+    return design
+
+
+def term_bounds(codes: list[str], features: list[str], scale: np.ndarray) -> list[tuple]:
+    """L-BFGS-B bounds of the standardised coefficients and the intercept under known
+    directions: the slope on the prior (1 + b_prior / scale_prior) and every flag's
+    coefficient at or above 0; features and the intercept free."""
+    return [
+        (-float(scale[0]), None),
+        *((0.0, None) for _ in codes),
+        *((None, None) for _ in features),
+        (None, None),
+    ]
 
 
 def _design(
@@ -191,18 +233,24 @@ def fit_combination(
         fill = np.nanmedian(raw[:, 1 + len(codes) :], axis=0) if features else np.zeros(0)
     fill = np.where(np.isnan(fill), 0.0, fill)
     design = raw.copy()
+    low = high = None
     if features:
         block = design[:, 1 + len(codes) :]
         design[:, 1 + len(codes) :] = np.where(np.isnan(block), fill, block)
+        quantiles = settings.get("cap_quantiles")
+        if quantiles:
+            low, high = np.quantile(design[:, 1 + len(codes) :], list(quantiles), axis=0)
+            design = _cap(design, 1 + len(codes), low, high)
     mean, scale = design.mean(axis=0), design.std(axis=0)
     scale = np.where(scale > 1e-9, scale, 1.0)
     # wrong decisions: a share `wrong_labels` of the diversion lines called clean, and as
     # many clean lines called diversion
     share, positive = float(settings.get("wrong_labels", 0.0)), float(y.mean())
     wrong = (share * positive / max(1.0 - positive, 1e-9), share)
+    bounds = term_bounds(codes, features, scale) if settings.get("monotone") else None
     coef, intercept = _fit_offset_logistic(
         (design - mean) / scale, design[:, 0], y.to_numpy(dtype=float),
-        float(settings.get("C", 0.01)), int(settings.get("max_iter", 1000)), wrong,
+        float(settings.get("C", 0.01)), int(settings.get("max_iter", 1000)), wrong, bounds,
     )  # fmt: skip
     fitted = Combination(
         codes=codes,
@@ -212,6 +260,8 @@ def fit_combination(
         scale=scale,
         coef=coef,
         intercept=intercept,
+        low=low,
+        high=high,
         training={"rows": len(y), "positives": int(y.sum()), "negatives": int(len(y) - y.sum())},
     )
     importance = fitted.importance()
@@ -232,6 +282,7 @@ def _fit_offset_logistic(
     C: float,
     max_iter: int,
     wrong: tuple[float, float] = (0.0, 0.0),
+    bounds: list[tuple] | None = None,
 ) -> tuple[np.ndarray, float]:
     """argmin over (b, c) of  C x sum log-loss(y, q) + |b|^2 / 2, as scikit-learn's
     LogisticRegression scales its penalty, where p = sigmoid(offset + z b + c) is the
@@ -239,7 +290,9 @@ def _fit_offset_logistic(
     label when investigators call a clean line diversion at rate r0 and a diversion line
     clean at rate r1 (`wrong`; the "forward" correction for noisy labels): a label the
     model contradicts confidently costs at most -log(r), so a few wrong decisions cannot
-    pull the model far, and p stays the probability of diversion itself."""
+    pull the model far, and p stays the probability of diversion itself. `bounds`: per
+    coefficient and the intercept last, (low, high) with None for no bound
+    (`term_bounds`)."""
     r0, r1 = wrong
     keep = 1.0 - r0 - r1
 
@@ -259,7 +312,9 @@ def _fit_offset_logistic(
         return float(C * nll + 0.5 * b @ b), grad
 
     start = np.zeros(z.shape[1] + 1)
-    found = minimize(loss, start, jac=True, method="L-BFGS-B", options={"maxiter": max_iter})
+    found = minimize(
+        loss, start, jac=True, method="L-BFGS-B", bounds=bounds, options={"maxiter": max_iter}
+    )
     return found.x[:-1].copy(), float(found.x[-1])
 
 
@@ -345,4 +400,5 @@ __all__ = [
     "fit_combination",
     "flag_weights",
     "noisy_or",
+    "term_bounds",
 ]

@@ -129,3 +129,106 @@ def test_the_case_cut_keeps_the_reference_share_of_clean_lines():
     shift, found = case_shift(noise, y, hard, reference, 40)
     cased = (np.rint(100 / (1 + np.exp(-(noise + shift)))) >= 40) | hard
     assert cased[y == 0].mean() <= reference[y == 0].mean()
+
+
+def _wrong_way_flag(orders: pd.DataFrame, y: np.ndarray, flags: pd.DataFrame) -> pd.DataFrame:
+    """The flags with a made-up red flag that fires on most clean lines and few diversion
+    lines of this book: in it, the flag says "clean"."""
+    rng = np.random.default_rng(3)
+    fires = np.where(y == 1, rng.random(len(y)) < 0.1, rng.random(len(y)) < 0.6)
+    extra = (
+        flags.iloc[:0]
+        .reindex(range(int(fires.sum())))
+        .assign(
+            transaction_id=orders["transaction_id"].astype("str").to_numpy()[fires],
+            code="ZZ-WRONG-WAY",
+            source="rule",
+            weight=0.3,
+            hard_stop=False,
+        )
+    )
+    return pd.concat([flags, extra], ignore_index=True)
+
+
+def test_the_monotone_fit_keeps_every_flag_raising_the_risk(screened):
+    orders, y, table, flags, _ = screened
+    ids = orders["transaction_id"]
+    flags = _wrong_way_flag(orders, y, flags)
+    free = fit_combination(flags, ids, y, table, {"monotone": False})
+    kept = fit_combination(flags, ids, y, table, {"monotone": True})
+    wrong = 1 + free.codes.index("ZZ-WRONG-WAY")
+    assert free.coef[wrong] < -0.05  # unconstrained, the flag lowers the risk
+    flag_terms = kept.coef[1 : 1 + len(kept.codes)]
+    assert (flag_terms >= 0).all() and kept.coef[wrong] == pytest.approx(0.0, abs=1e-9)
+    assert 1 + kept.coef[0] / kept.scale[0] >= 0  # the slope on the noisy-OR prior
+    # a line gains risk from every flag it raises, never loses any
+    design = kept.design(flags, ids, table)
+    points = kept.contributions(design)[:, 1 : 1 + len(kept.codes)]
+    raised = design[:, 1 : 1 + len(kept.codes)] > kept.mean[1 : 1 + len(kept.codes)]
+    assert (points[raised] >= -1e-9).all()
+
+
+def test_the_monotone_fit_keeps_the_prior_slope_at_or_above_zero():
+    # twenty flags firing at random; labels that run against their noisy-OR (the lines
+    # with the fewest flags are the diversion ones): the prior is the cheapest term to turn
+    rng = np.random.default_rng(4)
+    n, codes = 3000, [f"R{i:02d}" for i in range(20)]
+    fires = rng.random((n, len(codes))) < 0.3
+    rows, cols = np.nonzero(fires)
+    ids = pd.Series([f"T{i:05d}" for i in range(n)])
+    flags = pd.DataFrame(
+        {"transaction_id": ids.to_numpy()[rows], "code": np.array(codes)[cols], "weight": 0.2}
+    )
+    count = fires.sum(axis=1)
+    against = (count + rng.normal(0, 0.3, n) < np.median(count)).astype(int)
+    loose = {"C": 1000.0}  # a weak penalty: the labels can turn the prior round
+    free = fit_combination(flags, ids, against, None, loose | {"monotone": False})
+    kept = fit_combination(flags, ids, against, None, loose | {"monotone": True})
+    assert 1 + free.coef[0] / free.scale[0] < 0
+    assert 1 + kept.coef[0] / kept.scale[0] >= -1e-9
+    assert (kept.coef[1:] >= -1e-12).all()
+
+
+def test_features_are_capped_at_the_training_range(screened):
+    orders, y, table, flags, _ = screened
+    ids = orders["transaction_id"]
+    model = fit_combination(flags, ids, y, table, {"cap_quantiles": [0.01, 0.99]})
+    start = 1 + len(model.codes)
+    assert model.low is not None and model.high is not None
+    assert (model.low <= model.high).all()
+    design = model.design(flags, ids, table)[:, start:]
+    assert (design >= model.low - 1e-12).all() and (design <= model.high + 1e-12).all()
+    # a population far outside the training values scores as at the edge of that range
+    far = table.copy()
+    numeric = [f for f in model.features if pd.api.types.is_numeric_dtype(far[f])]
+    far[numeric] = far[numeric].astype(float).fillna(0) * 1000 + 1e6  # no value missing
+    edge = model.design(flags, ids, far)[:, start:]
+    moved = [model.features.index(f) for f in numeric]
+    assert np.allclose(edge[:, moved], model.high[moved])
+    risk_far = model.probability(flags, ids, far)
+    at_edge = table.copy()
+    at_edge[numeric] = np.sign(model.high[moved]) * np.expm1(np.abs(model.high[moved]))
+    assert np.allclose(risk_far, model.probability(flags, ids, at_edge))
+    # without the setting nothing is capped
+    loose = fit_combination(flags, ids, y, table, {})
+    assert loose.low is None and loose.high is None
+
+
+def test_a_combination_stored_before_capping_still_scores(screened):
+    orders, y, table, flags, _ = screened
+    ids = orders["transaction_id"]
+    model = fit_combination(flags, ids, y, table, {"cap_quantiles": [0.01, 0.99]})
+    state = dict(model.__dict__)
+    del state["low"], state["high"]
+    old = object.__new__(type(model))
+    old.__dict__.update(state)  # as unpickled from a model stored without the range
+    raw = old.design(flags, ids, table)
+    assert raw.shape == model.design(flags, ids, table).shape
+
+
+def test_the_default_settings_fit_monotone_and_capped():
+    from detectors.ml.settings import load_ml_settings
+
+    combination = load_ml_settings({})["combination"]
+    assert combination["monotone"] is True
+    assert list(combination["cap_quantiles"]) == [0.01, 0.99]
