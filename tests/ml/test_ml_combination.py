@@ -96,6 +96,7 @@ def test_a_combination_trained_on_shuffled_labels_is_kept_inactive(tmp_path, boo
     table = build_features(orders, orders.iloc[:0], policy, catalog, {})
     good = train_combination(tmp_path, orders, table, y, QUICK, catalog)
     assert good.active and good.metrics["holdout"]["passed"]
+    assert good.params["monotone"] is True  # the default fit: known directions, capped
     # its case threshold keeps clean lines in a case no more often than the noisy-OR did
     cut = good.metrics["case_threshold"]
     assert cut["scores"] == "out of fold"
