@@ -91,13 +91,26 @@ def patterns(flags: pd.DataFrame, transaction_ids: pd.Series) -> np.ndarray:
     ids = pd.Series(transaction_ids).astype("str")
     if flags.empty:
         return np.full(len(ids), "", dtype=object)
-    rules = flags[~flags["code"].astype("str").str.startswith("ML-")]
-    joined = (
-        rules.assign(transaction_id=rules["transaction_id"].astype("str"))
-        .groupby("transaction_id")["code"]
-        .agg(lambda c: ",".join(sorted(set(map(str, c)))))
-    )
-    return ids.map(joined).fillna("").to_numpy(dtype=object)
+    pairs = flags[["transaction_id", "code"]].astype("str")
+    pairs = pairs[~pairs["code"].str.startswith("ML-")]
+    codes, names = pd.factorize(pairs["code"], sort=True)
+    if len(names) > 62:  # more codes than bits: join the strings per line
+        joined = (
+            pairs.drop_duplicates()
+            .sort_values(["transaction_id", "code"], kind="stable")
+            .groupby("transaction_id", sort=False)["code"]
+            .agg(",".join)
+        )
+        return ids.map(joined).fillna("").to_numpy(dtype=object)
+    # one bit per code, OR-ed per line; each distinct set of bits named once
+    line, unique_ids = pd.factorize(ids)
+    row = pd.Index(unique_ids).get_indexer(pairs["transaction_id"])
+    known = row >= 0
+    mask = np.zeros(len(unique_ids), dtype=np.int64)
+    np.bitwise_or.at(mask, row[known], np.left_shift(np.int64(1), codes[known].astype(np.int64)))
+    distinct, which = np.unique(mask[line], return_inverse=True)
+    spelled = [",".join(n for i, n in enumerate(names) if (int(v) >> i) & 1) for v in distinct]
+    return np.asarray(spelled, dtype=object)[which]
 
 
 def flag_weights(flags: pd.DataFrame, transaction_ids: pd.Series, codes: list[str]) -> np.ndarray:
@@ -169,8 +182,8 @@ class Combination:
         seen = getattr(self, "seen", None)  # models stored before the floor have none
         if seen is None:
             return np.zeros(len(transaction_ids), dtype=bool)
-        keys = patterns(flags, transaction_ids)
-        return np.array([k != "" and k not in seen for k in keys], dtype=bool)
+        keys = pd.Series(patterns(flags, transaction_ids))
+        return ((keys != "") & ~keys.isin(list(seen))).to_numpy(dtype=bool)
 
     def with_floor(
         self, learned: np.ndarray, flags: pd.DataFrame, transaction_ids: pd.Series

@@ -282,3 +282,18 @@ def test_the_case_file_says_when_the_noisy_or_floor_set_the_risk(screened):
     first, second = (d.ml["risk_explanation"] for d in drafts)
     assert "noisy-OR" in first["floor"] and "floor" not in second
     assert all("risk_points" in t for t in first["terms"] + second["terms"])
+
+
+def test_a_pattern_is_the_sorted_set_of_rule_and_list_codes():
+    from detectors.ml.combination import patterns
+
+    flags = pd.DataFrame(
+        {
+            "transaction_id": ["A", "A", "A", "B", "B", "C"],
+            "code": ["Q2", "L1", "Q2", "ML-ANOMALY", "L2", "ML-SUPERVISED"],
+            "weight": 0.3,
+        }
+    )
+    ids = pd.Series(["A", "B", "C", "D", "A"])
+    assert list(patterns(flags, ids)) == ["L1,Q2", "L2", "", "", "L1,Q2"]
+    assert list(patterns(flags.iloc[:0], ids[:2])) == ["", ""]
