@@ -30,10 +30,15 @@ def learned_scores(
         return scored, None
     table = _feature_table(setup, orders, context) if combination.features else None
     design = combination.design(flags, orders["transaction_id"], table)
-    probability = 1.0 / (1.0 + np.exp(-np.clip(combination.log_odds(design), -40, 40)))
+    learned = 1.0 / (1.0 + np.exp(-np.clip(combination.log_odds(design), -40, 40)))
+    # a flag pattern no decision covered keeps at least the noisy-OR risk
+    probability = combination.with_floor(learned, flags, orders["transaction_id"])
     scored["risk_score"] = np.rint(100 * probability).astype(int)
     version = setup.versions.get("models", {}).get("combination", "")
-    return scored, {"combination": combination, "design": design, "version": version}
+    floored = probability > learned
+    return scored, {
+        "combination": combination, "design": design, "version": version, "floored": floored,
+    }  # fmt: skip
 
 
 def _feature_table(setup: Any, orders: pd.DataFrame, context: DetectionContext) -> pd.DataFrame:
@@ -75,3 +80,8 @@ def explain_drafts(
                 "terms": explain(combination, design[row], top),
             }
         }
+        if learned.get("floored") is not None and learned["floored"][row]:
+            draft.ml["risk_explanation"]["floor"] = (
+                "the fixed noisy-OR of the flags: this combination of red flags is on no "
+                "decided order the model learned from"
+            )

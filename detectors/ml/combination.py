@@ -36,7 +36,14 @@ Case threshold: the risk is shifted in log-odds (`Combination.shift`, `case_shif
 that risk `open_threshold` falls where, on the training lines scored out of fold, clean
 lines are in a case no more often than under the active configuration.
 
-Risk = round(100 x sigmoid(log-odds + shift)). Hard stops (E1, a strong list hit) still
+Flag patterns no decision covered (`unseen_patterns_keep_rules`): the set of rule and list
+codes a line raises is its pattern; a line whose pattern (not empty) occurs on no labelled
+line the combination was fitted on keeps at least the fixed noisy-OR risk, since the labels
+say nothing about it (a typology the decisions have not met yet, such as a new kind of
+order from a long-standing customer, is caught by the rules as before).
+
+Risk = round(100 x sigmoid(log-odds + shift)), or the noisy-OR risk when higher for a line
+whose pattern is unseen. Hard stops (E1, a strong list hit) still
 open a case and keep their floor: `cases.grouping.in_case` and the drafts apply them to
 whatever risk.
 
@@ -77,6 +84,35 @@ def noisy_or(flags: pd.DataFrame, transaction_ids: pd.Series) -> np.ndarray:
     return 1.0 - np.exp(pd.Series(ids).map(keep).fillna(0.0).to_numpy())
 
 
+def patterns(flags: pd.DataFrame, transaction_ids: pd.Series) -> np.ndarray:
+    """Per line, its flag pattern: the sorted rule and list codes it raises, joined by
+    commas ("" for none). The ML detectors' codes are left out: whether a model flags a
+    line depends on the model, not on the kind of order."""
+    ids = pd.Series(transaction_ids).astype("str")
+    if flags.empty:
+        return np.full(len(ids), "", dtype=object)
+    pairs = flags[["transaction_id", "code"]].astype("str")
+    pairs = pairs[~pairs["code"].str.startswith("ML-")]
+    codes, names = pd.factorize(pairs["code"], sort=True)
+    if len(names) > 62:  # more codes than bits: join the strings per line
+        joined = (
+            pairs.drop_duplicates()
+            .sort_values(["transaction_id", "code"], kind="stable")
+            .groupby("transaction_id", sort=False)["code"]
+            .agg(",".join)
+        )
+        return ids.map(joined).fillna("").to_numpy(dtype=object)
+    # one bit per code, OR-ed per line; each distinct set of bits named once
+    line, unique_ids = pd.factorize(ids)
+    row = pd.Index(unique_ids).get_indexer(pairs["transaction_id"])
+    known = row >= 0
+    mask = np.zeros(len(unique_ids), dtype=np.int64)
+    np.bitwise_or.at(mask, row[known], np.left_shift(np.int64(1), codes[known].astype(np.int64)))
+    distinct, which = np.unique(mask[line], return_inverse=True)
+    spelled = [",".join(n for i, n in enumerate(names) if (int(v) >> i) & 1) for v in distinct]
+    return np.asarray(spelled, dtype=object)[which]
+
+
 def flag_weights(flags: pd.DataFrame, transaction_ids: pd.Series, codes: list[str]) -> np.ndarray:
     """Rows x codes: the strongest weight of each code per transaction, 0 when absent."""
     ids = pd.Series(transaction_ids).astype("str")
@@ -112,6 +148,8 @@ class Combination:
     # per feature term, the training range it is clipped to (`cap_quantiles`); None: no cap
     low: np.ndarray | None = None
     high: np.ndarray | None = None
+    # flag patterns of the training lines (`patterns`); None: no floor for unseen ones
+    seen: frozenset[str] | None = None
 
     @property
     def terms(self) -> list[str]:
@@ -136,7 +174,25 @@ class Combination:
     def probability(
         self, flags: pd.DataFrame, transaction_ids: pd.Series, table: pd.DataFrame | None
     ) -> np.ndarray:
-        return _sigmoid(self.log_odds(self.design(flags, transaction_ids, table)))
+        learned = _sigmoid(self.log_odds(self.design(flags, transaction_ids, table)))
+        return self.with_floor(learned, flags, transaction_ids)
+
+    def unseen(self, flags: pd.DataFrame, transaction_ids: pd.Series) -> np.ndarray:
+        """Per line: its flag pattern is not empty and occurs on no training line."""
+        seen = getattr(self, "seen", None)  # models stored before the floor have none
+        if seen is None:
+            return np.zeros(len(transaction_ids), dtype=bool)
+        keys = pd.Series(patterns(flags, transaction_ids))
+        return ((keys != "") & ~keys.isin(list(seen))).to_numpy(dtype=bool)
+
+    def with_floor(
+        self, learned: np.ndarray, flags: pd.DataFrame, transaction_ids: pd.Series
+    ) -> np.ndarray:
+        """`learned` probabilities, raised to the noisy-OR on lines with an unseen pattern."""
+        novel = self.unseen(flags, transaction_ids)
+        if not novel.any():
+            return learned
+        return np.where(novel, np.maximum(learned, noisy_or(flags, transaction_ids)), learned)
 
     def contributions(self, design: np.ndarray) -> np.ndarray:
         """Rows x terms, in risk points: 100 x (p - p with the term at its training mean)."""
@@ -262,6 +318,7 @@ def fit_combination(
         intercept=intercept,
         low=low,
         high=high,
+        seen=frozenset(patterns(mine, ids)) if settings.get("unseen_patterns_keep_rules") else None,
         training={"rows": len(y), "positives": int(y.sum()), "negatives": int(len(y) - y.sum())},
     )
     importance = fitted.importance()
@@ -400,5 +457,6 @@ __all__ = [
     "fit_combination",
     "flag_weights",
     "noisy_or",
+    "patterns",
     "term_bounds",
 ]

@@ -96,6 +96,7 @@ def test_a_combination_trained_on_shuffled_labels_is_kept_inactive(tmp_path, boo
     table = build_features(orders, orders.iloc[:0], policy, catalog, {})
     good = train_combination(tmp_path, orders, table, y, QUICK, catalog)
     assert good.active and good.metrics["holdout"]["passed"]
+    assert good.params["monotone"] is True  # the default fit: known directions, capped
     # its case threshold keeps clean lines in a case no more often than the noisy-OR did
     cut = good.metrics["case_threshold"]
     assert cut["scores"] == "out of fold"
@@ -232,3 +233,67 @@ def test_the_default_settings_fit_monotone_and_capped():
     combination = load_ml_settings({})["combination"]
     assert combination["monotone"] is True
     assert list(combination["cap_quantiles"]) == [0.01, 0.99]
+
+
+def test_a_flag_pattern_no_decision_covered_keeps_the_noisy_or(screened):
+    orders, y, table, flags, _ = screened
+    ids = orders["transaction_id"]
+    model = fit_combination(flags, ids, y, table, {"unseen_patterns_keep_rules": True})
+    assert model.seen is not None
+    learned_before = model.probability(flags, ids, table)
+    assert not model.unseen(flags, ids).any()  # every training line's pattern is seen
+    # a red flag the labelled lines never raised, on the ten lowest-risk lines
+    low = np.argsort(learned_before)[:10]
+    new = flags.iloc[:0].reindex(range(10)).assign(
+        transaction_id=ids.astype("str").to_numpy()[low], code="ZZ-NEW", source="rule",
+        weight=0.6, hard_stop=False,
+    )  # fmt: skip
+    more = pd.concat([flags, new], ignore_index=True)
+    novel = model.unseen(more, ids)
+    assert novel.sum() == 10 and novel[low].all()
+    risk = model.probability(more, ids, table)
+    fixed = noisy_or(more, ids)
+    assert (risk[low] >= fixed[low] - 1e-12).all() and (fixed[low] >= 0.6 - 1e-9).all()
+    others = np.setdiff1d(np.arange(len(ids)), low)
+    assert np.allclose(risk[others], learned_before[others])
+    # without the setting the learned risk stands
+    plain = fit_combination(flags, ids, y, table, {})
+    assert plain.seen is None and not plain.unseen(more, ids).any()
+
+
+def test_the_case_file_says_when_the_noisy_or_floor_set_the_risk(screened):
+    from types import SimpleNamespace
+
+    from flows.learned_risk import explain_drafts
+
+    orders, y, table, flags, _ = screened
+    ids = orders["transaction_id"]
+    model = fit_combination(flags, ids, y, table, {"unseen_patterns_keep_rules": True})
+    design = model.design(flags, ids, table)
+    floored = np.zeros(len(ids), dtype=bool)
+    floored[0] = True
+    scored = pd.DataFrame({"transaction_id": ids.astype("str"), "risk_score": 50})
+    drafts = [
+        SimpleNamespace(transaction_ids=(str(ids.iloc[0]),), ml={}),
+        SimpleNamespace(transaction_ids=(str(ids.iloc[1]),), ml={}),
+    ]
+    learned = {"combination": model, "design": design, "version": "v", "floored": floored}
+    explain_drafts(drafts, scored, learned)
+    first, second = (d.ml["risk_explanation"] for d in drafts)
+    assert "noisy-OR" in first["floor"] and "floor" not in second
+    assert all("risk_points" in t for t in first["terms"] + second["terms"])
+
+
+def test_a_pattern_is_the_sorted_set_of_rule_and_list_codes():
+    from detectors.ml.combination import patterns
+
+    flags = pd.DataFrame(
+        {
+            "transaction_id": ["A", "A", "A", "B", "B", "C"],
+            "code": ["Q2", "L1", "Q2", "ML-ANOMALY", "L2", "ML-SUPERVISED"],
+            "weight": 0.3,
+        }
+    )
+    ids = pd.Series(["A", "B", "C", "D", "A"])
+    assert list(patterns(flags, ids)) == ["L1,Q2", "L2", "", "", "L1,Q2"]
+    assert list(patterns(flags.iloc[:0], ids[:2])) == ["", ""]
