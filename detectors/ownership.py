@@ -24,13 +24,16 @@ import itertools
 import math
 import pickle
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
 from scipy import sparse
+
+T = TypeVar("T")
 
 NODE_LIST = "OWN"  # the list code of ownership nodes in the matcher that resolves parties
 RESOLUTION_COLUMNS: tuple[str, ...] = ("entry_id", "list", "list_code", "matched_name", "score")
@@ -251,11 +254,13 @@ class OwnershipScreen:
             self._party_matcher = Matcher.build(entries, match_settings)
         return self._party_matcher
 
-    def _cached(self, key: str, compute: Any) -> Any:
+    def _cached(self, key: str, compute: Callable[[], T]) -> T:
+        """`compute()`, once per key: a key always names one computation."""
         store = self.__dict__.setdefault("_cache", {})
         if key not in store:
             store[key] = compute()
-        return store[key]
+        value: T = store[key]
+        return value
 
     # ---- evidence -------------------------------------------------------------------
 
@@ -316,8 +321,7 @@ class OwnershipScreen:
             keys = zip(best["owner_node"].tolist(), best["owned_node"].tolist(), strict=True)
             return dict(zip(keys, best.index.tolist(), strict=True))
 
-        result: dict[tuple[int, int], int] = self._cached("link_of", build)
-        return result
+        return self._cached("link_of", build)
 
 
 def clean(value: Any) -> Any:

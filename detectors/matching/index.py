@@ -83,10 +83,10 @@ class CandidateIndex(EvidenceReader):
     def __post_init__(self) -> None:
         self._prepare()
 
-    def __getstate__(self) -> dict:
+    def __getstate__(self) -> dict[str, object]:
         return {k: v for k, v in self.__dict__.items() if not k.startswith("_")}
 
-    def __setstate__(self, state: dict) -> None:
+    def __setstate__(self, state: dict[str, object]) -> None:
         self.__dict__.update(state)
         self._prepare()
 
@@ -294,7 +294,7 @@ class CandidateIndex(EvidenceReader):
         bounds = cover.indptr[query * COVERED_WORDS : (query + 1) * COVERED_WORDS + 1]
         names = cover.indices[bounds[0] : bounds[-1]]
         np.add.at(mask, names, np.repeat(WORD_BITS, np.diff(bounds)))
-        found = mask[ids]
+        found: np.ndarray = mask[ids]
         mask[names] = 0
         return found
 
@@ -400,7 +400,7 @@ class CandidateIndex(EvidenceReader):
         """Memory of the index: posting lists (their ids shared with the evidence
         matrix), the matrix's own arrays, the listed words, typo neighbours."""
         postings = self.tokens.nbytes + self.grams.nbytes + self.sounds.nbytes
-        matrix = self._matrix.data.nbytes + self._matrix.indptr.nbytes
+        matrix: int = self._matrix.data.nbytes + self._matrix.indptr.nbytes
         packed = self._term_text.data.nbytes + self._term_text.bounds.nbytes
         terms = packed + sum(map(len, self.terms))
         return postings + matrix + terms + self.near.nbytes

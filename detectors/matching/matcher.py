@@ -73,7 +73,7 @@ def record_of(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else vars(value)
 
 
-def items_of(value: Any) -> list:
+def items_of(value: Any) -> list[object]:
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return []
     return list(value)

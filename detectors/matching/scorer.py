@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from detectors.matching.features import FEATURE_NAMES
 from detectors.matching.model import CAPS, DESCRIPTIONS, FLOORS, ScoreCap
@@ -30,7 +31,7 @@ class ScorerModel:
     """Logistic model: probability = sigmoid(intercept + sum(coef * feature)), then caps."""
 
     features: tuple[str, ...]
-    coef: np.ndarray
+    coef: npt.NDArray[np.float64]
     intercept: float
     meta: dict[str, Any] = field(default_factory=dict)
     caps: tuple[ScoreCap, ...] = ()
@@ -55,7 +56,7 @@ class ScorerModel:
         }
         Path(path).write_text(json.dumps(data, indent=2) + "\n")
 
-    def logits(self, x: np.ndarray) -> np.ndarray:
+    def logits(self, x: np.ndarray) -> npt.NDArray[np.float64]:
         return np.asarray(x, dtype=float) @ self.coef + self.intercept
 
     def probability(self, x: np.ndarray) -> np.ndarray:

@@ -61,7 +61,8 @@ def first_seen_codes(texts: pd.Series) -> np.ndarray:
     """A code per text, numbered in order of first appearance (Arrow's dictionary
     encoding: several times faster than factorizing Python strings)."""
     encoded = pc.dictionary_encode(pa.array(texts.to_numpy(dtype=object), type=pa.large_string()))
-    return encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    codes: np.ndarray = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    return codes
 
 
 def distinct_parties(

@@ -84,9 +84,11 @@ def network_flags(
     flagged = lines.merge(summary, on="party")
     meta = settings.get("flags", {})
     code = flagged["code"]
-    column = lambda name, default: code.map(  # noqa: E731
-        {c: (meta.get(c) or {}).get(name, default) for c in code.unique()}
-    )
+
+    def column(name: str, default: object) -> pd.Series:
+        """Each line's `name` from its code's entry in the settings (`default` if none)."""
+        return code.map({c: (meta.get(c) or {}).get(name, default) for c in code.unique()})
+
     frame = pd.DataFrame({
         "transaction_id": flagged["transaction_id"].to_numpy(),
         "code": code.to_numpy(), "source": "rule",

@@ -137,7 +137,7 @@ class LinkIndex:
     def codes_of(self, parties: pd.Series | list[str] | np.ndarray) -> np.ndarray:
         """The codes of the `parties` that have links, each once."""
         wanted = pd.unique(pd.Series(np.asarray(parties, dtype=object), dtype="str"))
-        codes = self.parties.get_indexer(wanted)
+        codes: np.ndarray = self.parties.get_indexer(wanted)
         return codes[codes >= 0]
 
     def pair_rows(self, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -156,7 +156,10 @@ class LinkIndex:
     def pair_frame(self, left: np.ndarray, other: np.ndarray) -> pd.DataFrame:
         """PAIR_COLUMNS of the pairs of link rows (`pair_rows`)."""
         links = self.links
-        column = lambda name, at: links[name].array.take(at)  # noqa: E731
+
+        def column(name: str, at: np.ndarray) -> pd.api.extensions.ExtensionArray:
+            return links[name].array.take(at)
+
         return pd.DataFrame({
             "party": column("party", left), "other": column("party", other),
             "other_kind": column("party_kind", other),

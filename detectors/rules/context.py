@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -15,6 +15,8 @@ import pandas as pd
 from detectors.catalog import going_prices
 from detectors.rules.pack import RulePack
 from detectors.rules.policy import Policy, matches
+
+T = TypeVar("T")
 
 # Columns the history rules read from earlier and current orders alike.
 HISTORY_COLUMNS: tuple[str, ...] = (
@@ -130,11 +132,13 @@ class RuleContext:
         frame["controlled"] = controlled_mask(frame, self.policy).to_numpy()
         return frame
 
-    def cached(self, key: str, compute: Callable[[], Any]) -> Any:
-        """Compute a value shared by several rules once per run."""
+    def cached(self, key: str, compute: Callable[[], T]) -> T:
+        """Compute a value shared by several rules once per run. A key always names one
+        computation, so what it holds is what `compute` returns."""
         if key not in self.cache:
             self.cache[key] = compute()
-        return self.cache[key]
+        value: T = self.cache[key]
+        return value
 
     def for_current(self, values: pd.Series, tx: pd.DataFrame) -> pd.Series:
         """Values computed over `combined` rows, re-indexed onto the current rows of `tx`."""

@@ -24,7 +24,7 @@ def recent_total(
     order = np.argsort(codes, kind="stable")
     c, d, v = codes[order], day[order], np.asarray(values, dtype=float)[order]
     first = np.searchsorted(c, c, side="left")  # each row's group start
-    running = pd.Series(v).groupby(first).cumsum().to_numpy()  # restarts per group
+    running: np.ndarray = pd.Series(v).groupby(first).cumsum().to_numpy()  # restarts per group
     if window_days is None:
         lower = first
     else:
@@ -47,7 +47,8 @@ def group_codes(ctx: RuleContext, column: str) -> np.ndarray:
         values = ctx.combined[column]
         if column != "customer_id":
             values = name_key(values.astype("str"))
-        return pd.factorize(values)[0]
+        codes: np.ndarray = pd.factorize(values)[0]
+        return codes
 
     return ctx.cached(f"codes:{column}", compute)
 

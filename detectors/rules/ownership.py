@@ -73,8 +73,7 @@ def resolved_parties(tx: pd.DataFrame, ctx: RuleContext) -> pd.DataFrame:
             ["tx_index", "role", "party_name", "node", "node_name", "score", "explanation"]
         ]
 
-    found: pd.DataFrame = ctx.cached(f"ownership-parties-{len(tx)}-{id(tx)}", compute)
-    return found
+    return ctx.cached(f"ownership-parties-{len(tx)}-{id(tx)}", compute)
 
 
 def list_param(params: dict[str, Any], key: str, default: tuple[str, ...]) -> tuple[str, ...]:
