@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from sklearn.ensemble import IsolationForest
 from sklearn.impute import SimpleImputer
@@ -41,11 +42,11 @@ from detectors.ml.features import FEATURE_NAMES
 CODE = "ML-ANOMALY"
 
 
-def signed_log(values: np.ndarray) -> np.ndarray:
+def signed_log(values: np.ndarray) -> npt.NDArray[np.float32]:
     """sign(x) * log(1 + |x|): monotone, tames heavy tails, keeps 0 at 0. In float32, the
     precision the forest's trees split in anyway (and much faster on missing values)."""
-    values = np.asarray(values, dtype=np.float32)
-    return np.sign(values) * np.log(np.abs(values) + np.float32(1))
+    single = np.asarray(values, dtype=np.float32)
+    return np.sign(single) * np.log(np.abs(single) + np.float32(1))
 
 
 def make_anomaly_pipeline(
@@ -83,15 +84,19 @@ class AnomalyModel:
     training: dict[str, Any] = field(default_factory=dict)
     kind: str = "anomaly"
 
-    def score(self, features: pd.DataFrame) -> np.ndarray:
-        return -self.pipeline.score_samples(features[self.feature_names])
+    def score(self, features: pd.DataFrame) -> npt.NDArray[np.float64]:
+        normality: npt.NDArray[np.float64] = self.pipeline.score_samples(
+            features[self.feature_names]
+        )
+        return -normality
 
-    def contributions(self, features: pd.DataFrame) -> np.ndarray:
+    def contributions(self, features: pd.DataFrame) -> npt.NDArray[np.float64]:
         """Robust z of every feature (rows x features); 0 where the value is missing."""
         z = (
             signed_log(features[self.feature_names].to_numpy(dtype=float)) - self.centre
         ) / self.spread
-        return np.nan_to_num(z.astype(float), nan=0.0)
+        z_or_zero: npt.NDArray[np.float64] = np.nan_to_num(z.astype(float), nan=0.0)
+        return z_or_zero
 
 
 def fit_anomaly(

@@ -60,9 +60,10 @@ from __future__ import annotations
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from scipy.optimize import minimize
 
@@ -73,7 +74,7 @@ PRIOR = "prior"
 LOGIT_CLIP = 6.0  # noisy-OR risk 0 and 100 as log-odds of -6 and +6
 
 
-def noisy_or(flags: pd.DataFrame, transaction_ids: pd.Series) -> np.ndarray:
+def noisy_or(flags: pd.DataFrame, transaction_ids: pd.Series) -> npt.NDArray[np.float64]:
     """The fixed combination, 1 - prod(1 - w) over the strongest weight per code, 0..1."""
     ids = pd.Series(transaction_ids).astype("str").to_numpy()
     if flags.empty:
@@ -81,10 +82,11 @@ def noisy_or(flags: pd.DataFrame, transaction_ids: pd.Series) -> np.ndarray:
     strongest = flags.assign(transaction_id=flags["transaction_id"].astype("str"))
     strongest = strongest.groupby(["transaction_id", "code"], sort=False)["weight"].max()
     keep = np.log1p(-strongest.astype(float).clip(0.0, 0.999999)).groupby(level=0).sum()
-    return 1.0 - np.exp(pd.Series(ids).map(keep).fillna(0.0).to_numpy())
+    kept: npt.NDArray[np.float64] = pd.Series(ids).map(keep).fillna(0.0).to_numpy()
+    return 1.0 - np.exp(kept)
 
 
-def patterns(flags: pd.DataFrame, transaction_ids: pd.Series) -> np.ndarray:
+def patterns(flags: pd.DataFrame, transaction_ids: pd.Series) -> npt.NDArray[np.object_]:
     """Per line, its flag pattern: the sorted rule and list codes it raises, joined by
     commas ("" for none). The ML detectors' codes are left out: whether a model flags a
     line depends on the model, not on the kind of order."""
@@ -101,7 +103,8 @@ def patterns(flags: pd.DataFrame, transaction_ids: pd.Series) -> np.ndarray:
             .groupby("transaction_id", sort=False)["code"]
             .agg(",".join)
         )
-        return ids.map(joined).fillna("").to_numpy(dtype=object)
+        per_line: npt.NDArray[np.object_] = ids.map(joined).fillna("").to_numpy(dtype=object)
+        return per_line
     # one bit per code, OR-ed per line; each distinct set of bits named once
     line, unique_ids = pd.factorize(ids)
     row = pd.Index(unique_ids).get_indexer(pairs["transaction_id"])
@@ -113,7 +116,9 @@ def patterns(flags: pd.DataFrame, transaction_ids: pd.Series) -> np.ndarray:
     return np.asarray(spelled, dtype=object)[which]
 
 
-def flag_weights(flags: pd.DataFrame, transaction_ids: pd.Series, codes: list[str]) -> np.ndarray:
+def flag_weights(
+    flags: pd.DataFrame, transaction_ids: pd.Series, codes: list[str]
+) -> npt.NDArray[np.float64]:
     """Rows x codes: the strongest weight of each code per transaction, 0 when absent."""
     ids = pd.Series(transaction_ids).astype("str")
     out = np.zeros((len(ids), len(codes)))
@@ -125,7 +130,8 @@ def flag_weights(flags: pd.DataFrame, transaction_ids: pd.Series, codes: list[st
         .reindex(columns=codes)
     )
     aligned = wide.reindex(ids.to_numpy()).fillna(0.0)
-    return aligned.to_numpy(dtype=float)
+    weights: npt.NDArray[np.float64] = aligned.to_numpy(dtype=float)
+    return weights
 
 
 @dataclass
@@ -163,13 +169,14 @@ class Combination:
         return _cap(design, 1 + len(self.codes), getattr(self, "low", None),
                     getattr(self, "high", None))  # fmt: skip
 
-    def log_odds(self, design: np.ndarray) -> np.ndarray:
-        return (
+    def log_odds(self, design: np.ndarray) -> npt.NDArray[np.float64]:
+        z: npt.NDArray[np.float64] = (
             design[:, 0]
             + ((design - self.mean) / self.scale) @ self.coef
             + self.intercept
             + self.shift
         )
+        return z
 
     def probability(
         self, flags: pd.DataFrame, transaction_ids: pd.Series, table: pd.DataFrame | None
@@ -177,13 +184,14 @@ class Combination:
         learned = _sigmoid(self.log_odds(self.design(flags, transaction_ids, table)))
         return self.with_floor(learned, flags, transaction_ids)
 
-    def unseen(self, flags: pd.DataFrame, transaction_ids: pd.Series) -> np.ndarray:
+    def unseen(self, flags: pd.DataFrame, transaction_ids: pd.Series) -> npt.NDArray[np.bool_]:
         """Per line: its flag pattern is not empty and occurs on no training line."""
         seen = getattr(self, "seen", None)  # models stored before the floor have none
         if seen is None:
             return np.zeros(len(transaction_ids), dtype=bool)
         keys = pd.Series(patterns(flags, transaction_ids))
-        return ((keys != "") & ~keys.isin(list(seen))).to_numpy(dtype=bool)
+        novel: npt.NDArray[np.bool_] = ((keys != "") & ~keys.isin(list(seen))).to_numpy(dtype=bool)
+        return novel
 
     def with_floor(
         self, learned: np.ndarray, flags: pd.DataFrame, transaction_ids: pd.Series
@@ -194,10 +202,10 @@ class Combination:
             return learned
         return np.where(novel, np.maximum(learned, noisy_or(flags, transaction_ids)), learned)
 
-    def contributions(self, design: np.ndarray) -> np.ndarray:
+    def contributions(self, design: np.ndarray) -> npt.NDArray[np.float64]:
         """Rows x terms, in risk points: 100 x (p - p with the term at its training mean)."""
         z = self.log_odds(design)
-        each = (design - self.mean) / self.scale * self.coef
+        each: npt.NDArray[np.float64] = (design - self.mean) / self.scale * self.coef
         each[:, 0] += design[:, 0] - self.mean[0]  # the prior is also the offset
         return 100.0 * (_sigmoid(z)[:, None] - _sigmoid(z[:, None] - each))
 
@@ -210,11 +218,12 @@ class Combination:
         return {t: round(float(s / total), 4) for t, s in zip(self.terms, size, strict=True)}
 
 
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-np.clip(z, -40, 40)))
+def _sigmoid(z: np.ndarray) -> npt.NDArray[np.float64]:
+    clipped: npt.NDArray[np.float64] = np.clip(z, -40, 40)
+    return 1.0 / (1.0 + np.exp(-clipped))
 
 
-def _signed_log(values: np.ndarray) -> np.ndarray:
+def _signed_log(values: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
     return np.sign(values) * np.log1p(np.abs(values))
 
 
@@ -229,7 +238,11 @@ def _cap(
     return design
 
 
-def term_bounds(codes: list[str], features: list[str], scale: np.ndarray) -> list[tuple]:
+# per coefficient, then the intercept: (low, high), None for no bound (scipy's L-BFGS-B)
+Bounds: TypeAlias = list[tuple[float | None, float | None]]
+
+
+def term_bounds(codes: list[str], features: list[str], scale: np.ndarray) -> Bounds:
     """L-BFGS-B bounds of the standardised coefficients and the intercept under known
     directions: the slope on the prior (1 + b_prior / scale_prior) and every flag's
     coefficient at or above 0; features and the intercept free."""
@@ -339,7 +352,7 @@ def _fit_offset_logistic(
     C: float,
     max_iter: int,
     wrong: tuple[float, float] = (0.0, 0.0),
-    bounds: list[tuple] | None = None,
+    bounds: Bounds | None = None,
 ) -> tuple[np.ndarray, float]:
     """argmin over (b, c) of  C x sum log-loss(y, q) + |b|^2 / 2, as scikit-learn's
     LogisticRegression scales its penalty, where p = sigmoid(offset + z b + c) is the
@@ -431,7 +444,9 @@ def case_shift(
     }
 
 
-def explain(combination: Combination, design_row: np.ndarray, top: int = 5) -> list[dict]:
+def explain(
+    combination: Combination, design_row: np.ndarray, top: int = 5
+) -> list[dict[str, str | float]]:
     """The terms that moved one transaction's risk most, in risk points (signed)."""
     points = combination.contributions(design_row[None, :])[0]
     row_values = design_row

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 FLOOR = 1e-4
@@ -44,15 +45,18 @@ def reference_profile(table: pd.DataFrame, bins: int = 10) -> dict[str, dict[str
     return profile
 
 
-def _counts(values: np.ndarray, edges: np.ndarray) -> np.ndarray:
+def _counts(values: np.ndarray, edges: np.ndarray) -> npt.NDArray[np.float64]:
     missing = np.isnan(values)
     # a value equal to an edge falls in the bin above it, as in the reference
     at = np.searchsorted(edges, values[~missing], side="right")
     counts = np.bincount(at, minlength=len(edges) + 1).astype(float)
-    return np.r_[counts, float(missing.sum())]
+    with_missing: npt.NDArray[np.float64] = np.r_[counts, float(missing.sum())]
+    return with_missing
 
 
-def bin_counts(table: pd.DataFrame, profile: Mapping[str, Mapping[str, Any]]) -> dict[str, list]:
+def bin_counts(
+    table: pd.DataFrame, profile: Mapping[str, Mapping[str, Any]]
+) -> dict[str, list[float]]:
     """Today's rows counted into the reference bins, per feature the reference knows."""
     return {
         name: _counts(table[name].to_numpy(dtype=float), np.asarray(ref["edges"])).tolist()

@@ -152,7 +152,8 @@ class MLDetector:
 
     @property
     def params(self) -> Mapping[str, Any]:
-        return self.settings.get(self.kind, {})
+        section: Mapping[str, Any] = self.settings.get(self.kind, {})
+        return section
 
     def result(
         self,

@@ -14,6 +14,7 @@ window. No Python loop runs over rows.
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 WINDOWS_DAYS: tuple[int, ...] = (30, 90, 365)
@@ -123,32 +124,36 @@ def customers_sharing(line: pd.DataFrame, key: pd.Series) -> np.ndarray:
 # ---- sorted-array building blocks ------------------------------------------------------
 
 
-def _codes(values: pd.Series, unique_when_missing: bool) -> np.ndarray:
-    codes, _ = pd.factorize(values)
-    codes = codes.astype(np.int64)
+def _codes(values: pd.Series, unique_when_missing: bool) -> npt.NDArray[np.int64]:
+    found, _ = pd.factorize(values)
+    codes: npt.NDArray[np.int64] = found.astype(np.int64)
     if unique_when_missing:
         missing = codes < 0
         codes[missing] = codes.max(initial=-1) + 1 + np.arange(missing.sum())
     return codes
 
 
-def _group_start(sorted_codes: np.ndarray) -> np.ndarray:
+def _group_start(sorted_codes: np.ndarray) -> npt.NDArray[np.intp]:
     n = len(sorted_codes)
     change = np.ones(n, dtype=bool)
     change[1:] = sorted_codes[1:] != sorted_codes[:-1]
-    return np.maximum.accumulate(np.where(change, np.arange(n), 0))
+    start: npt.NDArray[np.intp] = np.maximum.accumulate(np.where(change, np.arange(n), 0))
+    return start
 
 
-def _composite(codes: np.ndarray, day: np.ndarray) -> np.ndarray:
+def _composite(codes: np.ndarray, day: np.ndarray) -> npt.NDArray[np.int64]:
     """A sortable (group, day) key: days are bounded well below 2**40."""
-    return codes.astype(np.int64) * (1 << 40) + (day.astype(np.int64) + (1 << 39))
+    key: npt.NDArray[np.int64] = codes.astype(np.int64) * (1 << 40) + (
+        day.astype(np.int64) + (1 << 39)
+    )
+    return key
 
 
-def _prefix(values: np.ndarray, start: np.ndarray) -> np.ndarray:
+def _prefix(values: npt.NDArray[np.float64], start: np.ndarray) -> npt.NDArray[np.float64]:
     """Per row: the sum of its group's values before it (rows sorted by group; `start` is
     each row's group start). Sums restart per group, so a customer's figures do not depend
     on the rounding of other customers' values (the same result in any partition)."""
-    inclusive = pd.Series(values).groupby(start).cumsum().to_numpy()
+    inclusive: npt.NDArray[np.float64] = pd.Series(values).groupby(start).cumsum().to_numpy()
     return inclusive - values
 
 

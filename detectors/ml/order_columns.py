@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 
@@ -77,13 +78,14 @@ def all_or_nan(cols: OrderColumns, col: str, condition: pd.Series) -> pd.Series:
     return condition.astype(float)
 
 
-def distinct_per_row(columns: list[pd.Series]) -> np.ndarray:
+def distinct_per_row(columns: list[pd.Series]) -> npt.NDArray[np.float64]:
     """Distinct non-missing values across the columns, row by row (vectorised)."""
     codes, _ = pd.factorize(pd.concat(columns, ignore_index=True))
     grid = np.sort(codes.reshape(len(columns), -1).T, axis=1)
     new = np.ones_like(grid, dtype=bool)
     new[:, 1:] = grid[:, 1:] != grid[:, :-1]
-    return (new & (grid >= 0)).sum(axis=1).astype(float)
+    counts: npt.NDArray[np.float64] = (new & (grid >= 0)).sum(axis=1).astype(float)
+    return counts
 
 
 def differs(a: pd.Series, b: pd.Series) -> pd.Series:

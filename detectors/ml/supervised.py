@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.ensemble import HistGradientBoostingClassifier
@@ -56,18 +57,19 @@ class TrainedModel:
     kind: str = "supervised"
     threads: int | None = 1  # OpenMP threads for scoring (None: all cores)
 
-    def probability(self, features: pd.DataFrame) -> np.ndarray:
+    def probability(self, features: pd.DataFrame) -> npt.NDArray[np.float64]:
         if len(features) == 0:
             return np.zeros(0)
         with _threads(self.threads):
-            return self.classifier.predict_proba(
+            p: npt.NDArray[np.float64] = self.classifier.predict_proba(
                 features[self.feature_names].to_numpy(dtype=float)
             )[:, 1]
+            return p
 
-    def contributions(self, features: pd.DataFrame) -> np.ndarray:
+    def contributions(self, features: pd.DataFrame) -> npt.NDArray[np.float64]:
         """p(x) - p(x with one feature at its training median), rows x features; 0 where
         the value already is the median (only the other pairs are predicted)."""
-        values = features[self.feature_names].to_numpy(dtype=float)
+        values: npt.NDArray[np.float64] = features[self.feature_names].to_numpy(dtype=float)
         baseline = np.array([self.median[n] for n in self.feature_names])
         out = np.zeros_like(values)
         rows, cols = np.nonzero(values != baseline)  # NaN counts as different
