@@ -18,8 +18,8 @@ masking what differs between any two runs by design, and only that:
 - the id of a model the run trained (`anomaly-20261206T030115-a526df02`): its time and a
   random suffix;
 - the two runs' own output and workspace folder names (given, or the folder names);
-- in `run_summary.json`, `timings_seconds` and the partitions' `seconds_by_stage` (how
-  long each stage took, never equal).
+- in `run_summary.json`, `timings_seconds`, the partitions' `seconds_by_stage` and the
+  ownership block's `resolution_seconds` (how long each took, never equal).
 
 Case files (`cases/*.json` and `.html`), `flags.parquet` (every column, evidence
 included), `run_summary.json`, `index.html`, and `rejected_rows.csv` /
@@ -47,7 +47,9 @@ TIMESTAMP = re.compile(
 )
 RUN_ID = re.compile(r"\b\d{8}T\d{6}-[0-9a-f]{4}\b")
 MODEL_ID = re.compile(r"\b([a-z]+)-\d{8}T\d{6}-[0-9a-f]{8}\b")
-SUMMARY_VOLATILE = ("timings_seconds", "seconds_by_stage", "started_at", "finished_at")
+SUMMARY_VOLATILE = (
+    "timings_seconds", "seconds_by_stage", "started_at", "finished_at", "resolution_seconds",
+)  # fmt: skip
 
 
 class Masker:

@@ -212,39 +212,56 @@ def related_parties(
     reach = neighbourhood_rows(index, subjects, hops, limit)
     if not len(reach.left):
         return {}
-    other = index.party_of_row[reach.other]
-    mine = [index.column(c)[reach.left].tolist() for c in ("party", "link", "value")]
-    theirs = [index.column(c)[reach.other].tolist() for c in ("party", "party_kind", "party_name")]
-    why = [
+    # grouped by subject (a stable sort keeps each subject's links in the order met)
+    by_subject = np.argsort(reach.subject, kind="stable")
+    left, far = reach.left[by_subject], reach.other[by_subject]
+    other = index.party_of_row[far]
+    mine = [index.column(c)[left].tolist() for c in ("party", "link", "value")]
+    theirs = [index.column(c)[far].tolist() for c in ("party", "party_kind", "party_name")]
+    # the text of why, once per link row followed (a subject's own rows recur)
+    rows, at = np.unique(left, return_inverse=True)
+    texts = [
         f"{LINK_TITLES.get(link, link)} {value}"
         if isinstance(link, str) and isinstance(value, str)
         else np.nan
-        for link, value in zip(mine[1], mine[2], strict=True)
+        for link, value in zip(
+            index.column("link")[rows].tolist(), index.column("value")[rows].tolist(), strict=True
+        )
     ]
+    why = np.asarray(texts, dtype=object)[at.reshape(-1)].tolist() if texts else []
     listed_as = _text_by_party(index, listed, "listed_as")
     case_id, status = (_text_by_party(index, cased, c) for c in ("case_id", "status"))
     columns = [
-        *theirs, reach.hop.tolist(), mine[0], mine[1], why, mine[2],
+        *theirs, reach.hop[by_subject].tolist(), mine[0], mine[1], why, mine[2],
         listed_as[other].tolist(), case_id[other].tolist(), status[other].tolist(),
     ]  # fmt: skip
-    grouped: dict[int, list[dict[str, Any]]] = {}
-    for code, row in zip(reach.subject.tolist(), zip(*columns, strict=True), strict=True):
-        grouped.setdefault(code, []).append(dict(zip(RELATED_FIELDS, row, strict=True)))
-    names = index.parties.take(list(grouped)).astype("str").tolist()
+    records = [dict(zip(RELATED_FIELDS, row, strict=True)) for row in zip(*columns, strict=True)]
+    codes = reach.subject[by_subject]
+    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+    ends = np.r_[starts[1:], len(codes)]
+    # the subjects in the order first met, as before
+    order = np.argsort(by_subject[starts], kind="stable")
+    names = index.parties.take(codes[starts[order]]).astype("str").tolist()
     return {
-        name: {"hops": hops, "links": links}
-        for name, links in zip(names, grouped.values(), strict=True)
+        name: {"hops": hops, "links": records[start:end]}
+        for name, start, end in zip(
+            names, starts[order].tolist(), ends[order].tolist(), strict=True
+        )
     }
 
 
 def _text_by_party(index: LinkIndex, frame: pd.DataFrame, column: str) -> np.ndarray:
     """`column` of the first row of each party of `frame` (party, column) by party code
     of the index, as text; "" for a party not in `frame` or without a value."""
+    cached = index.texts.get(column)
+    if cached is not None and cached[0] is frame:  # the run's frames are the same each batch
+        return cached[1]
     first = frame.drop_duplicates("party")
     codes = index.parties.get_indexer(first["party"].astype("str"))
     values = first[column].fillna("").astype(str).to_numpy(dtype=object)
     found = np.full(len(index.parties), "", dtype=object)
     found[codes[codes >= 0]] = values[codes >= 0]
+    index.texts[column] = (frame, found)
     return found
 
 

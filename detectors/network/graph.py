@@ -113,6 +113,9 @@ class LinkIndex:
     party_rows: tuple[np.ndarray, np.ndarray]  # (offsets, rows) per party code
     key_rows: tuple[np.ndarray, np.ndarray]  # (offsets, rows) per key code
     _columns: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+    # texts by party code made from a frame of the run (`flags._text_by_party`), by column:
+    # (the frame, the texts), reused while the frame is the same object
+    texts: dict[str, tuple[pd.DataFrame, np.ndarray]] = field(default_factory=dict, repr=False)
 
     def column(self, name: str) -> np.ndarray:
         """A column of the links as text in a NumPy object array (taken by row with no
@@ -228,7 +231,7 @@ def neighbourhood_rows(
     subject, hop = party[left], np.ones(len(left), dtype=np.int64)
     if hops >= 2 and len(left):
         near = subject * size + party[other]
-        _, first = np.unique(near, return_index=True)
+        known, first = np.unique(near, return_index=True)
         via = np.sort(first)  # (subject, other) once each, in the order met
         via_subject, via_party = subject[via], party[other[via]]
         left2, other2 = index.pair_rows(np.unique(via_party))
@@ -241,22 +244,35 @@ def neighbourhood_rows(
         pair = np.repeat(np.arange(len(left2)), offsets[reached + 1] - offsets[reached])
         subject2 = via_subject[order[at]]
         left2, other2 = left2[pair], other2[pair]
-        keep = (subject2 != party[other2]) & ~np.isin(subject2 * size + party[other2], near)
+        keep = (subject2 != party[other2]) & ~_among_sorted(subject2 * size + party[other2], known)
         left = np.concatenate([left, left2[keep]])
         other = np.concatenate([other, other2[keep]])
         subject = np.concatenate([subject, subject2[keep]])
         hop = np.concatenate([hop, np.full(int(keep.sum()), 2, dtype=np.int64)])
     # the first `limit` parties of each subject, in the order met
     met = subject * size + party[other]
-    _, first = np.unique(met, return_index=True)
-    first = np.sort(first)
+    _, first, which = np.unique(met, return_index=True, return_inverse=True)
+    met_order = np.argsort(first)  # the distinct (subject, party) in the order met
+    first = first[met_order]
     owner = subject[first]
     by_subject = np.argsort(owner, kind="stable")
     starts = np.searchsorted(owner[by_subject], owner[by_subject], side="left")
     rank = np.empty(len(first), dtype=np.int64)
     rank[by_subject] = np.arange(len(first)) - starts
-    keep = np.isin(met, met[first[rank < limit]])
+    # each entry kept when its (subject, party) is among the subject's first `limit`
+    kept = np.empty(len(first), dtype=bool)
+    kept[met_order] = rank < limit
+    keep = kept[which.reshape(-1)]
     return Reach(left[keep], other[keep], subject[keep], hop[keep])
+
+
+def _among_sorted(values: np.ndarray, known: np.ndarray) -> np.ndarray:
+    """`np.isin(values, known)` for `known` sorted and distinct (np.unique's values): a
+    binary search per value instead of sorting both together."""
+    if not len(known):
+        return np.zeros(len(values), dtype=bool)
+    at = np.minimum(np.searchsorted(known, values), len(known) - 1)
+    return known[at] == values
 
 
 def new_customer_groups(
