@@ -272,7 +272,8 @@ def _among_sorted(values: np.ndarray, known: np.ndarray) -> np.ndarray:
     if not len(known):
         return np.zeros(len(values), dtype=bool)
     at = np.minimum(np.searchsorted(known, values), len(known) - 1)
-    return known[at] == values
+    found: np.ndarray = known[at] == values
+    return found
 
 
 def new_customer_groups(
