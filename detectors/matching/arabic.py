@@ -50,17 +50,23 @@ _SKELETON_DROP = re.compile(r"[aeiouyw`'’]")
 ARTICLES = frozenset({"al", "el", "ul"})
 
 
+def consonant_key(token: str, rules: tuple[tuple[str, str], ...], drop: re.Pattern[str]) -> str:
+    """A word reduced to its consonants: letter groups replaced by `rules`, the letters
+    `drop` matches removed, doubled letters made one (a number stays as it is)."""
+    if token.isdigit():
+        return token
+    key = token
+    for old, new in rules:
+        key = key.replace(old, new)
+    key = _REPEATS.sub(r"\1", drop.sub("", key))
+    return key or token[:1]
+
+
 @lru_cache(maxsize=262_144)
 def consonant_skeleton(token: str) -> str:
     """A token's consonants, as Arabic script writes a name ("hussein" and the
     transliterated "hsyn" are both "hsn"; "melli" and "mly" both "ml")."""
-    if token.isdigit():
-        return token
-    key = token
-    for old, new in _SKELETON_RULES:
-        key = key.replace(old, new)
-    key = _REPEATS.sub(r"\1", _SKELETON_DROP.sub("", key))
-    return key or token[:1]
+    return consonant_key(token, _SKELETON_RULES, _SKELETON_DROP)
 
 
 def skeleton_words(tokens: tuple[str, ...]) -> tuple[tuple[str, bool], ...]:

@@ -27,7 +27,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from detectors.matching.arabic import ARTICLES, skeleton_tokens
+from detectors.matching.arabic import ARTICLES, consonant_key, skeleton_tokens
 from detectors.matching.names import AnalyzedName
 from detectors.matching.postings import Postings
 
@@ -58,7 +58,6 @@ _TRANSLIT_RULES = (
     ("w", "f"),
 )
 _TRANSLIT_DROP = re.compile(r"[aeiouy]")
-_REPEATS = re.compile(r"(.)\1+")
 
 SKELETON = "skeleton"  # the consonant skeleton, for a name written in Arabic script
 TRANSLIT = "translit"  # the transliteration key, for the other scripts
@@ -72,13 +71,7 @@ METHOD_TEXT = {
 def translit_key(token: str) -> str:
     """A word's consonants, the letters romanization systems disagree on made one
     ("chen", "jong" -> "jn"; "gim", "kim" -> "km"; "huavei", "huawei" -> "hf")."""
-    if token.isdigit():
-        return token
-    key = token
-    for old, new in _TRANSLIT_RULES:
-        key = key.replace(old, new)
-    key = _REPEATS.sub(r"\1", _TRANSLIT_DROP.sub("", key))
-    return key or token[:1]
+    return consonant_key(token, _TRANSLIT_RULES, _TRANSLIT_DROP)
 
 
 def cross_script(a: AnalyzedName, b: AnalyzedName) -> bool:
