@@ -26,6 +26,7 @@ _ARABIC_LETTERS = str.maketrans(
         "\u0625": "a",
         "\u0622": "a",
         "\u0629": "a",  # ta marbuta, which unidecode drops: a final -a, -ah, -at
+        "\u0681": "z",  # Pashto dze, which unidecode renders "'h" ("ځدران", Zadran)
     }
 )
 # the article "al-", but not the first letters of "Allah" (الله, in "Abdallah" and "-ullah")
@@ -39,12 +40,17 @@ _SKELETON_RULES = (
     ("dj", "j"),  # French transliteration of jim ("Djamel")
     ("ch", "sh"),  # ...and of shin ("Achour", "Akkacha")
     ("kh", "k"),
-    ("gh", "g"),
+    ("gh", "k"),
     ("th", "t"),
-    ("dh", "z"),
+    ("dh", "d"),
     ("sh", "s"),
     ("q", "k"),
     ("c", "k"),
+    # qaf is "q", "k", "g" or "gh" as the name is said (Qadhafi, Gaddafi; Qasimi,
+    # Gasmi); dad, dhal, zay and zah are "d", "dh" or "z" (Fadl, Fadhil, Fazal; Kadhim,
+    # Kazim; Dahir for ظاهر): one letter each in the skeleton
+    ("g", "k"),
+    ("z", "d"),
 )
 _SKELETON_DROP = re.compile(r"[aeiouyw`'’]")
 ARTICLES = frozenset({"al", "el", "ul"})
