@@ -7,7 +7,9 @@ or dropped, the brand alone); `script` and `alias` are no rewrite at all but the
 alternate names the list files carry (in another script, or in Latin script). The
 `cn_pinyin_words` and `cn_split_brand` kinds take the companies of China, Hong Kong and
 Macau: their generic words in pinyin ("Keji", "Youxian Gongsi"), or a distinctive word of
-two pinyin syllables written as two words ("Hong Yuan" for HONGYUAN). The
+two pinyin syllables written as two words ("Hong Yuan" for HONGYUAN). `brand_only`
+takes every company whose name has a distinctive word not common in the list and other
+words besides (`brand_only`), with its own draw. The
 `one_word_negative` kind pairs distinct listed entries whose names agree but for one
 word. Screened end to end (`Matcher.screen`), a kind is scored by the hits it gets:
 its own entry (or an entry of the same name on another list) is a true hit, any other
@@ -31,6 +33,7 @@ import pandas as pd
 from matcher_pairs import PairSpec, _alias_resembles, held_out, pair_features
 
 from detectors.matching import Matcher
+from detectors.matching.legal_forms import form_code
 
 # legal-form spellings and another spelling of the same form (what a customer writes)
 FORM_RESPELLINGS = {
@@ -309,12 +312,19 @@ def place_moved(name: str, rng: random.Random) -> str | None:
 
 def brand_only(matcher: Matcher, name: str) -> str | None:
     """The distinctive words alone ("Hikvision" for "Hangzhou Hikvision Digital
-    Technology Co., Ltd.")."""
-    if not _PLACE_LEAD.search(name):
-        return None
+    Technology Co., Ltd."), of any company name that has words besides them: its
+    words as the matcher reads them, less the places, generic words and stop words of
+    the name tables (configs/matching.yaml) and the legal forms ("GmbH" inside "GmbH &
+    Co. KG"). A name of distinctive words only has no brand to shorten it to; nor has
+    one whose remaining words are all common in the list (`TokenWeights.common`:
+    "Ocean" of "Pacific Ocean Shipping Limited", "Sberbank" of the many Sberbank
+    companies), which says what a business does, or which family, not which one it is."""
+    weights = matcher.weights
     analyzed = matcher.analyze(name, "entity")
-    kept = [t for t in analyzed.tokens if matcher.weights.distinctive(t)]
+    kept = [t for t in analyzed.tokens if weights.distinctive(t) and form_code(t) is None]
     if not kept or len(kept) == len(analyzed.tokens) or sum(map(len, kept)) < 5:
+        return None
+    if all(weights.common(t) or t.isdigit() for t in kept):
         return None
     return " ".join(w.capitalize() for w in kept)
 
@@ -380,7 +390,8 @@ def variations(matcher: Matcher, seed: int, per_kind: int = 400) -> list[Variati
             made["numbers"] = numbers(primary)
             made["pinyin_words"] = pinyin_words(primary)
             made["place_moved"] = place_moved(primary, rng)
-            made["brand_only"] = brand_only(matcher, primary)
+            if kind == "entity":
+                made["brand_only"] = brand_only(matcher, primary)
             if matcher.entry_countries[row] & CHINA:
                 made["cn_pinyin_words"] = cn_pinyin_words(primary)
                 made["cn_split_brand"] = split_brand(matcher, primary)
@@ -398,7 +409,7 @@ def variations(matcher: Matcher, seed: int, per_kind: int = 400) -> list[Variati
         found = by_kind.get(variation, [])
         # the kinds added later draw on their own: the others stay as they were
         draw = nick_rng if variation == "nickname" else rng
-        if variation in ("cn_pinyin_words", "cn_split_brand"):
+        if variation in ("cn_pinyin_words", "cn_split_brand", "brand_only"):
             draw = random.Random(f"{seed}:{variation}")
         out.extend(draw.sample(found, min(per_kind, len(found))))
     out.extend(one_word_negatives(matcher, rng, per_kind))

@@ -51,3 +51,15 @@ def test_kind_table_counts_false_hits_and_leaves_every_alias_out_of_the_summary(
     assert table["by_kind"]["one_word_negative"]["false_hit_share"] == 1.0
     assert table["overall"] == {"names": 3, "precision": round(1 / 3, 4), "recall": 0.5, "f1": 0.4}
     assert table["overall_with_every_alias"]["recall"] == round(1 / 3, 4)
+
+
+def test_brand_only_takes_the_distinctive_words_of_any_company_name(small_matcher):
+    brand = v.brand_only
+    assert brand(small_matcher, "Guangzhou Haige Communication Group Co., Ltd.") == "Haige"
+    assert brand(small_matcher, "Sinno Electronics Co., Ltd.") == "Sinno"  # no place leads it
+    # a legal form inside the name ("GmbH & Co. KG") is no word of the brand
+    assert brand(small_matcher, "Breyeller Stahl Technology GmbH & Co. KG") == "Breyeller Stahl"
+    assert brand(small_matcher, "Zhenhua") is None  # distinctive words only: nothing to drop
+    assert brand(small_matcher, "Shenzhen Trading Co., Ltd.") is None  # no distinctive word
+    # words common in the list say what a business does, not which one it is
+    assert brand(small_matcher, "Pacific Ocean Shipping Limited") is None
