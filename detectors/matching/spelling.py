@@ -10,6 +10,8 @@ kind of edit by the length of the word it happened in.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from functools import lru_cache
 
 from rapidfuzz.distance import OSA
@@ -93,6 +95,73 @@ def respelled(word: str) -> str:
     return word
 
 
+ROMANIZED_WORD = 5  # letters from which a word's vowels spelt otherwise are one word
+_VOWEL_RUN = re.compile(r"[aeiouyw]+")
+
+
+def _vowel_class(run: str) -> str:
+    """The sound a run of vowel letters writes, as romanizations of one name render it:
+    "u" for o, u, w (ou, oo, ow); "i" for e, i, y (ee, ie, ey) and for the diphthong
+    written ai, ay, ei ("zubaidi", "zubedi"); "a"; "au", "ia", ... for other mixtures."""
+    if run[0] in "ae" and len(run) > 1 and all(ch in "eiy" for ch in run[1:]):
+        return "i"
+    out = "a" if "a" in run else ""
+    if any(ch in run for ch in "ouw"):
+        out += "u"
+    if any(ch in run for ch in "eiy"):
+        out += "i"
+    return out
+
+
+@lru_cache(maxsize=1)
+def pinyin_syllables() -> frozenset[str]:
+    """The toneless pinyin syllables of pypinyin's table of characters."""
+    from pypinyin.constants import PINYIN_DICT
+
+    out: set[str] = set()
+    for readings in PINYIN_DICT.values():
+        for reading in readings.split(","):
+            plain = unicodedata.normalize("NFKD", reading)
+            out.add("".join(ch for ch in plain if not unicodedata.combining(ch)))
+    return frozenset(out)
+
+
+@lru_cache(maxsize=65_536)
+def pinyin_word(word: str) -> bool:
+    """The word is pinyin syllables written together ("minghui", "cheng")."""
+    syllables = pinyin_syllables()
+    ends = {0}
+    for end in range(1, len(word) + 1):
+        if any(word[start:end] in syllables for start in ends if end - start <= 6):
+            ends.add(end)
+    return len(word) in ends
+
+
+@lru_cache(maxsize=262_144)
+def romanized_alike(a: str, b: str) -> bool:
+    """Two words of `ROMANIZED_WORD` letters or more with the same consonants in the
+    same order (doubled letters made one) whose vowels differ only in how a
+    romanization writes one sound ("khaled"/"khalid", "moussa"/"musa",
+    "duraid"/"dureid", "zubedi"/"zubaidi", "taufek"/"taufik"): one name romanized
+    twice. Another vowel sound ("hassan"/"hussein", "hanjin"/"hunjin") or a consonant
+    more or less ("garen"/"green") is another word; so is a vowel of pinyin, where "e"
+    and "i", "ou" and "u" are other syllables ("menghui"/"minghui")."""
+    if min(len(a), len(b)) < ROMANIZED_WORD or not (a.isalpha() and b.isalpha()):
+        return False
+    if pinyin_word(a) or pinyin_word(b):
+        return False
+    a, b = _REPEATS.sub(r"\1", a), _REPEATS.sub(r"\1", b)
+    if _VOWEL_RUN.split(a) != _VOWEL_RUN.split(b):
+        return False
+    runs_a, runs_b = _VOWEL_RUN.findall(a), _VOWEL_RUN.findall(b)
+    if len(runs_a) != len(runs_b) or (a[0] in VOWELS) != (b[0] in VOWELS):
+        return False
+    return all(_vowel_class(x) == _vowel_class(y) for x, y in zip(runs_a, runs_b, strict=True))
+
+
+_REPEATS = re.compile(r"(.)\1+")
+
+
 @lru_cache(maxsize=262_144)
 def typo_credibility(a: str, b: str) -> float:
     """1 for equal words; for different ones, how believable it is that one is a
@@ -102,6 +171,8 @@ def typo_credibility(a: str, b: str) -> float:
     if a.isdigit() or b.isdigit():
         return 0.0
     if respelled(a) == respelled(b):  # "sinobrite"/"sinobright"
+        return 0.9
+    if romanized_alike(a, b):  # "khaled"/"khalid"
         return 0.9
     shortest = min(len(a), len(b))
     if shortest < 3:

@@ -173,6 +173,19 @@ def test_an_english_respelling_is_the_same_word():
     assert typo_credibility("sinobrite", "sinosite") < 0.5
 
 
+def test_one_name_romanized_twice_is_one_word_but_another_vowel_sound_is_not():
+    from detectors.matching.spelling import romanized_alike, typo_credibility
+
+    for one, other in [("khaled", "khalid"), ("orfali", "urfali"), ("mahrus", "mahrous"),
+                       ("duraid", "dureid"), ("daoud", "dawud"), ("sayed", "sayyid")]:  # fmt: skip
+        assert romanized_alike(one, other), (one, other)
+        assert typo_credibility(one, other) >= 0.9
+    for one, other in [("hassan", "hussein"), ("garen", "green"), ("hamid", "hamad"),
+                       ("minghui", "menghui"), ("cheng", "ching"), ("hanjin", "hunjin")]:  # fmt: skip
+        assert not romanized_alike(one, other), (one, other)  # pinyin: other syllables
+    assert not romanized_alike("musa", "moosa")  # too short to tell
+
+
 def test_screening_keeps_the_typo_and_drops_the_near_namesakes(settings):
     listed = [
         WatchlistEntry(
