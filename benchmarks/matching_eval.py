@@ -1,7 +1,7 @@
 """Evaluate the matcher on labelled pairs built from the real list files.
 
     python benchmarks/matching_eval.py [--data DIR] [--seed 2024] [--size N] [--weights FILE]
-        [--orders FILE] [--kinds]
+        [--orders FILE] [--kinds [--kind-misses N]]
 
 Pairs come from the held-out entries (never used in training) with a seed the training
 run did not use. Prints precision, recall and F1 at the configured default threshold,
@@ -13,8 +13,9 @@ the share of held-out name variants whose own entry `Matcher.screen` returns; wi
 With `--kinds`, variations of the held-out names by kind (legal form, script, joined or
 split words, digits, initials, numbers, pinyin words, place moved, brand only, real
 aliases) and one-word-different negatives, screened end to end: precision, recall, F1
-per kind, for companies and overall (benchmarks/variations.py). Run from the repository
-root with PYTHONPATH=. so the checkout's own package is imported.
+per kind, for companies and overall (benchmarks/variations.py); `--kind-misses N` lists
+N misses of each kind. Run from the repository root with PYTHONPATH=. so the checkout's
+own package is imported.
 """
 
 from __future__ import annotations
@@ -150,6 +151,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--per-kind", type=int, default=400, help="names per variation kind")
     parser.add_argument(
+        "--kind-misses", type=int, default=0, help="with --kinds, list this many misses per kind"
+    )
+    parser.add_argument(
         "--weights", type=Path, help="scorer weights to evaluate (default: the shipped ones)"
     )
     parser.add_argument(
@@ -187,10 +191,13 @@ def main(argv: list[str] | None = None) -> int:
         "screening": screening_recall(matcher, specs, args.screen, args.seed),
     }
     if args.kinds:
-        from variations import evaluate, kind_table, variations
+        from variations import evaluate, kind_misses, kind_table, variations
 
         items = variations(matcher, args.seed, args.per_kind)
-        report["by_variation_kind"] = kind_table(evaluate(matcher, items))
+        evaluated = evaluate(matcher, items)
+        report["by_variation_kind"] = kind_table(evaluated)
+        if args.kind_misses:
+            report["variation_kind_misses"] = kind_misses(evaluated, args.kind_misses)
     if args.orders:
         report["false_hits_on_generated_orders"] = false_hits(settings, args.orders, args.data)
     text = json.dumps(report, indent=2)

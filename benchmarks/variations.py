@@ -495,7 +495,28 @@ def evaluate(matcher: Matcher, items: list[Variation]) -> pd.DataFrame:
             rows.append({"kind": v.kind, "entry_type": v.entry_type, "label": 0,
                          "found": False, "false_hits": int(bool(same)),
                          "wrong_only": bool(same), "own": bool(own)})  # fmt: skip
-    return pd.DataFrame(rows)
+    first_name: dict[int, int] = {}
+    for name_id, row in enumerate(matcher.names.entry_row.tolist()):
+        first_name.setdefault(row, name_id)
+    frame = pd.DataFrame(rows)
+    frame["query"] = [v.query for v in items]
+    frame["listed"] = [
+        matcher.names.raw[v.name_id if v.name_id >= 0 else first_name[v.row]] for v in items
+    ]
+    return frame
+
+
+def kind_misses(frame: pd.DataFrame, limit: int) -> dict[str, list[str]]:
+    """Up to `limit` misses of each kind, "query -> listed name": the rewrites whose own
+    entry was not hit, the negatives that hit the other entry."""
+    positive = frame["label"] == 1
+    missed = frame[(positive & ~frame["found"]) | (~positive & frame["wrong_only"])]
+    return {
+        str(kind): [f"{q} -> {n}" for q, n in zip(part["query"], part["listed"], strict=True)][
+            :limit
+        ]
+        for kind, part in missed.groupby("kind", sort=False)
+    }
 
 
 def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:

@@ -63,3 +63,22 @@ def test_brand_only_takes_the_distinctive_words_of_any_company_name(small_matche
     assert brand(small_matcher, "Shenzhen Trading Co., Ltd.") is None  # no distinctive word
     # words common in the list say what a business does, not which one it is
     assert brand(small_matcher, "Pacific Ocean Shipping Limited") is None
+
+
+def test_kind_misses_lists_the_rewrites_not_found_and_the_negatives_that_hit():
+    frame = pd.DataFrame(
+        [
+            {"kind": "digits", "label": 1, "found": True, "false_hits": 1,
+             "wrong_only": False, "query": "Ig0r", "listed": "IGOR"},
+            {"kind": "digits", "label": 1, "found": False, "false_hits": 0,
+             "wrong_only": False, "query": "H4ige", "listed": "HAIGE"},
+            {"kind": "one_word_negative", "label": 0, "found": False, "false_hits": 1,
+             "wrong_only": True, "query": "A B", "listed": "A C"},
+            {"kind": "one_word_negative", "label": 0, "found": False, "false_hits": 0,
+             "wrong_only": False, "query": "D E", "listed": "D F"},
+        ]
+    )  # fmt: skip
+    assert v.kind_misses(frame, 5) == {
+        "digits": ["H4ige -> HAIGE"],
+        "one_word_negative": ["A B -> A C"],
+    }
