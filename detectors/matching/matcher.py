@@ -47,12 +47,13 @@ HIT_COLUMNS: tuple[str, ...] = (
     "features",
 )
 CHUNK = 512
-CACHE_FORMAT = "redflag-matcher-12"  # bump when the saved structures or name analysis change
+CACHE_FORMAT = "redflag-matcher-13"  # bump when the saved structures or name analysis change
 Progress = Callable[[int, int], None]
 
 
 NO_COUNTRIES: frozenset[str] = frozenset()
 SMALL_LIST = 5_000  # below this many names, word rarity is taken from the reference lists
+SHORT_KEY = 4  # letters of a name's keys below which they are compared whole, not as a set
 LARGE_LIST = 100_000  # from this many names the matcher's objects are frozen (`settle_long_lived`)
 
 
@@ -269,6 +270,13 @@ class Matcher:
                 q_keys.append(" ".join(keyed(queries[q].tokens, method)))
                 c_keys.append(" ".join(keyed(candidate.tokens, method)))
         score = process.cpdist(q_keys, c_keys, scorer=fuzz.token_set_ratio, workers=self._threads)
+        # keys of a few letters are the keys of many names: one of them inside a longer
+        # name ("sd", "El-aichDhou", in "sd hmd shd kl") is no reason to score the pair
+        whole = process.cpdist(q_keys, c_keys, scorer=fuzz.ratio, workers=self._threads)
+        letters = np.asarray(
+            [min(_letters(q), _letters(c)) for q, c in zip(q_keys, c_keys, strict=True)]
+        )
+        score = np.where(letters < SHORT_KEY, whole, score)
         prefilter[across] = np.maximum(prefilter[across], score / 100.0)
 
     def pair_context(
@@ -495,3 +503,7 @@ def feature_matrix(contexts: list[PairContext]) -> np.ndarray:
     if not contexts:
         return np.zeros((0, len(FEATURE_NAMES)))
     return np.asarray([feature_vector(c) for c in contexts], dtype=float)
+
+
+def _letters(keys: str) -> int:
+    return len(keys) - keys.count(" ")

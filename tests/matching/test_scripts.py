@@ -259,3 +259,17 @@ def test_a_cyrillic_name_reaches_its_listed_spelling(settings):
         {"name1": ["Юрий Ковальчук"], "name2": ["KOVALCHUK, Yuri"], "schema": ["Person"]}
     )
     assert score_pairs(pairs, settings)["score"].iloc[0] >= 0.90
+
+
+def test_names_in_arabic_script_sharing_a_short_key_leave_room_for_the_latin_entry(settings):
+    """ "El-aichDhou" reads "sd" by its consonants, as every "سيد" (Sayyid) does: those
+    names must not fill the places of the scorer before the listed Latin spelling."""
+    listed = [person("l:elaich", "EL-AICH, Dhou")] + [
+        person(f"a:sayyid{i}", f"سيد {name}")
+        for i, name in enumerate(
+            ["أحمد شهيد خيل", "غیاث الدین آغا", "محمد حقانی", "عزت الله", "علي", "حسن"]
+        )
+    ]
+    matcher = Matcher.build(entries_to_frame(listed), settings)
+    hits = screened(matcher, "El-aichDhou", "person")
+    assert "l:elaich" in set(hits["entry_id"]), hits.to_string()
