@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -293,6 +294,28 @@ def _without_forms_of(tokens: tuple[str, ...], other: AnalyzedName) -> tuple[str
     return kept or tokens
 
 
+# a patronymic (Sergeevich, Viktorovna, Leonidovych, Uladzimiravich, Ivanivna): a name
+# the lists give in full and others often leave out
+_PATRONYMIC = re.compile(r"^[a-z]{3,}(?:[oe]v|[aiy]?ev|av|iv)(?:ich|ych|itch|na)$|^[a-z]{3,}ichna$")
+
+
+def _without_lone_patronymic(
+    q_tokens: tuple[str, ...], c_tokens: tuple[str, ...]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Two persons' names of which only one gives a patronymic, without it ("ZALDOSTANOV,
+    Aleksandr" against "ZALDASTANOV, Aleksandr Sergeevich"); two patronymics are
+    compared as any two words."""
+    q_pat = [t for t in q_tokens if _PATRONYMIC.match(t)]
+    c_pat = [t for t in c_tokens if _PATRONYMIC.match(t)]
+    if bool(q_pat) == bool(c_pat):
+        return q_tokens, c_tokens
+    if q_pat and len(q_tokens) > len(q_pat) + 1:
+        return tuple(t for t in q_tokens if t not in q_pat), c_tokens
+    if c_pat and len(c_tokens) > len(c_pat) + 1:
+        return q_tokens, tuple(t for t in c_tokens if t not in c_pat)
+    return q_tokens, c_tokens
+
+
 def _as_compared(
     tokens: tuple[str, ...],
     other: tuple[str, ...],
@@ -317,6 +340,8 @@ def align(query: AnalyzedName, candidate: AnalyzedName, weights: TokenWeights) -
     # against "GUGA ARM SRO") are no words of the name on either side
     q_tokens = _without_forms_of(q_tokens, candidate)
     c_tokens = _without_forms_of(c_tokens, query)
+    if not (company_like(query, weights) or company_like(candidate, weights)):
+        q_tokens, c_tokens = _without_lone_patronymic(q_tokens, c_tokens)
     method = key_method(query, candidate)
     vowels: Callable[[int, int], bool] | None = None
     if method == SKELETON:  # one name written in Arabic script
