@@ -19,8 +19,10 @@ from flows.commands import audit as audit_commands
 from flows.commands import cases as case_commands
 from flows.commands import evaluate as evaluate_commands
 from flows.commands import generate as generate_commands
+from flows.commands import names as name_commands
 from flows.commands import pipeline as pipeline_commands
 from flows.commands import policy as policy_commands
+from flows.commands import rescreen as rescreen_commands
 from flows.commands import review as review_commands
 from flows.commands import rules as rule_commands
 from flows.commands import training as training_commands
@@ -60,8 +62,8 @@ def main_options(ctx: typer.Context, workspace: WorkspaceOption = None) -> None:
 
 # Each command module exports its own Typer app; they are mounted here, in the order
 # `redflag --help` lists them: the top-level commands, then the command groups.
-for commands in (pipeline_commands, training_commands, generate_commands, evaluate_commands,
-                 review_commands):  # fmt: skip
+for commands in (pipeline_commands, rescreen_commands, name_commands, training_commands,
+                 generate_commands, evaluate_commands, review_commands):  # fmt: skip
     app.add_typer(commands.app)
 app.add_typer(training_commands.models_app, name="models")
 app.add_typer(account_commands.app, name="users")

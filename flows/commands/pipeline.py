@@ -1,5 +1,6 @@
-"""`redflag run`, `demo` and `serve` (the daily screening job), `rescreen`, `screen-names`
-and `match-pairs`."""
+"""`redflag run`, `demo` and `serve`: the daily screening job, run in this process or
+served on a schedule. `run_flow` and the partition and runner options are shared with
+`redflag rescreen` (`flows.commands.rescreen`)."""
 
 from __future__ import annotations
 
@@ -15,11 +16,11 @@ from rich.table import Table
 
 from flows.commands.accounts import ReasonOption, TokenOption, UserOption
 from flows.commands.guard import WorkspaceOption, fail, quiet_prefect, run_guarded, workspace_of
-from flows.commands.run_inputs import RunInputs, recorded_inputs
+from flows.commands.run_inputs import recorded_inputs
 from flows.commands.watchlist import AcceptShrinkOption, PartialOption
 
 console = Console()
-app = typer.Typer()  # `redflag run`, `demo`, `serve`, `rescreen`, `screen-names`, `match-pairs`
+app = typer.Typer()  # `redflag run`, `demo`, `serve`
 
 # Options of the commands that run a flow over partitions (`run`, `rescreen`).
 PartitionsOption = Annotated[
@@ -350,173 +351,3 @@ def serve_command(
             transactions, workspace_of(ctx, workspace), cron, timezone, watchlist, config, name
         )
     )
-
-
-@app.command("rescreen")
-def rescreen_command(
-    ctx: typer.Context,
-    watchlist: Annotated[
-        list[str],
-        typer.Option(
-            "--watchlist",
-            "-w",
-            help="The new list version: file(s), folder(s) or fsspec URL(s); the format is detected.",
-        ),
-    ],
-    since: Annotated[
-        str | None,
-        typer.Option(
-            "--since",
-            help="Rescreen transactions ordered on or after this ISO date. Default: five years back.",
-        ),
-    ] = None,
-    out: Annotated[
-        Path | None,
-        typer.Option("--out", help="Output folder. Default: <workspace>/runs/rescreen-<run_id>/."),
-    ] = None,
-    config: Annotated[
-        Path | None, typer.Option("--config", help="YAML merged over configs/pipeline.yaml.")
-    ] = None,
-    partitions: PartitionsOption = None,
-    runner: RunnerOption = None,
-    dask_address: DaskAddressOption = None,
-    progress: ProgressOption = None,
-    workspace: WorkspaceOption = None,
-    accept_shrink: AcceptShrinkOption = False,
-    partial: PartialOption = False,
-    ownership: OwnershipOption = None,
-    reason: ReasonOption = None,
-    user: UserOption = None,
-    token: TokenOption = None,
-) -> None:
-    """Load a new list version, diff it against the last one, and open cases for new hits
-    in past orders (recorded in the audit trail as whoever logged in with --user or
-    --token, else as "system")."""
-
-    def body() -> dict[str, Any]:
-        from datetime import date
-
-        from flows.errors import InputError
-        from flows.ingest.sources import is_url
-
-        for item in watchlist:
-            if not is_url(item) and not Path(item).exists():
-                raise InputError(f"{item}: no such file or folder")
-        if since:
-            try:
-                date.fromisoformat(since)
-            except ValueError:
-                raise InputError(f"--since {since!r}: not an ISO date (YYYY-MM-DD)") from None
-        if partitions is not None and partitions < 1:
-            raise InputError(f"--partitions: expected 1 or more (got {partitions})")
-        from flows.audited import record_change, restore_point
-        from flows.commands.accounts import cli_client, open_store_at, recorded_actor
-        from flows.settings import Workspace
-        from watchlists.snapshots import INDEX_FILE
-
-        home = Workspace(workspace_of(ctx, workspace))
-        cases = open_store_at(home.case_store_url)
-        try:
-            by = recorded_actor(cases, user, token)
-            RunInputs(cases, home, by, reason).add_ownership(ownership)
-            quiet_prefect()
-            from flows.rescreen import rescreen
-
-            arguments = dict(
-                watchlist=[str(p) for p in watchlist],
-                workspace=str(home.root),
-                since=since,
-                out=str(out) if out else None,
-                config=str(config) if config else None,
-                partitions=partitions,
-                accept_shrink=accept_shrink,
-                partial=partial,
-            )
-            restore = restore_point(home.watchlists, [INDEX_FILE])
-            summary = run_flow(rescreen, arguments, runner, dask_address, config, progress)
-            counts = summary["counts"]
-            details = {
-                "since": summary["since"], "inputs": summary["inputs"],
-                "watchlist_sources": summary["versions"].get("watchlist_sources", []),
-                "cases_opened": counts.get("cases_opened"),
-                "cases_updated": counts.get("cases_updated"), "reason": reason,
-            }  # fmt: skip
-            record_change(cases, "rescreen", by, cli_client(), details, summary["run_id"], restore)
-            return summary
-        finally:
-            cases.close()
-
-    summary = run_guarded(body)
-    counts = summary["counts"]
-    console.print(
-        f"[bold]rescreen {summary['run_id']}[/]: list diff +{counts['entries_added']} "
-        f"-{counts['entries_removed']} ~{counts['entries_changed']}; "
-        f"{counts['transactions_rescreened']} past transactions, {counts['parties_screened']} parties screened; "
-        f"{counts['watchlist_hits']} hits; {counts['cases_opened']} case(s) opened, {counts['cases_updated']} updated"
-    )
-    console.print(f"outputs: {summary['outputs']['folder']}")
-
-
-@app.command("screen-names")
-def screen_names_command(
-    ctx: typer.Context,
-    names: Annotated[
-        Path,
-        typer.Option(
-            "--names", help="CSV with a `name` column; optional id, country, address, type."
-        ),
-    ],
-    out: Annotated[
-        Path,
-        typer.Option(
-            "--out", help="CSV to write: one row per hit, or one empty row per name with none."
-        ),
-    ],
-    watchlist: Annotated[
-        list[Path] | None,
-        typer.Option(
-            "--watchlist",
-            "-w",
-            help="List file(s) or folder(s). Default: the workspace's active snapshot.",
-        ),
-    ] = None,
-    workspace: WorkspaceOption = None,
-) -> None:
-    """Screen a list of names (a customer master file, say) against the restricted-party lists."""
-
-    def body() -> None:
-        from flows.commands.matching import screen_names
-        from flows.screening import active_matcher
-        from flows.settings import Workspace, load_pipeline_settings
-        from watchlists import SnapshotStore
-
-        ws = Workspace(workspace_of(ctx, workspace)).ensure()
-        lists = [str(p) for p in watchlist] if watchlist else None
-        matcher, snapshot = active_matcher(ws, lists, load_pipeline_settings())
-        entries = SnapshotStore(ws.watchlists).entries(snapshot.id)
-        screen_names(names, out, entries, matcher=matcher)
-        console.print(f"screened against snapshot {snapshot.id} ({snapshot.label}); wrote {out}")
-        from flows.run_guard import sample_list_warning
-
-        warning = sample_list_warning({"label": snapshot.label})
-        if warning:
-            typer.echo(f"redflag: warning: {warning}", err=True)
-
-    run_guarded(body)
-
-
-@app.command("match-pairs")
-def match_pairs_command(
-    pairs: Annotated[
-        Path,
-        typer.Option("--pairs", help="CSV with name1, name2; optional schema, country1, country2."),
-    ],
-    out: Annotated[
-        Path, typer.Option("--out", help="CSV to write: the input plus score (0-1) and match.")
-    ],
-) -> None:
-    """Score name pairs with the matcher (for tuning and audits)."""
-    from flows.commands.matching import match_pairs
-
-    run_guarded(lambda: match_pairs(pairs, out))
-    console.print(f"wrote {out}")
