@@ -13,9 +13,9 @@ the share of held-out name variants whose own entry `Matcher.screen` returns; wi
 With `--kinds`, variations of the held-out names by kind (legal form, script, joined or
 split words, digits, initials, numbers, pinyin words, place moved, brand only, real
 aliases) and one-word-different negatives, screened end to end: precision, recall, F1
-per kind, for companies and overall (benchmarks/variations.py); `--kind-misses N` lists
-N misses of each kind. Run from the repository root with PYTHONPATH=. so the checkout's
-own package is imported.
+per kind, for companies and overall (benchmarks/variations.py, name_rewrites.py and
+variation_scores.py); `--kind-misses N` lists N misses of each kind. Run from the
+repository root with PYTHONPATH=. so the checkout's own package is imported.
 """
 
 from __future__ import annotations
@@ -191,7 +191,8 @@ def main(argv: list[str] | None = None) -> int:
         "screening": screening_recall(matcher, specs, args.screen, args.seed),
     }
     if args.kinds:
-        from variations import evaluate, kind_misses, kind_table, variations
+        from variation_scores import evaluate, kind_misses, kind_table
+        from variations import variations
 
         items = variations(matcher, args.seed, args.per_kind)
         evaluated = evaluate(matcher, items)

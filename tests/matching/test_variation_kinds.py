@@ -1,4 +1,5 @@
-"""The variation kinds of benchmarks/variations.py rewrite names as other people write them."""
+"""The variation kinds of benchmarks/variations.py (rewrites in benchmarks/name_rewrites.py,
+scores in benchmarks/variation_scores.py) rewrite names as other people write them."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 
-import variations as v  # noqa: E402
+import name_rewrites as v  # noqa: E402
+import variation_scores as scores  # noqa: E402
 
 
 def test_rewrites():
@@ -45,7 +47,7 @@ def test_kind_table_counts_false_hits_and_leaves_every_alias_out_of_the_summary(
              "false_hits": 1, "wrong_only": True},
         ]
     )  # fmt: skip
-    table = v.kind_table(frame)
+    table = scores.kind_table(frame)
     assert table["by_kind"]["digits"]["recall"] == 0.5
     assert table["by_kind"]["digits"]["precision"] == 0.5
     assert table["by_kind"]["one_word_negative"]["false_hit_share"] == 1.0
@@ -78,7 +80,7 @@ def test_kind_misses_lists_the_rewrites_not_found_and_the_negatives_that_hit():
              "wrong_only": False, "query": "D E", "listed": "D F"},
         ]
     )  # fmt: skip
-    assert v.kind_misses(frame, 5) == {
+    assert scores.kind_misses(frame, 5) == {
         "digits": ["H4ige -> HAIGE"],
         "one_word_negative": ["A B -> A C"],
     }
