@@ -76,7 +76,7 @@ class RuleContext:
     cache: dict[str, Any] = field(default_factory=dict)
     settings: Mapping[str, Any] = field(default_factory=dict)  # pipeline settings
     watchlist: Any = None  # the restricted-party matcher of the run, if any
-    ownership: Any = None  # the run's OwnershipScreen (detectors/ownership.py), if any
+    ownership: Any = None  # the run's OwnershipScreen (detectors/ownership/screen.py), if any
     run_going_prices: pd.DataFrame | None = None  # over the whole run, when the flow has them
 
     @cached_property
