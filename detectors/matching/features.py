@@ -22,6 +22,7 @@ from detectors.matching.alignment import (
 from detectors.matching.arabic import skeleton_tokens, skeleton_words
 from detectors.matching.legal_forms import forms_agree, forms_clash
 from detectors.matching.names import AnalyzedName, phonetic_key
+from detectors.matching.pinyin import syllable_changed
 from detectors.matching.spelling import one_edit_kind, typo_credibility
 from detectors.matching.transliteration import SKELETON, TRANSLIT, key_method
 
@@ -257,6 +258,41 @@ def short_word_changed(p: PairContext) -> float:
 
 
 SHORT_WORD = 8  # letters up to which one changed consonant makes another name
+
+
+def _name_word(token: str, weights: TokenWeights) -> bool:
+    """A distinctive word the list does not carry often: a word many listed names carry
+    is a word of a language ("defense", "house") or a brand of many entries, whose
+    spellings vary ("defence")."""
+    return weights.distinctive(token) and not weights.common(token)
+
+
+def pinyin_syllable_changed(p: PairContext) -> float:
+    """1 when, in two company names written in Latin letters, a distinctive word aligned
+    is a pinyin word with one syllable changed into another ("Mingcheng" against
+    "MINGZHENG", "Hongxing" against "HONGXIANG"): another character, another name,
+    however few letters differ (`pinyin.syllable_changed`). A slip stays believable
+    where the rest of both names, a place among it, is the same word for word ("Guangzhou
+    Haiga Communication Group" against "... Haige ..."). Names in Chinese script are left
+    out: their pinyin is the reading pypinyin chose, not the writer's."""
+    if "person" in (p.query_type, p.entry_type):
+        return 0.0
+    if p.query.script != "latin" or p.candidate.script != "latin":
+        return 0.0
+    a, weights = p.alignment, p.weights
+    changed = [
+        (q, c)
+        for q, c, _ in a.pairs
+        if q != c and _name_word(q, weights) and _name_word(c, weights) and syllable_changed(q, c)
+    ]
+    if not changed:
+        return 0.0
+    places = weights.tables.places
+    rest_same = len(changed) == 1 and not any(a.unaligned)
+    rest_same = rest_same and all(q == c for q, c, _ in a.pairs if (q, c) != changed[0])
+    if rest_same and any(q == c and q in places for q, c, _ in a.pairs):
+        return 0.0
+    return 1.0
 
 
 def compound_word(p: PairContext) -> float:
@@ -541,6 +577,12 @@ FEATURES: tuple[Feature, ...] = (
         short_word_changed,
         "company names with a distinctive short word one letter changed, added or dropped, "
         "sounding otherwise",
+    ),
+    Feature(
+        "pinyin_syllable_changed",
+        pinyin_syllable_changed,
+        "company names with a distinctive pinyin word one syllable changed into another "
+        "(cheng against zheng): another Chinese name",
     ),
     Feature(
         "compound_word",

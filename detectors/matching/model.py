@@ -68,6 +68,15 @@ CAPS: tuple[ScoreCap, ...] = (
         reason="a short distinctive word has a letter changed and sounds otherwise: "
         "a near namesake",
     ),
+    # Pinyin has some four hundred syllables: a letter changed in a pinyin word is
+    # mostly another syllable, another character ("Mingcheng"/"Mingzheng").
+    ScoreCap(
+        "pinyin_syllable_changed",
+        at_least=1.0,
+        score=0.40,
+        reason="a pinyin word of the name has one syllable changed into another: "
+        "another Chinese name",
+    ),
     ScoreCap(
         "compound_word",
         at_least=1.0,
