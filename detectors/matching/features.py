@@ -542,8 +542,8 @@ FEATURES: tuple[Feature, ...] = (
     Feature(
         "distinctive_words_only_fuzzy",
         distinctive_words_only_fuzzy,
-        "generic words agree exactly, nothing else does, and the closest distinctive word "
-        "is hardly a typo of the listed one",
+        "generic words agree (or one is respelled: internacional), nothing else does, and "
+        "the closest distinctive word is hardly a typo of the listed one",
     ),
     Feature(
         "person_vs_company",

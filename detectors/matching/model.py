@@ -50,8 +50,8 @@ CAPS: tuple[ScoreCap, ...] = (
         "distinctive_words_only_fuzzy",
         at_least=0.5,
         score=0.40,
-        reason="only generic words agree exactly; the distinctive word is another spelling, "
-        "not a believable typo",
+        reason="only generic words agree (spelled alike or respelled); the distinctive word "
+        "is another spelling, not a believable typo",
     ),
     ScoreCap(
         "no_word_exact",
