@@ -193,8 +193,9 @@ BODY_WORDS = frozenset(
 
 def one_word_differs(p: PairContext) -> float:
     """1 when two company names agree word for word but for one word on each side that
-    is neither a typo nor a place of the other ("China State Construction Equipment
-    Corporation" against "... Engineering Corporation"): another company."""
+    is neither a typo nor a place of the other, nor both words naming a kind of body
+    ("China State Construction Equipment Corporation" against "... Engineering
+    Corporation", "Westline Supply" against "WESTLINE ENTERPRISES"): another company."""
     if "person" in (p.query_type, p.entry_type):
         return 0.0
     a = p.alignment
@@ -209,8 +210,10 @@ def one_word_differs(p: PairContext) -> float:
         return 0.0
     if min(len(q), len(c)) < 4 or q[:4] == c[:4] or fuzz.ratio(q, c) >= 70:
         return 0.0  # a short word, an abbreviation, another form or a misspelling
-    if q in BODY_WORDS or c in BODY_WORDS:
+    if q in BODY_WORDS and c in BODY_WORDS:
         return 0.0  # "Association" for "Organization": the same body named two ways
+    # a body word against a business word ("Westline Supply" against "WESTLINE
+    # ENTERPRISES") names another company, as two business words do
     return 1.0
 
 
