@@ -88,6 +88,15 @@ def person_against_company(p: PairContext) -> float:
     return 0.0
 
 
+def person_company_one_word(p: PairContext) -> float:
+    """1 when a person and a company's name (`person_against_company`) agree on one
+    word at most ("Yurong Group Co., Ltd." against "DU, Yurong"): a company named like
+    one of a person's names is not that person."""
+    if not person_against_company(p):
+        return 0.0
+    return float(sum(q not in STOP_WORDS for q, _, _ in p.alignment.pairs) <= 1)
+
+
 def distinctive_tokens_missed(p: PairContext) -> float:
     return p.alignment.missed_info
 
@@ -552,6 +561,11 @@ FEATURES: tuple[Feature, ...] = (
         "person_vs_company",
         person_against_company,
         "a listed person against a company-like name, or the other way round",
+    ),
+    Feature(
+        "person_company_one_word",
+        person_company_one_word,
+        "a person against a company-like name, the two agreeing on one word at most",
     ),
     Feature(
         "only_generic_words", only_generic_words, "only generic words, places or stop words align"

@@ -84,6 +84,13 @@ CAPS: tuple[ScoreCap, ...] = (
         reason="a word agrees only as part of a longer word made of two words",
     ),
     ScoreCap(
+        "person_company_one_word",
+        at_least=1.0,
+        score=0.40,
+        reason="a person against a company's name, one word alike at most: a company named "
+        "like the person is not the person",
+    ),
+    ScoreCap(
         "legal_form_clash",
         at_least=1.0,
         score=0.40,
