@@ -22,7 +22,7 @@ from detectors.matching.alignment import (
 from detectors.matching.arabic import skeleton_tokens, skeleton_words
 from detectors.matching.legal_forms import forms_agree, forms_clash
 from detectors.matching.names import AnalyzedName, phonetic_key
-from detectors.matching.pinyin import syllable_changed
+from detectors.matching.pinyin import han_readings, read_otherwise, syllable_changed
 from detectors.matching.spelling import one_edit_kind, typo_credibility
 from detectors.matching.transliteration import SKELETON, TRANSLIT, key_method
 
@@ -280,17 +280,25 @@ def _name_word(token: str, weights: TokenWeights) -> bool:
 
 
 def pinyin_syllable_changed(p: PairContext) -> float:
-    """1 when, in two company names written in Latin letters, a distinctive word aligned
-    is a pinyin word with one syllable changed into another ("Mingcheng" against
-    "MINGZHENG", "Hongxing" against "HONGXIANG"): another character, another name,
-    however few letters differ (`pinyin.syllable_changed`). A slip stays believable
-    where the rest of both names, a place among it, is the same word for word ("Guangzhou
-    Haiga Communication Group" against "... Haige ..."). Names in Chinese script are left
-    out: their pinyin is the reading pypinyin chose, not the writer's."""
+    """1 when, in two company names, a distinctive word aligned is a pinyin word with one
+    syllable changed into another ("Mingcheng" against "MINGZHENG", "Hongxing" against
+    "HONGXIANG"): another character, another name, however few letters differ
+    (`pinyin.syllable_changed`). A slip stays believable where the rest of both names,
+    a place among it, is the same word for word ("Guangzhou Haiga Communication Group"
+    against "... Haige ..."). A name in Chinese characters against a Latin one: the
+    Latin word is pinyin that no reading of the characters gives ("华源", hua + yuan,
+    against "HONGYAN"; `pinyin.read_otherwise`)."""
     if "person" in (p.query_type, p.entry_type):
         return 0.0
-    if p.query.script != "latin" or p.candidate.script != "latin":
-        return 0.0
+    scripts = (p.query.script, p.candidate.script)
+    if scripts == ("latin", "latin"):
+        return float(_syllable_changed_in_latin(p))
+    if sorted(scripts) == ["han", "latin"]:
+        return float(_read_otherwise_in_han(p))
+    return 0.0
+
+
+def _syllable_changed_in_latin(p: PairContext) -> bool:
     a, weights = p.alignment, p.weights
     changed = [
         (q, c)
@@ -298,13 +306,23 @@ def pinyin_syllable_changed(p: PairContext) -> float:
         if q != c and _name_word(q, weights) and _name_word(c, weights) and syllable_changed(q, c)
     ]
     if not changed:
-        return 0.0
+        return False
     places = weights.tables.places
     rest_same = len(changed) == 1 and not any(a.unaligned)
     rest_same = rest_same and all(q == c for q, c, _ in a.pairs if (q, c) != changed[0])
-    if rest_same and any(q == c and q in places for q, c, _ in a.pairs):
-        return 0.0
-    return 1.0
+    return not (rest_same and any(q == c and q in places for q, c, _ in a.pairs))
+
+
+def _read_otherwise_in_han(p: PairContext) -> bool:
+    han_first = p.query.script == "han"
+    readings = han_readings((p.query if han_first else p.candidate).raw)
+    for q, c, _ in p.alignment.pairs:
+        han, latin = (q, c) if han_first else (c, q)
+        if han == latin or han not in readings or not _name_word(latin, p.weights):
+            continue
+        if read_otherwise(latin, readings[han]):
+            return True
+    return False
 
 
 def compound_word(p: PairContext) -> float:
@@ -599,7 +617,8 @@ FEATURES: tuple[Feature, ...] = (
         "pinyin_syllable_changed",
         pinyin_syllable_changed,
         "company names with a distinctive pinyin word one syllable changed into another "
-        "(cheng against zheng): another Chinese name",
+        "(cheng against zheng), or read otherwise than its Chinese characters: another "
+        "Chinese name",
     ),
     Feature(
         "compound_word",

@@ -6,13 +6,21 @@ zheng). Pinyin has some four hundred syllables, so one letter changed in such a 
 often gives another valid syllable, that is another Chinese character and another
 name: "Mingcheng" (ming + cheng) is not "Mingzheng", "Hongxing" is not "Hongxiang".
 A word outside pinyin ("Sinobrite" for "Sinobright") is left to the spelling rules of
-`spelling.py`. The syllables are pypinyin's own: every reading of every character in
-its table, tones dropped.
+`spelling.py`. A name in Chinese characters against a Latin one is read with every
+reading of its characters (`han_readings`): a Latin pinyin word none of them gives is
+another name ("华源", hua + yuan, is not "Hongyan", though the consonant key of
+`transliteration.py` makes them one). The syllables are pypinyin's own: every reading
+of every character in its table, tones dropped.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from functools import lru_cache
+
+from pypinyin import Style, lazy_pinyin, pinyin
+from zhconv import convert as convert_chinese
 
 MIN_SYLLABLES = 2  # a word of one syllable is left to the short-word rules
 # letters from which a word that splits into pinyin is taken for pinyin: shorter ones
@@ -25,7 +33,6 @@ MIN_LETTERS = 7
 def pinyin_syllables() -> frozenset[str]:
     """Every toneless pinyin syllable pypinyin knows, but the interjections written
     without a vowel ("hm", "ng"), which would split any word."""
-    from pypinyin import lazy_pinyin
     from pypinyin.constants import PINYIN_DICT
 
     readings = lazy_pinyin("".join(chr(cp) for cp in PINYIN_DICT))
@@ -41,10 +48,16 @@ APOSTROPHE_VOWELS = frozenset("aeo")
 
 
 @lru_cache(maxsize=65_536)
-def syllable_splits(word: str, first: bool = True) -> tuple[tuple[str, ...], ...]:
+def syllable_splits(
+    word: str, first: bool = True, apostrophe: bool = True
+) -> tuple[tuple[str, ...], ...]:
     """Every way `word` splits into pinyin syllables ("xinhua": xin hua, xi nhua is
-    none); () when it is no pinyin ("daejin": "da'e" would need its apostrophe)."""
-    if not word.isalpha() or not word.isascii() or (not first and word[0] in APOSTROPHE_VOWELS):
+    none); () when it is no pinyin ("daejin": "da'e" would need its apostrophe).
+    `apostrophe=False` lets a syllable of a, e or o follow another, as a name whose
+    apostrophe was dropped has it ("changan" for "Chang'an")."""
+    if not word.isalpha() or not word.isascii():
+        return ()
+    if apostrophe and not first and word[0] in APOSTROPHE_VOWELS:
         return ()
     syllables = pinyin_syllables()
     splits: list[tuple[str, ...]] = []
@@ -55,7 +68,8 @@ def syllable_splits(word: str, first: bool = True) -> tuple[tuple[str, ...], ...
         if size == len(word):
             splits.append((head,))
             continue
-        splits.extend((head, *rest) for rest in syllable_splits(word[size:], first=False))
+        rest = syllable_splits(word[size:], first=False, apostrophe=apostrophe)
+        splits.extend((head, *tail) for tail in rest)
     return tuple(splits)
 
 
@@ -84,3 +98,40 @@ def syllable_changed(a: str, b: str) -> bool:
             if len(differ) == 1 and _flat(differ[0][0]) != _flat(differ[0][1]):
                 return True
     return False
+
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
+
+
+@lru_cache(maxsize=16_384)
+def han_readings(raw: str) -> dict[str, tuple[frozenset[str], ...]]:
+    """The pinyin words a name in Chinese characters folds to (a run of characters, its
+    syllables joined as `names.fold_text` joins them), each with every reading of its
+    characters (pypinyin's heteronyms): "华源" is "huayuan", read hua + yuan."""
+    text = convert_chinese(unicodedata.normalize("NFKC", raw), "zh-cn")
+    words: dict[str, tuple[frozenset[str], ...]] = {}
+    for run in _HAN.findall(text):
+        first = lazy_pinyin(run)
+        if len(first) != len(run):
+            continue
+        # each character on its own: a phrase gives only the reading it has there
+        every = [pinyin(ch, style=Style.NORMAL, heteronym=True)[0] for ch in run]
+        readings = [frozenset(r) | {f} for r, f in zip(every, first, strict=True)]
+        for i in range(len(run)):
+            for j in range(i + 1, len(run) + 1):
+                words.setdefault("".join(first[i:j]), tuple(readings[i:j]))
+    return words
+
+
+def read_otherwise(latin: str, readings: tuple[frozenset[str], ...]) -> bool:
+    """A Latin word of `MIN_LETTERS` or more that is pinyin of as many syllables as a
+    word in Chinese characters has characters, which no reading of them gives
+    ("hongyan" against 华源, hua + yuan): the romanization of another name. A word
+    outside pinyin (a Cantonese "hungyuen") is left to the transliteration key."""
+    if len(readings) < MIN_SYLLABLES or len(latin) < MIN_LETTERS:
+        return False
+    splits = [s for s in syllable_splits(latin, apostrophe=False) if len(s) == len(readings)]
+    if not splits:
+        return False
+    flat = [{_flat(r) for r in rs} for rs in readings]
+    return not any(all(_flat(x) in f for x, f in zip(s, flat, strict=True)) for s in splits)

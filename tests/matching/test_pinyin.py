@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from detectors.matching.pinyin import syllable_changed, syllable_splits
+from detectors.matching.pinyin import (
+    han_readings,
+    read_otherwise,
+    syllable_changed,
+    syllable_splits,
+)
 
 
 def test_a_pinyin_word_splits_into_its_syllables():
@@ -44,3 +49,16 @@ def test_one_syllable_changed_is_another_name(a, b):
 )
 def test_no_syllable_changed(a, b, why):
     assert not syllable_changed(a, b), why
+
+
+def test_a_chinese_word_is_read_with_every_reading_of_its_characters():
+    readings = han_readings("重庆长安贸易有限公司")["changan"]
+    assert readings[0] >= {"chang", "zhang"}
+    assert not read_otherwise("zhangan", readings)
+
+
+def test_a_latin_pinyin_word_no_reading_gives_is_another_name():
+    assert read_otherwise("hongyan", han_readings("杭州华源贸易股份有限公司")["huayuan"])
+    assert not read_otherwise("huayuan", han_readings("华源")["huayuan"])
+    # a Cantonese spelling is no pinyin: the transliteration key judges it
+    assert not read_otherwise("hungyuen", han_readings("鸿源")["hongyuan"])
