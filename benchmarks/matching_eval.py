@@ -83,7 +83,9 @@ def false_hits(settings, orders: Path, data: Path, top: int = 10) -> dict:
     nearly every hit is false) against the real OFAC SDN list, screened as the daily
     flow screens them (distinct parties, each at its most sensitive role's threshold).
     A hit on a listed name that is the party's name word for word is a true hit (the
-    generator made a real name): counted apart from the false ones."""
+    generator made a real name), and one on a listed name holding every word of the
+    party's is a collision a screening tool should hit: both counted apart from the
+    false ones (`collision_kind`)."""
     from detectors.matching import Matcher
     from detectors.matching.screening import distinct_parties, party_occurrences
     from watchlists import entries_to_frame, load_watchlist
@@ -102,15 +104,22 @@ def false_hits(settings, orders: Path, data: Path, top: int = 10) -> dict:
         settings.threshold(c, r) for c, r in zip(flagged["list_code"], flagged["role"], strict=True)
     ]
     flagged = flagged[flagged["score"] >= reach]
-    # a generated name that is a listed name word for word is a true hit, not a false one
-    identical = pd.Series(
-        [
-            matcher.analyze(name).tokens == matcher.analyze(listed).tokens
-            for name, listed in zip(flagged["name"], flagged["matched_name"], strict=True)
-        ],
+    # a generated name that is a listed name word for word is a true hit, not a false one;
+    # one whose every word is a word of the listed name is a collision a screening tool
+    # should hit ("Silverbridge Shipping Ltd" against "SILVER BRIDGE SHIPPING CO.,
+    # LIMITED", "Daejin Trading Bhd." against "DAEJIN TRADING GENERAL CORPORATION"),
+    # counted apart from the false hits
+    kinds = {
+        (name, listed): collision_kind(matcher, name, listed)
+        for name, listed in set(zip(flagged["name"], flagged["matched_name"], strict=True))
+    }
+    kind = pd.Series(
+        [kinds[pair] for pair in zip(flagged["name"], flagged["matched_name"], strict=True)],
         index=flagged.index,
-        dtype=bool,
+        dtype=object,
     )
+    identical, listed_words = kind == "identical", kind == "listed_words"
+    false = ~(identical | listed_words)
     best = hits.sort_values("score", ascending=False).drop_duplicates("name").head(top)
     return {
         "orders": str(orders),
@@ -121,12 +130,44 @@ def false_hits(settings, orders: Path, data: Path, top: int = 10) -> dict:
         "transactions_flagged_identical_name": int(
             flagged.loc[identical, "transaction_id"].nunique()
         ),
-        "transactions_flagged_false": int(flagged.loc[~identical, "transaction_id"].nunique()),
+        "transactions_flagged_listed_words": int(
+            flagged.loc[listed_words, "transaction_id"].nunique()
+        ),
+        "transactions_flagged_false": int(flagged.loc[false, "transaction_id"].nunique()),
+        "party_names_flagged_false": int(flagged.loc[false, "name"].nunique()),
+        "false_party_names": sorted(
+            f"{n} -> {m} ({s:.2f})"
+            for n, m, s in flagged.loc[false, ["name", "matched_name", "score"]]
+            .drop_duplicates("name")
+            .itertuples(index=False)
+        ),
+        "listed_words_party_names": sorted(
+            f"{n} -> {m} ({s:.2f})"
+            for n, m, s in flagged.loc[listed_words, ["name", "matched_name", "score"]]
+            .drop_duplicates("name")
+            .itertuples(index=False)
+        ),
         "top_hits": [
             f"{n} -> {m} ({s:.2f})"
             for n, m, s in zip(best["name"], best["matched_name"], best["score"], strict=True)
         ],
     }
+
+
+def collision_kind(matcher, name: str, listed: str) -> str:
+    """'identical' when the two names are one word for word; 'listed_words' when every
+    word of the party's name is the same word of the listed name, a distinctive one
+    among them (split words joined; the listed name may have more); else 'false'."""
+    from detectors.matching.alignment import align
+
+    query, candidate = matcher.analyze(name), matcher.analyze(listed)
+    if query.tokens == candidate.tokens:
+        return "identical"
+    a = align(query, candidate, matcher.weights)
+    distinctive = any(matcher.weights.distinctive(q) for q, _, _ in a.pairs)
+    if a.pairs and a.all_exact and not a.unaligned[0] and distinctive:
+        return "listed_words"
+    return "false"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -441,7 +441,9 @@ def distinctive_agreement_of(
     partner is the same word or a believable misspelling of it (`typo_credibility`).
     fuzzy_only: when generic words are shared exactly and nothing beyond them is (no
     distinctive word, no place) but distinctive words align fuzzily, how little the best
-    of them is believable as a typo (1 - credibility); else 0."""
+    of them is believable as a typo (1 - credibility); else 0. A generic word against a
+    believable spelling of it ("international", "internacional") is a generic word
+    shared, not a distinctive word spelled alike."""
     total = sum(w for w, d in zip(qw, q_distinctive, strict=True) if d) + sum(
         w for w, d in zip(cw, c_distinctive, strict=True) if d
     )
@@ -455,7 +457,10 @@ def distinctive_agreement_of(
         if not (q_distinctive[i] or c_distinctive[j]):
             continue
         credibility = typo_credibility(q, c)
-        credibilities.append(credibility)
+        if _generic_respelled(q, c, credibility, tables):
+            generic_shared = True  # "internacional" is "international": no distinctive word
+        else:
+            credibilities.append(credibility)
         agreed += credibility * (
             (qw[i] if q_distinctive[i] else 0.0) + (cw[j] if c_distinctive[j] else 0.0)
         )
@@ -463,6 +468,16 @@ def distinctive_agreement_of(
     if not credibilities or max(credibilities) >= 1.0 or place_shared or not generic_shared:
         return agreement, 0.0
     return agreement, 1.0 - max(credibilities)
+
+
+GENERIC_RESPELLING = 0.5  # typo credibility from which a word is a generic word respelled
+
+
+def _generic_respelled(q: str, c: str, credibility: float, tables: NameTables) -> bool:
+    """One word generic, the other a believable spelling of it ("international",
+    "internacional"; "communication", "comunication"): a generic word on both sides."""
+    generic = tables.generic
+    return (q in generic or c in generic) and credibility >= GENERIC_RESPELLING
 
 
 def company_like(name: AnalyzedName, weights: TokenWeights) -> bool:

@@ -22,6 +22,7 @@ from detectors.matching.alignment import (
 from detectors.matching.arabic import skeleton_tokens, skeleton_words
 from detectors.matching.legal_forms import forms_agree, forms_clash
 from detectors.matching.names import AnalyzedName, phonetic_key
+from detectors.matching.pinyin import han_readings, read_otherwise, syllable_changed
 from detectors.matching.spelling import one_edit_kind, typo_credibility
 from detectors.matching.transliteration import SKELETON, TRANSLIT, key_method
 
@@ -85,6 +86,15 @@ def person_against_company(p: PairContext) -> float:
     ):
         return 1.0
     return 0.0
+
+
+def person_company_one_word(p: PairContext) -> float:
+    """1 when a person and a company's name (`person_against_company`) agree on one
+    word at most ("Yurong Group Co., Ltd." against "DU, Yurong"): a company named like
+    one of a person's names is not that person."""
+    if not person_against_company(p):
+        return 0.0
+    return float(sum(q not in STOP_WORDS for q, _, _ in p.alignment.pairs) <= 1)
 
 
 def distinctive_tokens_missed(p: PairContext) -> float:
@@ -192,8 +202,9 @@ BODY_WORDS = frozenset(
 
 def one_word_differs(p: PairContext) -> float:
     """1 when two company names agree word for word but for one word on each side that
-    is neither a typo nor a place of the other ("China State Construction Equipment
-    Corporation" against "... Engineering Corporation"): another company."""
+    is neither a typo nor a place of the other, nor both words naming a kind of body
+    ("China State Construction Equipment Corporation" against "... Engineering
+    Corporation", "Westline Supply" against "WESTLINE ENTERPRISES"): another company."""
     if "person" in (p.query_type, p.entry_type):
         return 0.0
     a = p.alignment
@@ -208,8 +219,10 @@ def one_word_differs(p: PairContext) -> float:
         return 0.0
     if min(len(q), len(c)) < 4 or q[:4] == c[:4] or fuzz.ratio(q, c) >= 70:
         return 0.0  # a short word, an abbreviation, another form or a misspelling
-    if q in BODY_WORDS or c in BODY_WORDS:
+    if q in BODY_WORDS and c in BODY_WORDS:
         return 0.0  # "Association" for "Organization": the same body named two ways
+    # a body word against a business word ("Westline Supply" against "WESTLINE
+    # ENTERPRISES") names another company, as two business words do
     return 1.0
 
 
@@ -257,6 +270,59 @@ def short_word_changed(p: PairContext) -> float:
 
 
 SHORT_WORD = 8  # letters up to which one changed consonant makes another name
+
+
+def _name_word(token: str, weights: TokenWeights) -> bool:
+    """A distinctive word the list does not carry often: a word many listed names carry
+    is a word of a language ("defense", "house") or a brand of many entries, whose
+    spellings vary ("defence")."""
+    return weights.distinctive(token) and not weights.common(token)
+
+
+def pinyin_syllable_changed(p: PairContext) -> float:
+    """1 when, in two company names, a distinctive word aligned is a pinyin word with one
+    syllable changed into another ("Mingcheng" against "MINGZHENG", "Hongxing" against
+    "HONGXIANG"): another character, another name, however few letters differ
+    (`pinyin.syllable_changed`). A slip stays believable where the rest of both names,
+    a place among it, is the same word for word ("Guangzhou Haiga Communication Group"
+    against "... Haige ..."). A name in Chinese characters against a Latin one: the
+    Latin word is pinyin that no reading of the characters gives ("华源", hua + yuan,
+    against "HONGYAN"; `pinyin.read_otherwise`)."""
+    if "person" in (p.query_type, p.entry_type):
+        return 0.0
+    scripts = (p.query.script, p.candidate.script)
+    if scripts == ("latin", "latin"):
+        return float(_syllable_changed_in_latin(p))
+    if sorted(scripts) == ["han", "latin"]:
+        return float(_read_otherwise_in_han(p))
+    return 0.0
+
+
+def _syllable_changed_in_latin(p: PairContext) -> bool:
+    a, weights = p.alignment, p.weights
+    changed = [
+        (q, c)
+        for q, c, _ in a.pairs
+        if q != c and _name_word(q, weights) and _name_word(c, weights) and syllable_changed(q, c)
+    ]
+    if not changed:
+        return False
+    places = weights.tables.places
+    rest_same = len(changed) == 1 and not any(a.unaligned)
+    rest_same = rest_same and all(q == c for q, c, _ in a.pairs if (q, c) != changed[0])
+    return not (rest_same and any(q == c and q in places for q, c, _ in a.pairs))
+
+
+def _read_otherwise_in_han(p: PairContext) -> bool:
+    han_first = p.query.script == "han"
+    readings = han_readings((p.query if han_first else p.candidate).raw)
+    for q, c, _ in p.alignment.pairs:
+        han, latin = (q, c) if han_first else (c, q)
+        if han == latin or han not in readings or not _name_word(latin, p.weights):
+            continue
+        if read_otherwise(latin, readings[han]):
+            return True
+    return False
 
 
 def compound_word(p: PairContext) -> float:
@@ -506,13 +572,18 @@ FEATURES: tuple[Feature, ...] = (
     Feature(
         "distinctive_words_only_fuzzy",
         distinctive_words_only_fuzzy,
-        "generic words agree exactly, nothing else does, and the closest distinctive word "
-        "is hardly a typo of the listed one",
+        "generic words agree (or one is respelled: internacional), nothing else does, and "
+        "the closest distinctive word is hardly a typo of the listed one",
     ),
     Feature(
         "person_vs_company",
         person_against_company,
         "a listed person against a company-like name, or the other way round",
+    ),
+    Feature(
+        "person_company_one_word",
+        person_company_one_word,
+        "a person against a company-like name, the two agreeing on one word at most",
     ),
     Feature(
         "only_generic_words", only_generic_words, "only generic words, places or stop words align"
@@ -541,6 +612,13 @@ FEATURES: tuple[Feature, ...] = (
         short_word_changed,
         "company names with a distinctive short word one letter changed, added or dropped, "
         "sounding otherwise",
+    ),
+    Feature(
+        "pinyin_syllable_changed",
+        pinyin_syllable_changed,
+        "company names with a distinctive pinyin word one syllable changed into another "
+        "(cheng against zheng), or read otherwise than its Chinese characters: another "
+        "Chinese name",
     ),
     Feature(
         "compound_word",

@@ -50,8 +50,8 @@ CAPS: tuple[ScoreCap, ...] = (
         "distinctive_words_only_fuzzy",
         at_least=0.5,
         score=0.40,
-        reason="only generic words agree exactly; the distinctive word is another spelling, "
-        "not a believable typo",
+        reason="only generic words agree (spelled alike or respelled); the distinctive word "
+        "is another spelling, not a believable typo",
     ),
     ScoreCap(
         "no_word_exact",
@@ -68,11 +68,27 @@ CAPS: tuple[ScoreCap, ...] = (
         reason="a short distinctive word has a letter changed and sounds otherwise: "
         "a near namesake",
     ),
+    # Pinyin has some four hundred syllables: a letter changed in a pinyin word is
+    # mostly another syllable, another character ("Mingcheng"/"Mingzheng").
+    ScoreCap(
+        "pinyin_syllable_changed",
+        at_least=1.0,
+        score=0.40,
+        reason="a pinyin word of the name has one syllable changed into another: "
+        "another Chinese name",
+    ),
     ScoreCap(
         "compound_word",
         at_least=1.0,
         score=0.40,
         reason="a word agrees only as part of a longer word made of two words",
+    ),
+    ScoreCap(
+        "person_company_one_word",
+        at_least=1.0,
+        score=0.40,
+        reason="a person against a company's name, one word alike at most: a company named "
+        "like the person is not the person",
     ),
     ScoreCap(
         "legal_form_clash",
