@@ -11,12 +11,12 @@ kind of edit by the length of the word it happened in.
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
 from detectors.matching.names import phonetic_key
+from detectors.matching.pinyin import syllable_splits
 
 VOWELS = frozenset("aeiouy")
 LONG_WORD = 8  # letters from which a word is long enough that one changed letter is a typo
@@ -113,28 +113,10 @@ def _vowel_class(run: str) -> str:
     return out
 
 
-@lru_cache(maxsize=1)
-def pinyin_syllables() -> frozenset[str]:
-    """The toneless pinyin syllables of pypinyin's table of characters."""
-    from pypinyin.constants import PINYIN_DICT
-
-    out: set[str] = set()
-    for readings in PINYIN_DICT.values():
-        for reading in readings.split(","):
-            plain = unicodedata.normalize("NFKD", reading)
-            out.add("".join(ch for ch in plain if not unicodedata.combining(ch)))
-    return frozenset(out)
-
-
-@lru_cache(maxsize=65_536)
 def pinyin_word(word: str) -> bool:
-    """The word is pinyin syllables written together ("minghui", "cheng")."""
-    syllables = pinyin_syllables()
-    ends = {0}
-    for end in range(1, len(word) + 1):
-        if any(word[start:end] in syllables for start in ends if end - start <= 6):
-            ends.add(end)
-    return len(word) in ends
+    """The word is pinyin syllables written together ("minghui", "cheng"), an apostrophe
+    between them dropped or not."""
+    return bool(syllable_splits(word, apostrophe=False))
 
 
 @lru_cache(maxsize=262_144)
