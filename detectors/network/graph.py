@@ -14,7 +14,7 @@ import pyarrow.compute as pc
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from detectors.network.links import CONTACT_LINKS, LINK_COLUMNS
+from detectors.network.links import CONTACT_LINKS, LINK_COLUMNS, among
 
 PAIR_COLUMNS: tuple[str, ...] = (
     "party", "other", "other_kind", "other_name", "link", "value", "other_value", "key",
@@ -30,24 +30,18 @@ class Network:
     links: pd.DataFrame
     group: pd.Series  # party -> group label (the smallest party id of its group)
     common_keys: pd.DataFrame  # key, link, parties: the keys left out as too common
+    built_index: LinkIndex | None = None
 
     @property
     def parties(self) -> int:
         return int(self.group.size)
 
-    @cached_property
+    @property
     def index(self) -> LinkIndex:
-        """The links indexed by party and by key, built on first use."""
-        return LinkIndex.build(self.links)
-
-
-def among(series: pd.Series, values: pd.Series | pd.Index | list[str] | np.ndarray) -> pd.Series:
-    """`series.isin(values)` for text, on pyarrow's hash set: pandas' own `isin` of a
-    text column turns every value into a Python object first (seconds for 100,000)."""
-    wanted = pc.unique(pa.array(pd.Series(np.asarray(values, dtype=object), dtype="str").array))
-    text = pa.array(series.astype("str").array)
-    found = pc.is_in(text, value_set=wanted.cast(text.type))
-    return pd.Series(found.to_numpy(zero_copy_only=False), index=series.index, dtype=bool)
+        """The links indexed by party and by key (built on first use when not given)."""
+        if self.built_index is None:
+            self.built_index = LinkIndex.build(self.links)
+        return self.built_index
 
 
 def key_kinds(keys: pd.Series) -> pd.Series:
@@ -58,29 +52,36 @@ def key_kinds(keys: pd.Series) -> pd.Series:
 
 
 def build_network(links: pd.DataFrame, max_parties_per_key: int = 25) -> Network:
+    """The network over `links` (LINK_COLUMNS, one row per party and key: `distinct`)."""
     links = with_key_parties(links)
-    sharing = links.groupby("key", sort=False)["party"].transform("size")
+    key_codes, keys = pd.factorize(links["key"])
+    # the parties on each row's key (none on a missing key)
+    sharing = np.bincount(key_codes[key_codes >= 0], minlength=len(keys) + 1)[key_codes]
+    sharing[key_codes < 0] = 0
     common = links[sharing > max_parties_per_key]
     common_keys = common.groupby(["key", "link"], sort=True).size().rename("parties").reset_index()
     usable = links[(sharing >= 2) & (sharing <= max_parties_per_key)].reset_index(drop=True)
-    return Network(usable, groups(usable), common_keys)
+    index = LinkIndex.build(usable)
+    return Network(usable, index_groups(index), common_keys, index)
 
 
 def with_key_parties(links: pd.DataFrame) -> pd.DataFrame:
-    """`links` plus, for every key that is a party (a payer, a forwarder, an owner ...), the
-    party's own row on its key, so that it is found among the parties sharing the key."""
+    """`links` (one row per party and key) plus, for every key that is a party (a payer, a
+    forwarder, an owner ...), the party's own row on its key, so that it is found among the
+    parties sharing the key (unless `links` has that row already)."""
     kinds = key_kinds(links["key"])
     named = ~among(kinds, list(CONTACT_LINKS)) & kinds.notna()
     if not named.any():
         return links
     own = links[named].drop_duplicates("key")
+    # the one (party, key) an own row can repeat: a party already on its own key
+    own = own[~among(own["key"], links.loc[links["party"] == links["key"], "key"])]
     own = pd.DataFrame({
         "party": own["key"].array, "party_kind": kinds[named].loc[own.index].array,
         "party_name": own["value"].array, "key": own["key"].array,
         "link": own["link"].array, "value": own["value"].array,
     })  # fmt: skip
-    both = pd.concat([links[list(LINK_COLUMNS)], own], ignore_index=True)
-    return both.drop_duplicates(["party", "key"], ignore_index=True)
+    return pd.concat([links[list(LINK_COLUMNS)], own], ignore_index=True)
 
 
 def groups(links: pd.DataFrame) -> pd.Series:
@@ -89,9 +90,23 @@ def groups(links: pd.DataFrame) -> pd.Series:
         return pd.Series(dtype="str", name="group")
     party_codes, parties = pd.factorize(links["party"])
     key_codes, keys = pd.factorize(links["key"])
-    size = len(parties) + len(keys)
+    return _groups(party_codes, parties, key_codes, len(keys))
+
+
+def index_groups(index: LinkIndex) -> pd.Series:
+    """`groups` of the links of `index`, on the codes it has already."""
+    if index.links.empty:
+        return pd.Series(dtype="str", name="group")
+    keys = len(index.key_rows[0]) - 1
+    return _groups(index.party_of_row, index.parties, index.key_of_row, keys)
+
+
+def _groups(
+    party_codes: np.ndarray, parties: pd.Index, key_codes: np.ndarray, keys: int
+) -> pd.Series:
+    size = len(parties) + keys
     graph = coo_matrix(
-        (np.ones(len(links), dtype=np.int8), (party_codes, len(parties) + key_codes)),
+        (np.ones(len(party_codes), dtype=np.int8), (party_codes, len(parties) + key_codes)),
         shape=(size, size),
     )
     _count, labels = connected_components(graph, directed=False)
@@ -137,10 +152,20 @@ class LinkIndex:
             _rows_by_code(party_codes, len(parties)), _rows_by_code(key_codes, len(keys)),
         )  # fmt: skip
 
+    @cached_property
+    def key_is_party(self) -> np.ndarray:
+        """Per link row: whether the party is the key itself (a payer's own row on its
+        key, `with_key_parties`)."""
+        same: np.ndarray = (self.links["party"] == self.links["key"]).to_numpy(
+            dtype=bool, na_value=False
+        )
+        return same
+
     def codes_of(self, parties: pd.Series | list[str] | np.ndarray) -> np.ndarray:
         """The codes of the `parties` that have links, each once."""
-        wanted = pd.unique(pd.Series(np.asarray(parties, dtype=object), dtype="str"))
-        codes: np.ndarray = self.parties.get_indexer(wanted)
+        if not isinstance(parties, pd.Series):  # a Series of text is taken as it is
+            parties = pd.Series(np.asarray(parties, dtype=object), dtype="str")
+        codes: np.ndarray = self.parties.get_indexer(parties.astype("str").drop_duplicates())
         return codes[codes >= 0]
 
     def pair_rows(self, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

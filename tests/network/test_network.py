@@ -13,9 +13,9 @@ import yaml
 
 from cases.related import ownership_network
 from detectors.network.contacts import address_keys
-from detectors.network.flags import network_flags, related_parties
-from detectors.network.graph import LinkIndex, among, build_network, neighbourhood
-from detectors.network.links import contact_rules, order_links, owner_links
+from detectors.network.flags import RELATED_FIELDS, network_flags, related_parties
+from detectors.network.graph import LinkIndex, build_network, neighbourhood
+from detectors.network.links import among, contact_rules, order_links, owner_links
 
 CONFIGS = Path(__file__).resolve().parents[2] / "configs"
 AS_OF = pd.Timestamp("2026-06-30")
@@ -152,6 +152,23 @@ def test_owner_links_fed_from_a_frame_relate_two_customers_with_one_owner(rules)
     assert "Dragon Holdings (60 %), source registry" in set(near["value"])
 
 
+def test_an_owner_link_says_the_share_as_written_and_the_source(rules):
+    frame = orders({"customer_id": "A"})
+    shares = [12.5, "50", None, 0.001, 33.333333333, 100]
+    ownership = pd.DataFrame({
+        "owner_name": [f"Owner {n}" for n in range(len(shares))],
+        "owned_name": ["Name A"] * len(shares), "share": shares,
+        "source": ["registry", None, "ftm", "", "registry", "registry"],
+    })  # fmt: skip
+    values = owner_links(ownership, frame).set_index("key")["value"]
+    assert values["owner:owner 0"] == "Owner 0 (12.5 %), source registry"
+    assert values["owner:owner 1"] == "Owner 1 (50 %)"
+    assert values["owner:owner 2"] == "Owner 2, source ftm"
+    assert values["owner:owner 3"] == "Owner 3 (0.001 %)"
+    assert values["owner:owner 4"] == "Owner 4 (33.3333 %), source registry"
+    assert values["owner:owner 5"] == "Owner 5 (100 %), source registry"
+
+
 def test_an_ownership_chain_stays_one_chain_and_a_listed_owner_is_a_listed_party(rules, settings):
     frame = orders({"customer_id": "A"}, {"customer_id": "B"})
     resolved = pd.DataFrame({
@@ -236,6 +253,7 @@ def test_a_case_records_its_related_parties_two_hops_deep(rules):
     assert links["customer:C"]["hop"] == 2 and links["customer:C"]["via"] == "customer:B"
     assert links["customer:C"]["listed_as"] == "BIS Entity List"
     assert "customer:D" not in links
+    assert all(list(r) == list(RELATED_FIELDS) for r in related["customer:A"]["links"])
 
 
 def python_address_key(text: str | None, abbreviations: dict) -> str | None:
