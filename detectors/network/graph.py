@@ -60,9 +60,9 @@ def build_network(links: pd.DataFrame, max_parties_per_key: int = 25) -> Network
     sharing[key_codes < 0] = 0
     common = links[sharing > max_parties_per_key]
     common_keys = common.groupby(["key", "link"], sort=True).size().rename("parties").reset_index()
-    usable = links[(sharing >= 2) & (sharing <= max_parties_per_key)].reset_index(drop=True)
-    index = LinkIndex.build(usable)
-    return Network(usable, index_groups(index), common_keys, index)
+    usable = (sharing >= 2) & (sharing <= max_parties_per_key)
+    index = LinkIndex.build(links[usable].reset_index(drop=True), key_codes[usable])
+    return Network(index.links, index_groups(index), common_keys, index)
 
 
 def with_key_parties(links: pd.DataFrame) -> pd.DataFrame:
@@ -136,6 +136,9 @@ class LinkIndex:
         """A column of the links as text in a NumPy object array (taken by row with no
         conversion), made once; each distinct text is one Python string, shared by the
         rows that have it (a party's id, a link kind), missing values NaN."""
+        if name == "party" and name not in self._columns:  # factorized already
+            texts = np.append(np.asarray(self.parties, dtype=object), np.nan)
+            self._columns[name] = texts[self.party_of_row]
         if name not in self._columns:
             codes, uniques = pd.factorize(self.links[name].astype("str"))
             texts = np.append(np.asarray(uniques, dtype=object), np.nan)
@@ -143,10 +146,15 @@ class LinkIndex:
         return self._columns[name]
 
     @classmethod
-    def build(cls, links: pd.DataFrame) -> LinkIndex:
+    def build(cls, links: pd.DataFrame, key_codes: np.ndarray | None = None) -> LinkIndex:
+        """The index of `links`; `key_codes`, when given, number its keys already (one
+        code per distinct key, none missing), in any order."""
         party_codes, parties = pd.factorize(links["party"])
-        # NaN keys match each other, as they would in a merge on the key
-        key_codes, keys = pd.factorize(links["key"], use_na_sentinel=False)
+        if key_codes is None:
+            # NaN keys match each other, as they would in a merge on the key
+            key_codes, keys = pd.factorize(links["key"], use_na_sentinel=False)
+        else:  # the same codes as the texts', from the integers
+            key_codes, keys = pd.factorize(key_codes)
         return cls(
             links, pd.Index(parties), party_codes, key_codes,
             _rows_by_code(party_codes, len(parties)), _rows_by_code(key_codes, len(keys)),

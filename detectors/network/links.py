@@ -96,7 +96,7 @@ def order_links(orders: pd.DataFrame, rules: ContactRules) -> pd.DataFrame:
     """The links of every party the orders name (columns of `order_columns()` that are
     present; a missing one gives no links of its kind)."""
     present = [c for c in order_columns() if c in orders]
-    rows = orders[present].drop_duplicates(ignore_index=True)
+    rows = orders[present].take(first_rows(orders, present)).reset_index(drop=True)
     customer = "customer:" + rows["customer_id"].astype("str")
     names = rows.get("customer_name", customer)
     parts = []
@@ -204,7 +204,21 @@ def distinct(frames: list[pd.DataFrame]) -> pd.DataFrame:
     if not frames:
         return empty_links()
     links = pd.concat([f[list(LINK_COLUMNS)] for f in frames], ignore_index=True)
-    return links.drop_duplicates(["party", "key"], ignore_index=True).astype("str")
+    return links.take(first_rows(links, ["party", "key"])).reset_index(drop=True).astype("str")
+
+
+def first_rows(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    """The positions of the first row of each distinct combination of `columns`, in
+    order: the rows `drop_duplicates(columns)` keeps (missing values equal each other).
+    The columns are numbered one at a time (pyarrow's dictionary encoding for text) and
+    the rows compared on those numbers, never on the texts together."""
+    group = np.zeros(len(frame), dtype=np.int64)
+    for column in columns:
+        codes, uniques = pd.factorize(frame[column])
+        group, _ = pd.factorize(group * (len(uniques) + 1) + (codes + 1))
+    # numbered in the order first met: a row is a first when its number is a new high
+    high = np.maximum.accumulate(group) if len(group) else group
+    return np.flatnonzero(np.r_[True, group[1:] > high[:-1]][: len(group)])
 
 
 def contact_rules(
