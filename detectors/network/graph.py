@@ -14,7 +14,7 @@ import pyarrow.compute as pc
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from detectors.network.links import CONTACT_LINKS, LINK_COLUMNS, among
+from detectors.network.links import CONTACT_LINKS, LINK_COLUMNS, among, first_of_codes
 
 PAIR_COLUMNS: tuple[str, ...] = (
     "party", "other", "other_kind", "other_name", "link", "value", "other_value", "key",
@@ -264,8 +264,8 @@ def neighbourhood_rows(
     subject, hop = party[left], np.ones(len(left), dtype=np.int64)
     if hops >= 2 and len(left):
         near = subject * size + party[other]
-        known, first = np.unique(near, return_index=True)
-        via = np.sort(first)  # (subject, other) once each, in the order met
+        codes, known = pd.factorize(near)
+        via = first_of_codes(codes)  # (subject, other) once each, in the order met
         via_subject, via_party = subject[via], party[other[via]]
         left2, other2 = index.pair_rows(np.unique(via_party))
         # each second pair once per subject that reached its party, in the order of `via`
@@ -277,35 +277,29 @@ def neighbourhood_rows(
         pair = np.repeat(np.arange(len(left2)), offsets[reached + 1] - offsets[reached])
         subject2 = via_subject[order[at]]
         left2, other2 = left2[pair], other2[pair]
-        keep = (subject2 != party[other2]) & ~_among_sorted(subject2 * size + party[other2], known)
+        keep = (subject2 != party[other2]) & ~_among(subject2 * size + party[other2], known)
         left = np.concatenate([left, left2[keep]])
         other = np.concatenate([other, other2[keep]])
         subject = np.concatenate([subject, subject2[keep]])
         hop = np.concatenate([hop, np.full(int(keep.sum()), 2, dtype=np.int64)])
     # the first `limit` parties of each subject, in the order met
     met = subject * size + party[other]
-    _, first, which = np.unique(met, return_index=True, return_inverse=True)
-    met_order = np.argsort(first)  # the distinct (subject, party) in the order met
-    first = first[met_order]
+    which, _ = pd.factorize(met)  # the distinct (subject, party), numbered in the order met
+    first = first_of_codes(which)
     owner = subject[first]
     by_subject = np.argsort(owner, kind="stable")
     starts = np.searchsorted(owner[by_subject], owner[by_subject], side="left")
     rank = np.empty(len(first), dtype=np.int64)
     rank[by_subject] = np.arange(len(first)) - starts
     # each entry kept when its (subject, party) is among the subject's first `limit`
-    kept = np.empty(len(first), dtype=bool)
-    kept[met_order] = rank < limit
-    keep = kept[which.reshape(-1)]
+    keep = (rank < limit)[which]
     return Reach(left[keep], other[keep], subject[keep], hop[keep])
 
 
-def _among_sorted(values: np.ndarray, known: np.ndarray) -> np.ndarray:
-    """`np.isin(values, known)` for `known` sorted and distinct (np.unique's values): a
-    binary search per value instead of sorting both together."""
-    if not len(known):
-        return np.zeros(len(values), dtype=bool)
-    at = np.minimum(np.searchsorted(known, values), len(known) - 1)
-    found: np.ndarray = known[at] == values
+def _among(values: np.ndarray, known: np.ndarray) -> np.ndarray:
+    """`np.isin(values, known)` for integers, on a hash table (pandas') instead of a sort
+    or a binary search per value: a tenth of the time for millions of values."""
+    found: np.ndarray = pd.Series(values).isin(known).to_numpy(dtype=bool)
     return found
 
 

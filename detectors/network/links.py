@@ -216,9 +216,16 @@ def first_rows(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
     for column in columns:
         codes, uniques = pd.factorize(frame[column])
         group, _ = pd.factorize(group * (len(uniques) + 1) + (codes + 1))
-    # numbered in the order first met: a row is a first when its number is a new high
-    high = np.maximum.accumulate(group) if len(group) else group
-    return np.flatnonzero(np.r_[True, group[1:] > high[:-1]][: len(group)])
+    return first_of_codes(group)
+
+
+def first_of_codes(codes: np.ndarray) -> np.ndarray:
+    """The position of the first of each code, for codes numbered in the order first met
+    (`pd.factorize`'s): where the code is a new high; in order, so first of code 0, 1 ..."""
+    if not len(codes):
+        return np.empty(0, dtype=np.int64)
+    high = np.maximum.accumulate(codes)
+    return np.flatnonzero(np.r_[True, codes[1:] > high[:-1]])
 
 
 def contact_rules(
