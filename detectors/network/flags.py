@@ -233,7 +233,7 @@ def related_parties(
     mine = [index.column(c)[left].tolist() for c in ("party", "link", "value")]
     theirs = [index.column(c)[far].tolist() for c in ("party", "party_kind", "party_name")]
     # the text of why, once per link row followed (a subject's own rows recur)
-    rows, at = np.unique(left, return_inverse=True)
+    at, rows = pd.factorize(left)
     texts = [
         f"{LINK_TITLES.get(link, link)} {value}"
         if isinstance(link, str) and isinstance(value, str)

@@ -110,7 +110,7 @@ def _groups(
         shape=(size, size),
     )
     _count, labels = connected_components(graph, directed=False)
-    ids = pd.Series(np.asarray(parties, dtype=object), dtype="str")
+    ids = pd.Series(parties, dtype="str")  # the texts as they are, no Python strings
     first = ids.groupby(labels[: len(parties)]).transform("min")
     return pd.Series(first.to_numpy(), index=pd.Index(ids, name="party"), name="group")
 
