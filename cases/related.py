@@ -25,7 +25,7 @@ from cases.tables import case_contents, cases
 from detectors.base import empty_flags
 from detectors.network.flags import customer_node, network_flags, related_parties
 from detectors.network.graph import Network, build_network
-from detectors.network.links import distinct, owner_links
+from detectors.network.links import owner_links
 from detectors.ownership import OwnershipScreen, resolved_links
 from detectors.rules.policy import name_key
 from detectors.schema import FLAG_COLUMNS
@@ -156,7 +156,7 @@ def listed_from_hits(hit_flags: pd.DataFrame, orders: pd.DataFrame) -> pd.DataFr
     hits = hit_flags[hit_flags["source"] == "watchlist"]
     if hits.empty:
         return pd.DataFrame(columns=["party", "listed_as"])
-    evidence = [e if isinstance(e, dict) else json.loads(e) for e in hits["evidence"]]
+    evidence = _evidence_dicts(hits["evidence"])
     frame = pd.DataFrame({
         "transaction_id": hits["transaction_id"].astype(str).to_numpy(),
         "role": [str(e.get("role", "")) for e in evidence],
@@ -174,6 +174,15 @@ def listed_from_hits(hit_flags: pd.DataFrame, orders: pd.DataFrame) -> pd.DataFr
         customer_node(frame["transaction_id"].map(customer_of)).where(frame["role"] == "customer")
     )
     return pd.DataFrame({"party": party, "listed_as": frame["listed_as"]}).dropna()
+
+
+def _evidence_dicts(evidence: pd.Series) -> list[dict[str, Any]]:
+    """The evidence of each flag as a dict (a dict as it is, JSON text read once per
+    distinct text: a party's hit repeats on each of its orders)."""
+    texts = evidence.map(lambda e: e if isinstance(e, str) else None)
+    codes, uniques = pd.factorize(texts)
+    read = [json.loads(text) for text in uniques]
+    return [read[c] if c >= 0 else e for c, e in zip(codes.tolist(), evidence, strict=True)]
 
 
 def ownership_network(
@@ -241,7 +250,7 @@ def related_network(
     settings: Mapping[str, Any],
     as_of: pd.Timestamp,
 ) -> RunNetwork:
-    """The network of a run: `links` (its orders' and the kept history's, LINK_COLUMNS)
+    """The network of a run: `links` (its orders' and the kept history's, `distinct`)
     with the ownership data's, the listed parties (this run's watchlist hits among
     `hit_flags`, the store's past cases, the owners on a list), the store's cases, and
     what it all gives each of the run's customers (`orders`: NETWORK_ORDER_COLUMNS)."""
@@ -253,7 +262,8 @@ def related_network(
     listed = pd.concat([listed_from_hits(hit_flags, orders), listed_before], ignore_index=True)
     if ownership is not None:
         owned, listed_owners = ownership_network(resolved_links(ownership), orders)
-        links = distinct([links, owned])
+        # no order link has an owner for key: the two sets of links never meet
+        links = pd.concat([links, owned], ignore_index=True)
         listed = pd.concat([listed, listed_owners], ignore_index=True)
     return run_network(orders, links, listed, cased, settings, as_of)
 

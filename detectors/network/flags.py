@@ -24,11 +24,10 @@ from detectors.base import empty_flags
 from detectors.network.graph import (
     LinkIndex,
     Network,
-    among,
     neighbourhood_rows,
     new_customer_groups,
 )
-from detectors.network.links import CONTACT_LINKS, LINK_TITLES
+from detectors.network.links import CONTACT_LINKS, LINK_TITLES, among
 from detectors.schema import FLAG_COLUMNS
 
 LISTED_COLUMNS: tuple[str, ...] = ("party", "listed_as")  # a listed party and why
@@ -57,19 +56,17 @@ def network_flags(
     """Flags (FLAG_COLUMNS) on the orders of the customers the network relates to a listed
     party (N1), to a customer with an escalated or reported case (N2), or to a group of
     new customers (N3)."""
-    customers = customer_node(orders["customer_id"]).unique()
-    near = network.index.pairs(customers)
-    near = near[near["other"] != near["key"]]  # the customer's own payer etc.: P1's concern
-    found = []
-    hit = near.merge(listed[list(LISTED_COLUMNS)].drop_duplicates("party"),
-                     left_on="other", right_on="party", suffixes=("", "_l"))  # fmt: skip
-    found.append(_flag_rows(hit, "N1", "listed_as"))
-    reported = cased[cased["status"].isin(REPORTED_STATUSES)].drop_duplicates("party")
-    hit = near.merge(reported[list(CASED_COLUMNS)], left_on="other", right_on="party",
-                     suffixes=("", "_c"))  # fmt: skip
-    hit = hit.assign(case=hit["case_id"] + " (" + hit["status"] + ")")
-    found.append(_flag_rows(hit, "N2", "case"))
-    found.append(_new_groups(orders, network, settings, as_of))
+    index = network.index
+    left, other = index.pair_rows(index.codes_of(customer_node(orders["customer_id"].unique())))
+    near = ~index.key_is_party[other]  # the customer's own payer etc.: P1's concern
+    left, other = left[near], other[near]
+    reported = cased[cased["status"].isin(REPORTED_STATUSES)]
+    reported = reported.assign(case=reported["case_id"] + " (" + reported["status"] + ")")
+    found = [
+        _flag_rows(_pairs_with(index, left, other, listed, "listed_as"), "N1", "listed_as"),
+        _flag_rows(_pairs_with(index, left, other, reported, "case"), "N2", "case"),
+        _new_groups(orders, network, settings, as_of),
+    ]
     summary = (
         pd.concat([f for f in found if len(f)], ignore_index=True)
         if any(len(f) for f in found)
@@ -102,6 +99,23 @@ def network_flags(
         "hard_stop": False,
     })  # fmt: skip
     return frame[list(FLAG_COLUMNS)]
+
+
+def _pairs_with(
+    index: LinkIndex, left: np.ndarray, other: np.ndarray, parties: pd.DataFrame, column: str
+) -> pd.DataFrame:
+    """The pairs (`LinkIndex.pair_rows`) whose other party is among `parties` (party,
+    `column`), as PAIR_COLUMNS plus `column` of the party's first row: a merge of the
+    pairs' frame with `parties` on the other party, in the pairs' order, made on codes so
+    that only the pairs that meet one become text."""
+    first = parties.drop_duplicates("party")
+    codes = index.parties.get_indexer(first["party"].astype("str"))
+    known = np.full(len(index.parties), -1, dtype=np.int64)
+    known[codes[codes >= 0]] = np.flatnonzero(codes >= 0)
+    at = known[index.party_of_row[other]]
+    hit = at >= 0
+    frame = index.pair_frame(left[hit], other[hit])
+    return frame.assign(**{column: first[column].to_numpy()[at[hit]]})
 
 
 def _flag_rows(hit: pd.DataFrame, code: str, why: str) -> pd.DataFrame:
@@ -219,7 +233,7 @@ def related_parties(
     mine = [index.column(c)[left].tolist() for c in ("party", "link", "value")]
     theirs = [index.column(c)[far].tolist() for c in ("party", "party_kind", "party_name")]
     # the text of why, once per link row followed (a subject's own rows recur)
-    rows, at = np.unique(left, return_inverse=True)
+    at, rows = pd.factorize(left)
     texts = [
         f"{LINK_TITLES.get(link, link)} {value}"
         if isinstance(link, str) and isinstance(value, str)
@@ -235,7 +249,7 @@ def related_parties(
         *theirs, reach.hop[by_subject].tolist(), mine[0], mine[1], why, mine[2],
         listed_as[other].tolist(), case_id[other].tolist(), status[other].tolist(),
     ]  # fmt: skip
-    records = [dict(zip(RELATED_FIELDS, row, strict=True)) for row in zip(*columns, strict=True)]
+    records = related_records(columns)
     codes = reach.subject[by_subject]
     starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
     ends = np.r_[starts[1:], len(codes)]
@@ -248,6 +262,20 @@ def related_parties(
             names, starts[order].tolist(), ends[order].tolist(), strict=True
         )
     }
+
+
+def related_records(columns: list[list[Any]]) -> list[dict[str, Any]]:
+    """One record (RELATED_FIELDS, in that order) per row of the columns' lists: a dict
+    display per row, which Python builds at twice the speed of `dict(zip(...))`."""
+    return [
+        {
+            "party": party, "kind": kind, "name": name, "hop": hop, "via": via, "link": link,
+            "why": why, "value": value, "listed_as": listed_as, "case_id": case_id,
+            "case_status": case_status,
+        }
+        for party, kind, name, hop, via, link, why, value, listed_as, case_id, case_status
+        in zip(*columns, strict=True)
+    ]  # fmt: skip
 
 
 def _text_by_party(index: LinkIndex, frame: pd.DataFrame, column: str) -> np.ndarray:

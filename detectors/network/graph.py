@@ -14,7 +14,7 @@ import pyarrow.compute as pc
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from detectors.network.links import CONTACT_LINKS, LINK_COLUMNS
+from detectors.network.links import CONTACT_LINKS, LINK_COLUMNS, among, first_of_codes
 
 PAIR_COLUMNS: tuple[str, ...] = (
     "party", "other", "other_kind", "other_name", "link", "value", "other_value", "key",
@@ -30,24 +30,18 @@ class Network:
     links: pd.DataFrame
     group: pd.Series  # party -> group label (the smallest party id of its group)
     common_keys: pd.DataFrame  # key, link, parties: the keys left out as too common
+    built_index: LinkIndex | None = None
 
     @property
     def parties(self) -> int:
         return int(self.group.size)
 
-    @cached_property
+    @property
     def index(self) -> LinkIndex:
-        """The links indexed by party and by key, built on first use."""
-        return LinkIndex.build(self.links)
-
-
-def among(series: pd.Series, values: pd.Series | pd.Index | list[str] | np.ndarray) -> pd.Series:
-    """`series.isin(values)` for text, on pyarrow's hash set: pandas' own `isin` of a
-    text column turns every value into a Python object first (seconds for 100,000)."""
-    wanted = pc.unique(pa.array(pd.Series(np.asarray(values, dtype=object), dtype="str").array))
-    text = pa.array(series.astype("str").array)
-    found = pc.is_in(text, value_set=wanted.cast(text.type))
-    return pd.Series(found.to_numpy(zero_copy_only=False), index=series.index, dtype=bool)
+        """The links indexed by party and by key (built on first use when not given)."""
+        if self.built_index is None:
+            self.built_index = LinkIndex.build(self.links)
+        return self.built_index
 
 
 def key_kinds(keys: pd.Series) -> pd.Series:
@@ -58,29 +52,36 @@ def key_kinds(keys: pd.Series) -> pd.Series:
 
 
 def build_network(links: pd.DataFrame, max_parties_per_key: int = 25) -> Network:
+    """The network over `links` (LINK_COLUMNS, one row per party and key: `distinct`)."""
     links = with_key_parties(links)
-    sharing = links.groupby("key", sort=False)["party"].transform("size")
+    key_codes, keys = pd.factorize(links["key"])
+    # the parties on each row's key (none on a missing key)
+    sharing = np.bincount(key_codes[key_codes >= 0], minlength=len(keys) + 1)[key_codes]
+    sharing[key_codes < 0] = 0
     common = links[sharing > max_parties_per_key]
     common_keys = common.groupby(["key", "link"], sort=True).size().rename("parties").reset_index()
-    usable = links[(sharing >= 2) & (sharing <= max_parties_per_key)].reset_index(drop=True)
-    return Network(usable, groups(usable), common_keys)
+    usable = (sharing >= 2) & (sharing <= max_parties_per_key)
+    index = LinkIndex.build(links[usable].reset_index(drop=True), key_codes[usable])
+    return Network(index.links, index_groups(index), common_keys, index)
 
 
 def with_key_parties(links: pd.DataFrame) -> pd.DataFrame:
-    """`links` plus, for every key that is a party (a payer, a forwarder, an owner ...), the
-    party's own row on its key, so that it is found among the parties sharing the key."""
+    """`links` (one row per party and key) plus, for every key that is a party (a payer, a
+    forwarder, an owner ...), the party's own row on its key, so that it is found among the
+    parties sharing the key (unless `links` has that row already)."""
     kinds = key_kinds(links["key"])
     named = ~among(kinds, list(CONTACT_LINKS)) & kinds.notna()
     if not named.any():
         return links
     own = links[named].drop_duplicates("key")
+    # the one (party, key) an own row can repeat: a party already on its own key
+    own = own[~among(own["key"], links.loc[links["party"] == links["key"], "key"])]
     own = pd.DataFrame({
         "party": own["key"].array, "party_kind": kinds[named].loc[own.index].array,
         "party_name": own["value"].array, "key": own["key"].array,
         "link": own["link"].array, "value": own["value"].array,
     })  # fmt: skip
-    both = pd.concat([links[list(LINK_COLUMNS)], own], ignore_index=True)
-    return both.drop_duplicates(["party", "key"], ignore_index=True)
+    return pd.concat([links[list(LINK_COLUMNS)], own], ignore_index=True)
 
 
 def groups(links: pd.DataFrame) -> pd.Series:
@@ -89,13 +90,27 @@ def groups(links: pd.DataFrame) -> pd.Series:
         return pd.Series(dtype="str", name="group")
     party_codes, parties = pd.factorize(links["party"])
     key_codes, keys = pd.factorize(links["key"])
-    size = len(parties) + len(keys)
+    return _groups(party_codes, parties, key_codes, len(keys))
+
+
+def index_groups(index: LinkIndex) -> pd.Series:
+    """`groups` of the links of `index`, on the codes it has already."""
+    if index.links.empty:
+        return pd.Series(dtype="str", name="group")
+    keys = len(index.key_rows[0]) - 1
+    return _groups(index.party_of_row, index.parties, index.key_of_row, keys)
+
+
+def _groups(
+    party_codes: np.ndarray, parties: pd.Index, key_codes: np.ndarray, keys: int
+) -> pd.Series:
+    size = len(parties) + keys
     graph = coo_matrix(
-        (np.ones(len(links), dtype=np.int8), (party_codes, len(parties) + key_codes)),
+        (np.ones(len(party_codes), dtype=np.int8), (party_codes, len(parties) + key_codes)),
         shape=(size, size),
     )
     _count, labels = connected_components(graph, directed=False)
-    ids = pd.Series(np.asarray(parties, dtype=object), dtype="str")
+    ids = pd.Series(parties, dtype="str")  # the texts as they are, no Python strings
     first = ids.groupby(labels[: len(parties)]).transform("min")
     return pd.Series(first.to_numpy(), index=pd.Index(ids, name="party"), name="group")
 
@@ -121,6 +136,9 @@ class LinkIndex:
         """A column of the links as text in a NumPy object array (taken by row with no
         conversion), made once; each distinct text is one Python string, shared by the
         rows that have it (a party's id, a link kind), missing values NaN."""
+        if name == "party" and name not in self._columns:  # factorized already
+            texts = np.append(np.asarray(self.parties, dtype=object), np.nan)
+            self._columns[name] = texts[self.party_of_row]
         if name not in self._columns:
             codes, uniques = pd.factorize(self.links[name].astype("str"))
             texts = np.append(np.asarray(uniques, dtype=object), np.nan)
@@ -128,19 +146,34 @@ class LinkIndex:
         return self._columns[name]
 
     @classmethod
-    def build(cls, links: pd.DataFrame) -> LinkIndex:
+    def build(cls, links: pd.DataFrame, key_codes: np.ndarray | None = None) -> LinkIndex:
+        """The index of `links`; `key_codes`, when given, number its keys already (one
+        code per distinct key, none missing), in any order."""
         party_codes, parties = pd.factorize(links["party"])
-        # NaN keys match each other, as they would in a merge on the key
-        key_codes, keys = pd.factorize(links["key"], use_na_sentinel=False)
+        if key_codes is None:
+            # NaN keys match each other, as they would in a merge on the key
+            key_codes, keys = pd.factorize(links["key"], use_na_sentinel=False)
+        else:  # the same codes as the texts', from the integers
+            key_codes, keys = pd.factorize(key_codes)
         return cls(
             links, pd.Index(parties), party_codes, key_codes,
             _rows_by_code(party_codes, len(parties)), _rows_by_code(key_codes, len(keys)),
         )  # fmt: skip
 
+    @cached_property
+    def key_is_party(self) -> np.ndarray:
+        """Per link row: whether the party is the key itself (a payer's own row on its
+        key, `with_key_parties`)."""
+        same: np.ndarray = (self.links["party"] == self.links["key"]).to_numpy(
+            dtype=bool, na_value=False
+        )
+        return same
+
     def codes_of(self, parties: pd.Series | list[str] | np.ndarray) -> np.ndarray:
         """The codes of the `parties` that have links, each once."""
-        wanted = pd.unique(pd.Series(np.asarray(parties, dtype=object), dtype="str"))
-        codes: np.ndarray = self.parties.get_indexer(wanted)
+        if not isinstance(parties, pd.Series):  # a Series of text is taken as it is
+            parties = pd.Series(np.asarray(parties, dtype=object), dtype="str")
+        codes: np.ndarray = self.parties.get_indexer(parties.astype("str").drop_duplicates())
         return codes[codes >= 0]
 
     def pair_rows(self, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -231,8 +264,8 @@ def neighbourhood_rows(
     subject, hop = party[left], np.ones(len(left), dtype=np.int64)
     if hops >= 2 and len(left):
         near = subject * size + party[other]
-        known, first = np.unique(near, return_index=True)
-        via = np.sort(first)  # (subject, other) once each, in the order met
+        codes, known = pd.factorize(near)
+        via = first_of_codes(codes)  # (subject, other) once each, in the order met
         via_subject, via_party = subject[via], party[other[via]]
         left2, other2 = index.pair_rows(np.unique(via_party))
         # each second pair once per subject that reached its party, in the order of `via`
@@ -244,35 +277,29 @@ def neighbourhood_rows(
         pair = np.repeat(np.arange(len(left2)), offsets[reached + 1] - offsets[reached])
         subject2 = via_subject[order[at]]
         left2, other2 = left2[pair], other2[pair]
-        keep = (subject2 != party[other2]) & ~_among_sorted(subject2 * size + party[other2], known)
+        keep = (subject2 != party[other2]) & ~_among(subject2 * size + party[other2], known)
         left = np.concatenate([left, left2[keep]])
         other = np.concatenate([other, other2[keep]])
         subject = np.concatenate([subject, subject2[keep]])
         hop = np.concatenate([hop, np.full(int(keep.sum()), 2, dtype=np.int64)])
     # the first `limit` parties of each subject, in the order met
     met = subject * size + party[other]
-    _, first, which = np.unique(met, return_index=True, return_inverse=True)
-    met_order = np.argsort(first)  # the distinct (subject, party) in the order met
-    first = first[met_order]
+    which, _ = pd.factorize(met)  # the distinct (subject, party), numbered in the order met
+    first = first_of_codes(which)
     owner = subject[first]
     by_subject = np.argsort(owner, kind="stable")
     starts = np.searchsorted(owner[by_subject], owner[by_subject], side="left")
     rank = np.empty(len(first), dtype=np.int64)
     rank[by_subject] = np.arange(len(first)) - starts
     # each entry kept when its (subject, party) is among the subject's first `limit`
-    kept = np.empty(len(first), dtype=bool)
-    kept[met_order] = rank < limit
-    keep = kept[which.reshape(-1)]
+    keep = (rank < limit)[which]
     return Reach(left[keep], other[keep], subject[keep], hop[keep])
 
 
-def _among_sorted(values: np.ndarray, known: np.ndarray) -> np.ndarray:
-    """`np.isin(values, known)` for `known` sorted and distinct (np.unique's values): a
-    binary search per value instead of sorting both together."""
-    if not len(known):
-        return np.zeros(len(values), dtype=bool)
-    at = np.minimum(np.searchsorted(known, values), len(known) - 1)
-    found: np.ndarray = known[at] == values
+def _among(values: np.ndarray, known: np.ndarray) -> np.ndarray:
+    """`np.isin(values, known)` for integers, on a hash table (pandas') instead of a sort
+    or a binary search per value: a tenth of the time for millions of values."""
+    found: np.ndarray = pd.Series(values).isin(known).to_numpy(dtype=bool)
     return found
 
 

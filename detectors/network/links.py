@@ -20,7 +20,10 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from detectors.network.contacts import (
     address_keys,
@@ -71,6 +74,15 @@ class ContactRules:
     free_mail: re.Pattern[str] = field(default_factory=lambda: free_mail_test([], []))
 
 
+def among(series: pd.Series, values: pd.Series | pd.Index | list[str] | np.ndarray) -> pd.Series:
+    """`series.isin(values)` for text, on pyarrow's hash set: pandas' own `isin` of a
+    text column turns every value into a Python object first (seconds for 100,000)."""
+    wanted = pc.unique(pa.array(pd.Series(np.asarray(values, dtype=object), dtype="str").array))
+    text = pa.array(series.astype("str").array)
+    found = pc.is_in(text, value_set=wanted.cast(text.type))
+    return pd.Series(found.to_numpy(zero_copy_only=False), index=series.index, dtype=bool)
+
+
 def empty_links() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype="str") for c in LINK_COLUMNS})
 
@@ -84,7 +96,7 @@ def order_links(orders: pd.DataFrame, rules: ContactRules) -> pd.DataFrame:
     """The links of every party the orders name (columns of `order_columns()` that are
     present; a missing one gives no links of its kind)."""
     present = [c for c in order_columns() if c in orders]
-    rows = orders[present].drop_duplicates(ignore_index=True)
+    rows = orders[present].take(first_rows(orders, present)).reset_index(drop=True)
     customer = "customer:" + rows["customer_id"].astype("str")
     names = rows.get("customer_name", customer)
     parts = []
@@ -132,26 +144,36 @@ def owner_links(ownership: pd.DataFrame, customers: pd.DataFrame) -> pd.DataFram
     )
     by_name = by_name[~by_name.index.duplicated()]
     owned_key = name_key(ownership["owned_name"])
+    owner_key = name_key(ownership["owner_name"])
     owned = owned_key.map(by_name)
     kind = pd.Series("customer", index=ownership.index).where(owned.notna(), "company")
     # a company that owns another in turn is one node, its owner node: a chain stays a chain
-    owner_keys = set(name_key(ownership["owner_name"]))
-    owned = owned.fillna(("owner:" + owned_key).where(owned_key.isin(owner_keys)))
+    owned = owned.fillna(("owner:" + owned_key).where(among(owned_key, owner_key.dropna())))
     owned = owned.fillna("company:" + owned_key)
-    share = pd.to_numeric(ownership.get("share"), errors="coerce")
     source = ownership["source"] if "source" in ownership else pd.Series("", index=ownership.index)
+    source = source.fillna("").astype("str")
     value = (
         ownership["owner_name"].astype("str")
-        + share.map(lambda s: "" if pd.isna(s) else f" ({s:g} %)").astype("str")
-        + source.fillna("").astype("str").map(lambda s: f", source {s}" if s else "")
+        + share_texts(ownership.get("share"), ownership.index)
+        + (", source " + source).where(source != "", "")
     )
-    owner = "owner:" + name_key(ownership["owner_name"])
+    owner = "owner:" + owner_key
     frame = pd.DataFrame({
         "party": owned.to_numpy(), "party_kind": kind.to_numpy(),
         "party_name": ownership["owned_name"].to_numpy(), "key": owner.to_numpy(),
         "link": "owner", "value": value.to_numpy(),
     })  # fmt: skip
     return distinct([frame.astype("str")])
+
+
+def share_texts(shares: pd.Series | None, index: pd.Index) -> pd.Series:
+    """Each share (percent) as its value text says it, " (12.5 %)" (the `g` format), ""
+    when none; each distinct share formatted once."""
+    if shares is None:
+        return pd.Series("", index=index, dtype="str")
+    codes, uniques = pd.factorize(pd.to_numeric(shares, errors="coerce"))
+    texts = np.array([f" ({s:g} %)" for s in uniques.tolist()] + [""], dtype=object)
+    return pd.Series(pd.array(texts[codes], dtype="str"), index=index)
 
 
 def _column(rows: pd.DataFrame, column: str) -> pd.Series:
@@ -182,7 +204,28 @@ def distinct(frames: list[pd.DataFrame]) -> pd.DataFrame:
     if not frames:
         return empty_links()
     links = pd.concat([f[list(LINK_COLUMNS)] for f in frames], ignore_index=True)
-    return links.drop_duplicates(["party", "key"], ignore_index=True).astype("str")
+    return links.take(first_rows(links, ["party", "key"])).reset_index(drop=True).astype("str")
+
+
+def first_rows(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    """The positions of the first row of each distinct combination of `columns`, in
+    order: the rows `drop_duplicates(columns)` keeps (missing values equal each other).
+    The columns are numbered one at a time (pyarrow's dictionary encoding for text) and
+    the rows compared on those numbers, never on the texts together."""
+    group = np.zeros(len(frame), dtype=np.int64)
+    for column in columns:
+        codes, uniques = pd.factorize(frame[column])
+        group, _ = pd.factorize(group * (len(uniques) + 1) + (codes + 1))
+    return first_of_codes(group)
+
+
+def first_of_codes(codes: np.ndarray) -> np.ndarray:
+    """The position of the first of each code, for codes numbered in the order first met
+    (`pd.factorize`'s): where the code is a new high; in order, so first of code 0, 1 ..."""
+    if not len(codes):
+        return np.empty(0, dtype=np.int64)
+    high = np.maximum.accumulate(codes)
+    return np.flatnonzero(np.r_[True, codes[1:] > high[:-1]])
 
 
 def contact_rules(

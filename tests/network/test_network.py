@@ -13,9 +13,9 @@ import yaml
 
 from cases.related import ownership_network
 from detectors.network.contacts import address_keys
-from detectors.network.flags import network_flags, related_parties
-from detectors.network.graph import LinkIndex, among, build_network, neighbourhood
-from detectors.network.links import contact_rules, order_links, owner_links
+from detectors.network.flags import RELATED_FIELDS, network_flags, related_parties
+from detectors.network.graph import LinkIndex, build_network, neighbourhood, neighbourhood_rows
+from detectors.network.links import among, contact_rules, first_rows, order_links, owner_links
 
 CONFIGS = Path(__file__).resolve().parents[2] / "configs"
 AS_OF = pd.Timestamp("2026-06-30")
@@ -152,6 +152,23 @@ def test_owner_links_fed_from_a_frame_relate_two_customers_with_one_owner(rules)
     assert "Dragon Holdings (60 %), source registry" in set(near["value"])
 
 
+def test_an_owner_link_says_the_share_as_written_and_the_source(rules):
+    frame = orders({"customer_id": "A"})
+    shares = [12.5, "50", None, 0.001, 33.333333333, 100]
+    ownership = pd.DataFrame({
+        "owner_name": [f"Owner {n}" for n in range(len(shares))],
+        "owned_name": ["Name A"] * len(shares), "share": shares,
+        "source": ["registry", None, "ftm", "", "registry", "registry"],
+    })  # fmt: skip
+    values = owner_links(ownership, frame).set_index("key")["value"]
+    assert values["owner:owner 0"] == "Owner 0 (12.5 %), source registry"
+    assert values["owner:owner 1"] == "Owner 1 (50 %)"
+    assert values["owner:owner 2"] == "Owner 2, source ftm"
+    assert values["owner:owner 3"] == "Owner 3 (0.001 %)"
+    assert values["owner:owner 4"] == "Owner 4 (33.3333 %), source registry"
+    assert values["owner:owner 5"] == "Owner 5 (100 %), source registry"
+
+
 def test_an_ownership_chain_stays_one_chain_and_a_listed_owner_is_a_listed_party(rules, settings):
     frame = orders({"customer_id": "A"}, {"customer_id": "B"})
     resolved = pd.DataFrame({
@@ -236,6 +253,7 @@ def test_a_case_records_its_related_parties_two_hops_deep(rules):
     assert links["customer:C"]["hop"] == 2 and links["customer:C"]["via"] == "customer:B"
     assert links["customer:C"]["listed_as"] == "BIS Entity List"
     assert "customer:D" not in links
+    assert all(list(r) == list(RELATED_FIELDS) for r in related["customer:A"]["links"])
 
 
 def python_address_key(text: str | None, abbreviations: dict) -> str | None:
@@ -299,3 +317,64 @@ def test_the_link_index_finds_the_pairs_of_a_merge_in_the_merges_order():
     assert len(found) > 300
     pd.testing.assert_frame_equal(found.reset_index(drop=True), expected.reset_index(drop=True))
     assert index.pairs(["customer:absent"]).empty
+
+
+def reference_neighbourhood(links: pd.DataFrame, subject: str, limit: int) -> list[tuple]:
+    """One subject's neighbourhood as plain Python walks it: its link rows in order, the
+    other parties on each key, then the link rows of the parties met (in row order) and
+    the parties on their keys that are neither the subject nor met at hop 1; the first
+    `limit` parties met kept, with every link row that reached them."""
+    party, key = links["party"].tolist(), links["key"].tolist()
+    on_key: dict[str, list[int]] = {}
+    for row, k in enumerate(key):
+        on_key.setdefault(k, []).append(row)
+    entries = [
+        (row, other, 1)
+        for row in range(len(party)) if party[row] == subject
+        for other in on_key[key[row]] if party[other] != subject
+    ]  # fmt: skip
+    near = {party[other] for _, other, _ in entries}
+    entries += [
+        (row, other, 2)
+        for row in range(len(party)) if party[row] in near
+        for other in on_key[key[row]]
+        if party[other] not in near and party[other] not in (subject, party[row])
+    ]  # fmt: skip
+    met = list(dict.fromkeys(party[other] for _, other, _ in entries))[:limit]
+    return [e for e in entries if party[e[1]] in met]
+
+
+def test_neighbourhoods_of_a_batch_are_each_subjects_own_walk_up_to_the_limit():
+    rng = np.random.default_rng(8)
+    size = 1_500
+    links = pd.DataFrame({
+        "party": [f"customer:C{n}" for n in rng.integers(0, 300, size)],
+        "party_kind": "customer", "party_name": "x",
+        "key": [f"address:{n}" for n in rng.integers(0, 500, size)],
+        "link": "address", "value": "x",
+    }).drop_duplicates(["party", "key"], ignore_index=True).astype("str")  # fmt: skip
+    index = LinkIndex.build(links)
+    subjects = sorted(set(links["party"]))[:120]
+    reach = neighbourhood_rows(index, subjects, hops=2, limit=6)
+    found = pd.DataFrame({
+        "subject": index.parties.take(reach.subject), "row": reach.left,
+        "other": reach.other, "hop": reach.hop, "party": index.party_of_row[reach.other],
+    })  # fmt: skip
+    assert (found.groupby("subject")["party"].nunique() <= 6).all() and (found["hop"] == 2).any()
+    for subject in subjects:
+        mine = found[found["subject"] == subject]
+        expected = reference_neighbourhood(links, subject, 6)
+        assert list(zip(mine["row"], mine["other"], mine["hop"], strict=True)) == expected
+
+
+def test_first_rows_are_the_rows_drop_duplicates_keeps():
+    rng = np.random.default_rng(4)
+    frame = pd.DataFrame({
+        "a": pd.Series(rng.choice(["x", "y", None, "zz"], 5_000), dtype="str"),
+        "b": pd.Series(rng.choice(["1", "2", None], 5_000), dtype="str"),
+        "c": rng.integers(0, 3, 5_000),
+    })  # fmt: skip
+    for columns in (["a"], ["a", "b"], ["a", "b", "c"]):
+        kept = frame.drop_duplicates(columns).index.to_numpy()
+        assert np.array_equal(first_rows(frame, columns), kept)
+    assert len(first_rows(frame.head(0), ["a"])) == 0
