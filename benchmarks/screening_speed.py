@@ -155,12 +155,15 @@ def make_queries(entries: pd.DataFrame, count: int, seed: int) -> pd.DataFrame:
     )
 
 
-def brute_force(matcher: Matcher, queries: pd.DataFrame) -> tuple[set[tuple[str, str]], float]:
-    """Every query against every list name by cdist, the top names scored like the index."""
+def brute_force(
+    matcher: Matcher, queries: pd.DataFrame
+) -> tuple[dict[tuple[str, str], tuple[int, float]], float]:
+    """Every query against every list name by cdist, the top names scored like the index:
+    the hits, (party, entry) -> (list name id, score), and the seconds taken."""
     s = matcher.settings
     started = time.time()
     analyzed = [matcher.analyze(n) for n in queries["name"]]
-    hits: set[tuple[str, str]] = set()
+    hits: dict[tuple[str, str], tuple[int, float]] = {}
     k = s.scored_per_query
     for start in range(0, len(analyzed), 16):
         chunk = analyzed[start : start + 16]
@@ -180,9 +183,26 @@ def brute_force(matcher: Matcher, queries: pd.DataFrame) -> tuple[set[tuple[str,
         probs = s.model.probability(feature_matrix(contexts))
         for (party, name_id), p in zip(owners, probs, strict=True):
             entry = matcher.entry_info[int(matcher.names.entry_row[name_id])]
-            if p >= s.threshold(entry["list_code"], "name"):
-                hits.add((party, entry["entry_id"]))
+            key = (party, entry["entry_id"])
+            if p >= s.threshold(entry["list_code"], "name") and p > hits.get(key, (0, -1.0))[1]:
+                hits[key] = (name_id, float(p))
     return hits, time.time() - started
+
+
+def missed_examples(
+    matcher: Matcher,
+    queries: pd.DataFrame,
+    brute_hits: dict[tuple[str, str], tuple[int, float]],
+    index_hits: set[tuple[str, str]],
+    count: int = 10,
+) -> list[str]:
+    """A few brute-force hits the index missed: party name -> list name (score)."""
+    names = dict(zip(queries["party_id"], queries["name"], strict=True))
+    return [
+        f"{names[party]!r} -> {matcher.names.raw[name_id]!r} ({score:.3f})"
+        for (party, entry), (name_id, score) in brute_hits.items()
+        if (party, entry) not in index_hits
+    ][:count]
 
 
 def cpu_seconds() -> float:
@@ -254,8 +274,9 @@ def measure(
         "brute_force_hits": len(brute_hits),
         "index_hits_on_same_queries": len(index_hits),
         "recall_of_brute_force_hits": round(
-            len(brute_hits & index_hits) / max(1, len(brute_hits)), 4
+            len(brute_hits.keys() & index_hits) / max(1, len(brute_hits)), 4
         ),
+        "brute_force_hits_missed": missed_examples(matcher, sub, brute_hits, index_hits),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }
 
