@@ -1,6 +1,7 @@
 """The daily screening flow: set up → ingest → partition → fit models → screen → relate
 parties → store and write cases → write outputs, one function each, in that order below
-the flow; the run's resources are held by `flows.run.RunResources`.
+the flow (the last two in `flows/stored_cases.py` and `flows/outputs.py`); the run's
+resources are held by `flows.run.RunResources`.
 
 Thin orchestration: every task wraps a function of `detectors/`, `watchlists/` or
 `cases/` and works on a whole frame, never a row.
@@ -8,42 +9,16 @@ Thin orchestration: every task wraps a function of `detectors/`, `watchlists/` o
 
 from __future__ import annotations
 
-import gc
-import heapq
-import itertools
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pandas as pd
-import pyarrow.parquet as pq
 from prefect import flow, get_run_logger, task
 from prefect.utilities.annotations import quote
 
-from cases.grouping import attach_case_ids
-from cases.related import (
-    NETWORK_ORDER_COLUMNS,
-    RunNetwork,
-    related_network,
-    with_network_flags,
-)
-from cases.run_outputs import (
-    CaseFileWriter,
-    ScoredCsv,
-    action_counts,
-    touched_cases,
-    write_field_warnings,
-    write_rejected,
-)
-from cases.suppressed_hits import (
-    SuppressedHits,
-    apply_to_scored,
-    rescore_without,
-    write_suppressed_hits,
-)
+from cases.related import NETWORK_ORDER_COLUMNS, RunNetwork, related_network
 from detectors.network.links import contact_rules, order_columns, order_links
 from detectors.ownership import resolution_report
 from flows.assembly import RunSetup, add_ml, anomaly_refit_needed, prepare_run
@@ -54,20 +29,16 @@ from flows.ingest.partitions import (
     Partition,
     SpooledOrders,
     history_since,
-    in_input_order,
     partition_count,
-    read_flags_of,
     split_partitions,
     spool_orders,
     spooled_going_prices,
-    write_merged_flags,
 )
 from flows.ingest.sources import expand_inputs, expand_sources
-from flows.ingest.spooling import ROW
+from flows.outputs import read_parts, read_parts_flags, write_outputs
 from flows.partition_tasks import (
     PartitionResult,
     anomaly_training_rows,
-    iter_drafts,
     screen_partition,
 )
 from flows.progress import Progress
@@ -79,14 +50,11 @@ from flows.run import (
     StageClock,
     begin_run,
     close_run,
-    store_cases,
 )
 from flows.run_summary import RunSummary, input_files
-from flows.runtime.bulk import collector_paused
 from flows.runtime.runners import run_each, runner_workers
-from flows.settings import CONFIGS_DIR, RunSettings, Workspace, read_yaml
-
-CASES_PER_BATCH = 10_000  # drafts stored, and case files written, per batch
+from flows.settings import CONFIGS_DIR, Workspace, read_yaml
+from flows.stored_cases import StoredCases, store_and_write_cases
 
 
 @flow(name="daily-screening", log_prints=True)
@@ -262,81 +230,6 @@ def relate(
     return network
 
 
-def store_and_write_cases(
-    results: list[PartitionResult],
-    run: RunFolder,
-    setup: RunSetup,
-    clock: StageClock,
-    report: Progress,
-    network: RunNetwork | None = None,
-) -> StoredCases:
-    """Stores the partitions' drafts (deduplicated against the case store) in case-key
-    order across all partitions, so that case ids do not depend on the partitioning, and
-    writes the files of the cases opened or updated; a batch at a time, so that memory
-    does not grow with the number of cases. A batch's files are written by forked workers
-    while the next batch is stored."""
-    settings, info = setup.config, run.info(setup.versions)
-    stored = StoredCases(action_counts=action_counts([]))
-    merged: Iterator[Any] = heapq.merge(
-        *(iter_drafts(r) for r in results), key=lambda d: d.case_key
-    )
-    if network is not None:
-        merged = network.attach_all(merged, settings.cases)
-    ws_url = run.workspace.case_store_url
-    total = sum(r.draft_count for r in results)
-    done = 0
-    with CaseFileWriter(run.out, settings.render_workers) as writer:
-        while True:
-            # a batch's drafts and cases live until it is stored and handed to the
-            # writers: collections while they pile up would walk them again and again
-            with collector_paused():
-                batch = list(itertools.islice(merged, CASES_PER_BATCH))
-                if not batch:
-                    break
-                with clock("cases"):
-                    upserts = store_cases(ws_url, quote(batch), info, run.resumed).upserts  # type: ignore[call-overload]
-                stored.case_of_key.update({u.case_key: u.case_id for u in upserts if u.case_id})
-                stored.suppressed.add(batch, upserts)
-                for action, n in action_counts(upserts).items():
-                    stored.action_counts[action] = stored.action_counts.get(action, 0) + n
-                touched = touched_cases(upserts)
-                with clock("outputs"):
-                    writer.submit(touched)
-                stored.index_lines.extend(index_line(case) for case in touched)
-                done += len(batch)
-                del batch, upserts, touched
-            gc.collect(0)  # what the batch left, once: all of it is in the young generation
-            report(f"cases: {done} of {total} stored")
-        with clock("outputs"):
-            writer.wait()
-    if network is not None:  # the related parties were found as the batches were taken
-        clock.add("network", network.seconds)
-    report(f"cases: the files of {len(stored.index_lines)} written")
-    return stored
-
-
-def write_outputs(
-    run: RunFolder,
-    spool: SpooledOrders,
-    parts: list[Partition],
-    results: list[PartitionResult],
-    cases: StoredCases,
-    settings: RunSettings,
-    network: RunNetwork | None,
-) -> dict[str, int]:
-    """The run's files besides the cases: scored rows, suppressed hits, flags, rejected
-    rows and field warnings. Returns the scored rows' counts for the summary."""
-    scored = write_merged_scored(results, run.out, cases, settings.cases, network)
-    write_suppressed_hits(run.out, cases.suppressed)
-    flag_files = [r.flags for r in results]
-    if network is not None:  # the network's flags that reached a case, as scored
-        flag_files.append(write_network_flags(network, parts, run.work / "network.parquet"))
-    write_merged_flags(flag_files, run.out / "flags.parquet")
-    write_rejected(run.out, spool.tally.rejected_frame())
-    write_field_warnings(run.out, spool.tally.field_warnings_frame())
-    return scored
-
-
 def summarize(
     run: RunFolder,
     setup: RunSetup,
@@ -400,33 +293,6 @@ def lookback_days(setup: RunSetup) -> int:
 def as_of_date(spool: SpooledOrders) -> date:
     """The run's date: its last order's (today for a run without orders)."""
     return spool.last_date or datetime.now(UTC).date()
-
-
-@dataclass
-class StoredCases:
-    """What storing the run's case drafts gave: case ids by key, the store's actions, and
-    one light line per case the run opened or updated (for index.html)."""
-
-    case_of_key: dict[str, str] = field(default_factory=dict)
-    action_counts: dict[str, int] = field(default_factory=dict)
-    index_lines: list[SimpleNamespace] = field(default_factory=list)
-    suppressed: SuppressedHits = field(default_factory=SuppressedHits)
-
-
-def index_line(case: Any) -> SimpleNamespace:
-    """The few fields of a case that the run's index page shows."""
-    return SimpleNamespace(
-        case_id=case.case_id,
-        follow_up_of=getattr(case, "follow_up_of", None),
-        risk_score=case.risk_score,
-        priority=case.priority,
-        status=case.status,
-        subject=dict(case.subject),
-        due_at=getattr(case, "due_at", None),
-        flags=[SimpleNamespace(code=f.code) for f in case.flags],
-        watchlist_matches=range(len(case.watchlist_matches)),
-        transaction_ids=range(len(case.transaction_ids)),
-    )
 
 
 @task(name="ingest", **TASK_OPTIONS)
@@ -499,38 +365,6 @@ def relate_parties(
     return network
 
 
-def read_parts(parts: list[Partition], columns: list[str]) -> pd.DataFrame:
-    """The partitions' orders, the `columns` of them that are present, in input order."""
-    frames = []
-    for path in (f for p in parts for f in p.files):
-        present = set(pq.read_schema(path).names)
-        frames.append(pd.read_parquet(path, columns=[c for c in columns if c in present]))
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
-
-
-def write_network_flags(network: RunNetwork, parts: list[Partition], path: Path) -> Path:
-    """The network flags that reached a case (`RunNetwork.attached_flag_rows`), with each
-    transaction's input row and sorted by it, as the partitions' flag files are: merged
-    with them, a transaction's network flags come after its other flags. Nothing is
-    written when there are none."""
-    rows = network.attached_flag_rows()
-    if rows.empty:
-        return path
-    placed = read_parts(parts, ["transaction_id", ROW]).drop_duplicates("transaction_id")
-    row_of = pd.Series(placed[ROW].to_numpy(), index=placed["transaction_id"].to_numpy())
-    rows = rows.assign(**{ROW: rows["transaction_id"].map(row_of).astype("int64").to_numpy()})
-    path.parent.mkdir(parents=True, exist_ok=True)
-    rows.sort_values(ROW, kind="stable").to_parquet(path, index=False)
-    return path
-
-
-def read_parts_flags(results: list[PartitionResult]) -> pd.DataFrame:
-    """The partitions' flags: transaction_id, source and evidence (JSON text)."""
-    columns = ["transaction_id", "source", "evidence"]
-    frames = [pd.read_parquet(r.flags, columns=columns) for r in results]
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
-
-
 def each_partition(
     task_fn: Any, parts: list[Partition], report: Progress, verb: str, **arguments: Any
 ) -> list[Any]:
@@ -576,42 +410,6 @@ def fit_anomaly_if_due(
     if len(sample) >= 10:
         fit_anomaly_model(ws, quote(sample), setup.settings, spool.rows_accepted)
         report(f"anomaly model fitted on {len(sample)} sampled transactions")
-
-
-def write_merged_scored(
-    results: list[PartitionResult],
-    out_dir: Path,
-    cases: StoredCases,
-    cases_settings: Mapping[str, Any],
-    network: RunNetwork | None = None,
-) -> dict[str, int]:
-    """scored_transactions.csv in input order, with each row's case, written a window of
-    rows at a time; a transaction with a suppressed hit is scored without it, as its
-    case is, and one with a network flag in its case with it. Returns the transactions
-    flagged and in a case, and the hits held back."""
-    held_back = cases.suppressed
-    counts = {
-        "transactions_flagged": 0,
-        "transactions_in_cases": 0,
-        "watchlist_hits_suppressed": len(held_back.hits),
-    }
-    rescored = None
-    if held_back.hits:
-        flags = read_flags_of([r.flags for r in results], held_back.transaction_ids)
-        rescored = rescore_without(flags, held_back.hits)
-    attached = network.attached_flags() if network is not None else None
-    with ScoredCsv(out_dir) as writer:
-        for table in in_input_order([r.scored for r in results]):
-            scored = table.to_pandas()
-            scored = attach_case_ids(scored, scored, cases.case_of_key, cases_settings)
-            if rescored is not None:
-                scored = apply_to_scored(scored, rescored, held_back.case_of_transaction)
-            if attached is not None:
-                scored = with_network_flags(scored, attached)
-            writer.append(scored)
-            counts["transactions_flagged"] += int((scored["flags"] != "").sum())
-            counts["transactions_in_cases"] += int((scored["case_id"] != "").sum())
-    return counts
 
 
 def detail_total(results: list[PartitionResult], family: str, key: str) -> int:

@@ -5,7 +5,7 @@ weighed down: `TokenWeights`). `align` pairs the words of the two names one to o
 first, order ignored: the same word, a believable typo, an initial against the given
 name it begins, a known nickname, words written apart on one side joined, and, for names
 in two scripts, the same transliteration key or consonant skeleton. The features
-(`features.py`) read the alignment.
+(`features/`) read the alignment.
 """
 
 from __future__ import annotations

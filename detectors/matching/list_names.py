@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from detectors.matching.names import AnalyzedName, numbers_of
+from detectors.matching.names import AnalyzedName
+from detectors.matching.numbers import numbers_of
 from detectors.matching.packed import PackedText
 
 NO_NUMBERS: frozenset[str] = frozenset()

@@ -1,12 +1,13 @@
 """The matcher's model in one place: every feature with its description, its weight,
 and the caps and floors that bound the score.
 
-The features are computed in `features.py` (`FEATURES`: name, function, description);
-their weights are learned offline (`benchmarks/train_matcher.py` writes
-`scorer_weights.json`); the caps and floors are set here, by hand, for kinds of pairs no
-sum of weights tells apart. Both scoring paths (`match-pairs` through `score_pairs`, and
-screening through `Matcher`) score with the one `ScorerModel` loaded from these, and
-every explanation names the features (with their descriptions) that moved a score.
+The features are computed in `features/`, a module per family, and listed once in its
+`FEATURES` (name, function, description); their weights are learned offline
+(`benchmarks/train_matcher.py` writes `scorer_weights.json`); the caps and floors are
+set here, by hand, for kinds of pairs no sum of weights tells apart. Both scoring paths
+(`match-pairs` through `score_pairs`, and screening through `Matcher`) score with the
+one `ScorerModel` loaded from these, and every explanation names the features (with
+their descriptions) that moved a score.
 
     python -m detectors.matching.model      # the table: feature, weight, bound, description
 """

@@ -4,6 +4,8 @@ A name becomes its distinctive tokens (lower case, Latin script, abbreviations e
 the legal forms set aside ("Co., Ltd.", "GmbH", "有限公司"), the numbers it carries, the
 place tokens that may move within it, and a compact form without spaces that survives
 different word splits of transliterated names. The tables live in configs/matching.yaml.
+Chinese, Japanese and Korean characters are read in `cjk.py`, numbers spelt one way in
+`numbers.py`.
 """
 
 from __future__ import annotations
@@ -11,7 +13,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Any
@@ -19,25 +20,23 @@ from typing import Any
 from pypinyin import lazy_pinyin
 from rigour.text.translit import maybe_ascii
 from unidecode import unidecode
-from zhconv import convert as convert_chinese
 
 from detectors.matching.arabic import is_arabic, prepare_arabic
+from detectors.matching.cjk import han_ordinals_as_digits, is_han, romanize_cjk, simplified
+from detectors.matching.cjk import split_places as split_places
 from detectors.matching.legal_forms import form_code
+from detectors.matching.numbers import numbers_of, spell_numbers
 from flows.errors import ConfigError
 
 _BIS_SUFFIX = re.compile(r";?\s*(and\s+)?any\s+successor.*$", re.IGNORECASE)
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]+")
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 # words in the scripts rigour transliterates (`maybe_ascii`): Greek, Cyrillic, Armenian,
-# Georgian (Hangul is read a syllable a word, as Korean names are romanized)
+# Georgian (Hangul is read a syllable a word, as Korean names are romanized: cjk.py)
 _RIGOUR_SCRIPTS = re.compile(
     r"[\u0370-\u03ff\u1f00-\u1fff\u0400-\u052f\u0530-\u058f\u10a0-\u10ff]+"
     r"(?:[\s'’-]+[\u0370-\u03ff\u1f00-\u1fff\u0400-\u052f\u0530-\u058f\u10a0-\u10ff]+)*"
 )
-_HANGUL = re.compile(r"[\uac00-\ud7af]+")
 _INNER_DOT = re.compile(r"(?<=\w)[.'’`?](?=\w)")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
-_HAS_DIGIT = re.compile(r"\d")
 
 
 @dataclass(frozen=True)
@@ -98,7 +97,7 @@ class NameTables:
             joined, english = "".join(spelled), tuple(meaning.split())
             # words and places spelled as their pinyin (shenzhen) or dropped (市) stay as they are
             if (
-                _HAN.fullmatch(word)
+                is_han(word)
                 and english
                 and joined not in english
                 and len(spelled) > 1
@@ -237,9 +236,8 @@ def fold_text(text: str, tables: NameTables) -> str:
     text = unicodedata.normalize("NFKC", str(text)).casefold()
     text = _BIS_SUFFIX.sub("", text)
     if not text.isascii():  # the native spellings and CJK words are not ASCII
-        if _HAN.search(text):  # traditional characters as simplified: the tables' words
-            text = convert_chinese(text, "zh-cn")
-        text = _HAN_ORDINAL.sub(lambda m: f" {_han_number(m.group(1))} ", text)
+        # traditional characters as simplified (the tables' words), ordinals as digits
+        text = han_ordinals_as_digits(simplified(text))
         for spelling, latin in tables.native_legal_forms.items():
             text = text.replace(spelling, f" {latin} ")
         for word, latin in tables.cjk_words.items():
@@ -247,7 +245,7 @@ def fold_text(text: str, tables: NameTables) -> str:
         # remaining CJK runs: one word per run, syllables joined ("华为" -> "huawei"),
         # places at either end a word of their own ("浙江宁波新世纪" -> "zhejiang ningbo
         # xinshiji"); Chinese characters by their pinyin (pypinyin reads "重庆" as chongqing)
-        text = _CJK.sub(lambda m: " " + _romanize_cjk(m.group(0), tables) + " ", text)
+        text = romanize_cjk(text, tables.places)
         # Cyrillic, Greek, Armenian and Georgian by rigour's transliteration, which
         # spells names as the lists do ("Юрий" yury, not iurii; "Евгений" evgeny)
         text = _RIGOUR_SCRIPTS.sub(lambda m: maybe_ascii(m.group(0)), text)
@@ -255,64 +253,6 @@ def fold_text(text: str, tables: NameTables) -> str:
     text = text.replace("&", " and ").replace("+", " and ")
     text = _INNER_DOT.sub("", text)
     return text
-
-
-# an ordinal in Chinese numerals ("第十三研究所", the 13th Research Institute; "第一机械",
-# First Machinery); numerals without 第 stay words of the name ("三江", Sanjiang)
-_HAN_ORDINAL = re.compile(r"第([零〇一二两三四五六七八九十百]+)")
-_HAN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
-_HAN_DIGITS.update({"六": 6, "七": 7, "八": 8, "九": 9})
-
-
-def _han_number(numeral: str) -> int:
-    """A number in Chinese numerals ("十三" 13, "二十" 20, "一百零二" 102)."""
-    total, digit = 0, 0
-    for ch in numeral:
-        if ch in _HAN_DIGITS:
-            digit = _HAN_DIGITS[ch]
-        else:  # 十 or 百: the digit before it counts that many (a bare 十 is ten)
-            total += (digit or 1) * (10 if ch == "十" else 100)
-            digit = 0
-    return total + digit
-
-
-def _romanize_cjk(run: str, tables: NameTables) -> str:
-    if _HAN.fullmatch(run):
-        return " ".join(split_places(lazy_pinyin(run), tables.places))
-    if _HANGUL.fullmatch(run):  # Korean: a syllable a word, as Korean names are romanized
-        return " ".join(unidecode(ch).lower() for ch in run)
-    # kana: the prolonged sound mark (ー, "de-ta") is no word break, the middle dot (・)
-    # is one ("ジョン・スミス")
-    words = run.replace("\u30fc", "").split("\u30fb")
-    return " ".join(unidecode(w).replace(" ", "").lower() for w in words)
-
-
-PLACE_SYLLABLES = (4, 3, 2)  # syllables of a place written in Chinese characters
-
-
-def split_places(syllables: list[str], places: frozenset[str]) -> list[str]:
-    """The pinyin syllables of a run of Chinese characters as words: the places at its
-    start and at its end (two syllables or more, as the place table spells them:
-    "zhejiang", "ningbo") a word each, the syllables between them one word. A name
-    written in pinyin puts its places apart ("Zhejiang Ningbo Xinshiji"); the brand
-    between them is written as one word as often as not, so it stays joined."""
-    head: list[str] = []
-    tail: list[str] = []
-    rest = list(syllables)
-    for side in (head, tail):
-        found = True
-        while found and len(rest) > 2:  # a place takes two syllables; a word stays
-            found = False
-            for width in PLACE_SYLLABLES:
-                if width > len(rest) - 1:
-                    continue
-                part = rest[:width] if side is head else rest[-width:]
-                if "".join(part) in places:
-                    side.append("".join(part))
-                    rest = rest[width:] if side is head else rest[:-width]
-                    found = True
-                    break
-    return [*head, "".join(rest), *reversed(tail)]
 
 
 def tokenize(text: str) -> list[str]:
@@ -418,91 +358,6 @@ def reorder_person(text: str, tables: NameTables, kind: str) -> tuple[str, bool]
     if any((t,) in tables.legal_forms for t in given_tokens):
         return text, False
     return f"{given} {surname}", True
-
-
-_ORDINAL = re.compile(r"^(\d+)(st|nd|rd|th)$")
-_LEET = re.compile(r"(?<=[a-z])[013457]+(?=[a-z])")
-_LEET_LETTERS = str.maketrans("013457", "oieast")
-_UNITS = {
-    w: i
-    for i, w in enumerate(
-        [
-            "zero",
-            "one",
-            "two",
-            "three",
-            "four",
-            "five",
-            "six",
-            "seven",
-            "eight",
-            "nine",
-            "ten",
-            "eleven",
-            "twelve",
-            "thirteen",
-            "fourteen",
-            "fifteen",
-            "sixteen",
-            "seventeen",
-            "eighteen",
-            "nineteen",
-        ]
-    )
-}
-_TENS = {
-    w: 10 * i
-    for i, w in enumerate(
-        ["_", "_", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
-    )
-    if i >= 2
-}
-_ORDINAL_WORDS = {
-    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
-    "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13,
-    "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18,
-    "nineteenth": 19, "twentieth": 20, "thirtieth": 30, "fortieth": 40, "fiftieth": 50,
-}  # fmt: skip
-
-
-def spell_numbers(tokens: list[str]) -> list[str]:
-    """Numbers one way: ordinals and number words as digits ("13th" and "thirteenth" ->
-    "13", "1st" and "first" -> "1", "forty four" -> "44"); digits standing for letters
-    inside a word read as the letters ("ig0r" -> "igor", "sech1n" -> "sechin")."""
-    out: list[str] = []
-    i = 0
-    while i < len(tokens):
-        token = tokens[i]
-        ordinal = _ORDINAL.match(token)
-        if ordinal:
-            out.append(ordinal.group(1))
-        elif token in _ORDINAL_WORDS:
-            out.append(str(_ORDINAL_WORDS[token]))
-        elif token in _TENS:
-            value, nxt = _TENS[token], tokens[i + 1] if i + 1 < len(tokens) else ""
-            if 0 < _UNITS.get(nxt, 0) < 10:
-                value, i = value + _UNITS[nxt], i + 1
-            elif 0 < _ORDINAL_WORDS.get(nxt, 0) < 10:
-                value, i = value + _ORDINAL_WORDS[nxt], i + 1
-            out.append(str(value))
-        elif token in _UNITS:
-            out.append(str(_UNITS[token]))
-        elif _HAS_DIGIT.search(token) and not token.isdigit():
-            letters = sum(c.isalpha() for c in token)
-            out.append(
-                _LEET.sub(lambda m: m.group(0).translate(_LEET_LETTERS), token)
-                if letters >= 3 and letters > len(token) - letters
-                else token
-            )
-        else:
-            out.append(token)
-        i += 1
-    return out
-
-
-def numbers_of(tokens: Iterable[str]) -> frozenset[str]:
-    """The tokens of a name that carry a digit: two names' numbers must agree."""
-    return frozenset(t for t in tokens if _HAS_DIGIT.search(t))
 
 
 # Bounds on the work one name can cause. Typo neighbours of a word grow with the square
