@@ -27,6 +27,7 @@ from detectors.matching.list_names import ListNames
 from detectors.matching.names import AnalyzedName, analyze_name, normalize_address
 from detectors.matching.pairs import reference_weights
 from detectors.matching.parties import prepare_parties
+from detectors.matching.ranking import group_starts, rank_within
 from detectors.matching.settings import MatchSettings
 from detectors.matching.transliteration import ScriptKeys, key_method, keyed
 from flows.errors import StaleIndexError
@@ -473,28 +474,6 @@ def settle_long_lived() -> None:
     to, and forked screening workers no longer copy the pages a collection would touch."""
     gc.collect()
     gc.freeze()
-
-
-def group_starts(keys: np.ndarray) -> np.ndarray:
-    """Where each run of equal values of a sorted array starts."""
-    return np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
-
-
-def rank_within(first: np.ndarray, second: np.ndarray | None = None) -> np.ndarray:
-    """Position of each element among the earlier elements with its key (`first`, or
-    the pair `first`, `second`), as pandas' groupby cumcount."""
-    if not len(first):
-        return np.empty(0, dtype=np.int64)
-    keys = (first,) if second is None else (second, first)
-    by_key = np.lexsort((np.arange(len(first)), *keys))
-    same = np.ones(len(first), dtype=bool)
-    for key in keys:
-        same[1:] &= key[by_key][1:] == key[by_key][:-1]
-    same[0] = False
-    run_start = np.maximum.accumulate(np.where(same, 0, np.arange(len(first))))
-    rank = np.empty(len(first), dtype=np.int64)
-    rank[by_key] = np.arange(len(first)) - run_start
-    return rank
 
 
 def feature_matrix(contexts: list[PairContext]) -> np.ndarray:
