@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
-from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -22,10 +20,18 @@ from pathlib import Path
 from rapidfuzz import fuzz
 
 from detectors.matching.arabic import long_vowels_agree, skeleton_tokens, skeleton_words
+from detectors.matching.compound_names import join_compounds
+from detectors.matching.korean import korean_alike, korean_name
 from detectors.matching.names import AnalyzedName, NameTables, phonetic_key
 from detectors.matching.nicknames import is_nickname
-from detectors.matching.spelling import typo_credibility
+from detectors.matching.spelling import romanized_alike, typo_credibility
 from detectors.matching.transliteration import SKELETON, TRANSLIT, key_method, translit_key
+from detectors.matching.word_forms import (
+    join_letters,
+    rejoin,
+    without_forms_of,
+    without_lone_patronymic,
+)
 
 REFERENCE_DF_PATH = Path(__file__).with_name("list_token_df.json")
 
@@ -167,53 +173,7 @@ def token_similarity(a: str, b: str) -> float:
 
 
 INITIAL_SIMILARITY = 0.8  # an initial against a given name it begins
-
-
-def rejoin(tokens: tuple[str, ...], other: tuple[str, ...]) -> tuple[str, ...]:
-    """Two tokens whose concatenation, in either order, is a token of the other name
-    that this one lacks, joined ("patr ushev" against "patrushev", "sergei chemezov"
-    against "chemezovsergei", "hong yuan" against "hongyuan")."""
-    if len(tokens) < 2:
-        return tokens
-    mine = set(tokens)
-    wanted = {t for t in other if t not in mine and len(t) >= 4}
-    # most pairs have no such token: look for a split of a wanted token into two of
-    # this name's before pairing every two tokens
-    wanted = {t for t in wanted if any(t[:k] in mine and t[k:] in mine for k in range(1, len(t)))}
-    if not wanted:
-        return tokens
-    out = list(tokens)
-    spare = Counter(tokens)  # copies of a token beyond those the other name has
-    spare.subtract(Counter(other))
-    for i in range(len(out)):
-        for j in range(len(out)):
-            if i == j or not out[i] or not out[j] or out[i] in wanted or out[j] in wanted:
-                continue
-            joined = out[i] + out[j]
-            if joined in wanted and spare[out[i]] > 0 and spare[out[j]] > 0:
-                out[i], out[j] = joined, ""
-                wanted.discard(joined)
-    return tuple(t for t in out if t)
-
-
-def join_letters(tokens: tuple[str, ...], other: tuple[str, ...]) -> tuple[str, ...]:
-    """Letters written apart that the other name writes as one word, joined ("M D S
-    THMORDA" against "MDS THMORDA")."""
-    if len(tokens) < 2 or not any(len(t) == 1 for t in tokens):
-        return tokens
-    words = set(other)
-    out: list[str] = []
-    run: list[str] = []
-    for token in (*tokens, ""):
-        if len(token) == 1 and token.isalpha():
-            run.append(token)
-            continue
-        joined = "".join(run)
-        out.extend([joined] if len(run) >= 2 and joined in words else run)
-        run = []
-        if token:
-            out.append(token)
-    return tuple(out)
+PREFIX_SIMILARITY = 0.8  # a word against a longer one it begins (an abbreviation)
 
 
 @lru_cache(maxsize=262_144)
@@ -224,13 +184,18 @@ def _fuzzy_token_similarity(a: str, b: str) -> float:
     if len(short) == 1:  # an initial: "j" for "jean"
         return INITIAL_SIMILARITY if long_.startswith(short) and long_.isalpha() else 0.0
     if len(short) >= 3 and long_.startswith(short) and len(short) / len(long_) >= 0.5:
-        return 0.8
+        # an abbreviation ("intl"), or a letter added at the end ("diamonds", "behzadi"),
+        # which is as close as any other one-letter slip
+        return max(PREFIX_SIMILARITY, fuzz.ratio(a, b) / 100.0)
     if min(len(a), len(b)) < 4:
         return 0.0
     sim = fuzz.ratio(a, b) / 100.0
     # a shared sound key lifts a spelling variant ("husayn"/"hussein"), but only one
     # that already looks alike: the key drops every vowel ("dabo"/"dubai" share it)
     if sim < SOUND_ALIKE and sim >= SOUND_ALIKE_MIN_RATIO and phonetic_key(a) == phonetic_key(b):
+        sim = SOUND_ALIKE
+    # one name romanized twice ("araqi"/"araghi", "dahqan"/"dehghan": `romanized_alike`)
+    if sim < SOUND_ALIKE and sim >= SOUND_ALIKE_MIN_RATIO and romanized_alike(a, b):
         sim = SOUND_ALIKE
     return sim if sim >= 0.75 else 0.0
 
@@ -244,6 +209,13 @@ def _nickname_similarity(a: str, b: str) -> float:
 
 def _no_similarity(a: str, b: str) -> float:
     return 0.0
+
+
+KOREAN_SIMILARITY = 0.85  # two words of Korean names with one sound key (`korean.py`)
+
+
+def _korean_similarity(a: str, b: str) -> float:
+    return KOREAN_SIMILARITY if korean_alike(a, b) else 0.0
 
 
 TRANSLIT_SIMILARITY = 0.85  # two words of names in two scripts with one transliteration key
@@ -286,49 +258,21 @@ def _long_vowel_check(
     return agree
 
 
-def _without_forms_of(tokens: tuple[str, ...], other: AnalyzedName) -> tuple[str, ...]:
-    if len(other.full_tokens) == len(other.tokens) or len(tokens) < 2:
-        return tokens
-    forms = set(other.full_tokens) - set(other.tokens)
-    kept = tuple(t for t in tokens if t not in forms)
-    return kept or tokens
-
-
-# a patronymic (Sergeevich, Viktorovna, Leonidovych, Uladzimiravich, Ivanivna): a name
-# the lists give in full and others often leave out
-_PATRONYMIC = re.compile(r"^[a-z]{3,}(?:[oe]v|[aiy]?ev|av|iv)(?:ich|ych|itch|na)$|^[a-z]{3,}ichna$")
-
-
-def _without_lone_patronymic(
-    q_tokens: tuple[str, ...], c_tokens: tuple[str, ...]
-) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Two persons' names of which only one gives a patronymic, without it ("ZALDOSTANOV,
-    Aleksandr" against "ZALDASTANOV, Aleksandr Sergeevich"); two patronymics are
-    compared as any two words."""
-    q_pat = [t for t in q_tokens if _PATRONYMIC.match(t)]
-    c_pat = [t for t in c_tokens if _PATRONYMIC.match(t)]
-    if bool(q_pat) == bool(c_pat):
-        return q_tokens, c_tokens
-    if q_pat and len(q_tokens) > len(q_pat) + 1:
-        return tuple(t for t in q_tokens if t not in q_pat), c_tokens
-    if c_pat and len(c_tokens) > len(c_pat) + 1:
-        return q_tokens, tuple(t for t in c_tokens if t not in c_pat)
-    return q_tokens, c_tokens
-
-
 def _as_compared(
     tokens: tuple[str, ...],
     other: tuple[str, ...],
     pairs: list[tuple[int, int, float]],
     nicknames: bool = False,
+    korean: bool = False,
 ) -> str:
-    """The name with its initials (and, when asked, its nicknames) written out as the
-    given names of the other that they align with."""
+    """The name with its initials (and, when asked, its nicknames and its Korean words
+    romanized otherwise) written out as the words of the other that they align with."""
     out = list(tokens)
     for i, j, sim in pairs:
         initial = len(out[i]) == 1 and len(other[j]) > 1
         nickname = nicknames and sim == NICKNAME_SIMILARITY and is_nickname(out[i], other[j])
-        if initial or nickname:
+        romanized = korean and sim == KOREAN_SIMILARITY and korean_alike(out[i], other[j])
+        if initial or nickname or romanized:
             out[i] = other[j]
     return " ".join(out)
 
@@ -338,11 +282,13 @@ def align(query: AnalyzedName, candidate: AnalyzedName, weights: TokenWeights) -
     q_tokens, c_tokens = query.tokens, candidate.tokens
     # words one name set aside as its legal form and the other kept ("Arm SRO Guga"
     # against "GUGA ARM SRO") are no words of the name on either side
-    q_tokens = _without_forms_of(q_tokens, candidate)
-    c_tokens = _without_forms_of(c_tokens, query)
-    if not (company_like(query, weights) or company_like(candidate, weights)):
-        q_tokens, c_tokens = _without_lone_patronymic(q_tokens, c_tokens)
+    q_tokens = without_forms_of(q_tokens, candidate)
+    c_tokens = without_forms_of(c_tokens, query)
     method = key_method(query, candidate)
+    if not (company_like(query, weights) or company_like(candidate, weights)):
+        q_tokens, c_tokens = without_lone_patronymic(q_tokens, c_tokens)
+        if method is None:  # "Abdelbassed" against "Abd al-Baset"
+            q_tokens, c_tokens = join_compounds(q_tokens, c_tokens)
     vowels: Callable[[int, int], bool] | None = None
     if method == SKELETON:  # one name written in Arabic script
         vowels = _long_vowel_check(query, q_tokens, c_tokens)
@@ -359,6 +305,10 @@ def align(query: AnalyzedName, candidate: AnalyzedName, weights: TokenWeights) -
     fuzzy = _fuzzy_token_similarity
     # a given name against its nickname ("bill", "william"), as for initials: persons only
     nick = _nickname_similarity if initials else _no_similarity
+    # two Korean names romanized in two systems ("Chang Kyong Hwa", "Jang Gyeong Hwa")
+    korean = _no_similarity
+    if initials and korean_name(q_tokens) and korean_name(c_tokens):
+        korean = _korean_similarity
     # names of two scripts: words one after transliteration ("chen" and "jong": "jn")
     keyed = _no_similarity
     if method == TRANSLIT:
@@ -369,7 +319,7 @@ def align(query: AnalyzedName, candidate: AnalyzedName, weights: TokenWeights) -
 
     scored = sorted(
         [
-            (1.0 if q == c else fuzzy(q, c) or nick(q, c) or keyed(q, c), i, j)
+            (1.0 if q == c else fuzzy(q, c) or nick(q, c) or korean(q, c) or keyed(q, c), i, j)
             for i, q in enumerate(q_tokens)
             for j, c in enumerate(c_tokens)
             if (initials or (len(q) > 1 and len(c) > 1) or q == c)
@@ -410,7 +360,9 @@ def align(query: AnalyzedName, candidate: AnalyzedName, weights: TokenWeights) -
         ),
         all_exact=all(s >= 1.0 for _, _, s in aligned),
         vowel_clash=clash,
-        query_text=_as_compared(q_tokens, c_tokens, aligned, nicknames=initials),
+        query_text=_as_compared(
+            q_tokens, c_tokens, aligned, nicknames=initials, korean=korean is not _no_similarity
+        ),
         candidate_text=_as_compared(c_tokens, q_tokens, [(j, i, s) for i, j, s in aligned]),
         distinctive_agreement=agreement,
         fuzzy_only=fuzzy_only,

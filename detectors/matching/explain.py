@@ -8,7 +8,9 @@ from collections.abc import Mapping
 import numpy as np
 
 from detectors.matching.alignment import same_key
+from detectors.matching.compound_names import is_compound_form
 from detectors.matching.features import PairContext
+from detectors.matching.korean import korean_alike, korean_key, korean_name
 from detectors.matching.scorer import ScorerModel, explain_contributions
 from detectors.matching.transliteration import METHOD_TEXT, TRANSLIT, key_method, translit_key
 
@@ -40,6 +42,31 @@ def transliteration_note(ctx: PairContext, limit: int = 6) -> str:
     )
 
 
+def romanization_note(ctx: PairContext, limit: int = 6) -> str:
+    """For two Korean names, the words one sound key made one ("Korean names romanized
+    two ways, compared by sound key: chong=jong [jonk], pok=bok [pok]"); for Arabic
+    compound names written as one word on one side, the compounds read alike
+    ("compound names read alike: abdalbassed~abdalbaset"); else ""."""
+    notes = []
+    if korean_name(ctx.query.tokens) and korean_name(ctx.candidate.tokens):
+        words = [
+            f"{q}={c} [{korean_key(q)}]" for q, c, _ in ctx.alignment.pairs if korean_alike(q, c)
+        ]
+        if words:
+            notes.append(
+                "Korean names romanized two ways (McCune-Reischauer, Revised), compared by "
+                "sound key: " + ", ".join(words[:limit])
+            )
+    compounds = [
+        f"{q}~{c}"
+        for q, c, _ in ctx.alignment.pairs
+        if q not in ctx.query.tokens and is_compound_form(q)
+    ]
+    if compounds:
+        notes.append("Arabic compound names read alike: " + ", ".join(compounds[:limit]))
+    return "; ".join(notes)
+
+
 def name_role(ctx: PairContext, entry: Mapping[str, str]) -> str:
     """Which of the entry's names matched: its primary name, an alias or a weak alias."""
     if ctx.candidate.raw == str(entry["name"]):
@@ -55,6 +82,7 @@ def explain_name_hit(
         f"{entry['entry_id']} ({entry['list_code']}) with score {score:.2f}; "
         f"aligned words: {aligned_words(ctx)}; "
         + (f"{note}; " if (note := transliteration_note(ctx)) else "")
+        + (f"{note}; " if (note := romanization_note(ctx)) else "")
         + f"{explain_contributions(model, row)}"
     )
 

@@ -85,8 +85,9 @@ def one_edit_kind(a: str, b: str) -> str | None:
 
 
 # English spellings of one sound that brand names swap ("brite" for "bright", "fone"
-# for "phone", "tekniks" for "technics"): a word respelled so is the same word
-RESPELLINGS = (("ight", "ite"), ("ph", "f"), ("cks", "x"), ("ks", "x"), ("cs", "x"))
+# for "phone", "tekniks" for "technics"), and British against American ones ("defence",
+# "defense"): a word respelled so is the same word
+RESPELLINGS = (("ight", "ite"), ("ph", "f"), ("cks", "x"), ("ks", "x"), ("cs", "x"), ("nce", "nse"))
 
 
 def respelled(word: str) -> str:
@@ -125,20 +126,39 @@ def romanized_alike(a: str, b: str) -> bool:
     same order (doubled letters made one) whose vowels differ only in how a
     romanization writes one sound ("khaled"/"khalid", "moussa"/"musa",
     "duraid"/"dureid", "zubedi"/"zubaidi", "taufek"/"taufik"): one name romanized
-    twice. Another vowel sound ("hassan"/"hussein", "hanjin"/"hunjin") or a consonant
+    twice, and so are a short "a" written "e" ("razavi"/"rezavi") and qaf or ghayn
+    written "q" or "gh" ("araqi"/"araghi"). Another vowel sound ("hassan"/"hussein",
+    "hamid"/"hamad", "hanjin"/"hunjin") or a consonant
     more or less ("garen"/"green") is another word; so is a vowel of pinyin, where "e"
     and "i", "ou" and "u" are other syllables ("menghui"/"minghui")."""
     if min(len(a), len(b)) < ROMANIZED_WORD or not (a.isalpha() and b.isalpha()):
         return False
     if pinyin_word(a) or pinyin_word(b):
         return False
-    a, b = _REPEATS.sub(r"\1", a), _REPEATS.sub(r"\1", b)
+    a, b = _REPEATS.sub(r"\1", _consonants_one(a)), _REPEATS.sub(r"\1", _consonants_one(b))
     if _VOWEL_RUN.split(a) != _VOWEL_RUN.split(b):
         return False
     runs_a, runs_b = _VOWEL_RUN.findall(a), _VOWEL_RUN.findall(b)
     if len(runs_a) != len(runs_b) or (a[0] in VOWELS) != (b[0] in VOWELS):
         return False
-    return all(_vowel_class(x) == _vowel_class(y) for x, y in zip(runs_a, runs_b, strict=True))
+    return all(_one_vowel(x, y) for x, y in zip(runs_a, runs_b, strict=True))
+
+
+# one consonant of Persian and Arabic names written two ways: qaf and ghayn both "gh"
+# or "q" ("araghi"/"araqi", "dehghan"/"dahqan"), dhad and zah "dh" or "z" ("kadhim"/"kazim")
+_CONSONANT_SPELLINGS = (("gh", "q"), ("dh", "z"))
+
+
+def _consonants_one(word: str) -> str:
+    for old, new in _CONSONANT_SPELLINGS:
+        word = word.replace(old, new)
+    return word
+
+
+def _one_vowel(x: str, y: str) -> bool:
+    """Two runs of vowel letters writing one sound: of one class (`_vowel_class`), or a
+    short "a" written "e", as Persian names are ("morteza"/"mortaza", "razavi"/"rezavi")."""
+    return _vowel_class(x) == _vowel_class(y) or {x, y} == {"a", "e"}
 
 
 _REPEATS = re.compile(r"(.)\1+")

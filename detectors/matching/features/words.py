@@ -8,8 +8,9 @@ from rapidfuzz import fuzz
 from detectors.matching.alignment import STOP_WORDS, company_like, same_key
 from detectors.matching.features.attributes import country_agree
 from detectors.matching.features.context import PairContext
+from detectors.matching.korean import korean_alike, korean_name
 from detectors.matching.names import phonetic_key
-from detectors.matching.spelling import one_edit_kind, typo_credibility
+from detectors.matching.spelling import one_edit_kind, respelled, typo_credibility
 from detectors.matching.transliteration import TRANSLIT, key_method
 
 # words naming what kind of body a name is: lists give one body under several of them
@@ -116,6 +117,8 @@ def short_word_changed(p: PairContext) -> float:
             continue
         if _one_word(p, q, c):  # one word in two scripts, romanized two ways
             continue
+        if respelled(q) == respelled(c):  # "defense", "defence"
+            continue
         if not (distinctive(q) or distinctive(c)):
             continue
         if one_edit_kind(q, c) == "change" and phonetic_key(q) != phonetic_key(c):
@@ -169,8 +172,10 @@ def no_word_exact(p: PairContext) -> float:
 
 def _one_word(p: PairContext, q: str, c: str) -> bool:
     """The same word, or, for names in two scripts, the same transliteration key
-    (`alignment.same_key`)."""
+    (`alignment.same_key`), or, for two Korean names, the same sound key (`korean.py`)."""
     if q == c:
+        return True
+    if korean_alike(q, c) and korean_name(p.query.tokens) and korean_name(p.candidate.tokens):
         return True
     return key_method(p.query, p.candidate) == TRANSLIT and same_key(q, c, p.weights)
 
