@@ -194,9 +194,6 @@ def _fuzzy_token_similarity(a: str, b: str) -> float:
     # that already looks alike: the key drops every vowel ("dabo"/"dubai" share it)
     if sim < SOUND_ALIKE and sim >= SOUND_ALIKE_MIN_RATIO and phonetic_key(a) == phonetic_key(b):
         sim = SOUND_ALIKE
-    # one name romanized twice ("araqi"/"araghi", "dahqan"/"dehghan": `romanized_alike`)
-    if sim < SOUND_ALIKE and sim >= SOUND_ALIKE_MIN_RATIO and romanized_alike(a, b):
-        sim = SOUND_ALIKE
     return sim if sim >= 0.75 else 0.0
 
 
@@ -209,6 +206,18 @@ def _nickname_similarity(a: str, b: str) -> float:
 
 def _no_similarity(a: str, b: str) -> float:
     return 0.0
+
+
+@lru_cache(maxsize=262_144)
+def _romanized_similarity(a: str, b: str) -> float:
+    """Two words of persons' names spelled too far apart for a typo but one name
+    romanized twice ("araqi"/"araghi", "dahqan"/"dehghan": `romanized_alike`). Not
+    for companies: a brand one letter or two away is another brand as often."""
+    if a.isdigit() or b.isdigit() or min(len(a), len(b)) < 4:
+        return 0.0
+    if fuzz.ratio(a, b) / 100.0 < SOUND_ALIKE_MIN_RATIO or not romanized_alike(a, b):
+        return 0.0
+    return SOUND_ALIKE
 
 
 KOREAN_SIMILARITY = 0.85  # two words of Korean names with one sound key (`korean.py`)
@@ -305,6 +314,7 @@ def align(query: AnalyzedName, candidate: AnalyzedName, weights: TokenWeights) -
     fuzzy = _fuzzy_token_similarity
     # a given name against its nickname ("bill", "william"), as for initials: persons only
     nick = _nickname_similarity if initials else _no_similarity
+    roman = _romanized_similarity if initials else _no_similarity
     # two Korean names romanized in two systems ("Chang Kyong Hwa", "Jang Gyeong Hwa")
     korean = _no_similarity
     if initials and korean_name(q_tokens) and korean_name(c_tokens):
@@ -319,7 +329,13 @@ def align(query: AnalyzedName, candidate: AnalyzedName, weights: TokenWeights) -
 
     scored = sorted(
         [
-            (1.0 if q == c else fuzzy(q, c) or nick(q, c) or korean(q, c) or keyed(q, c), i, j)
+            (
+                1.0
+                if q == c
+                else fuzzy(q, c) or nick(q, c) or roman(q, c) or korean(q, c) or keyed(q, c),
+                i,
+                j,
+            )
             for i, q in enumerate(q_tokens)
             for j, c in enumerate(c_tokens)
             if (initials or (len(q) > 1 and len(c) > 1) or q == c)
