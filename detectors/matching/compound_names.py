@@ -70,7 +70,9 @@ def _forms(tokens: tuple[str, ...]) -> list[tuple[str, tuple[str, ...]]]:
     return out
 
 
+@lru_cache(maxsize=65_536)
 def _compounds(tokens: tuple[str, ...]) -> bool:
+    """The name may hold a compound: a word beginning "abd", or one of "din" or ending so."""
     return any(t.startswith("abd") or "d" in t[3:] or t in _DIN for t in tokens)
 
 

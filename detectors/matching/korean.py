@@ -50,9 +50,11 @@ def korean_word(word: str) -> bool:
     return len(word) <= 10 and _WORD.fullmatch(word) is not None
 
 
+@lru_cache(maxsize=65_536)
 def korean_name(tokens: tuple[str, ...]) -> bool:
     """A name of two words or more, each one or two romanized Korean syllables, one of
-    them at least a syllable alone (the family name): "Kim Jong Un", "Ri Che son"."""
+    them at least a syllable alone (the family name): "Kim Jong Un", "Ri Che son".
+    Remembered per name: a name meets many others."""
     return (
         len(tokens) >= 2
         and all(korean_word(t) for t in tokens)
