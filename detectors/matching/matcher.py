@@ -240,7 +240,12 @@ class Matcher:
         order, within = order[within < s.names_per_entry], within[within < s.names_per_entry]
         # at equal cheap scores an entry not yet taken goes before another name of one taken
         order = order[np.lexsort((within, -compact[order], -prefilter[order], qi[order]))]
-        order = order[rank_within(qi[order]) < s.scored_per_query]
+        # the list names holding every word of the party name ("Bonggewen" in "Bonggewen
+        # Logistics Industrial"), or whose every word it holds, tie at the top of the cheap
+        # score: they are all scored, up to `scored_holding_per_query`, not the first few
+        rank = rank_within(qi[order])
+        holding = set_score[order] >= 100
+        order = order[(rank < s.scored_per_query) | (holding & (rank < s.scored_holding_per_query))]
         return pd.DataFrame(
             {"query": qi[order], "name_id": ci[order], "prefilter": prefilter[order]}
         )

@@ -138,6 +138,15 @@ CAPS: tuple[ScoreCap, ...] = (
         reason="a name in Arabic script agrees with the Latin one only through skeletons of "
         "fewer than four letters, which many names share",
     ),
+    # A place or "International" shared is no more telling than a generic word: "Dubai
+    # Hongha Logistics" against "DUBAI HONGBAI LOGISTICS" is another firm in one city.
+    ScoreCap(
+        "distinctive_word_far",
+        at_least=1.0,
+        score=0.40,
+        reason="only generic words, places or common words agree; the distinctive word is "
+        "two edits or more from the listed one and no believable typo of it",
+    ),
     ScoreCap(
         "one_word_differs",
         at_least=1.0,

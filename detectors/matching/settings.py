@@ -41,6 +41,7 @@ class MatchSettings:
     prefilter: float = 0.55
     prefilter_margin: float = 0.3
     scored_per_query: int = 5
+    scored_holding_per_query: int = 5
     names_per_entry: int = 2
     screen_workers: int = 2
     parallel_min_chunks: int = 4
@@ -74,6 +75,7 @@ class MatchSettings:
             prefilter=float(index.get("prefilter", 0.55)),
             prefilter_margin=float(index.get("prefilter_margin", 0.3)),
             scored_per_query=int(index.get("scored_per_query", 5)),
+            scored_holding_per_query=int(index.get("scored_holding_per_query", 5)),
             names_per_entry=int(index.get("names_per_entry", 2)),
             screen_workers=int(index.get("screen_workers", 2)),
             parallel_min_chunks=int(index.get("parallel_min_chunks", 4)),

@@ -155,3 +155,16 @@ def test_a_cache_from_another_version_is_refused(settings, tmp_path):
     stale.write_bytes(pickle.dumps(("entries", "names", "index", "addresses")))
     with pytest.raises(ValueError, match="rebuild"):
         Matcher.load(stale, settings)
+
+
+def test_a_brand_alone_hits_every_entry_holding_it(settings):
+    from tests.matching.conftest import entry
+    from watchlists.model import entries_to_frame
+
+    trades = ["Logistics", "Trading", "Electronics", "Technology", "Import Export",
+              "Shipping", "Development", "Industrial Group"]  # fmt: skip
+    listed = [entry(f"t:{i}", f"Bonggewen {t} Co., Ltd.") for i, t in enumerate(trades)]
+    others = [entry(f"o:{i}", f"Mavong {t} Ltd") for i, t in enumerate(trades)]
+    matcher = Matcher.build(entries_to_frame(listed + others), settings)
+    hits = matcher.screen(pd.DataFrame({"party_id": ["p1"], "name": ["Bonggewen"]}))
+    assert set(hits["entry_id"]) == {f"t:{i}" for i in range(len(trades))}

@@ -209,3 +209,17 @@ def test_screening_keeps_the_typo_and_drops_the_near_namesakes(settings):
     )
     hits = matcher.screen(parties)
     assert set(hits["party_id"]) == {"typo"}
+
+
+def test_a_shared_place_and_a_far_distinctive_word_is_capped_and_says_why(settings):
+    scored = score_pairs(
+        pd.DataFrame(
+            {"name1": ["Dubai Hongha Logistics JSC"], "name2": ["DUBAI HONGBAI LOGISTICS GMBH"]}
+        ),
+        settings,
+    )
+    assert scored["score"].iat[0] < min(settings.role_thresholds.values())
+    assert (
+        "capped at 0.40: only generic words, places or common words agree"
+        in scored["explanation"].iat[0]
+    )

@@ -30,6 +30,7 @@ from detectors.matching.features.kinds import (
     person_against_company,
     person_company_one_word,
 )
+from detectors.matching.features.namesakes import distinctive_word_far
 from detectors.matching.features.overlap import (
     acronym_match,
     compact_score,
@@ -206,6 +207,12 @@ FEATURES: tuple[Feature, ...] = (
         short_skeleton_agreement,
         "a name in Arabic script against a Latin one agrees only through skeleton words of "
         "fewer than four letters in all (consonants and written long vowels)",
+    ),
+    Feature(
+        "distinctive_word_far",
+        distinctive_word_far,
+        "company names agree exactly only on generic words, places or common words, and "
+        "the distinctive word is two edits or more from the other's, not a believable typo",
     ),
     Feature("weak_alias", weak_alias, "the list name is a weak alias"),
     Feature("country", country_agree, "party country is (+1) or is not (-1) one of the entry's"),
