@@ -21,7 +21,7 @@ from cases.grouping import case_priority
 from cases.model import CaseDraft, CaseFlag
 from cases.policy import load_case_policy
 from cases.store import CaseStore
-from cases.tables import case_contents, cases
+from cases.tables import case_matches, cases
 from detectors.base import empty_flags
 from detectors.network.flags import customer_node, network_flags, related_parties
 from detectors.network.graph import Network, build_network
@@ -206,32 +206,33 @@ def ownership_network(
 
 
 def store_context(engine: sa.Engine) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """From the case store: the listed parties of past cases (party, listed_as) and every
-    customer's cases (party, case_id, status), the latest first."""
+    """From the case store: the listed parties of past cases (party, listed_as; from the
+    cases' watchlist matches, `case_matches`, in the cases' order and each case's) and
+    every customer's cases (party, case_id, status), the latest first."""
     with engine.connect() as conn:
         rows = conn.execute(
             sa.select(cases.c.case_id, cases.c.case_key, cases.c.status).order_by(
                 cases.c.seq.desc()
             )
         ).all()
+        m = case_matches.c
         matched = conn.execute(
-            sa.select(cases.c.case_id, cases.c.case_key, case_contents.c.content_json)
-            .join(case_contents, case_contents.c.case_id == cases.c.case_id)
-            .where(case_contents.c.content_json.like('%"watchlist_matches":[{%'))
-        ).all()
+            sa.select(cases.c.case_id, cases.c.case_key, m.role, m.party_name, m.list_name,
+                      m.matched_name)
+            .join(cases, cases.c.case_id == m.case_id)
+            .order_by(cases.c.seq, m.position)
+        ).all()  # fmt: skip
     cased = pd.DataFrame(
-        [(k.replace("customer:", "customer:", 1), i, s) for i, k, s in rows
-         if k.startswith("customer:")], columns=["party", "case_id", "status"],
-    )  # fmt: skip
+        [(k, i, s) for i, k, s in rows if k.startswith("customer:")],
+        columns=["party", "case_id", "status"],
+    )
     listed = []
-    for case_id, key, content in matched:
-        for match in json.loads(content).get("watchlist_matches") or []:
-            role, name = str(match.get("role", "")), str(match.get("party_name", ""))
-            why = f"{match.get('list', 'list')} hit of case {case_id}: {match.get('matched_name', '')}"
-            if role == "customer":
-                listed.append((key, why))
-            elif role in ROLE_KINDS:
-                listed.append((f"{ROLE_KINDS[role]}:{name}", why))
+    for case_id, key, role, name, list_name, matched_name in matched:
+        why = f"{list_name} hit of case {case_id}: {matched_name}"
+        if role == "customer":
+            listed.append((key, why))
+        elif role in ROLE_KINDS:
+            listed.append((f"{ROLE_KINDS[role]}:{name}", why))
     frame = pd.DataFrame(listed, columns=["party", "listed_as"])
     if len(frame):
         kinds = frame["party"].str.extract(r"^([a-z_]+):(.*)$")
