@@ -8,7 +8,7 @@ from __future__ import annotations
 import itertools
 import json
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,6 +34,8 @@ from detectors.schema import FLAG_COLUMNS
 NETWORK_ORDER_COLUMNS: tuple[str, ...] = (
     "transaction_id", "customer_id", "customer_name", "customer_since",
 )  # fmt: skip
+# the `owner_keys` of ownership rows (owner_name, owned_name, share, source), however had
+OwnerKeys = Callable[[pd.DataFrame], pd.DataFrame]
 # watchlist roles -> the network's party kinds (an intermediate consignee is not linked)
 ROLE_KINDS: dict[str, str] = {
     "ship_to": "consignee", "end_user": "end_user", "payer": "payer",
@@ -186,14 +188,17 @@ def _evidence_dicts(evidence: pd.Series) -> list[dict[str, Any]]:
 
 
 def ownership_network(
-    resolved: pd.DataFrame, orders: pd.DataFrame
+    resolved: pd.DataFrame, orders: pd.DataFrame, keys_of: OwnerKeys | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The links (LINK_COLUMNS) and the listed owners (party, listed_as) of the ownership
     data (`detectors.ownership.resolved_links`): an owned company whose name is a
     customer's is that customer, and two parties with the same owner are related through
-    it; an owner the matcher resolved to a list entry is a listed party."""
+    it; an owner the matcher resolved to a list entry is a listed party. `keys_of`: gives
+    the `owner_keys` of the ownership rows (kept from an earlier run), else made here."""
     owning = resolved[resolved["relation"] == "ownership"]
-    links = owner_links(owning[["owner_name", "owned_name", "share", "source"]], orders)
+    rows = owning[["owner_name", "owned_name", "share", "source"]]
+    keys = keys_of(rows) if keys_of is not None and len(rows) else None
+    links = owner_links(rows, orders, keys)
     on_list = owning[owning["owner_entry_id"].notna()].drop_duplicates("owner_name")
     listed = pd.DataFrame({
         "party": ("owner:" + name_key(on_list["owner_name"].astype("str"))).to_numpy(),
@@ -250,11 +255,13 @@ def related_network(
     ownership: OwnershipScreen | None,
     settings: Mapping[str, Any],
     as_of: pd.Timestamp,
+    owner_keys: OwnerKeys | None = None,
 ) -> RunNetwork:
     """The network of a run: `links` (its orders' and the kept history's, `distinct`)
     with the ownership data's, the listed parties (this run's watchlist hits among
     `hit_flags`, the store's past cases, the owners on a list), the store's cases, and
-    what it all gives each of the run's customers (`orders`: NETWORK_ORDER_COLUMNS)."""
+    what it all gives each of the run's customers (`orders`: NETWORK_ORDER_COLUMNS).
+    `owner_keys`: the ownership rows' keys kept from an earlier run (`ownership_network`)."""
     store = CaseStore(store_url, load_case_policy())
     try:
         listed_before, cased = store_context(store.engine)
@@ -262,7 +269,7 @@ def related_network(
         store.close()
     listed = pd.concat([listed_from_hits(hit_flags, orders), listed_before], ignore_index=True)
     if ownership is not None:
-        owned, listed_owners = ownership_network(resolved_links(ownership), orders)
+        owned, listed_owners = ownership_network(resolved_links(ownership), orders, owner_keys)
         # no order link has an owner for key: the two sets of links never meet
         links = pd.concat([links, owned], ignore_index=True)
         listed = pd.concat([listed, listed_owners], ignore_index=True)

@@ -241,26 +241,50 @@ def _rekeyed(codes: np.ndarray, keys: pd.Series, prefix: str) -> Coded:
     return lookup[codes], _text_array(prefix + pd.Series(key_texts, dtype="str"))
 
 
-def owner_links(ownership: pd.DataFrame, customers: pd.DataFrame) -> pd.DataFrame:
+def owner_links(
+    ownership: pd.DataFrame, customers: pd.DataFrame, keys: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Links from ownership data: columns owner_name, owned_name, share (percent), source.
     An owned name that is a customer's name (same name key) is that customer; any other is
     a party of its own kind `company` (the owner's node when it owns another in turn). The
-    owner is the key: two parties with the same owner are related through it."""
+    owner is the key: two parties with the same owner are related through it. `keys`: the
+    `owner_keys` of `ownership` when made already (they depend on it alone)."""
     if ownership.empty:
         return empty_links()
+    keys = (owner_keys(ownership) if keys is None else keys).set_axis(ownership.index)
     known = customers.dropna(subset=["customer_name"]).drop_duplicates("customer_id")
     by_name = pd.Series(
         ("customer:" + known["customer_id"].astype("str")).to_numpy(),
         index=name_key(known["customer_name"]).to_numpy(),
     )
     by_name = by_name[~by_name.index.duplicated()]
-    owned_key = name_key(ownership["owned_name"])
-    owner_key = name_key(ownership["owner_name"])
+    owned_key = keys["owned_key"]
     owned = owned_key.map(by_name)
     kind = pd.Series("customer", index=ownership.index).where(owned.notna(), "company")
     # a company that owns another in turn is one node, its owner node: a chain stays a chain
-    owned = owned.fillna(("owner:" + owned_key).where(among(owned_key, owner_key.dropna())))
+    owned = owned.fillna(("owner:" + owned_key).where(keys["owns"].to_numpy(dtype=bool)))
     owned = owned.fillna("company:" + owned_key)
+    owner = "owner:" + keys["owner_key"]
+    frame = pd.DataFrame({
+        "party": owned.to_numpy(), "party_kind": kind.to_numpy(),
+        "party_name": ownership["owned_name"].to_numpy(), "key": owner.to_numpy(),
+        "link": "owner", "value": keys["value"].to_numpy(),
+    })  # fmt: skip
+    return distinct([frame.astype("str")])
+
+
+# what `owner_keys` gives for the same ownership rows: bump it when that changes
+OWNER_KEYS_FORMAT = "1"
+
+
+def owner_keys(ownership: pd.DataFrame) -> pd.DataFrame:
+    """What `owner_links` makes of the ownership rows alone, one row each: the name keys
+    of the owned company and of the owner (`owned_key`, `owner_key`), whether the owned
+    company owns another in turn (`owns`), and the link's text (`value`: the owner, its
+    share and the source). The same for the same rows whatever the orders: a run can keep
+    them with its ownership snapshot."""
+    owned_key = name_key(ownership["owned_name"])
+    owner_key = name_key(ownership["owner_name"])
     source = ownership["source"] if "source" in ownership else pd.Series("", index=ownership.index)
     source = source.fillna("").astype("str")
     value = (
@@ -268,13 +292,11 @@ def owner_links(ownership: pd.DataFrame, customers: pd.DataFrame) -> pd.DataFram
         + share_texts(ownership.get("share"), ownership.index)
         + (", source " + source).where(source != "", "")
     )
-    owner = "owner:" + owner_key
-    frame = pd.DataFrame({
-        "party": owned.to_numpy(), "party_kind": kind.to_numpy(),
-        "party_name": ownership["owned_name"].to_numpy(), "key": owner.to_numpy(),
-        "link": "owner", "value": value.to_numpy(),
-    })  # fmt: skip
-    return distinct([frame.astype("str")])
+    return pd.DataFrame({
+        "owned_key": owned_key.to_numpy(), "owner_key": owner_key.to_numpy(),
+        "owns": among(owned_key, owner_key.dropna()).to_numpy(dtype=bool),
+        "value": value.to_numpy(),
+    }).astype({"owned_key": "str", "owner_key": "str", "value": "str"})  # fmt: skip
 
 
 def share_texts(shares: pd.Series | None, index: pd.Index) -> pd.Series:
