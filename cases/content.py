@@ -7,7 +7,7 @@ lines and parties); the store keeps it beside the indexed workflow columns.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
@@ -123,6 +123,21 @@ def merge_content(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
 
 # one encoder for every call: json.dumps with options builds a new one each time
 _COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+def match_rows(case_id: str, content: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The `case_matches` rows of a case's watchlist matches, in the content's order, each
+    field the text the match gives it (`str`; a missing role, party or matched name "",
+    a missing list "list"): what the network reads of past cases' hits."""
+    return [
+        {
+            "case_id": case_id, "position": position, "role": str(match.get("role", "")),
+            "party_name": str(match.get("party_name", "")),
+            "list_name": str(match.get("list", "list")),
+            "matched_name": str(match.get("matched_name", "")),
+        }
+        for position, match in enumerate(content.get("watchlist_matches") or [])
+    ]  # fmt: skip
 
 
 def dumps(value: Any) -> str:

@@ -34,6 +34,7 @@ from cases.content import (
     event_record,
     evidence_record,
     higher_priority,
+    match_rows,
     merge_content,
 )
 from cases.model import Case, CaseDraft
@@ -345,6 +346,7 @@ def _write(conn: Connection, batch: _Batch, touched: dict[str, _OpenCase], run_i
         conn.execute(
             t.cases.update().where(t.cases.c.case_id == sa.bindparam("b_case_id")), updates
         )
+    _write_matches(conn, touched.values())
     # the events continue each case's hash chain (the upsert holds the store's write lock)
     chain_rows(
         batch.events, case_heads(conn, {e["case_id"] for e in batch.events} - set(batch.new_cases))
@@ -358,6 +360,22 @@ def _write(conn: Connection, batch: _Batch, touched: dict[str, _OpenCase], run_i
     ):
         if rows:
             _insert(conn, table, rows)
+
+
+def _write_matches(conn: Connection, touched: Iterable[_OpenCase]) -> None:
+    """The `case_matches` rows of the cases whose watchlist matches are new or changed
+    (a case's rows replaced whole)."""
+    changed = [
+        case for case in touched
+        if case.inserted or (case.old_content or {}).get("watchlist_matches")
+        != case.content.get("watchlist_matches")
+    ]  # fmt: skip
+    stale = [case.case_id for case in changed if not case.inserted]
+    for part in chunks(stale):
+        conn.execute(t.case_matches.delete().where(t.case_matches.c.case_id.in_(part)))
+    rows = [row for case in changed for row in match_rows(case.case_id, case.content)]
+    if rows:
+        _insert(conn, t.case_matches, rows)
 
 
 def _insert(conn: Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:

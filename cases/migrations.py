@@ -23,6 +23,7 @@ from alembic.config import Config
 from sqlalchemy.engine import Connection, Engine
 
 from cases.schema_v5 import v5_queue_search_and_attachments
+from cases.schema_v6 import v6_case_matches
 from flows.errors import RunFailure
 
 Migration = Callable[[Connection], None]
@@ -319,6 +320,7 @@ MIGRATIONS: tuple[tuple[int, Migration], ...] = (
     (3, _v3_queue_indexes),
     (4, _v4_accounts_sessions_and_audit_chain),
     (5, v5_queue_search_and_attachments),
+    (6, v6_case_matches),
 )
 LATEST_VERSION = MIGRATIONS[-1][0]
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import itertools
 import json
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,7 +21,7 @@ from cases.grouping import case_priority
 from cases.model import CaseDraft, CaseFlag
 from cases.policy import load_case_policy
 from cases.store import CaseStore
-from cases.tables import case_contents, cases
+from cases.tables import case_matches, cases
 from detectors.base import empty_flags
 from detectors.network.flags import customer_node, network_flags, related_parties
 from detectors.network.graph import Network, build_network
@@ -34,6 +34,8 @@ from detectors.schema import FLAG_COLUMNS
 NETWORK_ORDER_COLUMNS: tuple[str, ...] = (
     "transaction_id", "customer_id", "customer_name", "customer_since",
 )  # fmt: skip
+# the `owner_keys` of ownership rows (owner_name, owned_name, share, source), however had
+OwnerKeys = Callable[[pd.DataFrame], pd.DataFrame]
 # watchlist roles -> the network's party kinds (an intermediate consignee is not linked)
 ROLE_KINDS: dict[str, str] = {
     "ship_to": "consignee", "end_user": "end_user", "payer": "payer",
@@ -186,14 +188,17 @@ def _evidence_dicts(evidence: pd.Series) -> list[dict[str, Any]]:
 
 
 def ownership_network(
-    resolved: pd.DataFrame, orders: pd.DataFrame
+    resolved: pd.DataFrame, orders: pd.DataFrame, keys_of: OwnerKeys | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The links (LINK_COLUMNS) and the listed owners (party, listed_as) of the ownership
     data (`detectors.ownership.resolved_links`): an owned company whose name is a
     customer's is that customer, and two parties with the same owner are related through
-    it; an owner the matcher resolved to a list entry is a listed party."""
+    it; an owner the matcher resolved to a list entry is a listed party. `keys_of`: gives
+    the `owner_keys` of the ownership rows (kept from an earlier run), else made here."""
     owning = resolved[resolved["relation"] == "ownership"]
-    links = owner_links(owning[["owner_name", "owned_name", "share", "source"]], orders)
+    rows = owning[["owner_name", "owned_name", "share", "source"]]
+    keys = keys_of(rows) if keys_of is not None and len(rows) else None
+    links = owner_links(rows, orders, keys)
     on_list = owning[owning["owner_entry_id"].notna()].drop_duplicates("owner_name")
     listed = pd.DataFrame({
         "party": ("owner:" + name_key(on_list["owner_name"].astype("str"))).to_numpy(),
@@ -206,32 +211,33 @@ def ownership_network(
 
 
 def store_context(engine: sa.Engine) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """From the case store: the listed parties of past cases (party, listed_as) and every
-    customer's cases (party, case_id, status), the latest first."""
+    """From the case store: the listed parties of past cases (party, listed_as; from the
+    cases' watchlist matches, `case_matches`, in the cases' order and each case's) and
+    every customer's cases (party, case_id, status), the latest first."""
     with engine.connect() as conn:
         rows = conn.execute(
             sa.select(cases.c.case_id, cases.c.case_key, cases.c.status).order_by(
                 cases.c.seq.desc()
             )
         ).all()
+        m = case_matches.c
         matched = conn.execute(
-            sa.select(cases.c.case_id, cases.c.case_key, case_contents.c.content_json)
-            .join(case_contents, case_contents.c.case_id == cases.c.case_id)
-            .where(case_contents.c.content_json.like('%"watchlist_matches":[{%'))
-        ).all()
+            sa.select(cases.c.case_id, cases.c.case_key, m.role, m.party_name, m.list_name,
+                      m.matched_name)
+            .join(cases, cases.c.case_id == m.case_id)
+            .order_by(cases.c.seq, m.position)
+        ).all()  # fmt: skip
     cased = pd.DataFrame(
-        [(k.replace("customer:", "customer:", 1), i, s) for i, k, s in rows
-         if k.startswith("customer:")], columns=["party", "case_id", "status"],
-    )  # fmt: skip
+        [(k, i, s) for i, k, s in rows if k.startswith("customer:")],
+        columns=["party", "case_id", "status"],
+    )
     listed = []
-    for case_id, key, content in matched:
-        for match in json.loads(content).get("watchlist_matches") or []:
-            role, name = str(match.get("role", "")), str(match.get("party_name", ""))
-            why = f"{match.get('list', 'list')} hit of case {case_id}: {match.get('matched_name', '')}"
-            if role == "customer":
-                listed.append((key, why))
-            elif role in ROLE_KINDS:
-                listed.append((f"{ROLE_KINDS[role]}:{name}", why))
+    for case_id, key, role, name, list_name, matched_name in matched:
+        why = f"{list_name} hit of case {case_id}: {matched_name}"
+        if role == "customer":
+            listed.append((key, why))
+        elif role in ROLE_KINDS:
+            listed.append((f"{ROLE_KINDS[role]}:{name}", why))
     frame = pd.DataFrame(listed, columns=["party", "listed_as"])
     if len(frame):
         kinds = frame["party"].str.extract(r"^([a-z_]+):(.*)$")
@@ -249,11 +255,13 @@ def related_network(
     ownership: OwnershipScreen | None,
     settings: Mapping[str, Any],
     as_of: pd.Timestamp,
+    owner_keys: OwnerKeys | None = None,
 ) -> RunNetwork:
     """The network of a run: `links` (its orders' and the kept history's, `distinct`)
     with the ownership data's, the listed parties (this run's watchlist hits among
     `hit_flags`, the store's past cases, the owners on a list), the store's cases, and
-    what it all gives each of the run's customers (`orders`: NETWORK_ORDER_COLUMNS)."""
+    what it all gives each of the run's customers (`orders`: NETWORK_ORDER_COLUMNS).
+    `owner_keys`: the ownership rows' keys kept from an earlier run (`ownership_network`)."""
     store = CaseStore(store_url, load_case_policy())
     try:
         listed_before, cased = store_context(store.engine)
@@ -261,7 +269,7 @@ def related_network(
         store.close()
     listed = pd.concat([listed_from_hits(hit_flags, orders), listed_before], ignore_index=True)
     if ownership is not None:
-        owned, listed_owners = ownership_network(resolved_links(ownership), orders)
+        owned, listed_owners = ownership_network(resolved_links(ownership), orders, owner_keys)
         # no order link has an owner for key: the two sets of links never meet
         links = pd.concat([links, owned], ignore_index=True)
         listed = pd.concat([listed, listed_owners], ignore_index=True)

@@ -38,6 +38,19 @@ case_contents = sa.Table(
     sa.Column("content_json", sa.Text, nullable=False),
 )
 
+# the watchlist matches of each case's content, one row each in the content's order (see
+# `cases.content.match_rows`): the listed parties of past cases, read without the contents
+case_matches = sa.Table(
+    "case_matches",
+    metadata,
+    sa.Column("case_id", sa.String(16), primary_key=True),
+    sa.Column("position", sa.Integer, primary_key=True),
+    sa.Column("role", sa.Text, nullable=False),
+    sa.Column("party_name", sa.Text, nullable=False),
+    sa.Column("list_name", sa.Text, nullable=False),
+    sa.Column("matched_name", sa.Text, nullable=False),
+)
+
 # the number of cases by status, priority and waiting decision, kept by triggers
 case_counts = sa.Table(
     "case_counts",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, date, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ import pandas as pd
 from prefect import flow, get_run_logger, task
 from prefect.utilities.annotations import quote
 
-from cases.related import NETWORK_ORDER_COLUMNS, RunNetwork, related_network
+from cases.related import NETWORK_ORDER_COLUMNS, OwnerKeys, RunNetwork, related_network
 from detectors.network.links import contact_rules, order_columns, order_links
 from detectors.ownership import resolution_report
 from flows.assembly import RunSetup, add_ml, anomaly_refit_needed, prepare_run
@@ -36,6 +37,7 @@ from flows.ingest.partitions import (
 )
 from flows.ingest.sources import expand_inputs, expand_sources
 from flows.outputs import read_parts, read_parts_flags, write_outputs
+from flows.owner_keys import kept_owner_keys
 from flows.partition_tasks import (
     PartitionResult,
     anomaly_training_rows,
@@ -360,9 +362,18 @@ def relate_parties(
         setup.ownership,
         settings,
         pd.Timestamp(as_of),
+        owner_keys_of(workspace, setup.ownership),
     )
     network.counts.update(tally.counts())
     return network
+
+
+def owner_keys_of(workspace: Workspace, ownership: Any) -> OwnerKeys | None:
+    """The ownership rows' keys kept beside the active ownership snapshot (`flows.owner_keys`)."""
+    snapshot = getattr(ownership, "snapshot", None) or {}
+    if not snapshot.get("id"):
+        return None
+    return partial(kept_owner_keys, workspace.ownership / str(snapshot["id"]))
 
 
 def each_partition(

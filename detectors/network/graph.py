@@ -53,10 +53,11 @@ def key_kinds(keys: pd.Series) -> pd.Series:
 
 def build_network(links: pd.DataFrame, max_parties_per_key: int = 25) -> Network:
     """The network over `links` (LINK_COLUMNS, one row per party and key: `distinct`)."""
-    links = with_key_parties(links)
-    key_codes, keys = pd.factorize(links["key"])
+    key_codes, _ = pd.factorize(links["key"])
+    links, key_codes = with_key_parties(links, key_codes)
     # the parties on each row's key (none on a missing key)
-    sharing = np.bincount(key_codes[key_codes >= 0], minlength=len(keys) + 1)[key_codes]
+    keys = int(key_codes.max()) + 1 if len(key_codes) else 0
+    sharing = np.bincount(key_codes[key_codes >= 0], minlength=keys + 1)[key_codes]
     sharing[key_codes < 0] = 0
     common = links[sharing > max_parties_per_key]
     common_keys = common.groupby(["key", "link"], sort=True).size().rename("parties").reset_index()
@@ -65,23 +66,28 @@ def build_network(links: pd.DataFrame, max_parties_per_key: int = 25) -> Network
     return Network(index.links, index_groups(index), common_keys, index)
 
 
-def with_key_parties(links: pd.DataFrame) -> pd.DataFrame:
+def with_key_parties(links: pd.DataFrame, key_codes: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
     """`links` (one row per party and key) plus, for every key that is a party (a payer, a
     forwarder, an owner ...), the party's own row on its key, so that it is found among the
-    parties sharing the key (unless `links` has that row already)."""
+    parties sharing the key (unless `links` has that row already); with the rows' key
+    codes (`key_codes`: those of `links`, a number per distinct key, -1 for none)."""
     kinds = key_kinds(links["key"])
-    named = ~among(kinds, list(CONTACT_LINKS)) & kinds.notna()
+    named = (~among(kinds, list(CONTACT_LINKS)) & kinds.notna()).to_numpy(dtype=bool)
     if not named.any():
-        return links
-    own = links[named].drop_duplicates("key")
+        return links, key_codes
+    rows = np.flatnonzero(named)
+    rows = rows[first_of_codes(pd.factorize(key_codes[rows])[0])]  # each key's first row
+    own = links.take(rows)
     # the one (party, key) an own row can repeat: a party already on its own key
-    own = own[~among(own["key"], links.loc[links["party"] == links["key"], "key"])]
+    fresh = ~among(own["key"], links.loc[links["party"] == links["key"], "key"]).to_numpy()
+    own, rows = own[fresh], rows[fresh]
     own = pd.DataFrame({
-        "party": own["key"].array, "party_kind": kinds[named].loc[own.index].array,
+        "party": own["key"].array, "party_kind": kinds.take(rows).array,
         "party_name": own["value"].array, "key": own["key"].array,
         "link": own["link"].array, "value": own["value"].array,
     })  # fmt: skip
-    return pd.concat([links[list(LINK_COLUMNS)], own], ignore_index=True)
+    frame = pd.concat([links[list(LINK_COLUMNS)], own], ignore_index=True)
+    return frame, np.concatenate([key_codes, key_codes[rows]])
 
 
 def groups(links: pd.DataFrame) -> pd.Series:

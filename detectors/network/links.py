@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -94,62 +94,197 @@ def order_columns() -> list[str]:
 
 def order_links(orders: pd.DataFrame, rules: ContactRules) -> pd.DataFrame:
     """The links of every party the orders name (columns of `order_columns()` that are
-    present; a missing one gives no links of its kind)."""
-    present = [c for c in order_columns() if c in orders]
-    rows = orders[present].take(first_rows(orders, present)).reset_index(drop=True)
-    customer = "customer:" + rows["customer_id"].astype("str")
-    names = rows.get("customer_name", customer)
-    parts = []
+    present; a missing one gives no links of its kind), one row per (party, key): the
+    first order line that gives it (its name and value texts).
+
+    Made on integer codes: each column is numbered once (`pd.factorize`), a key computed
+    once per distinct value, the first line of each (party, key) found on the codes, and
+    only those lines become text. No two kinds of link share a (party, key) (a customer's
+    keys are its contacts and the parties it names; a named party's keys its addresses),
+    so each kind is made distinct on its own."""
+    coded = _CodedOrders(orders)
+    if "customer_id" not in coded.present:
+        return empty_links()
+    customer = coded.texts("customer_id", prefix="customer:")
+    names = "customer_name" if "customer_name" in coded.present else None
     contacts = {
-        "address": lambda: address_keys(rows["customer_address"], rules.abbreviations),
-        "phone": lambda: phone_keys(
-            rows["customer_phone"], _column(rows, "customer_country"), rules.calling_codes
-        ),
-        "email_domain": lambda: email_domain_keys(rows["customer_email"], rules.free_mail),
-        "website": lambda: website_keys(rows["customer_website"]),
+        "address": ("customer_address", lambda u: address_keys(u, rules.abbreviations)),
+        "email_domain": ("customer_email", lambda u: email_domain_keys(u, rules.free_mail)),
+        "website": ("customer_website", website_keys),
     }
-    sources = {
-        "address": "customer_address",
-        "phone": "customer_phone",
-        "email_domain": "customer_email",
-        "website": "customer_website",
-    }
-    for link, column in sources.items():
-        if column in rows:
-            parts.append(_links(customer, "customer", names, contacts[link](), link, rows[column]))
-    for kind, name_column, address_column in ORDER_PARTIES:
-        if name_column not in rows:
+    parts = []
+    for link in CONTACT_LINKS:
+        if link == "phone":
+            if "customer_phone" in coded.present:
+                parts.append(coded.links(customer, "customer", names, coded.phones(rules),
+                                         link, "customer_phone"))  # fmt: skip
             continue
-        party_name = rows[name_column]
-        party = kind + ":" + name_key(party_name)
+        column, keys = contacts[link]
+        if column in coded.present:
+            key = coded.keys(column, keys, prefix=link + ":")
+            parts.append(coded.links(customer, "customer", names, key, link, column))
+    for kind, name_column, address_column in ORDER_PARTIES:
+        if name_column not in coded.present:
+            continue
+        party = coded.keys(name_column, name_key, prefix=kind + ":")
         # the customer names the party: the party itself is the key
-        parts.append(_links(customer, "customer", names, party, kind, party_name))
-        if address_column and address_column in rows:
-            keys = address_keys(rows[address_column], rules.abbreviations)
-            parts.append(_links(party, kind, party_name, keys, "address", rows[address_column]))
-    return distinct(parts)
+        parts.append(coded.links(customer, "customer", names, party, kind, name_column))
+        if address_column and address_column in coded.present:
+            key = coded.keys(address_column, lambda u: address_keys(u, rules.abbreviations),
+                             prefix="address:")  # fmt: skip
+            parts.append(coded.links(party, kind, name_column, key, "address", address_column))
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return empty_links()
+    return pd.concat(parts, ignore_index=True).astype("str")
 
 
-def owner_links(ownership: pd.DataFrame, customers: pd.DataFrame) -> pd.DataFrame:
+# a column of the orders as codes per line (-1: missing) and the text of each code
+Coded = tuple[np.ndarray, pa.Array]
+
+
+class _CodedOrders:
+    """The orders' link columns numbered once each, and the links made on those numbers."""
+
+    def __init__(self, orders: pd.DataFrame) -> None:
+        self.orders = orders
+        self.present = [c for c in order_columns() if c in orders]
+        self._codes: dict[str, tuple[np.ndarray, pd.Series]] = {}
+
+    def column(self, name: str) -> tuple[np.ndarray, pd.Series]:
+        """The codes of a column's lines (-1 missing) and its distinct texts."""
+        if name not in self._codes:
+            codes, uniques = pd.factorize(self.orders[name].astype("str"))
+            self._codes[name] = (codes, pd.Series(uniques, dtype="str"))
+        return self._codes[name]
+
+    def texts(self, name: str, prefix: str) -> Coded:
+        codes, uniques = self.column(name)
+        return codes, _text_array(prefix + uniques)
+
+    def keys(self, name: str, keys: Callable[[pd.Series], pd.Series], prefix: str) -> Coded:
+        """`keys` of each distinct text of a column, as codes per line (-1: no key)."""
+        codes, uniques = self.column(name)
+        return _rekeyed(codes, keys(uniques), prefix)
+
+    def phones(self, rules: ContactRules) -> Coded:
+        """The phone key of each line, computed once per distinct (phone, country)."""
+        phones, phone_texts = self.column("customer_phone")
+        if "customer_country" in self.present:
+            countries, country_texts = self.column("customer_country")
+        else:
+            countries = np.full(len(phones), -1, dtype=np.int64)
+            country_texts = pd.Series([], dtype="str")
+        pair, _ = pd.factorize(phones.astype(np.int64) * (len(country_texts) + 1) + countries + 1)
+        first = first_of_codes(pair)
+        at_country = countries[first]
+        country = pd.Series(pd.array(
+            pa.array(country_texts.array).take(pa.array(at_country, mask=at_country < 0)),
+            dtype="str",
+        ))  # fmt: skip
+        at_phone = phones[first]
+        phone = pd.Series(pd.array(
+            pa.array(phone_texts.array).take(pa.array(at_phone, mask=at_phone < 0)), dtype="str"
+        ))  # fmt: skip
+        keys = phone_keys(phone, country, rules.calling_codes)
+        return _rekeyed(pair, keys, "phone:")
+
+    def links(
+        self,
+        party: Coded,
+        kind: str,
+        names: str | None,
+        key: Coded,
+        link: str,
+        values: str,
+    ) -> pd.DataFrame:
+        """LINK_COLUMNS of the first line of each (party, key) with both, in line order:
+        `names` and `values` the columns of the party's name and of the value (no names
+        column: the party's id)."""
+        party_codes, party_texts = party
+        key_codes, key_texts = key
+        lines = np.flatnonzero((party_codes >= 0) & (key_codes >= 0))
+        pairs = party_codes[lines].astype(np.int64) * (len(key_texts) + 1) + key_codes[lines]
+        lines = lines[first_of_codes(pd.factorize(pairs)[0])]
+        size = len(lines)
+        party_text = party_texts.take(pa.array(party_codes[lines]))
+        name_text = party_text if names is None else self._take(names, lines)
+        return pd.DataFrame({
+            "party": pd.array(party_text, dtype="str"),
+            "party_kind": pd.array(_repeated(kind, size), dtype="str"),
+            "party_name": pd.array(name_text, dtype="str"),
+            "key": pd.array(key_texts.take(pa.array(key_codes[lines])), dtype="str"),
+            "link": pd.array(_repeated(link, size), dtype="str"),
+            "value": pd.array(self._take(values, lines), dtype="str"),
+        })  # fmt: skip
+
+    def _take(self, name: str, lines: np.ndarray) -> pa.Array:
+        codes, uniques = self.column(name)
+        at = codes[lines]
+        return _text_array(uniques).take(pa.array(at, mask=at < 0))
+
+
+def _repeated(text: str, size: int) -> pa.Array:
+    return pa.array([text], type=pa.large_string()).take(pa.array(np.zeros(size, dtype=np.int64)))
+
+
+def _text_array(texts: pd.Series) -> pa.Array:
+    found = pa.array(texts.astype("str").array)
+    return found.combine_chunks() if isinstance(found, pa.ChunkedArray) else found
+
+
+def _rekeyed(codes: np.ndarray, keys: pd.Series, prefix: str) -> Coded:
+    """Codes of distinct values (`codes`, -1 missing) turned into codes of their `keys`
+    (one per distinct value; missing: -1), with the keys' texts behind `prefix`."""
+    key_codes, key_texts = pd.factorize(keys.astype("str"))
+    lookup = np.append(key_codes, -1)  # a missing value (-1) has no key
+    return lookup[codes], _text_array(prefix + pd.Series(key_texts, dtype="str"))
+
+
+def owner_links(
+    ownership: pd.DataFrame, customers: pd.DataFrame, keys: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Links from ownership data: columns owner_name, owned_name, share (percent), source.
     An owned name that is a customer's name (same name key) is that customer; any other is
     a party of its own kind `company` (the owner's node when it owns another in turn). The
-    owner is the key: two parties with the same owner are related through it."""
+    owner is the key: two parties with the same owner are related through it. `keys`: the
+    `owner_keys` of `ownership` when made already (they depend on it alone)."""
     if ownership.empty:
         return empty_links()
+    keys = (owner_keys(ownership) if keys is None else keys).set_axis(ownership.index)
     known = customers.dropna(subset=["customer_name"]).drop_duplicates("customer_id")
     by_name = pd.Series(
         ("customer:" + known["customer_id"].astype("str")).to_numpy(),
         index=name_key(known["customer_name"]).to_numpy(),
     )
     by_name = by_name[~by_name.index.duplicated()]
-    owned_key = name_key(ownership["owned_name"])
-    owner_key = name_key(ownership["owner_name"])
+    owned_key = keys["owned_key"]
     owned = owned_key.map(by_name)
     kind = pd.Series("customer", index=ownership.index).where(owned.notna(), "company")
     # a company that owns another in turn is one node, its owner node: a chain stays a chain
-    owned = owned.fillna(("owner:" + owned_key).where(among(owned_key, owner_key.dropna())))
+    owned = owned.fillna(("owner:" + owned_key).where(keys["owns"].to_numpy(dtype=bool)))
     owned = owned.fillna("company:" + owned_key)
+    owner = "owner:" + keys["owner_key"]
+    frame = pd.DataFrame({
+        "party": owned.to_numpy(), "party_kind": kind.to_numpy(),
+        "party_name": ownership["owned_name"].to_numpy(), "key": owner.to_numpy(),
+        "link": "owner", "value": keys["value"].to_numpy(),
+    })  # fmt: skip
+    return distinct([frame.astype("str")])
+
+
+# what `owner_keys` gives for the same ownership rows: bump it when that changes
+OWNER_KEYS_FORMAT = "1"
+
+
+def owner_keys(ownership: pd.DataFrame) -> pd.DataFrame:
+    """What `owner_links` makes of the ownership rows alone, one row each: the name keys
+    of the owned company and of the owner (`owned_key`, `owner_key`), whether the owned
+    company owns another in turn (`owns`), and the link's text (`value`: the owner, its
+    share and the source). The same for the same rows whatever the orders: a run can keep
+    them with its ownership snapshot."""
+    owned_key = name_key(ownership["owned_name"])
+    owner_key = name_key(ownership["owner_name"])
     source = ownership["source"] if "source" in ownership else pd.Series("", index=ownership.index)
     source = source.fillna("").astype("str")
     value = (
@@ -157,13 +292,11 @@ def owner_links(ownership: pd.DataFrame, customers: pd.DataFrame) -> pd.DataFram
         + share_texts(ownership.get("share"), ownership.index)
         + (", source " + source).where(source != "", "")
     )
-    owner = "owner:" + owner_key
-    frame = pd.DataFrame({
-        "party": owned.to_numpy(), "party_kind": kind.to_numpy(),
-        "party_name": ownership["owned_name"].to_numpy(), "key": owner.to_numpy(),
-        "link": "owner", "value": value.to_numpy(),
-    })  # fmt: skip
-    return distinct([frame.astype("str")])
+    return pd.DataFrame({
+        "owned_key": owned_key.to_numpy(), "owner_key": owner_key.to_numpy(),
+        "owns": among(owned_key, owner_key.dropna()).to_numpy(dtype=bool),
+        "value": value.to_numpy(),
+    }).astype({"owned_key": "str", "owner_key": "str", "value": "str"})  # fmt: skip
 
 
 def share_texts(shares: pd.Series | None, index: pd.Index) -> pd.Series:
@@ -174,28 +307,6 @@ def share_texts(shares: pd.Series | None, index: pd.Index) -> pd.Series:
     codes, uniques = pd.factorize(pd.to_numeric(shares, errors="coerce"))
     texts = np.array([f" ({s:g} %)" for s in uniques.tolist()] + [""], dtype=object)
     return pd.Series(pd.array(texts[codes], dtype="str"), index=index)
-
-
-def _column(rows: pd.DataFrame, column: str) -> pd.Series:
-    return rows[column] if column in rows else pd.Series(pd.NA, index=rows.index, dtype="str")
-
-
-def _links(
-    party: pd.Series,
-    kind: str,
-    names: pd.Series,
-    keys: pd.Series,
-    link: str,
-    values: pd.Series,
-) -> pd.DataFrame:
-    key = (link + ":" + keys.astype("str")) if link in CONTACT_LINKS else keys.astype("str")
-    usable = (keys.notna() & party.notna()).to_numpy(dtype=bool)
-    return pd.DataFrame({
-        "party": party[usable].astype("str").array, "party_kind": kind,
-        "party_name": names[usable].astype("str").array,
-        "key": key[usable].array, "link": link,
-        "value": values[usable].astype("str").array,
-    })  # fmt: skip
 
 
 def distinct(frames: list[pd.DataFrame]) -> pd.DataFrame:

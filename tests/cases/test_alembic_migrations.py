@@ -56,7 +56,7 @@ def recorded(engine: sa.Engine) -> tuple[list[int], list[str]]:
 
 def test_one_alembic_revision_per_schema_version_in_a_line():
     scripts = ScriptDirectory.from_config(_alembic(None))
-    assert scripts.get_current_head() == revision_of(LATEST_VERSION) == "0005"
+    assert scripts.get_current_head() == revision_of(LATEST_VERSION) == "0006"
     chain = [r.revision for r in scripts.walk_revisions()][::-1]
     assert chain == [revision_of(n) for n, _ in MIGRATIONS]
     assert (SCRIPTS / "env.py").is_file()
@@ -65,7 +65,7 @@ def test_one_alembic_revision_per_schema_version_in_a_line():
 def test_a_new_store_is_at_alembics_head(store_url):
     store = CaseStore(store_url)
     assert store.schema_version == LATEST_VERSION
-    assert recorded(store.engine) == (list(range(1, LATEST_VERSION + 1)), ["0005"])
+    assert recorded(store.engine) == (list(range(1, LATEST_VERSION + 1)), ["0006"])
     store.close()
 
 
@@ -80,7 +80,7 @@ def test_a_version_1_store_from_before_alembic_opens_and_upgrades(store_url, mak
     store = CaseStore(store_url)
 
     assert store.schema_version == current_version(store.engine) == LATEST_VERSION
-    assert recorded(store.engine) == (list(range(1, LATEST_VERSION + 1)), ["0005"])
+    assert recorded(store.engine) == (list(range(1, LATEST_VERSION + 1)), ["0006"])
     old = store.get_case("C-000001")
     assert (old.status, old.risk_score, old.due_at) == ("open", 90, "2026-10-02T08:00:00Z")
     results = store.upsert_drafts([make_draft("NEW")], RunInfo("r1", datetime.now()))
@@ -95,8 +95,8 @@ def test_a_store_from_before_alembic_is_stamped_and_nothing_runs_twice(store_url
     engine.dispose()
 
     store = CaseStore(store_url)
-    assert recorded(store.engine) == (list(range(1, LATEST_VERSION + 1)), ["0005"])
+    assert recorded(store.engine) == (list(range(1, LATEST_VERSION + 1)), ["0006"])
     store.close()
     again = CaseStore(store_url)  # opening again applies nothing
-    assert recorded(again.engine) == (list(range(1, LATEST_VERSION + 1)), ["0005"])
+    assert recorded(again.engine) == (list(range(1, LATEST_VERSION + 1)), ["0006"])
     again.close()

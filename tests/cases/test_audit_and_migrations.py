@@ -87,7 +87,7 @@ def test_workspace_from_schema_v1_opens_and_upgrades(store_url, make_draft):
 
     store = CaseStore(store_url)
 
-    assert current_version(store.engine) == LATEST_VERSION == 5
+    assert current_version(store.engine) == LATEST_VERSION == 6
     old = store.get_case("C-000001")
     # version 5 gave the stored case its queue terms: it is found by its name
     with store.engine.connect() as conn:

@@ -15,7 +15,14 @@ from cases.related import ownership_network
 from detectors.network.contacts import address_keys
 from detectors.network.flags import RELATED_FIELDS, network_flags, related_parties
 from detectors.network.graph import LinkIndex, build_network, neighbourhood, neighbourhood_rows
-from detectors.network.links import among, contact_rules, first_rows, order_links, owner_links
+from detectors.network.links import (
+    LINK_COLUMNS,
+    among,
+    contact_rules,
+    first_rows,
+    order_links,
+    owner_links,
+)
 
 CONFIGS = Path(__file__).resolve().parents[2] / "configs"
 AS_OF = pd.Timestamp("2026-06-30")
@@ -378,3 +385,76 @@ def test_first_rows_are_the_rows_drop_duplicates_keeps():
         kept = frame.drop_duplicates(columns).index.to_numpy()
         assert np.array_equal(first_rows(frame, columns), kept)
     assert len(first_rows(frame.head(0), ["a"])) == 0
+
+
+def links_one_row_at_a_time(frame: pd.DataFrame, rules) -> pd.DataFrame:
+    """The links as the definition says them: every order line's links, in the order of
+    the kinds and then of the lines, the first of each (party, key) kept."""
+    from detectors.network.contacts import email_domain_keys, phone_keys, website_keys
+    from detectors.rules.policy import name_key
+
+    customer = "customer:" + frame["customer_id"].astype("str")
+    names = frame.get("customer_name", customer)
+    country = frame.get("customer_country", pd.Series(pd.NA, index=frame.index, dtype="str"))
+    kinds = [
+        ("address", "customer_address", lambda c: address_keys(c, rules.abbreviations)),
+        ("phone", "customer_phone", lambda c: phone_keys(c, country, rules.calling_codes)),
+        ("email_domain", "customer_email", lambda c: email_domain_keys(c, rules.free_mail)),
+        ("website", "customer_website", website_keys),
+    ]
+    rows = []
+
+    def add(party, kind, party_names, keys, link, values):
+        for p, n, k, v in zip(party, party_names, keys, values, strict=True):
+            if not pd.isna(p) and not pd.isna(k):
+                rows.append((p, kind, n, k, link, v))
+
+    for link, column, keys in kinds:
+        if column in frame:
+            add(customer, "customer", names, link + ":" + keys(frame[column]), link, frame[column])
+    for kind, name_column, address_column in (
+        ("consignee", "ship_to_name", "ship_to_address"),
+        ("end_user", "end_user_name", "end_user_address"),
+        ("payer", "payer_name", None),
+        ("forwarder", "freight_forwarder_name", None),
+    ):
+        if name_column not in frame:
+            continue
+        party = kind + ":" + name_key(frame[name_column])
+        add(customer, "customer", names, party, kind, frame[name_column])
+        if address_column in frame:
+            keys = "address:" + address_keys(frame[address_column], rules.abbreviations)
+            add(party, kind, frame[name_column], keys, "address", frame[address_column])
+    found = pd.DataFrame(rows, columns=list(LINK_COLUMNS)).drop_duplicates(["party", "key"])
+    return found.reset_index(drop=True).astype("str")
+
+
+@pytest.mark.parametrize("drop", [[], ["customer_country", "customer_name", "end_user_address"]])
+def test_order_links_are_each_lines_links_the_first_of_each_kept(rules, drop):
+    rng = np.random.default_rng(23)
+    size = 400
+
+    def pick(values: list) -> list:
+        return [values[i] for i in rng.integers(0, len(values), size)]
+
+    frame = pd.DataFrame({
+        "transaction_id": [f"T-{i}" for i in range(size)],
+        "customer_id": pick(["A", "B", "C", "D", None]),
+        "customer_name": pick(["Alpha Ltd", "ALPHA LTD.", "Beta", None]),
+        "customer_country": pick(["SG", "HK", "XX", None]),
+        "customer_address": pick(["12 Jalan Besar Rd, Singapore", "12 JALAN BESAR ROAD singapore",
+                                  "Unit 5", None, "8 Harbour Road, Wan Chai"]),
+        "customer_phone": pick(["+65 6123 4567", "6123 4567", "061234567", "12", None]),
+        "customer_email": pick(["a@acme.sg", "b@ACME.SG", "c@gmail.com", "bad", None]),
+        "customer_website": pick(["https://www.acme.sg/x", "acme.sg", None]),
+        "ship_to_name": pick(["Kowloon Trading", "KOWLOON TRADING LTD", "--", None]),
+        "ship_to_address": pick(["1 Nathan Road, Kowloon, HK", "1 nathan rd kowloon hk", None]),
+        "end_user_name": pick(["Lab One", "lab one", None]),
+        "end_user_address": pick(["9 Science Park Road, Singapore", None]),
+        "payer_name": pick(["Pay Co", "PAY CO.", None]),
+        "freight_forwarder_name": pick(["Fast Fwd", None]),
+    }).drop(columns=drop)  # fmt: skip
+    expected = links_one_row_at_a_time(frame, rules)
+    assert len(expected) > 30
+    pd.testing.assert_frame_equal(order_links(frame, rules), expected)
+    pd.testing.assert_frame_equal(order_links(frame.astype("str"), rules), expected)
