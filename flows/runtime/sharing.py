@@ -74,14 +74,14 @@ def share_out(work: Callable[[int], T], count: int, helpers: int) -> Iterator[T]
         finished = True
     finally:
         if finished and processes:  # every result is in: the helpers are ending on their own
-            reaper = threading.Thread(target=_reap, args=(processes,), daemon=True)
+            reaper = threading.Thread(target=_reap, args=(processes, taken), daemon=True)
             reaper.start()
             _REAPERS[:] = [r for r in _REAPERS if r.is_alive()] + [reaper]
         else:  # stopped early: a job failed, or the caller gave up
             for process in processes:
                 if process.is_alive():
                     process.kill()
-            _reap(processes)
+            _reap(processes, taken)
         results.close()
 
 
@@ -92,12 +92,17 @@ def wait_for_helpers() -> None:
         _REAPERS.pop().join()
 
 
-def _reap(processes: Sequence[multiprocessing.process.BaseProcess]) -> None:
+def _reap(processes: Sequence[multiprocessing.process.BaseProcess], taken: object) -> None:
     """Wait for the helpers' ends. Ending a fork of a large process takes a while (its
     memory map is taken down), and nothing waits on it once every result is in, so
-    that wait is left to a background thread."""
+    that wait is left to a background thread.
+
+    `taken`, the shared counter of jobs taken, is held until then: freed while a helper
+    still looks for its next job, its memory would go to the next sharing's counter,
+    and the helper would take that sharing's jobs (their results lost on its queue)."""
     for process in processes:
         process.join()
+    del taken
 
 
 def _help(

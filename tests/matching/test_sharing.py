@@ -34,6 +34,18 @@ def test_without_helpers_this_process_does_every_job():
     assert found == [(0, os.getpid()), (1, os.getpid()), (4, os.getpid())]
 
 
+def square(job: int) -> int:
+    return job * job
+
+
+def test_sharings_one_after_another_each_get_every_result():
+    # a helper of one sharing may still look for a job when the next sharing starts:
+    # it must not take the next sharing's jobs
+    for _ in range(200):
+        assert list(share_out(square, 4, helpers=1)) == [0, 1, 4, 9]
+        assert list(share_out(square, 3, helpers=0)) == [0, 1, 4]
+
+
 def test_no_job_gives_nothing():
     assert list(share_out(slow_square, 0, helpers=2)) == []
 
