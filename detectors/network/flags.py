@@ -27,7 +27,7 @@ from detectors.network.graph import (
     neighbourhood_rows,
     new_customer_groups,
 )
-from detectors.network.links import CONTACT_LINKS, LINK_TITLES, among
+from detectors.network.links import CONTACT_LINKS, LINK_TITLES, among, first_of_codes
 from detectors.schema import FLAG_COLUMNS
 
 LISTED_COLUMNS: tuple[str, ...] = ("party", "listed_as")  # a listed party and why
@@ -228,28 +228,38 @@ def related_parties(
         return {}
     # grouped by subject (a stable sort keeps each subject's links in the order met)
     by_subject = np.argsort(reach.subject, kind="stable")
-    left, far = reach.left[by_subject], reach.other[by_subject]
+    left, far, hop = reach.left[by_subject], reach.other[by_subject], reach.hop[by_subject]
+    # a record depends on its two link rows and hop only: the same second-hop party seen
+    # from several subjects is one record, built once and shared by their lists
+    rows = np.int64(len(index.party_of_row))
+    which, _ = pd.factorize((left * rows + far) * 3 + hop)
+    first = first_of_codes(which)
+    left, far, hop = left[first], far[first], hop[first]
     other = index.party_of_row[far]
     mine = [index.column(c)[left].tolist() for c in ("party", "link", "value")]
     theirs = [index.column(c)[far].tolist() for c in ("party", "party_kind", "party_name")]
     # the text of why, once per link row followed (a subject's own rows recur)
-    at, rows = pd.factorize(left)
+    at, via_rows = pd.factorize(left)
     texts = [
         f"{LINK_TITLES.get(link, link)} {value}"
         if isinstance(link, str) and isinstance(value, str)
         else np.nan
         for link, value in zip(
-            index.column("link")[rows].tolist(), index.column("value")[rows].tolist(), strict=True
+            index.column("link")[via_rows].tolist(),
+            index.column("value")[via_rows].tolist(),
+            strict=True,
         )
     ]
     why = np.asarray(texts, dtype=object)[at.reshape(-1)].tolist() if texts else []
     listed_as = _text_by_party(index, listed, "listed_as")
     case_id, status = (_text_by_party(index, cased, c) for c in ("case_id", "status"))
     columns = [
-        *theirs, reach.hop[by_subject].tolist(), mine[0], mine[1], why, mine[2],
+        *theirs, hop.tolist(), mine[0], mine[1], why, mine[2],
         listed_as[other].tolist(), case_id[other].tolist(), status[other].tolist(),
     ]  # fmt: skip
-    records = related_records(columns)
+    distinct_records = np.empty(len(first), dtype=object)
+    distinct_records[:] = related_records(columns)
+    records = distinct_records[which].tolist()
     codes = reach.subject[by_subject]
     starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
     ends = np.r_[starts[1:], len(codes)]
