@@ -41,3 +41,18 @@ def test_a_batchs_related_parties_are_each_subjects_own_and_shared_when_the_same
         same.setdefault((r["party"], r["via"], r["link"], r["value"], r["hop"]), id(r))
         assert same[(r["party"], r["via"], r["link"], r["value"], r["hop"])] == id(r)
     assert len(same) < len(records)
+
+
+def test_the_texts_of_link_rows_are_the_columns_texts_missing_values_nan():
+    links = random_links(31, 400)
+    links.loc[links.index[::5], "party_name"] = None
+    index = build_network(links).index
+    rows = np.random.default_rng(5).integers(0, len(index.links), 300)
+    for name in ("party", "party_kind", "party_name", "link", "value"):
+        expected = index.links[name].astype("str").tolist()
+        got = index.texts_at(name, rows)
+        assert len(got) == len(rows)
+        for row, text in zip(rows.tolist(), got, strict=True):
+            want = expected[row]
+            assert text == want or (text != text and want != want), (name, row)  # NaN
+    assert any(t != t for t in index.texts_at("party_name", rows))
