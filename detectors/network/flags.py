@@ -27,7 +27,7 @@ from detectors.network.graph import (
     neighbourhood_rows,
     new_customer_groups,
 )
-from detectors.network.links import CONTACT_LINKS, LINK_TITLES, among
+from detectors.network.links import CONTACT_LINKS, LINK_TITLES, among, first_of_codes
 from detectors.schema import FLAG_COLUMNS
 
 LISTED_COLUMNS: tuple[str, ...] = ("party", "listed_as")  # a listed party and why
@@ -228,28 +228,35 @@ def related_parties(
         return {}
     # grouped by subject (a stable sort keeps each subject's links in the order met)
     by_subject = np.argsort(reach.subject, kind="stable")
-    left, far = reach.left[by_subject], reach.other[by_subject]
+    left, far, hop = reach.left[by_subject], reach.other[by_subject], reach.hop[by_subject]
+    # a record depends on its two link rows and hop only: the same second-hop party seen
+    # from several subjects is one record, built once and shared by their lists
+    rows = np.int64(len(index.party_of_row))
+    which, _ = pd.factorize((left * rows + far) * 3 + hop)
+    first = first_of_codes(which)
+    left, far, hop = left[first], far[first], hop[first]
     other = index.party_of_row[far]
-    mine = [index.column(c)[left].tolist() for c in ("party", "link", "value")]
-    theirs = [index.column(c)[far].tolist() for c in ("party", "party_kind", "party_name")]
-    # the text of why, once per link row followed (a subject's own rows recur)
-    at, rows = pd.factorize(left)
-    texts = [
-        f"{LINK_TITLES.get(link, link)} {value}"
-        if isinstance(link, str) and isinstance(value, str)
+    # the texts of each link row once (a subject's own rows recur, so do the parties met)
+    at, via_rows = pd.factorize(left)
+    link, value = (index.texts_at(c, via_rows) for c in ("link", "value"))
+    why = [
+        f"{LINK_TITLES.get(kind, kind)} {text}"
+        if isinstance(kind, str) and isinstance(text, str)
         else np.nan
-        for link, value in zip(
-            index.column("link")[rows].tolist(), index.column("value")[rows].tolist(), strict=True
-        )
+        for kind, text in zip(link, value, strict=True)
     ]
-    why = np.asarray(texts, dtype=object)[at.reshape(-1)].tolist() if texts else []
+    mine = [_spread(t, at) for t in (index.texts_at("party", via_rows), link, why, value)]
+    at, far_rows = pd.factorize(far)
+    theirs = [
+        _spread(index.texts_at(c, far_rows), at) for c in ("party", "party_kind", "party_name")
+    ]
     listed_as = _text_by_party(index, listed, "listed_as")
     case_id, status = (_text_by_party(index, cased, c) for c in ("case_id", "status"))
     columns = [
-        *theirs, reach.hop[by_subject].tolist(), mine[0], mine[1], why, mine[2],
+        *theirs, hop.tolist(), *mine,
         listed_as[other].tolist(), case_id[other].tolist(), status[other].tolist(),
     ]  # fmt: skip
-    records = related_records(columns)
+    records = _spread(related_records(columns), which)
     codes = reach.subject[by_subject]
     starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
     ends = np.r_[starts[1:], len(codes)]
@@ -262,6 +269,14 @@ def related_parties(
             names, starts[order].tolist(), ends[order].tolist(), strict=True
         )
     }
+
+
+def _spread(texts: list[Any], at: np.ndarray) -> list[Any]:
+    """`texts` (one per distinct value) taken at the codes `at`: the same objects shared."""
+    values = np.empty(len(texts), dtype=object)
+    values[:] = texts
+    spread: list[Any] = values[at].tolist()
+    return spread
 
 
 def related_records(columns: list[list[Any]]) -> list[dict[str, Any]]:

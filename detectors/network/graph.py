@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -133,23 +134,23 @@ class LinkIndex:
     key_of_row: np.ndarray
     party_rows: tuple[np.ndarray, np.ndarray]  # (offsets, rows) per party code
     key_rows: tuple[np.ndarray, np.ndarray]  # (offsets, rows) per key code
-    _columns: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+    # the party texts by code, NaN last (code -1), made on first use
+    _party_texts: np.ndarray | None = field(default=None, repr=False)
     # texts by party code made from a frame of the run (`flags._text_by_party`), by column:
     # (the frame, the texts), reused while the frame is the same object
     texts: dict[str, tuple[pd.DataFrame, np.ndarray]] = field(default_factory=dict, repr=False)
 
-    def column(self, name: str) -> np.ndarray:
-        """A column of the links as text in a NumPy object array (taken by row with no
-        conversion), made once; each distinct text is one Python string, shared by the
-        rows that have it (a party's id, a link kind), missing values NaN."""
-        if name == "party" and name not in self._columns:  # factorized already
-            texts = np.append(np.asarray(self.parties, dtype=object), np.nan)
-            self._columns[name] = texts[self.party_of_row]
-        if name not in self._columns:
-            codes, uniques = pd.factorize(self.links[name].astype("str"))
-            texts = np.append(np.asarray(uniques, dtype=object), np.nan)
-            self._columns[name] = texts[codes]  # code -1 (missing) takes the NaN
-        return self._columns[name]
+    def texts_at(self, name: str, rows: np.ndarray) -> list[Any]:
+        """A column of the links at the link rows `rows` as Python text, missing values NaN.
+        Only those rows become text (a party's id from its code): numbering whole columns
+        of a day's millions of link rows cost more than the rows its cases reach."""
+        if name == "party":
+            if self._party_texts is None:
+                self._party_texts = np.append(np.asarray(self.parties, dtype=object), np.nan)
+            texts: list[Any] = self._party_texts[self.party_of_row[rows]].tolist()
+            return texts
+        texts = self.links[name].array.take(rows).astype("str").tolist()
+        return texts
 
     @classmethod
     def build(cls, links: pd.DataFrame, key_codes: np.ndarray | None = None) -> LinkIndex:

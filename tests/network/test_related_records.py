@@ -1,0 +1,58 @@
+"""The related parties of a batch of case subjects: each subject's records as its own walk
+gives them, the records of one party reached the same way built once for the batch."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from detectors.network.flags import RELATED_FIELDS, related_parties
+from detectors.network.graph import build_network
+
+
+def random_links(seed: int, size: int = 1_500) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    kinds = np.array(["address", "phone", "payer"])[rng.integers(0, 3, size)]
+    keys = rng.integers(0, 400, size)
+    return pd.DataFrame({
+        "party": [f"customer:C{n}" for n in rng.integers(0, 300, size)],
+        "party_kind": "customer", "party_name": [f"Name {n}" for n in rng.integers(0, 50, size)],
+        "key": [f"{k}:{n}" for k, n in zip(kinds, keys, strict=True)],
+        "link": kinds, "value": [f"value {n}" for n in keys],
+    }).drop_duplicates(["party", "key"], ignore_index=True).astype("str")  # fmt: skip
+
+
+def test_a_batchs_related_parties_are_each_subjects_own_and_shared_when_the_same():
+    network = build_network(random_links(23))
+    parties = sorted(set(network.links["party"]))
+    listed = pd.DataFrame({"party": parties[::7], "listed_as": "BIS Entity List"})
+    cased = pd.DataFrame({"party": parties[3::9], "case_id": "C-1", "status": "reported"})
+    subjects = [p for p in parties if p.startswith("customer:")][:150]
+    batch = related_parties(network, subjects, listed, cased, hops=2, limit=8)
+    assert batch and all(len(v["links"]) for v in batch.values())
+    for subject in subjects:
+        alone = related_parties(network, [subject], listed, cased, hops=2, limit=8)
+        assert batch.get(subject) == alone.get(subject)
+    records = [r for v in batch.values() for r in v["links"]]
+    assert all(list(r) == list(RELATED_FIELDS) for r in records)
+    # one record per party, link row followed and hop, whichever subjects reached it
+    same: dict[tuple[object, ...], int] = {}
+    for r in records:
+        same.setdefault((r["party"], r["via"], r["link"], r["value"], r["hop"]), id(r))
+        assert same[(r["party"], r["via"], r["link"], r["value"], r["hop"])] == id(r)
+    assert len(same) < len(records)
+
+
+def test_the_texts_of_link_rows_are_the_columns_texts_missing_values_nan():
+    links = random_links(31, 400)
+    links.loc[links.index[::5], "party_name"] = None
+    index = build_network(links).index
+    rows = np.random.default_rng(5).integers(0, len(index.links), 300)
+    for name in ("party", "party_kind", "party_name", "link", "value"):
+        expected = index.links[name].astype("str").tolist()
+        got = index.texts_at(name, rows)
+        assert len(got) == len(rows)
+        for row, text in zip(rows.tolist(), got, strict=True):
+            want = expected[row]
+            assert text == want or (text != text and want != want), (name, row)  # NaN
+    assert any(t != t for t in index.texts_at("party_name", rows))
