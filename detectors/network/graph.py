@@ -15,7 +15,13 @@ import pyarrow.compute as pc
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from detectors.network.links import CONTACT_LINKS, LINK_COLUMNS, among, first_of_codes
+from detectors.network.links import (
+    CONTACT_LINKS,
+    LINK_COLUMNS,
+    among,
+    first_of_codes,
+    rows_where,
+)
 
 PAIR_COLUMNS: tuple[str, ...] = (
     "party", "other", "other_kind", "other_name", "link", "value", "other_value", "key",
@@ -60,10 +66,10 @@ def build_network(links: pd.DataFrame, max_parties_per_key: int = 25) -> Network
     keys = int(key_codes.max()) + 1 if len(key_codes) else 0
     sharing = np.bincount(key_codes[key_codes >= 0], minlength=keys + 1)[key_codes]
     sharing[key_codes < 0] = 0
-    common = links[sharing > max_parties_per_key]
+    common = rows_where(links, sharing > max_parties_per_key)
     common_keys = common.groupby(["key", "link"], sort=True).size().rename("parties").reset_index()
     usable = (sharing >= 2) & (sharing <= max_parties_per_key)
-    index = LinkIndex.build(links[usable].reset_index(drop=True), key_codes[usable])
+    index = LinkIndex.build(rows_where(links, usable), key_codes[usable])
     return Network(index.links, index_groups(index), common_keys, index)
 
 
@@ -78,9 +84,12 @@ def with_key_parties(links: pd.DataFrame, key_codes: np.ndarray) -> tuple[pd.Dat
         return links, key_codes
     rows = np.flatnonzero(named)
     rows = rows[first_of_codes(pd.factorize(key_codes[rows])[0])]  # each key's first row
-    own = links.take(rows)
+    first = np.zeros(len(links), dtype=bool)
+    first[rows] = True  # `rows` ascend: the rows where `first`, in the same order
+    own = rows_where(links, first)
     # the one (party, key) an own row can repeat: a party already on its own key
-    fresh = ~among(own["key"], links.loc[links["party"] == links["key"], "key"]).to_numpy()
+    on_own_key = (links["party"] == links["key"]).to_numpy(dtype=bool)
+    fresh = ~among(own["key"], rows_where(links[["key"]], on_own_key)["key"]).to_numpy()
     own, rows = own[fresh], rows[fresh]
     own = pd.DataFrame({
         "party": own["key"].array, "party_kind": kinds.take(rows).array,

@@ -315,7 +315,28 @@ def distinct(frames: list[pd.DataFrame]) -> pd.DataFrame:
     if not frames:
         return empty_links()
     links = pd.concat([f[list(LINK_COLUMNS)] for f in frames], ignore_index=True)
-    return links.take(first_rows(links, ["party", "key"])).reset_index(drop=True).astype("str")
+    first = np.zeros(len(links), dtype=bool)
+    first[first_rows(links, ["party", "key"])] = True
+    return rows_where(links, first).astype("str")
+
+
+def rows_where(frame: pd.DataFrame, keep: np.ndarray | pd.Series) -> pd.DataFrame:
+    """The rows of `frame` where `keep` (booleans), in order, on a fresh 0..n-1 index: what
+    `frame[keep].reset_index(drop=True)` gives. A text column is filtered chunk by chunk
+    and its rows kept joined once: pandas takes the rows, and taking from a column of
+    several chunks (a frame concatenated from several) first copies the whole column into
+    one, a copy of every row for each selection of a million-row frame of links."""
+    mask = np.asarray(keep, dtype=bool)
+    chosen = pa.array(mask)
+    columns: dict[str, pd.Series] = {}
+    for name in frame.columns:
+        values = frame[name]
+        if isinstance(values.array, pd.arrays.ArrowStringArray):
+            found = pa.chunked_array(pa.array(values.array)).filter(chosen).combine_chunks()
+            columns[name] = pd.Series(pd.array(found, dtype=values.dtype))
+        else:
+            columns[name] = values[mask].reset_index(drop=True)
+    return pd.DataFrame(columns, columns=frame.columns, index=pd.RangeIndex(int(mask.sum())))
 
 
 def first_rows(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 import yaml
 
@@ -16,12 +17,15 @@ from detectors.network.contacts import address_keys
 from detectors.network.flags import RELATED_FIELDS, network_flags, related_parties
 from detectors.network.graph import LinkIndex, build_network, neighbourhood, neighbourhood_rows
 from detectors.network.links import (
+    CONTACT_LINKS,
     LINK_COLUMNS,
     among,
     contact_rules,
+    distinct,
     first_rows,
     order_links,
     owner_links,
+    rows_where,
 )
 
 CONFIGS = Path(__file__).resolve().parents[2] / "configs"
@@ -458,3 +462,64 @@ def test_order_links_are_each_lines_links_the_first_of_each_kept(rules, drop):
     assert len(expected) > 30
     pd.testing.assert_frame_equal(order_links(frame, rules), expected)
     pd.testing.assert_frame_equal(order_links(frame.astype("str"), rules), expected)
+
+
+def random_links(rng: np.random.Generator, size: int) -> pd.DataFrame:
+    """Links (LINK_COLUMNS) of customers and payers on contact keys and on payers, some
+    repeated, some missing, a payer now and then on its own key."""
+    payers = [f"payer:p{i}" for i in range(30)]
+    parties = [f"customer:C{i}" for i in range(150)] + payers[:10]
+    keys = [f"address:a{i}" for i in range(120)] + payers + ["phone:1", None]
+    party = rng.choice(parties, size)
+    key = rng.choice(np.array(keys, dtype=object), size)
+    on_own = min(size, 3)  # a payer on its own key
+    party[:on_own] = key[:on_own] = rng.choice(payers[:10], on_own)
+    return pd.DataFrame({
+        "party": party, "party_kind": [p.split(":")[0] for p in party],
+        "party_name": rng.choice(["Name A", "Name B", None], size),
+        "key": key, "link": [k.split(":")[0] if isinstance(k, str) else None for k in key],
+        "value": rng.choice(["12 Road", "+65 1", "Pay Co", None], size),
+    }).astype("str")  # fmt: skip
+
+
+def test_rows_where_is_boolean_indexing_even_of_a_frame_of_several_chunks():
+    rng = np.random.default_rng(61)
+    parts = [random_links(rng, n) for n in (50, 0, 120, 7)]
+    frame = pd.concat(parts, ignore_index=True).assign(number=np.arange(177))
+    assert pa.chunked_array(pa.array(frame["party"].array)).num_chunks > 1
+    for keep in (rng.random(177) < 0.6, np.zeros(177, dtype=bool), np.ones(177, dtype=bool)):
+        found = rows_where(frame, keep)
+        pd.testing.assert_frame_equal(found, frame[keep].reset_index(drop=True))
+        assert pa.chunked_array(pa.array(found["value"].array)).num_chunks <= 1
+
+
+def test_distinct_links_are_the_first_row_of_each_party_and_key():
+    rng = np.random.default_rng(67)
+    frames = [random_links(rng, n) for n in (300, 0, 250, 90)]
+    expected = pd.concat(frames, ignore_index=True).drop_duplicates(["party", "key"])
+    pd.testing.assert_frame_equal(distinct(frames), expected.reset_index(drop=True))
+
+
+def reference_network_links(links: pd.DataFrame, most: int) -> pd.DataFrame:
+    """The usable links as pandas says them: the links plus each named key's own row
+    (from the key's first row, unless its party has it), on keys of 2 to `most` rows."""
+    kinds = links["key"].str.extract(r"^([a-z_]+):")[0]
+    named = links[kinds.notna() & ~kinds.isin(CONTACT_LINKS)].drop_duplicates("key")
+    named = named[~named["key"].isin(links.loc[links["party"] == links["key"], "key"])]
+    own = pd.DataFrame({
+        "party": named["key"], "party_kind": kinds[named.index], "party_name": named["value"],
+        "key": named["key"], "link": named["link"], "value": named["value"],
+    })  # fmt: skip
+    full = pd.concat([links, own], ignore_index=True)
+    sharing = full.groupby("key")["party"].transform("size")
+    return full[(sharing >= 2) & (sharing <= most)].reset_index(drop=True).astype("str")
+
+
+def test_the_networks_links_of_a_frame_of_several_chunks_are_pandas_own():
+    rng = np.random.default_rng(71)
+    links = distinct([random_links(rng, n) for n in (400, 300, 5)])
+    halves = pd.concat([links.head(len(links) // 2), links.iloc[len(links) // 2 :]])
+    for most in (3, 25):
+        network = build_network(halves, most)
+        pd.testing.assert_frame_equal(network.links, reference_network_links(links, most))
+        assert network.index.links is network.links
