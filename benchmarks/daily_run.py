@@ -16,6 +16,13 @@ companies being customers of the orders), loads it as `redflag run --ownership` 
 and runs the flow with it; then runs a next day (`--next-rows` order lines of another
 seed, default as many) in the same workspace, reusing the ownership snapshot, the
 resolution of its names kept from the first run, and the first run's history.
+The next day is a real next day: its orders are dated after the first day's (from the day
+after its last order date, over `--next-days` days, default 1) and its transaction ids
+are new (prefix `N-` instead of the generator's `T-`), so that the history gains its
+lines and the first day's cached history links are what a next run meets. (Before, the
+next day was the generator's output of seed + 1 unchanged: the first day's ids and dates
+again, so the history gained no line.) `--next-as-before` generates that old next day,
+to compare with earlier figures.
 Prefect's start-up (its temporary local server) is timed separately and reported aside.
 Peak memory is this process's maximum resident set size: the input is generated in a
 separate process, and the temporary Prefect server runs in its own process; neither counts.
@@ -63,21 +70,56 @@ def ml_share(summary: dict, run_seconds: float) -> float:
     return round((fit + detect) / run_seconds, 3) if run_seconds else 0.0
 
 
-def generate_input(rows: int, seed: int, folder: Path, watchlist: bool = True) -> Path:
-    """The generator's orders (and restricted list) in `folder`, in another process."""
+# run in another process: the generator's files, then (for a next day) its transaction ids
+# given another prefix in the orders and the labels
+_GENERATE = """
+import sys
+from pathlib import Path
+import pandas as pd
+from flows.commands.generate import generate_command
+rows, seed, orders, labels, listed, start, days, prefix = sys.argv[1:]
+generate_command(rows=int(rows), seed=int(seed), out=Path(orders), labels=Path(labels),
+                 watchlist_out=Path(listed) if listed else None, start=start or None,
+                 days=int(days) if days else None)
+if prefix:
+    for path, read, write in ((orders, pd.read_parquet, "to_parquet"), (labels, pd.read_csv, "to_csv")):
+        frame = read(path)
+        frame["transaction_id"] = frame["transaction_id"].str.replace("T-", prefix, n=1, regex=False)
+        getattr(frame, write)(path, index=False)
+"""
+
+
+def generate_input(
+    rows: int,
+    seed: int,
+    folder: Path,
+    watchlist: bool = True,
+    start: str | None = None,
+    days: int | None = None,
+    id_prefix: str | None = None,
+) -> Path:
+    """The generator's orders (and restricted list) in `folder`, in another process; with
+    `start`/`days`, dated from `start` over `days` days; with `id_prefix`, its transaction
+    ids beginning with that prefix instead of "T-"."""
     orders = folder / "orders.parquet"
     subprocess.run(
         [
-            sys.executable, "-c",
-            "import sys; from pathlib import Path; from flows.commands.generate import generate_command; "
-            "generate_command(rows=int(sys.argv[1]), seed=int(sys.argv[2]), out=Path(sys.argv[3]), "
-            "labels=Path(sys.argv[4]), watchlist_out=Path(sys.argv[5]) if sys.argv[5] else None)",
+            sys.executable, "-c", _GENERATE,
             str(rows), str(seed), str(orders), str(folder / "labels.csv"),
             str(folder / "restricted_parties.csv") if watchlist else "",
+            start or "", str(days) if days else "", id_prefix or "",
         ],
         check=True,
     )  # fmt: skip
     return orders
+
+
+def day_after_last_order(orders: Path) -> str:
+    """The ISO date after the last order date of an orders file."""
+    import pandas as pd
+
+    dates = pd.to_datetime(read_orders(orders, ["order_date"])["order_date"], errors="coerce")
+    return (dates.max() + pd.Timedelta(days=1)).date().isoformat()
 
 
 def generate_watchlist(seed: int, folder: Path) -> Path:
@@ -202,6 +244,18 @@ def main() -> int:
     parser.add_argument(
         "--next-rows", type=int, default=None, help="order lines of the next day (default: --rows)"
     )
+    parser.add_argument(
+        "--next-days",
+        type=int,
+        default=1,
+        help="days the next day's orders span, from the day after the first day's last order",
+    )
+    parser.add_argument(
+        "--next-as-before",
+        action="store_true",
+        help="the old next day: the generator's seed + 1 as is (the first day's transaction "
+        "ids and dates again)",
+    )
     args = parser.parse_args()
 
     folder = args.keep or Path(tempfile.mkdtemp(prefix="redflag-bench-"))
@@ -268,8 +322,22 @@ def main() -> int:
     if ownership is not None:
         next_folder = folder / "next"
         next_folder.mkdir(exist_ok=True)
-        next_orders = generate_input(args.next_rows or args.rows, args.seed + 1, next_folder, False)
-        figures["next_run"] = {"rows": args.next_rows or args.rows, **run(next_orders, "run-next")}
+        if args.next_as_before:
+            dated: dict = {}
+        else:
+            dated = {
+                "start": day_after_last_order(orders),
+                "days": args.next_days,
+                "id_prefix": "N-",
+            }
+        next_orders = generate_input(
+            args.next_rows or args.rows, args.seed + 1, next_folder, False, **dated
+        )
+        figures["next_run"] = {
+            "rows": args.next_rows or args.rows,
+            "dates": dated.get("start", "as the first day's"),
+            **run(next_orders, "run-next"),
+        }
     print(json.dumps(figures, indent=2))
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2))
