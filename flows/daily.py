@@ -20,12 +20,12 @@ from prefect import flow, get_run_logger, task
 from prefect.utilities.annotations import quote
 
 from cases.related import NETWORK_ORDER_COLUMNS, OwnerKeys, RunNetwork, related_network
-from detectors.network.links import contact_rules, order_columns, order_links
+from detectors.network.links import order_columns, order_links
 from detectors.ownership import resolution_report
 from flows.assembly import RunSetup, add_ml, anomaly_refit_needed, prepare_run
 from flows.drift_check import run_drift
 from flows.history import TransactionHistory
-from flows.history_links import history_links
+from flows.history_links import history_links, run_contact_rules
 from flows.ingest.partitions import (
     Partition,
     SpooledOrders,
@@ -55,7 +55,7 @@ from flows.run import (
 )
 from flows.run_summary import RunSummary, input_files
 from flows.runtime.runners import run_each, runner_workers
-from flows.settings import CONFIGS_DIR, Workspace, read_yaml
+from flows.settings import Workspace
 from flows.stored_cases import StoredCases, store_and_write_cases
 
 
@@ -341,19 +341,20 @@ def relate_parties(
     """The network of related parties over the run's orders and the kept history, with
     this run's watchlist hits and the case store's listed parties and cases."""
     settings = setup.config.network
-    if not setup.config.network_enabled:
+    rules = run_contact_rules(setup.policy, setup.config)
+    if rules is None:
         return None
-    matching = read_yaml(CONFIGS_DIR / setup.config.matching_config)
-    abbreviations = (matching.get("names") or {}).get("address_abbreviations") or {}
-    rules = contact_rules(setup.policy, abbreviations, settings)
     # a partition kept whole in the history: its links come from its history part, and
-    # are cached there for the next runs; any other is linked from its own files
+    # are cached there for the next runs (by its partition task, `keep_own_links`); any
+    # other is linked from its own files
     kept = {p.number for p, r in zip(parts, results, strict=True) if r.history_added == p.rows}
     fresh = [order_links(read_parts([p], order_columns()), rules)
              for p in parts if p.number not in kept and p.rows]  # fmt: skip
+    linked = {f"-{r.number:04d}" for r in results if r.links_kept}
     links, tally = history_links(
-        workspace.history, rules, str(run_id), [f"-{n:04d}" for n in sorted(kept)], fresh, since
-    )
+        workspace.history, rules, str(run_id), [f"-{n:04d}" for n in sorted(kept)], fresh,
+        since, linked,
+    )  # fmt: skip
     network = related_network(
         read_parts(parts, list(NETWORK_ORDER_COLUMNS)),
         links,

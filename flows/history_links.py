@@ -10,14 +10,19 @@ from (the part's name, size and modification time, and `rules_fingerprint`: the 
 rules and the link format, kept with `order_links` in `detectors/network/links.py`):
 a cache that does not fit its part (rewritten, or built under other rules or by older
 code) is stale, and built again.
+
+The parts a run writes are linked by the partition tasks that write them (`keep_own_links`,
+in parallel, on the files just written) and the network stage then reads their caches.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import pyarrow as pa
@@ -27,12 +32,17 @@ import pyarrow.parquet as pq
 
 from detectors.network.links import (
     ContactRules,
+    contact_rules,
     distinct,
     order_columns,
     order_links,
     rules_fingerprint,
 )
 from flows.history import TransactionHistory
+from flows.paths import CONFIGS_DIR, read_yaml
+
+if TYPE_CHECKING:
+    from flows.settings import RunSettings
 
 CACHE_KEY = b"redflag.history_links"
 
@@ -81,14 +91,21 @@ class HistoryLinks:
         self.prune()
         return found
 
-    def own(self, run_id: str, partitions: list[str]) -> list[pd.DataFrame]:
+    def own(
+        self, run_id: str, partitions: list[str], linked: Collection[str] = ()
+    ) -> list[pd.DataFrame]:
         """The links of the parts `run_id` wrote for the `partitions` named (their suffixes,
-        such as "-0003"), cached for the next runs."""
+        such as "-0003"), cached for the next runs. Those of `linked` were computed and
+        cached by their partition tasks (`keep_own_links`): read from that cache, they
+        count as computed by this run, as they were."""
         found = []
         for suffix in partitions:
             path = self.history.root / f"part-{run_id}{suffix}.parquet"
             if path.exists():
+                cached = self.tally.cached
                 found.append(self.part(path, None))
+                if suffix in linked and self.tally.cached > cached:
+                    self.tally.cached, self.tally.computed = cached, self.tally.computed + 1
         return found
 
     def part(self, path: Path, since: date | None) -> pd.DataFrame | None:
@@ -190,6 +207,25 @@ def _timestamp(value: object) -> pd.Timestamp | None:
     return None if pd.isna(stamp) else stamp
 
 
+def run_contact_rules(policy: Mapping[str, Any], settings: RunSettings) -> ContactRules | None:
+    """The contact rules of a run's network (the policy pack's free-mail domains and
+    calling codes, the network settings, the matcher tables' street abbreviations); None
+    when the run's network is off."""
+    if not settings.network_enabled:
+        return None
+    matching = read_yaml(CONFIGS_DIR / settings.matching_config)
+    abbreviations = (matching.get("names") or {}).get("address_abbreviations") or {}
+    return contact_rules(policy, abbreviations, settings.network)
+
+
+def keep_own_links(history: Path, rules: ContactRules, run_id: str, partition: str) -> None:
+    """Links the part `run_id` just wrote for a partition (`partition`: its suffix, such
+    as "-0003") and caches them beside it: what the network stage would compute for it,
+    done by the partition's task, which runs beside the others, instead of by the one
+    network stage after them all."""
+    HistoryLinks(history, rules).own(run_id, [partition])
+
+
 def history_links(
     history: Path,
     rules: ContactRules,
@@ -197,11 +233,13 @@ def history_links(
     own_parts: list[str],
     fresh: list[pd.DataFrame],
     since: date | None,
+    linked: Collection[str] = (),
 ) -> tuple[pd.DataFrame, LinkTally]:
     """The links of a run's orders and of the kept history since `since`: the parts the
-    run wrote (`own_parts`, whole partitions kept in the history) and the earlier parts
-    from their caches, `fresh` the links of the run's other orders."""
+    run wrote (`own_parts`, whole partitions kept in the history; those of `linked`
+    linked by their partition tasks already) and the earlier parts from their caches,
+    `fresh` the links of the run's other orders."""
     store = HistoryLinks(history, rules)
-    own = store.own(run_id, own_parts)
+    own = store.own(run_id, own_parts, linked)
     earlier = store.since(since, own_run=run_id)
     return distinct([*own, *fresh, *earlier]), store.tally

@@ -31,6 +31,7 @@ from detectors.ml.features import build_features
 from detectors.schema import CANONICAL_COLUMNS
 from flows.drift_check import partition_drift_counts
 from flows.history import TransactionHistory
+from flows.history_links import keep_own_links, run_contact_rules
 from flows.ingest.partitions import Partition
 from flows.ingest.spooling import ROW
 from flows.learned_risk import explain_drafts, learned_scores
@@ -62,6 +63,7 @@ class PartitionResult:
     seconds: dict[str, float] = field(default_factory=dict)  # per stage
     flags_by_code: dict[str, int] = field(default_factory=dict)
     history_added: int = 0  # orders new to the workspace's transaction history
+    links_kept: bool = False  # its history part's links computed and cached (`keep_own_links`)
 
 
 def partition_history(
@@ -116,9 +118,15 @@ def screen_orders(
         orders[list(CANONICAL_COLUMNS)], run_id, part=f"-{part.number:04d}"
     )
     seconds["keep_history"] = time.perf_counter() - started
+    rules = run_contact_rules(setup.policy, setup.config)
+    if rules is not None and part.rows and added == part.rows:  # kept whole: a part of its own
+        started = time.perf_counter()
+        keep_own_links(workspace.history, rules, run_id, f"-{part.number:04d}")
+        seconds["network_links"] = time.perf_counter() - started
     result = PartitionResult(
         number=part.number,
         history_added=added,
+        links_kept="network_links" in seconds,
         rows=part.rows,
         scored=files.scored,
         flags=files.flags,

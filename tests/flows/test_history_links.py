@@ -16,7 +16,7 @@ import yaml
 from detectors.network.links import contact_rules, distinct, order_links
 from detectors.schema import CANONICAL_COLUMNS, canonical_dtype
 from flows.history import TransactionHistory
-from flows.history_links import HistoryLinks, history_links
+from flows.history_links import HistoryLinks, history_links, keep_own_links, run_contact_rules
 
 CONFIGS = Path(__file__).resolve().parents[2] / "configs"
 
@@ -138,3 +138,35 @@ def test_the_cache_of_a_part_gone_from_the_history_is_dropped(tmp_path, rules):
     (root / "part-run1-0000.parquet").unlink()
     HistoryLinks(root, rules).since(None)
     assert not (root / "links" / "part-run1-0000.parquet").exists()
+
+
+def test_a_part_linked_by_its_partition_task_is_read_from_its_cache(tmp_path, rules):
+    root = tmp_path / "history"
+    history = TransactionHistory(root)
+    history.append(day("2026-01-05", "D1", "Orchid Pay"), "run1", part="-0000")
+    today = day("2026-02-05", "D2", "Orchid Pay")
+    history.append(today, "run2", part="-0000")
+    every = order_links(pd.concat([today, day("2026-01-05", "D1", "Orchid Pay")]), rules)
+    # the partition task links the part it wrote: cached beside it, nothing returned
+    keep_own_links(root, rules, "run2", "-0000")
+    cache = root / "links" / "part-run2-0000.parquet"
+    assert cache.exists()
+    written = cache.stat().st_mtime_ns
+    links, tally = history_links(root, rules, "run2", ["-0000"], [], None, linked={"-0000"})
+    assert as_set(links) == as_set(every) and len(links) == len(every)
+    assert cache.stat().st_mtime_ns == written  # read, not built again
+    # the run's part counts as computed (by its task), the earlier one as computed here
+    assert (tally.cached, tally.computed, tally.stale) == (0, 2, 0)
+    # a later run reads both from their caches, and says so
+    _links, tally = history_links(root, rules, "run3", [], [], None)
+    assert (tally.cached, tally.computed) == (2, 0)
+
+
+def test_a_run_without_the_network_has_no_contact_rules(tmp_path):
+    from flows.settings import RunSettings
+
+    on = RunSettings.load()
+    config = tmp_path / "no-network.yaml"
+    config.write_text("network: {enabled: false}\n")
+    assert run_contact_rules(POLICY, on) is not None
+    assert run_contact_rules(POLICY, RunSettings.load(config)) is None
