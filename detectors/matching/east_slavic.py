@@ -1,0 +1,96 @@
+"""East Slavic names in their Ukrainian, Belarusian and Russian forms: one person's
+given name, patronymic or family name as each language writes it, romanized ("Oleksiy"
+and "Aleksey", "Ihor" and "Igor", "Aleh Leanidavich" and "Oleg Leonidovich", "Serhiy"
+and "Sergei", "Volodymyr" and "Vladimir", "Hubaryev" and "Gubarev"). The lists carry
+both forms of one person, the Russian one often as the alias.
+
+The three languages write the shared name with the same consonants and with vowels
+that differ in regular ways: Ukrainian and Belarusian "h" for the Russian "g", the
+Belarusian "dz" for a soft "d" ("Dzmitry"), "a" for an unstressed "o" ("Aleh",
+"Leanidavich"), "i", "y" and "e" for one another ("Serhiy", "Sergei"), a final vowel
+added or lost ("Dmytro", "Dmitry"), and the vowel one form adds inside a word
+("Pavlo", "Pavel"; "Volodymyr", "Vladimir"). `slavic_key` folds those: two words of one
+key, or of keys one vowel apart, are one name (`slavic_alike`). Another consonant is
+another name ("Mykola", "Nikolai" stay apart), and so is another sound among a, u, i
+("Hassan", "Hussein"; "Jamal", "Jamil").
+
+Read only in persons' names (`alignment.align`), as nicknames and Korean names are.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+SLAVIC_WORD = 4  # letters from which a word's Slavic forms are read as one name
+# the Ukrainian "olo" after a first consonant where Russian writes "la" ("Volodymyr",
+# "Vladimir")
+_PLEOPHONY = re.compile(r"^([bdghkmnprstvz])olo(?=[^aeiouy])")
+# a final vowel the forms add or drop: the Ukrainian "-o" of "Dmytro", "Pavlo", and the
+# "-iy", "-y", "-ei" of "Serhiy", "Dmitry", "Sergei"; not "-a", which makes a woman's
+# name ("Aleksandra", "Ivanova")
+_FINAL_O = re.compile(r"(?<=[^aeiouy])o$")
+_FINAL_E = re.compile(r"e+$")
+# a final "o" after a vowel stays itself: "Mario" is not "Maria"
+_FINAL_VOWEL_O = re.compile(r"o$")
+# consonants written with two letters, each made one symbol ("sh" is no "s" then "g")
+_DIGRAPHS = (
+    ("x", "ks"),
+    ("shch", "1"),
+    ("sch", "1"),
+    ("kh", "x"),
+    ("zh", "2"),
+    ("ch", "3"),
+    ("sh", "4"),
+    ("ts", "5"),
+    ("tz", "5"),
+    ("dz", "d"),
+    ("h", "g"),
+    ("w", "v"),
+)
+# Belarusian "ў", romanized "u" after a vowel and before a consonant, is the "v" of the
+# other forms ("Slizheuski", "Slizhevsky")
+_SHORT_U = re.compile(r"(?<=[aeiouy])u(?=[^aeiouy])")
+# vowels by the sound the three languages share: a and o, then e, i and y, then u
+_VOWEL_CLASS = str.maketrans({"o": "a", "i": "e", "y": "e"})
+_REPEATS = re.compile(r"(.)\1+")
+_VOWELS = frozenset("aeu0")
+
+
+@lru_cache(maxsize=262_144)
+def slavic_key(word: str) -> str:
+    """A word with the letters the East Slavic forms of a name write differently made
+    one, doubled letters single and a final "-o" or "-i" sound dropped: "oleksiy",
+    "aleksey" -> "aleks"; "ihor", "igor" -> "egar"; "hennadiy", "gennady" -> "genad"."""
+    key = _FINAL_O.sub("", _PLEOPHONY.sub(r"\1la", word))
+    key = _FINAL_VOWEL_O.sub("0", _SHORT_U.sub("v", key))
+    for old, new in _DIGRAPHS:
+        key = key.replace(old, new)
+    key = _REPEATS.sub(r"\1", key.translate(_VOWEL_CLASS))
+    return _FINAL_E.sub("", key)
+
+
+def _fleeting_e(long_: str, short: str) -> bool:
+    """`long_` is `short` with an "e" put between two of its letters ("pavel", "pavl")."""
+    return len(long_) == len(short) + 1 and any(
+        long_[i] == "e" and long_[:i] + long_[i + 1 :] == short for i in range(1, len(long_) - 1)
+    )
+
+
+@lru_cache(maxsize=262_144)
+def slavic_alike(a: str, b: str) -> bool:
+    """Two words of `SLAVIC_WORD` letters or more that are one East Slavic name in two
+    languages' forms: one key (`slavic_key`) of two consonants at least, or, for a
+    Ukrainian form in "-o", a key with the fleeting "e" of the Russian one ("pavlo",
+    "pavel")."""
+    if a == b or min(len(a), len(b)) < SLAVIC_WORD or not (a.isalpha() and b.isalpha()):
+        return False
+    ka, kb = slavic_key(a), slavic_key(b)
+    if sum(ch not in _VOWELS for ch in ka) < 2:
+        return False
+    if ka == kb:
+        return True
+    if not (a.endswith("o") or b.endswith("o")):
+        return False
+    long_, short = (ka, kb) if len(ka) > len(kb) else (kb, ka)
+    return _fleeting_e(long_, short)
