@@ -317,12 +317,13 @@ def align(query: AnalyzedName, candidate: AnalyzedName, weights: TokenWeights) -
         vowels = _long_vowel_check(query, q_tokens, c_tokens)
         q_tokens, c_tokens = skeleton_tokens(q_tokens), skeleton_tokens(c_tokens)
         weights = weights.skeletal()
-    if len(q_tokens) != len(c_tokens):  # a word split on one side only
-        before = (q_tokens, c_tokens)
+    # a word split on one side only (the other name may have a word more besides)
+    before = (q_tokens, c_tokens)
+    if len(q_tokens) != len(c_tokens):
         q_tokens, c_tokens = join_letters(q_tokens, c_tokens), join_letters(c_tokens, q_tokens)
-        q_tokens, c_tokens = rejoin(q_tokens, c_tokens), rejoin(c_tokens, q_tokens)
-        if (q_tokens, c_tokens) != before:  # words joined: positions no longer the words'
-            vowels = None
+    q_tokens, c_tokens = rejoin(q_tokens, c_tokens), rejoin(c_tokens, q_tokens)
+    if (q_tokens, c_tokens) != before:  # words joined: positions no longer the words'
+        vowels = None
     # initials stand for given names: a company's single letter ("M-Finance") is no initial
     initials = not (company_like(query, weights) or company_like(candidate, weights))
     fuzzy = _fuzzy_token_similarity
