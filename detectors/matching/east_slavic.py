@@ -6,7 +6,8 @@ both forms of one person, the Russian one often as the alias.
 
 The three languages write the shared name with the same consonants and with vowels
 that differ in regular ways: Ukrainian and Belarusian "h" for the Russian "g", the
-Belarusian "dz" for a soft "d" ("Dzmitry"), "a" for an unstressed "o" ("Aleh",
+Belarusian "dz" for a soft "d" ("Dzmitry"), "ia" for "e" ("Aliaksandr", "Siarhei") and
+"u" for "v" ("Uladzimir", "Slizheuski"), "a" for an unstressed "o" ("Aleh",
 "Leanidavich"), "i", "y" and "e" for one another ("Serhiy", "Sergei"), a final vowel
 added or lost ("Dmytro", "Dmitry"), and the vowel one form adds inside a word
 ("Pavlo", "Pavel"; "Volodymyr", "Vladimir"). `slavic_key` folds those: two words of one
@@ -48,9 +49,12 @@ _DIGRAPHS = (
     ("h", "g"),
     ("w", "v"),
 )
-# Belarusian "ў", romanized "u" after a vowel and before a consonant, is the "v" of the
-# other forms ("Slizheuski", "Slizhevsky")
-_SHORT_U = re.compile(r"(?<=[aeiouy])u(?=[^aeiouy])")
+# Belarusian "ў", romanized "u" after a, e, o (not in "iu", "yu") or at the start and before a consonant, is
+# the "v" of the other forms ("Slizheuski", "Slizhevsky"; "Uladzimir", "Vladimir")
+_SHORT_U = re.compile(r"(?:(?<=[aeo])|^)u(?=[^aeiouy])")
+# the Belarusian "ia" between consonants where the others write "e" ("Aliaksandr",
+# "Siarhei", "Dzianis")
+_BELARUSIAN_IA = re.compile(r"(?<=[^aeiouy])ia(?=[^aeiouy])")
 # vowels by the sound the three languages share: a and o, then e, i and y, then u
 _VOWEL_CLASS = str.maketrans({"o": "a", "i": "e", "y": "e"})
 _REPEATS = re.compile(r"(.)\1+")
@@ -63,6 +67,7 @@ def slavic_key(word: str) -> str:
     one, doubled letters single and a final "-o" or "-i" sound dropped: "oleksiy",
     "aleksey" -> "aleks"; "ihor", "igor" -> "egar"; "hennadiy", "gennady" -> "genad"."""
     key = _FINAL_O.sub("", _PLEOPHONY.sub(r"\1la", word))
+    key = _BELARUSIAN_IA.sub("e", key)
     key = _FINAL_VOWEL_O.sub("0", _SHORT_U.sub("v", key))
     for old, new in _DIGRAPHS:
         key = key.replace(old, new)

@@ -28,6 +28,10 @@ from detectors.matching.settings import MatchSettings
         ("leanidavich", "leonidovich"),
         ("hubaryev", "gubarev"),
         ("slizheuski", "slizhevsky"),
+        ("aliaksandr", "aleksandr"),
+        ("siarhei", "sergei"),
+        ("uladzimir", "vladimir"),
+        ("liudmila", "lyudmila"),
     ],
 )
 def test_one_name_in_two_languages_forms(a: str, b: str) -> None:
