@@ -13,7 +13,8 @@ added or lost ("Dmytro", "Dmitry"), and the vowel one form adds inside a word
 ("Pavlo", "Pavel"; "Volodymyr", "Vladimir"). `slavic_key` folds those: two words of one
 key, or of keys one vowel apart, are one name (`slavic_alike`). Another consonant is
 another name ("Mykola", "Nikolai" stay apart), and so is another sound among a, u, i
-("Hassan", "Hussein"; "Jamal", "Jamil").
+("Hassan", "Hussein"; "Jamal", "Jamil"); a word that reads as pinyin is left alone, as
+in `spelling.romanized_alike` ("Ding" and "Deng" are two Chinese names).
 
 Read only in persons' names (`alignment.align`), as nicknames and Korean names are.
 """
@@ -22,6 +23,8 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+
+from detectors.matching.spelling import pinyin_word
 
 SLAVIC_WORD = 4  # letters from which a word's Slavic forms are read as one name
 # the Ukrainian "olo" after a first consonant where Russian writes "la" ("Volodymyr",
@@ -89,6 +92,8 @@ def slavic_alike(a: str, b: str) -> bool:
     Ukrainian form in "-o", a key with the fleeting "e" of the Russian one ("pavlo",
     "pavel")."""
     if a == b or min(len(a), len(b)) < SLAVIC_WORD or not (a.isalpha() and b.isalpha()):
+        return False
+    if pinyin_word(a) or pinyin_word(b):  # "ding" and "deng" are two Chinese syllables
         return False
     ka, kb = slavic_key(a), slavic_key(b)
     if sum(ch not in _VOWELS for ch in ka) < 2:

@@ -52,6 +52,8 @@ def test_one_name_in_two_languages_forms(a: str, b: str) -> None:
         ("maria", "mario"),
         ("mykola", "nikolai"),  # another consonant: left to other knowledge
         ("ivan", "ivan"),  # the same word is no variant
+        ("ding", "deng"),  # two pinyin syllables
+        ("ming", "meng"),
     ],
 )
 def test_other_names_stay_apart(a: str, b: str) -> None:
