@@ -30,11 +30,13 @@ SLAVIC_WORD = 4  # letters from which a word's Slavic forms are read as one name
 # the Ukrainian "olo" after a first consonant where Russian writes "la" ("Volodymyr",
 # "Vladimir")
 _PLEOPHONY = re.compile(r"^([bdghkmnprstvz])olo(?=[^aeiouy])")
-# a final vowel the forms add or drop: the Ukrainian "-o" of "Dmytro", "Pavlo", and the
-# "-iy", "-y", "-ei" of "Serhiy", "Dmitry", "Sergei"; not "-a", which makes a woman's
-# name ("Aleksandra", "Ivanova")
+# a final vowel the forms write otherwise or drop: the Ukrainian "-o" of "Dmytro",
+# "Pavlo" (dropped), and the "-iy", "-y", "-ei" of "Serhiy", "Dmitry", "Sergei" (one
+# sound, kept: "Ahmadi" is not "Ahmad"); not "-a", which makes a woman's name
+# ("Aleksandra", "Ivanova")
 _FINAL_O = re.compile(r"(?<=[^aeiouy])o$")
 _FINAL_E = re.compile(r"e+$")
+FINAL_I = "E"  # the key's mark of a final "-i" sound
 # a final "o" after a vowel stays itself: "Mario" is not "Maria"
 _FINAL_VOWEL_O = re.compile(r"o$")
 # consonants written with two letters, each made one symbol ("sh" is no "s" then "g")
@@ -61,21 +63,22 @@ _BELARUSIAN_IA = re.compile(r"(?<=[^aeiouy])ia(?=[^aeiouy])")
 # vowels by the sound the three languages share: a and o, then e, i and y, then u
 _VOWEL_CLASS = str.maketrans({"o": "a", "i": "e", "y": "e"})
 _REPEATS = re.compile(r"(.)\1+")
-_VOWELS = frozenset("aeu0")
+_VOWELS = frozenset("aeu0" + FINAL_I)
 
 
 @lru_cache(maxsize=262_144)
 def slavic_key(word: str) -> str:
     """A word with the letters the East Slavic forms of a name write differently made
-    one, doubled letters single and a final "-o" or "-i" sound dropped: "oleksiy",
-    "aleksey" -> "aleks"; "ihor", "igor" -> "egar"; "hennadiy", "gennady" -> "genad"."""
+    one, doubled letters single, a final "-o" dropped and a final "-i" sound marked:
+    "oleksiy", "aleksey" -> "aleksE"; "ihor", "igor" -> "egar"; "dmytro" -> "dmetr",
+    "dmitry" -> "dmetrE"."""
     key = _FINAL_O.sub("", _PLEOPHONY.sub(r"\1la", word))
     key = _BELARUSIAN_IA.sub("e", key)
     key = _FINAL_VOWEL_O.sub("0", _SHORT_U.sub("v", key))
     for old, new in _DIGRAPHS:
         key = key.replace(old, new)
     key = _REPEATS.sub(r"\1", key.translate(_VOWEL_CLASS))
-    return _FINAL_E.sub("", key)
+    return _FINAL_E.sub(FINAL_I, key)
 
 
 def _fleeting_e(long_: str, short: str) -> bool:
@@ -89,8 +92,8 @@ def _fleeting_e(long_: str, short: str) -> bool:
 def slavic_alike(a: str, b: str) -> bool:
     """Two words of `SLAVIC_WORD` letters or more that are one East Slavic name in two
     languages' forms: one key (`slavic_key`) of two consonants at least, or, for a
-    Ukrainian form in "-o", a key with the fleeting "e" of the Russian one ("pavlo",
-    "pavel")."""
+    Ukrainian form in "-o", the key of the Russian one without its final "-i" sound or
+    its fleeting "e" ("dmytro", "dmitry"; "pavlo", "pavel")."""
     if a == b or min(len(a), len(b)) < SLAVIC_WORD or not (a.isalpha() and b.isalpha()):
         return False
     if pinyin_word(a) or pinyin_word(b):  # "ding" and "deng" are two Chinese syllables
@@ -100,7 +103,10 @@ def slavic_alike(a: str, b: str) -> bool:
         return False
     if ka == kb:
         return True
-    if not (a.endswith("o") or b.endswith("o")):
+    # a Ukrainian form in "-o" against the Russian one in "-i", or with a fleeting "e"
+    # ("dmytro", "dmitry"; "pavlo", "pavel")
+    if a.endswith("o") == b.endswith("o"):
         return False
+    ka, kb = ka.removesuffix(FINAL_I), kb.removesuffix(FINAL_I)
     long_, short = (ka, kb) if len(ka) > len(kb) else (kb, ka)
-    return _fleeting_e(long_, short)
+    return ka == kb or _fleeting_e(long_, short)
