@@ -13,8 +13,8 @@ added or lost ("Dmytro", "Dmitry"), and the vowel one form adds inside a word
 ("Pavlo", "Pavel"; "Volodymyr", "Vladimir"). `slavic_key` folds those: two words of one
 key, or of keys one vowel apart, are one name (`slavic_alike`). Another consonant is
 another name ("Mykola", "Nikolai" stay apart), and so is another sound among a, u, i
-("Hassan", "Hussein"; "Jamal", "Jamil"); a word that reads as pinyin is left alone, as
-in `spelling.romanized_alike` ("Ding" and "Deng" are two Chinese names).
+("Hassan", "Hussein"; "Jamal", "Jamil"); two words that both read as pinyin are left
+alone ("Ding" and "Deng" are two Chinese names).
 
 Read only in persons' names (`alignment.align`), as nicknames and Korean names are.
 """
@@ -96,7 +96,7 @@ def slavic_alike(a: str, b: str) -> bool:
     its fleeting "e" ("dmytro", "dmitry"; "pavlo", "pavel")."""
     if a == b or min(len(a), len(b)) < SLAVIC_WORD or not (a.isalpha() and b.isalpha()):
         return False
-    if pinyin_word(a) or pinyin_word(b):  # "ding" and "deng" are two Chinese syllables
+    if pinyin_word(a) and pinyin_word(b):  # "ding" and "deng" are two Chinese syllables
         return False
     ka, kb = slavic_key(a), slavic_key(b)
     if sum(ch not in _VOWELS for ch in ka) < 2:
