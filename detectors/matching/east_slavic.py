@@ -96,17 +96,17 @@ def slavic_alike(a: str, b: str) -> bool:
     its fleeting "e" ("dmytro", "dmitry"; "pavlo", "pavel")."""
     if a == b or min(len(a), len(b)) < SLAVIC_WORD or not (a.isalpha() and b.isalpha()):
         return False
-    if pinyin_word(a) and pinyin_word(b):  # "ding" and "deng" are two Chinese syllables
-        return False
     ka, kb = slavic_key(a), slavic_key(b)
     if sum(ch not in _VOWELS for ch in ka) < 2:
         return False
-    if ka == kb:
-        return True
-    # a Ukrainian form in "-o" against the Russian one in "-i", or with a fleeting "e"
-    # ("dmytro", "dmitry"; "pavlo", "pavel")
-    if a.endswith("o") == b.endswith("o"):
-        return False
-    ka, kb = ka.removesuffix(FINAL_I), kb.removesuffix(FINAL_I)
-    long_, short = (ka, kb) if len(ka) > len(kb) else (kb, ka)
-    return ka == kb or _fleeting_e(long_, short)
+    if ka != kb:
+        # a Ukrainian form in "-o" against the Russian one in "-i", or with a fleeting
+        # "e" ("dmytro", "dmitry"; "pavlo", "pavel")
+        if a.endswith("o") == b.endswith("o"):
+            return False
+        ka, kb = ka.removesuffix(FINAL_I), kb.removesuffix(FINAL_I)
+        long_, short = (ka, kb) if len(ka) > len(kb) else (kb, ka)
+        if not (ka == kb or _fleeting_e(long_, short)):
+            return False
+    # "ding" and "deng" are two Chinese syllables
+    return not (pinyin_word(a) and pinyin_word(b))
