@@ -24,9 +24,14 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from rapidfuzz import fuzz
+
 from detectors.matching.spelling import pinyin_word
 
 SLAVIC_WORD = 4  # letters from which a word's Slavic forms are read as one name
+# spelling similarity (rapidfuzz ratio) below which two words are no forms of one name:
+# the farthest apart are "oleksiy" and "alexei" (46), "aleh" and "oleg" (50)
+SLAVIC_MIN_RATIO = 40.0
 # the Ukrainian "olo" after a first consonant where Russian writes "la" ("Volodymyr",
 # "Vladimir")
 _PLEOPHONY = re.compile(r"^([bdghkmnprstvz])olo(?=[^aeiouy])")
@@ -95,6 +100,8 @@ def slavic_alike(a: str, b: str) -> bool:
     Ukrainian form in "-o", the key of the Russian one without its final "-i" sound or
     its fleeting "e" ("dmytro", "dmitry"; "pavlo", "pavel")."""
     if a == b or min(len(a), len(b)) < SLAVIC_WORD or not (a.isalpha() and b.isalpha()):
+        return False
+    if fuzz.ratio(a, b) < SLAVIC_MIN_RATIO:  # most pairs of words: cheaper than the keys
         return False
     ka, kb = slavic_key(a), slavic_key(b)
     if sum(ch not in _VOWELS for ch in ka) < 2:
