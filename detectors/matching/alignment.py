@@ -23,6 +23,7 @@ from rapidfuzz import fuzz
 
 from detectors.matching.arabic import long_vowels_agree, skeleton_tokens, skeleton_words
 from detectors.matching.compound_names import join_compounds
+from detectors.matching.east_slavic import slavic_alike
 from detectors.matching.korean import korean_alike, korean_name
 from detectors.matching.names import AnalyzedName, NameTables, phonetic_key
 from detectors.matching.nicknames import is_nickname
@@ -222,6 +223,13 @@ def _romanized_similarity(a: str, b: str) -> float:
     return SOUND_ALIKE
 
 
+SLAVIC_SIMILARITY = 0.85  # one East Slavic name in two languages' forms (`east_slavic`)
+
+
+def _slavic_similarity(a: str, b: str) -> float:
+    return SLAVIC_SIMILARITY if slavic_alike(a, b) else 0.0
+
+
 KOREAN_SIMILARITY = 0.85  # two words of Korean names with one sound key (`korean.py`)
 
 
@@ -276,12 +284,16 @@ def _as_compared(
     nicknames: bool = False,
     korean: bool = False,
 ) -> str:
-    """The name with its initials (and, when asked, its nicknames and its Korean words
-    romanized otherwise) written out as the words of the other that they align with."""
+    """The name with its initials (and, when asked, its nicknames, its East Slavic names
+    in another language's form and its Korean words romanized otherwise) written out as
+    the words of the other that they align with."""
     out = list(tokens)
     for i, j, sim in pairs:
         initial = len(out[i]) == 1 and len(other[j]) > 1
         nickname = nicknames and sim == NICKNAME_SIMILARITY and is_nickname(out[i], other[j])
+        nickname = nickname or (
+            nicknames and sim == SLAVIC_SIMILARITY and slavic_alike(out[i], other[j])
+        )
         romanized = korean and sim == KOREAN_SIMILARITY and korean_alike(out[i], other[j])
         if initial or nickname or romanized:
             out[i] = other[j]
@@ -305,18 +317,21 @@ def align(query: AnalyzedName, candidate: AnalyzedName, weights: TokenWeights) -
         vowels = _long_vowel_check(query, q_tokens, c_tokens)
         q_tokens, c_tokens = skeleton_tokens(q_tokens), skeleton_tokens(c_tokens)
         weights = weights.skeletal()
-    if len(q_tokens) != len(c_tokens):  # a word split on one side only
-        before = (q_tokens, c_tokens)
+    # a word split on one side only (the other name may have a word more besides)
+    before = (q_tokens, c_tokens)
+    if len(q_tokens) != len(c_tokens):
         q_tokens, c_tokens = join_letters(q_tokens, c_tokens), join_letters(c_tokens, q_tokens)
-        q_tokens, c_tokens = rejoin(q_tokens, c_tokens), rejoin(c_tokens, q_tokens)
-        if (q_tokens, c_tokens) != before:  # words joined: positions no longer the words'
-            vowels = None
+    q_tokens, c_tokens = rejoin(q_tokens, c_tokens), rejoin(c_tokens, q_tokens)
+    if (q_tokens, c_tokens) != before:  # words joined: positions no longer the words'
+        vowels = None
     # initials stand for given names: a company's single letter ("M-Finance") is no initial
     initials = not (company_like(query, weights) or company_like(candidate, weights))
     fuzzy = _fuzzy_token_similarity
     # a given name against its nickname ("bill", "william"), as for initials: persons only
     nick = _nickname_similarity if initials else _no_similarity
     roman = _romanized_similarity if initials else _no_similarity
+    # a Ukrainian or Belarusian name against its Russian form ("oleksiy", "aleksey")
+    slavic = _slavic_similarity if initials else _no_similarity
     # two Korean names romanized in two systems ("Chang Kyong Hwa", "Jang Gyeong Hwa")
     korean = _no_similarity
     if initials and korean_name(q_tokens) and korean_name(c_tokens):
@@ -334,7 +349,12 @@ def align(query: AnalyzedName, candidate: AnalyzedName, weights: TokenWeights) -
             (
                 1.0
                 if q == c
-                else fuzzy(q, c) or nick(q, c) or roman(q, c) or korean(q, c) or keyed(q, c),
+                else fuzzy(q, c)
+                or nick(q, c)
+                or roman(q, c)
+                or slavic(q, c)
+                or korean(q, c)
+                or keyed(q, c),
                 i,
                 j,
             )

@@ -7,8 +7,9 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from detectors.matching.alignment import same_key
+from detectors.matching.alignment import company_like, same_key
 from detectors.matching.compound_names import is_compound_form
+from detectors.matching.east_slavic import slavic_alike
 from detectors.matching.features import PairContext
 from detectors.matching.korean import korean_alike, korean_key, korean_name
 from detectors.matching.scorer import ScorerModel, explain_contributions
@@ -46,7 +47,9 @@ def romanization_note(ctx: PairContext, limit: int = 6) -> str:
     """For two Korean names, the words one sound key made one ("Korean names romanized
     two ways, compared by sound key: chong=jong [jonk], pok=bok [pok]"); for Arabic
     compound names written as one word on one side, the compounds read alike
-    ("compound names read alike: abdalbassed~abdalbaset"); else ""."""
+    ("compound names read alike: abdalbassed~abdalbaset"); for persons' names, the East
+    Slavic names read in another language's form ("Ukrainian, Belarusian and Russian
+    forms of one name: oleksiy=aleksey"); else ""."""
     notes = []
     if korean_name(ctx.query.tokens) and korean_name(ctx.candidate.tokens):
         words = [
@@ -64,6 +67,13 @@ def romanization_note(ctx: PairContext, limit: int = 6) -> str:
     ]
     if compounds:
         notes.append("Arabic compound names read alike: " + ", ".join(compounds[:limit]))
+    slavic = [f"{q}={c}" for q, c, s in ctx.alignment.pairs if s < 1.0 and slavic_alike(q, c)]
+    if slavic and not (
+        company_like(ctx.query, ctx.weights) or company_like(ctx.candidate, ctx.weights)
+    ):
+        notes.append(
+            "Ukrainian, Belarusian and Russian forms of one name: " + ", ".join(slavic[:limit])
+        )
     return "; ".join(notes)
 
 

@@ -14,18 +14,19 @@ from detectors.matching.names import AnalyzedName
 def rejoin(tokens: tuple[str, ...], other: tuple[str, ...]) -> tuple[str, ...]:
     """Two tokens whose concatenation, in either order, is a token of the other name
     that this one lacks, joined ("patr ushev" against "patrushev", "sergei chemezov"
-    against "chemezovsergei", "hong yuan" against "hongyuan")."""
+    against "chemezovsergei", "hong yuan" against "hongyuan"); so are three tokens in a
+    row ("chong chon gang" against "chongchongang")."""
     if len(tokens) < 2:
         return tokens
     mine = set(tokens)
     wanted = {t for t in other if t not in mine and len(t) >= 4}
     # most pairs have no such token: look for a split of a wanted token into two of
-    # this name's before pairing every two tokens
-    wanted = {t for t in wanted if any(t[:k] in mine and t[k:] in mine for k in range(1, len(t)))}
+    # this name's (or a word of this name and a rest) before pairing every two tokens
+    wanted = {t for t in wanted if any(t[:k] in mine for k in range(1, len(t)))}
     if not wanted:
         return tokens
-    out = list(tokens)
-    spare = Counter(tokens)  # copies of a token beyond those the other name has
+    out = list(_joined_runs(tokens, wanted))
+    spare = Counter(out)  # copies of a token beyond those the other name has
     spare.subtract(Counter(other))
     for i in range(len(out)):
         for j in range(len(out)):
@@ -35,6 +36,17 @@ def rejoin(tokens: tuple[str, ...], other: tuple[str, ...]) -> tuple[str, ...]:
             if joined in wanted and spare[out[i]] > 0 and spare[out[j]] > 0:
                 out[i], out[j] = joined, ""
                 wanted.discard(joined)
+    return tuple(t for t in out if t)
+
+
+def _joined_runs(tokens: tuple[str, ...], wanted: set[str]) -> tuple[str, ...]:
+    """Three tokens in a row whose concatenation is a wanted token, joined."""
+    out = list(tokens)
+    for i in range(len(out) - 2):
+        joined = out[i] + out[i + 1] + out[i + 2]
+        if all(out[i : i + 3]) and joined in wanted:
+            out[i : i + 3] = [joined, "", ""]
+            wanted.discard(joined)
     return tuple(t for t in out if t)
 
 

@@ -202,3 +202,24 @@ def test_ghain_in_arabic_script_is_no_legal_form(settings):
 )
 def test_long_vowels_agree(arabic, latin, agree):
     assert long_vowels_agree(arabic, latin) is agree
+
+
+def test_three_words_rejoin_against_the_other_name():
+    from detectors.matching.word_forms import rejoin
+
+    assert rejoin(("chong", "chon", "gang", "shipping"), ("chongchongang", "shipping")) == (
+        "chongchongang",
+        "shipping",
+    )
+    # the same number of words on both sides, another word besides the joined one
+    assert rejoin(("petro", "iran", "development"), ("petroiran", "development", "pedco")) == (
+        "petroiran",
+        "development",
+    )
+    # words not in a row are not joined three at a time
+    assert rejoin(("chong", "shipping", "chon", "gang"), ("chongchongang",)) == (
+        "chong",
+        "shipping",
+        "chon",
+        "gang",
+    )

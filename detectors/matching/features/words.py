@@ -6,6 +6,7 @@ from __future__ import annotations
 from rapidfuzz import fuzz
 
 from detectors.matching.alignment import STOP_WORDS, company_like, same_key
+from detectors.matching.east_slavic import slavic_alike
 from detectors.matching.features.attributes import country_agree
 from detectors.matching.features.context import PairContext
 from detectors.matching.korean import korean_alike, korean_name
@@ -172,12 +173,21 @@ def no_word_exact(p: PairContext) -> float:
 
 def _one_word(p: PairContext, q: str, c: str) -> bool:
     """The same word, or, for names in two scripts, the same transliteration key
-    (`alignment.same_key`), or, for two Korean names, the same sound key (`korean.py`)."""
+    (`alignment.same_key`), or, for two Korean names, the same sound key (`korean.py`),
+    or, for two persons' names, one East Slavic name in two languages' forms
+    (`east_slavic.py`)."""
     if q == c:
+        return True
+    if slavic_alike(q, c) and not _company_side(p):
         return True
     if korean_alike(q, c) and korean_name(p.query.tokens) and korean_name(p.candidate.tokens):
         return True
     return key_method(p.query, p.candidate) == TRANSLIT and same_key(q, c, p.weights)
+
+
+def _company_side(p: PairContext) -> bool:
+    """One of the names reads as a company's."""
+    return company_like(p.query, p.weights) or company_like(p.candidate, p.weights)
 
 
 def _company_pair(p: PairContext) -> bool:
