@@ -251,7 +251,7 @@ class CandidateIndex(EvidenceReader):
             ids, score = scores.indices[lo:hi], scores.data[lo:hi]
             clo, chi = bounds[query], bounds[query + 1]
             common_weights = readings.common_weights[clo:chi]
-            bonus = 1.0 + cover_bonus if cover is not None and required.bit_count() > 1 else 1.0
+            bonus = 1.0 + cover_bonus if cover is not None and required else 1.0
             cut = None  # the `limit`-th best evidence found
             if len(ids) > limit:
                 most = (score + common_weights.sum()) * bonus

@@ -79,6 +79,24 @@ def test_a_name_close_to_every_word_outranks_look_alikes(crowded_matcher, party,
     assert listed in {crowded_matcher.names.raw[i] for i in ids}
 
 
+@pytest.mark.parametrize(
+    ("party", "listed"),
+    [
+        ("Rainondu Ltd", "Rainenfu Trading"),
+        ("Raizeugo Ltd", "Raifengo International"),
+        ("Raigenfu Ltd", "Raifenfi Trading"),
+    ],
+)
+def test_a_one_word_name_two_typos_away_outranks_look_alikes(crowded_matcher, party, listed):
+    """A name of one distinctive word (and a legal form) two typos from a listed word with
+    dozens of look-alikes: the names holding a listed word close to it are raised above
+    those sharing only letters with it, so the one two typos away reaches the scorer."""
+    s = replace(crowded_matcher.settings, word_cover_bonus=0.5)
+    query = crowded_matcher.analyze(party)
+    ids = crowded_matcher.index.candidates(query, *index_args(s))
+    assert listed in {crowded_matcher.names.raw[i] for i in ids}
+
+
 def with_helpers(matcher: Matcher, settings) -> Matcher:
     """The matcher on the same index, sharing any screening of 2 chunks or more with a
     forked helper."""
