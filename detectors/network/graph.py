@@ -66,7 +66,7 @@ def build_network(links: pd.DataFrame, max_parties_per_key: int = 25) -> Network
     keys = int(key_codes.max()) + 1 if len(key_codes) else 0
     sharing = np.bincount(key_codes[key_codes >= 0], minlength=keys + 1)[key_codes]
     sharing[key_codes < 0] = 0
-    common = rows_where(links, sharing > max_parties_per_key)
+    common = rows_where(links[["key", "link"]], sharing > max_parties_per_key)
     common_keys = common.groupby(["key", "link"], sort=True).size().rename("parties").reset_index()
     usable = (sharing >= 2) & (sharing <= max_parties_per_key)
     index = LinkIndex.build(rows_where(links, usable), key_codes[usable])

@@ -248,13 +248,21 @@ def test_rows_where_is_boolean_indexing_even_of_a_frame_of_several_chunks():
         found = rows_where(frame, keep)
         pd.testing.assert_frame_equal(found, frame[keep].reset_index(drop=True))
         assert pa.chunked_array(pa.array(found["value"].array)).num_chunks <= 1
+        apart = rows_where(frame, keep, joined=False)
+        pd.testing.assert_frame_equal(apart, frame[keep].reset_index(drop=True))
 
 
 def test_distinct_links_are_the_first_row_of_each_party_and_key():
     rng = np.random.default_rng(67)
     frames = [random_links(rng, n) for n in (300, 0, 250, 90)]
     expected = pd.concat(frames, ignore_index=True).drop_duplicates(["party", "key"])
-    pd.testing.assert_frame_equal(distinct(frames), expected.reset_index(drop=True))
+    found = distinct(frames)
+    pd.testing.assert_frame_equal(found, expected.reset_index(drop=True))
+    # the rows stay in their frames' chunks: the network joins those it keeps
+    assert pa.chunked_array(pa.array(found["party"].array)).num_chunks == 3
+    network = build_network(found, 25)
+    for name in network.links.columns:
+        assert pa.chunked_array(pa.array(network.links[name].array)).num_chunks <= 1
 
 
 def reference_network_links(links: pd.DataFrame, most: int) -> pd.DataFrame:
