@@ -351,11 +351,19 @@ def first_rows(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
     """The positions of the first row of each distinct combination of `columns`, in
     order: the rows `drop_duplicates(columns)` keeps (missing values equal each other).
     The columns are numbered one at a time (pyarrow's dictionary encoding for text) and
-    the rows compared on those numbers, never on the texts together."""
-    group = np.zeros(len(frame), dtype=np.int64)
+    the rows compared on those numbers, never on the texts together (the first column's
+    numbers as they are, missing 0: numbering them again would tell the same rows apart)."""
+    group: np.ndarray | None = None
     for column in columns:
         codes, uniques = pd.factorize(frame[column])
-        group, _ = pd.factorize(group * (len(uniques) + 1) + (codes + 1))
+        if group is None:
+            group = codes.astype(np.int64) + 1
+        else:
+            group, _ = pd.factorize(group * (len(uniques) + 1) + (codes + 1))
+    if group is None:
+        return np.zeros(min(len(frame), 1), dtype=np.int64)
+    if len(columns) == 1:  # in the order first met, as `first_of_codes` wants them
+        group, _ = pd.factorize(group)
     return first_of_codes(group)
 
 
