@@ -288,3 +288,19 @@ def test_the_networks_links_of_a_frame_of_several_chunks_are_pandas_own():
         network = build_network(halves, most)
         pd.testing.assert_frame_equal(network.links, reference_network_links(links, most))
         assert network.index.links is network.links
+
+
+def test_an_index_on_given_key_numbers_finds_the_pairs_of_the_key_texts():
+    rng = np.random.default_rng(79)
+    links = distinct([random_links(rng, n) for n in (300, 200)])
+    links = links[links["key"].notna()].reset_index(drop=True)
+    texts, _ = pd.factorize(links["key"])
+    spread = rng.permutation(3 * (texts.max() + 1))[texts]  # any numbers, gaps between
+    given, own = LinkIndex.build(links, spread), LinkIndex.build(links)
+    parties = links["party"].drop_duplicates().to_numpy()
+    codes = own.codes_of(parties)
+    for found, expected in zip(given.pair_rows(codes), own.pair_rows(codes), strict=True):
+        assert np.array_equal(found, expected)
+    assert len(given.key_rows[0]) == len(own.key_rows[0]) and given.key_of_row.max() < len(
+        own.key_rows[0]
+    )
