@@ -66,7 +66,7 @@ def build_network(links: pd.DataFrame, max_parties_per_key: int = 25) -> Network
     keys = int(key_codes.max()) + 1 if len(key_codes) else 0
     sharing = np.bincount(key_codes[key_codes >= 0], minlength=keys + 1)[key_codes]
     sharing[key_codes < 0] = 0
-    common = rows_where(links, sharing > max_parties_per_key)
+    common = rows_where(links[["key", "link"]], sharing > max_parties_per_key)
     common_keys = common.groupby(["key", "link"], sort=True).size().rename("parties").reset_index()
     usable = (sharing >= 2) & (sharing <= max_parties_per_key)
     index = LinkIndex.build(rows_where(links, usable), key_codes[usable])
@@ -168,12 +168,16 @@ class LinkIndex:
         party_codes, parties = pd.factorize(links["party"])
         if key_codes is None:
             # NaN keys match each other, as they would in a merge on the key
-            key_codes, keys = pd.factorize(links["key"], use_na_sentinel=False)
-        else:  # the same codes as the texts', from the integers
-            key_codes, keys = pd.factorize(key_codes)
+            key_codes, texts = pd.factorize(links["key"], use_na_sentinel=False)
+            keys = len(texts)
+        else:  # the codes made consecutive, in the same order: no hashing of every row
+            present = np.zeros(int(key_codes.max()) + 1 if len(key_codes) else 0, dtype=bool)
+            present[key_codes] = True
+            keys = int(present.sum())
+            key_codes = (np.cumsum(present) - 1)[key_codes]
         return cls(
             links, pd.Index(parties), party_codes, key_codes,
-            _rows_by_code(party_codes, len(parties)), _rows_by_code(key_codes, len(keys)),
+            _rows_by_code(party_codes, len(parties)), _rows_by_code(key_codes, keys),
         )  # fmt: skip
 
     @cached_property

@@ -310,29 +310,37 @@ def share_texts(shares: pd.Series | None, index: pd.Index) -> pd.Series:
 
 
 def distinct(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    """The links of several frames, one row per (party, key)."""
+    """The links of several frames, one row per (party, key). Their text columns keep a
+    chunk per frame (`rows_where`, not joined): the network filters its links again
+    (`build_network`) and joins the rows it keeps then, instead of copying every row of
+    a day's links twice."""
     frames = [f for f in frames if len(f)]
     if not frames:
         return empty_links()
     links = pd.concat([f[list(LINK_COLUMNS)] for f in frames], ignore_index=True)
     first = np.zeros(len(links), dtype=bool)
     first[first_rows(links, ["party", "key"])] = True
-    return rows_where(links, first).astype("str")
+    return rows_where(links, first, joined=False).astype("str")
 
 
-def rows_where(frame: pd.DataFrame, keep: np.ndarray | pd.Series) -> pd.DataFrame:
+def rows_where(
+    frame: pd.DataFrame, keep: np.ndarray | pd.Series, joined: bool = True
+) -> pd.DataFrame:
     """The rows of `frame` where `keep` (booleans), in order, on a fresh 0..n-1 index: what
     `frame[keep].reset_index(drop=True)` gives. A text column is filtered chunk by chunk
-    and its rows kept joined once: pandas takes the rows, and taking from a column of
-    several chunks (a frame concatenated from several) first copies the whole column into
-    one, a copy of every row for each selection of a million-row frame of links."""
+    and its rows kept joined once (`joined`): pandas takes the rows, and taking from a
+    column of several chunks (a frame concatenated from several) first copies the whole
+    column into one, a copy of every row for each selection of a million-row frame of
+    links. Not `joined`: the rows stay in their chunks, for a frame filtered again."""
     mask = np.asarray(keep, dtype=bool)
     chosen = pa.array(mask)
     columns: dict[str, pd.Series] = {}
     for name in frame.columns:
         values = frame[name]
         if isinstance(values.array, pd.arrays.ArrowStringArray):
-            found = pa.chunked_array(pa.array(values.array)).filter(chosen).combine_chunks()
+            found = pa.chunked_array(pa.array(values.array)).filter(chosen)
+            if joined:
+                found = found.combine_chunks()
             columns[name] = pd.Series(pd.array(found, dtype=values.dtype))
         else:
             columns[name] = values[mask].reset_index(drop=True)
@@ -343,11 +351,19 @@ def first_rows(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
     """The positions of the first row of each distinct combination of `columns`, in
     order: the rows `drop_duplicates(columns)` keeps (missing values equal each other).
     The columns are numbered one at a time (pyarrow's dictionary encoding for text) and
-    the rows compared on those numbers, never on the texts together."""
-    group = np.zeros(len(frame), dtype=np.int64)
+    the rows compared on those numbers, never on the texts together (the first column's
+    numbers as they are, missing 0: numbering them again would tell the same rows apart)."""
+    group: np.ndarray | None = None
     for column in columns:
         codes, uniques = pd.factorize(frame[column])
-        group, _ = pd.factorize(group * (len(uniques) + 1) + (codes + 1))
+        if group is None:
+            group = codes.astype(np.int64) + 1
+        else:
+            group, _ = pd.factorize(group * (len(uniques) + 1) + (codes + 1))
+    if group is None:
+        return np.zeros(min(len(frame), 1), dtype=np.int64)
+    if len(columns) == 1:  # in the order first met, as `first_of_codes` wants them
+        group, _ = pd.factorize(group)
     return first_of_codes(group)
 
 

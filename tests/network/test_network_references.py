@@ -248,13 +248,21 @@ def test_rows_where_is_boolean_indexing_even_of_a_frame_of_several_chunks():
         found = rows_where(frame, keep)
         pd.testing.assert_frame_equal(found, frame[keep].reset_index(drop=True))
         assert pa.chunked_array(pa.array(found["value"].array)).num_chunks <= 1
+        apart = rows_where(frame, keep, joined=False)
+        pd.testing.assert_frame_equal(apart, frame[keep].reset_index(drop=True))
 
 
 def test_distinct_links_are_the_first_row_of_each_party_and_key():
     rng = np.random.default_rng(67)
     frames = [random_links(rng, n) for n in (300, 0, 250, 90)]
     expected = pd.concat(frames, ignore_index=True).drop_duplicates(["party", "key"])
-    pd.testing.assert_frame_equal(distinct(frames), expected.reset_index(drop=True))
+    found = distinct(frames)
+    pd.testing.assert_frame_equal(found, expected.reset_index(drop=True))
+    # the rows stay in their frames' chunks: the network joins those it keeps
+    assert pa.chunked_array(pa.array(found["party"].array)).num_chunks == 3
+    network = build_network(found, 25)
+    for name in network.links.columns:
+        assert pa.chunked_array(pa.array(network.links[name].array)).num_chunks <= 1
 
 
 def reference_network_links(links: pd.DataFrame, most: int) -> pd.DataFrame:
@@ -280,3 +288,19 @@ def test_the_networks_links_of_a_frame_of_several_chunks_are_pandas_own():
         network = build_network(halves, most)
         pd.testing.assert_frame_equal(network.links, reference_network_links(links, most))
         assert network.index.links is network.links
+
+
+def test_an_index_on_given_key_numbers_finds_the_pairs_of_the_key_texts():
+    rng = np.random.default_rng(79)
+    links = distinct([random_links(rng, n) for n in (300, 200)])
+    links = links[links["key"].notna()].reset_index(drop=True)
+    texts, _ = pd.factorize(links["key"])
+    spread = rng.permutation(3 * (texts.max() + 1))[texts]  # any numbers, gaps between
+    given, own = LinkIndex.build(links, spread), LinkIndex.build(links)
+    parties = links["party"].drop_duplicates().to_numpy()
+    codes = own.codes_of(parties)
+    for found, expected in zip(given.pair_rows(codes), own.pair_rows(codes), strict=True):
+        assert np.array_equal(found, expected)
+    assert len(given.key_rows[0]) == len(own.key_rows[0]) and given.key_of_row.max() < len(
+        own.key_rows[0]
+    )
