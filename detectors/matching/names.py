@@ -24,6 +24,7 @@ from unidecode import unidecode
 from detectors.matching.arabic import is_arabic, prepare_arabic
 from detectors.matching.cjk import han_ordinals_as_digits, is_han, romanize_cjk, simplified
 from detectors.matching.cjk import split_places as split_places
+from detectors.matching.form_words import FormWords
 from detectors.matching.legal_forms import form_code
 from detectors.matching.numbers import numbers_of, spell_numbers
 from flows.errors import ConfigError
@@ -57,6 +58,8 @@ class NameTables:
     # export), read from cjk_words with pypinyin: a name written in pinyin keeps them generic
     pinyin_words: dict[str, tuple[str, ...]] = field(default_factory=dict)
     pinyin_max_syllables: int = 1
+    # the tables' words a misspelling is read back to ("compani" -> company)
+    form_words: FormWords | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def from_config(cls, names_cfg: dict[str, Any]) -> NameTables:
@@ -122,6 +125,10 @@ class NameTables:
             max_legal_len=max((len(k) for k in legal), default=1),
             pinyin_words=pinyin_words,
             pinyin_max_syllables=syllables,
+            form_words=FormWords(
+                {word for spelling in legal for word in spelling}
+                | {str(g) for g in names_cfg.get("generic", [])}
+            ),
         )
 
 
@@ -386,7 +393,10 @@ def analyze_name(name: str, tables: NameTables, kind: str = "unknown") -> Analyz
         name = prepare_arabic(raw)
     text = fold_text(str(name)[:MAX_NAME_CHARS], tables)
     text, reordered = reorder_person(text, tables, kind)
-    tokens = join_places(expand_abbreviations(spell_numbers(bounded_tokens(text)), tables), tables)
+    words = bounded_tokens(text)
+    if tables.form_words is not None:
+        words = tables.form_words.correct_all(words)
+    tokens = join_places(expand_abbreviations(spell_numbers(words), tables), tables)
     core, forms = split_legal_forms(tokens, tables)
     return AnalyzedName(
         raw=raw,

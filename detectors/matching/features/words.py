@@ -11,7 +11,7 @@ from detectors.matching.features.attributes import country_agree
 from detectors.matching.features.context import PairContext
 from detectors.matching.korean import korean_alike, korean_name
 from detectors.matching.names import phonetic_key
-from detectors.matching.spelling import one_edit_kind, respelled, typo_credibility
+from detectors.matching.spelling import one_edit_kind, pinyin_word, respelled, typo_credibility
 from detectors.matching.transliteration import TRANSLIT, key_method
 
 # words naming what kind of body a name is: lists give one body under several of them
@@ -109,7 +109,10 @@ def short_word_changed(p: PairContext) -> float:
     letter changed, added or dropped so that it sounds otherwise ("Qirun Computing Inc."
     against "Qiqun Computing Co.", "Kangrong" against "Kangbong"): in a word that short
     the change is another name as often as a slip. Abbreviations, slips of the hand and
-    one sound spelt two ways are no change."""
+    one sound spelt two ways are no change. From six letters on only a pinyin word
+    pair counts (one letter makes another syllable: "Daxing", "Danxing"); in other words of
+    six letters or more a letter more, less or changed is a typo as often as another
+    name ("Albanian", "Abanian"; "Valpark", "Valpalk"), left to the weights."""
     if "person" in (p.query_type, p.entry_type):
         return 0.0
     distinctive = p.weights.distinctive
@@ -122,12 +125,15 @@ def short_word_changed(p: PairContext) -> float:
             continue
         if not (distinctive(q) or distinctive(c)):
             continue
+        if max(len(q), len(c)) > ANY_WORD and not (pinyin_word(q) and pinyin_word(c)):
+            continue
         if one_edit_kind(q, c) == "change" and phonetic_key(q) != phonetic_key(c):
             return 1.0
     return 0.0
 
 
-SHORT_WORD = 8  # letters up to which one changed consonant makes another name
+SHORT_WORD = 8  # letters up to which one changed letter makes another pinyin name
+ANY_WORD = 5  # ...and another name of any kind
 
 
 def compound_word(p: PairContext) -> float:
