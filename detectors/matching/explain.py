@@ -13,6 +13,7 @@ from detectors.matching.east_slavic import slavic_alike
 from detectors.matching.features import PairContext
 from detectors.matching.korean import korean_alike, korean_key, korean_name
 from detectors.matching.scorer import ScorerModel, explain_contributions
+from detectors.matching.spelling import romanized_alike
 from detectors.matching.transliteration import METHOD_TEXT, TRANSLIT, key_method, translit_key
 
 
@@ -67,7 +68,13 @@ def romanization_note(ctx: PairContext, limit: int = 6) -> str:
     ]
     if compounds:
         notes.append("Arabic compound names read alike: " + ", ".join(compounds[:limit]))
-    slavic = [f"{q}={c}" for q, c, s in ctx.alignment.pairs if s < 1.0 and slavic_alike(q, c)]
+    # only the words the Slavic forms alone made one: "ghaly"/"ghali" is one name
+    # romanized two ways in any language
+    slavic = [
+        f"{q}={c}"
+        for q, c, s in ctx.alignment.pairs
+        if s < 1.0 and slavic_alike(q, c) and not romanized_alike(q, c)
+    ]
     if slavic and not (
         company_like(ctx.query, ctx.weights) or company_like(ctx.candidate, ctx.weights)
     ):

@@ -71,3 +71,12 @@ def test_the_explanation_names_the_two_forms(settings: MatchSettings) -> None:
     assert bool(scored["match"].iat[0])
     assert "forms of one name: " in scored["explanation"].iat[0]
     assert "oleksiy=aleksey" in scored["explanation"].iat[0]
+
+
+def test_a_name_romanized_two_ways_is_no_slavic_form(settings: MatchSettings) -> None:
+    pairs = pd.DataFrame(
+        {"name1": ["Iyad Ag Ghaly"], "name2": ["AG GHALI, Iyad"], "schema": ["Person"]}
+    )
+    scored = score_pairs(pairs, settings)
+    assert bool(scored["match"].iat[0])
+    assert "forms of one name" not in scored["explanation"].iat[0]
