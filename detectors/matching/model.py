@@ -138,6 +138,15 @@ CAPS: tuple[ScoreCap, ...] = (
         reason="a name in Arabic script agrees with the Latin one only through skeletons of "
         "fewer than four letters, which many names share",
     ),
+    # An Arabic name chains the person's, the father's and the grandfather's names: the
+    # same chain behind one given name more is a child's name.
+    ScoreCap(
+        "child_name",
+        at_least=1.0,
+        score=0.40,
+        reason="the longer name is the other with one given name more in front: in Arabic "
+        "naming, the name of a son or daughter",
+    ),
     # A place or "International" shared is no more telling than a generic word: "Dubai
     # Hongha Logistics" against "DUBAI HONGBAI LOGISTICS" is another firm in one city.
     ScoreCap(

@@ -48,6 +48,7 @@ from detectors.matching.features.overlap import (
     token_sort_score,
 )
 from detectors.matching.features.scripts import (
+    child_name,
     long_vowels_differ,
     same_after_transliteration,
     short_skeleton_agreement,
@@ -207,6 +208,12 @@ FEATURES: tuple[Feature, ...] = (
         short_skeleton_agreement,
         "a name in Arabic script against a Latin one agrees only through skeleton words of "
         "fewer than four letters in all (consonants and written long vowels)",
+    ),
+    Feature(
+        "child_name",
+        child_name,
+        "a person's name in Arabic script against a Latin one is the other with one given "
+        "name more in front: a son's or daughter's name",
     ),
     Feature(
         "distinctive_word_far",

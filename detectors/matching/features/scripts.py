@@ -60,3 +60,32 @@ def short_skeleton_agreement(p: PairContext) -> float:
         vowels[key] = max(vowels.get(key, 0), sum(ch in "awy" for ch in word))
     letters = sum(len(q) + vowels.get(q, 0) for q in pairs if not q.isdigit())
     return 1.0 if letters < SKELETON_EVIDENCE else 0.0
+
+
+CHAIN_WORDS = 3  # words of a name from which it reads as a chain of forebears' names
+
+
+def child_name(p: PairContext) -> float:
+    """1 when, of a person's name in Arabic script and one in Latin letters, one is the
+    other with one given name more in front ("سعد سبعاوي إبراهيم حسن التكريتي", Saad
+    Sabawi Ibrahim Hasan al-Tikriti, against "AL-TAKRITI, Sabawi Ibrahim Hassan"): an
+    Arabic name is a chain of the person's, the father's and the grandfather's names,
+    so the longer name is the son's or daughter's, another person."""
+    if key_method(p.query, p.candidate) != SKELETON or "entity" in (p.query_type, p.entry_type):
+        return 0.0
+    q_left, c_left = ([t for t in side if t not in STOP_WORDS] for side in p.alignment.unaligned)
+    if bool(q_left) == bool(c_left) or len(q_left) + len(c_left) != 1:
+        return 0.0
+    longer, extra = (p.query, q_left[0]) if q_left else (p.candidate, c_left[0])
+    shorter = p.candidate if q_left else p.query
+    # the alignment of two scripts compares consonant skeletons, articles left out
+    words, chain = skeleton_tokens(longer.tokens), skeleton_tokens(shorter.tokens)
+    if len(chain) < CHAIN_WORDS or not words or words[0] != extra:
+        return 0.0
+    # a name repeated in the chain ("Mubarak ... Sanad Mubarak") or a particle before a
+    # name (Abu, Umm, Bin; the Abd of Abd al-Rauf) is no other given name
+    return 0.0 if words.count(extra) > 1 or extra in PARTICLE_SKELETONS else 1.0
+
+
+# Abu, Umm, Bin/Ibn, Bint, Abd/Abdul by their consonants
+PARTICLE_SKELETONS = frozenset({"b", "m", "bn", "bnt", "bd", "bdl"})
