@@ -14,6 +14,7 @@ another name ("Hongtong", a county, against "Hongkong").
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 
 from rapidfuzz.distance import OSA
@@ -27,38 +28,54 @@ def _deletes(word: str) -> set[str]:
 
 def _last_letter_only(token: str, word: str) -> bool:
     """The words differ in their last letter only: how names are coined from words
-    ("Unitec", "Limitex", "Energo") and surnames from places ("Tehrani"), not a slip."""
+    ("Unitec", "Limitex", "Energo"), not a slip."""
     return token[:-1] == word[:-1] or token == word[:-1] or token[:-1] == word
 
 
+@dataclass(frozen=True)
 class FormWords:
-    """The words of the name tables that a misspelling is read back to."""
+    """The words of the name tables that a misspelling is read back to. Plain data, so
+    that the settings holding it pickle and fingerprint alike in every process."""
 
-    def __init__(self, words: set[str]) -> None:
-        self.words = frozenset(w for w in words if len(w) >= MIN_LETTERS and w.isalpha())
-        by_key: dict[str, set[str]] = {}
-        for word in self.words:
-            for key in _deletes(word):
-                by_key.setdefault(key, set()).add(word)
-        self._by_key = by_key
-        self.correct = lru_cache(maxsize=262_144)(self._correct)
+    words: frozenset[str]
 
-    def _correct(self, token: str) -> str:
-        if len(token) < MIN_LETTERS or token in self.words or not token.isalpha():
-            return token
-        from detectors.matching.alignment import reference_words
+    @classmethod
+    def of(cls, words: set[str]) -> FormWords:
+        return cls(frozenset(w for w in words if len(w) >= MIN_LETTERS and w.isalpha()))
 
-        if token in reference_words():
-            return token
-        found = {
-            word
-            for key in _deletes(token)
-            for word in self._by_key.get(key, ())
-            if word[0] == token[0]
-            and not _last_letter_only(token, word)
-            and OSA.distance(word, token, score_cutoff=1) <= 1
-        }
-        return found.pop() if len(found) == 1 else token
+    def correct(self, token: str) -> str:
+        return _correct(self.words, token)
 
     def correct_all(self, tokens: list[str]) -> list[str]:
-        return [self.correct(t) for t in tokens]
+        return [_correct(self.words, t) for t in tokens]
+
+
+@lru_cache(maxsize=8)
+def _by_key(words: frozenset[str]) -> dict[str, frozenset[str]]:
+    """Each word under itself and under every one-letter deletion of it: a word one edit
+    from another shares one of these keys with it."""
+    found: dict[str, set[str]] = {}
+    for word in words:
+        for key in _deletes(word):
+            found.setdefault(key, set()).add(word)
+    return {key: frozenset(w) for key, w in found.items()}
+
+
+@lru_cache(maxsize=262_144)
+def _correct(words: frozenset[str], token: str) -> str:
+    if len(token) < MIN_LETTERS or token in words or not token.isalpha():
+        return token
+    from detectors.matching.alignment import reference_words
+
+    if token in reference_words():
+        return token
+    index = _by_key(words)
+    found = {
+        word
+        for key in _deletes(token)
+        for word in index.get(key, ())
+        if word[0] == token[0]
+        and not _last_letter_only(token, word)
+        and OSA.distance(word, token, score_cutoff=1) <= 1
+    }
+    return found.pop() if len(found) == 1 else token

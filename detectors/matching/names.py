@@ -125,7 +125,7 @@ class NameTables:
             max_legal_len=max((len(k) for k in legal), default=1),
             pinyin_words=pinyin_words,
             pinyin_max_syllables=syllables,
-            form_words=FormWords(
+            form_words=FormWords.of(
                 {word for spelling in legal for word in spelling}
                 | {str(g) for g in names_cfg.get("generic", [])}
             ),
