@@ -56,6 +56,19 @@ def network_flags(
     """Flags (FLAG_COLUMNS) on the orders of the customers the network relates to a listed
     party (N1), to a customer with an escalated or reported case (N2), or to a group of
     new customers (N3)."""
+    return flags_by_party(orders, network, listed, cased, settings, as_of)[list(FLAG_COLUMNS)]
+
+
+def flags_by_party(
+    orders: pd.DataFrame,
+    network: Network,
+    listed: pd.DataFrame,
+    cased: pd.DataFrame,
+    settings: Mapping[str, Any],
+    as_of: pd.Timestamp,
+) -> pd.DataFrame:
+    """`network_flags` with the customer node of each flagged line (`party`) after
+    FLAG_COLUMNS: the customer the flag is about, as the flags were found."""
     index = network.index
     left, other = index.pair_rows(index.codes_of(customer_node(orders["customer_id"].unique())))
     near = ~index.key_is_party[other]  # the customer's own payer etc.: P1's concern
@@ -98,7 +111,7 @@ def network_flags(
         "recommended_action": column("recommended_action", "").to_numpy(),
         "hard_stop": False,
     })  # fmt: skip
-    return frame[list(FLAG_COLUMNS)]
+    return frame[list(FLAG_COLUMNS)].assign(party=flagged["party"].to_numpy())
 
 
 def _pairs_with(
