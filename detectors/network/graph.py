@@ -128,7 +128,7 @@ def _groups(
     _count, labels = connected_components(graph, directed=False)
     ids = pd.Series(parties, dtype="str")  # the texts as they are, no Python strings
     first = ids.groupby(labels[: len(parties)]).transform("min")
-    return pd.Series(first.to_numpy(), index=pd.Index(ids, name="party"), name="group")
+    return pd.Series(first.array, index=pd.Index(ids, name="party"), name="group")
 
 
 @dataclass
