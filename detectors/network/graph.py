@@ -21,6 +21,7 @@ from detectors.network.links import (
     among,
     first_of_codes,
     rows_where,
+    text_codes,
 )
 
 PAIR_COLUMNS: tuple[str, ...] = (
@@ -60,7 +61,7 @@ def key_kinds(keys: pd.Series) -> pd.Series:
 
 def build_network(links: pd.DataFrame, max_parties_per_key: int = 25) -> Network:
     """The network over `links` (LINK_COLUMNS, one row per party and key: `distinct`)."""
-    key_codes, _ = pd.factorize(links["key"])
+    key_codes, _ = text_codes(links["key"])
     links, key_codes = with_key_parties(links, key_codes)
     # the parties on each row's key (none on a missing key)
     keys = int(key_codes.max()) + 1 if len(key_codes) else 0
