@@ -87,9 +87,11 @@ def flags_by_party(
     )
     if summary is None:
         return empty_flags()
+    # the lines of the flagged customers (the others meet nothing in the merge), in order
+    party = customer_node(orders["customer_id"])
+    on = among(party, summary["party"]).to_numpy()
     lines = pd.DataFrame({
-        "transaction_id": orders["transaction_id"].to_numpy(),
-        "party": customer_node(orders["customer_id"]).array,
+        "transaction_id": orders["transaction_id"].array[on], "party": party.array[on],
     })  # fmt: skip
     flagged = lines.merge(summary, on="party")
     meta = settings.get("flags", {})
