@@ -19,13 +19,12 @@ import sqlalchemy as sa
 from cases.content import higher_priority
 from cases.grouping import case_priority
 from cases.model import CaseDraft, CaseFlag
-from cases.policy import load_case_policy
 from cases.store import CaseStore
 from cases.tables import case_matches, cases
 from detectors.base import empty_flags
-from detectors.network.flags import customer_node, network_flags, related_parties
+from detectors.network.flags import customer_node, flags_by_party, related_parties
 from detectors.network.graph import Network, build_network
-from detectors.network.links import owner_links
+from detectors.network.links import first_of_codes, owner_links
 from detectors.ownership import OwnershipScreen, resolved_links
 from detectors.rules.policy import name_key
 from detectors.schema import FLAG_COLUMNS
@@ -262,7 +261,7 @@ def related_network(
     `hit_flags`, the store's past cases, the owners on a list), the store's cases, and
     what it all gives each of the run's customers (`orders`: NETWORK_ORDER_COLUMNS).
     `owner_keys`: the ownership rows' keys kept from an earlier run (`ownership_network`)."""
-    store = CaseStore(store_url, load_case_policy())
+    store = CaseStore(store_url)  # read only: no workflow policy needed
     try:
         listed_before, cased = store_context(store.engine)
     finally:
@@ -287,26 +286,39 @@ def run_network(
     """The network over `links` (the run's and the history's orders, and any ownership)
     and what it gives each of the run's customers."""
     network = build_network(links, int(settings.get("max_parties_per_key", 25)))
-    flags = network_flags(orders, network, listed, cased, settings, as_of)
-    by_customer: dict[str, list[CaseFlag]] = {}
-    if len(flags):
-        customer_of = pd.Series(customer_node(orders["customer_id"]).to_numpy(),
-                                index=orders["transaction_id"].to_numpy())  # fmt: skip
-        flags = flags.assign(party=flags["transaction_id"].map(customer_of))
-        ids = flags.groupby(["party", "code"], sort=False)["transaction_id"].agg(list)
-        first = flags.drop_duplicates(["party", "code"]).set_index(["party", "code"])
-        for (party, code), row in zip(first.index, first.itertuples(index=False), strict=True):
-            by_customer.setdefault(str(party), []).append(CaseFlag(
-                code=str(code), source="rule", title=str(row.title), severity=str(row.severity),
-                transaction_ids=[str(t) for t in ids[(party, code)]],
-                evidence=dict(row.evidence), citation=str(row.citation),
-                weight=float(row.weight), reason=str(row.reason),
-                recommended_action=str(row.recommended_action),
-            ))  # fmt: skip
+    # the flags with their customer node (`party`), as the lines were flagged
+    flags = flags_by_party(orders, network, listed, cased, settings, as_of)
     counts = {
         "parties_linked": network.parties,
         "links": len(network.links),
         "hub_keys_left_out": len(network.common_keys),
         **{f"flags_{c}": int(n) for c, n in flags["code"].value_counts().items()},
     }
-    return RunNetwork(network, listed, cased, settings, by_customer, counts, found=flags)
+    return RunNetwork(network, listed, cased, settings, case_flags(flags), counts, found=flags)
+
+
+def case_flags(flags: pd.DataFrame) -> dict[str, list[CaseFlag]]:
+    """customer node -> its case flags, one per code: the first line's flag (`flags`:
+    FLAG_COLUMNS and `party`, the line's customer node) with the transactions of all its
+    lines, in the order the flags were found. Grouped on the codes of the lines' party and
+    code, not by a Python grouping of a day's lines."""
+    if not len(flags):
+        return {}
+    parties, party_texts = pd.factorize(flags["party"])
+    codes, _ = pd.factorize(flags["code"])
+    pair, _ = pd.factorize(parties.astype(np.int64) * (int(codes.max()) + 1) + codes)
+    first = first_of_codes(pair)  # the first line of each (party, code), in the order met
+    counts = np.bincount(pair)
+    ends = np.cumsum(counts)
+    ids = flags["transaction_id"].to_numpy(dtype=object)[np.argsort(pair, kind="stable")]
+    texts = [str(t) for t in ids.tolist()]
+    by_customer: dict[str, list[CaseFlag]] = {}
+    spans = zip((ends - counts).tolist(), ends.tolist(), strict=True)
+    for row, (start, end) in zip(flags.iloc[first].itertuples(index=False), spans, strict=True):
+        by_customer.setdefault(str(row.party), []).append(CaseFlag(
+            code=str(row.code), source="rule", title=str(row.title), severity=str(row.severity),
+            transaction_ids=texts[start:end], evidence=dict(row.evidence),
+            citation=str(row.citation), weight=float(row.weight), reason=str(row.reason),
+            recommended_action=str(row.recommended_action),
+        ))  # fmt: skip
+    return by_customer

@@ -20,7 +20,7 @@ from prefect import flow, get_run_logger, task
 from prefect.utilities.annotations import quote
 
 from cases.related import NETWORK_ORDER_COLUMNS, OwnerKeys, RunNetwork, related_network
-from detectors.network.links import order_columns, order_links
+from detectors.network.links import ContactRules, order_columns, order_links
 from detectors.ownership import resolution_report
 from flows.assembly import RunSetup, add_ml, anomaly_refit_needed, prepare_run
 from flows.drift_check import run_drift
@@ -54,6 +54,7 @@ from flows.run import (
     close_run,
 )
 from flows.run_summary import RunSummary, input_files
+from flows.runtime.bulk import collector_paused
 from flows.runtime.runners import run_each, runner_workers
 from flows.settings import Workspace
 from flows.stored_cases import StoredCases, store_and_write_cases
@@ -340,10 +341,26 @@ def relate_parties(
 ) -> RunNetwork | None:
     """The network of related parties over the run's orders and the kept history, with
     this run's watchlist hits and the case store's listed parties and cases."""
-    settings = setup.config.network
     rules = run_contact_rules(setup.policy, setup.config)
     if rules is None:
         return None
+    # the network's frames hold few Python objects, its flags and evidence many that live
+    # on: collections while they are made would walk every object of the run again
+    with collector_paused():
+        return _relate_parties(setup, workspace, parts, results, rules, since, as_of, run_id)
+
+
+def _relate_parties(
+    setup: RunSetup,
+    workspace: Workspace,
+    parts: list[Partition],
+    results: list[PartitionResult],
+    rules: ContactRules,
+    since: Any,
+    as_of: Any,
+    run_id: str | None,
+) -> RunNetwork:
+    settings = setup.config.network
     # a partition kept whole in the history: its links come from its history part, and
     # are cached there for the next runs (by its partition task, `keep_own_links`); any
     # other is linked from its own files

@@ -56,6 +56,19 @@ def network_flags(
     """Flags (FLAG_COLUMNS) on the orders of the customers the network relates to a listed
     party (N1), to a customer with an escalated or reported case (N2), or to a group of
     new customers (N3)."""
+    return flags_by_party(orders, network, listed, cased, settings, as_of)[list(FLAG_COLUMNS)]
+
+
+def flags_by_party(
+    orders: pd.DataFrame,
+    network: Network,
+    listed: pd.DataFrame,
+    cased: pd.DataFrame,
+    settings: Mapping[str, Any],
+    as_of: pd.Timestamp,
+) -> pd.DataFrame:
+    """`network_flags` with the customer node of each flagged line (`party`) after
+    FLAG_COLUMNS: the customer the flag is about, as the flags were found."""
     index = network.index
     left, other = index.pair_rows(index.codes_of(customer_node(orders["customer_id"].unique())))
     near = ~index.key_is_party[other]  # the customer's own payer etc.: P1's concern
@@ -74,9 +87,11 @@ def network_flags(
     )
     if summary is None:
         return empty_flags()
+    # the lines of the flagged customers (the others meet nothing in the merge), in order
+    party = customer_node(orders["customer_id"])
+    on = among(party, summary["party"]).to_numpy()
     lines = pd.DataFrame({
-        "transaction_id": orders["transaction_id"].to_numpy(),
-        "party": customer_node(orders["customer_id"]).array,
+        "transaction_id": orders["transaction_id"].array[on], "party": party.array[on],
     })  # fmt: skip
     flagged = lines.merge(summary, on="party")
     meta = settings.get("flags", {})
@@ -98,7 +113,7 @@ def network_flags(
         "recommended_action": column("recommended_action", "").to_numpy(),
         "hard_stop": False,
     })  # fmt: skip
-    return frame[list(FLAG_COLUMNS)]
+    return frame[list(FLAG_COLUMNS)].assign(party=flagged["party"].to_numpy())
 
 
 def _pairs_with(

@@ -21,8 +21,11 @@ from detectors.network.links import (
     among,
     first_of_codes,
     rows_where,
+    text_codes,
 )
 
+# the link columns of a few distinct texts (kinds of party and of link)
+KIND_COLUMNS: tuple[str, ...] = ("party_kind", "link")
 PAIR_COLUMNS: tuple[str, ...] = (
     "party", "other", "other_kind", "other_name", "link", "value", "other_value", "key",
 )  # fmt: skip
@@ -60,7 +63,7 @@ def key_kinds(keys: pd.Series) -> pd.Series:
 
 def build_network(links: pd.DataFrame, max_parties_per_key: int = 25) -> Network:
     """The network over `links` (LINK_COLUMNS, one row per party and key: `distinct`)."""
-    key_codes, _ = pd.factorize(links["key"])
+    key_codes, _ = text_codes(links["key"])
     links, key_codes = with_key_parties(links, key_codes)
     # the parties on each row's key (none on a missing key)
     keys = int(key_codes.max()) + 1 if len(key_codes) else 0
@@ -128,7 +131,7 @@ def _groups(
     _count, labels = connected_components(graph, directed=False)
     ids = pd.Series(parties, dtype="str")  # the texts as they are, no Python strings
     first = ids.groupby(labels[: len(parties)]).transform("min")
-    return pd.Series(first.to_numpy(), index=pd.Index(ids, name="party"), name="group")
+    return pd.Series(first.array, index=pd.Index(ids, name="party"), name="group")
 
 
 @dataclass
@@ -148,6 +151,8 @@ class LinkIndex:
     # texts by party code made from a frame of the run (`flags._text_by_party`), by column:
     # (the frame, the texts), reused while the frame is the same object
     texts: dict[str, tuple[pd.DataFrame, np.ndarray]] = field(default_factory=dict, repr=False)
+    # the columns of a few kinds (KIND_COLUMNS) numbered on first use: (codes, texts, NaN last)
+    _kinds: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, repr=False)
 
     def texts_at(self, name: str, rows: np.ndarray) -> list[Any]:
         """A column of the links at the link rows `rows` as Python text, missing values NaN.
@@ -157,6 +162,13 @@ class LinkIndex:
             if self._party_texts is None:
                 self._party_texts = np.append(np.asarray(self.parties, dtype=object), np.nan)
             texts: list[Any] = self._party_texts[self.party_of_row[rows]].tolist()
+            return texts
+        if name in KIND_COLUMNS:  # each of its few texts made once, and shared
+            if name not in self._kinds:
+                codes, uniques = pd.factorize(self.links[name])
+                self._kinds[name] = (codes, np.append(np.asarray(uniques, dtype=object), np.nan))
+            codes, kinds = self._kinds[name]
+            texts = kinds[codes[rows]].tolist()
             return texts
         texts = self.links[name].array.take(rows).astype("str").tolist()
         return texts

@@ -355,16 +355,36 @@ def first_rows(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
     numbers as they are, missing 0: numbering them again would tell the same rows apart)."""
     group: np.ndarray | None = None
     for column in columns:
-        codes, uniques = pd.factorize(frame[column])
+        codes, distinct_values = text_codes(frame[column])
         if group is None:
             group = codes.astype(np.int64) + 1
         else:
-            group, _ = pd.factorize(group * (len(uniques) + 1) + (codes + 1))
+            group, _ = pd.factorize(group * (distinct_values + 1) + (codes + 1))
     if group is None:
         return np.zeros(min(len(frame), 1), dtype=np.int64)
     if len(columns) == 1:  # in the order first met, as `first_of_codes` wants them
         group, _ = pd.factorize(group)
     return first_of_codes(group)
+
+
+def text_codes(values: pd.Series) -> tuple[np.ndarray, int]:
+    """The codes `pd.factorize` gives a column (numbered in the order first met, -1 for a
+    missing value) and how many distinct values it has. A text column of several chunks
+    (a frame concatenated from several) is numbered on the chunks as they are, by
+    pyarrow's dictionary encoding: pandas joins them into one first, a copy of every
+    text of a day's links."""
+    array = values.array
+    if isinstance(array, pd.arrays.ArrowStringArray):
+        chunked = pa.chunked_array(pa.array(array))
+        if chunked.num_chunks > 1:
+            encoded = chunked.dictionary_encode()
+            indices = pa.chunked_array(
+                [c.indices for c in encoded.chunks], type=encoded.type.index_type
+            )
+            codes = pc.fill_null(indices, -1).to_numpy().astype(np.intp)
+            return codes, int(codes.max()) + 1 if len(codes) else 0  # numbered from 0
+    codes, uniques = pd.factorize(values)
+    return codes, len(uniques)
 
 
 def first_of_codes(codes: np.ndarray) -> np.ndarray:

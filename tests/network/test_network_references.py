@@ -21,6 +21,7 @@ from detectors.network.links import (
     first_rows,
     order_links,
     rows_where,
+    text_codes,
 )
 
 
@@ -146,6 +147,25 @@ def test_first_rows_are_the_rows_drop_duplicates_keeps():
         kept = frame.drop_duplicates(columns).index.to_numpy()
         assert np.array_equal(first_rows(frame, columns), kept)
     assert len(first_rows(frame.head(0), ["a"])) == 0
+
+
+def test_text_codes_of_a_column_of_several_chunks_are_pandas_factorize():
+    rng = np.random.default_rng(9)
+    pieces = [
+        pd.Series(rng.choice(["x", "y", None, "zz", "深圳"], size), dtype="str")
+        for size in (0, 700, 1, 0, 1_300, 9)
+    ]  # fmt: skip
+    column = pd.concat(pieces, ignore_index=True)
+    assert pa.chunked_array(pa.array(column.array)).num_chunks > 1
+    codes, size = text_codes(column)
+    expected, uniques = pd.factorize(column)
+    assert np.array_equal(codes, expected) and size == len(uniques)
+    assert codes.dtype == expected.dtype
+    frame = pd.DataFrame({"a": column, "b": pd.concat(pieces[::-1], ignore_index=True)})
+    kept = frame.drop_duplicates(["a", "b"]).index.to_numpy()
+    assert np.array_equal(first_rows(frame, ["a", "b"]), kept)
+    missing = pd.concat([pd.Series([None], dtype="str")] * 2, ignore_index=True)
+    assert text_codes(missing)[1] == 0 and text_codes(missing)[0].tolist() == [-1, -1]
 
 
 def links_one_row_at_a_time(frame: pd.DataFrame, rules) -> pd.DataFrame:

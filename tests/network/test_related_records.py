@@ -46,6 +46,7 @@ def test_a_batchs_related_parties_are_each_subjects_own_and_shared_when_the_same
 def test_the_texts_of_link_rows_are_the_columns_texts_missing_values_nan():
     links = random_links(31, 400)
     links.loc[links.index[::5], "party_name"] = None
+    links.loc[links.index[::7], "party_kind"] = None
     index = build_network(links).index
     rows = np.random.default_rng(5).integers(0, len(index.links), 300)
     for name in ("party", "party_kind", "party_name", "link", "value"):
@@ -56,3 +57,4 @@ def test_the_texts_of_link_rows_are_the_columns_texts_missing_values_nan():
             want = expected[row]
             assert text == want or (text != text and want != want), (name, row)  # NaN
     assert any(t != t for t in index.texts_at("party_name", rows))
+    assert any(t != t for t in index.texts_at("party_kind", rows))
