@@ -26,7 +26,7 @@ from detectors.matching.cjk import han_ordinals_as_digits, is_han, romanize_cjk,
 from detectors.matching.cjk import split_places as split_places
 from detectors.matching.form_words import FormWords
 from detectors.matching.legal_forms import form_code
-from detectors.matching.numbers import numbers_of, spell_numbers
+from detectors.matching.numbers import NUMBER_WORDS, numbers_of, spell_numbers
 from flows.errors import ConfigError
 
 _BIS_SUFFIX = re.compile(r";?\s*(and\s+)?any\s+successor.*$", re.IGNORECASE)
@@ -127,7 +127,9 @@ class NameTables:
             pinyin_max_syllables=syllables,
             form_words=FormWords.of(
                 {word for spelling in legal for word in spelling}
-                | {str(g) for g in names_cfg.get("generic", [])}
+                | {str(g) for g in names_cfg.get("generic", [])},
+                NUMBER_WORDS,
+                places,
             ),
         )
 
@@ -323,11 +325,16 @@ def _legal_form(words: list[str], tables: NameTables) -> str | None:
 
 
 def split_legal_forms(tokens: list[str], tables: NameTables) -> tuple[list[str], set[str]]:
-    """Strip legal-form token sequences from the end (repeatedly, longest first) and from
-    the start ("OAO Gazprom", "Open Joint Stock Company Gazprom"). Never strips the last
-    remaining token."""
+    """Strip legal-form token sequences from the end (repeatedly, longest first; before
+    the places that end the name, which stay) and from the start ("OAO Gazprom", "Open
+    Joint Stock Company Gazprom"). Never strips the last remaining token."""
     forms: set[str] = set()
     longest = max(tables.max_legal_len, RIGOUR_FORM_WIDTH)
+    # places after the legal form ("Homa Shipping Co Ltd (Shenzhen)") stay at the end
+    places: list[str] = []
+    while len(tokens) > 2 and tokens[-1] in tables.places:
+        places.insert(0, tokens[-1])
+        tokens = tokens[:-1]
     changed = True
     while changed and len(tokens) > 1:
         changed = False
@@ -338,6 +345,7 @@ def split_legal_forms(tokens: list[str], tables: NameTables) -> tuple[list[str],
                 tokens = tokens[:-width]
                 changed = True
                 break
+    tokens = tokens + places
     changed = True
     while changed and len(tokens) > 1:
         changed = False
@@ -383,6 +391,25 @@ def bounded_tokens(text: str) -> list[str]:
     return [t[:MAX_WORD_LETTERS] for t in tokenize(text)[:MAX_WORDS]]
 
 
+_TRAILING_BRACKETS = re.compile(r"\(([^()]*)\)\W*$")
+
+
+def _place_qualifier_read(text: str, words: list[str], form_words: FormWords) -> list[str]:
+    """The words of a name whose qualifier in brackets at the end ("AIAI (Sanghai)",
+    "GIA (Moscoow)") is a place misspelt by a slip, with the place spelt as the tables
+    spell it (written as one word: "Hong Knog" is "hongkong")."""
+    found = _TRAILING_BRACKETS.search(text)
+    if not found:
+        return words
+    inner = tokenize(found.group(1))
+    if not inner or len(inner) >= len(words) or words[-len(inner) :] != inner:
+        return words
+    place = form_words.correct_place("".join(inner))
+    if place == "".join(inner) or place not in form_words.places:
+        return words
+    return [*words[: -len(inner)], place]
+
+
 def analyze_name(name: str, tables: NameTables, kind: str = "unknown") -> AnalyzedName:
     """Take a name apart; `kind` is person, entity, vessel, aircraft or unknown. The
     parts compared are bounded (MAX_NAME_CHARS, MAX_WORD_LETTERS, MAX_WORDS)."""
@@ -396,6 +423,7 @@ def analyze_name(name: str, tables: NameTables, kind: str = "unknown") -> Analyz
     words = bounded_tokens(text)
     if tables.form_words is not None:
         words = tables.form_words.correct_all(words)
+        words = _place_qualifier_read(text, words, tables.form_words)
     tokens = join_places(expand_abbreviations(spell_numbers(words), tables), tables)
     core, forms = split_legal_forms(tokens, tables)
     return AnalyzedName(

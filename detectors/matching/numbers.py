@@ -50,6 +50,8 @@ _ORDINAL_WORDS = {
     "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18,
     "nineteenth": 19, "twentieth": 20, "thirtieth": 30, "fortieth": 40, "fiftieth": 50,
 }  # fmt: skip
+# every number word spelt out, which a misspelling is read back to (`form_words.py`)
+NUMBER_WORDS = frozenset(_UNITS) | frozenset(_TENS) | frozenset(_ORDINAL_WORDS)
 
 
 def spell_numbers(tokens: list[str]) -> list[str]:

@@ -148,7 +148,7 @@ FEATURES: tuple[Feature, ...] = (
         "short_word_changed",
         short_word_changed,
         "company names with a distinctive short word one letter changed, added or dropped, "
-        "sounding otherwise",
+        "sounding otherwise (a generic word misspelt is no such word)",
     ),
     Feature(
         "pinyin_syllable_changed",

@@ -108,14 +108,15 @@ def short_word_changed(p: PairContext) -> float:
     """1 when, in two company names, a distinctive word aligned is a short word with one
     letter changed, added or dropped so that it sounds otherwise ("Qirun Computing Inc."
     against "Qiqun Computing Co.", "Kangrong" against "Kangbong"): in a word that short
-    the change is another name as often as a slip. Abbreviations, slips of the hand and
-    one sound spelt two ways are no change. From six letters on only a pinyin word
+    the change is another name as often as a slip. Abbreviations, slips of the hand, one
+    sound spelt two ways and a generic word misspelt ("North Groun Holding") are no
+    change. From six letters on only a pinyin word
     pair counts (one letter makes another syllable: "Daxing", "Danxing"); in other words of
     six letters or more a letter more, less or changed is a typo as often as another
     name ("Albanian", "Abanian"; "Valpark", "Valpalk"), left to the weights."""
     if "person" in (p.query_type, p.entry_type):
         return 0.0
-    distinctive = p.weights.distinctive
+    distinctive, generic = p.weights.distinctive, p.weights.tables.generic
     for q, c, _ in p.alignment.pairs:
         if q == c or max(len(q), len(c)) > SHORT_WORD or q in c or c in q:
             continue
@@ -125,6 +126,8 @@ def short_word_changed(p: PairContext) -> float:
             continue
         if not (distinctive(q) or distinctive(c)):
             continue
+        if q in generic or c in generic:
+            continue  # a generic word misspelt ("groun" for "group") names no other firm
         if max(len(q), len(c)) > ANY_WORD and not (pinyin_word(q) and pinyin_word(c)):
             continue
         if one_edit_kind(q, c) == "change" and phonetic_key(q) != phonetic_key(c):
