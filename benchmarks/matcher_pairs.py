@@ -31,7 +31,7 @@ from rapidfuzz import fuzz
 
 from detectors.matching.features import PairContext, acronym_match
 from detectors.matching.matcher import Matcher, items_of, record_of
-from detectors.matching.names import normalize_address
+from detectors.matching.names import AnalyzedName, normalize_address
 
 SHORT_FORMS = {
     "communication": "comm",
@@ -283,6 +283,19 @@ def homonym(core: str, true_names: list[str]) -> bool:
     )
 
 
+def same_name_words(query: AnalyzedName, listed: AnalyzedName) -> bool:
+    """The listed name has exactly the party's name words, and no legal form of one
+    differs from the other's ("RAMCHARAN LTD" against another entry's "RAMCHARAN LTD",
+    "NICO LIMITED" against "NICO"): no name matcher can tell them apart, so the pair is
+    no fair negative. One word or one legal form different ("Deutsche Bank AG" against
+    "Deutsche Bank GmbH") stays a negative."""
+    if sorted(query.tokens) != sorted(listed.tokens):
+        return False
+    return not (query.legal_forms and listed.legal_forms) or (
+        query.legal_forms == listed.legal_forms
+    )
+
+
 def _identity_groups(matcher: Matcher) -> dict[str, set[int]]:
     """Entries sharing a name (one party on several lists) must not be each other's negatives."""
     groups: dict[str, set[int]] = {}
@@ -318,6 +331,8 @@ def _with_hard_negatives(
                 if int(matcher.names.entry_row[name_id]) in same:
                     continue
                 if homonym(matcher.names.core[name_id], true_names):
+                    continue
+                if same_name_words(queries[q], matcher.list_name(int(name_id))):
                     continue
                 party = (spec.kind, spec.country, spec.address)
                 specs.append(PairSpec(spec.query, int(name_id), 0, *party, "hard_negative"))
