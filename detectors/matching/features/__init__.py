@@ -137,7 +137,7 @@ FEATURES: tuple[Feature, ...] = (
         "same_distinctive_words",
         same_distinctive_words,
         "every distinctive word agrees; the names differ only in places and generic words "
-        "(a brand against its full legal name)",
+        "(a brand against its full legal name; a short name only by a place added)",
     ),
     Feature(
         "one_word_differs",

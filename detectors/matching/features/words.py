@@ -86,7 +86,8 @@ def same_distinctive_words(p: PairContext) -> float:
     """1 when every distinctive word of both names is the same word on the other side
     and the names differ only in places and generic words: the brand alone against the
     full legal name ("Hikvision" against "Hangzhou Hikvision Digital Technology Co.,
-    Ltd.")."""
+    Ltd."). A distinctive word of four letters or fewer counts only when the one
+    difference is a place added to one name ("SSM (Shanghai)" against "SSM")."""
     if "person" in (p.query_type, p.entry_type):
         return 0.0
     a = p.alignment
@@ -97,7 +98,13 @@ def same_distinctive_words(p: PairContext) -> float:
     if any(distinctive(t) for t in (*q_left, *c_left)):
         return 0.0
     shared = [q for q, c, s in a.pairs if distinctive(q) and q == c and s >= 1.0]
-    if not shared or max(map(len, shared)) < 5:
+    if not shared:
+        return 0.0
+    # a short name ("SSM", "CRCC") with generic words is weak evidence, with a place added
+    # ("SSM (Shanghai)", "Shenzhen CRCC") it is the name said with where the firm is
+    places = p.weights.tables.places
+    place_added = not (q_left and c_left) and all(t in places for t in (*q_left, *c_left))
+    if max(map(len, shared)) < 5 and not place_added:
         return 0.0
     if any(distinctive(q) and q != c for q, c, _ in a.pairs):
         return 0.0
