@@ -24,6 +24,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -33,7 +34,7 @@ import pyarrow.parquet as pq
 from detectors.network.links import (
     ContactRules,
     contact_rules,
-    distinct,
+    keyed_distinct,
     order_columns,
     order_links,
     rules_fingerprint,
@@ -239,7 +240,25 @@ def history_links(
     run wrote (`own_parts`, whole partitions kept in the history; those of `linked`
     linked by their partition tasks already) and the earlier parts from their caches,
     `fresh` the links of the run's other orders."""
+    links, _key_codes, tally = keyed_history_links(
+        history, rules, run_id, own_parts, fresh, since, linked
+    )
+    return links, tally
+
+
+def keyed_history_links(
+    history: Path,
+    rules: ContactRules,
+    run_id: str,
+    own_parts: list[str],
+    fresh: list[pd.DataFrame],
+    since: date | None,
+    linked: Collection[str] = (),
+) -> tuple[pd.DataFrame, np.ndarray, LinkTally]:
+    """`history_links`, with the key codes of the links (`keyed_distinct`), which the
+    network takes instead of numbering the keys again."""
     store = HistoryLinks(history, rules)
     own = store.own(run_id, own_parts, linked)
     earlier = store.since(since, own_run=run_id)
-    return distinct([*own, *fresh, *earlier]), store.tally
+    links, key_codes = keyed_distinct([*own, *fresh, *earlier])
+    return links, key_codes, store.tally

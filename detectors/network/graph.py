@@ -61,9 +61,14 @@ def key_kinds(keys: pd.Series) -> pd.Series:
     return pd.Series(pd.array(kinds, dtype="str"), index=keys.index)
 
 
-def build_network(links: pd.DataFrame, max_parties_per_key: int = 25) -> Network:
-    """The network over `links` (LINK_COLUMNS, one row per party and key: `distinct`)."""
-    key_codes, _ = text_codes(links["key"])
+def build_network(
+    links: pd.DataFrame, max_parties_per_key: int = 25, key_codes: np.ndarray | None = None
+) -> Network:
+    """The network over `links` (LINK_COLUMNS, one row per party and key: `distinct`).
+    `key_codes`: a number per distinct key of each row, -1 for none, when had already
+    (`keyed_distinct`); else the keys are numbered here."""
+    if key_codes is None:
+        key_codes, _ = text_codes(links["key"])
     links, key_codes = with_key_parties(links, key_codes)
     # the parties on each row's key (none on a missing key)
     keys = int(key_codes.max()) + 1 if len(key_codes) else 0
