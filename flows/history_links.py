@@ -3,7 +3,8 @@ part.
 
 The history is kept in parts (`flows/history.py`: one Parquet file per partition of each
 run), and a part never changes once written. The links of a part (`order_links` over its
-orders) are therefore computed once and kept beside it, in `<history>/links/`, so that a
+orders) are therefore computed once and kept beside it, in `<history>/links/` (an Arrow
+file per part, zstd-compressed: read back faster than Parquet), so that a
 run recomputes only what is new: its own orders, and a part that straddles the start of
 the look-back (whose older orders are left out). A cached file records what it was built
 from (the part's name, size and modification time, and `rules_fingerprint`: the contact
