@@ -24,7 +24,7 @@ from cases.tables import case_matches, cases
 from detectors.base import empty_flags
 from detectors.network.flags import customer_node, flags_by_party, related_parties
 from detectors.network.graph import Network, build_network
-from detectors.network.links import first_of_codes, owner_links
+from detectors.network.links import first_of_codes, joined_key_codes, owner_links
 from detectors.ownership import OwnershipScreen, resolved_links
 from detectors.rules.policy import name_key
 from detectors.schema import FLAG_COLUMNS
@@ -255,12 +255,14 @@ def related_network(
     settings: Mapping[str, Any],
     as_of: pd.Timestamp,
     owner_keys: OwnerKeys | None = None,
+    key_codes: np.ndarray | None = None,
 ) -> RunNetwork:
     """The network of a run: `links` (its orders' and the kept history's, `distinct`)
     with the ownership data's, the listed parties (this run's watchlist hits among
     `hit_flags`, the store's past cases, the owners on a list), the store's cases, and
     what it all gives each of the run's customers (`orders`: NETWORK_ORDER_COLUMNS).
-    `owner_keys`: the ownership rows' keys kept from an earlier run (`ownership_network`)."""
+    `owner_keys`: the ownership rows' keys kept from an earlier run (`ownership_network`);
+    `key_codes`: the key codes of `links` when had already (`keyed_distinct`)."""
     store = CaseStore(store_url)  # read only: no workflow policy needed
     try:
         listed_before, cased = store_context(store.engine)
@@ -270,9 +272,10 @@ def related_network(
     if ownership is not None:
         owned, listed_owners = ownership_network(resolved_links(ownership), orders, owner_keys)
         # no order link has an owner for key: the two sets of links never meet
+        key_codes = joined_key_codes(links, key_codes, owned)
         links = pd.concat([links, owned], ignore_index=True)
         listed = pd.concat([listed, listed_owners], ignore_index=True)
-    return run_network(orders, links, listed, cased, settings, as_of)
+    return run_network(orders, links, listed, cased, settings, as_of, key_codes)
 
 
 def run_network(
@@ -282,10 +285,11 @@ def run_network(
     cased: pd.DataFrame,
     settings: Mapping[str, Any],
     as_of: pd.Timestamp,
+    key_codes: np.ndarray | None = None,
 ) -> RunNetwork:
     """The network over `links` (the run's and the history's orders, and any ownership)
-    and what it gives each of the run's customers."""
-    network = build_network(links, int(settings.get("max_parties_per_key", 25)))
+    and what it gives each of the run's customers (`key_codes`: see `build_network`)."""
+    network = build_network(links, int(settings.get("max_parties_per_key", 25)), key_codes)
     # the flags with their customer node (`party`), as the lines were flagged
     flags = flags_by_party(orders, network, listed, cased, settings, as_of)
     counts = {

@@ -3,7 +3,8 @@ part.
 
 The history is kept in parts (`flows/history.py`: one Parquet file per partition of each
 run), and a part never changes once written. The links of a part (`order_links` over its
-orders) are therefore computed once and kept beside it, in `<history>/links/`, so that a
+orders) are therefore computed once and kept beside it, in `<history>/links/` (an Arrow
+file per part, zstd-compressed: read back faster than Parquet), so that a
 run recomputes only what is new: its own orders, and a part that straddles the start of
 the look-back (whose older orders are left out). A cached file records what it was built
 from (the part's name, size and modification time, and `rules_fingerprint`: the contact
@@ -24,6 +25,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -33,7 +35,7 @@ import pyarrow.parquet as pq
 from detectors.network.links import (
     ContactRules,
     contact_rules,
-    distinct,
+    keyed_distinct,
     order_columns,
     order_links,
     rules_fingerprint,
@@ -45,6 +47,10 @@ if TYPE_CHECKING:
     from flows.settings import RunSettings
 
 CACHE_KEY = b"redflag.history_links"
+# a part's links are kept as an Arrow file (zstd): read back in a third of a Parquet
+# file's time, and smaller
+CACHE_SUFFIX = ".arrow"
+CACHE_OPTIONS = pa.ipc.IpcWriteOptions(compression="zstd")
 
 
 @dataclass
@@ -111,7 +117,7 @@ class HistoryLinks:
     def part(self, path: Path, since: date | None) -> pd.DataFrame | None:
         """A part's links over its orders on or after `since`; None when it has none."""
         identity = self._identity(path)
-        cache = self.folder / path.name
+        cache = self.folder / f"{path.stem}{CACHE_SUFFIX}"
         first, last, links = self._read_cache(cache, identity)
         if first is None:
             first, last = _date_range(path)
@@ -130,12 +136,13 @@ class HistoryLinks:
         return links
 
     def prune(self) -> None:
-        """Drops the caches of parts no longer in the history."""
+        """Drops the caches of parts no longer in the history, and those kept as Parquet
+        (by older code: the caches are Arrow files now)."""
         if not self.folder.exists():
             return
-        kept = {p.name for p in self.history.parts()}
-        for cache in self.folder.glob("part-*.parquet"):
-            if cache.name not in kept:
+        kept = {p.stem for p in self.history.parts()}
+        for cache in self.folder.glob("part-*"):
+            if cache.suffix != CACHE_SUFFIX or cache.stem not in kept:
                 cache.unlink(missing_ok=True)
 
     def _identity(self, path: Path) -> dict[str, str]:
@@ -152,15 +159,18 @@ class HistoryLinks:
     ) -> tuple[pd.Timestamp | None, pd.Timestamp | None, pd.DataFrame | None]:
         if not cache.exists():
             return None, None, None
-        try:
-            meta = json.loads((pq.read_schema(cache).metadata or {}).get(CACHE_KEY, b"{}"))
-        except (OSError, ValueError, pa.ArrowException):
-            meta = {}
-        if {k: meta.get(k) for k in identity} != identity:
-            self.tally.stale += 1
-            return None, None, None
+        with pa.OSFile(str(cache), "rb") as file:
+            try:
+                reader = pa.ipc.open_file(file)
+                meta = json.loads((reader.schema.metadata or {}).get(CACHE_KEY, b"{}"))
+            except (OSError, ValueError, pa.ArrowException):
+                meta = {}
+            if {k: meta.get(k) for k in identity} != identity:
+                self.tally.stale += 1
+                return None, None, None
+            table = reader.read_all()
         first, last = _timestamp(meta.get("first")), _timestamp(meta.get("last"))
-        return first, last, pq.read_table(cache).to_pandas().astype("str")
+        return first, last, table.to_pandas().astype("str")
 
     def _write_cache(
         self,
@@ -178,7 +188,8 @@ class HistoryLinks:
         table = pa.Table.from_pandas(links, preserve_index=False)
         table = table.replace_schema_metadata({CACHE_KEY: json.dumps(meta).encode()})
         temporary = cache.with_suffix(".tmp")
-        pq.write_table(table, temporary)
+        with pa.ipc.new_file(str(temporary), table.schema, options=CACHE_OPTIONS) as writer:
+            writer.write_table(table)
         temporary.replace(cache)
 
     def _orders(self, path: Path, since: date | None) -> pd.DataFrame:
@@ -239,7 +250,25 @@ def history_links(
     run wrote (`own_parts`, whole partitions kept in the history; those of `linked`
     linked by their partition tasks already) and the earlier parts from their caches,
     `fresh` the links of the run's other orders."""
+    links, _key_codes, tally = keyed_history_links(
+        history, rules, run_id, own_parts, fresh, since, linked
+    )
+    return links, tally
+
+
+def keyed_history_links(
+    history: Path,
+    rules: ContactRules,
+    run_id: str,
+    own_parts: list[str],
+    fresh: list[pd.DataFrame],
+    since: date | None,
+    linked: Collection[str] = (),
+) -> tuple[pd.DataFrame, np.ndarray, LinkTally]:
+    """`history_links`, with the key codes of the links (`keyed_distinct`), which the
+    network takes instead of numbering the keys again."""
     store = HistoryLinks(history, rules)
     own = store.own(run_id, own_parts, linked)
     earlier = store.since(since, own_run=run_id)
-    return distinct([*own, *fresh, *earlier]), store.tally
+    links, key_codes = keyed_distinct([*own, *fresh, *earlier])
+    return links, key_codes, store.tally

@@ -56,7 +56,9 @@ def store_and_write_cases(
         *(iter_drafts(r) for r in results), key=lambda d: d.case_key
     )
     if network is not None:
-        merged = network.attach_all(merged, settings.cases)
+        # related parties found for a store batch at a time: one search per batch, and a
+        # record met by several of its customers built once
+        merged = network.attach_all(merged, settings.cases, batch=CASES_PER_BATCH)
     ws_url = run.workspace.case_store_url
     total = sum(r.draft_count for r in results)
     done = 0

@@ -261,10 +261,8 @@ def related_parties(
         for kind, text in zip(link, value, strict=True)
     ]
     mine = [_spread(t, at) for t in (index.texts_at("party", via_rows), link, why, value)]
-    at, far_rows = pd.factorize(far)
-    theirs = [
-        _spread(index.texts_at(c, far_rows), at) for c in ("party", "party_kind", "party_name")
-    ]
+    # the parties met: nearly every record its own row, so their texts are taken at once
+    theirs = [index.texts_at(c, far) for c in ("party", "party_kind", "party_name")]
     listed_as = _text_by_party(index, listed, "listed_as")
     case_id, status = (_text_by_party(index, cased, c) for c in ("case_id", "status"))
     columns = [

@@ -61,9 +61,14 @@ def key_kinds(keys: pd.Series) -> pd.Series:
     return pd.Series(pd.array(kinds, dtype="str"), index=keys.index)
 
 
-def build_network(links: pd.DataFrame, max_parties_per_key: int = 25) -> Network:
-    """The network over `links` (LINK_COLUMNS, one row per party and key: `distinct`)."""
-    key_codes, _ = text_codes(links["key"])
+def build_network(
+    links: pd.DataFrame, max_parties_per_key: int = 25, key_codes: np.ndarray | None = None
+) -> Network:
+    """The network over `links` (LINK_COLUMNS, one row per party and key: `distinct`).
+    `key_codes`: a number per distinct key of each row, -1 for none, when had already
+    (`keyed_distinct`); else the keys are numbered here."""
+    if key_codes is None:
+        key_codes, _ = text_codes(links["key"])
     links, key_codes = with_key_parties(links, key_codes)
     # the parties on each row's key (none on a missing key)
     keys = int(key_codes.max()) + 1 if len(key_codes) else 0
@@ -292,7 +297,8 @@ def neighbourhood_rows(
     each party counted once per subject in the order met, the first `limit` kept."""
     party = index.party_of_row
     size = np.int64(len(index.parties) + 1)
-    left, other = index.pair_rows(index.codes_of(subjects))
+    subject_codes = index.codes_of(subjects)
+    left, other = index.pair_rows(subject_codes)
     subject, hop = party[left], np.ones(len(left), dtype=np.int64)
     if hops >= 2 and len(left):
         near = subject * size + party[other]
@@ -318,14 +324,29 @@ def neighbourhood_rows(
     met = subject * size + party[other]
     which, _ = pd.factorize(met)  # the distinct (subject, party), numbered in the order met
     first = first_of_codes(which)
-    owner = subject[first]
-    by_subject = np.argsort(owner, kind="stable")
-    starts = np.searchsorted(owner[by_subject], owner[by_subject], side="left")
-    rank = np.empty(len(first), dtype=np.int64)
-    rank[by_subject] = np.arange(len(first)) - starts
+    rank = _rank_within(subject[first], subject_codes, len(index.parties))
     # each entry kept when its (subject, party) is among the subject's first `limit`
     keep = (rank < limit)[which]
     return Reach(left[keep], other[keep], subject[keep], hop[keep])
+
+
+def _rank_within(owner: np.ndarray, owners: np.ndarray, size: int) -> np.ndarray:
+    """Each entry's rank among the entries of its owner (a party code among the distinct
+    `owners`, codes below `size`), in order: 0 for an owner's first entry, 1 for its
+    second ... The owners are numbered 0..n-1 first, so that a batch's few thousand of them
+    fit 16 bits and sort by radix (a stable sort of small integers) in one pass."""
+    dense = np.full(size, -1, dtype=np.int64)
+    dense[owners] = np.arange(len(owners))
+    numbered = dense[owner]
+    if len(owners) < np.iinfo(np.int16).max:
+        numbered = numbered.astype(np.int16)
+    order = np.argsort(numbered, kind="stable")
+    grouped = numbered[order]
+    starts = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]])
+    counts = np.diff(np.r_[starts, len(grouped)])
+    rank = np.empty(len(owner), dtype=np.int64)
+    rank[order] = np.arange(len(owner)) - np.repeat(starts, counts)
+    return rank
 
 
 def _among(values: np.ndarray, known: np.ndarray) -> np.ndarray:

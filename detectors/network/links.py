@@ -314,13 +314,37 @@ def distinct(frames: list[pd.DataFrame]) -> pd.DataFrame:
     chunk per frame (`rows_where`, not joined): the network filters its links again
     (`build_network`) and joins the rows it keeps then, instead of copying every row of
     a day's links twice."""
+    return keyed_distinct(frames)[0]
+
+
+def keyed_distinct(frames: list[pd.DataFrame]) -> tuple[pd.DataFrame, np.ndarray]:
+    """`distinct`, and the key codes of its rows (a number per distinct key, -1 for none:
+    `text_codes`' equivalence), which the rows were told apart on: `build_network` takes
+    them instead of numbering a day's keys again."""
     frames = [f for f in frames if len(f)]
     if not frames:
-        return empty_links()
+        return empty_links(), np.empty(0, dtype=np.intp)
     links = pd.concat([f[list(LINK_COLUMNS)] for f in frames], ignore_index=True)
+    rows, (_, key_codes) = coded_first_rows(links, ["party", "key"])
     first = np.zeros(len(links), dtype=bool)
-    first[first_rows(links, ["party", "key"])] = True
-    return rows_where(links, first, joined=False).astype("str")
+    first[rows] = True
+    return rows_where(links, first, joined=False).astype("str"), key_codes[first]
+
+
+def joined_key_codes(
+    links: pd.DataFrame, key_codes: np.ndarray | None, owned: pd.DataFrame
+) -> np.ndarray | None:
+    """The key codes of `links` followed by `owned` (ownership links), from those of
+    `links` (None when not had): the owners' keys numbered after them, as no order link
+    has an owner for key (checked: None if one has)."""
+    if key_codes is None or len(key_codes) != len(links):
+        return None
+    if pc.any(pc.starts_with(pa.chunked_array(pa.array(links["key"].array)), "owner:")).as_py():
+        return None
+    codes, _ = text_codes(owned["key"])
+    after = int(key_codes.max()) + 1 if len(key_codes) else 0
+    joined: np.ndarray = np.concatenate([key_codes, np.where(codes >= 0, codes + after, -1)])
+    return joined
 
 
 def rows_where(
@@ -353,18 +377,27 @@ def first_rows(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
     The columns are numbered one at a time (pyarrow's dictionary encoding for text) and
     the rows compared on those numbers, never on the texts together (the first column's
     numbers as they are, missing 0: numbering them again would tell the same rows apart)."""
+    return coded_first_rows(frame, columns)[0]
+
+
+def coded_first_rows(
+    frame: pd.DataFrame, columns: list[str]
+) -> tuple[np.ndarray, list[np.ndarray]]:
+    """`first_rows`, and the codes (`text_codes`) of each of the `columns` per row."""
     group: np.ndarray | None = None
+    coded = []
     for column in columns:
         codes, distinct_values = text_codes(frame[column])
+        coded.append(codes)
         if group is None:
             group = codes.astype(np.int64) + 1
         else:
             group, _ = pd.factorize(group * (distinct_values + 1) + (codes + 1))
     if group is None:
-        return np.zeros(min(len(frame), 1), dtype=np.int64)
+        return np.zeros(min(len(frame), 1), dtype=np.int64), coded
     if len(columns) == 1:  # in the order first met, as `first_of_codes` wants them
         group, _ = pd.factorize(group)
-    return first_of_codes(group)
+    return first_of_codes(group), coded
 
 
 def text_codes(values: pd.Series) -> tuple[np.ndarray, int]:

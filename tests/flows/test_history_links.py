@@ -86,7 +86,7 @@ def test_cached_history_links_are_the_links_of_all_the_orders_at_once(tmp_path, 
     assert as_set(again) == as_set(every)
     assert (tally.cached, tally.computed, tally.stale) == (3, 0, 0)
     assert sorted(p.name for p in (tmp_path / "history" / "links").iterdir()) == [
-        "part-run1-0000.parquet", "part-run2-0000.parquet", "part-run3-0000.parquet"
+        "part-run1-0000.arrow", "part-run2-0000.arrow", "part-run3-0000.arrow"
     ]  # fmt: skip
 
 
@@ -134,10 +134,10 @@ def test_the_cache_of_a_part_gone_from_the_history_is_dropped(tmp_path, rules):
     root = tmp_path / "history"
     TransactionHistory(root).append(day("2026-01-05", "D1", "Orchid Pay"), "run1", part="-0000")
     HistoryLinks(root, rules).since(None)
-    assert (root / "links" / "part-run1-0000.parquet").exists()
+    assert (root / "links" / "part-run1-0000.arrow").exists()
     (root / "part-run1-0000.parquet").unlink()
     HistoryLinks(root, rules).since(None)
-    assert not (root / "links" / "part-run1-0000.parquet").exists()
+    assert not (root / "links" / "part-run1-0000.arrow").exists()
 
 
 def test_a_part_linked_by_its_partition_task_is_read_from_its_cache(tmp_path, rules):
@@ -149,7 +149,7 @@ def test_a_part_linked_by_its_partition_task_is_read_from_its_cache(tmp_path, ru
     every = order_links(pd.concat([today, day("2026-01-05", "D1", "Orchid Pay")]), rules)
     # the partition task links the part it wrote: cached beside it, nothing returned
     keep_own_links(root, rules, "run2", "-0000")
-    cache = root / "links" / "part-run2-0000.parquet"
+    cache = root / "links" / "part-run2-0000.arrow"
     assert cache.exists()
     written = cache.stat().st_mtime_ns
     links, tally = history_links(root, rules, "run2", ["-0000"], [], None, linked={"-0000"})
@@ -170,3 +170,23 @@ def test_a_run_without_the_network_has_no_contact_rules(tmp_path):
     config.write_text("network: {enabled: false}\n")
     assert run_contact_rules(POLICY, on) is not None
     assert run_contact_rules(POLICY, RunSettings.load(config)) is None
+
+
+def test_a_cache_kept_as_parquet_by_older_code_is_dropped_and_built_again(tmp_path, rules):
+    root = tmp_path / "history"
+    TransactionHistory(root).append(day("2026-01-05", "D1", "Orchid Pay"), "run1", part="-0000")
+    links = HistoryLinks(root, rules).since(None)
+    older = root / "links" / "part-run1-0000.parquet"
+    pd.concat(links).to_parquet(older)
+    store = HistoryLinks(root, rules)
+    again = store.since(None)
+    assert as_set(pd.concat(again)) == as_set(pd.concat(links))
+    assert store.tally.cached == 1 and not older.exists()
+    # an Arrow cache that cannot be read is stale: built again, and read the next time
+    (root / "links" / "part-run1-0000.arrow").write_bytes(b"not an Arrow file")
+    store = HistoryLinks(root, rules)
+    assert as_set(pd.concat(store.since(None))) == as_set(pd.concat(links))
+    assert (store.tally.stale, store.tally.computed) == (1, 1)
+    store = HistoryLinks(root, rules)
+    store.since(None)
+    assert (store.tally.cached, store.tally.stale) == (1, 0)

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from detectors.network.flags import RELATED_FIELDS, related_parties
-from detectors.network.graph import build_network
+from detectors.network.graph import build_network, neighbourhood_rows
 
 
 def random_links(seed: int, size: int = 1_500) -> pd.DataFrame:
@@ -58,3 +58,37 @@ def test_the_texts_of_link_rows_are_the_columns_texts_missing_values_nan():
             assert text == want or (text != text and want != want), (name, row)  # NaN
     assert any(t != t for t in index.texts_at("party_name", rows))
     assert any(t != t for t in index.texts_at("party_kind", rows))
+
+
+def test_each_subject_keeps_its_first_parties_up_to_the_limit_in_any_batch_size():
+    # a batch of some 40,000 subjects (more than a signed 16-bit number holds) and a small one
+    rng = np.random.default_rng(61)
+    size = 120_000
+    keys = rng.integers(0, 30_000, size)
+    links = pd.DataFrame({
+        "party": [f"customer:C{n}" for n in rng.integers(0, 40_000, size)],
+        "party_kind": "customer", "party_name": "Name", "key": [f"phone:{k}" for k in keys],
+        "link": "phone", "value": [f"value {k}" for k in keys],
+    }).drop_duplicates(["party", "key"], ignore_index=True).astype("str")  # fmt: skip
+    index = build_network(links).index
+    subjects = sorted(set(index.links["party"]))
+    assert len(subjects) > np.iinfo(np.int16).max
+    for batch in (subjects, subjects[:500]):
+        whole = neighbourhood_rows(index, batch, hops=2, limit=10**9)
+        kept = neighbourhood_rows(index, batch, hops=2, limit=3)
+        # the walk's entries whose party is among the first 3 its subject met, in order
+        met: dict[int, list[int]] = {}
+        expected = []
+        for entry, (subject, party) in enumerate(
+            zip(whole.subject.tolist(), index.party_of_row[whole.other].tolist(), strict=True)
+        ):
+            seen = met.setdefault(subject, [])
+            if party not in seen and len(seen) < 3:
+                seen.append(party)
+            if party in seen:
+                expected.append(entry)
+        assert len(expected) < len(whole.left)
+        assert kept.left.tolist() == whole.left[expected].tolist()
+        assert kept.other.tolist() == whole.other[expected].tolist()
+        assert kept.subject.tolist() == whole.subject[expected].tolist()
+        assert kept.hop.tolist() == whole.hop[expected].tolist()
