@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from detectors.matching import score_pairs
+from detectors.matching import Matcher, score_pairs
 from detectors.matching.acronyms import expand_acronyms, hyphenated_pairs
 from detectors.matching.alignment import token_similarity
 from detectors.matching.names import analyze_name
+from tests.matching.conftest import entry
+from watchlists.model import entries_to_frame
 
 NO_HYPHENS: frozenset[tuple[str, str]] = frozenset()
 GENERIC = frozenset({"bank", "trading", "marine", "society", "financial", "machinery"})
@@ -112,3 +114,15 @@ def test_the_explanation_names_the_acronym_and_its_words(settings):
     )
     assert bool(scored["match"].iat[0])
     assert "CB=commercial bank" in scored["explanation"].iat[0]
+
+
+def test_screening_finds_the_entry_through_an_acronym_and_says_so(settings):
+    entries = [
+        entry("t:vvb", "OPEN JOINT STOCK COMPANY COMMERCIAL BANK VERKHNEVOLZHSKY", list_code="SDN"),
+        entry("t:vvi", "OPEN JOINT STOCK COMPANY INVESTMENT BANK VOLGOVYATSKY", list_code="SDN"),
+    ]
+    matcher = Matcher.build(entries_to_frame(entries), settings)
+    names = ["OJSC CB Verkhnevolzhsky", "OJSC CB Volgovyatsky"]
+    hits = matcher.screen(pd.DataFrame({"party_id": ["a", "b"], "name": names}))
+    assert set(zip(hits["party_id"], hits["entry_id"], strict=True)) == {("a", "t:vvb")}
+    assert "CB=commercial bank" in hits["explanation"].iat[0]
