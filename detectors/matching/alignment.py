@@ -4,7 +4,8 @@ Every word is weighed by its rarity in the list snapshot (IDF; generic words and
 weighed down: `TokenWeights`). `align` pairs the words of the two names one to one, best
 first, order ignored: the same word, a believable typo, an initial against the given
 name it begins, a known nickname, words written apart on one side joined (`word_forms`,
-Arabic compounds: `compound_names`), in persons' names one name romanized twice
+Arabic compounds: `compound_names`), an acronym in a company name read as the words of
+the other that it stands for (`acronyms`), in persons' names one name romanized twice
 (`spelling.romanized_alike`; two Korean names by their sound key: `korean`), and, for
 names in two scripts, the same transliteration key or consonant skeleton. The features
 (`features/`) read the alignment.
