@@ -8,9 +8,10 @@ Venture Corporation" (letters written apart, j/v).
 A word of two to five letters (or as many single letters in a row) of one company name
 is read as a run of two words or more of the other when it is their initials (small
 words such as "of" may be left out), none of those words is in the first name, and the
-first name's other words agree with words of the other outside the run: at least one,
-and every distinctive one ("Aerospace CH UAV" is no "Aerospace Communications
-Holdings": uav agrees with nothing). An acronym alone is no evidence. The whole-name
+first name's other words agree with words of the other outside the run: at least one
+(a distinctive one for an acronym of two letters, which many pairs of words share), and
+every distinctive one ("Aerospace CH UAV" is no "Aerospace Communications Holdings":
+uav agrees with nothing). An acronym alone is no evidence. The whole-name
 acronym ("SMIC", "YMTC") is another feature (`features.overlap.acronym_match`).
 """
 
@@ -120,9 +121,12 @@ def expand_acronyms(
         rest = [t for t in tokens[:start] + tokens[end:] if t not in SMALL_WORDS]
         outside = other[: run[0]] + other[run[1] :]
         agree = [any(t == o or similar(t, o) > 0 for o in outside) for t in rest]
-        if not any(agree) or any(
-            distinctive(t) and not a for t, a in zip(rest, agree, strict=True)
-        ):
+        if any(distinctive(t) and not a for t, a in zip(rest, agree, strict=True)):
+            continue
+        # two letters are the initials of many pairs of words: a distinctive word must
+        # agree besides ("HM (Hong Kong)" is no "Hongxiang Marine Hong Kong")
+        backed = [t for t, a in zip(rest, agree, strict=True) if a]
+        if not backed or (len(acronym) == 2 and not any(map(distinctive, backed))):
             continue
         out.extend(tokens[last:start])
         out.extend(words)
