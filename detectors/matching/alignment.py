@@ -4,7 +4,8 @@ Every word is weighed by its rarity in the list snapshot (IDF; generic words and
 weighed down: `TokenWeights`). `align` pairs the words of the two names one to one, best
 first, order ignored: the same word, a believable typo, an initial against the given
 name it begins, a known nickname, words written apart on one side joined (`word_forms`,
-Arabic compounds: `compound_names`), in persons' names one name romanized twice
+Arabic compounds: `compound_names`), an acronym in a company name read as the words of
+the other that it stands for (`acronyms`), in persons' names one name romanized twice
 (`spelling.romanized_alike`; two Korean names by their sound key: `korean`), and, for
 names in two scripts, the same transliteration key or consonant skeleton. The features
 (`features/`) read the alignment.
@@ -21,6 +22,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
+from detectors.matching.acronyms import Acronym, expand_acronyms, hyphenated_pairs
 from detectors.matching.arabic import long_vowels_agree, skeleton_tokens, skeleton_words
 from detectors.matching.compound_names import join_compounds
 from detectors.matching.east_slavic import slavic_alike
@@ -166,6 +168,9 @@ class Alignment:
     # a word left over on each side with one consonant skeleton but other long vowels
     # written in Arabic script ("حامد", Hamid, against "Ahmad")
     vowel_clash: bool = False
+    # acronyms of one company name read as the words of the other they stand for
+    # ("cb": "commercial bank"), the party's and the list name's
+    acronyms: tuple[Acronym, ...] = ()
 
 
 def token_similarity(a: str, b: str) -> float:
@@ -308,7 +313,25 @@ def align(query: AnalyzedName, candidate: AnalyzedName, weights: TokenWeights) -
     q_tokens = without_forms_of(q_tokens, candidate)
     c_tokens = without_forms_of(c_tokens, query)
     method = key_method(query, candidate)
-    if not (company_like(query, weights) or company_like(candidate, weights)):
+    acronyms: tuple[Acronym, ...] = ()
+    if method is None and (company_like(query, weights) or company_like(candidate, weights)):
+        # "OJSC CB Verkhnevolzhsky" against "... Commercial Bank Verkhnevolzhsky"
+        q_read, q_acronyms = expand_acronyms(
+            q_tokens,
+            c_tokens,
+            hyphenated_pairs(candidate.raw),
+            _fuzzy_token_similarity,
+            weights.distinctive,
+        )
+        c_tokens, c_acronyms = expand_acronyms(
+            c_tokens,
+            q_tokens,
+            hyphenated_pairs(query.raw),
+            _fuzzy_token_similarity,
+            weights.distinctive,
+        )
+        q_tokens, acronyms = q_read, q_acronyms + c_acronyms
+    elif not (company_like(query, weights) or company_like(candidate, weights)):
         q_tokens, c_tokens = without_lone_patronymic(q_tokens, c_tokens)
         if method is None:  # "Abdelbassed" against "Abd al-Baset"
             q_tokens, c_tokens = join_compounds(q_tokens, c_tokens)
@@ -398,6 +421,7 @@ def align(query: AnalyzedName, candidate: AnalyzedName, weights: TokenWeights) -
         ),
         all_exact=all(s >= 1.0 for _, _, s in aligned),
         vowel_clash=clash,
+        acronyms=acronyms,
         query_text=_as_compared(
             q_tokens, c_tokens, aligned, nicknames=initials, korean=korean is not _no_similarity
         ),

@@ -21,7 +21,12 @@ def aligned_words(ctx: PairContext, limit: int = 6) -> str:
     parts = [
         f"{q}={c}" if s >= 1.0 else f"{q}~{c} ({s:.2f})" for q, c, s in ctx.alignment.pairs[:limit]
     ]
-    return ", ".join(parts) if parts else "none"
+    text = ", ".join(parts) if parts else "none"
+    if ctx.alignment.acronyms:
+        text += "; acronyms read as the words they stand for: " + ", ".join(
+            f"{acronym.upper()}={words}" for acronym, words in ctx.alignment.acronyms
+        )
+    return text
 
 
 def transliteration_note(ctx: PairContext, limit: int = 6) -> str:

@@ -164,7 +164,8 @@ class AnalyzedName:
         """Possible acronyms of the name (computed when first asked)."""
         if len(self.tokens) < 2:
             return frozenset()
-        return acronym_forms(list(self.full_tokens or self.tokens), list(self.tokens))
+        forms = acronym_forms(list(self.full_tokens or self.tokens), list(self.tokens))
+        return forms | with_trailing_forms(self.tokens, self.full_tokens)
 
 
 ACRONYM_SKIP = frozenset({"the", "of", "and", "for", "group", "de", "la"})
@@ -182,6 +183,19 @@ def acronym_forms(tokens: list[str], core: list[str]) -> frozenset[str]:
         forms.add(initials_of(words))
         forms.add(initials_of([w for w in words if w not in ACRONYM_SKIP]))
     return frozenset(f for f in forms if len(f) >= 2)
+
+
+def with_trailing_forms(core: tuple[str, ...], full: tuple[str, ...]) -> frozenset[str]:
+    """The initials of the name with the first, the first two, ... of the legal-form words
+    that follow it ("Yangtze Memory Technologies Co Ltd" -> ymtc, ymtcl)."""
+    for start in range(len(full) - len(core) + 1):
+        if full[start : start + len(core)] == core:
+            trailing = full[start + len(core) :]
+            break
+    else:
+        return frozenset()
+    base = initials_of(core)
+    return frozenset(base + initials_of(trailing[:k]) for k in range(1, len(trailing) + 1))
 
 
 # Unicode blocks of the scripts names are written in, other than Latin

@@ -32,6 +32,7 @@ from detectors.matching.features.kinds import (
 )
 from detectors.matching.features.namesakes import distinctive_word_far
 from detectors.matching.features.overlap import (
+    acronym_in_name,
     acronym_match,
     compact_score,
     distinctive_tokens_matched,
@@ -130,7 +131,17 @@ FEATURES: tuple[Feature, ...] = (
     Feature(
         "compact", compact_score, "similarity with spaces removed (word splits, transliteration)"
     ),
-    Feature("acronym", acronym_match, "one name is the acronym of the other"),
+    Feature(
+        "acronym",
+        acronym_match,
+        "one name is the acronym of the other (with or without its trailing legal form)",
+    ),
+    Feature(
+        "acronym_in_name",
+        acronym_in_name,
+        "a word of one company name is the initials of a run of words of the other "
+        "(CB: commercial bank, J/V: joint venture), read as those words",
+    ),
     Feature("numbers", numbers_agree, "numbers in the names agree (+1) or differ (-1)"),
     Feature("legal_form", legal_form_agree, "legal forms agree (+1) or differ (-1)"),
     Feature(

@@ -83,6 +83,12 @@ def acronym_match(p: PairContext) -> float:
     return 0.0
 
 
+def acronym_in_name(p: PairContext) -> float:
+    """1 when a word of one company name was read as the run of the other's words whose
+    initials it is ("cb": "commercial bank"; `acronyms.expand_acronyms`)."""
+    return 1.0 if p.alignment.acronyms else 0.0
+
+
 def numbers_agree(p: PairContext) -> float:
     qn, cn = p.query.numbers, p.candidate.numbers
     if not qn and not cn:
