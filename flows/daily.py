@@ -25,7 +25,7 @@ from detectors.ownership import resolution_report
 from flows.assembly import RunSetup, add_ml, anomaly_refit_needed, prepare_run
 from flows.drift_check import run_drift
 from flows.history import TransactionHistory
-from flows.history_links import keyed_history_links, run_contact_rules
+from flows.history_links import history_links, run_contact_rules
 from flows.ingest.partitions import (
     Partition,
     SpooledOrders,
@@ -368,7 +368,7 @@ def _relate_parties(
     fresh = [order_links(read_parts([p], order_columns()), rules)
              for p in parts if p.number not in kept and p.rows]  # fmt: skip
     linked = {f"-{r.number:04d}" for r in results if r.links_kept}
-    links, key_codes, tally = keyed_history_links(
+    links, key_codes, tally = history_links(
         workspace.history, rules, str(run_id), [f"-{n:04d}" for n in sorted(kept)], fresh,
         since, linked,
     )  # fmt: skip

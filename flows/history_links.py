@@ -245,28 +245,12 @@ def history_links(
     fresh: list[pd.DataFrame],
     since: date | None,
     linked: Collection[str] = (),
-) -> tuple[pd.DataFrame, LinkTally]:
+) -> tuple[pd.DataFrame, np.ndarray, LinkTally]:
     """The links of a run's orders and of the kept history since `since`: the parts the
     run wrote (`own_parts`, whole partitions kept in the history; those of `linked`
     linked by their partition tasks already) and the earlier parts from their caches,
-    `fresh` the links of the run's other orders."""
-    links, _key_codes, tally = keyed_history_links(
-        history, rules, run_id, own_parts, fresh, since, linked
-    )
-    return links, tally
-
-
-def keyed_history_links(
-    history: Path,
-    rules: ContactRules,
-    run_id: str,
-    own_parts: list[str],
-    fresh: list[pd.DataFrame],
-    since: date | None,
-    linked: Collection[str] = (),
-) -> tuple[pd.DataFrame, np.ndarray, LinkTally]:
-    """`history_links`, with the key codes of the links (`keyed_distinct`), which the
-    network takes instead of numbering the keys again."""
+    `fresh` the links of the run's other orders. With the key codes of the links
+    (`keyed_distinct`), which the network takes instead of numbering the keys again."""
     store = HistoryLinks(history, rules)
     own = store.own(run_id, own_parts, linked)
     earlier = store.since(since, own_run=run_id)

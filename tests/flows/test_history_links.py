@@ -73,14 +73,14 @@ def test_cached_history_links_are_the_links_of_all_the_orders_at_once(tmp_path, 
     history.append(today, "run3", part="-0000")
     every = order_links(pd.concat([today, *days.values()], ignore_index=True), rules)
 
-    links, tally = history_links(
+    links, _codes, tally = history_links(
         tmp_path / "history", rules, "run3", ["-0000"], [], date(2025, 1, 1)
     )
     assert as_set(links) == as_set(every)
     assert len(links) == len(every)  # one row per (party, key), as before
     assert (tally.cached, tally.computed) == (0, 3)
 
-    again, tally = history_links(
+    again, _codes, tally = history_links(
         tmp_path / "history", rules, "run3", ["-0000"], [], date(2025, 1, 1)
     )
     assert as_set(again) == as_set(every)
@@ -152,13 +152,13 @@ def test_a_part_linked_by_its_partition_task_is_read_from_its_cache(tmp_path, ru
     cache = root / "links" / "part-run2-0000.arrow"
     assert cache.exists()
     written = cache.stat().st_mtime_ns
-    links, tally = history_links(root, rules, "run2", ["-0000"], [], None, linked={"-0000"})
+    links, _codes, tally = history_links(root, rules, "run2", ["-0000"], [], None, linked={"-0000"})
     assert as_set(links) == as_set(every) and len(links) == len(every)
     assert cache.stat().st_mtime_ns == written  # read, not built again
     # the run's part counts as computed (by its task), the earlier one as computed here
     assert (tally.cached, tally.computed, tally.stale) == (0, 2, 0)
     # a later run reads both from their caches, and says so
-    _links, tally = history_links(root, rules, "run3", [], [], None)
+    _links, _codes, tally = history_links(root, rules, "run3", [], [], None)
     assert (tally.cached, tally.computed) == (2, 0)
 
 
