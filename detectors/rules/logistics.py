@@ -90,15 +90,16 @@ def transshipment_route(tx: pd.DataFrame, ctx: RuleContext, params: dict[str, An
     """The ship-to, end-user or intermediate-consignee country is a transshipment hub, the
     route passes through one, or customer, ship-to and end-user countries all differ."""
     hubs = ctx.policy.hubs
+
+    def hub(column: str) -> pd.Series:
+        # as text: a column with no value at all is read as float
+        country = tx[column].astype("str")
+        return country.where(in_set(country, hubs))
+
     hub_destination = (
-        tx["ship_to_country"]
-        .where(in_set(tx["ship_to_country"], hubs))
-        .fillna(tx["end_user_country"].where(in_set(tx["end_user_country"], hubs)))
-        .fillna(
-            tx["intermediate_consignee_country"].where(
-                in_set(tx["intermediate_consignee_country"], hubs)
-            )
-        )
+        hub("ship_to_country")
+        .fillna(hub("end_user_country"))
+        .fillna(hub("intermediate_consignee_country"))
     )
     via = route_hub(tx["route"], hubs)
     customer, ship, end = tx["customer_country"], tx["ship_to_country"], tx["end_user_country"]
