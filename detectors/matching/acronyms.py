@@ -136,3 +136,23 @@ def expand_acronyms(
         return tokens, ()
     out.extend(tokens[last:])
     return tuple(out), tuple(read)
+
+
+def read_acronyms(
+    q_tokens: tuple[str, ...],
+    c_tokens: tuple[str, ...],
+    q_raw: str,
+    c_raw: str,
+    similar: Callable[[str, str], float],
+    distinctive: Callable[[str], bool],
+) -> tuple[tuple[str, ...], tuple[str, ...], tuple[Acronym, ...]]:
+    """Both names' words with the acronyms of each read as the words of the other that
+    they stand for ("OJSC CB Verkhnevolzhsky" against "... Commercial Bank
+    Verkhnevolzhsky"), and the acronyms read, the party's first."""
+    q_read, q_acronyms = expand_acronyms(
+        q_tokens, c_tokens, hyphenated_pairs(c_raw), similar, distinctive
+    )
+    c_read, c_acronyms = expand_acronyms(
+        c_tokens, q_tokens, hyphenated_pairs(q_raw), similar, distinctive
+    )
+    return q_read, c_read, q_acronyms + c_acronyms

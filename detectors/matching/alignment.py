@@ -22,7 +22,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
-from detectors.matching.acronyms import Acronym, expand_acronyms, hyphenated_pairs
+from detectors.matching.acronyms import Acronym, read_acronyms
 from detectors.matching.arabic import long_vowels_agree, skeleton_tokens, skeleton_words
 from detectors.matching.compound_names import join_compounds
 from detectors.matching.east_slavic import slavic_alike
@@ -315,22 +315,9 @@ def align(query: AnalyzedName, candidate: AnalyzedName, weights: TokenWeights) -
     method = key_method(query, candidate)
     acronyms: tuple[Acronym, ...] = ()
     if method is None and (company_like(query, weights) or company_like(candidate, weights)):
-        # "OJSC CB Verkhnevolzhsky" against "... Commercial Bank Verkhnevolzhsky"
-        q_read, q_acronyms = expand_acronyms(
-            q_tokens,
-            c_tokens,
-            hyphenated_pairs(candidate.raw),
-            _fuzzy_token_similarity,
-            weights.distinctive,
-        )
-        c_tokens, c_acronyms = expand_acronyms(
-            c_tokens,
-            q_tokens,
-            hyphenated_pairs(query.raw),
-            _fuzzy_token_similarity,
-            weights.distinctive,
-        )
-        q_tokens, acronyms = q_read, q_acronyms + c_acronyms
+        q_tokens, c_tokens, acronyms = read_acronyms(
+            q_tokens, c_tokens, query.raw, candidate.raw, _fuzzy_token_similarity, weights.distinctive
+        )  # fmt: skip
     elif not (company_like(query, weights) or company_like(candidate, weights)):
         q_tokens, c_tokens = without_lone_patronymic(q_tokens, c_tokens)
         if method is None:  # "Abdelbassed" against "Abd al-Baset"
