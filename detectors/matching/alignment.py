@@ -30,6 +30,7 @@ from detectors.matching.korean import korean_alike, korean_name
 from detectors.matching.names import AnalyzedName, NameTables, phonetic_key
 from detectors.matching.nicknames import is_nickname
 from detectors.matching.spelling import romanized_alike, typo_credibility
+from detectors.matching.translation import as_written_where_misspelt
 from detectors.matching.transliteration import SKELETON, TRANSLIT, key_method, translit_key
 from detectors.matching.word_forms import (
     join_letters,
@@ -312,6 +313,13 @@ def align(query: AnalyzedName, candidate: AnalyzedName, weights: TokenWeights) -
     # against "GUGA ARM SRO") are no words of the name on either side
     q_tokens = without_forms_of(q_tokens, candidate)
     c_tokens = without_forms_of(c_tokens, query)
+    # a translated word against a misspelling of it as written ("comercio", "commmercio")
+    q_tokens, c_tokens = (
+        as_written_where_misspelt(q_tokens, query.translated, c_tokens, _fuzzy_token_similarity),
+        as_written_where_misspelt(
+            c_tokens, candidate.translated, q_tokens, _fuzzy_token_similarity
+        ),
+    )
     method = key_method(query, candidate)
     acronyms: tuple[Acronym, ...] = ()
     if method is None and (company_like(query, weights) or company_like(candidate, weights)):

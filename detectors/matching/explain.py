@@ -89,6 +89,18 @@ def romanization_note(ctx: PairContext, limit: int = 6) -> str:
     return "; ".join(notes)
 
 
+def translated_note(ctx: PairContext, limit: int = 6) -> str:
+    """The business words of another language each name was read with as their English
+    word ("business words read as their English translation: torgovoy=trade,
+    kapital=capital"); "" when none was."""
+    words = dict(ctx.query.translated + ctx.candidate.translated)
+    if not words:
+        return ""
+    return "business words read as their English translation: " + ", ".join(
+        f"{word}={english}" for word, english in list(words.items())[:limit]
+    )
+
+
 def name_role(ctx: PairContext, entry: Mapping[str, str]) -> str:
     """Which of the entry's names matched: its primary name, an alias or a weak alias."""
     if ctx.candidate.raw == str(entry["name"]):
@@ -105,6 +117,7 @@ def explain_name_hit(
         f"aligned words: {aligned_words(ctx)}; "
         + (f"{note}; " if (note := transliteration_note(ctx)) else "")
         + (f"{note}; " if (note := romanization_note(ctx)) else "")
+        + (f"{note}; " if (note := translated_note(ctx)) else "")
         + f"{explain_contributions(model, row)}"
     )
 

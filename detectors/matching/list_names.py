@@ -29,6 +29,8 @@ class ListNames:
     scripts: list[str]  # distinct scripts the names were written in ("latin" first)
     script: np.ndarray  # int8 per name: its script in `scripts`
     arabic: np.ndarray  # bool: written (in part) in Arabic script
+    # the names with business words read as their English word: name id -> (word, English)
+    translated: dict[int, tuple[tuple[str, str], ...]]
 
     @classmethod
     def of(cls, rows: list[int], weak: list[bool], analyzed: list[AnalyzedName]) -> ListNames:
@@ -48,6 +50,7 @@ class ListNames:
             scripts=list(scripts),
             script=np.asarray(script, dtype=np.int8),
             arabic=np.asarray([a.arabic for a in analyzed], dtype=bool),
+            translated={i: a.translated for i, a in enumerate(analyzed) if a.translated},
         )
 
     def __post_init__(self) -> None:
@@ -80,7 +83,7 @@ class ListNames:
     def analyzed_many(self, name_ids: list[int]) -> list[AnalyzedName]:
         """The analysis of each name, its texts gathered for all of them at once."""
         ids = np.asarray(name_ids, dtype=np.int64)
-        form_sets, scripts = self.form_sets, self.scripts
+        form_sets, scripts, translated = self.form_sets, self.scripts, self.translated
         return [
             AnalyzedName(
                 raw=raw,
@@ -93,8 +96,10 @@ class ListNames:
                 full_tokens=tuple(full.split()),
                 arabic=arabic,
                 script=scripts[script],
+                translated=translated.get(name_id, ()),
             )
-            for raw, core, full, form, reordered, arabic, script in zip(
+            for name_id, raw, core, full, form, reordered, arabic, script in zip(
+                ids.tolist(),
                 self._raw.take(ids),
                 self._core.take(ids),
                 self._full.take(ids),

@@ -48,7 +48,7 @@ HIT_COLUMNS: tuple[str, ...] = (
     "features",
 )
 CHUNK = 512
-CACHE_FORMAT = "redflag-matcher-13"  # bump when the saved structures or name analysis change
+CACHE_FORMAT = "redflag-matcher-14"  # bump when the saved structures or name analysis change
 Progress = Callable[[int, int], None]
 
 

@@ -5,7 +5,8 @@ the legal forms set aside ("Co., Ltd.", "GmbH", "有限公司"), the numbers it 
 place tokens that may move within it, and a compact form without spaces that survives
 different word splits of transliterated names. The tables live in configs/matching.yaml.
 Chinese, Japanese and Korean characters are read in `cjk.py`, numbers spelt one way in
-`numbers.py`.
+`numbers.py`, the business words of other languages as their English word in
+`translation.py`.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from detectors.matching.cjk import split_places as split_places
 from detectors.matching.form_words import FormWords
 from detectors.matching.legal_forms import form_code
 from detectors.matching.numbers import NUMBER_WORDS, numbers_of, spell_numbers
+from detectors.matching.translation import Translations
 from flows.errors import ConfigError
 
 _BIS_SUFFIX = re.compile(r";?\s*(and\s+)?any\s+successor.*$", re.IGNORECASE)
@@ -60,6 +62,8 @@ class NameTables:
     pinyin_max_syllables: int = 1
     # the tables' words a misspelling is read back to ("compani" -> company)
     form_words: FormWords | None = field(default=None, compare=False, repr=False)
+    # business words of other languages read as their English word ("banco" -> bank)
+    translations: Translations = field(default_factory=Translations, compare=False, repr=False)
 
     @classmethod
     def from_config(cls, names_cfg: dict[str, Any]) -> NameTables:
@@ -110,6 +114,7 @@ class NameTables:
                 syllables = max(syllables, len(spelled))
         for spelling, english in pinyin_words.items():
             abbreviations.setdefault(spelling, english)
+        translations = Translations.from_config(names_cfg.get("translations", {}))
         return cls(
             legal_forms=legal,
             native_legal_forms=dict(sorted(native.items(), key=lambda kv: -len(kv[0]))),
@@ -127,10 +132,12 @@ class NameTables:
             pinyin_max_syllables=syllables,
             form_words=FormWords.of(
                 {word for spelling in legal for word in spelling}
-                | {str(g) for g in names_cfg.get("generic", [])},
+                | {str(g) for g in names_cfg.get("generic", [])}
+                | set(translations.words),
                 NUMBER_WORDS,
                 places,
             ),
+            translations=translations,
         )
 
 
@@ -146,6 +153,8 @@ class AnalyzedName:
     full_tokens: tuple[str, ...] = ()  # tokens before the legal forms were set aside
     arabic: bool = False  # written in Arabic script (its vowels mostly unwritten)
     script: str = "latin"  # the script it was written in (`name_script`), before folding
+    # business words of another language read as their English word (word, English)
+    translated: tuple[tuple[str, str], ...] = ()
 
     @property
     def core(self) -> str:
@@ -440,6 +449,9 @@ def analyze_name(name: str, tables: NameTables, kind: str = "unknown") -> Analyz
         words = _place_qualifier_read(text, words, tables.form_words)
     tokens = join_places(expand_abbreviations(spell_numbers(words), tables), tables)
     core, forms = split_legal_forms(tokens, tables)
+    translated: tuple[tuple[str, str], ...] = ()
+    if kind != "person" and tables.translations:
+        core, translated = tables.translations.read(core)
     return AnalyzedName(
         raw=raw,
         tokens=tuple(core),
@@ -449,6 +461,7 @@ def analyze_name(name: str, tables: NameTables, kind: str = "unknown") -> Analyz
         full_tokens=tuple(tokens),
         arabic=arabic,
         script=script or "latin",
+        translated=translated,
     )
 
 

@@ -14,7 +14,12 @@ import numpy as np
 import pandas as pd
 
 from detectors.matching.alignment import TokenWeights, align
-from detectors.matching.explain import aligned_words, romanization_note, transliteration_note
+from detectors.matching.explain import (
+    aligned_words,
+    romanization_note,
+    translated_note,
+    transliteration_note,
+)
 from detectors.matching.features import PairContext, feature_vector
 from detectors.matching.names import analyze_name
 from detectors.matching.scorer import explain_contributions
@@ -97,6 +102,7 @@ def score_pairs(pairs: pd.DataFrame, settings: MatchSettings) -> pd.DataFrame:
         f"aligned words: {aligned_words(c)}; "
         + (f"{note}; " if (note := transliteration_note(c)) else "")
         + (f"{note}; " if (note := romanization_note(c)) else "")
+        + (f"{note}; " if (note := translated_note(c)) else "")
         + explain_contributions(settings.model, row)
         for c, row in zip(contexts, x, strict=True)
     ]
