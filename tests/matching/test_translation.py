@@ -112,6 +112,7 @@ def translated_matcher(settings) -> Matcher:
             aliases=[Alias("TK BANK")],
         ),
         entry("t:dnp", "DISTRIBUIDORA NICARAGUENSE DE PETROLEO, S.A.", list_code="SDN"),
+        entry("t:fondo", "FONDO, Maria Elena", kind="person", list_code="SDN"),
     ] + [
         entry(f"t:bank{i}", f"{word} Commercial Bank", list_code="SDN")
         for i, word in enumerate(["Halyk", "Tempbank", "Sberbank", "Onerbank", "Evrofinance"])
@@ -133,3 +134,10 @@ def test_business_words_alone_do_not_hit_every_bank(translated_matcher):
         pd.DataFrame({"name": ["Commercial Bank", "Trade Bank", "Kommercheski Bank"]})
     )
     assert hits.empty
+
+
+def test_a_party_named_like_a_business_word_still_finds_the_listed_person(translated_matcher):
+    # the party's kind is unknown, so "Fondo" is read as fund; the listed person's name
+    # is not translated, and the word is compared as written against it
+    hits = translated_matcher.screen(pd.DataFrame({"name": ["Maria Elena Fondo"]}))
+    assert list(hits["entry_id"]) == ["t:fondo"]
