@@ -50,6 +50,10 @@ def _insertion_kind(long_: str, i: int) -> str:
     after = long_[i + 1] if i + 1 < len(long_) else ""
     if letter in (before, after):
         return "slip"  # a doubled letter typed once, or the other way round
+    if letter == "h" and not after and before in VOWELS:
+        return "sound"  # a final "h" after a vowel, written or not ("ayandeh", "ayande")
+    if len(long_) >= LONG_WORD and letter not in VOWELS:
+        return "slip"  # a consonant dropped from a long word ("armament", "armamet")
     if letter in VOWELS:
         # a vowel dropped between consonants ("onerbnk") is a slip; one beside another
         # vowel makes another syllable in a short word ("jinxing"/"jinxiang")
@@ -87,7 +91,15 @@ def one_edit_kind(a: str, b: str) -> str | None:
 # English spellings of one sound that brand names swap ("brite" for "bright", "fone"
 # for "phone", "tekniks" for "technics"), and British against American ones ("defence",
 # "defense"): a word respelled so is the same word
-RESPELLINGS = (("ight", "ite"), ("ph", "f"), ("cks", "x"), ("ks", "x"), ("cs", "x"), ("nce", "nse"))
+RESPELLINGS = (
+    ("ight", "ite"),
+    ("ph", "f"),
+    ("cks", "x"),
+    ("ks", "x"),
+    ("cs", "x"),
+    ("nce", "nse"),
+    ("dj", "j"),  # the French rendering of one Arabic or Persian letter ("fadjr", "fajr")
+)
 
 
 def respelled(word: str) -> str:
@@ -188,6 +200,8 @@ def typo_credibility(a: str, b: str) -> float:
     if kind == "change":
         if shortest >= LONG_WORD and not first_letter_differs:
             return 0.8
+        if shortest >= LONG_WORD - 1 and not first_letter_differs:
+            return 0.6  # seven letters: a slip a little more often than another name
         return 0.5 if shortest >= 6 else 0.2
     same_sound = phonetic_key(a) == phonetic_key(b)
     if OSA.distance(a, b, score_cutoff=2) <= 2:

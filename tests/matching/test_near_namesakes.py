@@ -141,6 +141,40 @@ def test_a_letter_changed_in_the_firms_short_name_is_another_firm(settings):
     assert "a letter changed" not in scored["explanation"].iat[2]
 
 
+def test_a_slip_in_the_firms_short_name_beside_a_rare_word_that_agrees_is_no_change(
+    settings,
+):
+    """Beside another rare word that agrees, every other word the same, a short word
+    changed is a slip and the cap leaves the pair to the weights; a changed pinyin word,
+    or another word that differs too, keeps the cap and says so."""
+    pairs = pd.DataFrame(
+        {
+            "name1": ["Pals Isotope Company", "Handa Mandegar Electronics", "Pals Isotope Trading"],
+            "name2": ["PARS ISOTOPE COMPANY", "HANA MANDEGAR ELECTRONICS", "PARS ISOTOPE COMPANY"],
+            "schema": ["Company", "Company", "Company"],
+        }
+    )
+    scored = score_pairs(pairs, settings)
+    assert scored["match"].iat[0]
+    assert "capped" not in scored["explanation"].iat[0]
+    assert "no other rare word of the names agrees" in scored["explanation"].iat[1]
+    assert not scored["match"].iat[2]
+
+
+def test_edit_kinds_of_a_slip_and_of_another_name():
+    from detectors.matching.spelling import one_edit_kind, typo_credibility
+
+    assert one_edit_kind("armamet", "armament") == "slip"  # a consonant dropped, long word
+    assert one_edit_kind("handa", "hana") == "change"  # ...but not from a short one
+    assert one_edit_kind("ayande", "ayandeh") == "sound"  # a final h after a vowel
+    assert one_edit_kind("handah", "hand") is None
+    assert typo_credibility("karadj", "karaj") >= 0.9  # dj for j
+    # one letter changed: a slip more often than not from seven letters, not below
+    assert 0.5 < typo_credibility("eurolet", "eurobet") < 0.8
+    assert typo_credibility("garben", "garden") <= 0.5  # six letters
+    assert typo_credibility("burolet", "eurolet") <= 0.5  # the first letter
+
+
 def test_a_word_joined_to_another_word_is_no_abbreviation(settings):
     pairs = pd.DataFrame(
         {
