@@ -257,3 +257,24 @@ def test_a_shared_place_and_a_far_distinctive_word_is_capped_and_says_why(settin
         "capped at 0.40: only generic words, places or common words agree"
         in scored["explanation"].iat[0]
     )
+
+
+def test_a_legal_form_written_with_a_slip_is_read_as_the_other_names_form(settings):
+    from detectors.matching.garbled_forms import read_garbled_forms
+    from detectors.matching.names import analyze_name
+
+    def read(one: str, other: str) -> tuple[tuple[str, ...], frozenset[str], frozenset[str]]:
+        q, c = (analyze_name(n, settings.tables, "entity") for n in (one, other))
+        q, c = read_garbled_forms(q, c)
+        return q.tokens, q.legal_forms, c.legal_forms
+
+    tokens, forms, listed = read("TRITCON .A.S.", "TRITCON S.A.S.")
+    assert tokens == ("tritcon",) and forms == listed  # not the Norwegian AS
+    tokens, forms, listed = read("GASOLINERA LA, l.A. DE C.V.", "GASOLINERA LA, S.A. DE C.V.")
+    assert tokens == ("gasolinera", "la") and forms == listed
+    # two letters changed into two others are a word; a form-like word of a name of two
+    # letters is a word of that name; a form of the name's own is left alone
+    assert read("Hotel La", "HOTEL S.A.")[0] == ("hotel", "la")
+    assert read("EP-MMA", "EP-MMC")[0] == ("ep", "mma")
+    tokens, forms, listed = read("Acme Trading Co", "ACME TRADING C.V.")
+    assert tokens == ("acme", "trading") and forms and forms != listed

@@ -1,0 +1,86 @@
+"""A legal form written with a slip, read as the other name's form.
+
+"TRITCON .A.S." against "TRITCON S.A.S.", "BIOFORESTAL S.AA." against "BIOFORESTAL
+S.A.", "GASOLINERA ..., l.A. DE C.V." against "... S.A. DE C.V.": a dot or a letter lost
+in the legal form leaves a few letters that are either no legal form (and weigh as the
+rarest word of the name) or another one (".A.S." folds to "as", a Norwegian form, which
+clashes with the "S.A.S." of the list). Where the short words that end one name are
+one edit from the legal form that ends the other, they are read as that form: the
+names are then compared without them and with the same form. Only words of a few
+letters qualify (`FORM_LETTERS`), and against a form of two letters ("S.A.") only a
+letter added ("S.AA."): two letters changed into two others are as often a word ("La").
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from rapidfuzz.distance import OSA
+
+from detectors.matching.alignment import Alignment, TokenWeights, align
+from detectors.matching.legal_forms import forms_agree, forms_clash
+from detectors.matching.names import AnalyzedName
+
+FORM_LETTERS = 5  # letters of a word, at most, that a legal form written with a slip has
+SHORT_FORM = 3  # letters of a form below which only a letter added is read as a slip
+MIN_REST = 3  # letters the name must keep beside the form read
+
+
+def read_garbled_forms(
+    query: AnalyzedName, candidate: AnalyzedName
+) -> tuple[AnalyzedName, AnalyzedName]:
+    """The two names, the form of one written with a slip read as the other's form."""
+    if not (query.legal_forms or candidate.legal_forms):
+        return query, candidate
+    if forms_agree(query.legal_forms, candidate.legal_forms):
+        return query, candidate
+    read = _read_as(query, candidate)
+    if read is not query:
+        return read, candidate
+    return query, _read_as(candidate, query)
+
+
+def _form_suffix(name: AnalyzedName) -> tuple[str, ...]:
+    """The words of the legal form that ends the name, as written ("sa", "de", "cv")."""
+    core, full = name.tokens, name.full_tokens
+    if not name.legal_forms or not core or full[: len(core)] != core:
+        return ()
+    return full[len(core) :]
+
+
+def _read_as(name: AnalyzedName, other: AnalyzedName) -> AnalyzedName:
+    """`name` with the short words that end it read as `other`'s legal form, when they
+    are one edit from it; else `name` itself."""
+    if name.legal_forms and not forms_clash(name.legal_forms, other.legal_forms):
+        return name  # a form of its own that another form may translate ("Co." for "C.V.")
+    suffix = _form_suffix(other)
+    form = "".join(suffix)
+    full = name.full_tokens
+    if len(form) < 2 or not full or full[: len(name.tokens)] != name.tokens:
+        return name
+    if sum(map(len, other.tokens)) < MIN_REST:
+        return name  # "EP-MMC": the form may be a word of so short a name
+    for width in range(1, min(len(suffix) + 1, len(full) - 1) + 1):
+        tail = full[-width:]
+        if not all(t.isalpha() and len(t) <= FORM_LETTERS for t in tail):
+            break
+        if len(full) - width > len(name.tokens):
+            continue  # the words read must reach into the name's own words, or be its form
+        written = "".join(tail)
+        if len(form) < SHORT_FORM and len(written) <= len(form):
+            continue  # "la" for "sa": two letters changed into two others are a word
+        if written == form or OSA.distance(written, form, score_cutoff=1) > 1:
+            continue
+        if sum(map(len, full[:-width])) < MIN_REST:
+            break  # too little left to be the same name
+        return replace(name, tokens=full[:-width], legal_forms=other.legal_forms)
+    return name
+
+
+def compared(
+    query: AnalyzedName, candidate: AnalyzedName, weights: TokenWeights
+) -> tuple[AnalyzedName, AnalyzedName, Alignment]:
+    """The two names as the features compare them (a legal form written with a slip read
+    as the other's), and their alignment."""
+    query, candidate = read_garbled_forms(query, candidate)
+    return query, candidate, align(query, candidate, weights)
