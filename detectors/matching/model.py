@@ -48,9 +48,9 @@ CAPS: tuple[ScoreCap, ...] = (
     # a typo of the listed one ("handa"/"hana", "garen"/"green"): the long exact agreement
     # of generic words is worth nothing when the word that names the company differs.
     # How believable a typo is grows with the word's length and the kind of edit
-    # (`spelling.typo_credibility`): a consonant dropped from a word of eight letters, a
-    # final "h" after a vowel, "dj" for "j", or one letter changed in a word of seven
-    # letters, its first letter kept, is believable enough to lift this cap and the next.
+    # (`spelling.typo_credibility`): a consonant dropped inside a word of eight letters, a
+    # final "h" after a vowel, "dj" for "j", or a consonant changed inside a word of
+    # seven letters is believable enough to lift this cap and the next.
     ScoreCap(
         "distinctive_words_only_fuzzy",
         at_least=0.5,

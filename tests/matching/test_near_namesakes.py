@@ -173,6 +173,9 @@ def test_edit_kinds_of_a_slip_and_of_another_name():
     assert 0.5 < typo_credibility("eurolet", "eurobet") < 0.8
     assert typo_credibility("garben", "garden") <= 0.5  # six letters
     assert typo_credibility("burolet", "eurolet") <= 0.5  # the first letter
+    assert typo_credibility("daesung", "daesong") <= 0.5  # a vowel: another syllable
+    assert typo_credibility("peykasl", "peykasa") <= 0.5  # the last letter: a coinage
+    assert one_edit_kind("compute", "computer") == "change"  # a letter more at the end
 
 
 def test_a_word_joined_to_another_word_is_no_abbreviation(settings):
