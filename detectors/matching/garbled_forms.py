@@ -6,7 +6,8 @@ in the legal form leaves a few letters that are either no legal form (and weigh 
 rarest word of the name) or another one (".A.S." folds to "as", a Norwegian form, which
 clashes with the "S.A.S." of the list). Where the short words that end one name are
 one edit from the legal form that ends the other, they are read as that form: the
-names are then compared without them and with the same form. Only words of a few
+names are then compared without them and with the same form; so is a form of three
+words or more with one left out ("GRUPO HORTA ZAVALA DE C.V."). Only words of a few
 letters qualify (`FORM_LETTERS`), and against a form of two letters ("S.A.") only a
 letter added ("S.AA."): two letters changed into two others are as often a word ("La").
 """
@@ -50,7 +51,7 @@ def _form_suffix(name: AnalyzedName) -> tuple[str, ...]:
 
 def _read_as(name: AnalyzedName, other: AnalyzedName) -> AnalyzedName:
     """`name` with the short words that end it read as `other`'s legal form, when they
-    are one edit from it; else `name` itself."""
+    are one edit from it or that form with one of its words left out; else `name`."""
     if name.legal_forms and not forms_clash(name.legal_forms, other.legal_forms):
         return name  # a form of its own that another form may translate ("Co." for "C.V.")
     suffix = _form_suffix(other)
@@ -60,21 +61,31 @@ def _read_as(name: AnalyzedName, other: AnalyzedName) -> AnalyzedName:
         return name
     if sum(map(len, other.tokens)) < MIN_REST:
         return name  # "EP-MMC": the form may be a word of so short a name
-    for width in range(1, min(len(suffix) + 1, len(full) - 1) + 1):
+    # the most words first: "la de cv" is "sa de cv" misspelt, not "de cv" with a word out
+    for width in range(min(len(suffix) + 1, len(full) - 1), 0, -1):
         tail = full[-width:]
         if not all(t.isalpha() and len(t) <= FORM_LETTERS for t in tail):
-            break
+            continue
         if len(full) - width > len(name.tokens):
             continue  # the words read must reach into the name's own words, or be its form
         written = "".join(tail)
         if len(form) < SHORT_FORM and len(written) <= len(form):
             continue  # "la" for "sa": two letters changed into two others are a word
-        if written == form or OSA.distance(written, form, score_cutoff=1) > 1:
+        slip = written != form and OSA.distance(written, form, score_cutoff=1) <= 1
+        if not (slip or _word_dropped(tail, suffix)):
             continue
         if sum(map(len, full[:-width])) < MIN_REST:
-            break  # too little left to be the same name
+            continue  # too little left to be the same name
         return replace(name, tokens=full[:-width], legal_forms=other.legal_forms)
     return name
+
+
+def _word_dropped(tail: tuple[str, ...], suffix: tuple[str, ...]) -> bool:
+    """`tail` is a form of three words or more with one of them left out ("de C.V." for
+    "S.A. de C.V.")."""
+    if len(suffix) < 3 or len(tail) != len(suffix) - 1:
+        return False
+    return any(suffix[:i] + suffix[i + 1 :] == tail for i in range(len(suffix)))
 
 
 def compared(

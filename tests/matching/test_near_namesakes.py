@@ -275,6 +275,8 @@ def test_a_legal_form_written_with_a_slip_is_read_as_the_other_names_form(settin
     assert tokens == ("tritcon",) and forms == listed  # not the Norwegian AS
     tokens, forms, listed = read("GASOLINERA LA, l.A. DE C.V.", "GASOLINERA LA, S.A. DE C.V.")
     assert tokens == ("gasolinera", "la") and forms == listed
+    tokens, forms, listed = read("GRUPO HORTA ZAVALA DE C.V.", "GRUPO HORTA ZAVALA S.A. DE C.V.")
+    assert tokens == ("grupo", "horta", "zavala") and forms == listed  # a word left out
     # two letters changed into two others are a word; a form-like word of a name of two
     # letters is a word of that name; a form of the name's own is left alone
     assert read("Hotel La", "HOTEL S.A.")[0] == ("hotel", "la")
