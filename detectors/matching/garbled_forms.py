@@ -10,10 +10,13 @@ names are then compared without them and with the same form; so is a form of thr
 words or more with one left out ("GRUPO HORTA ZAVALA DE C.V."). Only words of a few
 letters qualify (`FORM_LETTERS`), and against a form of two letters ("S.A.") only a
 letter added ("S.AA."): two letters changed into two others are as often a word ("La").
+A name's own legal form, well written, is another form ("RENTA S.A.S." against "RENTA
+A.S."), unless a dot with no letter before it shows a letter lost (".A.S.").
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from rapidfuzz.distance import OSA
@@ -22,6 +25,8 @@ from detectors.matching.alignment import Alignment, TokenWeights, align
 from detectors.matching.legal_forms import forms_agree, forms_clash
 from detectors.matching.names import AnalyzedName
 
+# a dot with no letter before it (".A.S.") or two dots: a form that lost a letter
+_STRAY_DOT = re.compile(r"(?:^|[\s,(])\.\w|\.\.")
 FORM_LETTERS = 5  # letters of a word, at most, that a legal form written with a slip has
 SHORT_FORM = 3  # letters of a form below which only a letter added is read as a slip
 MIN_REST = 3  # letters the name must keep beside the form read
@@ -74,6 +79,8 @@ def _read_as(name: AnalyzedName, other: AnalyzedName) -> AnalyzedName:
         slip = written != form and OSA.distance(written, form, score_cutoff=1) <= 1
         if not (slip or _word_dropped(tail, suffix)):
             continue
+        if tail == _form_suffix(name) and not _STRAY_DOT.search(name.raw):
+            continue  # a form of its own, well written ("RENTA S.A.S." against "RENTA A.S.")
         if sum(map(len, full[:-width])) < MIN_REST:
             continue  # too little left to be the same name
         return replace(name, tokens=full[:-width], legal_forms=other.legal_forms)

@@ -52,9 +52,12 @@ def _insertion_kind(long_: str, i: int) -> str:
         return "slip"  # a doubled letter typed once, or the other way round
     if letter == "h" and not after and before in VOWELS:
         return "sound"  # a final "h" after a vowel, written or not ("ayandeh", "ayande")
-    if len(long_) >= LONG_WORD and letter not in VOWELS and 0 < i < len(long_) - 1:
-        # a consonant dropped inside a long word ("armament", "armamet"); one more at
-        # its end is how words are made from words ("compute", "computer")
+    # a consonant dropped inside a long word ("armament", "armamet"); one more at its
+    # end is how words are made from words ("compute", "computer"), and an "h" after a
+    # consonant another sound ("shabrina", "sabrina")
+    digraph = letter == "h" and before not in VOWELS
+    inside = 0 < i < len(long_) - 1
+    if len(long_) >= LONG_WORD and letter not in VOWELS and inside and not digraph:
         return "slip"
     if letter in VOWELS:
         # a vowel dropped between consonants ("onerbnk") is a slip; one beside another

@@ -176,6 +176,7 @@ def test_edit_kinds_of_a_slip_and_of_another_name():
     assert typo_credibility("daesung", "daesong") <= 0.5  # a vowel: another syllable
     assert typo_credibility("peykasl", "peykasa") <= 0.5  # the last letter: a coinage
     assert one_edit_kind("compute", "computer") == "change"  # a letter more at the end
+    assert one_edit_kind("sabrina", "shabrina") == "change"  # sh is another sound than s
 
 
 def test_a_word_joined_to_another_word_is_no_abbreviation(settings):
