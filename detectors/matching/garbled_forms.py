@@ -11,7 +11,9 @@ words or more with one left out ("GRUPO HORTA ZAVALA DE C.V."). Only words of a 
 letters qualify (`FORM_LETTERS`), and against a form of two letters ("S.A.") only a
 letter added ("S.AA."): two letters changed into two others are as often a word ("La").
 A name's own legal form, well written, is another form ("RENTA S.A.S." against "RENTA
-A.S."), unless a dot with no letter before it shows a letter lost (".A.S.").
+A.S."), unless a dot with no letter before it shows a letter lost (".A.S."); and a name
+written without a dot keeps its words ("EUROBET TRADING EOOD", a Bulgarian form the
+tables do not know, is no "OOD" misspelt).
 """
 
 from __future__ import annotations
@@ -66,6 +68,8 @@ def _read_as(name: AnalyzedName, other: AnalyzedName) -> AnalyzedName:
         return name
     if sum(map(len, other.tokens)) < MIN_REST:
         return name  # "EP-MMC": the form may be a word of so short a name
+    if "." not in name.raw:
+        return name  # a form is abbreviated with dots; a word without any ("EOOD") is kept
     # the most words first: "la de cv" is "sa de cv" misspelt, not "de cv" with a word out
     for width in range(min(len(suffix) + 1, len(full) - 1), 0, -1):
         tail = full[-width:]
