@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
@@ -38,14 +39,22 @@ def read_garbled_forms(
     query: AnalyzedName, candidate: AnalyzedName
 ) -> tuple[AnalyzedName, AnalyzedName]:
     """The two names, the form of one written with a slip read as the other's form."""
-    if not (query.legal_forms or candidate.legal_forms):
+    # a name is read only when written with a dot and the other has a form (`_read_as`):
+    # most pairs of a screening run are neither, and are passed over at once
+    q_read = candidate.legal_forms and "." in query.raw
+    c_read = query.legal_forms and "." in candidate.raw
+    if not (q_read or c_read) or _agree(query.legal_forms, candidate.legal_forms):
         return query, candidate
-    if forms_agree(query.legal_forms, candidate.legal_forms):
-        return query, candidate
-    read = _read_as(query, candidate)
+    read = _read_as(query, candidate) if q_read else query
     if read is not query:
         return read, candidate
-    return query, _read_as(candidate, query)
+    return query, _read_as(candidate, query) if c_read else candidate
+
+
+@lru_cache(maxsize=4096)
+def _agree(a: frozenset[str], b: frozenset[str]) -> bool:
+    """`forms_agree`, remembered: a run compares a few sets of forms many times."""
+    return forms_agree(a, b)
 
 
 def _form_suffix(name: AnalyzedName) -> tuple[str, ...]:
