@@ -19,9 +19,10 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 
 from detectors.matching.address import AddressBook
-from detectors.matching.alignment import Alignment, TokenWeights, align
+from detectors.matching.alignment import Alignment, TokenWeights
 from detectors.matching.explain import explain_address_hit, explain_name_hit
 from detectors.matching.features import FEATURE_NAMES, PairContext
+from detectors.matching.garbled_forms import compared
 from detectors.matching.index import CandidateIndex
 from detectors.matching.list_names import ListNames
 from detectors.matching.names import AnalyzedName, analyze_name, normalize_address
@@ -292,11 +293,11 @@ class Matcher:
         country: Any = None,
         address: Any = None,
         kind: str = "unknown",
-        aligned: tuple[AnalyzedName, Alignment] | None = None,
+        aligned: tuple[AnalyzedName, AnalyzedName, Alignment] | None = None,
     ) -> PairContext:
-        """`aligned`: the list name and its alignment with the query, when already worked
-        out (one name borne by parties at several addresses)."""
-        candidate, alignment = aligned or self.aligned(query, name_id)
+        """`aligned`: the two names as compared and their alignment (`aligned`), when
+        already worked out (one name borne by parties at several addresses)."""
+        query, candidate, alignment = aligned or self.aligned(query, name_id)
         row = int(self.names.entry_row[name_id])
         return PairContext(
             query=query,
@@ -312,9 +313,12 @@ class Matcher:
             weak_alias=bool(self.names.weak[name_id]),
         )
 
-    def aligned(self, query: AnalyzedName, name_id: int) -> tuple[AnalyzedName, Alignment]:
-        candidate = self.list_name(name_id)
-        return candidate, align(query, candidate, self.weights)
+    def aligned(
+        self, query: AnalyzedName, name_id: int
+    ) -> tuple[AnalyzedName, AnalyzedName, Alignment]:
+        """The query and the list name as compared (a legal form written with a slip
+        read as the other's: `garbled_forms`), and their alignment."""
+        return compared(query, self.list_name(name_id), self.weights)
 
     def screen(self, parties: pd.DataFrame, progress: Progress | None = None) -> pd.DataFrame:
         """One row per (party, entry) hit at or above its threshold (`HIT_COLUMNS`)."""
@@ -377,7 +381,7 @@ class Matcher:
         # each (name, list name) pair is aligned once, whatever the parties bearing it
         listed = self.names.analyzed_many(pairs["name_id"].tolist())
         aligned = [
-            (candidate, align(queries[q], candidate, self.weights))
+            compared(queries[q], candidate, self.weights)
             for q, candidate in zip(pairs["query"].tolist(), listed, strict=True)
         ]
         pairs["pair"] = np.arange(len(pairs))

@@ -47,6 +47,10 @@ CAPS: tuple[ScoreCap, ...] = (
     # Pairs whose only agreement beyond generic words is a distinctive word that is hardly
     # a typo of the listed one ("handa"/"hana", "garen"/"green"): the long exact agreement
     # of generic words is worth nothing when the word that names the company differs.
+    # How believable a typo is grows with the word's length and the kind of edit
+    # (`spelling.typo_credibility`): a consonant dropped inside a word of eight letters, a
+    # final "h" after a vowel, "dj" for "j", or a consonant changed inside a word of
+    # seven letters is believable enough to lift this cap and the next.
     ScoreCap(
         "distinctive_words_only_fuzzy",
         at_least=0.5,
@@ -61,13 +65,15 @@ CAPS: tuple[ScoreCap, ...] = (
         reason="no word is the same word and none is a believable typo of the other",
     ),
     # A letter changed in a short word that names the firm is another firm as often as
-    # a slip ("Qirun"/"Qiqun"); a transliteration variant keeps its sound key.
+    # a slip ("Qirun"/"Qiqun"); a transliteration variant keeps its sound key. Beside
+    # another rare word that agrees, every other word the same, it is a slip ("Pals
+    # Isotope Company"/"PARS ISOTOPE COMPANY"), which the cap leaves to the weights.
     ScoreCap(
         "short_word_changed",
         at_least=1.0,
         score=0.40,
-        reason="a short distinctive word has a letter changed and sounds otherwise: "
-        "a near namesake",
+        reason="a short distinctive word has a letter changed and sounds otherwise, and no "
+        "other rare word of the names agrees: a near namesake",
     ),
     # Pinyin has some four hundred syllables: a letter changed in a pinyin word is
     # mostly another syllable, another character ("Mingcheng"/"Mingzheng").

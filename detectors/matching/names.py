@@ -451,7 +451,10 @@ def analyze_name(name: str, tables: NameTables, kind: str = "unknown") -> Analyz
     core, forms = split_legal_forms(tokens, tables)
     translated: tuple[tuple[str, str], ...] = ()
     if kind != "person" and tables.translations:
+        # the words before the forms were set aside are read so too: the form is what
+        # the two differ by ("grupo x s.a." is "group x" and "s.a.")
         core, translated = tables.translations.read(core)
+        tokens, _ = tables.translations.read(tokens)
     return AnalyzedName(
         raw=raw,
         tokens=tuple(core),

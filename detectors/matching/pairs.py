@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from detectors.matching.alignment import TokenWeights, align
+from detectors.matching.alignment import TokenWeights
 from detectors.matching.explain import (
     aligned_words,
     romanization_note,
@@ -21,6 +21,7 @@ from detectors.matching.explain import (
     transliteration_note,
 )
 from detectors.matching.features import PairContext, feature_vector
+from detectors.matching.garbled_forms import compared
 from detectors.matching.names import analyze_name
 from detectors.matching.scorer import explain_contributions
 from detectors.matching.settings import MatchSettings
@@ -78,12 +79,13 @@ def score_pairs(pairs: pd.DataFrame, settings: MatchSettings) -> pd.DataFrame:
         kind = schema_kind(sch)
         q = analyze_name(str(n1) if _text(n1) else "", settings.tables, kind)
         c = analyze_name(str(n2) if _text(n2) else "", settings.tables, kind)
+        q, c, alignment = compared(q, c, weights)
         country1, country2 = _text(k1), _text(k2)
         contexts.append(
             PairContext(
                 query=q,
                 candidate=c,
-                alignment=align(q, c, weights),
+                alignment=alignment,
                 weights=weights,
                 query_country=country1.upper() if country1 else None,
                 query_type=kind if kind in ("person", "entity") else "unknown",

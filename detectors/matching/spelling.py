@@ -50,6 +50,15 @@ def _insertion_kind(long_: str, i: int) -> str:
     after = long_[i + 1] if i + 1 < len(long_) else ""
     if letter in (before, after):
         return "slip"  # a doubled letter typed once, or the other way round
+    if letter == "h" and not after and before in VOWELS:
+        return "sound"  # a final "h" after a vowel, written or not ("ayandeh", "ayande")
+    # a consonant dropped inside a long word ("armament", "armamet"); one more at its
+    # end is how words are made from words ("compute", "computer"), and an "h" after a
+    # consonant another sound ("shabrina", "sabrina")
+    digraph = letter == "h" and before not in VOWELS
+    inside = 0 < i < len(long_) - 1
+    if len(long_) >= LONG_WORD and letter not in VOWELS and inside and not digraph:
+        return "slip"
     if letter in VOWELS:
         # a vowel dropped between consonants ("onerbnk") is a slip; one beside another
         # vowel makes another syllable in a short word ("jinxing"/"jinxiang")
@@ -87,7 +96,15 @@ def one_edit_kind(a: str, b: str) -> str | None:
 # English spellings of one sound that brand names swap ("brite" for "bright", "fone"
 # for "phone", "tekniks" for "technics"), and British against American ones ("defence",
 # "defense"): a word respelled so is the same word
-RESPELLINGS = (("ight", "ite"), ("ph", "f"), ("cks", "x"), ("ks", "x"), ("cs", "x"), ("nce", "nse"))
+RESPELLINGS = (
+    ("ight", "ite"),
+    ("ph", "f"),
+    ("cks", "x"),
+    ("ks", "x"),
+    ("cs", "x"),
+    ("nce", "nse"),
+    ("dj", "j"),  # the French rendering of one Arabic or Persian letter ("fadjr", "fajr")
+)
 
 
 def respelled(word: str) -> str:
@@ -164,6 +181,19 @@ def _one_vowel(x: str, y: str) -> bool:
 _REPEATS = re.compile(r"(.)\1+")
 
 
+def _consonant_changed_inside(a: str, b: str) -> bool:
+    """One letter of two words of one length changed into another, a consonant one of
+    them, neither the first letter nor the last ("eurobet", "eurolet"): a vowel for a
+    vowel is another syllable ("daesung", "daesong"), and a word's end is where names
+    are made from words ("unitec", "unitex")."""
+    if len(a) != len(b):
+        return False
+    diffs = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+    if len(diffs) != 1 or not 0 < diffs[0] < len(a) - 1:
+        return False
+    return not (a[diffs[0]] in VOWELS and b[diffs[0]] in VOWELS)
+
+
 @lru_cache(maxsize=262_144)
 def typo_credibility(a: str, b: str) -> float:
     """1 for equal words; for different ones, how believable it is that one is a
@@ -188,6 +218,8 @@ def typo_credibility(a: str, b: str) -> float:
     if kind == "change":
         if shortest >= LONG_WORD and not first_letter_differs:
             return 0.8
+        if shortest >= LONG_WORD - 1 and _consonant_changed_inside(a, b):
+            return 0.6  # seven letters: a slip a little more often than another name
         return 0.5 if shortest >= 6 else 0.2
     same_sound = phonetic_key(a) == phonetic_key(b)
     if OSA.distance(a, b, score_cutoff=2) <= 2:

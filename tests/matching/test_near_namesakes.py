@@ -141,6 +141,44 @@ def test_a_letter_changed_in_the_firms_short_name_is_another_firm(settings):
     assert "a letter changed" not in scored["explanation"].iat[2]
 
 
+def test_a_slip_in_the_firms_short_name_beside_a_rare_word_that_agrees_is_no_change(
+    settings,
+):
+    """Beside another rare word that agrees, every other word the same, a short word
+    changed is a slip and the cap leaves the pair to the weights; a changed pinyin word,
+    or another word that differs too, keeps the cap and says so."""
+    pairs = pd.DataFrame(
+        {
+            "name1": ["Pals Isotope Company", "Handa Mandegar Electronics", "Pals Isotope Trading"],
+            "name2": ["PARS ISOTOPE COMPANY", "HANA MANDEGAR ELECTRONICS", "PARS ISOTOPE COMPANY"],
+            "schema": ["Company", "Company", "Company"],
+        }
+    )
+    scored = score_pairs(pairs, settings)
+    assert scored["match"].iat[0]
+    assert "capped" not in scored["explanation"].iat[0]
+    assert "no other rare word of the names agrees" in scored["explanation"].iat[1]
+    assert not scored["match"].iat[2]
+
+
+def test_edit_kinds_of_a_slip_and_of_another_name():
+    from detectors.matching.spelling import one_edit_kind, typo_credibility
+
+    assert one_edit_kind("armamet", "armament") == "slip"  # a consonant dropped, long word
+    assert one_edit_kind("handa", "hana") == "change"  # ...but not from a short one
+    assert one_edit_kind("ayande", "ayandeh") == "sound"  # a final h after a vowel
+    assert one_edit_kind("handah", "hand") is None
+    assert typo_credibility("karadj", "karaj") >= 0.9  # dj for j
+    # one letter changed: a slip more often than not from seven letters, not below
+    assert 0.5 < typo_credibility("eurolet", "eurobet") < 0.8
+    assert typo_credibility("garben", "garden") <= 0.5  # six letters
+    assert typo_credibility("burolet", "eurolet") <= 0.5  # the first letter
+    assert typo_credibility("daesung", "daesong") <= 0.5  # a vowel: another syllable
+    assert typo_credibility("peykasl", "peykasa") <= 0.5  # the last letter: a coinage
+    assert one_edit_kind("compute", "computer") == "change"  # a letter more at the end
+    assert one_edit_kind("sabrina", "shabrina") == "change"  # sh is another sound than s
+
+
 def test_a_word_joined_to_another_word_is_no_abbreviation(settings):
     pairs = pd.DataFrame(
         {
@@ -223,3 +261,26 @@ def test_a_shared_place_and_a_far_distinctive_word_is_capped_and_says_why(settin
         "capped at 0.40: only generic words, places or common words agree"
         in scored["explanation"].iat[0]
     )
+
+
+def test_a_legal_form_written_with_a_slip_is_read_as_the_other_names_form(settings):
+    from detectors.matching.garbled_forms import read_garbled_forms
+    from detectors.matching.names import analyze_name
+
+    def read(one: str, other: str) -> tuple[tuple[str, ...], frozenset[str], frozenset[str]]:
+        q, c = (analyze_name(n, settings.tables, "entity") for n in (one, other))
+        q, c = read_garbled_forms(q, c)
+        return q.tokens, q.legal_forms, c.legal_forms
+
+    tokens, forms, listed = read("TRITCON .A.S.", "TRITCON S.A.S.")
+    assert tokens == ("tritcon",) and forms == listed  # not the Norwegian AS
+    tokens, forms, listed = read("GASOLINERA LA, l.A. DE C.V.", "GASOLINERA LA, S.A. DE C.V.")
+    assert tokens == ("gasolinera", "la") and forms == listed
+    tokens, forms, listed = read("GRUPO HORTA ZAVALA DE C.V.", "GRUPO HORTA ZAVALA S.A. DE C.V.")
+    assert tokens == ("group", "horta", "zavala") and forms == listed  # a word left out
+    # two letters changed into two others are a word; a form-like word of a name of two
+    # letters is a word of that name; a form of the name's own is left alone
+    assert read("Hotel La", "HOTEL S.A.")[0] == ("hotel", "la")
+    assert read("EP-MMA", "EP-MMC")[0] == ("ep", "mma")
+    tokens, forms, listed = read("Acme Trading Co", "ACME TRADING C.V.")
+    assert tokens == ("acme", "trading") and forms and forms != listed

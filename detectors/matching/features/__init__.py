@@ -159,7 +159,8 @@ FEATURES: tuple[Feature, ...] = (
         "short_word_changed",
         short_word_changed,
         "company names with a distinctive short word one letter changed, added or dropped, "
-        "sounding otherwise (a generic word misspelt is no such word)",
+        "sounding otherwise (a generic word misspelt is no such word), and no other rare "
+        "word of the names agrees, every other word the same",
     ),
     Feature(
         "pinyin_syllable_changed",

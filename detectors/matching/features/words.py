@@ -117,10 +117,12 @@ def short_word_changed(p: PairContext) -> float:
     against "Qiqun Computing Co.", "Kangrong" against "Kangbong"): in a word that short
     the change is another name as often as a slip. Abbreviations, slips of the hand, one
     sound spelt two ways and a generic word misspelt ("North Groun Holding") are no
-    change. From six letters on only a pinyin word
-    pair counts (one letter makes another syllable: "Daxing", "Danxing"); in other words of
-    six letters or more a letter more, less or changed is a typo as often as another
-    name ("Albanian", "Abanian"; "Valpark", "Valpalk"), left to the weights."""
+    change, nor is a word changed beside another rare word that agrees, every other word
+    the same ("Pals Isotope Company" against "PARS ISOTOPE COMPANY"). From six letters
+    on only a pinyin word pair counts (one letter makes another syllable: "Daxing",
+    "Danxing"); in other words of six letters or more a letter more, less or changed is
+    a typo as often as another name ("Albanian", "Abanian"; "Valpark", "Valpalk"), left
+    to the weights."""
     if "person" in (p.query_type, p.entry_type):
         return 0.0
     distinctive, generic = p.weights.distinctive, p.weights.tables.generic
@@ -137,9 +139,30 @@ def short_word_changed(p: PairContext) -> float:
             continue  # a generic word misspelt ("groun" for "group") names no other firm
         if max(len(q), len(c)) > ANY_WORD and not (pinyin_word(q) and pinyin_word(c)):
             continue
-        if one_edit_kind(q, c) == "change" and phonetic_key(q) != phonetic_key(c):
+        if one_edit_kind(q, c) != "change" or phonetic_key(q) == phonetic_key(c):
+            continue
+        if not _slip_among_agreeing_words(p, q, c):
             return 1.0
     return 0.0
+
+
+def _slip_among_agreeing_words(p: PairContext, q: str, c: str) -> bool:
+    """Every other word aligned is the same word, one of them a distinctive word, and
+    neither name has a word the other lacks ("Pals Isotope Company" against "PARS
+    ISOTOPE COMPANY"): a rare word already names the same firm, and the changed word
+    beside it is a slip. A name whose one distinctive word changed ("Handa
+    Electronics" against "HANA ELECTRONICS") has no such word. Two pinyin words stay
+    changed whatever agrees beside them: one letter makes another syllable, another
+    Chinese name ("Qirun Computing" against "Qiqun Computing")."""
+    if pinyin_word(q) and pinyin_word(c):
+        return False
+    a, distinctive = p.alignment, p.weights.distinctive
+    if any(t not in STOP_WORDS for t in (*a.unaligned[0], *a.unaligned[1])):
+        return False
+    others = [(x, y) for x, y, _ in a.pairs if (x, y) != (q, c)]
+    if not all(x == y for x, y in others):
+        return False
+    return any(distinctive(x) for x, _ in others)
 
 
 SHORT_WORD = 8  # letters up to which one changed letter makes another pinyin name
