@@ -49,8 +49,8 @@ CAPS: tuple[ScoreCap, ...] = (
     # of generic words is worth nothing when the word that names the company differs.
     # How believable a typo is grows with the word's length and the kind of edit
     # (`spelling.typo_credibility`): a consonant dropped inside a word of eight letters, a
-    # final "h" after a vowel, "dj" for "j", or a consonant changed inside a word of
-    # seven letters is believable enough to lift this cap and the next.
+    # final "h" after a vowel or "dj" for "j" is believable enough to lift this cap
+    # and the next.
     ScoreCap(
         "distinctive_words_only_fuzzy",
         at_least=0.5,

@@ -181,19 +181,6 @@ def _one_vowel(x: str, y: str) -> bool:
 _REPEATS = re.compile(r"(.)\1+")
 
 
-def _consonant_changed_inside(a: str, b: str) -> bool:
-    """One letter of two words of one length changed into another, a consonant one of
-    them, neither the first letter nor the last ("eurobet", "eurolet"): a vowel for a
-    vowel is another syllable ("daesung", "daesong"), and a word's end is where names
-    are made from words ("unitec", "unitex")."""
-    if len(a) != len(b):
-        return False
-    diffs = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
-    if len(diffs) != 1 or not 0 < diffs[0] < len(a) - 1:
-        return False
-    return not (a[diffs[0]] in VOWELS and b[diffs[0]] in VOWELS)
-
-
 @lru_cache(maxsize=262_144)
 def typo_credibility(a: str, b: str) -> float:
     """1 for equal words; for different ones, how believable it is that one is a
@@ -218,8 +205,6 @@ def typo_credibility(a: str, b: str) -> float:
     if kind == "change":
         if shortest >= LONG_WORD and not first_letter_differs:
             return 0.8
-        if shortest >= LONG_WORD - 1 and _consonant_changed_inside(a, b):
-            return 0.6  # seven letters: a slip a little more often than another name
         return 0.5 if shortest >= 6 else 0.2
     same_sound = phonetic_key(a) == phonetic_key(b)
     if OSA.distance(a, b, score_cutoff=2) <= 2:
