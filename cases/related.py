@@ -28,6 +28,7 @@ from detectors.network.links import first_of_codes, joined_key_codes, owner_link
 from detectors.ownership import OwnershipScreen, resolved_links
 from detectors.rules.policy import name_key
 from detectors.schema import FLAG_COLUMNS
+from flows.runtime.memory import small_pages
 
 # the order columns the network reads besides the links: who ordered what, and since when
 NETWORK_ORDER_COLUMNS: tuple[str, ...] = (
@@ -71,13 +72,17 @@ class RunNetwork:
             if not chunk:
                 return
             started = time.perf_counter()
-            if self.network is not None:
-                subjects = ["customer:" + str(d.subject.get("customer_id")) for d in chunk]
-                self.related = related_parties(
-                    self.network, subjects, self.listed, self.cased,
-                    int(self.settings.get("hops", 2)), int(self.settings.get("max_related", 40)),
-                )  # fmt: skip
-            attached = [self.attach(d, case_settings) for d in chunk]
+            # the search's short-lived arrays faulted in as base pages (`small_pages`);
+            # the block ends before the drafts go on, to the store and the forked writers
+            with small_pages():
+                if self.network is not None:
+                    subjects = ["customer:" + str(d.subject.get("customer_id")) for d in chunk]
+                    self.related = related_parties(
+                        self.network, subjects, self.listed, self.cased,
+                        int(self.settings.get("hops", 2)),
+                        int(self.settings.get("max_related", 40)),
+                    )  # fmt: skip
+                attached = [self.attach(d, case_settings) for d in chunk]
             self.seconds += time.perf_counter() - started
             yield from attached
 

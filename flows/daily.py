@@ -55,6 +55,7 @@ from flows.run import (
 )
 from flows.run_summary import RunSummary, input_files
 from flows.runtime.bulk import collector_paused
+from flows.runtime.memory import small_pages
 from flows.runtime.runners import run_each, runner_workers
 from flows.settings import Workspace
 from flows.stored_cases import StoredCases, store_and_write_cases
@@ -345,8 +346,9 @@ def relate_parties(
     if rules is None:
         return None
     # the network's frames hold few Python objects, its flags and evidence many that live
-    # on: collections while they are made would walk every object of the run again
-    with collector_paused():
+    # on: collections while they are made would walk every object of the run again; its
+    # many short-lived arrays are faulted in as base pages, not zeroed as huge pages
+    with collector_paused(), small_pages():
         return _relate_parties(setup, workspace, parts, results, rules, since, as_of, run_id)
 
 

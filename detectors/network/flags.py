@@ -27,7 +27,13 @@ from detectors.network.graph import (
     neighbourhood_rows,
     new_customer_groups,
 )
-from detectors.network.links import CONTACT_LINKS, LINK_TITLES, among, first_of_codes
+from detectors.network.links import (
+    CONTACT_LINKS,
+    LINK_TITLES,
+    among,
+    first_of_codes,
+    first_rows,
+)
 from detectors.schema import FLAG_COLUMNS
 
 LISTED_COLUMNS: tuple[str, ...] = ("party", "listed_as")  # a listed party and why
@@ -70,7 +76,10 @@ def flags_by_party(
     """`network_flags` with the customer node of each flagged line (`party`) after
     FLAG_COLUMNS: the customer the flag is about, as the flags were found."""
     index = network.index
-    left, other = index.pair_rows(index.codes_of(customer_node(orders["customer_id"].unique())))
+    # each line's customer by number: the nodes made for the day's customers, not its lines
+    ids, distinct_ids = pd.factorize(orders["customer_id"])
+    customers = customer_node(distinct_ids)
+    left, other = index.pair_rows(index.codes_of(customers))
     near = ~index.key_is_party[other]  # the customer's own payer etc.: P1's concern
     left, other = left[near], other[near]
     reported = cased[cased["status"].isin(REPORTED_STATUSES)]
@@ -78,7 +87,7 @@ def flags_by_party(
     found = [
         _flag_rows(_pairs_with(index, left, other, listed, "listed_as"), "N1", "listed_as"),
         _flag_rows(_pairs_with(index, left, other, reported, "case"), "N2", "case"),
-        _new_groups(orders, network, settings, as_of),
+        _new_groups(orders, network, settings, as_of, customers),
     ]
     summary = (
         pd.concat([f for f in found if len(f)], ignore_index=True)
@@ -88,29 +97,34 @@ def flags_by_party(
     if summary is None:
         return empty_flags()
     # the lines of the flagged customers (the others meet nothing in the merge), in order
-    party = customer_node(orders["customer_id"])
-    on = among(party, summary["party"]).to_numpy()
+    on = np.append(among(customers, summary["party"]).to_numpy(dtype=bool), False)[ids]
     lines = pd.DataFrame({
-        "transaction_id": orders["transaction_id"].array[on], "party": party.array[on],
+        "transaction_id": orders["transaction_id"].array[on],
+        "party": customers.array.take(ids[on]),
     })  # fmt: skip
     flagged = lines.merge(summary, on="party")
     meta = settings.get("flags", {})
     code = flagged["code"]
 
-    def column(name: str, default: object) -> pd.Series:
+    codes, distinct_codes = pd.factorize(code)
+
+    def column(name: str, default: object) -> np.ndarray:
         """Each line's `name` from its code's entry in the settings (`default` if none)."""
-        return code.map({c: (meta.get(c) or {}).get(name, default) for c in code.unique()})
+        values = np.empty(len(distinct_codes), dtype=object)
+        values[:] = [(meta.get(c) or {}).get(name, default) for c in distinct_codes]
+        taken: np.ndarray = values[codes]
+        return taken
 
     frame = pd.DataFrame({
         "transaction_id": flagged["transaction_id"].to_numpy(),
         "code": code.to_numpy(), "source": "rule",
-        "title": column("title", "").to_numpy(),
-        "severity": column("severity", "medium").to_numpy(),
-        "weight": column("weight", 0.3).astype(float).to_numpy(),
+        "title": column("title", ""),
+        "severity": column("severity", "medium"),
+        "weight": column("weight", 0.3).astype(float),
         "reason": flagged["reason"].to_numpy(),
         "evidence": flagged["evidence"].to_numpy(),
-        "citation": column("citation", "").to_numpy(),
-        "recommended_action": column("recommended_action", "").to_numpy(),
+        "citation": column("citation", ""),
+        "recommended_action": column("recommended_action", ""),
         "hard_stop": False,
     })  # fmt: skip
     return frame[list(FLAG_COLUMNS)].assign(party=flagged["party"].to_numpy())
@@ -173,13 +187,19 @@ def _flag_rows(hit: pd.DataFrame, code: str, why: str) -> pd.DataFrame:
 
 
 def _new_groups(
-    orders: pd.DataFrame, network: Network, settings: Mapping[str, Any], as_of: pd.Timestamp
+    orders: pd.DataFrame,
+    network: Network,
+    settings: Mapping[str, Any],
+    as_of: pd.Timestamp,
+    customers: pd.Series,
 ) -> pd.DataFrame:
+    """N3 of the `customers` (the nodes of the orders' customers)."""
     empty = pd.DataFrame(columns=["party", "code", "reason", "evidence"])
     if "customer_since" not in orders:
         return empty
     # a customer's first order line with a date, as before: one line per customer
-    dated = orders[["customer_id", "customer_since"]].drop_duplicates()
+    dated = orders[["customer_id", "customer_since"]]
+    dated = dated.iloc[first_rows(dated, ["customer_id", "customer_since"])]
     dated = dated.assign(since=pd.to_datetime(dated["customer_since"], errors="coerce"))
     dated = dated.dropna(subset=["since"]).drop_duplicates("customer_id")
     since = pd.Series(dated["since"].to_numpy(), index=customer_node(dated["customer_id"]).array)
@@ -187,7 +207,7 @@ def _new_groups(
     grouped = new_customer_groups(
         network, since, as_of, days, int(settings.get("new_customer_group", 3))
     )
-    grouped = grouped[among(grouped["party"], customer_node(orders["customer_id"].unique()))]
+    grouped = grouped[among(grouped["party"], customers)]
     if grouped.empty:
         return empty
     members = network.links[among(network.links["party"], grouped["party"])]

@@ -248,40 +248,44 @@ def owner_links(
     An owned name that is a customer's name (same name key) is that customer; any other is
     a party of its own kind `company` (the owner's node when it owns another in turn). The
     owner is the key: two parties with the same owner are related through it. `keys`: the
-    `owner_keys` of `ownership` when made already (they depend on it alone)."""
+    `owner_keys` of `ownership` when made already (they depend on it alone). One row per
+    (party, key), the first (`distinct`): the rows `owner_keys` marks `first`, as an owned
+    company's party depends on its name key alone, and tells names apart as the key does."""
     if ownership.empty:
         return empty_links()
-    keys = (owner_keys(ownership) if keys is None else keys).set_axis(ownership.index)
-    known = customers.dropna(subset=["customer_name"]).drop_duplicates("customer_id")
+    keys = owner_keys(ownership) if keys is None else keys
+    first = keys["first"].to_numpy(dtype=bool)
+    keys = rows_where(keys, first)
+    # each customer's first row with a name (`drop_duplicates` hashed every line's object)
+    named = customers[customers["customer_name"].notna().to_numpy(dtype=bool)]
+    known = named.iloc[first_rows(named, ["customer_id"])]
     by_name = pd.Series(
         ("customer:" + known["customer_id"].astype("str")).to_numpy(),
         index=name_key(known["customer_name"]).to_numpy(),
     )
     by_name = by_name[~by_name.index.duplicated()]
-    owned_key = keys["owned_key"]
-    owned = owned_key.map(by_name)
-    kind = pd.Series("customer", index=ownership.index).where(owned.notna(), "company")
-    # a company that owns another in turn is one node, its owner node: a chain stays a chain
-    owned = owned.fillna(("owner:" + owned_key).where(keys["owns"].to_numpy(dtype=bool)))
-    owned = owned.fillna("company:" + owned_key)
-    owner = "owner:" + keys["owner_key"]
+    owned = keys["owned_key"].map(by_name)
+    kind = pd.Series("customer", index=keys.index).where(owned.notna(), "company")
     frame = pd.DataFrame({
-        "party": owned.to_numpy(), "party_kind": kind.to_numpy(),
-        "party_name": ownership["owned_name"].to_numpy(), "key": owner.to_numpy(),
+        "party": owned.fillna(keys["node"]).to_numpy(), "party_kind": kind.to_numpy(),
+        "party_name": ownership["owned_name"].to_numpy()[first], "key": keys["key"].to_numpy(),
         "link": "owner", "value": keys["value"].to_numpy(),
     })  # fmt: skip
-    return distinct([frame.astype("str")])
+    return frame.astype("str")
 
 
 # what `owner_keys` gives for the same ownership rows: bump it when that changes
-OWNER_KEYS_FORMAT = "1"
+OWNER_KEYS_FORMAT = "2"
 
 
 def owner_keys(ownership: pd.DataFrame) -> pd.DataFrame:
     """What `owner_links` makes of the ownership rows alone, one row each: the name keys
     of the owned company and of the owner (`owned_key`, `owner_key`), whether the owned
-    company owns another in turn (`owns`), and the link's text (`value`: the owner, its
-    share and the source). The same for the same rows whatever the orders: a run can keep
+    company owns another in turn (`owns`), the link's text (`value`: the owner, its share
+    and the source), the owned company's node when it is no customer (`node`: the
+    owner's node when it owns another, else a company's), the link's key (`key`: the
+    owner's node) and whether the row is the first of its node and key (`first`: the one
+    `owner_links` keeps). The same for the same rows whatever the orders: a run can keep
     them with its ownership snapshot."""
     owned_key = name_key(ownership["owned_name"])
     owner_key = name_key(ownership["owner_name"])
@@ -292,11 +296,16 @@ def owner_keys(ownership: pd.DataFrame) -> pd.DataFrame:
         + share_texts(ownership.get("share"), ownership.index)
         + (", source " + source).where(source != "", "")
     )
-    return pd.DataFrame({
+    owns = among(owned_key, owner_key.dropna())
+    node = ("owner:" + owned_key).where(owns.to_numpy(dtype=bool), "company:" + owned_key)
+    keys = pd.DataFrame({
         "owned_key": owned_key.to_numpy(), "owner_key": owner_key.to_numpy(),
-        "owns": among(owned_key, owner_key.dropna()).to_numpy(dtype=bool),
-        "value": value.to_numpy(),
-    }).astype({"owned_key": "str", "owner_key": "str", "value": "str"})  # fmt: skip
+        "owns": owns.to_numpy(dtype=bool), "value": value.to_numpy(),
+        "node": node.to_numpy(), "key": ("owner:" + owner_key).to_numpy(),
+    }).astype({c: "str" for c in ("owned_key", "owner_key", "value", "node", "key")})  # fmt: skip
+    first = np.zeros(len(keys), dtype=bool)
+    first[first_rows(keys, ["node", "key"])] = True
+    return keys.assign(first=first)
 
 
 def share_texts(shares: pd.Series | None, index: pd.Index) -> pd.Series:
