@@ -12,28 +12,48 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-
-_lock = threading.Lock()
-_depth = 0
-_was_enabled = False
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 
 
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector for the block (nested and threaded uses are
-    counted: it resumes, if it was on, when the last block ends)."""
-    global _depth, _was_enabled
-    with _lock:
-        if _depth == 0:
-            _was_enabled = gc.isenabled()
-            gc.disable()
-        _depth += 1
-    try:
-        yield
-    finally:
-        with _lock:
-            _depth -= 1
-            if _depth == 0 and _was_enabled:
-                gc.enable()
+class CountedSwitch:
+    """A setting of the whole process turned for the length of blocks: the first block
+    to begin turns it, the last to end restores it (nested and threaded blocks counted).
+    `turn` turns the setting and returns how to restore it, or None when there is
+    nothing to restore (the setting was already so, or cannot be changed here)."""
+
+    def __init__(self, turn: Callable[[], Callable[[], object] | None]) -> None:
+        self._turn = turn
+        self._lock = threading.Lock()
+        self._depth = 0
+        self._restore: Callable[[], object] | None = None
+
+    @contextmanager
+    def _block(self) -> Iterator[None]:
+        with self._lock:
+            if self._depth == 0:
+                self._restore = self._turn()
+            self._depth += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._depth -= 1
+                if self._depth == 0 and self._restore is not None:
+                    self._restore()
+                    self._restore = None
+
+    def __call__(self) -> AbstractContextManager[None]:
+        return self._block()
+
+
+def _pause_collector() -> Callable[[], object] | None:
+    if not gc.isenabled():
+        return None
+    gc.disable()
+    return gc.enable
+
+
+# Pause the cyclic garbage collector for the block; it resumes, if it was on, when the
+# last block ends.
+collector_paused = CountedSwitch(_pause_collector)

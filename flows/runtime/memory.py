@@ -22,17 +22,15 @@ import ctypes
 import ctypes.util
 import gc
 import sys
-import threading
-from collections.abc import Iterator
+from collections.abc import Callable
 
 import pyarrow as pa
+
+from flows.runtime.bulk import CountedSwitch
 
 # prctl(2) options: a process's transparent huge pages turned off (1) or on (0), and read
 PR_SET_THP_DISABLE = 41
 PR_GET_THP_DISABLE = 42
-_lock = threading.Lock()
-_depth = 0
-_thp_before = -1  # the process's setting before the outermost block, -1 when not read
 
 
 def release_memory() -> None:
@@ -62,29 +60,17 @@ def huge_pages_off() -> bool | None:
     return None if state < 0 else state == 1
 
 
-@contextlib.contextmanager
-def small_pages() -> Iterator[None]:
-    """Memory first touched in the block is backed by base pages, not transparent huge
-    pages (Linux; elsewhere, or where the kernel refuses, nothing changes). Pages had
-    before keep their size, and the process's setting is restored when the outermost
-    block ends (nested and threaded uses are counted). The block must not fork: a child
-    forked inside would keep the setting."""
-    global _depth, _thp_before
-    with _lock:
-        if _depth == 0:
-            off = huge_pages_off()
-            _thp_before = -1 if off is None else int(off)
-            if _thp_before == 0:
-                libc = _libc()
-                if libc is None or libc.prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0) != 0:
-                    _thp_before = -1
-        _depth += 1
-    try:
-        yield
-    finally:
-        with _lock:
-            _depth -= 1
-            if _depth == 0 and _thp_before == 0:
-                libc = _libc()
-                if libc is not None:
-                    libc.prctl(PR_SET_THP_DISABLE, 0, 0, 0, 0)
+def _base_pages() -> Callable[[], object] | None:
+    if huge_pages_off() is not False:
+        return None  # not Linux, or off already
+    libc = _libc()
+    if libc is None or libc.prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0) != 0:
+        return None
+    return lambda: libc.prctl(PR_SET_THP_DISABLE, 0, 0, 0, 0)
+
+
+# Memory first touched in the block is backed by base pages, not transparent huge pages
+# (Linux; elsewhere, or where the kernel refuses, nothing changes). Pages had before keep
+# their size, and the process's setting is restored when the last block ends. The block
+# must not fork: a child forked inside would keep the setting.
+small_pages = CountedSwitch(_base_pages)
