@@ -156,3 +156,34 @@ def read_acronyms(
         c_tokens, q_tokens, hyphenated_pairs(q_raw), similar, distinctive
     )
     return q_read, c_read, q_acronyms + c_acronyms
+
+
+# The initials a name may be written as, for the screening index and the brand floor.
+ACRONYM_SKIP = frozenset({"the", "of", "and", "for", "group", "de", "la"})
+
+
+def initials_of(tokens: list[str] | tuple[str, ...]) -> str:
+    return "".join(t[0] for t in tokens if not t.isdigit())
+
+
+def acronym_forms(tokens: list[str], core: list[str]) -> frozenset[str]:
+    """Initials with and without the legal form and the small words ("China Electronics
+    Technology Group Corporation" -> cetgc, cetg, cetc, cet)."""
+    forms = set()
+    for words in (tokens, core):
+        forms.add(initials_of(words))
+        forms.add(initials_of([w for w in words if w not in ACRONYM_SKIP]))
+    return frozenset(f for f in forms if len(f) >= 2)
+
+
+def with_trailing_forms(core: tuple[str, ...], full: tuple[str, ...]) -> frozenset[str]:
+    """The initials of the name with the first, the first two, ... of the legal-form words
+    that follow it ("Yangtze Memory Technologies Co Ltd" -> ymtc, ymtcl)."""
+    for start in range(len(full) - len(core) + 1):
+        if full[start : start + len(core)] == core:
+            trailing = full[start + len(core) :]
+            break
+    else:
+        return frozenset()
+    base = initials_of(core)
+    return frozenset(base + initials_of(trailing[:k]) for k in range(1, len(trailing) + 1))
