@@ -48,6 +48,7 @@ from detectors.matching.features.overlap import (
     token_set_score,
     token_sort_score,
 )
+from detectors.matching.features.patronymics import patronymic_differs
 from detectors.matching.features.scripts import (
     child_name,
     long_vowels_differ,
@@ -226,6 +227,12 @@ FEATURES: tuple[Feature, ...] = (
         child_name,
         "a person's name in Arabic script against a Latin one is the other with one given "
         "name more in front: a son's or daughter's name",
+    ),
+    Feature(
+        "patronymic_differs",
+        patronymic_differs,
+        "two persons' names each name a father (the word after bin, ibn, bint, ben or "
+        "ould) and neither father's name is found in the other name: two sons of two fathers",
     ),
     Feature(
         "distinctive_word_far",
