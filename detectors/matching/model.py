@@ -162,6 +162,24 @@ CAPS: tuple[ScoreCap, ...] = (
         reason="only generic words, places or common words agree; the distinctive word is "
         "two edits or more from the listed one and no believable typo of it",
     ),
+    # The father's name in an Arabic name (Mohammed bin Salman) identifies as the given
+    # name does: the same given name with another father is another person.
+    ScoreCap(
+        "patronymic_differs",
+        at_least=1.0,
+        score=0.40,
+        reason="each name names a father (bin, ibn, bint, ben, ould) and the fathers' names "
+        "differ: another person",
+    ),
+    # Hasan (حسن) and Husayn (حسين) share a sound key and a consonant skeleton; the long
+    # i Arabic writes in one, spelled "ei", "ai" or "ay", tells the names apart.
+    ScoreCap(
+        "long_ya_differs",
+        at_least=1.0,
+        score=0.40,
+        reason="a word sounds like the other's but writes a long i where the other has a, o "
+        "or u (Hussein, Hassan): another name",
+    ),
     ScoreCap(
         "one_word_differs",
         at_least=1.0,

@@ -30,6 +30,7 @@ from detectors.matching.features.kinds import (
     person_against_company,
     person_company_one_word,
 )
+from detectors.matching.features.long_vowels import long_ya_clash
 from detectors.matching.features.namesakes import distinctive_word_far
 from detectors.matching.features.overlap import (
     acronym_in_name,
@@ -48,6 +49,7 @@ from detectors.matching.features.overlap import (
     token_set_score,
     token_sort_score,
 )
+from detectors.matching.features.patronymics import patronymic_differs
 from detectors.matching.features.scripts import (
     child_name,
     long_vowels_differ,
@@ -226,6 +228,18 @@ FEATURES: tuple[Feature, ...] = (
         child_name,
         "a person's name in Arabic script against a Latin one is the other with one given "
         "name more in front: a son's or daughter's name",
+    ),
+    Feature(
+        "patronymic_differs",
+        patronymic_differs,
+        "two persons' names each name a father (the word after bin, ibn, bint, ben or "
+        "ould) and neither father's name is found in the other name: two sons of two fathers",
+    ),
+    Feature(
+        "long_ya_differs",
+        long_ya_clash,
+        "two persons' names align a word with one that sounds alike but writes a long i "
+        "where the other writes a, o or u (Hussein against Hassan): another Arabic name",
     ),
     Feature(
         "distinctive_word_far",
