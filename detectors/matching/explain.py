@@ -11,6 +11,7 @@ from detectors.matching.alignment import company_like, same_key
 from detectors.matching.compound_names import is_compound_form
 from detectors.matching.east_slavic import slavic_alike
 from detectors.matching.features import PairContext
+from detectors.matching.garbled_forms import FormRead
 from detectors.matching.korean import korean_alike, korean_key, korean_name
 from detectors.matching.scorer import ScorerModel, explain_contributions
 from detectors.matching.spelling import romanized_alike
@@ -101,6 +102,15 @@ def translated_note(ctx: PairContext, limit: int = 6) -> str:
     )
 
 
+def form_read_note(ctx: PairContext) -> str:
+    """The legal form written with a slip that was read as the other name's form
+    ("legal form written with a slip read as S.A.S.: .A.S."); "" when none was."""
+    read = [name for name in (ctx.query, ctx.candidate) if isinstance(name, FormRead)]
+    return "; ".join(
+        f"legal form written with a slip read as {name.read_as}: {name.written}" for name in read
+    )
+
+
 def name_role(ctx: PairContext, entry: Mapping[str, str]) -> str:
     """Which of the entry's names matched: its primary name, an alias or a weak alias."""
     if ctx.candidate.raw == str(entry["name"]):
@@ -118,6 +128,7 @@ def explain_name_hit(
         + (f"{note}; " if (note := transliteration_note(ctx)) else "")
         + (f"{note}; " if (note := romanization_note(ctx)) else "")
         + (f"{note}; " if (note := translated_note(ctx)) else "")
+        + (f"{note}; " if (note := form_read_note(ctx)) else "")
         + f"{explain_contributions(model, row)}"
     )
 

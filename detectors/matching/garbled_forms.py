@@ -19,7 +19,7 @@ tables do not know, is no "OOD" misspelt).
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, fields
 from functools import lru_cache
 
 from rapidfuzz.distance import OSA
@@ -27,6 +27,15 @@ from rapidfuzz.distance import OSA
 from detectors.matching.alignment import Alignment, TokenWeights, align
 from detectors.matching.legal_forms import forms_agree, forms_clash
 from detectors.matching.names import AnalyzedName
+
+
+@dataclass(frozen=True)
+class FormRead(AnalyzedName):
+    """A name whose legal form, written with a slip, was read as another name's form."""
+
+    written: str = ""  # the words read as the form, as the name wrote them (".A.S.")
+    read_as: str = ""  # the form they were read as, as the other name wrote it ("S.A.S.")
+
 
 # a dot with no letter before it (".A.S.") or two dots: a form that lost a letter
 _STRAY_DOT = re.compile(r"(?:^|[\s,(])\.\w|\.\.")
@@ -96,8 +105,20 @@ def _read_as(name: AnalyzedName, other: AnalyzedName) -> AnalyzedName:
             continue  # a form of its own, well written ("RENTA S.A.S." against "RENTA A.S.")
         if sum(map(len, full[:-width])) < MIN_REST:
             continue  # too little left to be the same name
-        return replace(name, tokens=full[:-width], legal_forms=other.legal_forms)
+        kept = {f.name: getattr(name, f.name) for f in fields(AnalyzedName)}
+        kept.update(tokens=full[:-width], legal_forms=other.legal_forms)
+        return FormRead(
+            **kept, written=_as_written(name.raw, tail), read_as=_as_written(other.raw, suffix)
+        )
     return name
+
+
+def _as_written(raw: str, words: tuple[str, ...]) -> str:
+    """The end of `raw` that wrote `words`, dots and letter case kept ("l.A. DE C.V."
+    for "l", "a", "de", "cv"); the words themselves where the folding hides it."""
+    letters = r"\W*".join(r"\W*".join(map(re.escape, word)) for word in words)
+    found = re.search(r"(?<!\S)[^\w\s]*" + letters + r"[^\w\s]*\W*$", raw, re.IGNORECASE)
+    return found.group().strip(" ,") if found else " ".join(words)
 
 
 def _word_dropped(tail: tuple[str, ...], suffix: tuple[str, ...]) -> bool:

@@ -54,6 +54,14 @@ except ImportError:  # another scipy: its public product
 WORD_BITS = np.left_shift(np.uint32(1), np.arange(COVERED_WORDS, dtype=np.uint32))
 
 
+def core_without_forms(name: AnalyzedName, forms: dict[tuple[str, ...], str]) -> str:
+    """The name's core without the words that are a legal form of one word, where any
+    other word is left ("LIMITED ELEMENTO": a form at the start stays a word of the name,
+    while a list name's form, "ELEMENTO SOLUTIONS LIMITED", is set aside); else its core."""
+    kept = [t for t in name.tokens if (t,) not in forms]
+    return " ".join(kept) if kept else name.core
+
+
 @dataclass
 class CandidateIndex(EvidenceReader):
     """Sub-linear lookup of list names similar to a party name."""

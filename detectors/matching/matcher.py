@@ -23,7 +23,7 @@ from detectors.matching.alignment import Alignment, TokenWeights
 from detectors.matching.explain import explain_address_hit, explain_name_hit
 from detectors.matching.features import FEATURE_NAMES, PairContext
 from detectors.matching.garbled_forms import compared
-from detectors.matching.index import CandidateIndex
+from detectors.matching.index import CandidateIndex, core_without_forms
 from detectors.matching.list_names import ListNames
 from detectors.matching.names import AnalyzedName, analyze_name, normalize_address
 from detectors.matching.pairs import reference_weights
@@ -225,6 +225,19 @@ class Matcher:
         c_compact = [c.replace(" ", "") for c in c_core]
         threads = self._threads
         set_score = process.cpdist(q_core, c_core, scorer=fuzz.token_set_ratio, workers=threads)
+        # a legal form left among the party name's words weighs as a list name's does: none
+        bare = np.asarray([core_without_forms(q, s.tables.legal_forms) for q in queries])[qi]
+        other = np.flatnonzero(bare != q_core)
+        if len(other):
+            set_score[other] = np.maximum(
+                set_score[other],
+                process.cpdist(
+                    bare[other],
+                    [c_core[i] for i in other.tolist()],
+                    scorer=fuzz.token_set_ratio,
+                    workers=threads,
+                ),
+            )
         compact = process.cpdist(q_compact, c_compact, scorer=fuzz.ratio, workers=threads)
         prefilter = np.maximum(set_score, compact) / 100.0
         self._prefilter_across_scripts(queries, qi, ci, prefilter)

@@ -16,6 +16,7 @@ import pandas as pd
 from detectors.matching.alignment import TokenWeights
 from detectors.matching.explain import (
     aligned_words,
+    form_read_note,
     romanization_note,
     translated_note,
     transliteration_note,
@@ -105,6 +106,7 @@ def score_pairs(pairs: pd.DataFrame, settings: MatchSettings) -> pd.DataFrame:
         + (f"{note}; " if (note := transliteration_note(c)) else "")
         + (f"{note}; " if (note := romanization_note(c)) else "")
         + (f"{note}; " if (note := translated_note(c)) else "")
+        + (f"{note}; " if (note := form_read_note(c)) else "")
         + explain_contributions(settings.model, row)
         for c, row in zip(contexts, x, strict=True)
     ]

@@ -215,3 +215,24 @@ def test_a_daemon_process_screens_in_itself(crowded_matcher, settings):
     assert isinstance(got, pd.DataFrame), got
     assert len(expected) > 500
     assert got.reset_index(drop=True).equals(expected.reset_index(drop=True))
+
+
+def test_a_legal_form_leading_the_party_name_keeps_the_list_names_it_shares_a_word_with(
+    settings,
+):
+    listed = ["ELEMENTO", "ELEMENTO SOLUTIONS LIMITED", "ELEMENTO OIL AND GAS"] + [
+        f"{a} {b} Limited" for a, b in zip(SYLLABLES, reversed(SYLLABLES), strict=True)
+    ]
+    entries = [
+        WatchlistEntry(
+            entry_id=f"t:{i}", source="custom", list="SDN", list_code="SDN", type="entity", name=n
+        )
+        for i, n in enumerate(listed)
+    ]
+    matcher = Matcher.build(entries_to_frame(entries), settings)
+    query = matcher.analyze("LIMITED ELEMENTO", "entity")
+    pairs = matcher.candidate_pairs([query])
+    # the form at the start stays a word of the party name, as it may be one ("Limited
+    # Brands"); the cheap score reads the name also without it, as it reads a list name's
+    found = {matcher.list_name(i).raw for i in pairs["name_id"]}
+    assert {"ELEMENTO", "ELEMENTO SOLUTIONS LIMITED"} <= found
