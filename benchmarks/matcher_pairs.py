@@ -30,8 +30,9 @@ from matcher_decoys import (
 from rapidfuzz import fuzz
 
 from detectors.matching.features import PairContext, acronym_match
-from detectors.matching.matcher import Matcher, items_of, record_of
+from detectors.matching.matcher import Matcher
 from detectors.matching.names import AnalyzedName, normalize_address
+from watchlists.model import items_of, record_of
 
 SHORT_FORMS = {
     "communication": "comm",

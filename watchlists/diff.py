@@ -7,13 +7,14 @@ type, programs or license requirement; `changed_fields` names which, `;`-joined)
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
 
 import numpy as np
 import pandas as pd
+
+from watchlists.model import items_of
 
 CSV_COLUMNS: tuple[str, ...] = (
     "change",
@@ -30,12 +31,6 @@ CSV_COLUMNS: tuple[str, ...] = (
 )
 
 
-def _items(value: object) -> list[Any]:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return []
-    return list(cast(Iterable[Any], value))
-
-
 def _text(value: object) -> str:
     if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
         return ""
@@ -43,16 +38,16 @@ def _text(value: object) -> str:
 
 
 def _aliases_key(value: object) -> tuple[tuple[str, str], ...]:
-    return tuple(sorted((a["name"], a["strength"]) for a in _items(value)))
+    return tuple(sorted((a["name"], a["strength"]) for a in items_of(value)))
 
 
 def _addresses_key(value: object) -> tuple[tuple[str, str], ...]:
-    return tuple(sorted((a["text"], _text(a.get("country"))) for a in _items(value)))
+    return tuple(sorted((a["text"], _text(a.get("country"))) for a in items_of(value)))
 
 
 def _sorted_texts(value: object) -> tuple[str, ...]:
     # a missing item (None from Parquet, NaN from a parser) is no value, not the text "nan"
-    return tuple(sorted(t for t in (_text(v) for v in _items(value)) if t and t != "nan"))
+    return tuple(sorted(t for t in (_text(v) for v in items_of(value)) if t and t != "nan"))
 
 
 # every field the matcher or the flag reads: a change in any of them can turn a miss into a hit
@@ -113,7 +108,7 @@ def _flat_text(value: object) -> str:
         return value
     if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
         return ""
-    items = _items(value)
+    items = items_of(value)
     if items and isinstance(items[0], dict):
         items = [i.get("name") or i.get("text") for i in items]
     return "; ".join(str(i) for i in items)

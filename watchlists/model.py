@@ -60,6 +60,20 @@ class WatchlistEntry:
 ENTRY_COLUMNS: tuple[str, ...] = tuple(WatchlistEntry.__dataclass_fields__)
 
 
+def items_of(value: Any) -> list[Any]:
+    """The items of a list cell of the entries frame (aliases, addresses, countries, ...);
+    a missing cell (None from Parquet, NaN from a parser) has none."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return []
+    return list(value)
+
+
+def record_of(value: Any) -> dict[str, Any]:
+    """An alias or address of the entries frame as a dict (a dataclass in memory, a dict
+    read back from Parquet)."""
+    return value if isinstance(value, dict) else vars(value)
+
+
 def entries_to_frame(entries: list[WatchlistEntry]) -> pd.DataFrame:
     """One row per entry; aliases and addresses become lists of dicts (Parquet friendly)."""
     records = [asdict(e) for e in entries]
@@ -69,11 +83,6 @@ def entries_to_frame(entries: list[WatchlistEntry]) -> pd.DataFrame:
 
 def frame_to_entries(frame: pd.DataFrame) -> list[WatchlistEntry]:
     """Inverse of `entries_to_frame` (also accepts a frame read back from Parquet)."""
-
-    def as_list(value: Any) -> list[Any]:
-        if value is None or (isinstance(value, float) and pd.isna(value)):
-            return []
-        return list(value)
 
     def as_text(value: object) -> str | None:
         if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
@@ -90,16 +99,18 @@ def frame_to_entries(frame: pd.DataFrame) -> list[WatchlistEntry]:
                 list_code=str(row["list_code"]),
                 type=row["type"],
                 name=str(row["name"]),
-                aliases=[Alias(a["name"], a["strength"]) for a in as_list(row["aliases"])],
-                addresses=[Address(a["text"], a.get("country")) for a in as_list(row["addresses"])],
-                countries=[str(c) for c in as_list(row["countries"])],
-                programs=[str(p) for p in as_list(row["programs"])],
+                aliases=[Alias(a["name"], a["strength"]) for a in items_of(row["aliases"])],
+                addresses=[
+                    Address(a["text"], a.get("country")) for a in items_of(row["addresses"])
+                ],
+                countries=[str(c) for c in items_of(row["countries"])],
+                programs=[str(p) for p in items_of(row["programs"])],
                 license_requirement=as_text(row["license_requirement"]),
                 license_policy=as_text(row["license_policy"]),
                 citation=as_text(row["citation"]),
                 start_date=as_text(row["start_date"]),
                 end_date=as_text(row["end_date"]),
-                source_urls=[str(u) for u in as_list(row["source_urls"])],
+                source_urls=[str(u) for u in items_of(row["source_urls"])],
                 remarks=as_text(row["remarks"]),
             )
         )

@@ -8,7 +8,6 @@ entry when its best pair reaches the threshold of the entry's list and the party
 
 from __future__ import annotations
 
-import gc
 import pickle
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -33,7 +32,9 @@ from detectors.matching.settings import MatchSettings
 from detectors.matching.transliteration import ScriptKeys, key_method, keyed
 from flows.errors import StaleIndexError
 from flows.runtime.forking import can_fork
+from flows.runtime.memory import settle_long_lived
 from flows.runtime.sharing import share_out
+from watchlists.model import items_of, record_of
 
 HIT_COLUMNS: tuple[str, ...] = (
     "party_id",
@@ -70,16 +71,6 @@ def snapshot_weights(index: CandidateIndex, settings: MatchSettings) -> TokenWei
 
 def entry_kind(entry_type: object) -> str:
     return {"person": "person", "entity": "entity"}.get(str(entry_type), "unknown")
-
-
-def record_of(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else vars(value)
-
-
-def items_of(value: Any) -> list[object]:
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return []
-    return list(value)
 
 
 class Matcher:
@@ -486,16 +477,6 @@ class Matcher:
                 }
             )
         return out
-
-
-def settle_long_lived() -> None:
-    """Move the objects alive now (the matcher's entries and names, loaded once for the
-    run) out of the garbage collector's sight. A full collection walks every tracked
-    object; with a million-name snapshot each walk cost a fifth of a second and screening
-    set one off every few chunks. Frozen objects are still freed when no longer referred
-    to, and forked screening workers no longer copy the pages a collection would touch."""
-    gc.collect()
-    gc.freeze()
 
 
 def feature_matrix(contexts: list[PairContext]) -> np.ndarray:

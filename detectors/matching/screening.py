@@ -15,8 +15,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from detectors.base import DetectionContext, DetectorResult, empty_flags
-from detectors.matching.matcher import Matcher, items_of, record_of
+from detectors.matching.matcher import Matcher
 from detectors.schema import FLAG_COLUMNS, PARTY_ROLES, NotEvaluable
+from watchlists.model import items_of, record_of
 
 CODE = "P1"
 NAME_TITLE = "Party matches a restricted-party list entry"
