@@ -124,12 +124,24 @@ def explain_name_hit(
     return (
         f"'{ctx.query.raw}' matches {name_role(ctx, entry)} '{ctx.candidate.raw}' of "
         f"{entry['entry_id']} ({entry['list_code']}) with score {score:.2f}; "
+        + pair_evidence(ctx, row, model)
+    )
+
+
+def pair_evidence(ctx: PairContext, row: np.ndarray, model: ScorerModel) -> str:
+    """What a pair's score rests on, for both scoring paths (screening and `match-pairs`):
+    the aligned words, how words were read (script, romanization, translation, a legal
+    form written with a slip) and the features that raised or lowered the score."""
+    notes = (
+        transliteration_note(ctx),
+        romanization_note(ctx),
+        translated_note(ctx),
+        form_read_note(ctx),
+    )
+    return (
         f"aligned words: {aligned_words(ctx)}; "
-        + (f"{note}; " if (note := transliteration_note(ctx)) else "")
-        + (f"{note}; " if (note := romanization_note(ctx)) else "")
-        + (f"{note}; " if (note := translated_note(ctx)) else "")
-        + (f"{note}; " if (note := form_read_note(ctx)) else "")
-        + f"{explain_contributions(model, row)}"
+        + "".join(f"{note}; " for note in notes if note)
+        + explain_contributions(model, row)
     )
 
 

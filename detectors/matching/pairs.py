@@ -14,17 +14,10 @@ import numpy as np
 import pandas as pd
 
 from detectors.matching.alignment import TokenWeights
-from detectors.matching.explain import (
-    aligned_words,
-    form_read_note,
-    romanization_note,
-    translated_note,
-    transliteration_note,
-)
+from detectors.matching.explain import pair_evidence
 from detectors.matching.features import PairContext, feature_vector
 from detectors.matching.garbled_forms import compared
 from detectors.matching.names import analyze_name
-from detectors.matching.scorer import explain_contributions
 from detectors.matching.settings import MatchSettings
 
 TOKEN_DF_PATH = Path(__file__).with_name("list_token_df.json")
@@ -102,12 +95,6 @@ def score_pairs(pairs: pd.DataFrame, settings: MatchSettings) -> pd.DataFrame:
     out["score"] = np.round(scores, 4)
     out["match"] = scores >= settings.default_threshold
     out["explanation"] = [
-        f"aligned words: {aligned_words(c)}; "
-        + (f"{note}; " if (note := transliteration_note(c)) else "")
-        + (f"{note}; " if (note := romanization_note(c)) else "")
-        + (f"{note}; " if (note := translated_note(c)) else "")
-        + (f"{note}; " if (note := form_read_note(c)) else "")
-        + explain_contributions(settings.model, row)
-        for c, row in zip(contexts, x, strict=True)
+        pair_evidence(c, row, settings.model) for c, row in zip(contexts, x, strict=True)
     ]
     return out
