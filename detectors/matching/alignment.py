@@ -447,7 +447,8 @@ def distinctive_agreement_of(
     token's weight and distinctiveness.
 
     agreement: the rarity-weighted share of both names' distinctive words whose aligned
-    partner is the same word or a believable misspelling of it (`typo_credibility`).
+    partner is the same word, a believable misspelling of it (`typo_credibility`) or,
+    for a given name, one of its known nicknames (at `NICKNAME_SIMILARITY`).
     fuzzy_only: when generic words are shared exactly and nothing beyond them is (no
     distinctive word, no place) but distinctive words align fuzzily, how little the best
     of them is believable as a typo (1 - credibility); else 0. A generic word against a
@@ -458,7 +459,7 @@ def distinctive_agreement_of(
     )
     agreed, credibilities = 0.0, []
     place_shared = generic_shared = False
-    for i, j, _ in aligned:
+    for i, j, similarity in aligned:
         q, c = q_tokens[i], c_tokens[j]
         if q == c:
             place_shared = place_shared or q in tables.places
@@ -466,6 +467,8 @@ def distinctive_agreement_of(
         if not (q_distinctive[i] or c_distinctive[j]):
             continue
         credibility = typo_credibility(q, c)
+        if similarity == NICKNAME_SIMILARITY and is_nickname(q, c):
+            credibility = max(credibility, NICKNAME_SIMILARITY)  # "bill" is "william"
         if _generic_respelled(q, c, credibility, tables):
             generic_shared = True  # "internacional" is "international": no distinctive word
         else:
