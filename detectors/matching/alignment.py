@@ -339,11 +339,14 @@ def align(query: AnalyzedName, candidate: AnalyzedName, weights: TokenWeights) -
     before = (q_tokens, c_tokens)
     if len(q_tokens) != len(c_tokens):
         q_tokens, c_tokens = join_letters(q_tokens, c_tokens), join_letters(c_tokens, q_tokens)
-    q_tokens, c_tokens = rejoin(q_tokens, c_tokens), rejoin(c_tokens, q_tokens)
-    if (q_tokens, c_tokens) != before:  # words joined: positions no longer the words'
-        vowels = None
     # initials stand for given names: a company's single letter ("M-Finance") is no initial
     initials = not (company_like(query, weights) or company_like(candidate, weights))
+    q_tokens, c_tokens = (
+        rejoin(q_tokens, c_tokens, any_order=initials),
+        rejoin(c_tokens, q_tokens, any_order=initials),
+    )
+    if (q_tokens, c_tokens) != before:  # words joined: positions no longer the words'
+        vowels = None
     fuzzy = _fuzzy_token_similarity
     # a given name against its nickname ("bill", "william"), as for initials: persons only
     nick = _nickname_similarity if initials else _no_similarity

@@ -11,11 +11,15 @@ from collections import Counter
 from detectors.matching.names import AnalyzedName
 
 
-def rejoin(tokens: tuple[str, ...], other: tuple[str, ...]) -> tuple[str, ...]:
-    """Two tokens whose concatenation, in either order, is a token of the other name
-    that this one lacks, joined ("patr ushev" against "patrushev", "sergei chemezov"
-    against "chemezovsergei", "hong yuan" against "hongyuan"); so are three tokens in a
-    row ("chong chon gang" against "chongchongang")."""
+def rejoin(
+    tokens: tuple[str, ...], other: tuple[str, ...], any_order: bool = True
+) -> tuple[str, ...]:
+    """Two tokens whose concatenation is a token of the other name that this one lacks,
+    joined ("patr ushev" against "patrushev", "hong yuan" against "hongyuan"); so are
+    three tokens in a row ("chong chon gang" against "chongchongang"). A person's names
+    join in either order ("sergei chemezov" against "chemezovsergei", the family name
+    first); with `any_order` False (a company's name) only in the order written: "jin tai"
+    is not "taijin"."""
     if len(tokens) < 2:
         return tokens
     mine = set(tokens)
@@ -31,6 +35,8 @@ def rejoin(tokens: tuple[str, ...], other: tuple[str, ...]) -> tuple[str, ...]:
     for i in range(len(out)):
         for j in range(len(out)):
             if i == j or not out[i] or not out[j] or out[i] in wanted or out[j] in wanted:
+                continue
+            if j < i and not any_order:
                 continue
             joined = out[i] + out[j]
             if joined in wanted and spare[out[i]] > 0 and spare[out[j]] > 0:
