@@ -221,16 +221,22 @@ def syllabic_pair(a: str, b: str) -> bool:
     and "bashaer" (ba + sha + er) are no pinyin. For Korean: both words one or two
     romanized Korean syllables (`korean.korean_word`), one of them with a vowel written
     in two letters (ae, eo, eu, oe) or a final "ng", which Arabic and Persian words
-    hardly have ("donya" and "dunya" read as Korean syllables too)."""
+    hardly have ("donya" and "dunya" read as Korean syllables too). A pinyin word
+    against such a Korean word is a Chinese name against a Korean one
+    ("taijin"/"taejin")."""
     if korean_word(a) and korean_word(b) and _KOREAN_MARK.search(a + " " + b):
         return True
     split_a, split_b = syllable_splits(a), syllable_splits(b)
-    if split_a and split_b:
-        return True
+    if (split_a or _korean_marked(a)) and (split_b or _korean_marked(b)):
+        return True  # "taijin"/"taejin": a Chinese name against a Korean one
     for word, splits in ((a, split_a), (b, split_b)):
         if splits and (len(word) >= MIN_LETTERS or any(len(s) == 1 for s in splits)):
             return True
     return False
+
+
+def _korean_marked(word: str) -> bool:
+    return korean_word(word) and _KOREAN_MARK.search(word) is not None
 
 
 def _one_vowel(x: str, y: str) -> bool:

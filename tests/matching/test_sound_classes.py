@@ -48,7 +48,8 @@ def test_a_consonant_or_vowel_out_of_the_classes_is_another_word(one, other):
 @pytest.mark.parametrize(
     ("one", "other"),
     [("chenxi", "shenxi"), ("menghui", "minghui"), ("mingcheng", "mingzheng"),
-     ("hanjin", "hunjin"), ("chong", "shong"), ("daesung", "daesong"), ("kumsong", "kumsung")],
+     ("hanjin", "hunjin"), ("chong", "shong"), ("daesung", "daesong"), ("kumsong", "kumsung"),
+     ("taijin", "taejin")],
 )  # fmt: skip
 def test_pinyin_words_keep_their_syllables(one, other):
     assert syllabic_pair(one, other)
