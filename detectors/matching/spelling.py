@@ -15,8 +15,9 @@ from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
+from detectors.matching.korean import korean_word
 from detectors.matching.names import phonetic_key
-from detectors.matching.pinyin import syllable_splits
+from detectors.matching.pinyin import MIN_LETTERS, syllable_splits
 
 VOWELS = frozenset("aeiouy")
 LONG_WORD = 8  # letters from which a word is long enough that one changed letter is a typo
@@ -140,19 +141,23 @@ def pinyin_word(word: str) -> bool:
 @lru_cache(maxsize=262_144)
 def romanized_alike(a: str, b: str) -> bool:
     """Two words of `ROMANIZED_WORD` letters or more with the same consonants in the
-    same order (doubled letters made one) whose vowels differ only in how a
-    romanization writes one sound ("khaled"/"khalid", "moussa"/"musa",
-    "duraid"/"dureid", "zubedi"/"zubaidi", "taufek"/"taufik"): one name romanized
-    twice, and so are a short "a" written "e" ("razavi"/"rezavi") and qaf or ghayn
-    written "q" or "gh" ("araqi"/"araghi"). Another vowel sound ("hassan"/"hussein",
-    "hamid"/"hamad", "hanjin"/"hunjin") or a consonant
-    more or less ("garen"/"green") is another word; so is a vowel of pinyin, where "e"
-    and "i", "ou" and "u" are other syllables ("menghui"/"minghui")."""
+    same order (doubled letters made one, each consonant class of `sound_skeleton`
+    written one way) whose vowels differ only in how a romanization writes one sound
+    ("khaled"/"khalid", "moussa"/"musa", "duraid"/"dureid", "zubedi"/"zubaidi",
+    "taufek"/"taufik", "donya"/"dunya", "bashaer"/"bashair"): one name romanized
+    twice, and so are a short "a" written "e" ("razavi"/"rezavi"), qaf or ghayn
+    written "q" or "gh" ("araqi"/"araghi"), shin written "ch" ("charia"/"sharia") and a
+    hard "c" written "k" ("konsulting"/"consulting"). Another vowel sound
+    ("hassan"/"hussein", "hamid"/"hamad", "hanjin"/"hunjin"), another consonant
+    ("daejin"/"taijin", "kumsang"/"kumgang") or a consonant more or less
+    ("garen"/"green") is another word; so is a vowel or a consonant of pinyin, where
+    "e" and "i", "ch" and "sh" are other syllables ("menghui"/"minghui",
+    "chenxi"/"shenxi": `syllabic_pair`)."""
     if min(len(a), len(b)) < ROMANIZED_WORD or not (a.isalpha() and b.isalpha()):
         return False
-    if pinyin_word(a) or pinyin_word(b):
+    if syllabic_pair(a, b):
         return False
-    a, b = _REPEATS.sub(r"\1", _consonants_one(a)), _REPEATS.sub(r"\1", _consonants_one(b))
+    a, b = _REPEATS.sub(r"\1", sound_skeleton(a)), _REPEATS.sub(r"\1", sound_skeleton(b))
     if _VOWEL_RUN.split(a) != _VOWEL_RUN.split(b):
         return False
     runs_a, runs_b = _VOWEL_RUN.findall(a), _VOWEL_RUN.findall(b)
@@ -161,15 +166,77 @@ def romanized_alike(a: str, b: str) -> bool:
     return all(_one_vowel(x, y) for x, y in zip(runs_a, runs_b, strict=True))
 
 
-# one consonant of Persian and Arabic names written two ways: qaf and ghayn both "gh"
-# or "q" ("araghi"/"araqi", "dehghan"/"dahqan"), dhad and zah "dh" or "z" ("kadhim"/"kazim")
-_CONSONANT_SPELLINGS = (("gh", "q"), ("dh", "z"))
+# Consonants that romanizations of one Arabic, Persian, Russian or Korean name write
+# two ways, each class spelt as one letter: shin "sh", "ch" (French) or "sch" (German);
+# kha "kh" or "h"; qaf "q", "k" or "gh" and ghayn "gh" or "q" ("araghi"/"araqi",
+# "dehghan"/"dahqan"); dhad and zah "dh" or "z" ("kadhim"/"kazim"); jim "j", "dj"
+# (French) or, for the zhe of Russian and Persian, "zh"; "ph" and "f"; a hard "c" and
+# "k" ("consulting"/"konsulting", "dockrat"/"dokrat"); "ks" and "x". Applied in this order,
+# longest spelling first, so "sch" is not read as "s" + "ch". Shin's class holds in words
+# of two syllables or more only: a word of one ("ching", "shing") is shaped as a Chinese
+# syllable in Wade-Giles or Cantonese, where "ch" and "sh" are two initials.
+_SHIN = (("sch", "\u0161"), ("sh", "\u0161"), ("ch", "\u0161"))
+_CONSONANT_CLASSES = (
+    ("kh", "h"),
+    ("gh", "q"),
+    ("q", "k"),
+    ("dh", "z"),
+    ("dj", "j"),
+    ("zh", "j"),
+    ("ph", "f"),
+    ("ck", "k"),
+)
+_HARD_C = re.compile(r"c(?![eiy])")  # "c" before a, o, u or a consonant sounds "k"
+# "v" is written "w" ("vahid"/"wahid", "davood"/"dawood"), which `romanized_alike`
+# reads with the vowels, as it reads "ou" and "u" ("daoud", "dawud"); a "j" opening a
+# syllable of e, o or u is "y", as Slavic and German romanizations write it
+# ("jurij"/"yuriy", "jevgenij"/"yevgeniy")
+_INITIAL_J = re.compile(r"^j(?=[eou])")
+_KOREAN_MARK = re.compile(r"ae|eo|eu|oe|ng")
 
 
-def _consonants_one(word: str) -> str:
-    for old, new in _CONSONANT_SPELLINGS:
+@lru_cache(maxsize=262_144)
+def sound_skeleton(word: str) -> str:
+    """The word with each consonant class of `_CONSONANT_CLASSES` written one way, "v"
+    as "w" and "ks" as "x", its vowels as written: "machrek" and "mashrek", "konsalting" and
+    "consalting", "djihad" and "jihad" share it. `romanized_alike` compares it."""
+    if len(_VOWEL_RUN.findall(word)) >= 2:
+        for old, new in _SHIN:
+            word = word.replace(old, new)
+    word = _INITIAL_J.sub("y", word).replace("v", "w")
+    for old, new in _CONSONANT_CLASSES:
         word = word.replace(old, new)
-    return word
+    return _HARD_C.sub("k", word).replace("ks", "x")
+
+
+def syllabic_pair(a: str, b: str) -> bool:
+    """Either word may be a Chinese or Korean name, where a vowel or a consonant of one
+    of the classes is another syllable, another character ("chen"/"shen",
+    "menghui"/"minghui", "daesung"/"daesong"). For pinyin: both words split into
+    syllables, or one does and is long enough to be taken for pinyin
+    (`pinyin.MIN_LETTERS`) or is a single syllable; a short word that splits into pinyin
+    only beside a word that does not ("dunya"/"donya", "yusong"/"iusong") is the
+    romanization of another language as often. The split is the strict one: a syllable
+    of a, e or o follows another only after an apostrophe, so "sharia" (sha + ri + a)
+    and "bashaer" (ba + sha + er) are no pinyin. For Korean: both words one or two
+    romanized Korean syllables (`korean.korean_word`), one of them with a vowel written
+    in two letters (ae, eo, eu, oe) or a final "ng", which Arabic and Persian words
+    hardly have ("donya" and "dunya" read as Korean syllables too). A pinyin word
+    against such a Korean word is a Chinese name against a Korean one
+    ("taijin"/"taejin")."""
+    if korean_word(a) and korean_word(b) and _KOREAN_MARK.search(a + " " + b):
+        return True
+    split_a, split_b = syllable_splits(a), syllable_splits(b)
+    if (split_a or _korean_marked(a)) and (split_b or _korean_marked(b)):
+        return True  # "taijin"/"taejin": a Chinese name against a Korean one
+    for word, splits in ((a, split_a), (b, split_b)):
+        if splits and (len(word) >= MIN_LETTERS or any(len(s) == 1 for s in splits)):
+            return True
+    return False
+
+
+def _korean_marked(word: str) -> bool:
+    return korean_word(word) and _KOREAN_MARK.search(word) is not None
 
 
 def _one_vowel(x: str, y: str) -> bool:
