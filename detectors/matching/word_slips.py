@@ -68,7 +68,10 @@ def read_slips(
         return query, candidate
     if not (company_like(query, weights) or company_like(candidate, weights)):
         return query, candidate  # a slip in a person's name is another name as often
-    return _read(query, candidate, weights), _read(candidate, query, weights)
+    read = _read(query, candidate, weights)
+    if read is not query:  # one name read toward the other, not both toward each other
+        return read, candidate
+    return query, _read(candidate, query, weights)
 
 
 def _words(name: AnalyzedName) -> tuple[str, ...]:
@@ -85,18 +88,28 @@ def _read(name: AnalyzedName, other: AnalyzedName, weights: TokenWeights) -> Ana
     if sum(map(len, other.tokens)) < MIN_REST or sum(map(len, name.tokens)) < MIN_REST:
         return name  # "EP-MMC": the form may be a word of so short a name
     set_aside = frozenset(theirs) - frozenset(other.tokens)  # the other's legal-form words
-    wanted = {w for w in spare if _kind_word(w, set_aside, weights)}
+    # the words read toward: words of their kind, none a slip itself ("sltd")
+    wanted = {
+        w for w in spare if _kind_word(w, set_aside, weights) and not _may_be_slip(w, weights)
+    }
     if not wanted:
         return name
     out: list[str] = list(full)
     slips: list[tuple[str, str]] = []
     read: set[int] = set()
-    _read_moved_space(full, theirs, wanted, out, slips, read)
+    spelt = _spellings(weights.tables)
+    _read_moved_space(full, theirs, wanted, spelt, out, slips, read)
+    moved = set(read)  # the two words of a space moved agree: another word may be read
     single: dict[int, str] = {}  # a word read as a word of the other name
     for i, token in enumerate(full):
         if i in read or token in theirs or not _may_be_slip(token, weights):
             continue
         near = [w for w in spare if _long_enough(w, set_aside) and _one_slip(token, w)]
+        # a slip of a word the tables read as an English word the other name holds
+        # ("ingenieaia" for "ingenieria", read "engineering"; "airwayr" for "airways")
+        near += [
+            e for e in spare if e not in near and any(_one_slip(token, w) for w in spelt.get(e, ()))
+        ]
         if len(near) == 1 and near[0] in wanted and near[0] not in weights.tables.places:
             # a word one letter from a place is a name of its own as often ("Hongtong")
             single[i] = near[0]
@@ -114,7 +127,7 @@ def _read(name: AnalyzedName, other: AnalyzedName, weights: TokenWeights) -> Ana
     _read_joined(full, theirs, wanted, set_aside, weights, out, slips, read)
     if not slips:
         return name
-    if not any(_agrees(t, theirs) for i, t in enumerate(out) if i not in read):
+    if not any(_agrees(t, theirs) for i, t in enumerate(out) if i not in read - moved):
         return name  # nothing else agrees: "BAK" alone is no "BANK"
     words = [t for t in out if t]
     core, forms = split_legal_forms(words, weights.tables)
@@ -138,14 +151,21 @@ def _read_moved_space(
     full: tuple[str, ...],
     theirs: tuple[str, ...],
     wanted: set[str],
+    spelt: dict[str, tuple[str, ...]],
     out: list[str],
     slips: list[tuple[str, str]],
     read: set[int],
 ) -> None:
     """Two words with the space between them typed a letter off ("ARIA NBANK", "HUNJI
     NTRADING") read as the other name's two words ("arian bank", "hunjin trading"), one
-    of which is a word of `wanted`."""
-    pairs = {a + b: (a, b) for a, b in zip(theirs, theirs[1:], strict=False)}
+    of which is a word of `wanted`; a word the other reads in English may be written
+    as its own language writes it ("COMERCIA LJINAN": "commercial jinan")."""
+    pairs = {
+        x + y: (a, b)
+        for a, b in zip(theirs, theirs[1:], strict=False)
+        for x in (a, *spelt.get(a, ()))
+        for y in (b, *spelt.get(b, ()))
+    }
     for i in range(len(full) - 1):
         a, b = full[i], full[i + 1]
         found = pairs.get(a + b)
@@ -252,6 +272,24 @@ def _agrees(token: str, theirs: tuple[str, ...]) -> bool:
     return len(token) >= MIN_WORD and any(
         len(w) >= MIN_WORD and typo_credibility(token, w) >= CREDIBLE for w in theirs
     )
+
+
+_SPELLINGS: dict[int, tuple[NameTables, dict[str, tuple[str, ...]]]] = {}
+
+
+def _spellings(tables: NameTables) -> dict[str, tuple[str, ...]]:
+    """English word -> the words of other languages and abbreviations of
+    configs/matching.yaml read as it alone ("engineering": "ingenieria"; "air":
+    "airways", "airlines"), of `MIN_WORD` letters or more."""
+    found = _SPELLINGS.get(id(tables))
+    if found is None or found[0] is not tables:
+        spelt: dict[str, set[str]] = {}
+        tables_words = [*tables.abbreviations.items(), *tables.translations.words.items()]
+        for word, english in tables_words:
+            if len(english) == 1 and len(word) >= MIN_WORD and word.isalpha():
+                spelt.setdefault(english[0], set()).add(word)
+        found = _SPELLINGS[id(tables)] = (tables, {e: tuple(sorted(w)) for e, w in spelt.items()})
+    return found[1]
 
 
 _FORM_WORDS: dict[int, tuple[NameTables, frozenset[str]]] = {}
