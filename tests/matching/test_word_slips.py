@@ -92,3 +92,13 @@ def test_a_form_written_apart_is_read_as_the_others_form(settings):
     # a three-letter form only by a believable typo: "sze" is no "fze"
     tokens, _ = _read("BLUE SKY SZE", "BLUE SKY AVIATION CO FZE", settings)
     assert "sze" in tokens
+
+
+def test_one_name_is_read_toward_the_other_never_toward_a_slip(settings):
+    weights = reference_weights(settings)
+    q = analyze_name("EVRO POLI SLTD.", settings.tables, "entity")
+    c = analyze_name("EVRO POLIS LTD.", settings.tables, "entity")
+    q_read, c_read = read_slips(q, c, weights)
+    assert q_read.tokens == ("evro", "polis") and c_read is c
+    # a space moved beside a generic word: the two words read agree
+    assert _read("ARIA NBANK", "ARIAN BANK", settings)[0] == ("arian", "bank")
