@@ -104,6 +104,8 @@ def _read(name: AnalyzedName, other: AnalyzedName, weights: TokenWeights) -> Ana
     for i, token in enumerate(full):
         if i in read or token in theirs or not _may_be_slip(token, weights):
             continue
+        if _part_of(full, i, theirs):
+            continue  # "engi neering": a word written apart, which the alignment joins
         near = [w for w in spare if _long_enough(w, set_aside) and _one_slip(token, w)]
         # a slip of a word the tables read as an English word the other name holds
         # ("ingenieaia" for "ingenieria", read "engineering"; "airwayr" for "airways")
@@ -218,6 +220,12 @@ def _read_joined(
                 out[k] = ""
             read.update(span)
             slips.append((" ".join(pieces), word))
+
+
+def _part_of(full: tuple[str, ...], i: int, theirs: tuple[str, ...]) -> bool:
+    """The word at `i`, joined to the word before or after it, is a word of the other."""
+    before = i > 0 and full[i - 1] + full[i] in theirs
+    return before or (i + 1 < len(full) and full[i] + full[i + 1] in theirs)
 
 
 def _long_enough(word: str, set_aside: frozenset[str]) -> bool:
