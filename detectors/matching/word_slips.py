@@ -80,14 +80,17 @@ def _words(name: AnalyzedName) -> tuple[str, ...]:
 
 def _read(name: AnalyzedName, other: AnalyzedName, weights: TokenWeights) -> AnalyzedName:
     full = _words(name)
-    theirs = _words(other)
+    theirs = frozenset(_words(other))
     mine = set(full)
-    spare = [w for w in dict.fromkeys(theirs) if w not in mine]  # words only the other has
-    if not spare or all(t in theirs for t in full):
+    spare = [w for w in dict.fromkeys(_words(other)) if w not in mine]  # the other's only
+    if not spare or mine <= theirs:
         return name
     if sum(map(len, other.tokens)) < MIN_REST or sum(map(len, name.tokens)) < MIN_REST:
         return name  # "EP-MMC": the form may be a word of so short a name
-    set_aside = frozenset(theirs) - frozenset(other.tokens)  # the other's legal-form words
+    # a word read needs a word that may be a slip, or words written apart ("l td")
+    if all(t in theirs or (len(t) > 1 and not _may_be_slip(t, weights)) for t in full):
+        return name
+    set_aside = theirs - frozenset(other.tokens)  # the other's legal-form words
     # the words read toward: words of their kind, none a slip itself ("sltd")
     wanted = {
         w for w in spare if _kind_word(w, set_aside, weights) and not _may_be_slip(w, weights)
@@ -98,7 +101,7 @@ def _read(name: AnalyzedName, other: AnalyzedName, weights: TokenWeights) -> Ana
     slips: list[tuple[str, str]] = []
     read: set[int] = set()
     spelt = _spellings(weights.tables)
-    _read_moved_space(full, theirs, wanted, spelt, out, slips, read)
+    _read_moved_space(full, _words(other), wanted, spelt, out, slips, read)
     moved = set(read)  # the two words of a space moved agree: another word may be read
     single: dict[int, str] = {}  # a word read as a word of the other name
     for i, token in enumerate(full):
@@ -165,9 +168,12 @@ def _read_moved_space(
     pairs = {
         x + y: (a, b)
         for a, b in zip(theirs, theirs[1:], strict=False)
+        if a in wanted or b in wanted
         for x in (a, *spelt.get(a, ()))
         for y in (b, *spelt.get(b, ()))
     }
+    if not pairs:
+        return
     for i in range(len(full) - 1):
         a, b = full[i], full[i + 1]
         found = pairs.get(a + b)
@@ -182,7 +188,7 @@ def _read_moved_space(
 
 def _read_joined(
     full: tuple[str, ...],
-    theirs: tuple[str, ...],
+    theirs: frozenset[str],
     wanted: set[str],
     set_aside: frozenset[str],
     weights: TokenWeights,
@@ -194,12 +200,26 @@ def _read_joined(
     other name writes as one ("ltd", "middleeast"), joined in `out` (the first piece
     becomes the word, the others empty)."""
     tables = weights.tables
+    # the lengths a window of words must have to be read as one word of `wanted`
+    lengths = {
+        n
+        for w in wanted
+        if len(w) >= MIN_JOINED_SLIP
+        or w in set_aside
+        or w in tables.places
+        or _form_word(w, tables)
+        for n in (len(w) - 1, len(w), len(w) + 1)
+    }
+    if not lengths:
+        return
     for width in range(MAX_PIECES, 1, -1):
         for i in range(len(full) - width + 1):
             span = range(i, i + width)
-            if any(k in read for k in span) or all(full[k] in theirs for k in span):
-                continue
             pieces = full[i : i + width]
+            if sum(map(len, pieces)) not in lengths:
+                continue
+            if any(k in read for k in span) or all(p in theirs for p in pieces):
+                continue
             joined = "".join(pieces)
             if not joined.isalpha():
                 continue
@@ -222,7 +242,7 @@ def _read_joined(
             slips.append((" ".join(pieces), word))
 
 
-def _part_of(full: tuple[str, ...], i: int, theirs: tuple[str, ...]) -> bool:
+def _part_of(full: tuple[str, ...], i: int, theirs: frozenset[str]) -> bool:
     """The word at `i`, joined to the word before or after it, is a word of the other."""
     before = i > 0 and full[i - 1] + full[i] in theirs
     return before or (i + 1 < len(full) and full[i] + full[i + 1] in theirs)
@@ -237,9 +257,17 @@ def _long_enough(word: str, set_aside: frozenset[str]) -> bool:
 def _kind_word(word: str, set_aside: frozenset[str], weights: TokenWeights) -> bool:
     """A word that says what kind of business a company is, not which one: a generic
     word, a place, a word of a legal form, a word common in the lists."""
-    if not word.isalpha() or word in STOP_WORDS:
-        return False
-    return _business_word(word, set_aside, weights.tables) or weights.common(word)
+    if word in set_aside:
+        return word.isalpha() and word not in STOP_WORDS
+    _, kinds = _memo(weights)
+    found = kinds.get(word)
+    if found is None:
+        found = kinds[word] = (
+            word.isalpha()
+            and word not in STOP_WORDS
+            and (_business_word(word, frozenset(), weights.tables) or weights.common(word))
+        )
+    return found
 
 
 def _business_word(word: str, set_aside: frozenset[str], tables: NameTables) -> bool:
@@ -270,7 +298,7 @@ def _anchored(
     )
 
 
-def _agrees(token: str, theirs: tuple[str, ...]) -> bool:
+def _agrees(token: str, theirs: frozenset[str]) -> bool:
     """A word of the name (no stop word) that the other holds, or a believable typo of
     one of its words ("gummobaro", "gumobaro")."""
     if token in STOP_WORDS or not token:
@@ -312,10 +340,29 @@ def _form_word(word: str, tables: NameTables) -> bool:
     return word in found[1]
 
 
+_MEMO: list[tuple[TokenWeights, dict[str, bool], dict[str, bool]]] = []
+
+
+def _memo(weights: TokenWeights) -> tuple[dict[str, bool], dict[str, bool]]:
+    """Per word, remembered for the weights of a run: whether it may be a slip, and
+    whether it is a word of a kind a slip is read as (but for the other's forms)."""
+    if not _MEMO or _MEMO[0][0] is not weights or len(_MEMO[0][1]) > 500_000:
+        _MEMO[:] = [(weights, {}, {})]  # one run's weights at a time
+    return _MEMO[0][1], _MEMO[0][2]
+
+
 def _may_be_slip(token: str, weights: TokenWeights) -> bool:
     """A word that may be another written with a slip: long enough, letters only, and no
     word the tables or the reference lists know, nor one that two listed names or more
     carry (a word of one listed name may be its slip too: "bak")."""
+    slips, _ = _memo(weights)
+    found = slips.get(token)
+    if found is None:
+        found = slips[token] = _unknown_word(token, weights)
+    return found
+
+
+def _unknown_word(token: str, weights: TokenWeights) -> bool:
     if len(token) < MIN_SLIP or not token.isalpha():
         return False
     tables = weights.tables
@@ -326,7 +373,7 @@ def _may_be_slip(token: str, weights: TokenWeights) -> bool:
     return weights.idf.get(token, weights.max_idf) > weights.max_idf - ONE_NAME_ONLY
 
 
-@lru_cache(maxsize=65_536)
+@lru_cache(maxsize=262_144)
 def _one_slip(a: str, b: str) -> bool:
     """`a` is `b` with one slip: one edit apart, or a believable typo of it; a word `b`
     of three letters only by a believable typo ("ltdd", not "sze" for "fze")."""
