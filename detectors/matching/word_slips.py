@@ -81,15 +81,15 @@ def _words(name: AnalyzedName) -> tuple[str, ...]:
 def _read(name: AnalyzedName, other: AnalyzedName, weights: TokenWeights) -> AnalyzedName:
     full = _words(name)
     theirs = frozenset(_words(other))
+    # a word read needs a word that may be a slip, or words written apart ("l td")
+    if _possible(full, weights) <= theirs:
+        return name
     mine = set(full)
     spare = [w for w in dict.fromkeys(_words(other)) if w not in mine]  # the other's only
-    if not spare or mine <= theirs:
+    if not spare:
         return name
     if sum(map(len, other.tokens)) < MIN_REST or sum(map(len, name.tokens)) < MIN_REST:
         return name  # "EP-MMC": the form may be a word of so short a name
-    # a word read needs a word that may be a slip, or words written apart ("l td")
-    if all(t in theirs or (len(t) > 1 and not _may_be_slip(t, weights)) for t in full):
-        return name
     set_aside = theirs - frozenset(other.tokens)  # the other's legal-form words
     # the words read toward: words of their kind, none a slip itself ("sltd")
     wanted = {
@@ -259,7 +259,7 @@ def _kind_word(word: str, set_aside: frozenset[str], weights: TokenWeights) -> b
     word, a place, a word of a legal form, a word common in the lists."""
     if word in set_aside:
         return word.isalpha() and word not in STOP_WORDS
-    _, kinds = _memo(weights)
+    _, kinds, _ = _memo(weights)
     found = kinds.get(word)
     if found is None:
         found = kinds[word] = (
@@ -340,22 +340,39 @@ def _form_word(word: str, tables: NameTables) -> bool:
     return word in found[1]
 
 
-_MEMO: list[tuple[TokenWeights, dict[str, bool], dict[str, bool]]] = []
+_MEMO: list[
+    tuple[TokenWeights, dict[str, bool], dict[str, bool], dict[tuple[str, ...], frozenset[str]]]
+] = []
 
 
-def _memo(weights: TokenWeights) -> tuple[dict[str, bool], dict[str, bool]]:
+def _memo(
+    weights: TokenWeights,
+) -> tuple[dict[str, bool], dict[str, bool], dict[tuple[str, ...], frozenset[str]]]:
     """Per word, remembered for the weights of a run: whether it may be a slip, and
-    whether it is a word of a kind a slip is read as (but for the other's forms)."""
+    whether it is a word of a kind a slip is read as (but for the other's forms); per
+    name, its words that may be slips or pieces of a word written apart."""
     if not _MEMO or _MEMO[0][0] is not weights or len(_MEMO[0][1]) > 500_000:
-        _MEMO[:] = [(weights, {}, {})]  # one run's weights at a time
-    return _MEMO[0][1], _MEMO[0][2]
+        _MEMO[:] = [(weights, {}, {}, {})]  # one run's weights at a time
+    if len(_MEMO[0][3]) > 500_000:
+        _MEMO[0][3].clear()
+    return _MEMO[0][1], _MEMO[0][2], _MEMO[0][3]
+
+
+def _possible(full: tuple[str, ...], weights: TokenWeights) -> frozenset[str]:
+    """The words of a name that may be read: words that may be slips, and single
+    letters (pieces of a word written apart), remembered per name."""
+    _, _, names = _memo(weights)
+    found = names.get(full)
+    if found is None:
+        found = names[full] = frozenset(t for t in full if len(t) == 1 or _may_be_slip(t, weights))
+    return found
 
 
 def _may_be_slip(token: str, weights: TokenWeights) -> bool:
     """A word that may be another written with a slip: long enough, letters only, and no
     word the tables or the reference lists know, nor one that two listed names or more
     carry (a word of one listed name may be its slip too: "bak")."""
-    slips, _ = _memo(weights)
+    slips, _, _ = _memo(weights)
     found = slips.get(token)
     if found is None:
         found = slips[token] = _unknown_word(token, weights)
