@@ -9,18 +9,26 @@ lists) would sink the pair although the word that names the firm agrees exactly.
 `form_words` reads such slips back in every name, but only in words of six letters or
 more and with the same first letter; here a slip is read against the one name it is
 compared with: a word one edit from a word of that kind which the other name holds
-(`spelling.one_edit_kind`, or a believable typo by `spelling.typo_credibility`) is read
-as it. So are words written apart that the other name writes as one word of that kind,
-with or without a slip ("L TD" for "LTD", "S.A..S" for "S.A.S.", "MIDDEL EAST" for the
-place "middleeast").
+(`spelling.one_edit_kind`, or a believable typo by `spelling.typo_credibility`; for a
+word of three letters only the latter) is read as it, and so is a slip of a word the
+tables read as that English word ("ingenieaia": "ingenieria", engineering). So are
+words written apart that the other name writes as one word of that kind, with or
+without a slip ("L TD" for "LTD", "S.A..S" for "S.A.S.", "MIDDEL EAST" for the place
+"middleeast"), and two words whose space was typed a letter off beside such a word
+("ARIA NBANK" for "ARIAN BANK").
 
 Only where the other name holds the word ("bak" is "bank" against "KOREA TRADE BANK",
-not in general), never a word the lists or the tables know ("bang", "sate" where a list
-holds it), never a word that is as near a distinctive word of the other name, and only
-when another word of the name agrees exactly: "BAK" alone is no "BANK". The word that
-names the firm is compared as written, so a slip there against a near namesake stays
-the near namesake it is. Screening retrieval is untouched: the reading happens where a
-pair is compared (`garbled_forms.compared`).
+not in general), never a word the tables or the reference lists know or that two
+listed names carry, never a word as near another word of the other name, never a
+single word as a place ("Hongtong" is no "Hongkong"), and only when another word of the
+name agrees: "BAK" alone is no "BANK". A common word of the lists is as often the word
+that names the firm ("Barakat", "Mehr"): it is read only beside a rarer word both names
+hold, every other word agreeing ("SATE BANK LUHANSK PEOPLE'S"). One name is read toward
+the other, never both toward each other. The word that names the firm is compared as
+written, so a slip there against a near namesake stays the near namesake it is.
+Screening retrieval is untouched: the reading happens where a pair is compared
+(`compared`), for screening and `match-pairs` alike, and the explanation says what was
+read ("a slip read as the word: corporaion=corporation").
 """
 
 from __future__ import annotations
