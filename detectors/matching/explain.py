@@ -16,6 +16,7 @@ from detectors.matching.korean import korean_alike, korean_key, korean_name
 from detectors.matching.scorer import ScorerModel, explain_contributions
 from detectors.matching.spelling import romanized_alike
 from detectors.matching.transliteration import METHOD_TEXT, TRANSLIT, key_method, translit_key
+from detectors.matching.word_slips import SlipsRead
 
 
 def aligned_words(ctx: PairContext, limit: int = 6) -> str:
@@ -107,8 +108,25 @@ def form_read_note(ctx: PairContext) -> str:
     ("legal form written with a slip read as S.A.S.: .A.S."); "" when none was."""
     read = [name for name in (ctx.query, ctx.candidate) if isinstance(name, FormRead)]
     return "; ".join(
-        f"legal form written with a slip read as {name.read_as}: {name.written}" for name in read
+        f"legal form written with a slip read as {name.read_as}: {name.written}"
+        for name in read
+        if name.written
     )
+
+
+def slips_read_note(ctx: PairContext, limit: int = 6) -> str:
+    """The words written with a slip that were read as a generic word, place, legal-form
+    word or common word of the other name ("a slip read as the word:
+    corporaion=corporation"); "" when none was."""
+    slips = [
+        f"{written}={word}"
+        for name in (ctx.query, ctx.candidate)
+        if isinstance(name, SlipsRead)
+        for written, word in name.slips
+    ]
+    if not slips:
+        return ""
+    return "a slip read as the word: " + ", ".join(slips[:limit])
 
 
 def name_role(ctx: PairContext, entry: Mapping[str, str]) -> str:
@@ -131,12 +149,13 @@ def explain_name_hit(
 def pair_evidence(ctx: PairContext, row: np.ndarray, model: ScorerModel) -> str:
     """What a pair's score rests on, for both scoring paths (screening and `match-pairs`):
     the aligned words, how words were read (script, romanization, translation, a legal
-    form written with a slip) and the features that raised or lowered the score."""
+    form or a generic word written with a slip) and the features that raised or lowered the score."""
     notes = (
         transliteration_note(ctx),
         romanization_note(ctx),
         translated_note(ctx),
         form_read_note(ctx),
+        slips_read_note(ctx),
     )
     return (
         f"aligned words: {aligned_words(ctx)}; "

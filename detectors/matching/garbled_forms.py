@@ -24,7 +24,6 @@ from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
-from detectors.matching.alignment import Alignment, TokenWeights, align
 from detectors.matching.legal_forms import forms_agree, forms_clash
 from detectors.matching.names import AnalyzedName
 
@@ -127,12 +126,3 @@ def _word_dropped(tail: tuple[str, ...], suffix: tuple[str, ...]) -> bool:
     if len(suffix) < 3 or len(tail) != len(suffix) - 1:
         return False
     return any(suffix[:i] + suffix[i + 1 :] == tail for i in range(len(suffix)))
-
-
-def compared(
-    query: AnalyzedName, candidate: AnalyzedName, weights: TokenWeights
-) -> tuple[AnalyzedName, AnalyzedName, Alignment]:
-    """The two names as the features compare them (a legal form written with a slip read
-    as the other's), and their alignment."""
-    query, candidate = read_garbled_forms(query, candidate)
-    return query, candidate, align(query, candidate, weights)

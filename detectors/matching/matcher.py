@@ -21,7 +21,6 @@ from detectors.matching.address import AddressBook
 from detectors.matching.alignment import Alignment, TokenWeights
 from detectors.matching.explain import explain_address_hit, explain_name_hit
 from detectors.matching.features import FEATURE_NAMES, PairContext
-from detectors.matching.garbled_forms import compared
 from detectors.matching.index import CandidateIndex, core_without_forms
 from detectors.matching.list_names import ListNames
 from detectors.matching.names import AnalyzedName, analyze_name, normalize_address
@@ -30,6 +29,7 @@ from detectors.matching.parties import prepare_parties
 from detectors.matching.ranking import group_starts, rank_within
 from detectors.matching.settings import MatchSettings
 from detectors.matching.transliteration import ScriptKeys, key_method, keyed
+from detectors.matching.word_slips import compared
 from flows.errors import StaleIndexError
 from flows.runtime.forking import can_fork
 from flows.runtime.memory import settle_long_lived
@@ -320,8 +320,8 @@ class Matcher:
     def aligned(
         self, query: AnalyzedName, name_id: int
     ) -> tuple[AnalyzedName, AnalyzedName, Alignment]:
-        """The query and the list name as compared (a legal form written with a slip
-        read as the other's: `garbled_forms`), and their alignment."""
+        """The query and the list name as compared (a legal form or a generic word
+        written with a slip read as the other's: `word_slips`), and their alignment."""
         return compared(query, self.list_name(name_id), self.weights)
 
     def screen(self, parties: pd.DataFrame, progress: Progress | None = None) -> pd.DataFrame:

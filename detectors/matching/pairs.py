@@ -16,9 +16,9 @@ import pandas as pd
 from detectors.matching.alignment import TokenWeights
 from detectors.matching.explain import pair_evidence
 from detectors.matching.features import PairContext, feature_vector
-from detectors.matching.garbled_forms import compared
 from detectors.matching.names import analyze_name
 from detectors.matching.settings import MatchSettings
+from detectors.matching.word_slips import compared
 
 TOKEN_DF_PATH = Path(__file__).with_name("list_token_df.json")
 SCHEMA_KINDS = {
