@@ -341,9 +341,10 @@ def align(query: AnalyzedName, candidate: AnalyzedName, weights: TokenWeights) -
         q_tokens, c_tokens = join_letters(q_tokens, c_tokens), join_letters(c_tokens, q_tokens)
     # initials stand for given names: a company's single letter ("M-Finance") is no initial
     initials = not (company_like(query, weights) or company_like(candidate, weights))
+    places = weights.tables.places
     q_tokens, c_tokens = (
-        rejoin(q_tokens, c_tokens, any_order=initials),
-        rejoin(c_tokens, q_tokens, any_order=initials),
+        rejoin(q_tokens, c_tokens, any_order=initials, places=places),
+        rejoin(c_tokens, q_tokens, any_order=initials, places=places),
     )
     if (q_tokens, c_tokens) != before:  # words joined: positions no longer the words'
         vowels = None

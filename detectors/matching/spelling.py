@@ -241,7 +241,13 @@ def _korean_marked(word: str) -> bool:
 
 def _one_vowel(x: str, y: str) -> bool:
     """Two runs of vowel letters writing one sound: of one class (`_vowel_class`), or a
-    short "a" written "e", as Persian names are ("morteza"/"mortaza", "razavi"/"rezavi")."""
+    short "a" written "e", as Persian names are ("morteza"/"mortaza", "razavi"/"rezavi").
+    A "w" (or "v", which `sound_skeleton` writes "w") both runs open or close with is the
+    consonant, not a vowel: "carvena"/"carvana" differ in "e" and "a" only."""
+    if len(x) > 1 and len(y) > 1 and x[0] == y[0] == "w":
+        x, y = x[1:], y[1:]
+    if len(x) > 1 and len(y) > 1 and x[-1] == y[-1] == "w":
+        x, y = x[:-1], y[:-1]
     return _vowel_class(x) == _vowel_class(y) or {x, y} == {"a", "e"}
 
 

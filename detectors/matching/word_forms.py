@@ -7,19 +7,24 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Collection
 
 from detectors.matching.names import AnalyzedName
 
 
 def rejoin(
-    tokens: tuple[str, ...], other: tuple[str, ...], any_order: bool = True
+    tokens: tuple[str, ...],
+    other: tuple[str, ...],
+    any_order: bool = True,
+    places: Collection[str] = (),
 ) -> tuple[str, ...]:
     """Two tokens whose concatenation is a token of the other name that this one lacks,
     joined ("patr ushev" against "patrushev", "hong yuan" against "hongyuan"); so are
     three tokens in a row ("chong chon gang" against "chongchongang"). A person's names
     join in either order ("sergei chemezov" against "chemezovsergei", the family name
     first); with `any_order` False (a company's name) only in the order written: "jin tai"
-    is not "taijin"."""
+    is not "taijin", but for a place of several words one name writes as one (`places`:
+    "east ... middle" against "middleeast")."""
     if len(tokens) < 2:
         return tokens
     mine = set(tokens)
@@ -36,7 +41,7 @@ def rejoin(
         for j in range(len(out)):
             if i == j or not out[i] or not out[j] or out[i] in wanted or out[j] in wanted:
                 continue
-            if j < i and not any_order:
+            if j < i and not any_order and out[i] + out[j] not in places:
                 continue
             joined = out[i] + out[j]
             if joined in wanted and spare[out[i]] > 0 and spare[out[j]] > 0:
