@@ -34,7 +34,7 @@ from detectors.matching.translation import as_written_where_misspelt
 from detectors.matching.transliteration import SKELETON, TRANSLIT, key_method, translit_key
 from detectors.matching.word_forms import (
     join_letters,
-    rejoin,
+    rejoin_both,
     without_forms_of,
     without_lone_patronymic,
 )
@@ -341,11 +341,7 @@ def align(query: AnalyzedName, candidate: AnalyzedName, weights: TokenWeights) -
         q_tokens, c_tokens = join_letters(q_tokens, c_tokens), join_letters(c_tokens, q_tokens)
     # initials stand for given names: a company's single letter ("M-Finance") is no initial
     initials = not (company_like(query, weights) or company_like(candidate, weights))
-    places = weights.tables.places
-    q_tokens, c_tokens = (
-        rejoin(q_tokens, c_tokens, any_order=initials, places=places),
-        rejoin(c_tokens, q_tokens, any_order=initials, places=places),
-    )
+    q_tokens, c_tokens = rejoin_both(q_tokens, c_tokens, initials, weights.tables.places)
     if (q_tokens, c_tokens) != before:  # words joined: positions no longer the words'
         vowels = None
     fuzzy = _fuzzy_token_similarity
@@ -451,16 +447,14 @@ def distinctive_agreement_of(
     token's weight and distinctiveness.
 
     agreement: the rarity-weighted share of both names' distinctive words whose aligned
-    partner is the same word, a believable misspelling of it (`typo_credibility`) or,
-    for a given name, one of its known nicknames (at `NICKNAME_SIMILARITY`).
+    partner is the same word, a believable misspelling (`typo_credibility`) or a nickname.
     fuzzy_only: when generic words are shared exactly and nothing beyond them is (no
     distinctive word, no place) but distinctive words align fuzzily, how little the best
     of them is believable as a typo (1 - credibility); else 0. A generic word against a
     believable spelling of it ("international", "internacional") is a generic word
     shared, not a distinctive word spelled alike."""
-    total = sum(w for w, d in zip(qw, q_distinctive, strict=True) if d) + sum(
-        w for w, d in zip(cw, c_distinctive, strict=True) if d
-    )
+    weighted = zip((*qw, *cw), (*q_distinctive, *c_distinctive), strict=True)
+    total = sum(w for w, d in weighted if d)
     agreed, credibilities = 0.0, []
     place_shared = generic_shared = False
     for i, j, similarity in aligned:
@@ -470,9 +464,8 @@ def distinctive_agreement_of(
             generic_shared = generic_shared or (q in tables.generic and q not in STOP_WORDS)
         if not (q_distinctive[i] or c_distinctive[j]):
             continue
-        credibility = typo_credibility(q, c)
-        if similarity == NICKNAME_SIMILARITY and is_nickname(q, c):
-            credibility = max(credibility, NICKNAME_SIMILARITY)  # "bill" is "william"
+        nickname = similarity == NICKNAME_SIMILARITY and is_nickname(q, c)  # bill, william
+        credibility = max(typo_credibility(q, c), NICKNAME_SIMILARITY * nickname)
         if _generic_respelled(q, c, credibility, tables):
             generic_shared = True  # "internacional" is "international": no distinctive word
         else:

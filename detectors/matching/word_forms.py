@@ -50,6 +50,13 @@ def rejoin(
     return tuple(t for t in out if t)
 
 
+def rejoin_both(
+    q: tuple[str, ...], c: tuple[str, ...], any_order: bool, places: Collection[str]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """`rejoin` of each name against the other as written."""
+    return rejoin(q, c, any_order, places), rejoin(c, q, any_order, places)
+
+
 def _joined_runs(tokens: tuple[str, ...], wanted: set[str]) -> tuple[str, ...]:
     """Three tokens in a row whose concatenation is a wanted token, joined."""
     out = list(tokens)

@@ -135,7 +135,7 @@ def test_numbers_one_way(settings, name, tokens):
 
 
 def test_split_words_rejoin_against_the_other_name():
-    from detectors.matching.alignment import rejoin
+    from detectors.matching.word_forms import rejoin
 
     assert rejoin(("nikolai", "patr", "ushev"), ("nikolai", "patrushev")) == (
         "nikolai",
@@ -143,6 +143,12 @@ def test_split_words_rejoin_against_the_other_name():
     )
     assert rejoin(("hong", "yuan"), ("hongyuan",)) == ("hongyuan",)
     assert rejoin(("hong", "yuan"), ("hong", "yuan")) == ("hong", "yuan")
+    # a person's names join in either order, a company's only as written but for a place
+    assert rejoin(("jin", "tai"), ("taijin",)) == ("taijin",)
+    assert rejoin(("jin", "tai"), ("taijin",), any_order=False) == ("jin", "tai")
+    east = ("east", "trading", "middle")
+    joined = rejoin(east, ("middleeast", "trading"), False, {"middleeast"})
+    assert sorted(joined) == ["middleeast", "trading"]
 
 
 def test_known_nicknames_of_given_names_are_read_both_ways():
