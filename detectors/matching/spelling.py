@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import groupby
 
 from rapidfuzz.distance import OSA
 
@@ -155,15 +156,16 @@ def romanized_alike(a: str, b: str) -> bool:
     "chenxi"/"shenxi": `syllabic_pair`)."""
     if min(len(a), len(b)) < ROMANIZED_WORD or not (a.isalpha() and b.isalpha()):
         return False
-    if syllabic_pair(a, b):
+    consonants_x, runs_x, vowel_first_x = _skeleton_parts(a)
+    consonants_y, runs_y, vowel_first_y = _skeleton_parts(b)
+    if consonants_x != consonants_y or len(runs_x) != len(runs_y):
         return False
-    a, b = _REPEATS.sub(r"\1", sound_skeleton(a)), _REPEATS.sub(r"\1", sound_skeleton(b))
-    if _VOWEL_RUN.split(a) != _VOWEL_RUN.split(b):
+    if vowel_first_x != vowel_first_y:
         return False
-    runs_a, runs_b = _VOWEL_RUN.findall(a), _VOWEL_RUN.findall(b)
-    if len(runs_a) != len(runs_b) or (a[0] in VOWELS) != (b[0] in VOWELS):
+    if not all(_one_vowel(u, v) for u, v in zip(runs_x, runs_y, strict=True)):
         return False
-    return all(_one_vowel(x, y) for x, y in zip(runs_a, runs_b, strict=True))
+    # last, as the dearest test: most pairs of words are told apart above
+    return not syllabic_pair(a, b)
 
 
 # Consonants that romanizations of one Arabic, Persian, Russian or Korean name write
@@ -209,6 +211,16 @@ def sound_skeleton(word: str) -> str:
     return _HARD_C.sub("k", word).replace("ks", "x")
 
 
+@lru_cache(maxsize=262_144)
+def _skeleton_parts(word: str) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
+    """The word's `sound_skeleton` with doubled letters made one, cut into its
+    consonant runs and its vowel runs, and whether it opens with a vowel; remembered
+    per word, as `romanized_alike` meets each word in many pairs."""
+    skeleton = "".join(letter for letter, _ in groupby(sound_skeleton(word)))
+    runs = tuple(_VOWEL_RUN.findall(skeleton))
+    return tuple(_VOWEL_RUN.split(skeleton)), runs, skeleton[:1] in VOWELS
+
+
 def syllabic_pair(a: str, b: str) -> bool:
     """Either word may be a Chinese or Korean name, where a vowel or a consonant of one
     of the classes is another syllable, another character ("chen"/"shen",
@@ -249,9 +261,6 @@ def _one_vowel(x: str, y: str) -> bool:
     if len(x) > 1 and len(y) > 1 and x[-1] == y[-1] == "w":
         x, y = x[:-1], y[:-1]
     return _vowel_class(x) == _vowel_class(y) or {x, y} == {"a", "e"}
-
-
-_REPEATS = re.compile(r"(.)\1+")
 
 
 @lru_cache(maxsize=262_144)
