@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import yaml
 
-from detectors.matching import Matcher, MatchSettings
+from detectors.matching import Matcher, MatchSettings, score_pairs
 from watchlists.model import Address, Alias, WatchlistEntry, entries_to_frame
 
 REPO = Path(__file__).resolve().parents[2]
@@ -35,6 +36,32 @@ def entry(
         name=name,
         **extra,
     )
+
+
+def pair_explanations(
+    settings: MatchSettings, pairs: list[tuple[str, str]]
+) -> list[tuple[bool, str]]:
+    """(match, explanation) of each company pair as `redflag match-pairs` scores it."""
+    frame = pd.DataFrame(
+        {"name1": [a for a, _ in pairs], "name2": [b for _, b in pairs], "schema": "Company"}
+    )
+    scored = score_pairs(frame, settings)
+    return list(zip(scored["match"], scored["explanation"], strict=True))
+
+
+def screened_explanations(settings: MatchSettings, pairs: list[tuple[str, str]]) -> list[list[str]]:
+    """For each (party name, listed name), the explanations of the screening hits of that
+    party on that entry, each listed name its own entry of a list built from them."""
+    listed = [entry(f"t:{i}", listed, list_code="SDN") for i, (_, listed) in enumerate(pairs)]
+    matcher = Matcher.build(entries_to_frame(listed), settings)
+    parties = pd.DataFrame(
+        {"party_id": [f"p{i}" for i in range(len(pairs))], "name": [p for p, _ in pairs]}
+    )
+    hits = matcher.screen(parties)
+    return [
+        hits.loc[(hits.party_id == f"p{i}") & (hits.entry_id == f"t:{i}"), "explanation"].tolist()
+        for i in range(len(pairs))
+    ]
 
 
 SMALL_LIST = [

@@ -4,13 +4,10 @@ only against a name that holds the word it is a slip of."""
 
 from __future__ import annotations
 
-import pandas as pd
-
-from detectors.matching import Matcher, score_pairs
 from detectors.matching.names import analyze_name
 from detectors.matching.pairs import reference_weights
 from detectors.matching.word_slips import SlipsRead, read_slips
-from watchlists.model import WatchlistEntry, entries_to_frame
+from tests.matching.conftest import pair_explanations, screened_explanations
 
 SLIPS = [
     ("NORTHSTAR TRADING CORPORAION", "NORTHSTAR TRADING CORPORATION", "corporaion=corporation"),
@@ -23,36 +20,18 @@ NOTE = "a slip read as the word: "
 
 
 def test_match_pairs_says_which_word_a_slip_was_read_as(settings):
-    pairs = pd.DataFrame(
-        {
-            "name1": [one for one, _, _ in SLIPS] + ["NORTHSTAR TRADING CORPORATION"],
-            "name2": [other for _, other, _ in SLIPS] + ["NORTHSTAR TRADING CORPORATION"],
-            "schema": "Company",
-        }
-    )
-    scored = score_pairs(pairs, settings)
-    for (one, _, said), text, match in zip(
-        SLIPS, scored["explanation"], scored["match"], strict=False
-    ):
+    pairs = [(one, other) for one, other, _ in SLIPS]
+    pairs.append(("NORTHSTAR TRADING CORPORATION", "NORTHSTAR TRADING CORPORATION"))
+    explained = pair_explanations(settings, pairs)
+    for (one, _, said), (match, text) in zip(SLIPS, explained, strict=False):
         assert match and NOTE + said in text, (one, text)
-    assert NOTE not in scored["explanation"].iat[-1]  # the same name: nothing read
+    assert NOTE not in explained[-1][1]  # the same name: nothing read
 
 
 def test_screening_says_which_word_a_slip_was_read_as(settings):
-    listed = [
-        WatchlistEntry(
-            entry_id=f"t:{i}", source="custom", list="SDN", list_code="SDN", type="entity", name=n
-        )
-        for i, (_, n, _) in enumerate(SLIPS)
-    ]
-    matcher = Matcher.build(entries_to_frame(listed), settings)
-    parties = pd.DataFrame(
-        {"party_id": [f"p{i}" for i in range(len(SLIPS))], "name": [n for n, _, _ in SLIPS]}
-    )
-    hits = matcher.screen(parties)
-    for i, (one, _, said) in enumerate(SLIPS):
-        found = hits[(hits.party_id == f"p{i}") & (hits.entry_id == f"t:{i}")]
-        assert len(found) == 1 and NOTE + said in found["explanation"].iat[0], (one, hits)
+    screened = screened_explanations(settings, [(one, other) for one, other, _ in SLIPS])
+    for (one, _, said), texts in zip(SLIPS, screened, strict=True):
+        assert len(texts) == 1 and NOTE + said in texts[0], (one, texts)
 
 
 def _read(one: str, other: str, settings) -> tuple[tuple[str, ...], tuple[str, ...]]:
