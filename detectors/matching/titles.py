@@ -19,7 +19,7 @@ Sayyid, Mullah, Maulawi, Qari, Mufti, ...). A title is set aside only:
   knows, as a word of its name: "Sheikh Umair Naeem" against "Umair Naeem Sheikh"
   compares the family name Sheikh, "Haji Ibrahim Khan" against "Haji Ibrahim" the Haji
   the short name keeps, "Maulawi Ahmed Shah" against "Maulaawi Shah" the title
-  misspelt;
+  misspelt, "Ahmed Umar Cheikh" the Sheikh spelt in French;
 - for the titles that are also given names (`names.person_titles_also_names`: Amir,
   Hafiz, Syed), only where both names lead with the word: "Amir Hashem Katranji"
   against "Maher Hashem Katranji" compares the given names;
@@ -114,15 +114,17 @@ def _not_named_by(
     other_aside: frozenset[int],
     weights: TokenWeights,
 ) -> frozenset[int]:
-    """The titles `aside`, or none where the other name keeps one of them, or a word no
-    list knows that is a spelling of one, as a word of its name: "Haji Ibrahim" keeps
-    its Haji, then compared with the Haji of "Haji Ibrahim Khan" (and the Mullah of
-    "Haji Mullah Ibrahim Khan" with it); "Maulaawi Shah" holds a Maulawi misspelt, but
-    "Said" is a name of its own, not "Sayyed" misspelt."""
+    """The titles `aside`, or none where the other name keeps one of them, or a spelling
+    of one (another title, or a word no list knows), as a word of its name: "Haji
+    Ibrahim" keeps its Haji, then compared with the Haji of "Haji Ibrahim Khan" (and the
+    Mullah of "Haji Mullah Ibrahim Khan" with it); "Maulaawi Shah" holds a Maulawi
+    misspelt, "Ahmed Umar Cheikh" the French Sheikh; but "Said" is a name of its own,
+    not "Sayyed" misspelt."""
     kept = frozenset(w for j, w in enumerate(other) if j not in other_aside)
-    unknown = [w for w in kept if not weights.known_word(w)]
+    titles = weights.tables.titles.starts
+    spelt = [w for w in kept if w in titles or not weights.known_word(w)]
     for i in aside:
-        if tokens[i] in kept or any(token_similarity(tokens[i], w) for w in unknown):
+        if tokens[i] in kept or any(token_similarity(tokens[i], w) for w in spelt):
             return frozenset()
     return aside
 

@@ -75,6 +75,9 @@ def test_a_title_the_other_name_keeps_as_a_name_word_is_compared(settings):
     # a title misspelt, a word no list knows
     q, c = _read("Maulawi Ahmed Shah", "Maulaawi Shah", settings)
     assert q.tokens[0] == "maulawi" and not q.titles
+    # another spelling of the title, written where the other's family name would be
+    q, c = _read("Sheikh Ahmed Umar", "ahmed umar cheikh", settings)
+    assert q.tokens[0] == "sheikh" and not q.titles
     # a name of its own that looks like the title ("Said", "Sayyed") is no misspelling
     q, c = _read("Sayyed Kamal Musavi", "Said Musavi", settings)
     assert q.tokens == ("kamal", "musavi") and q.titles == ("sayyed",)
