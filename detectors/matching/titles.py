@@ -15,16 +15,16 @@ Sayyid, Mullah, Maulawi, Qari, Mufti, ...). A title is set aside only:
 - where it leads the name ("MOHAMED HAJI OMAR" keeps its Haji, a name there), and the
   name keeps two words or more besides, articles aside: "Sheikh Hassan" or "Qari
   Hizbullah" keeps its title, then the only other word that carries the name;
-- where the other name keeps none of the name's titles, nor a spelling of one no list
-  knows, as a word of its name: "Sheikh Umair Naeem" against "Umair Naeem Sheikh"
+- where the other name keeps none of the name's titles, nor a spelling of one (another
+  title, or a word no list knows), as a word of its name: "Sheikh Umair Naeem" against "Umair Naeem Sheikh"
   compares the family name Sheikh, "Haji Ibrahim Khan" against "Haji Ibrahim" the Haji
   the short name keeps, "Maulawi Ahmed Shah" against "Maulaawi Shah" the title
   misspelt, "Ahmed Umar Cheikh" the Sheikh spelt in French;
 - for the titles that are also given names (`names.person_titles_also_names`: Amir,
   Hafiz, Syed), only where both names lead with the word: "Amir Hashem Katranji"
   against "Maher Hashem Katranji" compares the given names;
-- in names written in Latin letters: a name in Arabic script writes its titles in words
-  the table does not hold.
+- where neither name is written in Arabic script, which writes its titles in words the
+  table does not hold.
 
 The explanation says what was set aside ("title set aside: maulawi").
 """
@@ -49,7 +49,7 @@ def read_titles(
     query: AnalyzedName, candidate: AnalyzedName, weights: TokenWeights
 ) -> tuple[AnalyzedName, AnalyzedName]:
     """The two names with the titles that lead them set aside, for two persons' names
-    in Latin letters; the names as they are otherwise."""
+    neither written in Arabic script; the names as they are otherwise."""
     tables = weights.tables
     q_lead, c_lead = _leading(query, tables), _leading(candidate, tables)
     if not (q_lead or c_lead) or query.arabic or candidate.arabic:
