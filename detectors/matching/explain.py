@@ -129,6 +129,15 @@ def slips_read_note(ctx: PairContext, limit: int = 6) -> str:
     return "a slip read as the word: " + ", ".join(slips[:limit])
 
 
+def titles_note(ctx: PairContext) -> str:
+    """The persons' titles set aside where the names were compared ("title set aside:
+    maulawi"); "" when none was."""
+    titles = list(dict.fromkeys(ctx.query.titles + ctx.candidate.titles))
+    if not titles:
+        return ""
+    return ("titles" if len(titles) > 1 else "title") + " set aside: " + ", ".join(titles)
+
+
 def name_role(ctx: PairContext, entry: Mapping[str, str]) -> str:
     """Which of the entry's names matched: its primary name, an alias or a weak alias."""
     if ctx.candidate.raw == str(entry["name"]):
@@ -149,13 +158,14 @@ def explain_name_hit(
 def pair_evidence(ctx: PairContext, row: np.ndarray, model: ScorerModel) -> str:
     """What a pair's score rests on, for both scoring paths (screening and `match-pairs`):
     the aligned words, how words were read (script, romanization, translation, a legal
-    form or a generic word written with a slip) and the features that raised or lowered the score."""
+    form or a generic word written with a slip, a person's title set aside) and the features that raised or lowered the score."""
     notes = (
         transliteration_note(ctx),
         romanization_note(ctx),
         translated_note(ctx),
         form_read_note(ctx),
         slips_read_note(ctx),
+        titles_note(ctx),
     )
     return (
         f"aligned words: {aligned_words(ctx)}; "

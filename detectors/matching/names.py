@@ -29,6 +29,7 @@ from detectors.matching.cjk import split_places as split_places
 from detectors.matching.form_words import FormWords
 from detectors.matching.legal_forms import form_code
 from detectors.matching.numbers import NUMBER_WORDS, numbers_of, spell_numbers
+from detectors.matching.title_table import PersonTitles
 from detectors.matching.translation import Translations
 from flows.errors import ConfigError
 
@@ -65,6 +66,8 @@ class NameTables:
     form_words: FormWords | None = field(default=None, compare=False, repr=False)
     # business words of other languages read as their English word ("banco" -> bank)
     translations: Translations = field(default_factory=Translations, compare=False, repr=False)
+    # persons' titles and honorifics, set aside where two persons' names are compared
+    titles: PersonTitles = field(default_factory=PersonTitles, compare=False, repr=False)
 
     @classmethod
     def from_config(cls, names_cfg: dict[str, Any]) -> NameTables:
@@ -139,6 +142,7 @@ class NameTables:
                 places,
             ),
             translations=translations,
+            titles=PersonTitles.from_config(names_cfg),
         )
 
 
@@ -156,6 +160,8 @@ class AnalyzedName:
     script: str = "latin"  # the script it was written in (`name_script`), before folding
     # business words of another language read as their English word (word, English)
     translated: tuple[tuple[str, str], ...] = ()
+    # words set aside as a person's title where compared ("haji", "maulawi": `titles`)
+    titles: tuple[str, ...] = ()
 
     @property
     def core(self) -> str:

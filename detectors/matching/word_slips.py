@@ -48,6 +48,7 @@ from detectors.matching.alignment import (
 from detectors.matching.garbled_forms import FormRead, read_garbled_forms
 from detectors.matching.names import AnalyzedName, NameTables, split_legal_forms
 from detectors.matching.spelling import one_edit_kind, typo_credibility
+from detectors.matching.titles import read_titles
 
 
 @dataclass(frozen=True)
@@ -414,7 +415,8 @@ def compared(
 ) -> tuple[AnalyzedName, AnalyzedName, Alignment]:
     """The two names as the features compare them (a legal form written with a slip
     read as the other's: `garbled_forms`; a slip in a word that says what a company is
-    read as the other's word), and their alignment."""
+    read as the other's word; a person's title set aside: `titles`), and their alignment."""
     query, candidate = read_garbled_forms(query, candidate)
     query, candidate = read_slips(query, candidate, weights)
+    query, candidate = read_titles(query, candidate, weights)
     return query, candidate, align(query, candidate, weights)
