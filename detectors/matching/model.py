@@ -193,8 +193,8 @@ CAPS: tuple[ScoreCap, ...] = (
         "company_against_craft",
         at_least=1.0,
         score=0.40,
-        reason="a company's name against a listed vessel's or aircraft's name: a firm "
-        "named like a ship is not the ship",
+        reason="a company's name with a word more than a listed vessel's or aircraft's "
+        "name: a firm named like a ship is not the ship",
     ),
 )
 

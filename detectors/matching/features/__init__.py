@@ -251,8 +251,8 @@ FEATURES: tuple[Feature, ...] = (
     Feature(
         "company_against_craft",
         company_against_craft,
-        "a company-like name (legal form, business words) against the name of a listed "
-        "vessel or aircraft that is none",
+        "a company-like name (legal form, business words) with a word more than the name "
+        "of a listed vessel or aircraft that is none",
     ),
     Feature("weak_alias", weak_alias, "the list name is a weak alias"),
     Feature("country", country_agree, "party country is (+1) or is not (-1) one of the entry's"),
