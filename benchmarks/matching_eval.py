@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import os
 import random
 import sys
 import time
@@ -157,17 +158,29 @@ def false_hits(settings, orders: Path, data: Path, top: int = 10) -> dict:
 def collision_kind(matcher, name: str, listed: str) -> str:
     """'identical' when the two names are one word for word; 'listed_words' when every
     word of the party's name is the same word of the listed name, a distinctive one
-    among them (split words joined; the listed name may have more); else 'false'."""
+    among them (split words joined, a generic word in another form: "Northwood
+    Industries" against "NORTH WOOD INDUSTRY COMPANY"; the listed name may have more);
+    else 'false'."""
     from detectors.matching.alignment import align
 
     query, candidate = matcher.analyze(name), matcher.analyze(listed)
     if query.tokens == candidate.tokens:
         return "identical"
     a = align(query, candidate, matcher.weights)
-    distinctive = any(matcher.weights.distinctive(q) for q, _, _ in a.pairs)
-    if a.pairs and a.all_exact and not a.unaligned[0] and distinctive:
+    generic = matcher.weights.tables.generic
+    same = all(q == c or _generic_forms(q, c, generic) for q, c, _ in a.pairs)
+    distinctive = any(matcher.weights.distinctive(q) and q == c for q, c, _ in a.pairs)
+    if a.pairs and same and not a.unaligned[0] and distinctive:
         return "listed_words"
     return "false"
+
+
+def _generic_forms(q: str, c: str, generic: frozenset[str]) -> bool:
+    """Two forms of one generic word ("industries", "industry"; "services", "service"):
+    both generic, differing in no more than their last three letters."""
+    if q not in generic or c not in generic:
+        return False
+    return len(os.path.commonprefix([q, c])) >= max(len(q), len(c)) - 3
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -112,7 +112,9 @@ def expand_acronyms(
     read: list[Acronym] = []
     last = 0
     for start, end, acronym in _candidates(tokens):
-        if acronym in others:
+        # a small word ("al", "de") is an article or a preposition, never initials
+        # ("AL QA'IDA" is no "AI Labs ... Qaida")
+        if acronym in others or acronym in SMALL_WORDS:
             continue
         run = _run_for(acronym, other, mine, hyphenated)
         if run is None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-_REPEATS = re.compile(r"(.)\1+")
+REPEATS = re.compile(r"(.)\1+")
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
 # letters unidecode renders in a way no Latin spelling of the name shares: ghain as "G"
 # (lower case, "آغا" became "ag", read as the legal form AG and dropped), the Persian
@@ -64,7 +64,7 @@ def consonant_key(token: str, rules: tuple[tuple[str, str], ...], drop: re.Patte
     key = token
     for old, new in rules:
         key = key.replace(old, new)
-    key = _REPEATS.sub(r"\1", drop.sub("", key))
+    key = REPEATS.sub(r"\1", drop.sub("", key))
     return key or token[:1]
 
 

@@ -70,6 +70,9 @@ def snapshot_weights(index: CandidateIndex, settings: MatchSettings) -> TokenWei
     return TokenWeights(index.idf_table(), index.max_idf, settings.tables)
 
 
+CRAFT_TYPES = frozenset({"vessel", "aircraft"})  # entries that are a ship or a plane
+
+
 def entry_kind(entry_type: object) -> str:
     return {"person": "person", "entity": "entity"}.get(str(entry_type), "unknown")
 
@@ -97,6 +100,7 @@ class Matcher:
         self.settings = settings
         self.weights = snapshot_weights(index, settings)
         self.entry_kinds = [entry_kind(t) for t in entries["type"]]
+        self.entry_crafts = [str(t) in CRAFT_TYPES for t in entries["type"]]
         # entries without countries or addresses share one empty value (a synthetic list
         # of a million names has no countries: a million frozensets less to keep)
         self.entry_countries = [
@@ -315,6 +319,7 @@ class Matcher:
             entry_countries=self.entry_countries[row],
             entry_addresses=self.entry_addresses[row],
             entry_type=self.entry_kinds[row],
+            entry_craft=self.entry_crafts[row],
             weak_alias=bool(self.names.weak[name_id]),
         )
 

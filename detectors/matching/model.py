@@ -186,6 +186,17 @@ CAPS: tuple[ScoreCap, ...] = (
         score=0.40,
         reason="all words agree but one other word on each side: another company",
     ),
+    # Of the SDN's 864 vessel and aircraft names, 2 read as a company's; 71 have every
+    # word in a listed company's alias (owner firms named after their ships, "HADI
+    # SHIPPING COMPANY LIMITED" beside the vessel "HADI", each hit in its own right;
+    # and namesakes, "KASHMIR FREEDOM MOVEMENT" beside the vessel "FREEDOM").
+    ScoreCap(
+        "company_against_craft",
+        at_least=1.0,
+        score=0.40,
+        reason="a company's name with a word more than a listed vessel's or aircraft's "
+        "name: a firm named like a ship is not the ship",
+    ),
 )
 
 # A brand alone against its full legal name ("Hikvision" against "Hangzhou Hikvision

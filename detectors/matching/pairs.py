@@ -85,6 +85,7 @@ def score_pairs(pairs: pd.DataFrame, settings: MatchSettings) -> pd.DataFrame:
                 query_type=kind if kind in ("person", "entity") else "unknown",
                 entry_countries=frozenset([country2.upper()]) if country2 else frozenset(),
                 entry_type=kind if kind in ("person", "entity") else "unknown",
+                entry_craft=kind in ("vessel", "aircraft"),
             )
         )
     x = np.asarray([feature_vector(c) for c in contexts], dtype=float).reshape(len(contexts), -1)

@@ -27,7 +27,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from detectors.matching.arabic import ARTICLES, consonant_key, skeleton_tokens
+from detectors.matching.arabic import ARTICLES, REPEATS, skeleton_tokens
 from detectors.matching.names import AnalyzedName
 from detectors.matching.postings import Postings
 
@@ -70,8 +70,15 @@ METHOD_TEXT = {
 @lru_cache(maxsize=262_144)
 def translit_key(token: str) -> str:
     """A word's consonants, the letters romanization systems disagree on made one
-    ("chen", "jong" -> "jn"; "gim", "kim" -> "km"; "huavei", "huawei" -> "hf")."""
-    return consonant_key(token, _TRANSLIT_RULES, _TRANSLIT_DROP)
+    ("chen", "jong" -> "jn"; "gim", "kim" -> "km"; "huavei", "huawei" -> "hf"). A
+    letter doubled is one, but the same consonant twice with a vowel between is two:
+    "kaikai" is "kk", no key of "yuke" ("k"), a reading of other characters."""
+    if token.isdigit():
+        return token
+    key = token
+    for old, new in _TRANSLIT_RULES:
+        key = key.replace(old, new)
+    return _TRANSLIT_DROP.sub("", REPEATS.sub(r"\1", key)) or token[:1]
 
 
 def cross_script(a: AnalyzedName, b: AnalyzedName) -> bool:

@@ -32,6 +32,14 @@ def test_an_acronym_is_read_as_the_run_of_words_it_stands_for():
     assert read == (("cb", "commercial bank"),)
 
 
+def test_an_article_is_no_acronym():
+    # "al" of "AL QA'IDA" is no initials of "AI Labs", whatever else agrees
+    tokens, read = expand_acronyms(
+        ("al", "qaida"), ("taida", "ai", "labs"), NO_HYPHENS, token_similarity, distinctive
+    )
+    assert (tokens, read) == (("al", "qaida"), ())
+
+
 def test_a_hyphenated_word_is_one_word_of_the_acronym():
     raw = "NON-BANK CREDIT ORGANIZATION RUSSIAN FINANCIAL SOCIETY"
     other = ("non", "bank", "credit", "organization", "russian", "financial", "society")

@@ -25,6 +25,7 @@ from detectors.matching.features.chinese import pinyin_syllable_changed
 from detectors.matching.features.context import PairContext
 from detectors.matching.features.kinds import (
     common_person_name,
+    company_against_craft,
     legal_form_agree,
     legal_form_clash,
     person_against_company,
@@ -246,6 +247,12 @@ FEATURES: tuple[Feature, ...] = (
         distinctive_word_far,
         "company names agree exactly only on generic words, places or common words, and "
         "the distinctive word is two edits or more from the other's, not a believable typo",
+    ),
+    Feature(
+        "company_against_craft",
+        company_against_craft,
+        "a company-like name (legal form, business words) with a word more than the name "
+        "of a listed vessel or aircraft that is none",
     ),
     Feature("weak_alias", weak_alias, "the list name is a weak alias"),
     Feature("country", country_agree, "party country is (+1) or is not (-1) one of the entry's"),

@@ -23,4 +23,5 @@ class PairContext:
     entry_countries: frozenset[str] = field(default_factory=frozenset)
     entry_addresses: tuple[str, ...] = ()  # normalized
     entry_type: str = "unknown"
+    entry_craft: bool = False  # the listed entry is a vessel or an aircraft
     weak_alias: bool = False

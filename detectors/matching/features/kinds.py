@@ -32,6 +32,23 @@ def person_company_one_word(p: PairContext) -> float:
     return float(sum(q not in STOP_WORDS for q, _, _ in p.alignment.pairs) <= 1)
 
 
+def company_against_craft(p: PairContext) -> float:
+    """1 when a name that reads as a company's (legal form, business words) is compared
+    with the name of a listed vessel or aircraft that does not, and has a word the
+    craft's name lacks, a place aside ("Dallake AI GmbH" against the vessel "DAL
+    LAKE"): a firm named like a ship is not the ship. An owner firm named after its
+    ship is listed in its own right ("HADI SHIPPING COMPANY LIMITED" beside the vessel
+    "HADI"), and is hit there. The craft's name with only a legal form or a place
+    added, or a letter slipped ("ARZZIN Co., Ltd." against "ARZIN"), is left to the
+    weights."""
+    if not p.entry_craft or not company_like(p.query, p.weights):
+        return 0.0
+    if company_like(p.candidate, p.weights):
+        return 0.0
+    places = p.weights.tables.places
+    return float(any(t not in STOP_WORDS and t not in places for t in p.alignment.unaligned[0]))
+
+
 def legal_form_agree(p: PairContext) -> float:
     qf, cf = p.query.legal_forms, p.candidate.legal_forms
     if not qf or not cf:
