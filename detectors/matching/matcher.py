@@ -349,10 +349,8 @@ class Matcher:
             (keys.iloc[start : start + CHUNK], by_name.iloc[bounds[i] : bounds[i + 1]])
             for i, start in enumerate(range(0, total, CHUNK))
         ]
-        # screening makes no reference cycles, but many objects that live on (the analysed
-        # names, the words' readings): with a matcher loaded from the workspace, the
-        # collector's walks over them were a tenth of a screening's time (forked helpers
-        # inherit the pause)
+        # screening makes no reference cycles; the collector's walks over what lives on were
+        # a tenth of a loaded matcher's screening (forked helpers inherit the pause)
         with collector_paused():
             for done, found in enumerate(self._screen_chunks(chunks), start=1):
                 hits.extend(found)
