@@ -51,7 +51,7 @@ HIT_COLUMNS: tuple[str, ...] = (
     "features",
 )
 CHUNK = 512
-CACHE_FORMAT = "redflag-matcher-14"  # bump when the saved structures or name analysis change
+CACHE_FORMAT = "redflag-matcher-15"  # bump when the saved structures or name analysis change
 Progress = Callable[[int, int], None]
 
 
@@ -156,14 +156,8 @@ class Matcher:
         return cls(entries, names, index, book, settings, ScriptKeys.build(analyzed))
 
     def save(self, path: Path) -> None:
-        state = (
-            CACHE_FORMAT,
-            self.entries,
-            self.names,
-            self.index,
-            self.addresses,
-            self.script_keys,
-        )
+        built = (self.entries, self.names, self.index, self.addresses, self.script_keys)
+        state = (CACHE_FORMAT, self.settings.build_key, *built)
         with Path(path).open("wb") as fh:
             pickle.dump(state, fh, protocol=pickle.HIGHEST_PROTOCOL)
 
@@ -173,7 +167,9 @@ class Matcher:
             state = pickle.load(fh)
         if not isinstance(state, tuple) or state[0] != CACHE_FORMAT:
             raise StaleIndexError(f"{path} was built by another version of the matcher; rebuild it")
-        _, entries, names, index, addresses, script_keys = state
+        if state[1] != settings.build_key:
+            raise StaleIndexError(f"{path} was built with other name tables or n-grams; rebuild it")
+        _, _, entries, names, index, addresses, script_keys = state
         return cls(entries, names, index, addresses, settings, script_keys)
 
     def analyze(self, name: str, kind: str = "unknown") -> AnalyzedName:

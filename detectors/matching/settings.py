@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -45,6 +47,9 @@ class MatchSettings:
     names_per_entry: int = 2
     screen_workers: int = 2
     parallel_min_chunks: int = 4
+    # what a saved matcher was built from (`names`, `index.ngram`): another reading of the
+    # names makes a kept matcher stale
+    build_key: str = ""
 
     @classmethod
     def from_config(cls, cfg: Mapping[str, Any], model: ScorerModel | None = None) -> MatchSettings:
@@ -79,6 +84,7 @@ class MatchSettings:
             names_per_entry=int(index.get("names_per_entry", 2)),
             screen_workers=int(index.get("screen_workers", 2)),
             parallel_min_chunks=int(index.get("parallel_min_chunks", 4)),
+            build_key=build_key(cfg.get("names", {}), index.get("ngram", 3)),
         )
 
     def threshold(self, list_code: str | None, role: str | None) -> float:
@@ -87,3 +93,9 @@ class MatchSettings:
         if role in self.role_thresholds:
             value = min(value, self.role_thresholds[str(role)])
         return value
+
+
+def build_key(names_cfg: object, ngram: object) -> str:
+    """A digest of the configuration a matcher's list names were read and indexed with."""
+    text = json.dumps({"names": names_cfg, "ngram": ngram}, default=str)  # in file order
+    return hashlib.sha256(text.encode()).hexdigest()[:16]

@@ -179,3 +179,25 @@ def test_a_brand_alone_hits_every_entry_holding_it(settings):
     matcher = Matcher.build(entries_to_frame(listed + others), settings)
     hits = matcher.screen(pd.DataFrame({"party_id": ["p1"], "name": ["Bonggewen"]}))
     assert set(hits["entry_id"]) == {f"t:{i}" for i in range(len(trades))}
+
+
+def test_a_cache_built_with_other_name_tables_is_refused(small_matcher, tmp_path):
+    """A saved matcher holds its list names as read by the name tables: with another
+    abbreviation in configs/matching.yaml they would be read otherwise, so it is stale."""
+    import pytest
+    import yaml
+
+    from detectors.matching import MatchSettings
+    from flows.errors import StaleIndexError
+
+    path = tmp_path / "snapshot.matcher"
+    small_matcher.save(path)
+    cfg = yaml.safe_load((Path(__file__).parents[2] / "configs" / "matching.yaml").read_text())
+    assert Matcher.load(path, MatchSettings.from_config(cfg)).names.raw == small_matcher.names.raw
+    cfg["names"]["abbreviations"]["hg"] = "haige"
+    with pytest.raises(StaleIndexError, match="other name tables"):
+        Matcher.load(path, MatchSettings.from_config(cfg))
+    cfg["names"]["abbreviations"].pop("hg")
+    cfg["index"]["ngram"] = 4
+    with pytest.raises(StaleIndexError, match="other name tables or n-grams"):
+        Matcher.load(path, MatchSettings.from_config(cfg))
